@@ -1,0 +1,153 @@
+/**
+ * The HTTP API for upstream systems (the e-government portal, the Platform) and operators.
+ * Thin: it validates with the domain schemas, starts and talks to workflows, and reads the case store.
+ */
+import {
+  Client,
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { DecisionSchema, SubmissionSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
+import { formatInstant } from '../domain/calendar';
+import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
+import type { Store } from '../activities/store';
+import { decideUpdate, statusQuery, type ApplicationStatus } from '../workflows/messages';
+import { applicationIdFor, workflowIdFor } from './identity';
+
+export interface ApiDeps {
+  client: Client;
+  store: Store;
+  taskQueue: string;
+  /** the key of the application-id hash (see identity.ts) */
+  identitySecret: string;
+  /** the clock for submissions that carry no `submittedAt` */
+  now?: () => Date;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function refuse(reply: FastifyReply, status: number, error: InputError | (Omit<InputError, 'code'> & { code: string })) {
+  return reply.code(status).send({ error });
+}
+
+export function buildApi({ client, store, taskQueue, identitySecret, now = () => new Date() }: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+
+  // A body that is not JSON is refused with the same error shape as any other bad input.
+  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+    const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
+    if (status === 500) app.log.error(error);
+    return refuse(reply, status, {
+      code: status === 500 ? 'internal' : 'malformed-body',
+      field: null,
+      rule: null,
+      message: status === 500 ? 'internal error' : `the body could not be read as JSON: ${error.message}`,
+    });
+  });
+
+  app.post('/applications', async (request, reply) => {
+    const parsed = parseInput(SubmissionSchema, request.body);
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    const submission = parsed.value;
+    const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
+    const workflowId = workflowIdFor(applicationId);
+    const input: ApplicationInput = { ...submission, applicationId, submittedAt: submission.submittedAt ?? now().toISOString() };
+    try {
+      await client.workflow.start('applicationWorkflow', {
+        taskQueue,
+        workflowId,
+        args: [input],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        typedSearchAttributes: [
+          { key: ApplicationStateKey, value: 'received' },
+          { key: CategoryKey, value: submission.category },
+          { key: ChannelKey, value: submission.channel },
+          { key: ProviderUnitKey, value: submission.providerUnit },
+        ],
+        staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}`,
+        staticDetails: `Submitted ${formatInstant(new Date(input.submittedAt))} to ${submission.providerUnit}`,
+      });
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) {
+        return refuse(reply, 409, {
+          code: 'duplicate-application',
+          field: 'iin',
+          rule: 'R10',
+          message: `this teacher already has an application for the academic year ${submission.academicYear} (${applicationId}); attestation happens once per academic year`,
+        });
+      }
+      throw error;
+    }
+    return reply.code(202).send({ applicationId, workflowId, state: 'received' });
+  });
+
+  app.get<{ Params: { id: string } }>('/applications/:id', async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return refuse(reply, 400, { code: 'invalid-field', field: 'id', rule: null, message: 'id: must be an application id (UUID)' });
+    let status: ApplicationStatus | null = null;
+    try {
+      status = await client.workflow.getHandle(workflowIdFor(id)).query(statusQuery);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'status query failed; answering from the case store');
+    }
+    const row = await store.application.findUnique({ where: { id }, include: { notices: { orderBy: { createdAt: 'asc' } } } });
+    if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+    return {
+      applicationId: id,
+      state: status?.state ?? row!.state,
+      submittedAt: status?.submittedAt ?? row!.submittedAt.toISOString(),
+      registeredAt: status?.registeredAt ?? row?.registeredAt?.toISOString() ?? null,
+      decisionDueAt: status?.decisionDueAt ?? row?.decisionDueAt?.toISOString() ?? null,
+      overdue: status?.overdue ?? row!.overdue,
+      decision: status?.decision ?? row?.decision ?? null,
+      refusalGrounds: status?.refusalGrounds ?? (row?.decision === 'refuse' ? row.refusalGrounds : null),
+      notices: (row?.notices ?? []).map((n) => ({ noticeId: n.id, kind: n.kind, language: n.language, createdAt: n.createdAt.toISOString(), body: n.body })),
+    };
+  });
+
+  app.post<{ Params: { id: string } }>('/applications/:id/decision', async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return refuse(reply, 400, { code: 'invalid-field', field: 'id', rule: null, message: 'id: must be an application id (UUID)' });
+    const parsed = parseInput(DecisionSchema, request.body);
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    try {
+      const status = await client.workflow.getHandle(workflowIdFor(id)).executeUpdate(decideUpdate, { args: [parsed.value] });
+      return reply.code(200).send(status);
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+      if (error instanceof WorkflowUpdateFailedError) {
+        const cause = error.cause instanceof Error ? error.cause.message : error.message;
+        return refuse(reply, 409, { code: 'decision-not-allowed', field: 'decision', rule: 'R3', message: cause });
+      }
+      throw error;
+    }
+  });
+
+  app.get('/healthz', async (_request, reply) => {
+    const checks: Record<string, string> = {};
+    await Promise.all([
+      store.$queryRawUnsafe('SELECT 1').then(
+        () => (checks.database = 'ok'),
+        (e: Error) => (checks.database = `unreachable: ${e.message}`),
+      ),
+      client.workflowService
+        .describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 })
+        .then(
+          (r) => {
+            checks.temporal = 'ok';
+            checks.worker = (r.pollers?.length ?? 0) > 0 ? 'ok' : `no worker polls ${taskQueue}`;
+          },
+          (e: Error) => {
+            checks.temporal = `unreachable: ${e.message}`;
+            checks.worker = 'unknown';
+          },
+        ),
+    ]);
+    const healthy = Object.values(checks).every((v) => v === 'ok');
+    return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
+  });
+
+  return app;
+}

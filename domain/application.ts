@@ -1,0 +1,125 @@
+/**
+ * Wire shapes of an application and of the provider's decision: one zod schema each, used by the HTTP API,
+ * the CLI and again at the workflow boundary, so every door refuses the same input with the same words.
+ */
+import { z } from 'zod';
+import { isValidIin } from './iin';
+import { CATEGORIES, CHANNELS, CHANNEL_OF_CATEGORY, REFUSAL_GROUNDS } from './service';
+
+export const DOCUMENT_KINDS = [
+  'diploma',
+  'retraining',
+  'employment',
+  'courses-certificate',
+  'category-certificate',
+  'professional-achievements',
+  'student-achievements',
+] as const;
+
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+
+export const SubmissionSchema = z
+  .strictObject({
+    iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
+    fullName: z.string().trim().min(1, 'must not be empty').max(300),
+    category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
+    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
+    providerUnit: z.string().trim().min(1, 'must not be empty').max(200),
+    academicYear: z
+      .string()
+      .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
+      .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
+    submittedAt: instant.optional(),
+    personalDataConsent: z.boolean(),
+    essay: z.string().max(20_000),
+    documents: z
+      .array(
+        z.strictObject({
+          kind: z.enum(DOCUMENT_KINDS, { error: `must be one of ${DOCUMENT_KINDS.join(', ')}` }),
+          fileName: z.string().min(1).max(255),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+        }),
+      )
+      .max(50),
+  })
+  .superRefine((s, ctx) => {
+    // R2: each category is served by exactly one channel of the current standard.
+    const channel = CHANNEL_OF_CATEGORY[s.category];
+    if (channel !== s.channel) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['channel'],
+        message: `category ${s.category} is served through the ${channel} channel, not ${s.channel}`,
+        params: { rule: 'R2' },
+      });
+    }
+  });
+export type Submission = z.infer<typeof SubmissionSchema>;
+
+/** What the workflow receives: the submission with its identity and submission instant fixed by the API. */
+export interface ApplicationInput extends Submission {
+  applicationId: string;
+  submittedAt: string;
+}
+
+export const DecisionSchema = z
+  .strictObject({
+    decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
+    grounds: z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
+      .min(1)
+      .optional(),
+    motivation: z.string().trim().min(1).max(5_000).optional(),
+    official: z.string().trim().min(1, 'must name the deciding official').max(300),
+  })
+  .superRefine((d, ctx) => {
+    // R9: a refusal is motivated and names its grounds; an acceptance has none.
+    if (d.decision === 'refuse' && !d.grounds) {
+      ctx.addIssue({ code: 'custom', path: ['grounds'], message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS).map(([k, v]) => `${k} — ${v}`).join('; ')}`, params: { rule: 'R9' } });
+    }
+    if (d.decision === 'refuse' && !d.motivation) {
+      ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });
+    }
+    if (d.decision === 'accept' && d.grounds) {
+      ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
+    }
+  });
+export type ProviderDecision = z.infer<typeof DecisionSchema>;
+
+/** A refusal of input at a boundary: a stable code, the field, the rule it breaks, and words for a person. */
+export interface InputError {
+  code: 'malformed-body' | 'missing-field' | 'unknown-field' | 'invalid-field';
+  field: string | null;
+  rule: string | null;
+  message: string;
+}
+
+/** The first problem zod found, as an `InputError` naming the field. */
+export function describeIssue(error: z.ZodError): InputError {
+  const issue = error.issues[0];
+  const path = issue.path.map(String).join('.');
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    const field = path ? `${path}.${key}` : key;
+    return { code: 'unknown-field', field, rule: null, message: `${field} is not a field of this request` };
+  }
+  if (issue.path.length === 0) {
+    return { code: 'malformed-body', field: null, rule: null, message: `the body must be a JSON object: ${issue.message}` };
+  }
+  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  const rule = issue.code === 'custom' ? ((issue.params as { rule?: string } | undefined)?.rule ?? null) : null;
+  return {
+    code: missing ? 'missing-field' : 'invalid-field',
+    field: path,
+    rule,
+    message: missing ? `${path} is required` : `${path}: ${issue.message}`,
+  };
+}
+
+export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: InputError };
+
+/** Parses input against a schema, answering the first problem as an `InputError`. */
+export function parseInput<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
+  const parsed = schema.safeParse(input, { reportInput: true });
+  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: describeIssue(parsed.error) };
+}

@@ -1,0 +1,22 @@
+/**
+ * Typed search attributes that operators filter by in the Temporal UI. No personal data goes here.
+ * The dev server registers them at start (scripts/temporal-server.ts); production registers them once with
+ * `temporal operator search-attribute create`.
+ */
+import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+
+export const ApplicationStateKey = defineSearchAttributeKey('ApplicationState', SearchAttributeType.KEYWORD);
+export const CategoryKey = defineSearchAttributeKey('Category', SearchAttributeType.KEYWORD);
+export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
+export const ProviderUnitKey = defineSearchAttributeKey('ProviderUnit', SearchAttributeType.KEYWORD);
+export const DecisionDueAtKey = defineSearchAttributeKey('DecisionDueAt', SearchAttributeType.DATETIME);
+export const OverdueKey = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
+
+export const SEARCH_ATTRIBUTES = [ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, DecisionDueAtKey, OverdueKey];
+
+/** The names the `temporal` CLI takes for each type (`--search-attribute Name=Keyword`). */
+export const CLI_TYPE_NAMES: Record<string, string> = {
+  [SearchAttributeType.KEYWORD]: 'Keyword',
+  [SearchAttributeType.DATETIME]: 'Datetime',
+  [SearchAttributeType.BOOL]: 'Bool',
+};

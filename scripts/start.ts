@@ -1,0 +1,113 @@
+/**
+ * `npm start`: the whole service in one terminal on embedded defaults — PostgreSQL (unless DATABASE_URL),
+ * migrations, the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), the worker and the HTTP API.
+ * Ctrl-C stops everything in reverse order; a second `npm start` reuses DATA_DIR.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { migrateDeploy, startEmbeddedPostgres } from './database';
+import { DATA_DIR, PROJECT_ROOT } from './paths';
+import { startDevServer, stopProcess, waitForPort } from './temporal-server';
+import { ToolUnavailableError } from './tools';
+
+const stops: Array<() => Promise<void>> = [];
+let stopping = false;
+
+function say(message: string): void {
+  process.stdout.write(`[start] ${message}\n`);
+}
+
+/** A secret kept in DATA_DIR, made on first start (development defaults only). */
+function devSecret(name: string): string {
+  const file = path.join(DATA_DIR, name);
+  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  return fs.readFileSync(file, 'utf8').trim();
+}
+
+function runNode(name: string, script: string, env: NodeJS.ProcessEnv): ChildProcess {
+  // One node process per part (tsx as a loader, not its wrapper CLI), so signals reach it directly.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    readline.createInterface({ input: stream }).on('line', (line) => process.stdout.write(`[${name}] ${line}\n`));
+  }
+  child.once('exit', (code, signal) => {
+    if (!stopping) {
+      say(`${name} exited unexpectedly (code ${code}, signal ${signal}); stopping everything`);
+      void shutdown(1);
+    }
+  });
+  stops.push(async () => {
+    await stopProcess(child, 15_000);
+    say(`${name} stopped`);
+  });
+  return child;
+}
+
+async function shutdown(code: number): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const stop of stops.reverse()) {
+    try {
+      await stop();
+    } catch (error) {
+      say(`while stopping: ${String(error)}`);
+    }
+  }
+  say('stopped');
+  process.exit(code);
+}
+
+async function main(): Promise<void> {
+  // The terminal sends Ctrl-C to every process of the group; this process orders the shutdown.
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+  fs.mkdirSync(DATA_DIR, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env };
+
+  if (!env.DATABASE_URL) {
+    const port = Number(env.EMBEDDED_PG_PORT ?? 5433);
+    say(`starting the embedded PostgreSQL on :${port} (${path.join(DATA_DIR, 'postgres')})`);
+    const db = await startEmbeddedPostgres(DATA_DIR, port);
+    stops.push(db.stop);
+    env.DATABASE_URL = db.url;
+  }
+  say('applying migrations (prisma migrate deploy)');
+  await migrateDeploy(env.DATABASE_URL!);
+
+  let uiUrl = env.TEMPORAL_UI_URL ?? null;
+  if (!env.TEMPORAL_ADDRESS) {
+    const port = Number(env.TEMPORAL_PORT ?? 7233);
+    const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
+    say(`starting the Temporal dev server on :${port} with the Web UI on :${uiPort}`);
+    const server = await startDevServer({ dataDir: DATA_DIR, port, uiPort, logFile: path.join(DATA_DIR, 'logs', 'temporal.log') });
+    stops.push(server.stop);
+    env.TEMPORAL_ADDRESS = server.address;
+    uiUrl = server.uiUrl;
+  }
+  env.IDENTITY_SECRET ??= devSecret('identity-secret');
+
+  runNode('worker', 'worker/main.ts', env);
+  const port = Number(env.PORT ?? 3000);
+  runNode('api', 'client/api-main.ts', env);
+  await waitForPort(port, 60_000);
+
+  say('ready');
+  say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
+  if (uiUrl) say(`  Temporal UI  ${uiUrl}`);
+  say(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
+  say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
+  say('Ctrl-C stops everything.');
+}
+
+main().catch(async (error) => {
+  process.stdout.write(`[start] ${error instanceof ToolUnavailableError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  await shutdown(1);
+});

@@ -1,0 +1,148 @@
+/**
+ * One application, from submission to the signed notice in the personal cabinet, as the service standard
+ * orders it: registration at the next working moment (R7), the provider's decision within one working day
+ * (R3), escalation when it is late (the decision is still owed), and the result delivered (R5).
+ */
+import {
+  ApplicationFailure,
+  condition,
+  log,
+  proxyActivities,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { DecisionSchema, SubmissionSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
+import { WorkingCalendar, formatInstant } from '../domain/calendar';
+import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
+import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
+import { DECISION_TERM_WORKING_DAYS } from '../domain/service';
+import { decideUpdate, statusQuery, type ApplicationStatus } from './messages';
+
+const store = proxyActivities<activities.Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
+  // Not an application: refused again at the workflow boundary, whatever door it came through.
+  const { applicationId: _id, ...submission } = input;
+  const checked = parseInput(SubmissionSchema, submission);
+  if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.error.message, 'InvalidApplication', checked.error);
+
+  let lifecycle = startLifecycle();
+  let decision: ProviderDecision | undefined;
+  const status: ApplicationStatus = {
+    applicationId: input.applicationId,
+    state: 'received',
+    submittedAt: input.submittedAt,
+    registeredAt: null,
+    decisionDueAt: null,
+    overdue: false,
+    decision: null,
+    refusalGrounds: null,
+    decidedAt: null,
+    notifiedAt: null,
+  };
+  const fire = (event: LifecycleEvent) => {
+    lifecycle = advance(lifecycle, event);
+    status.state = lifecycle.value as ApplicationStatus['state'];
+    status.overdue = lifecycle.context.overdue;
+    upsertSearchAttributes([
+      { key: ApplicationStateKey, value: status.state },
+      { key: OverdueKey, value: status.overdue },
+    ]);
+  };
+
+  setHandler(statusQuery, () => status);
+  setHandler(
+    decideUpdate,
+    (d) => {
+      decision = d;
+      fire({ type: 'DECISION_MADE', decision: d.decision });
+      status.decision = d.decision;
+      status.refusalGrounds = d.grounds ?? null;
+      status.decidedAt = new Date().toISOString();
+      return status;
+    },
+    {
+      validator: (d) => {
+        const parsed = parseInput(DecisionSchema, d);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        if (!lifecycle.can({ type: 'DECISION_MADE', decision: d.decision })) {
+          throw new Error(`a decision is taken only while the application is under review; it is ${status.state}`);
+        }
+      },
+    },
+  );
+
+  await store.recordApplication(input);
+
+  // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
+  const calendar = new WorkingCalendar(await store.loadCalendarOverrides());
+  const submittedAt = new Date(input.submittedAt);
+  const registrationMoment = calendar.registrationMoment(submittedAt);
+  if (registrationMoment.getTime() > Date.now()) {
+    fire({ type: 'REGISTRATION_DEFERRED' });
+    await store.recordStage({ applicationId: input.applicationId, state: status.state });
+    const until = formatInstant(registrationMoment);
+    setCurrentDetails(`Received outside working hours; registers at ${until} (R7)`);
+    await sleep(registrationMoment.getTime() - Date.now(), { summary: `registration at the next working moment, ${until}` });
+  }
+
+  // R3: the provider decides within one working day of registration.
+  const decisionDueAt = calendar.deadline(registrationMoment, DECISION_TERM_WORKING_DAYS);
+  const uncertainYears = calendar.uncertainYears(submittedAt, decisionDueAt);
+  if (uncertainYears.length > 0) {
+    await store.reportCalendarGap({ applicationId: input.applicationId, years: uncertainYears });
+  }
+  status.registeredAt = registrationMoment.toISOString();
+  status.decisionDueAt = decisionDueAt.toISOString();
+  fire({ type: 'REGISTERED' });
+  upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+  fire({ type: 'REVIEW_STARTED' });
+  await store.recordStage({
+    applicationId: input.applicationId,
+    state: status.state,
+    registeredAt: status.registeredAt,
+    decisionDueAt: status.decisionDueAt,
+  });
+
+  const due = formatInstant(decisionDueAt);
+  setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
+  const inTime = await condition(() => decision !== undefined, Math.max(decisionDueAt.getTime() - Date.now(), 0), {
+    summary: `the provider's decision is due by ${due}`,
+  });
+  if (!inTime) {
+    // Overdue is a flag with an escalation, not a dead end: the decision is still owed.
+    fire({ type: 'DECISION_DEADLINE_PASSED' });
+    log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
+    await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true });
+    setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
+    await condition(() => decision !== undefined);
+  }
+
+  const made = decision!;
+  await store.recordDecision({
+    applicationId: input.applicationId,
+    state: status.state,
+    decision: made.decision,
+    grounds: made.grounds ?? [],
+    motivation: made.motivation ?? null,
+    official: made.official,
+    decidedAt: status.decidedAt!,
+  });
+
+  // R5: the notification of acceptance or the motivated refusal, delivered to the personal cabinet.
+  const notice = await store.issueNotice({
+    applicationId: input.applicationId,
+    kind: made.decision === 'accept' ? 'acceptance' : 'refusal',
+  });
+  status.notifiedAt = notice.createdAt;
+  fire({ type: 'NOTICE_ISSUED' });
+  await store.recordStage({ applicationId: input.applicationId, state: status.state });
+  setCurrentDetails(`Notified: ${made.decision === 'accept' ? 'documents accepted' : 'motivated refusal'} delivered`);
+  return status;
+}
