@@ -79,6 +79,8 @@ async function main(): Promise<void> {
     stops.push(db.stop);
     env.DATABASE_URL = db.url;
   }
+  // The CLI's calendar-override commands find this database without further setup.
+  fs.writeFileSync(path.join(DATA_DIR, 'database-url'), `${env.DATABASE_URL}\n`, { mode: 0o600 });
   say('applying migrations (prisma migrate deploy)');
   await migrateDeploy(env.DATABASE_URL!);
 

@@ -1,0 +1,265 @@
+/**
+ * The operator/support CLI: `npm run --silent cli -- <command>`. Application commands talk to the HTTP API
+ * (API_URL, default http://localhost:3000); calendar commands answer from the shipped calendar data without any
+ * server, and read or write the database overrides only when asked (DATABASE_URL, or the one `npm start` runs).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import readline from 'node:readline';
+import { Command, InvalidArgumentError } from 'commander';
+import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride } from '../domain/calendar';
+import { createStore } from '../activities/store';
+import { DATA_DIR } from '../scripts/paths';
+
+const apiUrl = () => (process.env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function wholeDays(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of days ≥ 0');
+  return Number(value);
+}
+
+function instant(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError('must be an ISO 8601 date-time, e.g. 2026-03-20T19:05:00+05:00');
+  }
+  return date;
+}
+
+function localDate(value: string): string {
+  try {
+    parseLocalDate(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
+}
+
+function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url) return url;
+  fail('calendar overrides live in the database: set DATABASE_URL, or run `npm start` and use its database (see README)');
+}
+
+async function overrides(withOverrides: boolean): Promise<CalendarOverride[]> {
+  if (!withOverrides) return [];
+  const store = createStore(databaseUrl());
+  try {
+    const rows = await store.calendarOverride.findMany({ orderBy: { date: 'asc' } });
+    return rows.map((r) => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], basis: r.basis, note: r.note }));
+  } finally {
+    await store.$disconnect();
+  }
+}
+
+async function calendarFor(options: { overrides?: boolean }): Promise<WorkingCalendar> {
+  return new WorkingCalendar(await overrides(Boolean(options.overrides)));
+}
+
+type BatchLine =
+  | { op: 'isWorkingDay'; date: string }
+  | { op: 'registrationMoment'; submittedAt: string }
+  | { op: 'addWorkingDays'; from: string; days: number }
+  | { op: 'deadline'; from: string; days: number };
+
+function answer(calendar: WorkingCalendar, line: BatchLine): unknown {
+  switch (line.op) {
+    case 'isWorkingDay':
+      return calendar.isWorkingDay(localDate(line.date));
+    case 'registrationMoment':
+      return formatInstant(calendar.registrationMoment(instant(line.submittedAt)));
+    case 'addWorkingDays':
+      return calendar.addWorkingDays(localDate(line.from), line.days);
+    case 'deadline':
+      return formatInstant(calendar.deadline(instant(line.from), line.days));
+    default:
+      throw new Error(`unknown op ${JSON.stringify((line as { op?: unknown }).op)}; use isWorkingDay, registrationMoment, addWorkingDays or deadline`);
+  }
+}
+
+async function api(method: string, route: string, body?: unknown): Promise<void> {
+  let response: Response;
+  try {
+    response = await fetch(`${apiUrl()}${route}`, {
+      method,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    fail(`the API at ${apiUrl()} did not answer (${(error as Error).message}); is \`npm start\` running?`);
+  }
+  const text = await response.text();
+  process.stdout.write(`${text}\n`);
+  if (!response.ok) process.exit(1);
+}
+
+function readJson(file: string): unknown {
+  const raw = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(path.resolve(file), 'utf8');
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    fail(`${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+// A reader that stops early (`| head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  throw error;
+});
+
+const program = new Command('cli').description('Teachers\' attestation service: operator and support commands');
+
+program
+  .command('submit')
+  .description('submit an application (JSON as in POST /applications) from a file or - for stdin')
+  .argument('<file>')
+  .action((file: string) => api('POST', '/applications', readJson(file)));
+
+program
+  .command('status')
+  .description('show an application: state, registration, deadline, decision, notices')
+  .argument('<applicationId>')
+  .action((id: string) => api('GET', `/applications/${encodeURIComponent(id)}`));
+
+program
+  .command('decide')
+  .description("record the provider's decision (R3, R9)")
+  .argument('<applicationId>')
+  .requiredOption('--decision <decision>', 'accept or refuse')
+  .requiredOption('--official <name>', 'the deciding official')
+  .option('--grounds <list>', 'refusal grounds of R9, comma-separated (1,2,3)')
+  .option('--motivation <text>', 'the motivation of a refusal')
+  .action((id: string, o: { decision: string; official: string; grounds?: string; motivation?: string }) =>
+    api('POST', `/applications/${encodeURIComponent(id)}/decision`, {
+      decision: o.decision,
+      official: o.official,
+      ...(o.grounds && { grounds: o.grounds.split(',').map((g) => Number(g.trim())) }),
+      ...(o.motivation && { motivation: o.motivation }),
+    }),
+  );
+
+const calendar = program
+  .command('calendar')
+  .description('the working-time calendar of Kazakhstan (Asia/Almaty), R3, R7, R13');
+
+calendar
+  .command('is-working-day')
+  .argument('<date>', 'YYYY-MM-DD', localDate)
+  .option('--overrides', 'include operator overrides from the database')
+  .action(async (date: string, o) => console.log(String((await calendarFor(o)).isWorkingDay(date))));
+
+calendar
+  .command('registration-moment')
+  .description('when a submission at this instant is registered (R7)')
+  .argument('<submittedAt>', 'ISO 8601 instant', instant)
+  .option('--overrides', 'include operator overrides from the database')
+  .action(async (at: Date, o) => console.log(formatInstant((await calendarFor(o)).registrationMoment(at))));
+
+calendar
+  .command('add-working-days')
+  .description('the date of the N-th working day after a date (the date itself not counted)')
+  .argument('<date>', 'YYYY-MM-DD', localDate)
+  .argument('<days>', 'N ≥ 0', wholeDays)
+  .option('--overrides', 'include operator overrides from the database')
+  .action(async (date: string, days: number, o) => console.log((await calendarFor(o)).addWorkingDays(date, days)));
+
+calendar
+  .command('deadline')
+  .description('the end (18:30) of a period of N working days starting the day after the instant')
+  .argument('<from>', 'ISO 8601 instant', instant)
+  .argument('<days>', 'N ≥ 1', wholeDays)
+  .option('--overrides', 'include operator overrides from the database')
+  .action(async (from: Date, days: number, o) => {
+    if (days === 0) throw new InvalidArgumentError('a deadline counts at least one working day');
+    console.log(formatInstant((await calendarFor(o)).deadline(from, days)));
+  });
+
+calendar
+  .command('batch')
+  .description('answer JSON lines from stdin ({"op":"isWorkingDay","date":…} …), one JSON line each, in order')
+  .option('--overrides', 'include operator overrides from the database')
+  .action(async (o) => {
+    const cal = await calendarFor(o);
+    for await (const raw of readline.createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      if (raw.trim() === '') continue;
+      let out: unknown;
+      try {
+        out = { result: answer(cal, JSON.parse(raw) as BatchLine) };
+      } catch (error) {
+        out = { error: (error as Error).message };
+      }
+      process.stdout.write(`${JSON.stringify(out)}\n`);
+    }
+  });
+
+calendar
+  .command('year')
+  .description("a year's days off and transferred working days, with their legal basis")
+  .argument('<year>', 'YYYY', (v) => (/^\d{4}$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('must be a year, e.g. 2026'); })()))
+  .option('--overrides', 'include operator overrides from the database')
+  .option('--json', 'machine-readable output')
+  .action(async (year: number, o) => {
+    const cal = await calendarFor(o);
+    const status = cal.yearStatus(year);
+    const days = cal.yearDays(year);
+    if (o.json) return console.log(JSON.stringify({ year, status, days }, null, 2));
+    if (status !== 'confirmed') {
+      process.stderr.write(
+        status === 'unknown'
+          ? `WARNING: no calendar data for ${year}; these days come from the statutory rule alone (no Kurban Ait, no ordered transfers)\n`
+          : `WARNING: ${year} is provisional: ordered transfers (and perhaps Kurban Ait) are not yet published\n`,
+      );
+    }
+    for (const d of days) console.log(`${d.date}  ${d.working ? 'working' : 'day off'}  ${d.name}\n            basis: ${d.basis}`);
+  });
+
+calendar
+  .command('overrides')
+  .description('list the operator overrides stored in the database')
+  .action(async () => {
+    const store = createStore(databaseUrl());
+    try {
+      for (const r of await store.calendarOverride.findMany({ orderBy: { date: 'asc' } })) {
+        console.log(`${r.date}  ${r.kind}  ${r.basis}  (added by ${r.addedBy}, ${r.addedAt.toISOString()})${r.note ? `  ${r.note}` : ''}`);
+      }
+    } finally {
+      await store.$disconnect();
+    }
+  });
+
+calendar
+  .command('add-override')
+  .description("add an order's transfer for a year the shipped data does not cover (no release needed)")
+  .requiredOption('--date <date>', 'YYYY-MM-DD', localDate)
+  .requiredOption('--kind <kind>', 'day-off or working-day', (v) => {
+    if (v !== 'day-off' && v !== 'working-day') throw new InvalidArgumentError('must be day-off or working-day');
+    return v;
+  })
+  .requiredOption('--basis <reference>', 'the legal reference: decree or order, number and date')
+  .requiredOption('--by <name>', 'who adds it')
+  .option('--note <text>', 'a note shown with the day')
+  .action(async (o: { date: string; kind: string; basis: string; by: string; note?: string }) => {
+    if (o.basis.trim().length < 5) fail('--basis must cite the decree or order (number and date)');
+    const store = createStore(databaseUrl());
+    try {
+      await store.calendarOverride.create({ data: { date: o.date, kind: o.kind, basis: o.basis, note: o.note, addedBy: o.by } });
+      console.log(`added: ${o.date} ${o.kind}; running cases pick it up at their next calendar look-up`);
+    } catch (error) {
+      fail(`not added: ${(error as Error).message.split('\n').pop()}`);
+    } finally {
+      await store.$disconnect();
+    }
+  });
+
+// The database `npm start` runs, for the override commands, when no DATABASE_URL is given.
+if (!process.env.DATABASE_URL && fs.existsSync(path.join(DATA_DIR, 'database-url'))) {
+  process.env.DATABASE_URL = fs.readFileSync(path.join(DATA_DIR, 'database-url'), 'utf8').trim();
+}
+
+program.parseAsync(process.argv).catch((error: Error) => fail(error.message));

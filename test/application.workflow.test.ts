@@ -1,0 +1,179 @@
+/**
+ * The application workflow under time skipping: timers of hours and days pass in milliseconds, the
+ * activities are replaced by an in-memory store, and the assertions are on workflow time.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Activities } from '../activities';
+import { DateTime } from 'luxon';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
+import { applicationWorkflow } from '../workflows';
+import { decideUpdate, statusQuery, type ApplicationStatus } from '../workflows/messages';
+import { sampleInput } from './helpers/applications';
+import { createTimeSkippingEnv } from './helpers/workflow-env';
+
+let env: TestWorkflowEnvironment;
+// A plain client: unlike env.client, its calls do not let the server skip time, so time moves only when a
+// test says so (env.sleep), and a status query never races a timer.
+let client: Client;
+beforeAll(async () => {
+  env = await createTimeSkippingEnv();
+  client = new Client({ connection: env.connection, namespace: env.namespace });
+  await env.connection.testService.lockTimeSkipping({});
+});
+afterAll(async () => {
+  await env?.teardown();
+});
+
+function fakeActivities() {
+  const stages: Array<{ state: string; overdue?: boolean }> = [];
+  const notices: string[] = [];
+  const gaps: number[][] = [];
+  const activities: Activities = {
+    recordApplication: jest.fn(async () => {}),
+    loadCalendarOverrides: jest.fn(async () => []),
+    reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
+    recordStage: jest.fn(async (s) => void stages.push(s)),
+    recordDecision: jest.fn(async () => {}),
+    issueNotice: jest.fn(async ({ kind }) => {
+      notices.push(kind);
+      return { noticeId: `n-${notices.length}`, kind, createdAt: new Date().toISOString() };
+    }),
+  };
+  return { activities, stages, notices, gaps };
+}
+
+async function withWorker<T>(activities: Activities, run: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../workflows'),
+    activities,
+  });
+  return worker.runUntil(run(taskQueue));
+}
+
+/** Moves the test server's clock to an instant (time skipping only goes forward). */
+async function skipTo(instant: Date): Promise<void> {
+  const ms = instant.getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** Polls the status query until the workflow has got as far as the test needs. */
+async function until(handle: WorkflowHandle, reached: (s: ApplicationStatus) => boolean): Promise<ApplicationStatus> {
+  for (let i = 0; i < 400; i++) {
+    const status = await handle.query(statusQuery);
+    if (reached(status)) return status;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the workflow did not reach the expected status: ${JSON.stringify(await handle.query(statusQuery))}`);
+}
+
+/** The next Friday 19:00 (Asia/Almaty) after the test server's clock whose Friday and Monday are working days. */
+async function nextOrdinaryFridayEvening(): Promise<Date> {
+  let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).startOf('day').plus({ days: 1 });
+  for (;;) {
+    const monday = day.plus({ days: 3 });
+    if (day.weekday === 5 && calendar.isWorkingDay(day.toISODate()!) && calendar.isWorkingDay(monday.toISODate()!)) {
+      return day.set({ hour: 19 }).toJSDate();
+    }
+    day = day.plus({ days: 1 });
+  }
+}
+
+const calendar = new WorkingCalendar();
+const decision = { decision: 'accept' as const, official: 'Head of the education department' };
+
+describe('application workflow (time skipping)', () => {
+  test('registers a Friday-evening submission on Monday at 09:00 and decides within one working day (R7, R3)', async () => {
+    const { activities, stages, notices } = fakeActivities();
+    const friday = await nextOrdinaryFridayEvening();
+    const monday = DateTime.fromJSDate(friday, { zone: ZONE }).plus({ days: 3 }).set({ hour: 9 });
+    await skipTo(friday);
+    const input = sampleInput(friday.toISOString());
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await until(handle, (s) => s.state === 'waiting-for-registration');
+
+      await skipTo(monday.plus({ seconds: 1 }).toJSDate());
+      const registered = await until(handle, (s) => s.state === 'under-review');
+      expect(formatInstant(new Date(registered.registeredAt!))).toBe(monday.toISO({ suppressMilliseconds: true }));
+      const tuesdayClose = calendar.deadline(monday.toJSDate(), 1);
+      expect(registered.decisionDueAt).toBe(tuesdayClose.toISOString());
+      expect(formatInstant(tuesdayClose).slice(11)).toBe('18:30:00+05:00');
+
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const result = await handle.result();
+      expect(result.state).toBe('notified');
+      expect(result.overdue).toBe(false);
+    });
+    expect(notices).toEqual(['acceptance']);
+    expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'under-review', 'notified']);
+  });
+
+  test('registers after hours on the eve of Nauryz on 26 March, due 27 March (R7, R3)', async () => {
+    const { activities } = fakeActivities();
+    const input = sampleInput('2026-03-20T19:05:00+05:00');
+    // The test server's clock only goes forward: this case is submitted "late" and registers by the calendar alone.
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const status = await until(handle, (s) => s.state === 'under-review');
+      expect(formatInstant(new Date(status.registeredAt!))).toBe('2026-03-26T09:00:00+05:00');
+      expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2026-03-27T18:30:00+05:00');
+      await handle.terminate('test over');
+    });
+  });
+
+  test('an overdue decision is flagged and escalated, and the decision is still owed (R3)', async () => {
+    const { activities, stages, notices } = fakeActivities();
+    const now = new Date(await env.currentTimeMs());
+    const input = sampleInput(now.toISOString());
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const registration = calendar.registrationMoment(now);
+      await until(handle, (s) => s.state === 'waiting-for-registration' || s.state === 'under-review');
+      await skipTo(new Date(registration.getTime() + 1000));
+      const { decisionDueAt } = await until(handle, (s) => s.state === 'under-review');
+      await skipTo(new Date(new Date(decisionDueAt!).getTime() + 60_000));
+      const late = await until(handle, (s) => s.overdue);
+      expect(late.state).toBe('under-review');
+      expect(stages).toContainEqual(expect.objectContaining({ overdue: true }));
+
+      const result = await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'Head' }],
+      });
+      expect(result.state).toBe('refused');
+      expect((await handle.result()).state).toBe('notified');
+    });
+    expect(notices).toEqual(['refusal']);
+  });
+
+  test('a decision before registration is refused by the update validator', async () => {
+    const { activities, notices } = fakeActivities();
+    const now = await env.currentTimeMs();
+    const local = formatInstant(new Date(now));
+    // Submitted at 23:00 of the current day: always after hours.
+    const input = sampleInput(`${local.slice(0, 10)}T23:00:00+05:00`);
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await until(handle, (s) => s.state === 'waiting-for-registration');
+      await expect(handle.executeUpdate(decideUpdate, { args: [decision] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect((await handle.query(statusQuery)).state).toBe('waiting-for-registration');
+      await handle.terminate('test over');
+    });
+    expect(notices).toEqual([]);
+  });
+
+  test('an invalid application is refused at the workflow boundary too', async () => {
+    const { activities } = fakeActivities();
+    const input = { ...sampleInput('2026-11-23T10:00:00+05:00'), category: 'boss' as never };
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await expect(handle.result()).rejects.toThrow();
+    });
+    expect(activities.recordApplication).not.toHaveBeenCalled();
+  });
+});
