@@ -87,3 +87,48 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
   });
   if (code !== 0) throw new Error(`prisma migrate deploy failed (exit ${code}):\n${output.join('')}`);
 }
+
+/**
+ * The embedded PostgreSQL in a process of its own (`node --import tsx scripts/database.ts serve DIR PORT`),
+ * for hosts that cannot load its ES module in-process (jest's CommonJS runtime). Stops on SIGTERM.
+ */
+export async function startEmbeddedPostgresProcess(dataDir: string, port: number): Promise<RunningDatabase> {
+  const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'serve', dataDir, String(port)], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    child.stdout!.on('data', (chunk) => {
+      seen += String(chunk);
+      const ready = /^ready (\S+)$/m.exec(seen);
+      if (ready) resolve(ready[1]);
+    });
+    child.once('exit', (code) => reject(new Error(`the embedded PostgreSQL process exited (code ${code}) before it was ready`)));
+  });
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+if (require.main === module && process.argv[2] === 'serve') {
+  const [dataDir, port] = process.argv.slice(3);
+  startEmbeddedPostgres(path.resolve(dataDir), Number(port)).then(
+    (db) => {
+      process.stdout.write(`ready ${db.url}\n`);
+      const stop = () => void db.stop().then(() => process.exit(0));
+      process.once('SIGTERM', stop);
+      process.once('SIGINT', stop);
+    },
+    (error) => {
+      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

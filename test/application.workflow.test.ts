@@ -21,7 +21,7 @@ let client: Client;
 beforeAll(async () => {
   env = await createTimeSkippingEnv();
   client = new Client({ connection: env.connection, namespace: env.namespace });
-  await env.connection.testService.lockTimeSkipping({});
+  await env.connection.testService!.lockTimeSkipping({});
 });
 afterAll(async () => {
   await env?.teardown();
