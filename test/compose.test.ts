@@ -1,0 +1,58 @@
+/**
+ * docker-compose.yml cannot run here (no Docker engine); this checks it against the code instead: every part
+ * the service needs is there, and each of our processes gets every environment variable its code reads.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+
+const root = path.resolve(__dirname, '..');
+const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+
+/** The `process.env.NAME` reads of a source file and what it imports from the project, transitively. */
+function envReads(file: string, seen = new Set<string>()): Set<string> {
+  const names = new Set<string>();
+  if (seen.has(file)) return names;
+  seen.add(file);
+  const source = fs.readFileSync(file, 'utf8');
+  for (const m of source.matchAll(/process\.env\.([A-Z_]+)|required\('([A-Z_]+)'\)/g)) names.add(m[1] ?? m[2]);
+  for (const m of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
+    const target = path.resolve(path.dirname(file), m[1]);
+    for (const candidate of [`${target}.ts`, path.join(target, 'index.ts')]) {
+      if (fs.existsSync(candidate)) for (const n of envReads(candidate, seen)) names.add(n);
+    }
+  }
+  return names;
+}
+
+// Optional settings with defaults in the code, or the embedded-default paths compose does not use.
+const OPTIONAL = new Set(['TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'PORT', 'HOST', 'DATA_DIR', 'TEACHER_ATTESTATION_CACHE', 'XDG_CACHE_HOME', 'TEMPORAL_CLI']);
+
+describe('docker-compose.yml', () => {
+  test('has PostgreSQL, Temporal on it with its schema tools, the UI, migrations, the worker and the API', () => {
+    const services = Object.keys(compose.services);
+    expect(services).toEqual(expect.arrayContaining(['postgres', 'temporal-schema', 'temporal', 'temporal-ui', 'migrate', 'worker', 'api']));
+    expect(compose.services.temporal.environment.DB).toBe('postgres12');
+    expect(compose.services.temporal.environment.POSTGRES_SEEDS).toBe('postgres');
+    expect(compose.services['temporal-schema'].command.join(' ')).toContain('temporal-sql-tool');
+    expect(compose.services.migrate.command).toEqual(['npx', 'prisma', 'migrate', 'deploy']);
+  });
+
+  test.each([
+    ['worker', 'worker/main.ts'],
+    ['api', 'client/api-main.ts'],
+  ])('gives the %s every variable its code reads', (service, entry) => {
+    const definition = compose.services[service];
+    expect(definition.command.join(' ')).toContain(entry);
+    const provided = new Set(Object.keys(definition.environment));
+    const needed = [...envReads(path.join(root, entry))].filter((n) => !OPTIONAL.has(n));
+    expect(needed.length).toBeGreaterThan(0);
+    for (const name of needed) expect({ service, name, provided: provided.has(name) }).toEqual({ service, name, provided: true });
+  });
+
+  test('registers every search attribute the workflow uses', () => {
+    const setup = compose.services['temporal-setup'].command.join(' ');
+    for (const key of SEARCH_ATTRIBUTES) expect(setup).toContain(`--name ${key.name} --type`);
+  });
+});

@@ -1,0 +1,40 @@
+import { APPLICATION_STATES, advance, applicationLifecycle, startLifecycle, LifecycleError } from '../domain/lifecycle';
+
+describe('application lifecycle machine', () => {
+  test('names exactly the states the machine has', () => {
+    expect(Object.keys(applicationLifecycle.config.states!).sort()).toEqual([...APPLICATION_STATES].sort());
+  });
+
+  test('runs received → waiting for registration → registered → under review → accepted → notified (R7, R3, R5)', () => {
+    let s = startLifecycle();
+    const visited = [s.value];
+    for (const event of [
+      { type: 'REGISTRATION_DEFERRED' },
+      { type: 'REGISTERED' },
+      { type: 'REVIEW_STARTED' },
+      { type: 'DECISION_MADE', decision: 'accept' },
+      { type: 'NOTICE_ISSUED' },
+    ] as const) {
+      s = advance(s, event);
+      visited.push(s.value);
+    }
+    expect(visited).toEqual(['received', 'waiting-for-registration', 'registered', 'under-review', 'accepted', 'notified']);
+    expect(s.status).toBe('done');
+  });
+
+  test('overdue is a flag under review, and the decision is still taken (R3)', () => {
+    let s = advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' });
+    s = advance(s, { type: 'DECISION_DEADLINE_PASSED' });
+    expect(s.value).toBe('under-review');
+    expect(s.context.overdue).toBe(true);
+    s = advance(s, { type: 'DECISION_MADE', decision: 'refuse' });
+    expect(s.value).toBe('refused');
+    expect(s.context.overdue).toBe(true);
+  });
+
+  test('refuses an event the current state does not allow, with the state named', () => {
+    expect(() => advance(startLifecycle(), { type: 'DECISION_MADE', decision: 'accept' })).toThrow(
+      new LifecycleError('DECISION_MADE is not allowed while the application is received'),
+    );
+  });
+});

@@ -1,0 +1,75 @@
+import { DecisionSchema, SubmissionSchema, parseInput } from '../domain/application';
+import { iinCheckDigit, isValidIin } from '../domain/iin';
+import { CATEGORIES, CHANNEL_OF_CATEGORY } from '../domain/service';
+import { sampleIin, sampleSubmission } from './helpers/applications';
+
+describe('IIN check digit', () => {
+  test('accepts a computed check digit and refuses every other last digit', () => {
+    const iin = sampleIin(7);
+    expect(isValidIin(iin)).toBe(true);
+    for (let d = 0; d <= 9; d++) {
+      if (String(d) !== iin[11]) expect(isValidIin(`${iin.slice(0, 11)}${d}`)).toBe(false);
+    }
+  });
+
+  test('uses the second weight sequence when the first gives 10', () => {
+    // a 1 in the tenth place: the first weights give 10, the second (weight 1 there) give 1
+    expect(iinCheckDigit('00000000010')).toBe(1);
+    expect(isValidIin('12345')).toBe(false);
+    expect(isValidIin('85010140001a')).toBe(false);
+  });
+});
+
+describe('what is not an application (answered at once, nothing started)', () => {
+  test('names a missing field', () => {
+    const { iin: _, ...rest } = sampleSubmission();
+    expect(parseInput(SubmissionSchema, rest)).toEqual({ ok: false, error: expect.objectContaining({ code: 'missing-field', field: 'iin' }) });
+  });
+
+  test('names an unknown field', () => {
+    expect(parseInput(SubmissionSchema, { ...sampleSubmission(), nickname: 'x' })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ code: 'unknown-field', field: 'nickname' }),
+    });
+  });
+
+  test('refuses a body that is not an object', () => {
+    expect(parseInput(SubmissionSchema, 'hello')).toEqual({ ok: false, error: expect.objectContaining({ code: 'malformed-body', field: null }) });
+  });
+
+  test.each(CATEGORIES.map((c) => [c, CHANNEL_OF_CATEGORY[c]]))('category %s is served only through %s (R2)', (category, channel) => {
+    const other = channel === 'portal' ? 'platform' : 'portal';
+    expect(parseInput(SubmissionSchema, sampleSubmission({ category, channel })).ok).toBe(true);
+    expect(parseInput(SubmissionSchema, sampleSubmission({ category, channel: other }))).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'channel', rule: 'R2' }),
+    });
+  });
+
+  test('an academic year is two consecutive years', () => {
+    expect(parseInput(SubmissionSchema, sampleSubmission({ academicYear: '2026-2028' }))).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'academicYear' }),
+    });
+  });
+});
+
+describe("the provider's decision (R9)", () => {
+  test('a refusal names its grounds and is motivated', () => {
+    expect(parseInput(DecisionSchema, { decision: 'refuse', official: 'A' })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'grounds', rule: 'R9' }),
+    });
+    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [2], official: 'A' })).toEqual({
+      ok: false,
+      error: expect.objectContaining({ field: 'motivation', rule: 'R9' }),
+    });
+    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [4], motivation: 'm', official: 'A' }).ok).toBe(false);
+    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [1, 3], motivation: 'm', official: 'A' }).ok).toBe(true);
+  });
+
+  test('an acceptance carries no refusal grounds', () => {
+    expect(parseInput(DecisionSchema, { decision: 'accept', grounds: [1], official: 'A' }).ok).toBe(false);
+    expect(parseInput(DecisionSchema, { decision: 'accept', official: 'A' }).ok).toBe(true);
+  });
+});
