@@ -18,12 +18,13 @@ let env: TestWorkflowEnvironment;
 // A plain client: unlike env.client, its calls do not let the server skip time, so time moves only when a
 // test says so (env.sleep), and a status query never races a timer.
 let client: Client;
-beforeAll(async () => {
+// A fresh server per test: each test's clock starts at the real present and no test inherits another's timers.
+beforeEach(async () => {
   env = await createTimeSkippingEnv();
   client = new Client({ connection: env.connection, namespace: env.namespace });
   await env.connection.testService!.lockTimeSkipping({});
 });
-afterAll(async () => {
+afterEach(async () => {
   await env?.teardown();
 });
 
