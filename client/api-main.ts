@@ -14,7 +14,13 @@ async function main(): Promise<void> {
   const store = createStore(required('DATABASE_URL'));
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
-  const app = buildApi({ client, store, taskQueue: TASK_QUEUE, identitySecret: required('IDENTITY_SECRET') });
+  const app = buildApi({
+    client,
+    store,
+    taskQueue: TASK_QUEUE,
+    identitySecret: required('IDENTITY_SECRET'),
+    logger: { level: process.env.LOG_LEVEL ?? 'info' },
+  });
   const port = Number(process.env.PORT ?? 3000);
   await app.listen({ port, host: process.env.HOST ?? '127.0.0.1' });
   console.log(`API listening on http://localhost:${port}`);

@@ -24,6 +24,8 @@ export interface ApiDeps {
   identitySecret: string;
   /** the clock for submissions that carry no `submittedAt` */
   now?: () => Date;
+  /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
+  logger?: boolean | { level: string };
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
@@ -32,8 +34,8 @@ function refuse(reply: FastifyReply, status: number, error: InputError | (Omit<I
   return reply.code(status).send({ error });
 }
 
-export function buildApi({ client, store, taskQueue, identitySecret, now = () => new Date() }: ApiDeps): FastifyInstance {
-  const app = Fastify({ logger: false, bodyLimit: 1_048_576 });
+export function buildApi({ client, store, taskQueue, identitySecret, now = () => new Date(), logger = false }: ApiDeps): FastifyInstance {
+  const app = Fastify({ logger, bodyLimit: 1_048_576 });
 
   // A body that is not JSON is refused with the same error shape as any other bad input.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
