@@ -6,6 +6,7 @@ import { log } from '@temporalio/activity';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
+import { readCalendarOverrides } from './calendar-overrides';
 import { renderNotice, type NoticeKind } from './notices';
 import type { Store } from './store';
 
@@ -62,8 +63,7 @@ export function createActivities({ store }: ActivityDeps) {
 
     /** Operator-maintained calendar entries, read here so workflow code never reads mutable data. */
     async loadCalendarOverrides(): Promise<CalendarOverride[]> {
-      const rows = await store.calendarOverride.findMany({ orderBy: { date: 'asc' } });
-      return rows.map((r) => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], basis: r.basis, note: r.note }));
+      return readCalendarOverrides(store);
     },
 
     /** A year whose calendar is not confirmed was used for a legal deadline: say so loudly. */

@@ -8,6 +8,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride } from '../domain/calendar';
+import { readCalendarOverrides } from '../activities/calendar-overrides';
 import { createStore } from '../activities/store';
 import { DATA_DIR } from '../scripts/paths';
 
@@ -50,8 +51,7 @@ async function overrides(withOverrides: boolean): Promise<CalendarOverride[]> {
   if (!withOverrides) return [];
   const store = createStore(databaseUrl());
   try {
-    const rows = await store.calendarOverride.findMany({ orderBy: { date: 'asc' } });
-    return rows.map((r) => ({ date: r.date, kind: r.kind as CalendarOverride['kind'], basis: r.basis, note: r.note }));
+    return await readCalendarOverrides(store);
   } finally {
     await store.$disconnect();
   }

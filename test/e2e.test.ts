@@ -16,6 +16,7 @@ import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } fro
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 import { createWorker } from '../worker/worker';
 import { sampleIin, sampleSubmission } from './helpers/applications';
+import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
 
 const TASK_QUEUE = 'e2e';
@@ -198,5 +199,19 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const review = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'under-review');
     expect(review.body.registeredAt).toBe(new Date(saturday).toISOString());
     await store.calendarOverride.delete({ where: { date: '2026-11-21' } });
+  });
+
+  test('operators add and list calendar overrides through the CLI, with who and the legal basis (issue 3)', async () => {
+    const env = { DATABASE_URL: db.url };
+    const added = cli(['calendar', 'add-override', '--date', '2031-05-10', '--kind', 'working-day', '--basis', 'Order No. 7 of 01.04.2031', '--by', 'A. Operator'], { env });
+    expect(added.status).toBe(0);
+    const listed = cli(['calendar', 'overrides'], { env });
+    expect(listed.stdout).toMatch(/2031-05-10 {2}working-day {2}Order No\. 7 of 01\.04\.2031 {2}\(added by A\. Operator/);
+    expect(cli(['calendar', 'is-working-day', '2031-05-10'], { env }).stdout).toBe('false\n');
+    expect(cli(['calendar', 'is-working-day', '2031-05-10', '--overrides'], { env }).stdout).toBe('true\n');
+    const twice = cli(['calendar', 'add-override', '--date', '2031-05-10', '--kind', 'day-off', '--basis', 'Order No. 8', '--by', 'B'], { env });
+    expect(twice.status).toBe(1);
+    expect(twice.stderr).toMatch(/not added/);
+    await store.calendarOverride.delete({ where: { date: '2031-05-10' } });
   });
 });
