@@ -9,11 +9,11 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
-import { DecisionSchema, SubmissionSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
+import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
 import { formatInstant } from '../domain/calendar';
 import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
 import type { Store } from '../activities/store';
-import { decideUpdate, statusQuery, type ApplicationStatus } from '../workflows/messages';
+import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
 import { applicationIdFor, workflowIdFor } from './identity';
 
 export interface ApiDeps {
@@ -109,22 +109,53 @@ export function buildApi({ client, store, taskQueue, identitySecret, now = () =>
     };
   });
 
-  app.post<{ Params: { id: string } }>('/applications/:id/decision', async (request, reply) => {
-    const { id } = request.params;
+  /** Sends an update to the application's workflow, answering 404/409 in the API's error shape. */
+  async function updateApplication(
+    id: string,
+    reply: FastifyReply,
+    send: (workflowId: string) => Promise<ApplicationStatus>,
+    refusal: { code: string; field: string; rule: string | null },
+  ) {
     if (!UUID.test(id)) return refuse(reply, 400, { code: 'invalid-field', field: 'id', rule: null, message: 'id: must be an application id (UUID)' });
-    const parsed = parseInput(DecisionSchema, request.body);
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    const workflowId = workflowIdFor(id);
     try {
-      const status = await client.workflow.getHandle(workflowIdFor(id)).executeUpdate(decideUpdate, { args: [parsed.value] });
-      return reply.code(200).send(status);
+      return reply.code(200).send(await send(workflowId));
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+      if (error instanceof WorkflowNotFoundError) {
+        // An update cannot reach a workflow that has finished: tell a closed case from an unknown one.
+        const closed = await client.workflow.getHandle(workflowId).describe().then(() => true, () => false);
+        if (!closed) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+        const row = await store.application.findUnique({ where: { id }, select: { state: true } });
+        return refuse(reply, 409, { ...refusal, message: `the application is closed (${row?.state ?? 'finished'})` });
+      }
       if (error instanceof WorkflowUpdateFailedError) {
         const cause = error.cause instanceof Error ? error.cause.message : error.message;
-        return refuse(reply, 409, { code: 'decision-not-allowed', field: 'decision', rule: 'R3', message: cause });
+        return refuse(reply, 409, { ...refusal, message: cause });
       }
       throw error;
     }
+  }
+
+  app.post<{ Params: { id: string } }>('/applications/:id/decision', async (request, reply) => {
+    const parsed = parseInput(DecisionSchema, request.body);
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    return updateApplication(
+      request.params.id,
+      reply,
+      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [parsed.value] }),
+      { code: 'decision-not-allowed', field: 'decision', rule: 'R3' },
+    );
+  });
+
+  app.post<{ Params: { id: string } }>('/applications/:id/withdrawal', async (request, reply) => {
+    const parsed = parseInput(WithdrawalSchema, request.body ?? {});
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    return updateApplication(
+      request.params.id,
+      reply,
+      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(withdrawUpdate, { args: [parsed.value] }),
+      { code: 'withdrawal-not-allowed', field: 'id', rule: null },
+    );
   });
 
   app.get('/healthz', async (_request, reply) => {

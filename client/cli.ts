@@ -144,6 +144,15 @@ program
     }),
   );
 
+program
+  .command('withdraw')
+  .description('withdraw an application on the applicant\'s behalf (only before the decision)')
+  .argument('<applicationId>')
+  .option('--reason <text>', 'the applicant\'s reason')
+  .action((id: string, o: { reason?: string }) =>
+    api('POST', `/applications/${encodeURIComponent(id)}/withdrawal`, o.reason ? { reason: o.reason } : {}),
+  );
+
 const calendar = program
   .command('calendar')
   .description('the working-time calendar of Kazakhstan (Asia/Almaty), R3, R7, R13');

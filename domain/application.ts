@@ -86,6 +86,12 @@ export const DecisionSchema = z
   });
 export type ProviderDecision = z.infer<typeof DecisionSchema>;
 
+/** The applicant's withdrawal of an application before the decision. */
+export const WithdrawalSchema = z.strictObject({
+  reason: z.string().trim().max(2_000).optional(),
+});
+export type Withdrawal = z.infer<typeof WithdrawalSchema>;
+
 /** A refusal of input at a boundary: a stable code, the field, the rule it breaks, and words for a person. */
 export interface InputError {
   code: 'malformed-body' | 'missing-field' | 'unknown-field' | 'invalid-field';

@@ -11,7 +11,8 @@ export type LifecycleEvent =
   | { type: 'REVIEW_STARTED' }
   | { type: 'DECISION_DEADLINE_PASSED' } // R3: overdue is a flag; the decision is still owed
   | { type: 'DECISION_MADE'; decision: 'accept' | 'refuse' }
-  | { type: 'NOTICE_ISSUED' }; // R5: the result reached the personal cabinet
+  | { type: 'NOTICE_ISSUED' } // R5: the result reached the personal cabinet
+  | { type: 'WITHDRAWN' }; // the applicant withdrew the application before a decision
 
 export const applicationLifecycle = setup({
   types: { context: {} as { overdue: boolean }, events: {} as LifecycleEvent },
@@ -24,23 +25,25 @@ export const applicationLifecycle = setup({
   initial: 'received',
   states: {
     received: {
-      on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'registered' },
+      on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'registered', WITHDRAWN: 'withdrawn' },
     },
     'waiting-for-registration': {
-      on: { REGISTERED: 'registered' },
+      on: { REGISTERED: 'registered', WITHDRAWN: 'withdrawn' },
     },
     registered: {
-      on: { REVIEW_STARTED: 'under-review' },
+      on: { REVIEW_STARTED: 'under-review', WITHDRAWN: 'withdrawn' },
     },
     'under-review': {
       on: {
         DECISION_DEADLINE_PASSED: { actions: assign({ overdue: true }) },
         DECISION_MADE: [{ guard: 'accepted', target: 'accepted' }, { target: 'refused' }],
+        WITHDRAWN: 'withdrawn',
       },
     },
     accepted: { on: { NOTICE_ISSUED: 'notified' } },
     refused: { on: { NOTICE_ISSUED: 'notified' } },
     notified: { type: 'final' },
+    withdrawn: { type: 'final' },
   },
 });
 
@@ -54,6 +57,7 @@ export const APPLICATION_STATES = [
   'accepted',
   'refused',
   'notified',
+  'withdrawn',
 ] as const;
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
 
@@ -73,4 +77,28 @@ export function advance(snapshot: LifecycleSnapshot, event: LifecycleEvent): Lif
 /** An event the lifecycle does not allow in the current state. */
 export class LifecycleError extends Error {
   override name = 'LifecycleError';
+}
+
+/**
+ * The lifecycle as a Mermaid state diagram, drawn from the machine itself so the picture cannot drift
+ * (docs/lifecycle.md is generated from it and checked by a test).
+ */
+export function lifecycleDiagram(): string {
+  const id = (state: string) => state.replace(/-/g, '_'); // Mermaid ids take no hyphens
+  const states = Object.entries(applicationLifecycle.config.states ?? {});
+  const lines = ['stateDiagram-v2'];
+  for (const [state] of states) if (id(state) !== state) lines.push(`  state "${state}" as ${id(state)}`);
+  lines.push(`  [*] --> ${id(applicationLifecycle.config.initial as string)}`);
+  for (const [state, node] of states) {
+    for (const [event, target] of Object.entries(node.on ?? {})) {
+      const targets = (Array.isArray(target) ? target : [target]) as Array<string | { target?: string; guard?: unknown }>;
+      for (const t of targets) {
+        const to = typeof t === 'string' ? t : (t.target ?? state);
+        const label = typeof t !== 'string' && t.guard ? `${event} [${String(t.guard)}]` : to === state ? `${event} / overdue` : event;
+        lines.push(`  ${id(state)} --> ${id(to)}: ${label}`);
+      }
+    }
+    if (node.type === 'final') lines.push(`  ${id(state)} --> [*]`);
+  }
+  return lines.join('\n');
 }

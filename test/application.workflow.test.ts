@@ -10,7 +10,7 @@ import { DateTime } from 'luxon';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { applicationWorkflow } from '../workflows';
-import { decideUpdate, statusQuery, type ApplicationStatus } from '../workflows/messages';
+import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
 import { sampleInput } from './helpers/applications';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
@@ -193,6 +193,45 @@ describe('application workflow (time skipping)', () => {
       await handle.terminate('test over');
     });
     expect(notices).toEqual([]);
+  });
+
+  test('the applicant withdraws while the application waits for registration, and the case closes', async () => {
+    const { activities, stages, notices } = fakeActivities();
+    const friday = await nextOrdinaryFridayEvening();
+    await skipTo(friday);
+    const input = sampleInput(friday.toISOString());
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await until(handle, (s) => s.state === 'waiting-for-registration');
+      const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'changed my mind' }] });
+      expect(withdrawn.state).toBe('withdrawn');
+      expect(withdrawn.withdrawnAt).not.toBeNull();
+      expect((await handle.result()).state).toBe('withdrawn');
+      expect(await env.currentTimeMs()).toBeLessThan(friday.getTime() + 3600_000); // no waiting for Monday
+    });
+    expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'withdrawn']);
+    expect(notices).toEqual([]);
+  });
+
+  test('a withdrawal under review closes the case; after a decision it is refused', async () => {
+    const { activities } = fakeActivities();
+    const friday = await nextOrdinaryFridayEvening();
+    const monday = DateTime.fromJSDate(friday, { zone: ZONE }).plus({ days: 3, hours: -8 }); // Monday 11:00
+    await skipTo(monday.toJSDate());
+    const first = sampleInput(monday.toJSDate().toISOString());
+    const second = sampleInput(monday.toJSDate().toISOString());
+    await withWorker(activities, async (taskQueue) => {
+      const a = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${first.applicationId}`, args: [first] });
+      await until(a, (s) => s.state === 'under-review');
+      expect((await a.executeUpdate(withdrawUpdate, { args: [{}] })).state).toBe('withdrawn');
+      await expect(a.result()).resolves.toMatchObject({ state: 'withdrawn', decision: null });
+
+      const b = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${second.applicationId}`, args: [second] });
+      await until(b, (s) => s.state === 'under-review');
+      await b.executeUpdate(decideUpdate, { args: [decision] });
+      await expect(b.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
+      expect((await b.result()).state).toBe('notified');
+    });
   });
 
   test('an invalid application is refused at the workflow boundary too', async () => {

@@ -178,6 +178,24 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(done.body.notices[0].body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
   });
 
+  test('the applicant withdraws before the decision; a withdrawal or a decision afterwards is refused', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(606), submittedAt: IN_HOURS }));
+    const { applicationId } = submitted.body;
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    const withdrawn = await http('POST', `/applications/${applicationId}/withdrawal`, { reason: 'moving to another region' });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    const row = await eventually(() => store.application.findUniqueOrThrow({ where: { id: applicationId } }), (r) => r.state === 'withdrawn');
+    expect(row.decision).toBeNull();
+
+    const again = await http('POST', `/applications/${applicationId}/withdrawal`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('withdrawal-not-allowed');
+    const decision = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    expect(decision.status).toBe(409);
+    expect((await http('POST', `/applications/${applicationId}/withdrawal`, { why: 'x' })).body.error).toMatchObject({ code: 'unknown-field', field: 'why' });
+  });
+
   test('a decision is refused while the application waits for registration (R7, R3)', async () => {
     const far = new Date(Date.now() + 400 * 24 * 3600 * 1000).toISOString(); // registers in a year's time
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: far }));

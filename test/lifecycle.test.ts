@@ -1,4 +1,6 @@
+import fs from 'node:fs';
 import { APPLICATION_STATES, advance, applicationLifecycle, startLifecycle, LifecycleError } from '../domain/lifecycle';
+import { LIFECYCLE_DOC, lifecycleDoc } from '../scripts/docs';
 
 describe('application lifecycle machine', () => {
   test('names exactly the states the machine has', () => {
@@ -36,5 +38,18 @@ describe('application lifecycle machine', () => {
     expect(() => advance(startLifecycle(), { type: 'DECISION_MADE', decision: 'accept' })).toThrow(
       new LifecycleError('DECISION_MADE is not allowed while the application is received'),
     );
+  });
+
+  test('a withdrawal is allowed before the decision only', () => {
+    const review = advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' });
+    expect(advance(review, { type: 'WITHDRAWN' }).value).toBe('withdrawn');
+    expect(advance(startLifecycle(), { type: 'WITHDRAWN' }).status).toBe('done');
+    const decided = advance(review, { type: 'DECISION_MADE', decision: 'accept' });
+    expect(decided.can({ type: 'WITHDRAWN' })).toBe(false);
+  });
+
+  test('docs/lifecycle.md is the diagram of the machine as it is (run `npm run docs` after changing it)', () => {
+    expect(fs.readFileSync(LIFECYCLE_DOC, 'utf8')).toBe(lifecycleDoc());
+    for (const state of APPLICATION_STATES) expect(lifecycleDoc()).toContain(state);
   });
 });

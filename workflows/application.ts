@@ -10,16 +10,15 @@ import {
   proxyActivities,
   setCurrentDetails,
   setHandler,
-  sleep,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
-import { DecisionSchema, SubmissionSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
+import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
 import { DECISION_TERM_WORKING_DAYS } from '../domain/service';
-import { decideUpdate, statusQuery, type ApplicationStatus } from './messages';
+import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
 
 const store = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30 seconds',
@@ -34,6 +33,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   let lifecycle = startLifecycle();
   let decision: ProviderDecision | undefined;
+  // A withdrawal is taken at the next safe point of the main flow, so it never races a stage being recorded.
+  let withdrawalRequested = false;
   const status: ApplicationStatus = {
     applicationId: input.applicationId,
     state: 'received',
@@ -45,6 +46,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     refusalGrounds: null,
     decidedAt: null,
     notifiedAt: null,
+    withdrawnAt: null,
   };
   const fire = (event: LifecycleEvent) => {
     lifecycle = advance(lifecycle, event);
@@ -71,14 +73,43 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       validator: (d) => {
         const parsed = parseInput(DecisionSchema, d);
         if (!parsed.ok) throw new Error(parsed.error.message);
-        if (!lifecycle.can({ type: 'DECISION_MADE', decision: d.decision })) {
-          throw new Error(`a decision is taken only while the application is under review; it is ${status.state}`);
+        if (!lifecycle.can({ type: 'DECISION_MADE', decision: d.decision }) || withdrawalRequested) {
+          const state = withdrawalRequested ? 'being withdrawn' : status.state;
+          throw new Error(`a decision is taken only while the application is under review; it is ${state}`);
+        }
+      },
+    },
+  );
+  setHandler(
+    withdrawUpdate,
+    async () => {
+      withdrawalRequested = true;
+      await condition(() => status.state === 'withdrawn');
+      return status;
+    },
+    {
+      validator: (w) => {
+        const parsed = parseInput(WithdrawalSchema, w);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        if (!lifecycle.can({ type: 'WITHDRAWN' }) || decision !== undefined) {
+          throw new Error(`an application can be withdrawn only before the decision; it is ${status.state}`);
         }
       },
     },
   );
 
+  /** Applies a requested withdrawal at a safe point; true when the case is now closed. */
+  const withdrawnHere = async (): Promise<boolean> => {
+    if (!withdrawalRequested || status.state === 'withdrawn') return withdrawalRequested;
+    fire({ type: 'WITHDRAWN' });
+    status.withdrawnAt = new Date().toISOString();
+    await store.recordStage({ applicationId: input.applicationId, state: status.state });
+    setCurrentDetails('Withdrawn by the applicant before a decision; the case is closed');
+    return true;
+  };
+
   await store.recordApplication(input);
+  if (await withdrawnHere()) return status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
   const calendar = new WorkingCalendar(await store.loadCalendarOverrides());
@@ -89,7 +120,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await store.recordStage({ applicationId: input.applicationId, state: status.state });
     const until = formatInstant(registrationMoment);
     setCurrentDetails(`Received outside working hours; registers at ${until} (R7)`);
-    await sleep(registrationMoment.getTime() - Date.now(), { summary: `registration at the next working moment, ${until}` });
+    await condition(() => withdrawalRequested, registrationMoment.getTime() - Date.now(), {
+      summary: `registration at the next working moment, ${until}`,
+    });
+    if (await withdrawnHere()) return status;
   }
 
   // R3: the provider decides within one working day of registration.
@@ -112,16 +146,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
-  const inTime = await condition(() => decision !== undefined, Math.max(decisionDueAt.getTime() - Date.now(), 0), {
-    summary: `the provider's decision is due by ${due}`,
-  });
+  const inTime = await condition(
+    () => decision !== undefined || withdrawalRequested,
+    Math.max(decisionDueAt.getTime() - Date.now(), 0),
+    { summary: `the provider's decision is due by ${due}` },
+  );
+  if (await withdrawnHere()) return status;
   if (!inTime) {
     // Overdue is a flag with an escalation, not a dead end: the decision is still owed.
     fire({ type: 'DECISION_DEADLINE_PASSED' });
     log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
     await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true });
     setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
-    await condition(() => decision !== undefined);
+    await condition(() => decision !== undefined || withdrawalRequested);
+    if (await withdrawnHere()) return status;
   }
 
   const made = decision!;
