@@ -8,10 +8,14 @@ import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
 import { readCalendarOverrides } from './calendar-overrides';
 import { renderNotice, type NoticeKind } from './notices';
+import { DatabaseGateway, type StateRecordsGateway } from './gateway';
 import type { Store } from './store';
+import type { StateRecords } from '../domain/admissibility';
 
 export interface ActivityDeps {
   store: Store;
+  /** R8: the state information systems; the database stand-in when not given */
+  gateway?: StateRecordsGateway;
 }
 
 export interface StageRecord {
@@ -39,8 +43,13 @@ export interface IssuedNotice {
 }
 
 /** The activities with their stores injected, so tests can run them against any database. */
-export function createActivities({ store }: ActivityDeps) {
+export function createActivities({ store, gateway = new DatabaseGateway(store) }: ActivityDeps) {
   return {
+    /** R8: what the state information systems hold of the applicant, through the e-government gateway. */
+    async lookUpStateRecords({ iin }: { iin: string }): Promise<StateRecords> {
+      return gateway.lookUp(iin);
+    },
+
     /** Stores a received application; a retry finds the row it wrote before. */
     async recordApplication(input: ApplicationInput): Promise<void> {
       await store.application.upsert({

@@ -11,7 +11,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { applicationWorkflow } from '../workflows';
 import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
-import { sampleInput } from './helpers/applications';
+import { essayOf, sampleInput, sampleSubmission } from './helpers/applications';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
 let env: TestWorkflowEnvironment;
@@ -32,18 +32,20 @@ function fakeActivities() {
   const stages: Array<{ state: string; overdue?: boolean }> = [];
   const notices: string[] = [];
   const gaps: number[][] = [];
+  const decisions: Array<{ decision: string; grounds: number[]; motivation: string | null }> = [];
   const activities: Activities = {
+    lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
     recordApplication: jest.fn(async () => {}),
     loadCalendarOverrides: jest.fn(async () => []),
     reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
     recordStage: jest.fn(async (s) => void stages.push(s)),
-    recordDecision: jest.fn(async () => {}),
+    recordDecision: jest.fn(async (d) => void decisions.push(d)),
     issueNotice: jest.fn(async ({ kind }) => {
       notices.push(kind);
       return { noticeId: `n-${notices.length}`, kind, createdAt: new Date().toISOString() };
     }),
   };
-  return { activities, stages, notices, gaps };
+  return { activities, stages, notices, gaps, decisions };
 }
 
 async function withWorker<T>(activities: Activities, run: (taskQueue: string) => Promise<T>): Promise<T> {
@@ -231,6 +233,62 @@ describe('application workflow (time skipping)', () => {
       await b.executeUpdate(decideUpdate, { args: [decision] });
       await expect(b.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
       expect((await b.result()).state).toBe('notified');
+    });
+  });
+
+  describe('refused automatically, every defect listed (R9)', () => {
+    /** Runs an application submitted now through registration and returns its outcome and the recorded decision. */
+    async function outcomeOf(overrides: Parameters<typeof sampleInput>[1], records = { education: true, employment: true }) {
+      const fake = fakeActivities();
+      fake.activities.lookUpStateRecords = jest.fn(async () => records);
+      const now = new Date(await env.currentTimeMs());
+      const input = sampleInput(now.toISOString(), overrides);
+      return withWorker(fake.activities, async (taskQueue) => {
+        const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+        await skipTo(new Date(calendar.registrationMoment(now).getTime() + 1000));
+        const status = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
+        if (status.state === 'under-review') {
+          await handle.terminate('went to review');
+          return { state: status.state, decisions: fake.decisions, notices: fake.notices };
+        }
+        return { state: status.state, refusalGrounds: status.refusalGrounds, decisions: fake.decisions, notices: fake.notices };
+      });
+    }
+
+    test.each([
+      [249, 'notified'],
+      [250, 'under-review'],
+      [300, 'under-review'],
+      [301, 'notified'],
+    ])('an essay of %i words: %s (R8 p. 9, ground 2)', async (words, state) => {
+      const outcome = await outcomeOf({ essay: essayOf(words) });
+      expect(outcome.state).toBe(state);
+      if (state === 'notified') {
+        expect(outcome.refusalGrounds).toEqual([2]);
+        expect(outcome.decisions[0].motivation).toContain(`эссе содержит ${words} слов`);
+        expect(outcome.notices).toEqual(['refusal']);
+      }
+    });
+
+    test('no consent to personal-data access is ground 3', async () => {
+      const outcome = await outcomeOf({ personalDataConsent: false });
+      expect(outcome).toMatchObject({ state: 'notified', refusalGrounds: [3] });
+    });
+
+    test('a missing document and a short essay are both listed, grounds 2', async () => {
+      const outcome = await outcomeOf({ category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) }, { education: false, employment: true });
+      expect(outcome).toMatchObject({ state: 'notified', refusalGrounds: [2] });
+      const motivation = outcome.decisions[0].motivation!;
+      expect(motivation).toContain('эссе содержит 10 слов');
+      expect(motivation).toContain('сертификат о прохождении курсов повышения квалификации');
+      expect(motivation).toContain('документ об образовании (в информационных системах сведений нет)');
+      expect(motivation).not.toContain('документ, подтверждающий трудовую деятельность');
+    });
+
+    test('a document the systems lack is no defect when the applicant attached it (R8)', async () => {
+      const documents = [...sampleSubmission({ category: 'master' }).documents, { kind: 'diploma' as const, fileName: 'd.pdf', sha256: 'b'.repeat(64) }];
+      const outcome = await outcomeOf({ category: 'master', channel: 'portal', documents }, { education: false, employment: true });
+      expect(outcome.state).toBe('under-review');
     });
   });
 

@@ -1,5 +1,6 @@
 import { DecisionSchema, SubmissionSchema, parseInput } from '../domain/application';
 import { iinCheckDigit, isValidIin } from '../domain/iin';
+import { countWords } from '../domain/documents';
 import { CATEGORIES, CHANNEL_OF_CATEGORY } from '../domain/service';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 
@@ -71,5 +72,18 @@ describe("the provider's decision (R9)", () => {
   test('an acceptance carries no refusal grounds', () => {
     expect(parseInput(DecisionSchema, { decision: 'accept', grounds: [1], official: 'A' }).ok).toBe(false);
     expect(parseInput(DecisionSchema, { decision: 'accept', official: 'A' }).ok).toBe(true);
+  });
+});
+
+describe('essay words, counted as a person counts them (R8 p. 9)', () => {
+  test.each([
+    ['Мұғалім — шәкірттің үлгісі.', 3],
+    ['что-то новое', 2],
+    ['В 2026 году', 3],
+    ['  Педагог,   ученик…  ', 2],
+    ['— — —', 0],
+    ['', 0],
+  ])('%j has %i words', (text, words) => {
+    expect(countWords(text)).toBe(words);
   });
 });

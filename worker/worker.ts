@@ -1,6 +1,7 @@
 /** The worker: polls the task queue, runs the application workflow and its activities. */
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import { gatewayFromEnvironment } from '../activities/gateway';
 import type { Store } from '../activities/store';
 
 export const TASK_QUEUE = process.env.TASK_QUEUE ?? 'teacher-attestation';
@@ -19,7 +20,7 @@ export async function createWorker({ connection, store, namespace, taskQueue, op
     namespace: namespace ?? 'default',
     taskQueue: taskQueue ?? TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ store }),
+    activities: createActivities({ store, gateway: gatewayFromEnvironment(store) }),
     ...options,
   });
 }

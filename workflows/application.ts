@@ -14,6 +14,7 @@ import {
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
+import { findDefects } from '../domain/admissibility';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
@@ -143,6 +144,22 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     registeredAt: status.registeredAt,
     decisionDueAt: status.decisionDueAt,
   });
+
+  // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
+  // (unreliable documents) is left to the provider.
+  const defects = findDefects(checked.value, await store.lookUpStateRecords({ iin: input.iin }));
+  if (defects.length > 0 && !withdrawalRequested) {
+    decision = {
+      decision: 'refuse',
+      grounds: [...new Set(defects.map((d) => d.ground))].sort(),
+      motivation: defects.map((d) => `${d.text} (${d.rule})`).join('; '),
+      official: 'automatic check of the application',
+    };
+    fire({ type: 'DECISION_MADE', decision: 'refuse' });
+    status.decision = 'refuse';
+    status.refusalGrounds = decision.grounds!;
+    status.decidedAt = new Date().toISOString();
+  }
 
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);

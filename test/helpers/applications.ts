@@ -1,6 +1,8 @@
-/** Sample applications for tests. */
+/** Sample applications for tests: valid and complete unless a test says otherwise. */
 import type { ApplicationInput, Submission } from '../../domain/application';
+import { documentSources, type DocumentKind } from '../../domain/documents';
 import { iinCheckDigit } from '../../domain/iin';
+import type { Category } from '../../domain/service';
 
 /** A valid IIN made from a serial number (check digit computed, skipping serials without one). */
 export function sampleIin(serial: number): string {
@@ -11,17 +13,38 @@ export function sampleIin(serial: number): string {
   }
 }
 
+/** An essay of exactly `words` words of Russian and Kazakh text, with punctuation and a hyphenated word. */
+export function essayOf(words: number): string {
+  const vocabulary = ['Педагог', 'должен', 'вдохновлять', 'учеников', 'каждый', 'день,', 'бала', 'оқуға', 'ынталы', 'болуы', 'тиіс', 'что-то', 'новое', '—', '2026'];
+  const out: string[] = [];
+  let counted = 0;
+  for (let i = 0; counted < words; i++) {
+    const word = vocabulary[i % vocabulary.length];
+    out.push(word);
+    if (word !== '—') counted++;
+  }
+  return `${out.join(' ')}.`;
+}
+
+/** The documents an applicant of the category must attach (R8). */
+export function requiredDocuments(category: Category) {
+  return (Object.entries(documentSources(category)) as Array<[DocumentKind, string]>)
+    .filter(([, source]) => source === 'attached')
+    .map(([kind]) => ({ kind, fileName: `${kind}.pdf`, sha256: 'a'.repeat(64) }));
+}
+
 export function sampleSubmission(overrides: Partial<Submission> = {}): Submission {
+  const category = overrides.category ?? 'moderator';
   return {
     iin: sampleIin(1),
     fullName: 'Айгуль Сериккызы Нурланова',
-    category: 'moderator',
-    channel: 'platform',
+    category,
+    channel: overrides.channel ?? (category === 'moderator' || category === 'expert' ? 'platform' : 'portal'),
     providerUnit: 'Education department of Almaty',
     academicYear: '2026-2027',
     personalDataConsent: true,
-    essay: 'Мой педагогический опыт …',
-    documents: [],
+    essay: essayOf(270),
+    documents: requiredDocuments(category),
     ...overrides,
   };
 }

@@ -1,0 +1,33 @@
+/**
+ * R10: applications are accepted only within the periods the authorised body sets, once per academic year.
+ * The periods are configuration (CAMPAIGN_WINDOWS, JSON), because the body sets them by order each year; by
+ * default a year's window is the whole academic year, 1 September to 31 August, in Asia/Almaty.
+ */
+import { DateTime } from 'luxon';
+import { ZONE } from './calendar';
+
+export interface CampaignWindow {
+  academicYear: string; // "2026-2027"
+  opens: string; // ISO instant
+  closes: string; // ISO instant, exclusive
+  basis: string;
+}
+
+export function defaultWindow(academicYear: string): CampaignWindow {
+  const first = Number(academicYear.slice(0, 4));
+  return {
+    academicYear,
+    opens: DateTime.fromObject({ year: first, month: 9, day: 1 }, { zone: ZONE }).toISO()!,
+    closes: DateTime.fromObject({ year: first + 1, month: 9, day: 1 }, { zone: ZONE }).toISO()!,
+    basis: 'default: the academic year (no order configured in CAMPAIGN_WINDOWS)',
+  };
+}
+
+/** The campaign window of an academic year from the configured list, or the default. */
+export function campaignWindow(academicYear: string, configured: readonly CampaignWindow[]): CampaignWindow {
+  return configured.find((w) => w.academicYear === academicYear) ?? defaultWindow(academicYear);
+}
+
+export function withinWindow(submittedAt: Date, window: CampaignWindow): boolean {
+  return submittedAt >= new Date(window.opens) && submittedAt < new Date(window.closes);
+}

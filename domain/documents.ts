@@ -1,0 +1,61 @@
+/**
+ * R8: the documents of an application, per category — which the applicant attaches, which are optional, which
+ * the state information systems supply through the e-government gateway, and which the Platform forms itself.
+ */
+import type { DOCUMENT_KINDS } from './application';
+import type { Category } from './service';
+
+export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
+
+export type DocumentSource =
+  | 'attached' // the applicant must attach it
+  | 'optional' // attached if the applicant has one (retraining; a category held)
+  | 'information-systems' // taken through the gateway; attached only when the systems lack it
+  | 'platform'; // formed on the Platform for moderator and expert
+
+const PLATFORM_FORMED: readonly DocumentKind[] = [
+  'retraining',
+  'courses-certificate',
+  'category-certificate',
+  'professional-achievements',
+  'student-achievements',
+];
+
+/** The source of each document for a category (R8: documents 2–8 of the list; the essay is checked apart). */
+export function documentSources(category: Category): Record<DocumentKind, DocumentSource> {
+  const onPlatform = category === 'moderator' || category === 'expert';
+  const source = (kind: DocumentKind, otherwise: DocumentSource): DocumentSource =>
+    onPlatform && PLATFORM_FORMED.includes(kind) ? 'platform' : otherwise;
+  return {
+    diploma: 'information-systems',
+    employment: 'information-systems',
+    retraining: source('retraining', 'optional'),
+    'courses-certificate': source('courses-certificate', 'attached'),
+    'category-certificate': source('category-certificate', 'optional'),
+    'professional-achievements': source('professional-achievements', 'attached'),
+    'student-achievements': source('student-achievements', 'attached'),
+  };
+}
+
+/** R8 names of the documents, for refusals a person reads. */
+export const DOCUMENT_NAMES_RU: Record<DocumentKind, string> = {
+  diploma: 'документ об образовании',
+  retraining: 'документ о прохождении курсов переподготовки',
+  employment: 'документ, подтверждающий трудовую деятельность',
+  'courses-certificate': 'сертификат о прохождении курсов повышения квалификации',
+  'category-certificate': 'удостоверение и приказ о присвоении квалификационной категории',
+  'professional-achievements': 'документы, подтверждающие профессиональные достижения',
+  'student-achievements': 'документы, подтверждающие достижения обучающихся',
+};
+
+/** R8 p. 9: the essay is 250–300 words. */
+export const ESSAY_WORDS = { min: 250, max: 300 } as const;
+
+/**
+ * Counts words as a person counts them in Kazakh or Russian text: runs of characters between spaces that
+ * contain a letter or a digit. A hyphenated word ("что-то", "Нур-Султан") is one word; a lone dash or other
+ * punctuation is none; numbers count.
+ */
+export function countWords(text: string): number {
+  return text.split(/\s+/u).filter((token) => /[\p{L}\p{N}]/u.test(token)).length;
+}
