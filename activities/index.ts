@@ -2,7 +2,7 @@
  * The application's I/O, as activities. Each is idempotent — keyed by the application id and a unique
  * notice key — so a retry after a crash never writes a second row or a second notice.
  */
-import { log } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
@@ -52,6 +52,14 @@ export function createActivities({ store, gateway = new DatabaseGateway(store) }
 
     /** Stores a received application; a retry finds the row it wrote before. */
     async recordApplication(input: ApplicationInput): Promise<void> {
+      const existing = await store.application.findUnique({ where: { iin_academicYear: { iin: input.iin, academicYear: input.academicYear } }, select: { id: true } });
+      if (existing && existing.id !== input.applicationId) {
+        // R10's second guard: the workflow id is the first; a retry could not make this row insertable.
+        throw ApplicationFailure.nonRetryable(
+          `the teacher already has application ${existing.id} for ${input.academicYear}; attestation happens once per academic year (R10)`,
+          'DuplicateApplication',
+        );
+      }
       await store.application.upsert({
         where: { id: input.applicationId },
         update: {},

@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { createStore } from '../activities/store';
 import { TASK_QUEUE } from '../worker/worker';
+import { campaignWindowsFrom } from '../domain/campaign';
 import { buildApi } from './api';
 
 function required(name: string): string {
@@ -19,6 +20,7 @@ async function main(): Promise<void> {
     store,
     taskQueue: TASK_QUEUE,
     identitySecret: required('IDENTITY_SECRET'),
+    campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const port = Number(process.env.PORT ?? 3000);

@@ -11,6 +11,7 @@ import {
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
 import { formatInstant } from '../domain/calendar';
+import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/campaign';
 import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
 import type { Store } from '../activities/store';
 import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
@@ -24,6 +25,8 @@ export interface ApiDeps {
   identitySecret: string;
   /** the clock for submissions that carry no `submittedAt` */
   now?: () => Date;
+  /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
+  campaignWindows?: readonly CampaignWindow[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
 }
@@ -34,7 +37,15 @@ function refuse(reply: FastifyReply, status: number, error: InputError | (Omit<I
   return reply.code(status).send({ error });
 }
 
-export function buildApi({ client, store, taskQueue, identitySecret, now = () => new Date(), logger = false }: ApiDeps): FastifyInstance {
+export function buildApi({
+  client,
+  store,
+  taskQueue,
+  identitySecret,
+  now = () => new Date(),
+  campaignWindows = [],
+  logger = false,
+}: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576 });
 
   // A body that is not JSON is refused with the same error shape as any other bad input.
@@ -51,11 +62,22 @@ export function buildApi({ client, store, taskQueue, identitySecret, now = () =>
 
   app.post('/applications', async (request, reply) => {
     const parsed = parseInput(SubmissionSchema, request.body);
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    // Well-formed input that breaks a rule of the standard (R2) is 422; malformed input is 400.
+    if (!parsed.ok) return refuse(reply, parsed.error.rule ? 422 : 400, parsed.error);
     const submission = parsed.value;
+    const submittedAt = submission.submittedAt ? new Date(submission.submittedAt) : now();
+    const window = campaignWindow(submission.academicYear, campaignWindows);
+    if (!withinWindow(submittedAt, window)) {
+      return refuse(reply, 422, {
+        code: 'outside-campaign',
+        field: 'submittedAt',
+        rule: 'R10',
+        message: `applications for ${submission.academicYear} are accepted from ${formatInstant(new Date(window.opens))} until ${formatInstant(new Date(window.closes))} (${window.basis}); this one was submitted ${formatInstant(submittedAt)}`,
+      });
+    }
     const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
     const workflowId = workflowIdFor(applicationId);
-    const input: ApplicationInput = { ...submission, applicationId, submittedAt: submission.submittedAt ?? now().toISOString() };
+    const input: ApplicationInput = { ...submission, applicationId, submittedAt: submission.submittedAt ?? submittedAt.toISOString() };
     try {
       await client.workflow.start('applicationWorkflow', {
         taskQueue,

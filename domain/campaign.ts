@@ -4,6 +4,7 @@
  * default a year's window is the whole academic year, 1 September to 31 August, in Asia/Almaty.
  */
 import { DateTime } from 'luxon';
+import { z } from 'zod';
 import { ZONE } from './calendar';
 
 export interface CampaignWindow {
@@ -30,4 +31,23 @@ export function campaignWindow(academicYear: string, configured: readonly Campai
 
 export function withinWindow(submittedAt: Date, window: CampaignWindow): boolean {
   return submittedAt >= new Date(window.opens) && submittedAt < new Date(window.closes);
+}
+
+
+/** The shape of CAMPAIGN_WINDOWS: a JSON array of windows, each with the order that set it. */
+export const CampaignWindowsSchema = z.array(
+  z.strictObject({
+    academicYear: z.string().regex(/^\d{4}-\d{4}$/),
+    opens: z.iso.datetime({ offset: true }),
+    closes: z.iso.datetime({ offset: true }),
+    basis: z.string().min(5),
+  }),
+);
+
+/** Reads CAMPAIGN_WINDOWS, refusing a malformed value with the reason (a start-up error, not a guess). */
+export function campaignWindowsFrom(json: string | undefined): CampaignWindow[] {
+  if (!json) return [];
+  const parsed = CampaignWindowsSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
+  return parsed.data;
 }

@@ -11,11 +11,12 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createStore, type Store } from '../activities/store';
 import { buildApi } from '../client/api';
+import { formatInstant } from '../domain/calendar';
 import { workflowIdFor } from '../client/identity';
 import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 import { createWorker } from '../worker/worker';
-import { sampleIin, sampleSubmission } from './helpers/applications';
+import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
 
@@ -48,7 +49,13 @@ beforeAll(async () => {
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
   await startWorker();
-  api = buildApi({ client, store, taskQueue: TASK_QUEUE, identitySecret: 'e2e-secret' });
+  api = buildApi({
+    client,
+    store,
+    taskQueue: TASK_QUEUE,
+    identitySecret: 'e2e-secret',
+    campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
+  });
   await api.listen({ port: 0, host: '127.0.0.1' });
   const address = api.server.address() as { port: number };
   baseUrl = `http://127.0.0.1:${address.port}`;
@@ -102,16 +109,17 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   });
 
   test.each([
-    ['bad JSON', undefined, '{"iin": ', null],
-    ['a missing field', { ...sampleSubmission(), iin: undefined }, undefined, 'iin'],
-    ['an unknown field', { ...sampleSubmission(), salary: 1 }, undefined, 'salary'],
-    ['an unknown category', sampleSubmission({ category: 'principal' as never }), undefined, 'category'],
-    ['a bad IIN check digit', sampleSubmission({ iin: BAD_IIN }), undefined, 'iin'],
-    ['the wrong channel for the category (R2)', sampleSubmission({ category: 'master', channel: 'platform' }), undefined, 'channel'],
-  ])('refuses %s with 400 naming the field, and starts nothing', async (_name, body, raw, field) => {
+    ['bad JSON', undefined, '{"iin": ', 400, null],
+    ['a missing field', { ...sampleSubmission(), iin: undefined }, undefined, 400, 'iin'],
+    ['an unknown field', { ...sampleSubmission(), salary: 1 }, undefined, 400, 'salary'],
+    ['an unknown category', sampleSubmission({ category: 'principal' as never }), undefined, 400, 'category'],
+    ['a bad IIN check digit', sampleSubmission({ iin: BAD_IIN }), undefined, 400, 'iin'],
+    ['the wrong channel for the category (R2)', sampleSubmission({ category: 'master', channel: 'platform' }), undefined, 422, 'channel'],
+    ['a submission outside the campaign window (R10)', sampleSubmission({ submittedAt: '2027-06-15T10:00:00+05:00' }), undefined, 422, 'submittedAt'],
+  ])('refuses %s naming the field, and starts nothing', async (_name, body, raw, status, field) => {
     const before = await workflowCount();
     const response = await http('POST', '/applications', body, raw);
-    expect(response.status).toBe(400);
+    expect(response.status).toBe(status);
     expect(response.body.error.field).toBe(field);
     expect(response.body.error.message).toEqual(expect.any(String));
     expect(await workflowCount()).toBe(before);
@@ -137,7 +145,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(decided.status).toBe(200);
     expect(decided.body.state).toBe('accepted');
 
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.notices.length > 0);
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
     expect(done.body.notices).toEqual([expect.objectContaining({ kind: 'acceptance' })]);
     expect(done.body.notices[0].body).toContain('УВЕДОМЛЕНИЕ');
     const rows = await store.notice.findMany({ where: { applicationId } });
@@ -147,13 +155,35 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(application.decision).toBe('accept');
   });
 
+  test('an essay of 249 words is registered, then refused automatically with a motivated refusal (R8, R9 ground 2)', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(707), submittedAt: IN_HOURS, essay: essayOf(249) }));
+    expect(submitted.status).toBe(202);
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
+    expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
+    expect(done.body.notices[0].body).toContain('эссе содержит 249 слов');
+  });
+
+  test('the database refuses a second application of the teacher for the year even under another id (R10)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(808), submittedAt: IN_HOURS });
+    expect((await http('POST', '/applications', submission)).status).toBe(202);
+    // Another deployment's identity key would give another workflow id: the database is the second guard.
+    const handle = await client.workflow.start('applicationWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: 'application-00000000-0000-8000-8000-0000000000ff',
+      args: [{ ...submission, applicationId: '00000000-0000-8000-8000-0000000000ff' }],
+    });
+    await expect(handle.result()).rejects.toThrow();
+    expect(await store.application.count({ where: { iin: submission.iin } })).toBe(1);
+  });
+
   test('a second application of the same teacher in the same academic year is refused with 409 (R10)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(202), submittedAt: IN_HOURS });
     expect((await http('POST', '/applications', submission)).status).toBe(202);
     const again = await http('POST', '/applications', { ...submission, category: 'expert' });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'duplicate-application', rule: 'R10' });
-    const nextYear = await http('POST', '/applications', { ...submission, academicYear: '2027-2028' });
+    const nextYear = await http('POST', '/applications', { ...submission, academicYear: '2027-2028', submittedAt: '2027-11-18T10:00:00+05:00' });
     expect(nextYear.status).toBe(202);
   });
 
@@ -173,7 +203,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       official: 'A. Head',
     });
     expect(refused.status).toBe(200);
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.notices.length > 0);
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     expect(done.body.notices[0].body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
   });
@@ -197,8 +227,8 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   });
 
   test('a decision is refused while the application waits for registration (R7, R3)', async () => {
-    const far = new Date(Date.now() + 400 * 24 * 3600 * 1000).toISOString(); // registers in a year's time
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: far }));
+    const lateTonight = `${formatInstant(new Date()).slice(0, 10)}T23:00:00+05:00`; // after hours: registers on a later day
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight }));
     const { applicationId } = submitted.body;
     await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'waiting-for-registration');
     const early = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
