@@ -1,7 +1,10 @@
 /** The API process: HTTP on PORT (3000), talking to Temporal at TEMPORAL_ADDRESS and the case store. */
 import { Client, Connection } from '@temporalio/client';
+import path from 'node:path';
+import { publishedCertificate } from '../activities/signer';
 import { createStore } from '../activities/store';
-import { TASK_QUEUE } from '../worker/worker';
+import { DATA_DIR } from '../scripts/paths';
+import { TASK_QUEUE } from '../worker/task-queue';
 import { campaignWindowsFrom } from '../domain/campaign';
 import { buildApi } from './api';
 
@@ -21,6 +24,7 @@ async function main(): Promise<void> {
     taskQueue: TASK_QUEUE,
     identitySecret: required('IDENTITY_SECRET'),
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
+    certificatePem: () => publishedCertificate(path.join(DATA_DIR, 'signing')),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
   });
   const port = Number(process.env.PORT ?? 3000);

@@ -15,7 +15,7 @@ import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/cam
 import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
 import type { Store } from '../activities/store';
 import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
-import { applicationIdFor, workflowIdFor } from './identity';
+import { applicationIdFor, cabinetIdFor, workflowIdFor } from './identity';
 
 export interface ApiDeps {
   client: Client;
@@ -25,6 +25,8 @@ export interface ApiDeps {
   identitySecret: string;
   /** the clock for submissions that carry no `submittedAt` */
   now?: () => Date;
+  /** R5: the certificate that verifies the signatures of result documents, as published (PEM) */
+  certificatePem?: () => string;
   /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
   campaignWindows?: readonly CampaignWindow[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
@@ -32,6 +34,17 @@ export interface ApiDeps {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function noticeView(n: { id: string; kind: string; language: string; createdAt: Date; body: string; signature: string | null; certificateFingerprint: string | null }) {
+  return {
+    noticeId: n.id,
+    kind: n.kind,
+    language: n.language,
+    createdAt: n.createdAt.toISOString(),
+    body: n.body,
+    signature: n.signature && { format: 'CMS SignedData (detached, DER, base64) over the UTF-8 bytes of body', value: n.signature, certificateFingerprint: n.certificateFingerprint },
+  };
+}
 
 function refuse(reply: FastifyReply, status: number, error: InputError | (Omit<InputError, 'code'> & { code: string })) {
   return reply.code(status).send({ error });
@@ -44,6 +57,7 @@ export function buildApi({
   identitySecret,
   now = () => new Date(),
   campaignWindows = [],
+  certificatePem,
   logger = false,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576 });
@@ -77,7 +91,12 @@ export function buildApi({
     }
     const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
     const workflowId = workflowIdFor(applicationId);
-    const input: ApplicationInput = { ...submission, applicationId, submittedAt: submission.submittedAt ?? submittedAt.toISOString() };
+    const input: ApplicationInput = {
+      ...submission,
+      applicationId,
+      submittedAt: submission.submittedAt ?? submittedAt.toISOString(),
+      cabinetId: cabinetIdFor(submission.iin, identitySecret),
+    };
     try {
       await client.workflow.start('applicationWorkflow', {
         taskQueue,
@@ -104,7 +123,7 @@ export function buildApi({
       }
       throw error;
     }
-    return reply.code(202).send({ applicationId, workflowId, state: 'received' });
+    return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received' });
   });
 
   app.get<{ Params: { id: string } }>('/applications/:id', async (request, reply) => {
@@ -127,8 +146,35 @@ export function buildApi({
       overdue: status?.overdue ?? row!.overdue,
       decision: status?.decision ?? row?.decision ?? null,
       refusalGrounds: status?.refusalGrounds ?? (row?.decision === 'refuse' ? row.refusalGrounds : null),
-      notices: (row?.notices ?? []).map((n) => ({ noticeId: n.id, kind: n.kind, language: n.language, createdAt: n.createdAt.toISOString(), body: n.body })),
+      notices: (row?.notices ?? []).map(noticeView),
     };
+  });
+
+  // R5, R11: the applicant's personal cabinet — every result document of every application, signed.
+  app.get<{ Params: { cabinetId: string } }>('/cabinets/:cabinetId', async (request, reply) => {
+    const { cabinetId } = request.params;
+    if (!UUID.test(cabinetId)) return refuse(reply, 400, { code: 'invalid-field', field: 'cabinetId', rule: null, message: 'cabinetId: must be a cabinet id (UUID)' });
+    const applications = await store.application.findMany({
+      where: { cabinetId },
+      orderBy: { submittedAt: 'asc' },
+      include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] } },
+    });
+    if (applications.length === 0) return refuse(reply, 404, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
+    return {
+      cabinetId,
+      applications: applications.map((a) => ({
+        applicationId: a.id,
+        category: a.category,
+        academicYear: a.academicYear,
+        state: a.state,
+        documents: a.notices.map(noticeView),
+      })),
+    };
+  });
+
+  app.get('/signing-certificate', async (_request, reply) => {
+    if (!certificatePem) return refuse(reply, 404, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
+    return reply.type('application/x-pem-file').send(certificatePem());
   });
 
   /** Sends an update to the application's workflow, answering 404/409 in the API's error shape. */

@@ -5,8 +5,8 @@
  */
 import { createHmac } from 'node:crypto';
 
-export function applicationIdFor(iin: string, academicYear: string, secret: string): string {
-  const hex = createHmac('sha256', secret).update(`${iin}|${academicYear}`).digest('hex');
+function keyedUuid(secret: string, message: string): string {
+  const hex = createHmac('sha256', secret).update(message).digest('hex');
   // Shaped as an RFC 9562 UUID, version 8 (custom), variant 10.
   const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
@@ -14,4 +14,13 @@ export function applicationIdFor(iin: string, academicYear: string, secret: stri
 
 export function workflowIdFor(applicationId: string): string {
   return `application-${applicationId}`;
+}
+
+export function applicationIdFor(iin: string, academicYear: string, secret: string): string {
+  return keyedUuid(secret, `${iin}|${academicYear}`);
+}
+
+/** The applicant's personal cabinet (R5, R11): the same for all their applications, and no IIN in it. */
+export function cabinetIdFor(iin: string, secret: string): string {
+  return keyedUuid(secret, `cabinet|${iin}`);
 }

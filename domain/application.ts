@@ -60,6 +60,8 @@ export type Submission = z.infer<typeof SubmissionSchema>;
 export interface ApplicationInput extends Submission {
   applicationId: string;
   submittedAt: string;
+  /** the applicant's personal cabinet, a keyed hash of the IIN (no IIN in URLs) */
+  cabinetId?: string;
 }
 
 export const DecisionSchema = z

@@ -64,9 +64,9 @@ export function localDateOf(instant: Date): LocalDate {
   return DateTime.fromJSDate(instant, { zone: ZONE }).toISODate()!;
 }
 
-/** Formats an instant as ISO 8601 with the zone's offset (`2026-03-23T09:00:00+05:00`). */
+/** Formats an instant, to the second, as ISO 8601 with the zone's offset (`2026-03-23T09:00:00+05:00`). */
 export function formatInstant(instant: Date): string {
-  return DateTime.fromJSDate(instant, { zone: ZONE }).toISO({ suppressMilliseconds: true })!;
+  return DateTime.fromJSDate(instant, { zone: ZONE }).set({ millisecond: 0 }).toISO({ suppressMilliseconds: true })!;
 }
 
 function isWeekend(day: DateTime): boolean {

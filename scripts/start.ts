@@ -12,6 +12,7 @@ import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { DATA_DIR, PROJECT_ROOT } from './paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
+import { ensureDevelopmentCredentials } from '../activities/signer';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
@@ -95,6 +96,15 @@ async function main(): Promise<void> {
     uiUrl = server.uiUrl;
   }
   env.IDENTITY_SECRET ??= devSecret('identity-secret');
+  ensureDevelopmentCredentials(path.join(DATA_DIR, 'signing')); // before the worker signs and the API publishes
+  const receiverPort = Number(env.RECEIVER_PORT ?? 3001);
+  if (!env.NOTIFIER_URL || !env.MONITORING_URL) {
+    // The local stand-ins for the notifier and the monitoring system (R5, R12).
+    env.RECEIVER_PORT = String(receiverPort);
+    env.NOTIFIER_URL ??= `http://127.0.0.1:${receiverPort}/notifications`;
+    env.MONITORING_URL ??= `http://127.0.0.1:${receiverPort}/stages`;
+    runNode('receiver', 'client/receiver-main.ts', env);
+  }
 
   runNode('worker', 'worker/main.ts', env);
   const port = Number(env.PORT ?? 3000);
@@ -105,6 +115,8 @@ async function main(): Promise<void> {
   say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
   if (uiUrl) say(`  Temporal UI  ${uiUrl}`);
   say(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
+  say(`  Notifier     ${env.NOTIFIER_URL}`);
+  say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
   say('Ctrl-C stops everything.');
 }

@@ -42,7 +42,7 @@ function fakeActivities() {
     recordDecision: jest.fn(async (d) => void decisions.push(d)),
     issueNotice: jest.fn(async ({ kind }) => {
       notices.push(kind);
-      return { noticeId: `n-${notices.length}`, kind, createdAt: new Date().toISOString() };
+      return { noticeIds: [`n-${notices.length}`], kind, createdAt: new Date().toISOString() };
     }),
   };
   return { activities, stages, notices, gaps, decisions };

@@ -16,6 +16,11 @@ import { workflowIdFor } from '../client/identity';
 import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 import { createWorker } from '../worker/worker';
+import { startOutboxRelay } from '../worker/outbox-relay';
+import { buildReceiver } from '../client/receiver';
+import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
+import { createActivities } from '../activities';
+import { execFileSync } from 'node:child_process';
 import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
@@ -33,8 +38,12 @@ let workerRun: Promise<void>;
 let api: FastifyInstance;
 let baseUrl: string;
 
+let signer: CmsSigner;
+let receiver: FastifyInstance;
+let relay: { stop(): Promise<void> };
+
 async function startWorker(): Promise<void> {
-  worker = await createWorker({ connection: nativeConnection, store, taskQueue: TASK_QUEUE });
+  worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue: TASK_QUEUE });
   workerRun = worker.run();
 }
 
@@ -48,8 +57,15 @@ beforeAll(async () => {
   nativeConnection = await NativeConnection.connect({ address: server.address });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
+  const credentials = createDevelopmentCredentials();
+  signer = new CmsSigner(credentials.keyPem, credentials.certPem);
+  receiver = buildReceiver(store);
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  relay = startOutboxRelay(store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
   await startWorker();
   api = buildApi({
+    certificatePem: () => credentials.certPem,
     client,
     store,
     taskQueue: TASK_QUEUE,
@@ -63,6 +79,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
+  await relay?.stop();
+  await receiver?.close();
   worker?.shutdown();
   await workerRun?.catch(() => {});
   await nativeConnection?.close();
@@ -146,10 +164,39 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(decided.body.state).toBe('accepted');
 
     const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
-    expect(done.body.notices).toEqual([expect.objectContaining({ kind: 'acceptance' })]);
-    expect(done.body.notices[0].body).toContain('УВЕДОМЛЕНИЕ');
+    expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual(['acceptance/kk', 'acceptance/ru']);
     const rows = await store.notice.findMany({ where: { applicationId } });
-    expect(rows).toHaveLength(1);
+    expect(rows).toHaveLength(2);
+
+    // R5: the cabinet shows the signed documents, and each signature verifies with the published certificate.
+    const cabinet = await http('GET', `/cabinets/${submitted.body.cabinetId}`);
+    expect(cabinet.status).toBe(200);
+    const documents = cabinet.body.applications[0].documents as Array<{ body: string; language: string; signature: { value: string } }>;
+    expect(documents.find((d) => d.language === 'ru')!.body).toContain('УВЕДОМЛЕНИЕ о приеме документов');
+    expect(documents.find((d) => d.language === 'kk')!.body).toContain('ХАБАРЛАМА');
+    const certificate = await (await fetch(`${baseUrl}/signing-certificate`)).text();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-'));
+    for (const d of documents) {
+      expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, certificate)).toBe(true);
+      expect(verifySignature(Buffer.from(`${d.body} `, 'utf8'), d.signature.value, certificate)).toBe(false);
+      // …and with OpenSSL, independently of our code.
+      fs.writeFileSync(path.join(scratch, 'doc'), d.body);
+      fs.writeFileSync(path.join(scratch, 'sig'), Buffer.from(d.signature.value, 'base64'));
+      fs.writeFileSync(path.join(scratch, 'cert.pem'), certificate);
+      execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'cert.pem', '-out', '/dev/null'], { cwd: scratch, stdio: 'pipe' });
+    }
+    fs.rmSync(scratch, { recursive: true, force: true });
+    expect(JSON.stringify(cabinet.body)).not.toContain(submission.iin);
+
+    // R5, R12: the notice reached the notifier and every stage reached monitoring, each exactly once.
+    const received = await eventually(
+      () => store.receivedMessage.findMany({ where: { key: { contains: applicationId } } }),
+      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:notified`),
+    );
+    expect(received.map((m) => m.key).sort()).toEqual(
+      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
+    );
+    for (const m of received) expect(m.deliveries).toBe(1);
     const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
     expect(application.state).toBe('notified');
     expect(application.decision).toBe('accept');
@@ -161,12 +208,13 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
-    expect(done.body.notices[0].body).toContain('эссе содержит 249 слов');
+    expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
   });
 
   test('the database refuses a second application of the teacher for the year even under another id (R10)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(808), submittedAt: IN_HOURS });
     expect((await http('POST', '/applications', submission)).status).toBe(202);
+    await eventually(() => store.application.count({ where: { iin: submission.iin } }), (n) => n === 1);
     // Another deployment's identity key would give another workflow id: the database is the second guard.
     const handle = await client.workflow.start('applicationWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -205,7 +253,8 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(refused.status).toBe(200);
     const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
-    expect(done.body.notices[0].body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
+    const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
+    expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
   });
 
   test('the applicant withdraws before the decision; a withdrawal or a decision afterwards is refused', async () => {
@@ -261,5 +310,47 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(twice.status).toBe(1);
     expect(twice.stderr).toMatch(/not added/);
     await store.calendarOverride.delete({ where: { date: '2031-05-10' } });
+  });
+
+  test('a notice activity that fails after writing is retried by Temporal and leaves exactly one notice (R5)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(909), submittedAt: IN_HOURS });
+    const submitted = await http('POST', '/applications', submission);
+    const { applicationId } = submitted.body;
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    // Take the case over with a worker whose notice activity loses its answer once, after the commit.
+    worker.shutdown();
+    await workerRun;
+    const real = createActivities({ store, signer });
+    let failures = 0;
+    const flaky = await createWorker({
+      connection: nativeConnection,
+      store,
+      signer,
+      taskQueue: TASK_QUEUE,
+      options: {
+        activities: {
+          ...real,
+          async issueNotice(args: Parameters<typeof real.issueNotice>[0]) {
+            const issued = await real.issueNotice(args);
+            if (failures++ === 0) throw new Error('connection lost after the notice was written');
+            return issued;
+          },
+        },
+      },
+    });
+    const flakyRun = flaky.run();
+    try {
+      await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    } finally {
+      flaky.shutdown();
+      await flakyRun;
+      await startWorker();
+    }
+    expect(failures).toBe(2);
+    expect(await store.notice.count({ where: { applicationId } })).toBe(2); // one per language
+    expect(await store.outboxMessage.count({ where: { key: `notice:${applicationId}:acceptance` } })).toBe(1);
+    const delivered = await eventually(() => store.receivedMessage.findUnique({ where: { key: `notice:${applicationId}:acceptance` } }), (m) => m !== null);
+    expect(delivered!.deliveries).toBe(1);
   });
 });

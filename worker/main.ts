@@ -1,19 +1,34 @@
 /** The worker process. SIGINT/SIGTERM drain it gracefully (the SDK's default shutdown signals). */
+import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { signerFromEnvironment } from '../activities/signer';
 import { createStore } from '../activities/store';
+import { DATA_DIR } from '../scripts/paths';
+import { startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 
+function required(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set (npm start sets it on the embedded defaults)`);
+  return value;
+}
+
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
-  if (!databaseUrl) throw new Error('DATABASE_URL is not set (npm start sets it for the embedded database)');
   const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  const store = createStore(databaseUrl);
+  const store = createStore(required('DATABASE_URL'));
+  const signer = signerFromEnvironment(path.join(DATA_DIR, 'signing'));
+  const relay = startOutboxRelay(
+    store,
+    { notifier: required('NOTIFIER_URL'), monitoring: required('MONITORING_URL') },
+    { onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })) },
+  );
   const connection = await NativeConnection.connect({ address });
   try {
-    const worker = await createWorker({ connection, store, namespace: process.env.TEMPORAL_NAMESPACE });
+    const worker = await createWorker({ connection, store, signer, namespace: process.env.TEMPORAL_NAMESPACE });
     console.log(`worker polling ${worker.options.taskQueue} on ${address}`);
     await worker.run();
   } finally {
+    await relay.stop();
     await connection.close();
     await store.$disconnect();
   }

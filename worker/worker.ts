@@ -2,25 +2,27 @@
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { gatewayFromEnvironment } from '../activities/gateway';
+import type { DocumentSigner } from '../activities/signer';
 import type { Store } from '../activities/store';
+import { TASK_QUEUE } from './task-queue';
 
-export const TASK_QUEUE = process.env.TASK_QUEUE ?? 'teacher-attestation';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   store: Store;
+  signer: DocumentSigner;
   namespace?: string;
   taskQueue?: string;
   options?: Partial<WorkerOptions>;
 }
 
-export async function createWorker({ connection, store, namespace, taskQueue, options }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, store, signer, namespace, taskQueue, options }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: namespace ?? 'default',
     taskQueue: taskQueue ?? TASK_QUEUE,
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ store, gateway: gatewayFromEnvironment(store) }),
+    activities: createActivities({ store, signer, gateway: gatewayFromEnvironment(store) }),
     ...options,
   });
 }

@@ -28,7 +28,7 @@ const store = proxyActivities<activities.Activities>({
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
   // Not an application: refused again at the workflow boundary, whatever door it came through.
-  const { applicationId: _id, ...submission } = input;
+  const { applicationId: _id, cabinetId: _cabinet, ...submission } = input;
   const checked = parseInput(SubmissionSchema, submission);
   if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.error.message, 'InvalidApplication', checked.error);
 
@@ -163,11 +163,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
-  const inTime = await condition(
-    () => decision !== undefined || withdrawalRequested,
-    Math.max(decisionDueAt.getTime() - Date.now(), 0),
-    { summary: `the provider's decision is due by ${due}` },
-  );
+  const remaining = decisionDueAt.getTime() - Date.now();
+  // A case registered late (a backlog, a replayed submission) may be overdue on arrival.
+  const inTime =
+    decision !== undefined ||
+    (remaining > 0 &&
+      (await condition(() => decision !== undefined || withdrawalRequested, remaining, {
+        summary: `the provider's decision is due by ${due}`,
+      })));
   if (await withdrawnHere()) return status;
   if (!inTime) {
     // Overdue is a flag with an escalation, not a dead end: the decision is still owed.
