@@ -211,6 +211,13 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
   });
 
+  test('an application without consent to personal-data access is refused automatically on ground 3 (R9)', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }));
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ decision: 'refuse', refusalGrounds: [3] });
+    expect(done.body.notices.find((n: { language: string }) => n.language === 'kk').body).toContain('келісімінің болмауы');
+  });
+
   test('the database refuses a second application of the teacher for the year even under another id (R10)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(808), submittedAt: IN_HOURS });
     expect((await http('POST', '/applications', submission)).status).toBe(202);

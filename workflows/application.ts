@@ -109,11 +109,13 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     return true;
   };
 
-  await store.recordApplication(input);
+  await store.recordApplication.executeWithOptions({ summary: 'store the received application (R10: one per teacher and year)' }, [input]);
   if (await withdrawnHere()) return status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
-  const calendar = new WorkingCalendar(await store.loadCalendarOverrides());
+  const calendar = new WorkingCalendar(
+    await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []),
+  );
   const submittedAt = new Date(input.submittedAt);
   const registrationMoment = calendar.registrationMoment(submittedAt);
   if (registrationMoment.getTime() > Date.now()) {
@@ -147,7 +149,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
   // (unreliable documents) is left to the provider.
-  const defects = findDefects(checked.value, await store.lookUpStateRecords({ iin: input.iin }));
+  const defects = findDefects(checked.value, await store.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [{ iin: input.iin }]));
   if (defects.length > 0 && !withdrawalRequested) {
     decision = {
       decision: 'refuse',
@@ -194,10 +196,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   });
 
   // R5: the notification of acceptance or the motivated refusal, delivered to the personal cabinet.
-  const notice = await store.issueNotice({
-    applicationId: input.applicationId,
-    kind: made.decision === 'accept' ? 'acceptance' : 'refusal',
-  });
+  const kind = made.decision === 'accept' ? 'acceptance' : 'refusal';
+  const notice = await store.issueNotice.executeWithOptions(
+    { summary: `sign the ${kind} notice and deliver it to the personal cabinet (R5)` },
+    [{ applicationId: input.applicationId, kind }],
+  );
   status.notifiedAt = notice.createdAt;
   fire({ type: 'NOTICE_ISSUED' });
   await store.recordStage({ applicationId: input.applicationId, state: status.state });
