@@ -16,7 +16,7 @@ function envReads(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return names;
   seen.add(file);
   const source = fs.readFileSync(file, 'utf8');
-  for (const m of source.matchAll(/process\.env\.([A-Z_]+)|required\('([A-Z_]+)'\)/g)) names.add(m[1] ?? m[2]);
+  for (const m of source.matchAll(/process\.env\.([A-Z_]+)|requiredEnv\('([A-Z_]+)'\)/g)) names.add(m[1] ?? m[2]);
   for (const m of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
     const target = path.resolve(path.dirname(file), m[1]);
     for (const candidate of [`${target}.ts`, path.join(target, 'index.ts')]) {

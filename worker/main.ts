@@ -4,22 +4,17 @@ import { NativeConnection } from '@temporalio/worker';
 import { signerFromEnvironment } from '../activities/signer';
 import { createStore } from '../activities/store';
 import { DATA_DIR } from '../scripts/paths';
+import { requiredEnv, runMain } from '../scripts/process';
 import { startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set (npm start sets it on the embedded defaults)`);
-  return value;
-}
-
-async function main(): Promise<void> {
+runMain(async () => {
   const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
-  const store = createStore(required('DATABASE_URL'));
+  const store = createStore(requiredEnv('DATABASE_URL'));
   const signer = signerFromEnvironment(path.join(DATA_DIR, 'signing'));
   const relay = startOutboxRelay(
     store,
-    { notifier: required('NOTIFIER_URL'), monitoring: required('MONITORING_URL') },
+    { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
     { onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })) },
   );
   const connection = await NativeConnection.connect({ address });
@@ -32,9 +27,4 @@ async function main(): Promise<void> {
     await connection.close();
     await store.$disconnect();
   }
-}
-
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
 });
