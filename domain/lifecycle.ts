@@ -12,7 +12,8 @@ export type LifecycleEvent =
   | { type: 'DECISION_DEADLINE_PASSED' } // R3: overdue is a flag; the decision is still owed
   | { type: 'DECISION_MADE'; decision: 'accept' | 'refuse' }
   | { type: 'NOTICE_ISSUED' } // R5: the result reached the personal cabinet
-  | { type: 'WITHDRAWN' }; // the applicant withdrew the application before a decision
+  | { type: 'WITHDRAWN' } // the applicant withdrew the application before a decision
+  | { type: 'CASE_CLOSED' }; // the service is rendered: nothing more is owed on the application
 
 export const applicationLifecycle = setup({
   types: { context: {} as { overdue: boolean }, events: {} as LifecycleEvent },
@@ -42,7 +43,9 @@ export const applicationLifecycle = setup({
     },
     accepted: { on: { NOTICE_ISSUED: 'notified' } },
     refused: { on: { NOTICE_ISSUED: 'notified' } },
-    notified: { type: 'final' },
+    // Closing follows the notice at once for now; the complaint stage (R13) will come between the two.
+    notified: { on: { CASE_CLOSED: 'closed' } },
+    closed: { type: 'final' },
     withdrawn: { type: 'final' },
   },
 });
@@ -57,6 +60,7 @@ export const APPLICATION_STATES = [
   'accepted',
   'refused',
   'notified',
+  'closed',
   'withdrawn',
 ] as const;
 export type ApplicationState = (typeof APPLICATION_STATES)[number];

@@ -110,11 +110,11 @@ describe('application workflow (time skipping)', () => {
 
       await handle.executeUpdate(decideUpdate, { args: [decision] });
       const result = await handle.result();
-      expect(result.state).toBe('notified');
+      expect(result.state).toBe('closed');
       expect(result.overdue).toBe(false);
     });
     expect(notices).toEqual(['acceptance']);
-    expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'under-review', 'notified']);
+    expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'under-review', 'notified', 'closed']);
   });
 
   test('a late-arriving submission from the eve of Nauryz registers on 26 March, due 27 March (R7, R3)', async () => {
@@ -176,7 +176,7 @@ describe('application workflow (time skipping)', () => {
         args: [{ decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'Head' }],
       });
       expect(result.state).toBe('refused');
-      expect((await handle.result()).state).toBe('notified');
+      expect((await handle.result()).state).toBe('closed');
     });
     expect(notices).toEqual(['refusal']);
   });
@@ -232,7 +232,7 @@ describe('application workflow (time skipping)', () => {
       await until(b, (s) => s.state === 'under-review');
       await b.executeUpdate(decideUpdate, { args: [decision] });
       await expect(b.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
-      expect((await b.result()).state).toBe('notified');
+      expect((await b.result()).state).toBe('closed');
     });
   });
 
@@ -246,7 +246,7 @@ describe('application workflow (time skipping)', () => {
       return withWorker(fake.activities, async (taskQueue) => {
         const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
         await skipTo(new Date(calendar.registrationMoment(now).getTime() + 1000));
-        const status = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
+        const status = await until(handle, (s) => s.state === 'under-review' || s.state === 'closed');
         if (status.state === 'under-review') {
           await handle.terminate('went to review');
           return { state: status.state, decisions: fake.decisions, notices: fake.notices };
@@ -256,14 +256,14 @@ describe('application workflow (time skipping)', () => {
     }
 
     test.each([
-      [249, 'notified'],
+      [249, 'closed'],
       [250, 'under-review'],
       [300, 'under-review'],
-      [301, 'notified'],
+      [301, 'closed'],
     ])('an essay of %i words: %s (R8 p. 9, ground 2)', async (words, state) => {
       const outcome = await outcomeOf({ essay: essayOf(words) });
       expect(outcome.state).toBe(state);
-      if (state === 'notified') {
+      if (state === 'closed') {
         expect(outcome.refusalGrounds).toEqual([2]);
         expect(outcome.decisions[0].motivation).toContain(`эссе содержит ${words} слов`);
         expect(outcome.notices).toEqual(['refusal']);
@@ -272,12 +272,12 @@ describe('application workflow (time skipping)', () => {
 
     test('no consent to personal-data access is ground 3', async () => {
       const outcome = await outcomeOf({ personalDataConsent: false });
-      expect(outcome).toMatchObject({ state: 'notified', refusalGrounds: [3] });
+      expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [3] });
     });
 
     test('a missing document and a short essay are both listed, grounds 2', async () => {
       const outcome = await outcomeOf({ category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) }, { education: false, employment: true });
-      expect(outcome).toMatchObject({ state: 'notified', refusalGrounds: [2] });
+      expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2] });
       const motivation = outcome.decisions[0].motivation!;
       expect(motivation).toContain('эссе содержит 10 слов');
       expect(motivation).toContain('сертификат о прохождении курсов повышения квалификации');

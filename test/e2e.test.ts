@@ -163,7 +163,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(decided.status).toBe(200);
     expect(decided.body.state).toBe('accepted');
 
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
     expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual(['acceptance/kk', 'acceptance/ru']);
     const rows = await store.notice.findMany({ where: { applicationId } });
     expect(rows).toHaveLength(2);
@@ -191,29 +191,29 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     // R5, R12: the notice reached the notifier and every stage reached monitoring, each exactly once.
     const received = await eventually(
       () => store.receivedMessage.findMany({ where: { key: { contains: applicationId } } }),
-      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:notified`),
+      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:closed`),
     );
     expect(received.map((m) => m.key).sort()).toEqual(
-      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
+      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['closed', 'decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
     );
     for (const m of received) expect(m.deliveries).toBe(1);
     const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
-    expect(application.state).toBe('notified');
+    expect(application.state).toBe('closed');
     expect(application.decision).toBe('accept');
   });
 
   test('an essay of 249 words is registered, then refused automatically with a motivated refusal (R8, R9 ground 2)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(707), submittedAt: IN_HOURS, essay: essayOf(249) }));
     expect(submitted.status).toBe(202);
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
-    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ state: 'closed', decision: 'refuse', refusalGrounds: [2] });
     expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
     expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
   });
 
   test('an application without consent to personal-data access is refused automatically on ground 3 (R9)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }));
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
     expect(done.body).toMatchObject({ decision: 'refuse', refusalGrounds: [3] });
     expect(done.body.notices.find((n: { language: string }) => n.language === 'kk').body).toContain('келісімінің болмауы');
   });
@@ -258,8 +258,8 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       official: 'A. Head',
     });
     expect(refused.status).toBe(200);
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
-    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ state: 'closed', decision: 'refuse', refusalGrounds: [2] });
     const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
     expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
   });
@@ -348,7 +348,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const flakyRun = flaky.run();
     try {
       await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed');
     } finally {
       flaky.shutdown();
       await flakyRun;

@@ -7,7 +7,7 @@ describe('application lifecycle machine', () => {
     expect(Object.keys(applicationLifecycle.config.states!).sort()).toEqual([...APPLICATION_STATES].sort());
   });
 
-  test('runs received → waiting for registration → registered → under review → accepted → notified (R7, R3, R5)', () => {
+  test('runs received → waiting for registration → registered → under review → accepted → notified → closed (R7, R3, R5)', () => {
     let s = startLifecycle();
     const visited = [s.value];
     for (const event of [
@@ -16,11 +16,12 @@ describe('application lifecycle machine', () => {
       { type: 'REVIEW_STARTED' },
       { type: 'DECISION_MADE', decision: 'accept' },
       { type: 'NOTICE_ISSUED' },
+      { type: 'CASE_CLOSED' },
     ] as const) {
       s = advance(s, event);
       visited.push(s.value);
     }
-    expect(visited).toEqual(['received', 'waiting-for-registration', 'registered', 'under-review', 'accepted', 'notified']);
+    expect(visited).toEqual(['received', 'waiting-for-registration', 'registered', 'under-review', 'accepted', 'notified', 'closed']);
     expect(s.status).toBe('done');
   });
 

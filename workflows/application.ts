@@ -204,6 +204,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   status.notifiedAt = notice.createdAt;
   fire({ type: 'NOTICE_ISSUED' });
   await store.recordStage({ applicationId: input.applicationId, state: status.state });
-  setCurrentDetails(`Notified: ${made.decision === 'accept' ? 'documents accepted' : 'motivated refusal'} delivered`);
+  fire({ type: 'CASE_CLOSED' });
+  await store.recordStage({ applicationId: input.applicationId, state: status.state });
+  setCurrentDetails(`Closed: ${made.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`);
   return status;
 }
