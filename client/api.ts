@@ -96,6 +96,7 @@ export function buildApi({
       applicationId,
       submittedAt: submission.submittedAt ?? submittedAt.toISOString(),
       cabinetId: cabinetIdFor(submission.iin, identitySecret),
+      campaignWindow: window,
     };
     try {
       await client.workflow.start('applicationWorkflow', {

@@ -3,6 +3,7 @@
  * the CLI and again at the workflow boundary, so every door refuses the same input with the same words.
  */
 import { z } from 'zod';
+import type { CampaignWindow } from './campaign';
 import { isValidIin } from './iin';
 import { CATEGORIES, CHANNELS, CHANNEL_OF_CATEGORY, REFUSAL_GROUNDS } from './service';
 
@@ -62,6 +63,8 @@ export interface ApplicationInput extends Submission {
   submittedAt: string;
   /** the applicant's personal cabinet, a keyed hash of the IIN (no IIN in URLs) */
   cabinetId?: string;
+  /** R10: the campaign window the API checked the submission against (the academic year when absent) */
+  campaignWindow?: CampaignWindow;
 }
 
 export const DecisionSchema = z

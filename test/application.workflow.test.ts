@@ -292,6 +292,18 @@ describe('application workflow (time skipping)', () => {
     });
   });
 
+  test('a submission outside the campaign window is refused at the workflow boundary too (R10)', async () => {
+    const { activities } = fakeActivities();
+    const input = sampleInput('2026-11-23T10:00:00+05:00', { academicYear: '2027-2028' });
+    await withWorker(activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await expect(handle.result()).rejects.toThrow();
+      const history = await handle.fetchHistory();
+      expect(JSON.stringify(history)).toContain('outside the campaign window for 2027-2028 (R10)');
+    });
+    expect(activities.recordApplication).not.toHaveBeenCalled();
+  });
+
   test('an invalid application is refused at the workflow boundary too', async () => {
     const { activities } = fakeActivities();
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00'), category: 'boss' as never };

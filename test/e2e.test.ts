@@ -21,7 +21,7 @@ import { buildReceiver } from '../client/receiver';
 import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
 import { createActivities } from '../activities';
 import { execFileSync } from 'node:child_process';
-import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
 
@@ -232,6 +232,14 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(await store.application.count({ where: { iin: submission.iin } })).toBe(1);
   });
 
+  test('a submission on a holiday registers at 09:00 of the next working day, here after a transferred day off (R7)', async () => {
+    // Sunday 25 October 2026 is Republic Day; its day off moves to Monday 26, so Tuesday 27 is the next working day.
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt: '2026-10-25T11:00:00+05:00' }));
+    const review = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.registeredAt !== null);
+    expect(review.body.registeredAt).toBe(new Date('2026-10-27T09:00:00+05:00').toISOString());
+    expect(review.body.decisionDueAt).toBe(new Date('2026-10-28T18:30:00+05:00').toISOString());
+  });
+
   test('a second application of the same teacher in the same academic year is refused with 409 (R10)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(202), submittedAt: IN_HOURS });
     expect((await http('POST', '/applications', submission)).status).toBe(202);
@@ -284,7 +292,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
 
   test('a decision is refused while the application waits for registration (R7, R3)', async () => {
     const lateTonight = `${formatInstant(new Date()).slice(0, 10)}T23:00:00+05:00`; // after hours: registers on a later day
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight }));
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight, academicYear: academicYearOf(lateTonight) }));
     const { applicationId } = submitted.body;
     await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'waiting-for-registration');
     const early = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });

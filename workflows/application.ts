@@ -15,6 +15,7 @@ import {
 import type * as activities from '../activities';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
 import { findDefects } from '../domain/admissibility';
+import { defaultWindow, withinWindow } from '../domain/campaign';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
@@ -28,9 +29,17 @@ const store = proxyActivities<activities.Activities>({
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
   // Not an application: refused again at the workflow boundary, whatever door it came through.
-  const { applicationId: _id, cabinetId: _cabinet, ...submission } = input;
+  const { applicationId: _id, cabinetId: _cabinet, campaignWindow, ...submission } = input;
   const checked = parseInput(SubmissionSchema, submission);
   if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.error.message, 'InvalidApplication', checked.error);
+  const window = campaignWindow ?? defaultWindow(input.academicYear);
+  if (!withinWindow(new Date(input.submittedAt), window)) {
+    throw ApplicationFailure.nonRetryable(
+      `submittedAt: outside the campaign window for ${input.academicYear} (R10)`,
+      'InvalidApplication',
+      { code: 'outside-campaign', field: 'submittedAt', rule: 'R10' },
+    );
+  }
 
   let lifecycle = startLifecycle();
   let decision: ProviderDecision | undefined;

@@ -1,5 +1,7 @@
 /** Sample applications for tests: valid and complete unless a test says otherwise. */
+import { DateTime } from 'luxon';
 import type { ApplicationInput, Submission } from '../../domain/application';
+import { ZONE } from '../../domain/calendar';
 import { documentSources, type DocumentKind } from '../../domain/documents';
 import { iinCheckDigit } from '../../domain/iin';
 import type { Category } from '../../domain/service';
@@ -49,11 +51,18 @@ export function sampleSubmission(overrides: Partial<Submission> = {}): Submissio
   };
 }
 
+/** The academic year (September to August) an instant falls in, e.g. "2026-2027". */
+export function academicYearOf(instant: string): string {
+  const local = DateTime.fromISO(instant, { zone: ZONE });
+  const first = local.month >= 9 ? local.year : local.year - 1;
+  return `${first}-${first + 1}`;
+}
+
 let counter = 0;
 export function sampleInput(submittedAt: string, overrides: Partial<Submission> = {}): ApplicationInput {
   counter += 1;
   return {
-    ...sampleSubmission(overrides),
+    ...sampleSubmission({ academicYear: academicYearOf(submittedAt), ...overrides }),
     applicationId: `00000000-0000-8000-8000-${String(counter).padStart(12, '0')}`,
     submittedAt,
   };
