@@ -148,17 +148,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   status.decisionDueAt = decisionDueAt.toISOString();
   fire({ type: 'REGISTERED' });
   upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
-  fire({ type: 'REVIEW_STARTED' });
-  await store.recordStage({
-    applicationId: input.applicationId,
-    state: status.state,
-    registeredAt: status.registeredAt,
-    decisionDueAt: status.decisionDueAt,
-  });
 
   // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
-  // (unreliable documents) is left to the provider.
-  const defects = findDefects(checked.value, await store.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [{ iin: input.iin }]));
+  // (unreliable documents) is left to the provider. Checked while merely registered, so no provider decision
+  // can cross the automatic one.
+  const records = await store.lookUpStateRecords.executeWithOptions(
+    { summary: 'look up education and employment records via the gateway (R8)' },
+    [{ iin: input.iin }],
+  );
+  const defects = findDefects(checked.value, records);
+  fire({ type: 'REVIEW_STARTED' });
   if (defects.length > 0 && !withdrawalRequested) {
     decision = {
       decision: 'refuse',
@@ -171,6 +170,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     status.refusalGrounds = decision.grounds!;
     status.decidedAt = new Date().toISOString();
   }
+  await store.recordStage({
+    applicationId: input.applicationId,
+    state: 'under-review', // the stage reached, even when the automatic check decided within it
+    registeredAt: status.registeredAt,
+    decisionDueAt: status.decisionDueAt,
+  });
 
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
