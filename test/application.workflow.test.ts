@@ -6,6 +6,9 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../activities';
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { DateTime } from 'luxon';
 import type { WorkflowHandle } from '@temporalio/client';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
@@ -57,6 +60,17 @@ async function withWorker<T>(activities: Activities, run: (taskQueue: string) =>
     activities,
   });
   return worker.runUntil(run(taskQueue));
+}
+
+/**
+ * With RECORD_HISTORIES=1 (`npm run histories`), saves a finished workflow's history into test/histories/, where
+ * test/replay.test.ts replays it against the current workflow code: a change that would break running cases
+ * fails the build.
+ */
+async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  fs.writeFileSync(path.join(__dirname, 'histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
 }
 
 /** Moves the test server's clock to an instant (time skipping only goes forward). */
@@ -112,6 +126,7 @@ describe('application workflow (time skipping)', () => {
       const result = await handle.result();
       expect(result.state).toBe('closed');
       expect(result.overdue).toBe(false);
+      await recordHistory(handle, 'accepted-after-weekend-registration');
     });
     expect(notices).toEqual(['acceptance']);
     expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'under-review', 'notified', 'closed']);
@@ -177,6 +192,7 @@ describe('application workflow (time skipping)', () => {
       });
       expect(result.state).toBe('refused');
       expect((await handle.result()).state).toBe('closed');
+      await recordHistory(handle, 'refused-after-overdue');
     });
     expect(notices).toEqual(['refusal']);
   });
@@ -210,6 +226,7 @@ describe('application workflow (time skipping)', () => {
       expect(withdrawn.withdrawnAt).not.toBeNull();
       expect((await handle.result()).state).toBe('withdrawn');
       expect(await env.currentTimeMs()).toBeLessThan(friday.getTime() + 3600_000); // no waiting for Monday
+      await recordHistory(handle, 'withdrawn-while-waiting-for-registration');
     });
     expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'withdrawn']);
     expect(notices).toEqual([]);
@@ -227,6 +244,7 @@ describe('application workflow (time skipping)', () => {
       await until(a, (s) => s.state === 'under-review');
       expect((await a.executeUpdate(withdrawUpdate, { args: [{}] })).state).toBe('withdrawn');
       await expect(a.result()).resolves.toMatchObject({ state: 'withdrawn', decision: null });
+      await recordHistory(a, 'withdrawn-under-review');
 
       const b = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${second.applicationId}`, args: [second] });
       await until(b, (s) => s.state === 'under-review');
@@ -251,6 +269,9 @@ describe('application workflow (time skipping)', () => {
           await handle.terminate('went to review');
           return { state: status.state, decisions: fake.decisions, notices: fake.notices };
         }
+        await handle.result();
+        const testName = (expect.getState().currentTestName ?? '').split('(R9)').pop()!;
+        await recordHistory(handle, `refused-automatically-${testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`);
         return { state: status.state, refusalGrounds: status.refusalGrounds, decisions: fake.decisions, notices: fake.notices };
       });
     }
@@ -310,6 +331,7 @@ describe('application workflow (time skipping)', () => {
     await withWorker(activities, async (taskQueue) => {
       const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
       await expect(handle.result()).rejects.toThrow();
+      await recordHistory(handle, 'invalid-application');
     });
     expect(activities.recordApplication).not.toHaveBeenCalled();
   });

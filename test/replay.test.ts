@@ -1,0 +1,38 @@
+/**
+ * Replays the recorded histories of every workflow path (test/histories/*.binpb, protobuf, written by
+ * `npm run histories`)
+ * against the current workflow code. A change that would make a running case fail to replay — a
+ * non-determinism error — fails here, before it reaches a server with cases in flight. Changes that must alter
+ * running workflows go behind `patched()`.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+
+const dir = path.join(__dirname, 'histories');
+const files = fs.readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
+
+describe('replay of recorded workflow histories', () => {
+  test('there are histories for the accepted, refused, automatically refused, withdrawn and invalid paths', () => {
+    const names = files.join(' ');
+    for (const path of ['accepted', 'refused-after-overdue', 'refused-automatically', 'withdrawn', 'invalid-application']) {
+      expect(names).toContain(path);
+    }
+  });
+
+  test('every recorded history replays against the current workflow code', async () => {
+    const histories = files.map((file) => ({
+      workflowId: file.replace(/\.binpb$/, ''),
+      history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file))),
+    }));
+    const failures: string[] = [];
+    let replayed = 0;
+    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../workflows') }, histories)) {
+      replayed++;
+      if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+    }
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(files.length);
+  });
+});
