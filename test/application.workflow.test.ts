@@ -139,6 +139,8 @@ describe('application workflow (time skipping)', () => {
     await withWorker(activities, async (taskQueue) => {
       const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
       const status = await until(handle, (s) => s.state === 'under-review');
+      // Due long ago: overdue from the first moment it is under review, before any decision can reach it (R3).
+      expect(status.overdue).toBe(true);
       expect(formatInstant(new Date(status.registeredAt!))).toBe('2026-03-26T09:00:00+05:00');
       expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2026-03-27T18:30:00+05:00');
       await handle.terminate('test over');

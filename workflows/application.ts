@@ -158,6 +158,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   );
   const defects = findDefects(checked.value, records);
   fire({ type: 'REVIEW_STARTED' });
+  // A case registered late (a backlog, a submission relayed late) is overdue on arrival: flagged before any
+  // decision can reach it, so a quick decision cannot hide the breach.
+  const overdueOnArrival = decisionDueAt.getTime() <= Date.now();
+  if (overdueOnArrival) fire({ type: 'DECISION_DEADLINE_PASSED' });
   if (defects.length > 0 && !withdrawalRequested) {
     decision = {
       decision: 'refuse',
@@ -179,23 +183,24 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
-  const remaining = decisionDueAt.getTime() - Date.now();
-  // A case registered late (a backlog, a replayed submission) may be overdue on arrival.
   const inTime =
-    decision !== undefined ||
-    (remaining > 0 &&
-      (await condition(() => decision !== undefined || withdrawalRequested, remaining, {
+    !overdueOnArrival &&
+    (decision !== undefined ||
+      (await condition(() => decision !== undefined || withdrawalRequested, decisionDueAt.getTime() - Date.now(), {
         summary: `the provider's decision is due by ${due}`,
       })));
   if (await withdrawnHere()) return status;
   if (!inTime) {
-    // Overdue is a flag with an escalation, not a dead end: the decision is still owed.
-    fire({ type: 'DECISION_DEADLINE_PASSED' });
+    // Overdue is a flag with an escalation, not a dead end: the decision is still owed. A late decision is
+    // escalated too: the supervising unit learns of every breach of the term.
+    if (!status.overdue) fire({ type: 'DECISION_DEADLINE_PASSED' });
     log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
     await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true });
-    setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
-    await condition(() => decision !== undefined || withdrawalRequested);
-    if (await withdrawnHere()) return status;
+    if (decision === undefined) {
+      setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
+      await condition(() => decision !== undefined || withdrawalRequested);
+      if (await withdrawnHere()) return status;
+    }
   }
 
   const made = decision!;
