@@ -3,6 +3,7 @@
  * notice key — so a retry after a crash never writes a second row or a second notice.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { workflowIdFor } from '../client/identity';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
@@ -74,7 +75,7 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
           update: {},
           create: {
             id: input.applicationId,
-            workflowId: `application-${input.applicationId}`,
+            workflowId: workflowIdFor(input.applicationId),
             iin: input.iin,
             fullName: input.fullName,
             category: input.category,
@@ -125,35 +126,23 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
           },
         });
         const stageName = stage.overdue ? 'decision-overdue' : stage.state;
+        const report = {
+          applicationId: stage.applicationId,
+          stage: stageName,
+          providerUnit: application.providerUnit,
+          category: application.category,
+          channel: application.channel,
+          at: at.toISOString(),
+          decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
+        };
         const messages: Array<{ key: string; channel: string; payload: Record<string, string | null> }> = [
-          {
-            key: `stage:${stage.applicationId}:${stageName}`,
-            channel: 'monitoring',
-            payload: {
-              applicationId: stage.applicationId,
-              stage: stageName,
-              providerUnit: application.providerUnit,
-              category: application.category,
-              channel: application.channel,
-              at: at.toISOString(),
-              decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
-            },
-          },
+          { key: `stage:${stage.applicationId}:${stageName}`, channel: 'monitoring', payload: report },
         ];
         if (stage.overdue) {
           messages.push({
             key: `escalation:${stage.applicationId}`,
             channel: 'notifier',
-            payload: {
-              to: 'supervising-unit',
-              applicationId: stage.applicationId,
-              stage: 'decision-overdue',
-              providerUnit: application.providerUnit,
-              category: application.category,
-              channel: application.channel,
-              at: at.toISOString(),
-              decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
-            },
+            payload: { to: 'supervising-unit', ...report },
           });
         }
         for (const m of messages) await tx.outboxMessage.upsert({ where: { key: m.key }, update: {}, create: m });

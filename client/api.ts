@@ -46,6 +46,11 @@ function noticeView(n: { id: string; kind: string; language: string; createdAt: 
   };
 }
 
+/** 400 for a path id that is not a UUID, naming the parameter. */
+function refuseBadId(reply: FastifyReply, field: 'id' | 'cabinetId', what: string) {
+  return refuse(reply, 400, { code: 'invalid-field', field, rule: null, message: `${field}: must be ${what} (UUID)` });
+}
+
 function refuse(reply: FastifyReply, status: number, error: InputError | (Omit<InputError, 'code'> & { code: string })) {
   return reply.code(status).send({ error });
 }
@@ -129,7 +134,7 @@ export function buildApi({
 
   app.get<{ Params: { id: string } }>('/applications/:id', async (request, reply) => {
     const { id } = request.params;
-    if (!UUID.test(id)) return refuse(reply, 400, { code: 'invalid-field', field: 'id', rule: null, message: 'id: must be an application id (UUID)' });
+    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
     let status: ApplicationStatus | null = null;
     try {
       status = await client.workflow.getHandle(workflowIdFor(id)).query(statusQuery);
@@ -154,7 +159,7 @@ export function buildApi({
   // R5, R11: the applicant's personal cabinet — every result document of every application, signed.
   app.get<{ Params: { cabinetId: string } }>('/cabinets/:cabinetId', async (request, reply) => {
     const { cabinetId } = request.params;
-    if (!UUID.test(cabinetId)) return refuse(reply, 400, { code: 'invalid-field', field: 'cabinetId', rule: null, message: 'cabinetId: must be a cabinet id (UUID)' });
+    if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
     const applications = await store.application.findMany({
       where: { cabinetId },
       orderBy: { submittedAt: 'asc' },
@@ -185,7 +190,7 @@ export function buildApi({
     send: (workflowId: string) => Promise<ApplicationStatus>,
     refusal: { code: string; field: string; rule: string | null },
   ) {
-    if (!UUID.test(id)) return refuse(reply, 400, { code: 'invalid-field', field: 'id', rule: null, message: 'id: must be an application id (UUID)' });
+    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
     const workflowId = workflowIdFor(id);
     try {
       return reply.code(200).send(await send(workflowId));

@@ -68,15 +68,20 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     ]);
   };
 
+  /** The provider's decision (or the automatic check's) enters the case: lifecycle, status and all. */
+  const takeDecision = (d: ProviderDecision) => {
+    decision = d;
+    fire({ type: 'DECISION_MADE', decision: d.decision });
+    status.decision = d.decision;
+    status.refusalGrounds = d.grounds ?? null;
+    status.decidedAt = new Date().toISOString();
+  };
+
   setHandler(statusQuery, () => status);
   setHandler(
     decideUpdate,
     (d) => {
-      decision = d;
-      fire({ type: 'DECISION_MADE', decision: d.decision });
-      status.decision = d.decision;
-      status.refusalGrounds = d.grounds ?? null;
-      status.decidedAt = new Date().toISOString();
+      takeDecision(d);
       return status;
     },
     {
@@ -163,16 +168,12 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const overdueOnArrival = decisionDueAt.getTime() <= Date.now();
   if (overdueOnArrival) fire({ type: 'DECISION_DEADLINE_PASSED' });
   if (defects.length > 0 && !withdrawalRequested) {
-    decision = {
+    takeDecision({
       decision: 'refuse',
       grounds: [...new Set(defects.map((d) => d.ground))].sort(),
       motivation: defects.map((d) => `${d.text} (${d.rule})`).join('; '),
       official: 'automatic check of the application',
-    };
-    fire({ type: 'DECISION_MADE', decision: 'refuse' });
-    status.decision = 'refuse';
-    status.refusalGrounds = decision.grounds!;
-    status.decidedAt = new Date().toISOString();
+    });
   }
   await store.recordStage({
     applicationId: input.applicationId,
