@@ -3,12 +3,14 @@
  * notice key — so a retry after a crash never writes a second row or a second notice.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { workflowIdFor } from '../client/identity';
+import { workflowIdFor } from '../domain/case-ids';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
 import { readCalendarOverrides } from './calendar-overrides';
-import { LANGUAGES, renderNotice, type NoticeKind } from './notices';
+import { LANGUAGES, renderNotice, type ComplaintFacts, type NoticeKind } from './notices';
+import { createComplaintActivities } from './complaints';
+import { enqueue, type OutboxEntry } from './outbox';
 import type { DocumentSigner } from './signer';
 import { DatabaseGateway, type StateRecordsGateway } from './gateway';
 import type { Store } from './store';
@@ -28,6 +30,15 @@ export interface StageRecord {
   registeredAt?: string;
   decisionDueAt?: string;
   overdue?: boolean;
+  /** R13: the result round (an upheld complaint starts the next) */
+  round?: number;
+  complaintPeriodEndsAt?: string;
+  preTrialCompletedAt?: string;
+  /**
+   * Tells apart reports of a stage the case passes more than once (a new round, a further complaint), so the
+   * outbox's exactly-once key does not swallow them; absent the first time.
+   */
+  occurrence?: string;
 }
 
 export interface DecisionRecord {
@@ -38,6 +49,24 @@ export interface DecisionRecord {
   motivation: string | null;
   official: string;
   decidedAt: string;
+}
+
+export interface NoticeRequest {
+  applicationId: string;
+  kind: NoticeKind;
+  /** a result's round (R13); 1 when absent */
+  round?: number;
+  /** the complaint a complaint-decision answers */
+  complaintId?: string;
+}
+
+/**
+ * A document's idempotency key. The first result keeps the key it always had, so cases running before
+ * complaints existed find their notices.
+ */
+export function documentKey({ applicationId, kind, round = 1, complaintId }: NoticeRequest): string {
+  if (kind === 'complaint-decision') return `${applicationId}:complaint:${complaintId}`;
+  return round > 1 ? `${applicationId}:r${round}:${kind}` : `${applicationId}:${kind}`;
 }
 
 export interface IssuedNotice {
@@ -123,9 +152,13 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
             ...(stage.registeredAt && { registeredAt: new Date(stage.registeredAt) }),
             ...(stage.decisionDueAt && { decisionDueAt: new Date(stage.decisionDueAt) }),
             ...(stage.overdue !== undefined && { overdue: stage.overdue }),
+            ...(stage.round !== undefined && { round: stage.round }),
+            ...(stage.complaintPeriodEndsAt && { complaintPeriodEndsAt: new Date(stage.complaintPeriodEndsAt) }),
+            ...(stage.preTrialCompletedAt && { preTrialCompletedAt: new Date(stage.preTrialCompletedAt) }),
           },
         });
         const stageName = stage.overdue ? 'decision-overdue' : stage.state;
+        const occurrence = stage.occurrence ? `:${stage.occurrence}` : '';
         const report = {
           applicationId: stage.applicationId,
           stage: stageName,
@@ -135,17 +168,17 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
           at: at.toISOString(),
           decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
         };
-        const messages: Array<{ key: string; channel: string; payload: Record<string, string | null> }> = [
-          { key: `stage:${stage.applicationId}:${stageName}`, channel: 'monitoring', payload: report },
+        const messages: OutboxEntry[] = [
+          { key: `stage:${stage.applicationId}${occurrence}:${stageName}`, channel: 'monitoring', payload: report },
         ];
         if (stage.overdue) {
           messages.push({
-            key: `escalation:${stage.applicationId}`,
+            key: `escalation:${stage.applicationId}${occurrence}`,
             channel: 'notifier',
             payload: { to: 'supervising-unit', ...report },
           });
         }
-        for (const m of messages) await tx.outboxMessage.upsert({ where: { key: m.key }, update: {}, create: m });
+        await enqueue(tx, messages);
       });
     },
 
@@ -164,15 +197,37 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
     },
 
     /**
-     * R5: the result document, in Kazakh and Russian, signed, put in the personal cabinet and queued for the
-     * notifier — all in one transaction and exactly once per application and kind, however often it is retried.
+     * A document for the applicant's cabinet — a result (R5), a complaint's decision or the pre-trial record
+     * (R13) — in Kazakh and Russian, signed, stored and queued for the notifier, all in one transaction and
+     * exactly once per document, however often it is retried. A later round's result supersedes the earlier.
      */
-    async issueNotice({ applicationId, kind }: { applicationId: string; kind: NoticeKind }): Promise<IssuedNotice> {
-      const existing = await store.notice.findMany({ where: { applicationId, kind }, orderBy: { language: 'asc' } });
+    async issueNotice(request: NoticeRequest): Promise<IssuedNotice> {
+      const { applicationId, kind } = request;
+      const round = request.round ?? 1;
+      const document = documentKey(request);
+      const existing = await store.notice.findMany({
+        where: { noticeKey: { in: LANGUAGES.map((l) => `${document}:${l}`) } },
+        orderBy: { language: 'asc' },
+      });
       if (existing.length === LANGUAGES.length) {
         return { noticeIds: existing.map((n) => n.id), kind, createdAt: existing[0].createdAt.toISOString() };
       }
-      const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
+      const application = await store.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        include: { complaints: { orderBy: { submittedAt: 'asc' } } },
+      });
+      const complaintFacts = (c: (typeof application.complaints)[number]): ComplaintFacts => ({
+        complaintId: c.id,
+        addressee: c.addressee as ComplaintFacts['addressee'],
+        submittedAt: formatInstant(c.submittedAt),
+        registeredAt: formatInstant(c.registeredAt),
+        outcome: c.outcome as ComplaintFacts['outcome'],
+        motivation: c.motivation,
+        official: c.official,
+        decidedAt: c.decidedAt ? formatInstant(c.decidedAt) : '',
+      });
+      const complaint = application.complaints.find((c) => c.id === request.complaintId);
+      if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
       const facts = {
         applicationNumber: applicationId,
         category: application.category,
@@ -182,30 +237,52 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
         official: application.official ?? '',
         grounds: application.refusalGrounds,
         motivation: application.motivation,
+        ...(complaint && { complaint: complaintFacts(complaint) }),
+        ...(kind === 'pre-trial-record' && {
+          complaints: application.complaints.map(complaintFacts),
+          preTrialCompletedAt: application.preTrialCompletedAt ? formatInstant(application.preTrialCompletedAt) : '',
+        }),
       };
       const documents = await Promise.all(
         LANGUAGES.map(async (language) => {
           const body = renderNotice(kind, language, facts);
           const signature = await signer.sign(Buffer.from(body, 'utf8'));
-          return { noticeKey: `${applicationId}:${kind}:${language}`, applicationId, kind, language, body, signature: signature.cms, certificateFingerprint: signature.certificateFingerprint };
+          return {
+            noticeKey: `${document}:${language}`,
+            applicationId,
+            kind,
+            round,
+            complaintId: request.complaintId ?? null,
+            language,
+            body,
+            signature: signature.cms,
+            certificateFingerprint: signature.certificateFingerprint,
+          };
         }),
       );
       const notices = await store.$transaction(async (tx) => {
         const rows = [];
         for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
-        await tx.outboxMessage.upsert({
-          where: { key: `notice:${applicationId}:${kind}` },
-          update: {},
-          create: {
-            key: `notice:${applicationId}:${kind}`,
+        if (kind === 'acceptance' || kind === 'refusal') {
+          // R13: the new result replaces the one an upheld complaint overturned.
+          await tx.notice.updateMany({
+            where: { applicationId, kind: { in: ['acceptance', 'refusal'] }, round: { lt: round }, supersededAt: null },
+            data: { supersededAt: rows[0].createdAt },
+          });
+        }
+        await enqueue(tx, [
+          {
+            key: `notice:${document}`,
             channel: 'notifier',
             payload: { to: 'applicant', cabinetId: application.cabinetId, applicationId, kind, noticeIds: rows.map((r) => r.id) },
           },
-        });
+        ]);
         return rows;
       });
       return { noticeIds: notices.map((n) => n.id), kind, createdAt: notices[0].createdAt.toISOString() };
     },
+
+    ...createComplaintActivities(store),
   };
 }
 

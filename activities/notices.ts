@@ -1,10 +1,13 @@
 /**
- * The texts of the result documents (R5): the notification of acceptance (Appendix 3) and the motivated
- * refusal (Appendix 4), in Kazakh and Russian. Rendering only: signing and delivery are separate steps.
+ * The texts of the documents in the applicant's cabinet, in Kazakh and Russian: the notification of acceptance
+ * (Appendix 3) and the motivated refusal (Appendix 4) (R5), a complaint's decision and the record that the
+ * pre-trial stage has ended (R13). Rendering only: signing and delivery are separate steps.
  */
+import type { Addressee, ComplaintOutcome } from '../domain/complaint';
 import type { Category } from '../domain/service';
 
-export type NoticeKind = 'acceptance' | 'refusal';
+export type ResultKind = 'acceptance' | 'refusal';
+export type NoticeKind = ResultKind | 'complaint-decision' | 'pre-trial-record';
 export type Language = 'kk' | 'ru';
 export const LANGUAGES: readonly Language[] = ['kk', 'ru'];
 
@@ -17,6 +20,22 @@ export interface NoticeFacts {
   official: string;
   grounds: number[];
   motivation: string | null;
+  /** a complaint's decision: the complaint it answers */
+  complaint?: ComplaintFacts;
+  /** the pre-trial record: every complaint and when the stage ended */
+  complaints?: ComplaintFacts[];
+  preTrialCompletedAt?: string;
+}
+
+export interface ComplaintFacts {
+  complaintId: string;
+  addressee: Addressee;
+  submittedAt: string;
+  registeredAt: string;
+  outcome: ComplaintOutcome | null;
+  motivation: string | null;
+  official: string | null;
+  decidedAt: string;
 }
 
 const CATEGORY_NAMES: Record<Language, Record<Category, string>> = {
@@ -72,6 +91,18 @@ const WORDS = {
     decided: 'Дата решения',
     official: 'Уполномоченное лицо',
     signed: 'Документ удостоверен ЭЦП уполномоченного лица услугодателя.',
+    complaintTitle: 'РЕШЕНИЕ по жалобе на результат оказания государственной услуги',
+    complaint: 'Жалоба №',
+    registered: 'зарегистрирована',
+    reviewedBy: 'Рассмотрена',
+    outcome: 'Результат рассмотрения',
+    reopened: 'Заявление направлено на повторное рассмотрение; прежний результат оказания услуги утрачивает силу.',
+    preTrialTitle: 'СПРАВКА о завершении досудебного (административного) порядка обжалования',
+    preTrialEnded: 'Досудебный порядок обжалования завершен',
+    complaints: 'Поданные жалобы',
+    filed: 'подана',
+    court: 'После досудебного обжалования допускается обращение в суд (часть 5 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
+    none: 'не рассмотрена',
   },
   kk: {
     application: '№',
@@ -84,15 +115,56 @@ const WORDS = {
     decided: 'Шешім күні',
     official: 'Уәкілетті тұлға',
     signed: 'Құжат көрсетілетін қызметті берушінің уәкілетті тұлғасының ЭЦҚ-мен куәландырылған.',
+    complaintTitle: 'Мемлекеттік қызмет көрсету нәтижесіне шағым бойынша ШЕШІМ',
+    complaint: 'Шағым №',
+    registered: 'тіркелді',
+    reviewedBy: 'Қараған',
+    outcome: 'Қарау нәтижесі',
+    reopened: 'Өтініш қайта қарауға жіберілді; қызмет көрсетудің бұрынғы нәтижесі күшін жояды.',
+    preTrialTitle: 'Сотқа дейінгі (әкімшілік) шағымдану тәртібінің аяқталғаны туралы АНЫҚТАМА',
+    preTrialEnded: 'Сотқа дейінгі шағымдану тәртібі аяқталды',
+    complaints: 'Берілген шағымдар',
+    filed: 'берілді',
+    court: 'Сотқа дейінгі шағымданудан кейін сотқа жүгінуге жол беріледі (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 5-бөлігі).',
+    none: 'қаралмады',
   },
 } as const;
 
-/** Renders a result document in one language. */
+const BODIES: Record<Language, Record<Addressee, string>> = {
+  ru: {
+    provider: 'услугодатель',
+    'quality-authority': 'уполномоченный орган по оценке и контролю за качеством оказания государственных услуг',
+  },
+  kk: {
+    provider: 'көрсетілетін қызметті беруші',
+    'quality-authority': 'мемлекеттік қызметтер көрсету сапасын бағалау және бақылау жөніндегі уәкілетті орган',
+  },
+};
+
+const OUTCOME_WORDS: Record<Language, Record<ComplaintOutcome, string>> = {
+  ru: { upheld: 'жалоба удовлетворена', 'partly-upheld': 'жалоба удовлетворена частично', rejected: 'жалоба оставлена без удовлетворения' },
+  kk: { upheld: 'шағым қанағаттандырылды', 'partly-upheld': 'шағым ішінара қанағаттандырылды', rejected: 'шағым қанағаттандырусыз қалдырылды' },
+};
+
+/** Renders a document of the cabinet in one language. */
 export function renderNotice(kind: NoticeKind, language: Language, facts: NoticeFacts): string {
   const w = WORDS[language];
   const category = CATEGORY_NAMES[language][facts.category as Category] ?? facts.category;
   const header = `${facts.providerUnit}\n${w.application} ${facts.applicationNumber} ${w.of} ${facts.registeredAt}\n\n`;
   const footer = `\n${w.decided}: ${facts.decidedAt}\n${w.official}: ${facts.official}\n${w.signed}\n`;
+  const complaintLine = (c: ComplaintFacts) =>
+    `${w.complaint} ${c.complaintId}, ${w.filed} ${c.submittedAt}, ${w.registered} ${c.registeredAt}; ${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
+  if (kind === 'complaint-decision') {
+    const c = facts.complaint!;
+    const reopened = c.outcome === 'upheld' ? `\n${w.reopened}\n` : '';
+    return `${header}${w.complaintTitle}\n\n${complaintLine(c)}\n${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}\n${w.motivation}: ${c.motivation ?? ''}\n${reopened}\n${w.decided}: ${c.decidedAt}\n${w.official}: ${c.official ?? ''}\n${w.signed}\n`;
+  }
+  if (kind === 'pre-trial-record') {
+    const lines = (facts.complaints ?? []).map(
+      (c, i) => `  ${i + 1}) ${complaintLine(c)}; ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]} ${c.decidedAt}` : w.none}`,
+    );
+    return `${header}${w.preTrialTitle}\n\n${w.preTrialEnded}: ${facts.preTrialCompletedAt ?? ''}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
+  }
   if (kind === 'acceptance') return `${header}${w.acceptanceTitle}\n\n${w.accepted(category)}\n${footer}`;
   const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
   return `${header}${w.refusalTitle}\n\n${w.grounds}\n${grounds}\n\n${w.motivation}: ${facts.motivation ?? ''}\n${footer}`;

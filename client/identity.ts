@@ -12,9 +12,7 @@ function keyedUuid(secret: string, message: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-8${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function workflowIdFor(applicationId: string): string {
-  return `application-${applicationId}`;
-}
+export { complaintWorkflowIdFor, workflowIdFor } from '../domain/case-ids';
 
 export function applicationIdFor(iin: string, academicYear: string, secret: string): string {
   return keyedUuid(secret, `${iin}|${academicYear}`);

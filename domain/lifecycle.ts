@@ -3,7 +3,7 @@
  * The workflow feeds it events with xstate's pure `transition` (no actor runs inside a workflow); the database
  * and the search attributes store the state value it names.
  */
-import { assign, setup, initialTransition, transition, type SnapshotFrom } from 'xstate';
+import { assign, setup, initialTransition, transition, type AnyStateMachine, type SnapshotFrom } from 'xstate';
 
 export type LifecycleEvent =
   | { type: 'REGISTRATION_DEFERRED' } // R7: arrived after hours, on a weekend or a holiday
@@ -13,16 +13,29 @@ export type LifecycleEvent =
   | { type: 'DECISION_MADE'; decision: 'accept' | 'refuse' }
   | { type: 'NOTICE_ISSUED' } // R5: the result reached the personal cabinet
   | { type: 'WITHDRAWN' } // the applicant withdrew the application before a decision
-  | { type: 'CASE_CLOSED' }; // the service is rendered: nothing more is owed on the application
+  | { type: 'COMPLAINT_FILED' } // R13: a complaint against the result was registered
+  // R13: a complaint's review ended; `reopens` when it was upheld against the result still in force
+  | { type: 'COMPLAINT_CONCLUDED'; reopens: boolean }
+  | { type: 'CASE_CLOSED' }; // the administrative stage is over: nothing more is owed on the application
 
 export const applicationLifecycle = setup({
-  types: { context: {} as { overdue: boolean }, events: {} as LifecycleEvent },
+  types: { context: {} as { overdue: boolean; openComplaints: number }, events: {} as LifecycleEvent },
   guards: {
     accepted: ({ event }) => event.type === 'DECISION_MADE' && event.decision === 'accept',
+    complaintsOpen: ({ context }) => context.openComplaints > 0,
+    reopens: ({ event }) => event.type === 'COMPLAINT_CONCLUDED' && event.reopens,
+    lastComplaint: ({ context }) => context.openComplaints === 1,
+    noComplaintOpen: ({ context }) => context.openComplaints === 0,
+  },
+  actions: {
+    complaintOpened: assign({ openComplaints: ({ context }) => context.openComplaints + 1 }),
+    complaintEnded: assign({ openComplaints: ({ context }) => context.openComplaints - 1 }),
+    flagOverdue: assign({ overdue: true }),
+    clearOverdue: assign({ overdue: false }),
   },
 }).createMachine({
   id: 'application',
-  context: { overdue: false },
+  context: { overdue: false, openComplaints: 0 },
   initial: 'received',
   states: {
     received: {
@@ -36,15 +49,32 @@ export const applicationLifecycle = setup({
     },
     'under-review': {
       on: {
-        DECISION_DEADLINE_PASSED: { actions: assign({ overdue: true }) },
+        DECISION_DEADLINE_PASSED: { actions: 'flagOverdue' },
         DECISION_MADE: [{ guard: 'accepted', target: 'accepted' }, { target: 'refused' }],
         WITHDRAWN: 'withdrawn',
       },
     },
-    accepted: { on: { NOTICE_ISSUED: 'notified' } },
-    refused: { on: { NOTICE_ISSUED: 'notified' } },
-    // Closing follows the notice at once for now; the complaint stage (R13) will come between the two.
-    notified: { on: { CASE_CLOSED: 'closed' } },
+    // A complaint filed against an earlier result may still be under review when a new result is delivered.
+    accepted: { on: { NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }] } },
+    refused: { on: { NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }] } },
+    // R13: the result may be contested until the administrative (pre-trial) stage is over.
+    notified: {
+      on: {
+        COMPLAINT_FILED: { target: 'contested', actions: 'complaintOpened' },
+        CASE_CLOSED: { guard: 'noComplaintOpen', target: 'closed' },
+      },
+    },
+    contested: {
+      on: {
+        COMPLAINT_FILED: { actions: 'complaintOpened' },
+        COMPLAINT_CONCLUDED: [
+          // Upheld: the earlier result is superseded and the provider decides again (a fresh term, no overdue).
+          { guard: 'reopens', target: 'under-review', actions: ['complaintEnded', 'clearOverdue'] },
+          { guard: 'lastComplaint', target: 'notified', actions: 'complaintEnded' },
+          { actions: 'complaintEnded' },
+        ],
+      },
+    },
     closed: { type: 'final' },
     withdrawn: { type: 'final' },
   },
@@ -60,6 +90,7 @@ export const APPLICATION_STATES = [
   'accepted',
   'refused',
   'notified',
+  'contested',
   'closed',
   'withdrawn',
 ] as const;
@@ -72,10 +103,20 @@ export function startLifecycle(): LifecycleSnapshot {
 
 /** A pure step of the lifecycle; throws when the current state does not allow the event. */
 export function advance(snapshot: LifecycleSnapshot, event: LifecycleEvent): LifecycleSnapshot {
+  return step(applicationLifecycle, snapshot, event, 'application');
+}
+
+/** A pure step of any of our machines, refusing an event its current state does not allow. */
+export function step<S extends { can(event: E): boolean; value: unknown }, E extends { type: string }>(
+  machine: AnyStateMachine,
+  snapshot: S,
+  event: E,
+  what: string,
+): S {
   if (!snapshot.can(event)) {
-    throw new LifecycleError(`${event.type} is not allowed while the application is ${String(snapshot.value)}`);
+    throw new LifecycleError(`${event.type} is not allowed while the ${what} is ${String(snapshot.value)}`);
   }
-  return transition(applicationLifecycle, snapshot, event)[0];
+  return transition(machine, snapshot as never, event as never)[0] as unknown as S;
 }
 
 /** An event the lifecycle does not allow in the current state. */
@@ -87,19 +128,20 @@ export class LifecycleError extends Error {
  * The lifecycle as a Mermaid state diagram, drawn from the machine itself so the picture cannot drift
  * (docs/lifecycle.md is generated from it and checked by a test).
  */
-export function lifecycleDiagram(): string {
+export function lifecycleDiagram(machine: AnyStateMachine = applicationLifecycle): string {
   const id = (state: string) => state.replace(/-/g, '_'); // Mermaid ids take no hyphens
-  const states = Object.entries(applicationLifecycle.config.states ?? {});
+  const states = Object.entries(machine.config.states ?? {});
   const lines = ['stateDiagram-v2'];
   for (const [state] of states) if (id(state) !== state) lines.push(`  state "${state}" as ${id(state)}`);
-  lines.push(`  [*] --> ${id(applicationLifecycle.config.initial as string)}`);
+  lines.push(`  [*] --> ${id(machine.config.initial as string)}`);
   for (const [state, node] of states) {
     for (const [event, target] of Object.entries(node.on ?? {})) {
-      const targets = (Array.isArray(target) ? target : [target]) as Array<string | { target?: string; guard?: unknown }>;
+      const targets = (Array.isArray(target) ? target : [target]) as Array<string | { target?: string; guard?: unknown; actions?: unknown }>;
       for (const t of targets) {
         const to = typeof t === 'string' ? t : (t.target ?? state);
-        const label = typeof t !== 'string' && t.guard ? `${event} [${String(t.guard)}]` : to === state ? `${event} / overdue` : event;
-        lines.push(`  ${id(state)} --> ${id(to)}: ${label}`);
+        const guard = typeof t !== 'string' && t.guard ? ` [${String(t.guard)}]` : '';
+        const actions = typeof t !== 'string' && t.actions ? ` / ${([] as unknown[]).concat(t.actions).map(String).join(', ')}` : '';
+        lines.push(`  ${id(state)} --> ${id(to)}: ${event}${guard}${actions}`);
       }
     }
     if (node.type === 'final') lines.push(`  ${id(state)} --> [*]`);

@@ -11,8 +11,20 @@ export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeTyp
 export const ProviderUnitKey = defineSearchAttributeKey('ProviderUnit', SearchAttributeType.KEYWORD);
 export const DecisionDueAtKey = defineSearchAttributeKey('DecisionDueAt', SearchAttributeType.DATETIME);
 export const OverdueKey = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
+// A complaint's workflow (R13) sets its own state and addressee, and DecisionDueAt/Overdue for its review.
+export const ComplaintStateKey = defineSearchAttributeKey('ComplaintState', SearchAttributeType.KEYWORD);
+export const ComplaintAddresseeKey = defineSearchAttributeKey('ComplaintAddressee', SearchAttributeType.KEYWORD);
 
-export const SEARCH_ATTRIBUTES = [ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, DecisionDueAtKey, OverdueKey];
+export const SEARCH_ATTRIBUTES = [
+  ApplicationStateKey,
+  CategoryKey,
+  ChannelKey,
+  ProviderUnitKey,
+  DecisionDueAtKey,
+  OverdueKey,
+  ComplaintStateKey,
+  ComplaintAddresseeKey,
+];
 
 /** The names the `temporal` CLI takes for each type (`--search-attribute Name=Keyword`). */
 export const CLI_TYPE_NAMES: Record<string, string> = {

@@ -1,6 +1,7 @@
 /** Regenerates docs/lifecycle.md from the lifecycle machine (`npm run docs`). */
 import fs from 'node:fs';
 import path from 'node:path';
+import { complaintLifecycle } from '../domain/complaint';
 import { lifecycleDiagram } from '../domain/lifecycle';
 import { PROJECT_ROOT } from './paths';
 
@@ -9,11 +10,27 @@ export const LIFECYCLE_DOC = path.join(PROJECT_ROOT, 'docs', 'lifecycle.md');
 export function lifecycleDoc(): string {
   return `# Application lifecycle
 
-Generated from \`domain/lifecycle.ts\` by \`npm run docs\`; a test fails when this page and the machine differ.
-\`overdue\` is a flag set under review when the one-working-day term passes (R3): the decision is still owed.
+Generated from \`domain/lifecycle.ts\` and \`domain/complaint.ts\` by \`npm run docs\`; a test fails when this page
+and the machines differ. \`overdue\` is a flag set under review when the term passes (R3, R13): the decision is still
+owed.
+
+An application stays open after its result is delivered (\`notified\`): the applicant may contest it (R13) until
+the administrative (pre-trial) stage is over, three months after the notice (Administrative Procedural Code,
+art. 91), or at once after the quality-control authority has decided a complaint. While any complaint is under
+review the application is \`contested\`; an upheld complaint against the result in force sends it back to
+\`under-review\` with a fresh one-working-day term, and the new result supersedes the old.
 
 \`\`\`mermaid
 ${lifecycleDiagram()}
+\`\`\`
+
+## A complaint (R13)
+
+Each complaint is a workflow of its own (a child of the application's), with its own clock: registered at the
+next working moment (R7), reviewed within 5 working days by the provider or 15 by the quality-control authority.
+
+\`\`\`mermaid
+${lifecycleDiagram(complaintLifecycle)}
 \`\`\`
 `;
 }

@@ -1,7 +1,7 @@
 /**
- * Replays the recorded histories of every workflow path (test/histories/*.binpb, protobuf, written by
- * `npm run histories`)
- * against the current workflow code. A change that would make a running case fail to replay — a
+ * Replays the recorded histories of every workflow path (test/histories/**.binpb, protobuf, written by
+ * `npm run histories`) against the current workflow code. Histories of earlier code stay in subdirectories
+ * (before-complaints/: cases that closed right after the notice), so cases started by it keep replaying. A change that would make a running case fail to replay — a
  * non-determinism error — fails here, before it reaches a server with cases in flight. Changes that must alter
  * running workflows go behind `patched()`.
  */
@@ -11,19 +11,30 @@ import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 
 const dir = path.join(__dirname, 'histories');
-const files = fs.readdirSync(dir).filter((f) => f.endsWith('.binpb')).sort();
+const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.binpb')).sort();
 
 describe('replay of recorded workflow histories', () => {
-  test('there are histories for the accepted, refused, automatically refused, withdrawn and invalid paths', () => {
+  test('there are histories for every path of both workflows, and of the code before complaints', () => {
     const names = files.join(' ');
-    for (const path of ['accepted', 'refused-after-overdue', 'refused-automatically', 'withdrawn', 'invalid-application']) {
+    for (const path of [
+      'accepted',
+      'refused-after-overdue',
+      'refused-automatically',
+      'withdrawn',
+      'invalid-application',
+      'complaint-upheld-reopens-review',
+      'complaints-side-by-side',
+      'complaint-overdue-partly-upheld',
+      'complaint-upheld',
+      'before-complaints/accepted',
+    ]) {
       expect(names).toContain(path);
     }
   });
 
   test('every recorded history replays against the current workflow code', async () => {
     const histories = files.map((file) => ({
-      workflowId: file.replace(/\.binpb$/, ''),
+      workflowId: file.replace(/\.binpb$/, '').replace(/\//g, '--'),
       history: temporal.api.history.v1.History.decode(fs.readFileSync(path.join(dir, file))),
     }));
     const failures: string[] = [];

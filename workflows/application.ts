@@ -1,16 +1,21 @@
 /**
- * One application, from submission to the signed notice in the personal cabinet, as the service standard
- * orders it: registration at the next working moment (R7), the provider's decision within one working day
- * (R3), escalation when it is late (the decision is still owed), and the result delivered (R5).
+ * One application, from submission to the end of its complaints, as the service standard orders it:
+ * registration at the next working moment (R7), the provider's decision within one working day (R3),
+ * escalation when it is late (the decision is still owed), the result delivered (R5), and the complaints
+ * against it (R13) until the administrative (pre-trial) stage is over.
  */
 import {
   ApplicationFailure,
+  ParentClosePolicy,
   condition,
   log,
+  patched,
   proxyActivities,
   setCurrentDetails,
   setHandler,
+  startChild,
   upsertSearchAttributes,
+  uuid4,
 } from '@temporalio/workflow';
 import type * as activities from '../activities';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
@@ -18,9 +23,33 @@ import { findDefects } from '../domain/admissibility';
 import { defaultWindow, withinWindow } from '../domain/campaign';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
-import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
+import { ComplaintSchema, complaintTerms, filingPeriodEnd, REVIEW_TERM_WORKING_DAYS, type ComplaintFiling, type ComplaintInput } from '../domain/complaint';
+import {
+  ApplicationStateKey,
+  ComplaintAddresseeKey,
+  ComplaintStateKey,
+  DecisionDueAtKey,
+  OverdueKey,
+  ProviderUnitKey,
+} from '../domain/search-attributes';
 import { DECISION_TERM_WORKING_DAYS } from '../domain/service';
-import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
+import { complaintWorkflowIdFor } from '../domain/case-ids';
+import { complaintWorkflow } from './complaint';
+import {
+  decideUpdate,
+  fileComplaintUpdate,
+  statusQuery,
+  withdrawUpdate,
+  type ApplicationStatus,
+  type ComplaintStatus,
+  type ComplaintSummary,
+  type FiledComplaint,
+} from './messages';
+
+/** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
+export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
+/** How far a complaint's `submittedAt` may run ahead of workflow time (clocks of the caller and the server). */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 const store = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30 seconds',
@@ -57,6 +86,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     decidedAt: null,
     notifiedAt: null,
     withdrawnAt: null,
+    round: 1,
+    supersededResults: [],
+    complaintPeriodEndsAt: null,
+    complaints: [],
+    preTrialCompletedAt: null,
   };
   const fire = (event: LifecycleEvent) => {
     lifecycle = advance(lifecycle, event);
@@ -113,6 +147,59 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
   );
 
+  // R13: complaints are taken by the main flow at its next safe point, like a withdrawal; the update answers
+  // once the complaint is registered and its workflow started.
+  const filings: Array<{ request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint }> = [];
+  const concluded: ComplaintStatus[] = [];
+  let administrativeStageOver = false;
+  let complaintEvents = 0; // tells apart the stage reports of the complaint phase
+  let resultDeliveredAt = 0;
+  setHandler(
+    fileComplaintUpdate,
+    async (request) => {
+      const filing: (typeof filings)[number] = { request };
+      filings.push(filing);
+      await condition(() => filing.answer !== undefined);
+      return filing.answer!;
+    },
+    {
+      validator: (request) => {
+        const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        if (!lifecycle.can({ type: 'COMPLAINT_FILED' }) || administrativeStageOver) throw new Error(complaintRefusal());
+        const at = Date.parse(request.submittedAt);
+        if (at < resultDeliveredAt - CLOCK_SKEW_MS) {
+          throw new Error(`submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(resultDeliveredAt))} (R13)`);
+        }
+        if (at > Date.now() + CLOCK_SKEW_MS) throw new Error('submittedAt: must not be in the future');
+        const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
+        if (at > periodEnd || Date.now() > periodEnd) {
+          throw new Error(`the period for complaints against this result ended at ${formatInstant(new Date(periodEnd))} (R13; Administrative Procedural Code art. 91)`);
+        }
+        const open = status.complaints.find((c) => c.addressee === request.addressee && c.outcome === null && !c.endedWithoutDecision);
+        if (open) {
+          throw new Error(`a complaint to the ${request.addressee} (${open.complaintId}) is already under review, due ${formatInstant(new Date(open.dueAt))}; file again after its decision (R13)`);
+        }
+      },
+    },
+  );
+  /** Why a complaint cannot be filed now, in words for the applicant. */
+  const complaintRefusal = (): string => {
+    switch (status.state) {
+      case 'withdrawn':
+        return 'the application was withdrawn; there is no result to contest';
+      case 'closed':
+        return 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)';
+      case 'accepted':
+      case 'refused':
+        return 'the result is being delivered to the personal cabinet; a complaint can be filed once it is there (R13)';
+      case 'notified':
+        return 'the administrative stage of this case is ending; the result may now be contested in court (Administrative Procedural Code art. 91)';
+      default:
+        return `the application is still ${status.state}; a complaint can be filed once its result is delivered (R13)`;
+    }
+  };
+
   /** Applies a requested withdrawal at a safe point; true when the case is now closed. */
   const withdrawnHere = async (): Promise<boolean> => {
     if (!withdrawalRequested || status.state === 'withdrawn') return withdrawalRequested;
@@ -127,7 +214,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   if (await withdrawnHere()) return status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
-  const calendar = new WorkingCalendar(
+  let calendar = new WorkingCalendar(
     await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []),
   );
   const submittedAt = new Date(input.submittedAt);
@@ -182,50 +269,241 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     decisionDueAt: status.decisionDueAt,
   });
 
-  const due = formatInstant(decisionDueAt);
-  setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
-  const inTime =
-    !overdueOnArrival &&
-    (decision !== undefined ||
-      (await condition(() => decision !== undefined || withdrawalRequested, decisionDueAt.getTime() - Date.now(), {
-        summary: `the provider's decision is due by ${due}`,
-      })));
-  if (await withdrawnHere()) return status;
-  if (!inTime) {
-    // Overdue is a flag with an escalation, not a dead end: the decision is still owed. A late decision is
-    // escalated too: the supervising unit learns of every breach of the term.
-    if (!status.overdue) fire({ type: 'DECISION_DEADLINE_PASSED' });
-    log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
-    await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true });
-    if (decision === undefined) {
-      setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
-      await condition(() => decision !== undefined || withdrawalRequested);
-      if (await withdrawnHere()) return status;
+  const outcome = await decideAndNotify(decisionDueAt, overdueOnArrival);
+  if (outcome === 'withdrawn') return status;
+  if (!patched(COMPLAINT_STAGE_PATCH)) {
+    fire({ type: 'CASE_CLOSED' });
+    await store.recordStage({ applicationId: input.applicationId, state: status.state });
+    setCurrentDetails(`Closed: ${decision!.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`);
+    return status;
+  }
+
+  // R13: the result may be contested; an upheld complaint against it sends the case back to review.
+  while ((await complaintStage()) === 'reopened') {
+    if ((await decideAndNotify(await reopenReview(), false)) === 'withdrawn') return status;
+  }
+  await closeAdministrativeStage();
+  return status;
+
+  /**
+   * R3, R5: waits for the provider's decision until the term (flagged and escalated when late: the decision is
+   * still owed), then records it and delivers the signed notice to the personal cabinet.
+   */
+  async function decideAndNotify(decisionDueAt: Date, overdueOnArrival: boolean): Promise<'withdrawn' | 'notified'> {
+    const due = formatInstant(decisionDueAt);
+    setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
+    const inTime =
+      !overdueOnArrival &&
+      (decision !== undefined ||
+        (await condition(() => decision !== undefined || withdrawalRequested, decisionDueAt.getTime() - Date.now(), {
+          summary: `the provider's decision is due by ${due}`,
+        })));
+    if (await withdrawnHere()) return 'withdrawn';
+    if (!inTime) {
+      // Overdue is a flag with an escalation, not a dead end: the decision is still owed. A late decision is
+      // escalated too: the supervising unit learns of every breach of the term.
+      if (!status.overdue) fire({ type: 'DECISION_DEADLINE_PASSED' });
+      log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
+      await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true, ...roundStage() });
+      if (decision === undefined) {
+        setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
+        await condition(() => decision !== undefined || withdrawalRequested);
+        if (await withdrawnHere()) return 'withdrawn';
+      }
+    }
+
+    const made = decision!;
+    await store.recordDecision({
+      applicationId: input.applicationId,
+      state: status.state,
+      decision: made.decision,
+      grounds: made.grounds ?? [],
+      motivation: made.motivation ?? null,
+      official: made.official,
+      decidedAt: status.decidedAt!,
+    });
+
+    // R5: the notification of acceptance or the motivated refusal, delivered to the personal cabinet.
+    const kind = made.decision === 'accept' ? 'acceptance' : 'refusal';
+    const notice = await store.issueNotice.executeWithOptions(
+      { summary: `sign the ${kind} notice and deliver it to the personal cabinet (R5)` },
+      [{ applicationId: input.applicationId, kind, ...(status.round > 1 && { round: status.round }) }],
+    );
+    status.notifiedAt = notice.createdAt;
+    // The period runs from the delivery, in workflow time: the moment this workflow learned it was done.
+    resultDeliveredAt = Date.now();
+    status.complaintPeriodEndsAt = filingPeriodEnd(calendar, new Date(resultDeliveredAt)).toISOString();
+    fire({ type: 'NOTICE_ISSUED' });
+    await store.recordStage({
+      applicationId: input.applicationId,
+      state: status.state,
+      complaintPeriodEndsAt: status.complaintPeriodEndsAt,
+      ...roundStage(),
+    });
+    return 'notified';
+  }
+
+  /** Stage reports of a later round are told apart from the first round's (see StageRecord.occurrence). */
+  function roundStage() {
+    return status.round > 1 ? { round: status.round, occurrence: `r${status.round}` } : {};
+  }
+
+  /**
+   * R13: takes complaints until the administrative stage is over — the filing period has run out, or the
+   * quality-control authority (the last administrative instance) has decided — with none still under review;
+   * or until an upheld complaint reopens the review.
+   */
+  async function complaintStage(): Promise<'reopened' | 'over'> {
+    let lastInstanceDecided = false;
+    for (;;) {
+      const filing = filings.shift();
+      if (filing) {
+        filing.answer = await registerComplaint(filing.request);
+        continue;
+      }
+      const conclusion = concluded.shift();
+      if (conclusion) {
+        const reopens = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round;
+        if (conclusion.addressee === 'quality-authority' && !reopens) lastInstanceDecided = true;
+        fire({ type: 'COMPLAINT_CONCLUDED', reopens });
+        if (reopens) return 'reopened';
+        await store.recordStage({ applicationId: input.applicationId, state: status.state, occurrence: `c${++complaintEvents}` });
+        continue;
+      }
+      const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
+      if (status.state === 'notified' && (lastInstanceDecided || Date.now() >= periodEnd)) return 'over';
+      const waiting = () => filings.length > 0 || concluded.length > 0;
+      if (Date.now() >= periodEnd) {
+        setCurrentDetails(`Complaint period over; waiting for ${status.complaints.filter((c) => c.outcome === null).length} complaint(s) under review (R13)`);
+        await condition(waiting);
+      } else {
+        const until = formatInstant(new Date(periodEnd));
+        setCurrentDetails(
+          status.state === 'contested'
+            ? `Contested: complaint(s) under review; complaints may be filed until ${until} (R13)`
+            : `Result delivered; complaints may be filed until ${until} (R13)`,
+        );
+        await condition(waiting, periodEnd - Date.now(), { summary: `complaints may be filed until ${until} (R13)` });
+      }
     }
   }
 
-  const made = decision!;
-  await store.recordDecision({
-    applicationId: input.applicationId,
-    state: status.state,
-    decision: made.decision,
-    grounds: made.grounds ?? [],
-    motivation: made.motivation ?? null,
-    official: made.official,
-    decidedAt: status.decidedAt!,
-  });
+  /** R7, R13: registers a complaint at the next working moment and starts its review with its own clock. */
+  async function registerComplaint(request: ComplaintFiling & { submittedAt: string }): Promise<FiledComplaint> {
+    const today = new WorkingCalendar(
+      await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7, R13)" }, []),
+    );
+    const submitted = new Date(request.submittedAt);
+    const { registeredAt, dueAt } = complaintTerms(today, request.addressee, submitted);
+    const gaps = today.uncertainYears(submitted, dueAt);
+    if (gaps.length > 0) await store.reportCalendarGap({ applicationId: input.applicationId, years: gaps });
+    const complaintId = uuid4();
+    const complaint: ComplaintInput = {
+      complaintId,
+      applicationId: input.applicationId,
+      addressee: request.addressee,
+      text: request.text,
+      grounds: request.grounds ?? [],
+      attachments: request.attachments ?? [],
+      submittedAt: request.submittedAt,
+      registeredAt: registeredAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+      contestedRound: status.round,
+    };
+    const workflowId = complaintWorkflowIdFor(complaintId);
+    const child = await startChild(complaintWorkflow, {
+      workflowId,
+      args: [complaint],
+      // The complaint is owed a review by law even if this case's workflow is stopped by an operator.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: ComplaintStateKey, value: 'received' },
+        { key: ComplaintAddresseeKey, value: request.addressee },
+        { key: ProviderUnitKey, value: input.providerUnit },
+        { key: DecisionDueAtKey, value: dueAt },
+      ],
+      staticSummary: `Complaint to the ${request.addressee} on application ${input.applicationId}`,
+      staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[request.addressee]} working days, R13)`,
+    });
+    const summary: ComplaintSummary = {
+      complaintId,
+      addressee: request.addressee,
+      submittedAt: request.submittedAt,
+      registeredAt: complaint.registeredAt,
+      dueAt: complaint.dueAt,
+      contestedRound: status.round,
+      outcome: null,
+      decidedAt: null,
+    };
+    status.complaints.push(summary);
+    void child.result().then(
+      (result) => {
+        summary.outcome = result.outcome;
+        summary.decidedAt = result.decidedAt;
+        concluded.push(result);
+      },
+      (error: Error) => {
+        // Terminated or failed by hand: the case stops waiting for it; support sees it marked.
+        log.warn('complaint workflow ended without a decision', { complaintId, error: error.message });
+        summary.endedWithoutDecision = true;
+        concluded.push({ ...complaint, state: 'received', overdue: false, outcome: null, motivation: null, official: null, decidedAt: null, notifiedAt: null });
+      },
+    );
+    fire({ type: 'COMPLAINT_FILED' });
+    await store.recordStage({ applicationId: input.applicationId, state: status.state, occurrence: `c${++complaintEvents}` });
+    return { complaintId, workflowId, addressee: request.addressee, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
+  }
 
-  // R5: the notification of acceptance or the motivated refusal, delivered to the personal cabinet.
-  const kind = made.decision === 'accept' ? 'acceptance' : 'refusal';
-  const notice = await store.issueNotice.executeWithOptions(
-    { summary: `sign the ${kind} notice and deliver it to the personal cabinet (R5)` },
-    [{ applicationId: input.applicationId, kind }],
-  );
-  status.notifiedAt = notice.createdAt;
-  fire({ type: 'NOTICE_ISSUED' });
-  await store.recordStage({ applicationId: input.applicationId, state: status.state });
-  fire({ type: 'CASE_CLOSED' });
-  await store.recordStage({ applicationId: input.applicationId, state: status.state });
-  setCurrentDetails(`Closed: ${made.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`);
-  return status;
+  /** R13: an upheld complaint supersedes the result; the provider decides again within one working day. */
+  async function reopenReview(): Promise<Date> {
+    status.supersededResults.push({
+      round: status.round,
+      decision: status.decision!,
+      decidedAt: status.decidedAt!,
+      notifiedAt: status.notifiedAt,
+      supersededAt: new Date().toISOString(),
+    });
+    status.round += 1;
+    decision = undefined;
+    Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
+    calendar = new WorkingCalendar(
+      await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
+    );
+    const reopenedAt = calendar.registrationMoment(new Date());
+    const decisionDueAt = calendar.deadline(reopenedAt, DECISION_TERM_WORKING_DAYS);
+    status.decisionDueAt = decisionDueAt.toISOString();
+    upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+    await store.recordStage({
+      applicationId: input.applicationId,
+      state: status.state,
+      decisionDueAt: status.decisionDueAt,
+      overdue: false,
+      ...roundStage(),
+    });
+    return decisionDueAt;
+  }
+
+  /** R13: the administrative stage is over; where complaints were heard, the cabinet gets a record of it. */
+  async function closeAdministrativeStage(): Promise<void> {
+    administrativeStageOver = true;
+    fire({ type: 'CASE_CLOSED' });
+    const heard = status.complaints.length > 0;
+    if (heard) status.preTrialCompletedAt = new Date().toISOString();
+    await store.recordStage({
+      applicationId: input.applicationId,
+      state: status.state,
+      ...(heard && { preTrialCompletedAt: status.preTrialCompletedAt! }),
+    });
+    if (heard) {
+      await store.issueNotice.executeWithOptions(
+        { summary: 'record in the personal cabinet that the pre-trial stage has ended (R13)' },
+        [{ applicationId: input.applicationId, kind: 'pre-trial-record' }],
+      );
+    }
+    setCurrentDetails(
+      heard
+        ? `Closed: the administrative stage is over (${status.complaints.length} complaint(s) heard); the cabinet holds the pre-trial record`
+        : `Closed: ${status.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}; no complaint was filed in the period (R13)`,
+    );
+  }
 }

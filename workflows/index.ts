@@ -1,1 +1,2 @@
 export { applicationWorkflow } from './application';
+export { complaintWorkflow } from './complaint';

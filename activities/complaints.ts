@@ -1,0 +1,90 @@
+/**
+ * A complaint's I/O (R13): its row, its stages reported to monitoring (with the escalation to the superior body
+ * when its review is late), and the reviewing body's decision. Idempotent like every activity here.
+ */
+import { complaintWorkflowIdFor } from '../domain/case-ids';
+import { SUPERIOR_BODY, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import { enqueue, type OutboxEntry } from './outbox';
+import type { Store } from './store';
+
+export interface ComplaintStageRecord {
+  complaintId: string;
+  state: string;
+  overdue?: boolean;
+}
+
+export interface ComplaintDecisionRecord {
+  complaintId: string;
+  state: string;
+  outcome: ComplaintOutcome;
+  motivation: string;
+  official: string;
+  decidedAt: string;
+}
+
+export function createComplaintActivities(store: Store) {
+  return {
+    /** Stores a filed complaint; a retry finds the row it wrote before. */
+    async recordComplaint(input: ComplaintInput): Promise<void> {
+      await store.complaint.upsert({
+        where: { id: input.complaintId },
+        update: {},
+        create: {
+          id: input.complaintId,
+          workflowId: complaintWorkflowIdFor(input.complaintId),
+          applicationId: input.applicationId,
+          addressee: input.addressee,
+          text: input.text,
+          grounds: input.grounds,
+          attachments: input.attachments,
+          contestedRound: input.contestedRound,
+          state: 'received',
+          submittedAt: new Date(input.submittedAt),
+          registeredAt: new Date(input.registeredAt),
+          dueAt: new Date(input.dueAt),
+        },
+      });
+    },
+
+    /**
+     * Records a complaint's stage and, in the same transaction, its report to monitoring (R12); a late review
+     * also gets an escalation to the body above the reviewer (R13).
+     */
+    async recordComplaintStage(stage: ComplaintStageRecord): Promise<void> {
+      const at = new Date().toISOString();
+      await store.$transaction(async (tx) => {
+        const complaint = await tx.complaint.update({
+          where: { id: stage.complaintId },
+          data: { state: stage.state, ...(stage.overdue !== undefined && { overdue: stage.overdue }) },
+          include: { application: { select: { providerUnit: true } } },
+        });
+        const stageName = stage.overdue ? 'review-overdue' : stage.state;
+        const report = {
+          complaintId: complaint.id,
+          applicationId: complaint.applicationId,
+          addressee: complaint.addressee,
+          stage: stageName,
+          providerUnit: complaint.application.providerUnit,
+          at,
+          dueAt: complaint.dueAt.toISOString(),
+        };
+        const messages: OutboxEntry[] = [{ key: `complaint-stage:${complaint.id}:${stageName}`, channel: 'monitoring', payload: report }];
+        if (stage.overdue) {
+          messages.push({
+            key: `complaint-escalation:${complaint.id}`,
+            channel: 'notifier',
+            payload: { to: 'superior-body', body: SUPERIOR_BODY[complaint.addressee as Addressee], ...report },
+          });
+        }
+        await enqueue(tx, messages);
+      });
+    },
+
+    async recordComplaintDecision(d: ComplaintDecisionRecord): Promise<void> {
+      await store.complaint.update({
+        where: { id: d.complaintId },
+        data: { state: d.state, outcome: d.outcome, motivation: d.motivation, official: d.official, decidedAt: new Date(d.decidedAt) },
+      });
+    },
+  };
+}

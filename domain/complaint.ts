@@ -1,0 +1,139 @@
+/**
+ * Complaints against the result (R13): who reviews them and in how many working days, what a complaint and a
+ * review's outcome look like on the wire, and a complaint's own lifecycle. Pure: safe inside workflows.
+ */
+import { DateTime } from 'luxon';
+import { assign, initialTransition, setup, type SnapshotFrom } from 'xstate';
+import { z } from 'zod';
+import { ZONE, type WorkingCalendar } from './calendar';
+import { step } from './lifecycle';
+
+/** R13: the bodies a complaint is addressed to. */
+export const ADDRESSEES = ['provider', 'quality-authority'] as const;
+export type Addressee = (typeof ADDRESSEES)[number];
+
+/** R13: a complaint is reviewed within 5 (provider) or 15 (quality-control authority) working days of its registration. */
+export const REVIEW_TERM_WORKING_DAYS: Readonly<Record<Addressee, number>> = { provider: 5, 'quality-authority': 15 };
+
+/** The body that hears of a breach of the review term: the one above the reviewer. */
+export const SUPERIOR_BODY: Readonly<Record<Addressee, string>> = {
+  provider: 'superior administrative body of the provider',
+  'quality-authority': 'head of the authorised body for the quality of public services',
+};
+
+/**
+ * How long after the result a complaint may be filed. Not in the service standard: the Administrative
+ * Procedural Code (art. 91) gives three months from the day the person learned of the act, here the day the
+ * notice reached the cabinet. A period ending on a day off ends on the next working day.
+ */
+export const FILING_PERIOD = { months: 3 } as const;
+
+export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected'] as const;
+export type ComplaintOutcome = (typeof OUTCOMES)[number];
+
+const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+
+export const ComplaintSchema = z.strictObject({
+  addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
+  text: z.string().trim().min(1, 'must state what the complaint is about').max(20_000),
+  grounds: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
+  attachments: z
+    .array(
+      z.strictObject({
+        fileName: z.string().min(1).max(255),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+      }),
+    )
+    .max(20)
+    .optional(),
+  submittedAt: instant.optional(),
+});
+export type ComplaintFiling = z.infer<typeof ComplaintSchema>;
+
+export const ComplaintDecisionSchema = z.strictObject({
+  outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
+  // R13 with R5: every outcome is a motivated decision.
+  motivation: z.string().trim().min(1, 'a complaint decision is motivated').max(20_000),
+  official: z.string().trim().min(1, 'must name the deciding official').max(300),
+});
+export type ComplaintDecision = z.infer<typeof ComplaintDecisionSchema>;
+
+/** What the complaint workflow receives: the filing with its identity, registration and term fixed by the case. */
+export interface ComplaintInput {
+  complaintId: string;
+  applicationId: string;
+  addressee: Addressee;
+  text: string;
+  grounds: string[];
+  attachments: Array<{ fileName: string; sha256: string }>;
+  submittedAt: string;
+  registeredAt: string;
+  dueAt: string;
+  /** the round of the application's result it contests (a result superseded since cannot be reopened by it) */
+  contestedRound: number;
+}
+
+/** R7 applied to complaints (R13): registered at the next working moment, due N working days later. */
+export function complaintTerms(calendar: WorkingCalendar, addressee: Addressee, submittedAt: Date) {
+  const registeredAt = calendar.registrationMoment(submittedAt);
+  return { registeredAt, dueAt: calendar.deadline(registeredAt, REVIEW_TERM_WORKING_DAYS[addressee]) };
+}
+
+/** The last moment a complaint against a result notified at `notifiedAt` may be filed: the end of that day. */
+export function filingPeriodEnd(calendar: WorkingCalendar, notifiedAt: Date): Date {
+  let day = DateTime.fromJSDate(notifiedAt, { zone: ZONE }).plus(FILING_PERIOD).startOf('day');
+  while (!calendar.isWorkingDay(day.toISODate()!)) day = day.plus({ days: 1 });
+  return day.endOf('day').toJSDate();
+}
+
+export type ComplaintEvent =
+  | { type: 'REGISTRATION_DEFERRED' } // R7: filed after hours, on a weekend or a holiday
+  | { type: 'REGISTERED' }
+  | { type: 'REVIEW_DEADLINE_PASSED' } // R13: overdue is a flag; the review is still owed
+  | { type: 'REVIEWED'; outcome: ComplaintOutcome }
+  | { type: 'DECISION_DELIVERED' }; // the motivated decision reached the cabinet
+
+/** A complaint's lifecycle: the single source of truth for its states, as the application's machine is for it. */
+export const complaintLifecycle = setup({
+  types: { context: {} as { overdue: boolean }, events: {} as ComplaintEvent },
+  actions: { flagOverdue: assign({ overdue: true }) },
+  guards: {
+    upheld: ({ event }) => event.type === 'REVIEWED' && event.outcome === 'upheld',
+    partlyUpheld: ({ event }) => event.type === 'REVIEWED' && event.outcome === 'partly-upheld',
+  },
+}).createMachine({
+  id: 'complaint',
+  context: { overdue: false },
+  initial: 'received',
+  states: {
+    received: { on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'under-review' } },
+    'waiting-for-registration': { on: { REGISTERED: 'under-review' } },
+    'under-review': {
+      on: {
+        REVIEW_DEADLINE_PASSED: { actions: 'flagOverdue' },
+        REVIEWED: [
+          { guard: 'upheld', target: 'upheld' },
+          { guard: 'partlyUpheld', target: 'partly-upheld' },
+          { target: 'rejected' },
+        ],
+      },
+    },
+    upheld: { on: { DECISION_DELIVERED: 'decided' } },
+    'partly-upheld': { on: { DECISION_DELIVERED: 'decided' } },
+    rejected: { on: { DECISION_DELIVERED: 'decided' } },
+    decided: { type: 'final' },
+  },
+});
+
+export type ComplaintSnapshot = SnapshotFrom<typeof complaintLifecycle>;
+export const COMPLAINT_STATES = ['received', 'waiting-for-registration', 'under-review', 'upheld', 'partly-upheld', 'rejected', 'decided'] as const;
+export type ComplaintState = (typeof COMPLAINT_STATES)[number];
+
+export function startComplaint(): ComplaintSnapshot {
+  return initialTransition(complaintLifecycle)[0];
+}
+
+/** A pure step of a complaint's lifecycle; throws when the current state does not allow the event. */
+export function advanceComplaint(snapshot: ComplaintSnapshot, event: ComplaintEvent): ComplaintSnapshot {
+  return step(complaintLifecycle, snapshot, event, 'complaint');
+}

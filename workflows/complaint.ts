@@ -1,0 +1,130 @@
+/**
+ * One complaint against an application's result (R13), as a child of the application's workflow with a clock
+ * of its own: registered at the next working moment (R7), reviewed within 5 working days by the provider or 15
+ * by the quality-control authority, escalated to the superior body when late (the review is still owed), and
+ * answered with a motivated, signed decision in the applicant's cabinet.
+ */
+import { condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import type * as activities from '../activities';
+import { parseInput } from '../domain/application';
+import { formatInstant } from '../domain/calendar';
+import {
+  ComplaintDecisionSchema,
+  REVIEW_TERM_WORKING_DAYS,
+  SUPERIOR_BODY,
+  advanceComplaint,
+  startComplaint,
+  type ComplaintDecision,
+  type ComplaintEvent,
+  type ComplaintInput,
+  type ComplaintState,
+} from '../domain/complaint';
+import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
+import { complaintStatusQuery, decideComplaintUpdate, type ComplaintStatus } from './messages';
+
+const store = proxyActivities<activities.Activities>({
+  startToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
+  let lifecycle = startComplaint();
+  let decision: ComplaintDecision | undefined;
+  const status: ComplaintStatus = {
+    complaintId: input.complaintId,
+    applicationId: input.applicationId,
+    addressee: input.addressee,
+    state: 'received',
+    submittedAt: input.submittedAt,
+    registeredAt: input.registeredAt,
+    dueAt: input.dueAt,
+    overdue: false,
+    contestedRound: input.contestedRound,
+    outcome: null,
+    motivation: null,
+    official: null,
+    decidedAt: null,
+    notifiedAt: null,
+  };
+  const fire = (event: ComplaintEvent) => {
+    lifecycle = advanceComplaint(lifecycle, event);
+    status.state = lifecycle.value as ComplaintState;
+    status.overdue = lifecycle.context.overdue;
+    upsertSearchAttributes([
+      { key: ComplaintStateKey, value: status.state },
+      { key: OverdueKey, value: status.overdue },
+    ]);
+  };
+  const recordStage = (overdue?: boolean) =>
+    store.recordComplaintStage({ complaintId: input.complaintId, state: status.state, ...(overdue && { overdue }) });
+
+  setHandler(complaintStatusQuery, () => status);
+  setHandler(
+    decideComplaintUpdate,
+    (d) => {
+      decision = d;
+      fire({ type: 'REVIEWED', outcome: d.outcome });
+      status.outcome = d.outcome;
+      status.motivation = d.motivation;
+      status.official = d.official;
+      status.decidedAt = new Date().toISOString();
+      return status;
+    },
+    {
+      validator: (d) => {
+        const parsed = parseInput(ComplaintDecisionSchema, d);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        if (!lifecycle.can({ type: 'REVIEWED', outcome: d.outcome })) {
+          throw new Error(`a complaint is decided only while it is under review; it is ${status.state}`);
+        }
+      },
+    },
+  );
+
+  await store.recordComplaint.executeWithOptions({ summary: 'store the complaint (R13)' }, [input]);
+
+  const registeredAt = new Date(input.registeredAt);
+  if (registeredAt.getTime() > Date.now()) {
+    fire({ type: 'REGISTRATION_DEFERRED' });
+    await recordStage();
+    const until = formatInstant(registeredAt);
+    setCurrentDetails(`Complaint received outside working hours; registers at ${until} (R7, R13)`);
+    await sleep(registeredAt.getTime() - Date.now(), { summary: `complaint registration at ${until}` });
+  }
+  fire({ type: 'REGISTERED' });
+  await recordStage();
+
+  const dueAt = new Date(input.dueAt);
+  const due = formatInstant(dueAt);
+  const days = REVIEW_TERM_WORKING_DAYS[input.addressee];
+  setCurrentDetails(`Complaint to the ${input.addressee} under review; its decision is due by ${due} (${days} working days, R13)`);
+  const inTime = await condition(() => decision !== undefined, Math.max(0, dueAt.getTime() - Date.now()), {
+    summary: `the ${input.addressee}'s decision on the complaint is due by ${due}`,
+  });
+  if (!inTime) {
+    // Overdue is a flag and an escalation to the body above the reviewer, not an end: the review is still owed.
+    fire({ type: 'REVIEW_DEADLINE_PASSED' });
+    log.warn('complaint review overdue', { complaintId: input.complaintId, applicationId: input.applicationId, dueAt: input.dueAt });
+    await recordStage(true);
+    setCurrentDetails(`OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`);
+    await condition(() => decision !== undefined);
+  }
+
+  await store.recordComplaintDecision({
+    complaintId: input.complaintId,
+    state: status.state,
+    outcome: decision!.outcome,
+    motivation: decision!.motivation,
+    official: decision!.official,
+    decidedAt: status.decidedAt!,
+  });
+  const notice = await store.issueNotice.executeWithOptions(
+    { summary: 'sign the decision on the complaint and deliver it to the personal cabinet (R13, R5)' },
+    [{ applicationId: input.applicationId, kind: 'complaint-decision', complaintId: input.complaintId }],
+  );
+  status.notifiedAt = notice.createdAt;
+  fire({ type: 'DECISION_DELIVERED' });
+  await recordStage();
+  setCurrentDetails(`Decided: ${status.outcome}; the motivated decision is in the personal cabinet`);
+  return status;
+}
