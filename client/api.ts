@@ -10,12 +10,22 @@ import {
 } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
+import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
 import { formatInstant } from '../domain/calendar';
 import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/campaign';
 import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
 import type { Store } from '../activities/store';
-import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from '../workflows/messages';
-import { applicationIdFor, cabinetIdFor, workflowIdFor } from './identity';
+import {
+  complaintStatusQuery,
+  decideComplaintUpdate,
+  decideUpdate,
+  fileComplaintUpdate,
+  statusQuery,
+  withdrawUpdate,
+  type ApplicationStatus,
+  type ComplaintStatus,
+} from '../workflows/messages';
+import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor } from './identity';
 
 export interface ApiDeps {
   client: Client;
@@ -35,15 +45,72 @@ export interface ApiDeps {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function noticeView(n: { id: string; kind: string; language: string; createdAt: Date; body: string; signature: string | null; certificateFingerprint: string | null }) {
+type NoticeRow = {
+  id: string;
+  kind: string;
+  round: number;
+  supersededAt: Date | null;
+  complaintId: string | null;
+  language: string;
+  createdAt: Date;
+  body: string;
+  signature: string | null;
+  certificateFingerprint: string | null;
+};
+
+function noticeView(n: NoticeRow) {
   return {
     noticeId: n.id,
     kind: n.kind,
+    round: n.round,
+    // R13: a result an upheld complaint overturned stays in the cabinet, marked as no longer in force
+    supersededAt: n.supersededAt?.toISOString() ?? null,
+    complaintId: n.complaintId,
     language: n.language,
     createdAt: n.createdAt.toISOString(),
     body: n.body,
     signature: n.signature && { format: 'CMS SignedData (detached, DER, base64) over the UTF-8 bytes of body', value: n.signature, certificateFingerprint: n.certificateFingerprint },
   };
+}
+
+type ComplaintRow = {
+  id: string;
+  applicationId: string;
+  addressee: string;
+  state: string;
+  overdue: boolean;
+  submittedAt: Date;
+  registeredAt: Date;
+  dueAt: Date;
+  contestedRound: number;
+  outcome: string | null;
+  motivation: string | null;
+  official: string | null;
+  decidedAt: Date | null;
+};
+
+/** A complaint from its row, for cases whose workflow is no longer running. */
+function complaintFromRow(c: ComplaintRow) {
+  return {
+    complaintId: c.id,
+    applicationId: c.applicationId,
+    addressee: c.addressee,
+    state: c.state,
+    overdue: c.overdue,
+    submittedAt: c.submittedAt.toISOString(),
+    registeredAt: c.registeredAt.toISOString(),
+    dueAt: c.dueAt.toISOString(),
+    contestedRound: c.contestedRound,
+    outcome: c.outcome,
+    motivation: c.motivation,
+    official: c.official,
+    decidedAt: c.decidedAt?.toISOString() ?? null,
+  };
+}
+
+/** A validator's refusal names its field when its words start with it ("submittedAt: …"). */
+function fieldOf(message: string, fallback: string): string {
+  return /^([a-zA-Z]+):/.exec(message)?.[1] ?? fallback;
 }
 
 /** 400 for a path id that is not a UUID, naming the parameter. */
@@ -141,8 +208,16 @@ export function buildApi({
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'status query failed; answering from the case store');
     }
-    const row = await store.application.findUnique({ where: { id }, include: { notices: { orderBy: { createdAt: 'asc' } } } });
+    const row = await store.application.findUnique({
+      where: { id },
+      include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] }, complaints: { orderBy: { submittedAt: 'asc' } } },
+    });
     if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+    const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
+    // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
+    const complaints = status
+      ? status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null }))
+      : [...rows.values()];
     return {
       applicationId: id,
       state: status?.state ?? row!.state,
@@ -152,6 +227,11 @@ export function buildApi({
       overdue: status?.overdue ?? row!.overdue,
       decision: status?.decision ?? row?.decision ?? null,
       refusalGrounds: status?.refusalGrounds ?? (row?.decision === 'refuse' ? row.refusalGrounds : null),
+      round: status?.round ?? row?.round ?? 1,
+      supersededResults: status?.supersededResults ?? [],
+      complaintPeriodEndsAt: status?.complaintPeriodEndsAt ?? row?.complaintPeriodEndsAt?.toISOString() ?? null,
+      preTrialCompletedAt: status?.preTrialCompletedAt ?? row?.preTrialCompletedAt?.toISOString() ?? null,
+      complaints,
       notices: (row?.notices ?? []).map(noticeView),
     };
   });
@@ -173,6 +253,8 @@ export function buildApi({
         category: a.category,
         academicYear: a.academicYear,
         state: a.state,
+        // R13: when the administrative (pre-trial) stage ended — what a court asks for
+        preTrialCompletedAt: a.preTrialCompletedAt?.toISOString() ?? null,
         documents: a.notices.map(noticeView),
       })),
     };
@@ -183,31 +265,49 @@ export function buildApi({
     return reply.type('application/x-pem-file').send(certificatePem());
   });
 
-  /** Sends an update to the application's workflow, answering 404/409 in the API's error shape. */
-  async function updateApplication(
-    id: string,
+  /**
+   * Sends an update to a case's workflow, answering in the API's error shape: 404 for an unknown case, 409 for
+   * one whose workflow has finished or whose validator refused (with its words, and the field they name).
+   */
+  async function sendUpdate<T>(
     reply: FastifyReply,
-    send: (workflowId: string) => Promise<ApplicationStatus>,
+    target: { workflowId: string; what: string; id: string; closed: () => Promise<string> },
+    send: (workflowId: string) => Promise<T>,
     refusal: { code: string; field: string; rule: string | null },
+    answered = 200,
   ) {
-    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
-    const workflowId = workflowIdFor(id);
     try {
-      return reply.code(200).send(await send(workflowId));
+      return reply.code(answered).send(await send(target.workflowId));
     } catch (error) {
       if (error instanceof WorkflowNotFoundError) {
         // An update cannot reach a workflow that has finished: tell a closed case from an unknown one.
-        const closed = await client.workflow.getHandle(workflowId).describe().then(() => true, () => false);
-        if (!closed) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
-        const row = await store.application.findUnique({ where: { id }, select: { state: true } });
-        return refuse(reply, 409, { ...refusal, message: `the application is closed (${row?.state ?? 'finished'})` });
+        const finished = await client.workflow.getHandle(target.workflowId).describe().then(() => true, () => false);
+        if (!finished) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no ${target.what} ${target.id}` });
+        return refuse(reply, 409, { ...refusal, message: await target.closed() });
       }
       if (error instanceof WorkflowUpdateFailedError) {
         const cause = error.cause instanceof Error ? error.cause.message : error.message;
-        return refuse(reply, 409, { ...refusal, message: cause });
+        return refuse(reply, 409, { ...refusal, field: fieldOf(cause, refusal.field), message: cause });
       }
       throw error;
     }
+  }
+
+  /** Sends an update to the application's workflow. */
+  async function updateApplication<T>(
+    id: string,
+    reply: FastifyReply,
+    send: (workflowId: string) => Promise<T>,
+    refusal: { code: string; field: string; rule: string | null },
+    closedMessage: (state: string) => string = (state) => `the application is closed (${state})`,
+    answered = 200,
+  ) {
+    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+    const closed = async () => {
+      const row = await store.application.findUnique({ where: { id }, select: { state: true } });
+      return closedMessage(row?.state ?? 'finished');
+    };
+    return sendUpdate(reply, { workflowId: workflowIdFor(id), what: 'application', id, closed }, send, refusal, answered);
   }
 
   app.post<{ Params: { id: string } }>('/applications/:id/decision', async (request, reply) => {
@@ -229,6 +329,55 @@ export function buildApi({
       reply,
       (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(withdrawUpdate, { args: [parsed.value] }),
       { code: 'withdrawal-not-allowed', field: 'id', rule: null },
+    );
+  });
+
+  // R13: a complaint against the application's result, registered by the same working-time rule (R7).
+  app.post<{ Params: { id: string } }>('/applications/:id/complaints', async (request, reply) => {
+    const parsed = parseInput(ComplaintSchema, request.body);
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
+    return updateApplication(
+      request.params.id,
+      reply,
+      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(fileComplaintUpdate, { args: [filing] }),
+      { code: 'complaint-not-allowed', field: 'id', rule: 'R13' },
+      (state) =>
+        state === 'withdrawn'
+          ? 'the application was withdrawn; there is no result to contest'
+          : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)',
+      202,
+    );
+  });
+
+  app.get<{ Params: { id: string } }>('/complaints/:id', async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+    let status: ComplaintStatus | null = null;
+    try {
+      status = await client.workflow.getHandle(complaintWorkflowIdFor(id)).query(complaintStatusQuery);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'complaint query failed; answering from the case store');
+    }
+    const row = await store.complaint.findUnique({ where: { id }, include: { notices: { orderBy: { language: 'asc' } } } });
+    if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });
+    return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
+  });
+
+  app.post<{ Params: { id: string } }>('/complaints/:id/decision', async (request, reply) => {
+    const { id } = request.params;
+    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+    const parsed = parseInput(ComplaintDecisionSchema, request.body);
+    if (!parsed.ok) return refuse(reply, 400, parsed.error);
+    const closed = async () => {
+      const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
+      return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;
+    };
+    return sendUpdate(
+      reply,
+      { workflowId: complaintWorkflowIdFor(id), what: 'complaint', id, closed },
+      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
+      { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13' },
     );
   });
 

@@ -153,6 +153,40 @@ program
     api('POST', `/applications/${encodeURIComponent(id)}/withdrawal`, o.reason ? { reason: o.reason } : {}),
   );
 
+program
+  .command('complain')
+  .description('file a complaint against an application\'s result (R13): reviewed in 5 working days by the provider, 15 by the quality authority')
+  .argument('<applicationId>')
+  .requiredOption('--to <addressee>', 'provider or quality-authority')
+  .requiredOption('--text <text>', 'what the complaint is about')
+  .option('--ground <text...>', 'grounds of the complaint, one per option')
+  .option('--submitted-at <instant>', 'when the applicant filed it (ISO 8601; now when absent)')
+  .action((id: string, o: { to: string; text: string; ground?: string[]; submittedAt?: string }) =>
+    api('POST', `/applications/${encodeURIComponent(id)}/complaints`, {
+      addressee: o.to,
+      text: o.text,
+      ...(o.ground && { grounds: o.ground }),
+      ...(o.submittedAt && { submittedAt: o.submittedAt }),
+    }),
+  );
+
+program
+  .command('complaint')
+  .description('show a complaint: registration, due time, overdue flag, outcome, decision documents')
+  .argument('<complaintId>')
+  .action((id: string) => api('GET', `/complaints/${encodeURIComponent(id)}`));
+
+program
+  .command('decide-complaint')
+  .description("record the reviewing body's motivated decision on a complaint (R13)")
+  .argument('<complaintId>')
+  .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
+  .requiredOption('--motivation <text>', 'the motivation of the decision')
+  .requiredOption('--official <name>', 'the deciding official')
+  .action((id: string, o: { outcome: string; motivation: string; official: string }) =>
+    api('POST', `/complaints/${encodeURIComponent(id)}/decision`, o),
+  );
+
 const calendar = program
   .command('calendar')
   .description('the working-time calendar of Kazakhstan (Asia/Almaty), R3, R7, R13');

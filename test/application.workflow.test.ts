@@ -23,7 +23,7 @@ import {
   withdrawUpdate,
   type ApplicationStatus,
 } from '../workflows/messages';
-import type { NoticeRequest } from '../activities';
+import type { NoticeRequest, StageRecord } from '../activities';
 import { essayOf, sampleInput, sampleSubmission } from './helpers/applications';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
@@ -42,7 +42,7 @@ afterEach(async () => {
 });
 
 function fakeActivities() {
-  const stages: Array<{ state: string; overdue?: boolean }> = [];
+  const stages: StageRecord[] = [];
   const notices: string[] = [];
   const gaps: number[][] = [];
   const decisions: Array<{ decision: string; grounds: number[]; motivation: string | null }> = [];

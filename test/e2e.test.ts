@@ -11,7 +11,8 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import { createStore, type Store } from '../activities/store';
 import { buildApi } from '../client/api';
-import { formatInstant } from '../domain/calendar';
+import { WorkingCalendar, formatInstant } from '../domain/calendar';
+import { ComplaintAddresseeKey } from '../domain/search-attributes';
 import { workflowIdFor } from '../client/identity';
 import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
@@ -163,7 +164,9 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(decided.status).toBe(200);
     expect(decided.body.state).toBe('accepted');
 
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
+    // R13: the case stays open for complaints once its result is delivered.
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    expect(done.body.complaintPeriodEndsAt).toEqual(expect.any(String));
     expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual(['acceptance/kk', 'acceptance/ru']);
     const rows = await store.notice.findMany({ where: { applicationId } });
     expect(rows).toHaveLength(2);
@@ -191,29 +194,29 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     // R5, R12: the notice reached the notifier and every stage reached monitoring, each exactly once.
     const received = await eventually(
       () => store.receivedMessage.findMany({ where: { key: { contains: applicationId } } }),
-      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:closed`),
+      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:notified`),
     );
     expect(received.map((m) => m.key).sort()).toEqual(
-      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['closed', 'decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
+      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
     );
     for (const m of received) expect(m.deliveries).toBe(1);
     const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
-    expect(application.state).toBe('closed');
+    expect(application.state).toBe('notified');
     expect(application.decision).toBe('accept');
   });
 
   test('an essay of 249 words is registered, then refused automatically with a motivated refusal (R8, R9 ground 2)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(707), submittedAt: IN_HOURS, essay: essayOf(249) }));
     expect(submitted.status).toBe(202);
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
-    expect(done.body).toMatchObject({ state: 'closed', decision: 'refuse', refusalGrounds: [2] });
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
     expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
   });
 
   test('an application without consent to personal-data access is refused automatically on ground 3 (R9)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }));
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
+    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
     expect(done.body).toMatchObject({ decision: 'refuse', refusalGrounds: [3] });
     expect(done.body.notices.find((n: { language: string }) => n.language === 'kk').body).toContain('келісімінің болмауы');
   });
@@ -266,8 +269,8 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       official: 'A. Head',
     });
     expect(refused.status).toBe(200);
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed' && r.body.notices.length > 0);
-    expect(done.body).toMatchObject({ state: 'closed', decision: 'refuse', refusalGrounds: [2] });
+    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
     expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
   });
@@ -356,7 +359,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const flakyRun = flaky.run();
     try {
       await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'closed');
+      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
     } finally {
       flaky.shutdown();
       await flakyRun;
@@ -367,5 +370,55 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(await store.outboxMessage.count({ where: { key: `notice:${applicationId}:acceptance` } })).toBe(1);
     const delivered = await eventually(() => store.receivedMessage.findUnique({ where: { key: `notice:${applicationId}:acceptance` } }), (m) => m !== null);
     expect(delivered!.deliveries).toBe(1);
+  });
+
+  test('a complaint goes in through the API, gets its own workflow and clock, and bad complaints are refused (R13)', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }));
+    const { applicationId } = submitted.body;
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await http('POST', `/applications/${applicationId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'A. Head' });
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+
+    const route = `/applications/${applicationId}/complaints`;
+    expect((await http('POST', route, { addressee: 'minister', text: 'x' })).body.error).toMatchObject({ code: 'invalid-field', field: 'addressee' });
+    expect((await http('POST', route, { addressee: 'provider', text: 'x', cc: 'press' })).body.error).toMatchObject({ code: 'unknown-field', field: 'cc' });
+    expect((await http('POST', route, { addressee: 'provider' })).body.error).toMatchObject({ code: 'missing-field', field: 'text' });
+    expect((await http('POST', '/applications/00000000-0000-8000-8000-00000000beef/complaints', { addressee: 'provider', text: 'x' })).status).toBe(404);
+
+    const filed = await http('POST', route, { addressee: 'provider', text: 'The diploma is in the register.' });
+    expect(filed.status).toBe(202);
+    const { complaintId, registeredAt, dueAt, workflowId } = filed.body;
+    expect(dueAt).toBe(new WorkingCalendar().deadline(new Date(registeredAt), 5).toISOString());
+    const child = await client.workflow.getHandle(workflowId).describe();
+    expect(child.type).toBe('complaintWorkflow');
+    expect(child.parentExecution?.workflowId).toBe(workflowIdFor(applicationId));
+    expect(child.typedSearchAttributes.get(ComplaintAddresseeKey)).toBe('provider');
+
+    const shown = await eventually(() => http('GET', `/complaints/${complaintId}`), (r) => r.status === 200 && r.body.state !== 'received');
+    expect(shown.body).toMatchObject({ complaintId, applicationId, addressee: 'provider', registeredAt, dueAt, overdue: false });
+    const application = await http('GET', `/applications/${applicationId}`);
+    expect(application.body.state).toBe('contested');
+    expect(application.body.complaints).toEqual([expect.objectContaining({ complaintId, addressee: 'provider', outcome: null })]);
+    const twice = await http('POST', route, { addressee: 'provider', text: 'Again.' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
+    expect(twice.body.error.message).toContain('already under review');
+    expect((await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error).toMatchObject({ field: 'outcome' });
+
+    const decision = { outcome: 'rejected', motivation: 'The register has no such diploma.', official: 'B. Deputy' };
+    if (shown.body.state === 'waiting-for-registration') {
+      // Filed outside working hours (this test runs at any hour): no decision before registration (R7).
+      const early = await http('POST', `/complaints/${complaintId}/decision`, decision);
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toMatch(/only while it is under review/);
+    } else {
+      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);
+      const decided = await eventually(() => http('GET', `/complaints/${complaintId}`), (r) => r.body.state === 'decided');
+      expect(decided.body.documents.map((d: { kind: string; language: string }) => `${d.kind}/${d.language}`)).toEqual(['complaint-decision/kk', 'complaint-decision/ru']);
+      expect(decided.body.documents[1].body).toContain('жалоба оставлена без удовлетворения');
+      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(409);
+    }
+    await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
   });
 });
