@@ -220,17 +220,34 @@ export function buildApi({
       : [...rows.values()];
     return {
       applicationId: id,
-      state: status?.state ?? row!.state,
-      submittedAt: status?.submittedAt ?? row!.submittedAt.toISOString(),
-      registeredAt: status?.registeredAt ?? row?.registeredAt?.toISOString() ?? null,
-      decisionDueAt: status?.decisionDueAt ?? row?.decisionDueAt?.toISOString() ?? null,
-      overdue: status?.overdue ?? row!.overdue,
-      decision: status?.decision ?? row?.decision ?? null,
-      refusalGrounds: status?.refusalGrounds ?? (row?.decision === 'refuse' ? row.refusalGrounds : null),
-      round: status?.round ?? row?.round ?? 1,
-      supersededResults: status?.supersededResults ?? [],
-      complaintPeriodEndsAt: status?.complaintPeriodEndsAt ?? row?.complaintPeriodEndsAt?.toISOString() ?? null,
-      preTrialCompletedAt: status?.preTrialCompletedAt ?? row?.preTrialCompletedAt?.toISOString() ?? null,
+      // The running workflow is the truth; the case store answers for cases whose workflow is gone.
+      ...(status
+        ? {
+            state: status.state,
+            submittedAt: status.submittedAt,
+            registeredAt: status.registeredAt,
+            decisionDueAt: status.decisionDueAt,
+            overdue: status.overdue,
+            decision: status.decision,
+            refusalGrounds: status.refusalGrounds,
+            round: status.round,
+            supersededResults: status.supersededResults,
+            complaintPeriodEndsAt: status.complaintPeriodEndsAt,
+            preTrialCompletedAt: status.preTrialCompletedAt,
+          }
+        : {
+            state: row!.state,
+            submittedAt: row!.submittedAt.toISOString(),
+            registeredAt: row!.registeredAt?.toISOString() ?? null,
+            decisionDueAt: row!.decisionDueAt?.toISOString() ?? null,
+            overdue: row!.overdue,
+            decision: row!.decision,
+            refusalGrounds: row!.decision === 'refuse' ? row!.refusalGrounds : null,
+            round: row!.round,
+            supersededResults: [],
+            complaintPeriodEndsAt: row!.complaintPeriodEndsAt?.toISOString() ?? null,
+            preTrialCompletedAt: row!.preTrialCompletedAt?.toISOString() ?? null,
+          }),
       complaints,
       notices: (row?.notices ?? []).map(noticeView),
     };

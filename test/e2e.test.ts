@@ -25,6 +25,7 @@ import { execFileSync } from 'node:child_process';
 import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
+import { eventually, httpClient } from './helpers/http';
 
 const TASK_QUEUE = 'e2e';
 let dataDir: string;
@@ -92,24 +93,7 @@ afterAll(async () => {
   fs.rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function http(method: string, route: string, body?: unknown, raw?: string) {
-  const response = await fetch(`${baseUrl}${route}`, {
-    method,
-    headers: body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
-    body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
-  });
-  return { status: response.status, body: (await response.json()) as Record<string, any> };
-}
-
-async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (accept(value)) return value;
-    if (Date.now() > deadline) throw new Error(`not reached in ${timeoutMs} ms: ${JSON.stringify(value)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+const http = httpClient(() => baseUrl);
 
 async function workflowCount(): Promise<number> {
   return (await client.workflow.count()).count;

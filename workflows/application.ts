@@ -364,9 +364,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       const conclusion = concluded.shift();
       if (conclusion) {
         const reopens = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round;
-        if (conclusion.addressee === 'quality-authority' && !reopens) lastInstanceDecided = true;
+        if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
+        if (conclusion.addressee === 'quality-authority') lastInstanceDecided = true;
         fire({ type: 'COMPLAINT_CONCLUDED', reopens });
-        if (reopens) return 'reopened';
         await store.recordStage({ applicationId: input.applicationId, state: status.state, occurrence: `c${++complaintEvents}` });
         continue;
       }
@@ -456,6 +456,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   /** R13: an upheld complaint supersedes the result; the provider decides again within one working day. */
   async function reopenReview(): Promise<Date> {
+    calendar = new WorkingCalendar(
+      await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
+    );
+    const reopenedAt = calendar.registrationMoment(new Date());
+    const decisionDueAt = calendar.deadline(reopenedAt, DECISION_TERM_WORKING_DAYS);
     status.supersededResults.push({
       round: status.round,
       decision: status.decision!,
@@ -466,12 +471,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     status.round += 1;
     decision = undefined;
     Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
-    calendar = new WorkingCalendar(
-      await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
-    );
-    const reopenedAt = calendar.registrationMoment(new Date());
-    const decisionDueAt = calendar.deadline(reopenedAt, DECISION_TERM_WORKING_DAYS);
     status.decisionDueAt = decisionDueAt.toISOString();
+    fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });
     upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
     await store.recordStage({
       applicationId: input.applicationId,

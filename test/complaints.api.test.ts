@@ -1,0 +1,204 @@
+/**
+ * Complaints through the HTTP API with every real part but the clock (R13): PostgreSQL with the committed
+ * migrations, the real activities (signing, outbox, relay, receiver) and the API, on Temporal's time-skipping
+ * server, so that weeks of working days pass in seconds. Decisions are given through the API before their
+ * deadlines, except the one that is meant to be late.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import { createStore, type Store } from '../activities/store';
+import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
+import { buildApi } from '../client/api';
+import { buildReceiver } from '../client/receiver';
+import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
+import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
+import { startOutboxRelay } from '../worker/outbox-relay';
+import { createWorker } from '../worker/worker';
+import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { eventually, httpClient } from './helpers/http';
+import { freePort } from './helpers/ports';
+import { createTimeSkippingEnv } from './helpers/workflow-env';
+
+const TASK_QUEUE = 'complaints-api';
+const calendar = new WorkingCalendar();
+let dataDir: string;
+let db: RunningDatabase;
+let store: Store;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let workerRun: Promise<void>;
+let api: FastifyInstance;
+let receiver: FastifyInstance;
+let relay: { stop(): Promise<void> };
+let baseUrl: string;
+let certificatePem: string;
+const http = httpClient(() => baseUrl);
+
+beforeAll(async () => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-complaints-'));
+  fs.chmodSync(dataDir, 0o755);
+  db = await startEmbeddedPostgresProcess(dataDir, await freePort());
+  await migrateDeploy(db.url);
+  store = createStore(db.url);
+  env = await createTimeSkippingEnv();
+  // Time moves only when the test says so (env.sleep), never while it waits for a reply.
+  await env.connection.testService!.lockTimeSkipping({});
+  const credentials = createDevelopmentCredentials();
+  certificatePem = credentials.certPem;
+  worker = await createWorker({ connection: env.nativeConnection, store, signer: new CmsSigner(credentials.keyPem, credentials.certPem), taskQueue: TASK_QUEUE });
+  workerRun = worker.run();
+  receiver = buildReceiver(store);
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  relay = startOutboxRelay(store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
+  api = buildApi({
+    client: new Client({ connection: env.connection, namespace: env.namespace }),
+    store,
+    taskQueue: TASK_QUEUE,
+    identitySecret: 'complaints-secret',
+    certificatePem: () => credentials.certPem,
+  });
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+}, 180_000);
+
+afterAll(async () => {
+  await api?.close();
+  await relay?.stop();
+  await receiver?.close();
+  worker?.shutdown();
+  await workerRun?.catch(() => {});
+  await env?.teardown();
+  await store?.$disconnect();
+  await db?.stop();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function skipTo(instant: Date): Promise<void> {
+  const ms = instant.getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** The first Friday 19:00 after `from` that is a working day and whose Monday is a holiday. */
+function fridayEveningBeforeHoliday(from: DateTime): DateTime {
+  let day = from.startOf('day').plus({ days: 1 });
+  while (!(day.weekday === 5 && calendar.isWorkingDay(day.toISODate()!) && !calendar.isWorkingDay(day.plus({ days: 3 }).toISODate()!))) {
+    day = day.plus({ days: 1 });
+  }
+  return day.set({ hour: 19 });
+}
+
+test('an upheld complaint reopens the review and a second one, late, escalates; the cabinet ends with the pre-trial record (R13)', async () => {
+  const friday = fridayEveningBeforeHoliday(DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).plus({ days: 7 }));
+  let morning = friday.minus({ days: 4 }).set({ hour: 10 });
+  while (!calendar.isWorkingDay(morning.toISODate()!)) morning = morning.minus({ days: 1 });
+  await skipTo(morning.toJSDate());
+
+  const submittedAt = morning.toISO()!;
+  const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(4242), submittedAt, academicYear: academicYearOf(submittedAt) }));
+  expect(submitted.status).toBe(202);
+  const { applicationId, cabinetId } = submitted.body;
+  const application = () => http('GET', `/applications/${applicationId}`);
+  await eventually(application, (r) => r.body.state === 'under-review');
+  const refused = await http('POST', `/applications/${applicationId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'A. Head' });
+  expect(refused.status).toBe(200);
+  await eventually(application, (r) => r.body.state === 'notified');
+
+  // Friday evening before a holiday: both complaints register on the next working day, each with its own term.
+  await skipTo(friday.toJSDate());
+  const filedAt = friday.toISO()!;
+  const toProvider = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'The diploma is in the register.', submittedAt: filedAt });
+  const toAuthority = await http('POST', `/applications/${applicationId}/complaints`, {
+    addressee: 'quality-authority',
+    text: 'The provider refused without checking the register.',
+    grounds: ['R9 ground 1 applied without verification'],
+    attachments: [{ fileName: 'register-extract.pdf', sha256: 'c'.repeat(64) }],
+    submittedAt: filedAt,
+  });
+  expect([toProvider.status, toAuthority.status]).toEqual([202, 202]);
+  const registered = calendar.registrationMoment(friday.toJSDate());
+  expect(toProvider.body).toMatchObject({ addressee: 'provider', registeredAt: registered.toISOString(), dueAt: calendar.deadline(registered, 5).toISOString() });
+  expect(toAuthority.body).toMatchObject({ registeredAt: registered.toISOString(), dueAt: calendar.deadline(registered, 15).toISOString() });
+  if (friday.toISODate() === '2027-03-05') {
+    expect(formatInstant(registered)).toBe('2027-03-09T09:00:00+05:00');
+    expect(formatInstant(new Date(toProvider.body.dueAt))).toBe('2027-03-17T18:30:00+05:00');
+    expect(formatInstant(new Date(toAuthority.body.dueAt))).toBe('2027-04-05T18:30:00+05:00');
+  }
+  const providerComplaint = toProvider.body.complaintId as string;
+  const authorityComplaint = toAuthority.body.complaintId as string;
+
+  // The provider upholds the complaint within its 5 working days: the refusal is superseded, review again.
+  await skipTo(new Date(registered.getTime() + 60_000));
+  await eventually(() => http('GET', `/complaints/${providerComplaint}`), (r) => r.body.state === 'under-review');
+  const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, { outcome: 'upheld', motivation: 'The diploma is in the register; review again.', official: 'C. Director' });
+  expect(upheld.status).toBe(200);
+  const reopenedAt = new Date(await env.currentTimeMs());
+  const reopened = await eventually(application, (r) => r.body.state === 'under-review');
+  expect(reopened.body).toMatchObject({ round: 2, decision: null, overdue: false });
+  expect(reopened.body.decisionDueAt).toBe(calendar.deadline(calendar.registrationMoment(reopenedAt), 1).toISOString());
+  expect(reopened.body.supersededResults).toEqual([expect.objectContaining({ round: 1, decision: 'refuse' })]);
+  const accepted = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+  expect(accepted.status).toBe(200);
+  // The authority's complaint is still open: the new result is delivered and the case stays contested.
+  await eventually(application, (r) => r.body.state === 'contested' && r.body.notices.some((n: { round: number }) => n.round === 2));
+
+  // The authority misses its 15 working days: flagged, escalated to the body above it, and still owed.
+  await skipTo(new Date(Date.parse(toAuthority.body.dueAt) + 60_000));
+  const late = await eventually(() => http('GET', `/complaints/${authorityComplaint}`), (r) => r.body.overdue === true);
+  expect(late.body.state).toBe('under-review');
+  await eventually(() => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }), (m) => m !== null);
+  const rejected = await http('POST', `/complaints/${authorityComplaint}/decision`, { outcome: 'rejected', motivation: 'The result now in force is an acceptance.', official: 'D. Chair' });
+  expect(rejected.status).toBe(200);
+
+  // The last administrative instance has spoken and nothing is open: the pre-trial stage is over.
+  const closed = await eventually(application, (r) => r.body.state === 'closed');
+  expect(closed.body.preTrialCompletedAt).toEqual(expect.any(String));
+  expect(closed.body.complaints.map((c: { addressee: string; outcome: string }) => [c.addressee, c.outcome])).toEqual([
+    ['provider', 'upheld'],
+    ['quality-authority', 'rejected'],
+  ]);
+  expect((await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Once more.' })).body.error.message).toMatch(/in court/);
+
+  // The cabinet: the superseded refusal, both decisions, the new acceptance and the pre-trial record, all signed.
+  const cabinet = await eventually(() => http('GET', `/cabinets/${cabinetId}`), (r) => r.body.applications[0].documents.length === 10);
+  const [entry] = cabinet.body.applications;
+  expect(entry.preTrialCompletedAt).toEqual(expect.any(String));
+  const documents = entry.documents as Array<{ kind: string; language: string; round: number; supersededAt: string | null; body: string; signature: { value: string } }>;
+  const russian = (kind: string) => documents.filter((d) => d.kind === kind && d.language === 'ru');
+  expect(russian('refusal')).toEqual([expect.objectContaining({ round: 1, supersededAt: expect.any(String) })]);
+  expect(russian('acceptance')).toEqual([expect.objectContaining({ round: 2, supersededAt: null })]);
+  expect(russian('complaint-decision').map((d) => d.body)).toEqual([
+    expect.stringContaining('жалоба удовлетворена'),
+    expect.stringContaining('жалоба оставлена без удовлетворения'),
+  ]);
+  const record = russian('pre-trial-record')[0].body;
+  expect(record).toContain('СПРАВКА о завершении досудебного');
+  expect(record).toContain(providerComplaint);
+  expect(record).toContain(authorityComplaint);
+  for (const d of documents) expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, certificatePem)).toBe(true);
+
+  // Every notice, stage report and escalation reached its receiver exactly once.
+  const outbox = await store.outboxMessage.findMany({ where: { payload: { path: ['applicationId'], equals: applicationId } } });
+  const received = await eventually(
+    () => store.receivedMessage.findMany({ where: { key: { in: outbox.map((m) => m.key) } } }),
+    (r) => r.length === outbox.length,
+  );
+  expect(received.every((m) => m.deliveries === 1)).toBe(true);
+  expect(received.map((m) => m.key)).toEqual(
+    expect.arrayContaining([
+      `notice:${applicationId}:refusal`,
+      `notice:${applicationId}:r2:acceptance`,
+      `notice:${applicationId}:complaint:${providerComplaint}`,
+      `notice:${applicationId}:pre-trial-record`,
+      `stage:${applicationId}:r2:under-review`,
+      `complaint-stage:${authorityComplaint}:review-overdue`,
+      `stage:${applicationId}:closed`,
+    ]),
+  );
+}, 120_000);
