@@ -23,6 +23,7 @@ import { createWorker } from '../worker/worker';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { eventually, httpClient } from './helpers/http';
 import { freePort } from './helpers/ports';
+import { cliAsync } from './helpers/cli';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
 const TASK_QUEUE = 'complaints-api';
@@ -153,8 +154,19 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   const late = await eventually(() => http('GET', `/complaints/${authorityComplaint}`), (r) => r.body.overdue === true);
   expect(late.body.state).toBe('under-review');
   await eventually(() => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }), (m) => m !== null);
-  const rejected = await http('POST', `/complaints/${authorityComplaint}/decision`, { outcome: 'rejected', motivation: 'The result now in force is an acceptance.', official: 'D. Chair' });
-  expect(rejected.status).toBe(200);
+  // The authority answers through the CLI, as an operator would.
+  const cliEnv = { env: { API_URL: baseUrl } };
+  const shown = await cliAsync(['complaint', authorityComplaint], cliEnv);
+  expect(JSON.parse(shown.stdout)).toMatchObject({ complaintId: authorityComplaint, addressee: 'quality-authority', overdue: true });
+  const wrong = await cliAsync(['decide-complaint', authorityComplaint, '--outcome', 'dismissed', '--motivation', 'm', '--official', 'o'], cliEnv);
+  expect(wrong.status).toBe(1);
+  expect(JSON.parse(wrong.stdout).error).toMatchObject({ field: 'outcome' });
+  const rejected = await cliAsync(
+    ['decide-complaint', authorityComplaint, '--outcome', 'rejected', '--motivation', 'The result now in force is an acceptance.', '--official', 'D. Chair'],
+    cliEnv,
+  );
+  expect(rejected.status).toBe(0);
+  expect(JSON.parse(rejected.stdout)).toMatchObject({ state: 'rejected', overdue: true });
 
   // The last administrative instance has spoken and nothing is open: the pre-trial stage is over.
   const closed = await eventually(application, (r) => r.body.state === 'closed');
@@ -163,7 +175,10 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
     ['provider', 'upheld'],
     ['quality-authority', 'rejected'],
   ]);
-  expect((await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Once more.' })).body.error.message).toMatch(/in court/);
+  const tooLate = await cliAsync(['complain', applicationId, '--to', 'provider', '--text', 'Once more.'], cliEnv);
+  expect(tooLate.status).toBe(1);
+  expect(JSON.parse(tooLate.stdout).error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
+  expect(JSON.parse(tooLate.stdout).error.message).toMatch(/in court/);
 
   // The cabinet: the superseded refusal, both decisions, the new acceptance and the pre-trial record, all signed.
   const cabinet = await eventually(() => http('GET', `/cabinets/${cabinetId}`), (r) => r.body.applications[0].documents.length === 10);
