@@ -8,6 +8,7 @@ import { DATA_DIR } from '../scripts/paths';
 import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
 import { TASK_QUEUE } from '../worker/task-queue';
 import { buildApi } from './api';
+import { apiKeysFromEnvironment } from './auth';
 
 runMain(async () => {
   const store = createStore(requiredEnv('DATABASE_URL'));
@@ -21,6 +22,7 @@ runMain(async () => {
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
     certificatePem: () => publishedCertificate(path.join(DATA_DIR, 'signing')),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    apiKeys: apiKeysFromEnvironment(),
   });
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {

@@ -8,7 +8,7 @@ import {
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
 import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
 import { formatInstant } from '../domain/calendar';
@@ -26,6 +26,9 @@ import {
   type ComplaintStatus,
 } from '../workflows/messages';
 import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor } from './identity';
+import { authenticate, type ApiClient, type ApiKeyEntry } from './auth';
+import { claim, settle } from './idempotency';
+import { openApiDocument, type RouteDoc } from './openapi';
 
 export interface ApiDeps {
   client: Client;
@@ -41,7 +44,27 @@ export interface ApiDeps {
   campaignWindows?: readonly CampaignWindow[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
+  /** the API keys accepted, each with its scopes (client/auth.ts) */
+  apiKeys: readonly ApiKeyEntry[];
 }
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** the authenticated caller */
+    apiClient?: ApiClient;
+    /** the idempotency record this request answers, when it carries a key */
+    idempotencyId?: string;
+  }
+}
+
+type Handler = (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => Promise<unknown>;
+
+const ERRORS = {
+  400: 'malformed input: bad JSON, a missing or unknown field, a value of the wrong form (the field is named)',
+  401: 'no API key, or an unknown one',
+  403: "the key's client lacks the scope this route needs",
+  404: 'no such case',
+} as const;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -131,8 +154,45 @@ export function buildApi({
   campaignWindows = [],
   certificatePem,
   logger = false,
+  apiKeys,
 }: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576 });
+  const routes: RouteDoc[] = [];
+
+  /**
+   * Registers a route from its definition: the caller's key is checked for the route's scope, an idempotent
+   * route answers a repeated key once, and the definition joins the OpenAPI document.
+   */
+  function route(doc: RouteDoc, handler: Handler): void {
+    routes.push(doc);
+    app.route<{ Params: Record<string, string> }>({
+      method: doc.method,
+      url: doc.url,
+      preHandler: async (request, reply) => {
+        if (doc.scope === null) return;
+        const caller = authenticate(request.headers.authorization, apiKeys);
+        if (!caller) {
+          reply.header('www-authenticate', 'Bearer');
+          return refuse(reply, 401, { code: 'unauthenticated', field: 'Authorization', rule: null, message: 'send Authorization: Bearer <API key>' });
+        }
+        if (!caller.scopes.includes(doc.scope)) {
+          return refuse(reply, 403, { code: 'forbidden', field: 'Authorization', rule: null, message: `client ${caller.client} lacks the ${doc.scope} scope this route needs` });
+        }
+        request.apiClient = caller;
+        if (!doc.idempotent) return;
+        const found = await claim(store, request, caller.client);
+        if (found.kind === 'refused') return reply.code(found.refusal.status).send({ error: found.refusal.error });
+        if (found.kind === 'replay') return reply.code(found.status).header('idempotent-replayed', 'true').send(found.body);
+        if (found.kind === 'first') request.idempotencyId = found.id;
+      },
+      handler,
+    });
+  }
+
+  app.addHook('onSend', async (request, reply, payload) => {
+    if (request.idempotencyId) await settle(store, request.idempotencyId, reply, payload);
+    return payload;
+  });
 
   // A body that is not JSON is refused with the same error shape as any other bad input.
   app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
@@ -146,7 +206,25 @@ export function buildApi({
     });
   });
 
-  app.post('/applications', async (request, reply) => {
+  route(
+    {
+      method: 'POST',
+      url: '/applications',
+      operationId: 'submitApplication',
+      summary: 'Submit an application for attestation (R1–R10)',
+      description: 'Registered at the next working moment (R7); the decision is due within one working day (R3).',
+      tag: 'applications',
+      scope: 'submit',
+      body: SubmissionSchema,
+      idempotent: true,
+      responses: {
+        202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
+        ...ERRORS,
+        409: 'the teacher already has an application for the academic year (R10)',
+        422: 'well-formed, but against a rule of the standard: the channel (R2), the campaign window (R10); or an Idempotency-Key reused for another request',
+      },
+    },
+    async (request, reply) => {
     const parsed = parseInput(SubmissionSchema, request.body);
     // Well-formed input that breaks a rule of the standard (R2) is 422; malformed input is 400.
     if (!parsed.ok) return refuse(reply, parsed.error.rule ? 422 : 400, parsed.error);
@@ -199,7 +277,18 @@ export function buildApi({
     return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received' });
   });
 
-  app.get<{ Params: { id: string } }>('/applications/:id', async (request, reply) => {
+  route(
+    {
+      method: 'GET',
+      url: '/applications/:id',
+      operationId: 'getApplication',
+      summary: 'An application: state, terms, decision, complaints and documents',
+      tag: 'applications',
+      scope: 'read',
+      params: { id: 'the application id' },
+      responses: { 200: 'the case', ...ERRORS },
+    },
+    async (request, reply) => {
     const { id } = request.params;
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
     let status: ApplicationStatus | null = null;
@@ -254,7 +343,18 @@ export function buildApi({
   });
 
   // R5, R11: the applicant's personal cabinet — every result document of every application, signed.
-  app.get<{ Params: { cabinetId: string } }>('/cabinets/:cabinetId', async (request, reply) => {
+  route(
+    {
+      method: 'GET',
+      url: '/cabinets/:cabinetId',
+      operationId: 'getCabinet',
+      summary: "The applicant's personal cabinet: every signed document of every application (R5, R11, R13)",
+      tag: 'cabinets',
+      scope: 'read',
+      params: { cabinetId: 'the cabinet id given at submission' },
+      responses: { 200: 'the cabinet', ...ERRORS },
+    },
+    async (request, reply) => {
     const { cabinetId } = request.params;
     if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
     const applications = await store.application.findMany({
@@ -277,7 +377,18 @@ export function buildApi({
     };
   });
 
-  app.get('/signing-certificate', async (_request, reply) => {
+  route(
+    {
+      method: 'GET',
+      url: '/signing-certificate',
+      operationId: 'getSigningCertificate',
+      summary: 'The certificate (PEM) that verifies the signatures of the documents (R5)',
+      tag: 'service',
+      scope: null,
+      produces: 'application/x-pem-file',
+      responses: { 200: 'the certificate', 404: 'none published here' },
+    },
+    async (request, reply) => {
     if (!certificatePem) return refuse(reply, 404, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
     return reply.type('application/x-pem-file').send(certificatePem());
   });
@@ -327,7 +438,19 @@ export function buildApi({
     return sendUpdate(reply, { workflowId: workflowIdFor(id), what: 'application', id, closed }, send, refusal, answered);
   }
 
-  app.post<{ Params: { id: string } }>('/applications/:id/decision', async (request, reply) => {
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/decision',
+      operationId: 'decideApplication',
+      summary: "The provider's decision: accept, or refuse with grounds and motivation (R3, R9)",
+      tag: 'applications',
+      scope: 'decide',
+      params: { id: 'the application id' },
+      body: DecisionSchema,
+      responses: { 200: 'the case after the decision', ...ERRORS, 409: 'the case does not take a decision now (not under review, closed)' },
+    },
+    async (request, reply) => {
     const parsed = parseInput(DecisionSchema, request.body);
     if (!parsed.ok) return refuse(reply, 400, parsed.error);
     return updateApplication(
@@ -338,7 +461,19 @@ export function buildApi({
     );
   });
 
-  app.post<{ Params: { id: string } }>('/applications/:id/withdrawal', async (request, reply) => {
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/withdrawal',
+      operationId: 'withdrawApplication',
+      summary: 'The applicant withdraws the application, before the decision',
+      tag: 'applications',
+      scope: 'submit',
+      params: { id: 'the application id' },
+      body: WithdrawalSchema,
+      responses: { 200: 'the withdrawn case', ...ERRORS, 409: 'decided already, or closed' },
+    },
+    async (request, reply) => {
     const parsed = parseInput(WithdrawalSchema, request.body ?? {});
     if (!parsed.ok) return refuse(reply, 400, parsed.error);
     return updateApplication(
@@ -350,7 +485,25 @@ export function buildApi({
   });
 
   // R13: a complaint against the application's result, registered by the same working-time rule (R7).
-  app.post<{ Params: { id: string } }>('/applications/:id/complaints', async (request, reply) => {
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/complaints',
+      operationId: 'fileComplaint',
+      summary: 'A complaint against the result, to the provider (5 working days) or the quality-control authority (15) (R13)',
+      tag: 'complaints',
+      scope: 'submit',
+      params: { id: 'the application id' },
+      body: ComplaintSchema,
+      idempotent: true,
+      responses: {
+        202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
+        ...ERRORS,
+        409: 'no complaint now: the result is not delivered yet, a complaint to that body is under review, or the administrative stage is over',
+        422: 'an Idempotency-Key reused for another request',
+      },
+    },
+    async (request, reply) => {
     const parsed = parseInput(ComplaintSchema, request.body);
     if (!parsed.ok) return refuse(reply, 400, parsed.error);
     const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
@@ -367,7 +520,18 @@ export function buildApi({
     );
   });
 
-  app.get<{ Params: { id: string } }>('/complaints/:id', async (request, reply) => {
+  route(
+    {
+      method: 'GET',
+      url: '/complaints/:id',
+      operationId: 'getComplaint',
+      summary: 'A complaint: registration, term, overdue flag, outcome and its signed decision (R13)',
+      tag: 'complaints',
+      scope: 'read',
+      params: { id: 'the complaint id' },
+      responses: { 200: 'the complaint', ...ERRORS },
+    },
+    async (request, reply) => {
     const { id } = request.params;
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
     let status: ComplaintStatus | null = null;
@@ -381,7 +545,19 @@ export function buildApi({
     return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
   });
 
-  app.post<{ Params: { id: string } }>('/complaints/:id/decision', async (request, reply) => {
+  route(
+    {
+      method: 'POST',
+      url: '/complaints/:id/decision',
+      operationId: 'decideComplaint',
+      summary: "The reviewing body's motivated decision on a complaint: upheld, partly-upheld or rejected (R13)",
+      tag: 'complaints',
+      scope: 'decide',
+      params: { id: 'the complaint id' },
+      body: ComplaintDecisionSchema,
+      responses: { 200: 'the complaint after the decision', ...ERRORS, 409: 'not under review (not registered yet, or decided)' },
+    },
+    async (request, reply) => {
     const { id } = request.params;
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
     const parsed = parseInput(ComplaintDecisionSchema, request.body);
@@ -398,7 +574,17 @@ export function buildApi({
     );
   });
 
-  app.get('/healthz', async (_request, reply) => {
+  route(
+    {
+      method: 'GET',
+      url: '/healthz',
+      operationId: 'health',
+      summary: 'Whether the database, Temporal and a worker answer',
+      tag: 'service',
+      scope: null,
+      responses: { 200: 'all answer', 503: 'one does not: checks says which' },
+    },
+    async (request, reply) => {
     const checks: Record<string, string> = {};
     await Promise.all([
       store.$queryRawUnsafe('SELECT 1').then(
@@ -421,6 +607,24 @@ export function buildApi({
     const healthy = Object.values(checks).every((v) => v === 'ok');
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
   });
+
+  route(
+    {
+      method: 'GET',
+      url: '/openapi.json',
+      operationId: 'openApi',
+      summary: 'This API, as an OpenAPI 3.1 document',
+      tag: 'service',
+      scope: null,
+      responses: { 200: 'the document' },
+    },
+    async () =>
+      openApiDocument(routes, {
+        title: "Teachers' attestation: acceptance of documents",
+        version: '1',
+        description: 'The HTTP API for upstream systems (the e-government portal, the Platform) and operators. See docs/integrators.md.',
+      }),
+  );
 
   return app;
 }

@@ -1,6 +1,6 @@
 /**
  * The operator/support CLI: `npm run --silent cli -- <command>`. Application commands talk to the HTTP API
- * (API_URL, default http://localhost:3000); calendar commands answer from the shipped calendar data without any
+ * (API_URL, default http://localhost:3000, with API_KEY or the development key of `npm start`); calendar commands answer from the shipped calendar data without any
  * server, and read or write the database overrides only when asked (DATABASE_URL, or the one `npm start` runs).
  */
 import fs from 'node:fs';
@@ -13,6 +13,13 @@ import { createStore } from '../activities/store';
 import { DATA_DIR } from '../scripts/paths';
 
 const apiUrl = () => (process.env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+
+/** API_KEY, else the development key a local `npm start` wrote. */
+function apiKey(): string | undefined {
+  if (process.env.API_KEY) return process.env.API_KEY;
+  const file = path.join(DATA_DIR, 'dev-api-key');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
 
 function fail(message: string): never {
   process.stderr.write(`${message}\n`);
@@ -85,9 +92,13 @@ function answer(calendar: WorkingCalendar, line: BatchLine): unknown {
 async function api(method: string, route: string, body?: unknown): Promise<void> {
   let response: Response;
   try {
+    const key = apiKey();
     response = await fetch(`${apiUrl()}${route}`, {
       method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        ...(key && { authorization: `Bearer ${key}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
   } catch (error) {

@@ -117,7 +117,8 @@ export function describeIssue(error: z.ZodError): InputError {
   if (issue.path.length === 0) {
     return { code: 'malformed-body', field: null, rule: null, message: `the body must be a JSON object: ${issue.message}` };
   }
-  const missing = issue.code === 'invalid_type' && issue.input === undefined;
+  // An absent field fails whatever check comes first (a type, an enum's values): it is missing, not invalid.
+  const missing = issue.code !== 'custom' && issue.input === undefined;
   const rule = issue.code === 'custom' ? ((issue.params as { rule?: string } | undefined)?.rule ?? null) : null;
   return {
     code: missing ? 'missing-field' : 'invalid-field',

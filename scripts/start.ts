@@ -13,6 +13,7 @@ import { DATA_DIR, PROJECT_ROOT } from './paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
 import { ensureDevelopmentCredentials } from '../activities/signer';
+import { keyEntry, newApiKey } from '../client/auth';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
@@ -22,9 +23,10 @@ function say(message: string): void {
 }
 
 /** A secret kept in DATA_DIR, made on first start (development defaults only). */
-function devSecret(name: string): string {
+/** A secret made on the first start and kept in .data/ for later ones. */
+function devSecret(name: string, make: () => string = () => randomBytes(32).toString('hex')): string {
   const file = path.join(DATA_DIR, name);
-  if (!fs.existsSync(file)) fs.writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  if (!fs.existsSync(file)) fs.writeFileSync(file, make(), { mode: 0o600 });
   return fs.readFileSync(file, 'utf8').trim();
 }
 
@@ -96,6 +98,12 @@ async function main(): Promise<void> {
     uiUrl = server.uiUrl;
   }
   env.IDENTITY_SECRET ??= devSecret('identity-secret');
+  let devApiKey: string | null = null;
+  if (!env.API_KEYS && !env.API_KEYS_FILE) {
+    // Embedded defaults: one development key with every scope, kept in .data/ for the CLI and for you.
+    devApiKey = devSecret('dev-api-key', newApiKey);
+    env.API_KEYS = JSON.stringify([keyEntry('development', devApiKey)]);
+  }
   ensureDevelopmentCredentials(path.join(DATA_DIR, 'signing')); // before the worker signs and the API publishes
   const receiverPort = Number(env.RECEIVER_PORT ?? 3001);
   if (!env.NOTIFIER_URL || !env.MONITORING_URL) {
@@ -118,6 +126,7 @@ async function main(): Promise<void> {
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
+  if (devApiKey) say(`  API key      ${devApiKey}  (every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
   say('Ctrl-C stops everything.');
 }
 

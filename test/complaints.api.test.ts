@@ -21,7 +21,8 @@ import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } fro
 import { startOutboxRelay } from '../worker/outbox-relay';
 import { createWorker } from '../worker/worker';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
-import { eventually, httpClient } from './helpers/http';
+import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
+import { parseApiKeys } from '../client/auth';
 import { freePort } from './helpers/ports';
 import { cliAsync } from './helpers/cli';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
@@ -63,6 +64,7 @@ beforeAll(async () => {
     store,
     taskQueue: TASK_QUEUE,
     identitySecret: 'complaints-secret',
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
     certificatePem: () => credentials.certPem,
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
@@ -155,7 +157,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   expect(late.body.state).toBe('under-review');
   await eventually(() => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }), (m) => m !== null);
   // The authority answers through the CLI, as an operator would.
-  const cliEnv = { env: { API_URL: baseUrl } };
+  const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
   const shown = await cliAsync(['complaint', authorityComplaint], cliEnv);
   expect(JSON.parse(shown.stdout)).toMatchObject({ complaintId: authorityComplaint, addressee: 'quality-authority', overdue: true });
   const wrong = await cliAsync(['decide-complaint', authorityComplaint, '--outcome', 'dismissed', '--motivation', 'm', '--official', 'o'], cliEnv);

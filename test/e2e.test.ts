@@ -25,7 +25,8 @@ import { execFileSync } from 'node:child_process';
 import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
-import { eventually, httpClient } from './helpers/http';
+import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
+import { parseApiKeys } from '../client/auth';
 
 const TASK_QUEUE = 'e2e';
 let dataDir: string;
@@ -72,6 +73,7 @@ beforeAll(async () => {
     store,
     taskQueue: TASK_QUEUE,
     identitySecret: 'e2e-secret',
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
     campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
@@ -404,5 +406,29 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(409);
     }
     await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
+  });
+
+  test('the same submission twice with one Idempotency-Key (or X-Request-Id) starts one workflow and answers the same (issue 6)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(1313), submittedAt: IN_HOURS });
+    const before = await workflowCount();
+    const first = await http('POST', '/applications', submission, undefined, { 'idempotency-key': 'portal-request-1313' });
+    const again = await http('POST', '/applications', submission, undefined, { 'idempotency-key': 'portal-request-1313' });
+    expect(first.status).toBe(202);
+    expect(again).toEqual(first);
+    expect(await workflowCount()).toBe(before + 1);
+    // The key is the request's: another body under it is refused and starts nothing.
+    const other = await http('POST', '/applications', { ...submission, iin: sampleIin(1314) }, undefined, { 'idempotency-key': 'portal-request-1313' });
+    expect(other.status).toBe(422);
+    expect(other.body.error).toMatchObject({ code: 'idempotency-key-reused', field: 'Idempotency-Key' });
+    expect(await store.application.count({ where: { iin: sampleIin(1314) } })).toBe(0);
+    // Without a key the same body is a second application of the teacher for the year (R10).
+    expect((await http('POST', '/applications', submission)).status).toBe(409);
+
+    const viaRequestId = sampleSubmission({ iin: sampleIin(1315), submittedAt: IN_HOURS });
+    const one = await http('POST', '/applications', viaRequestId, undefined, { 'x-request-id': 'platform-7f3a' });
+    const two = await http('POST', '/applications', viaRequestId, undefined, { 'x-request-id': 'platform-7f3a' });
+    expect([one.status, two.body]).toEqual([202, one.body]);
+    expect(await workflowCount()).toBe(before + 2);
+    expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({ field: 'Idempotency-Key' });
   });
 });

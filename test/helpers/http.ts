@@ -6,12 +6,22 @@ export interface HttpAnswer {
   body: Record<string, any>;
 }
 
-/** A JSON client of the API at `baseUrl()`; `raw` sends a body as it is (bad JSON, say). */
+/** A key with every scope, for tests that are not about authorisation. */
+export const TEST_API_KEY = 'test-key-with-every-scope-0123456789';
+
+/**
+ * A JSON client of the API at `baseUrl()`, sending `TEST_API_KEY` unless `headers` say otherwise; `raw` sends a
+ * body as it is (bad JSON, say).
+ */
 export function httpClient(baseUrl: () => string) {
-  return async function http(method: string, route: string, body?: unknown, raw?: string): Promise<HttpAnswer> {
+  return async function http(method: string, route: string, body?: unknown, raw?: string, headers: Record<string, string> = {}): Promise<HttpAnswer> {
     const response = await fetch(`${baseUrl()}${route}`, {
       method,
-      headers: body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' },
+      headers: {
+        authorization: `Bearer ${TEST_API_KEY}`,
+        ...(body === undefined && raw === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: raw ?? (body === undefined ? undefined : JSON.stringify(body)),
     });
     return { status: response.status, body: (await response.json()) as HttpAnswer['body'] };

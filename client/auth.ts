@@ -1,0 +1,75 @@
+/**
+ * Who may call the API: upstream systems and operators hold API keys, each with scopes (issue 6). Keys come from
+ * configuration — `API_KEYS` (JSON) or `API_KEYS_FILE` — and are kept as SHA-256 digests, so the configuration
+ * can be stored without the keys themselves. `npm start` makes a development key with every scope.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import fs from 'node:fs';
+import { z } from 'zod';
+
+/** submit: applications, withdrawals, complaints; decide: the provider's and the reviewing bodies' decisions; read: cases, cabinets, support views. */
+export const SCOPES = ['submit', 'decide', 'read'] as const;
+export type Scope = (typeof SCOPES)[number];
+
+export interface ApiClient {
+  client: string;
+  scopes: readonly Scope[];
+}
+
+const ApiKeySchema = z
+  .strictObject({
+    client: z.string().trim().min(1).max(100),
+    // the key itself (development), or its SHA-256 in hex (production configuration)
+    key: z.string().min(16, 'must be at least 16 characters').optional(),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
+    scopes: z.array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` })).min(1),
+  })
+  .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256');
+
+export interface ApiKeyEntry extends ApiClient {
+  digest: Buffer;
+}
+
+const digestOf = (key: string) => createHash('sha256').update(key, 'utf8').digest();
+
+/** Parses the key configuration, naming the entry and the field that is wrong. */
+export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(json);
+  } catch (error) {
+    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = z.array(ApiKeySchema).min(1, 'must list at least one key').safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return parsed.data.map((k) => ({ client: k.client, scopes: k.scopes, digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!) }));
+}
+
+/** The keys this process accepts, from API_KEYS or API_KEYS_FILE. */
+export function apiKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env): ApiKeyEntry[] {
+  if (env.API_KEYS) return parseApiKeys(env.API_KEYS);
+  if (env.API_KEYS_FILE) return parseApiKeys(fs.readFileSync(env.API_KEYS_FILE, 'utf8'), env.API_KEYS_FILE);
+  throw new Error('no API keys are configured: set API_KEYS or API_KEYS_FILE (npm start makes a development key)');
+}
+
+/** The client a `Authorization: Bearer <key>` header names, or null. Compares digests in constant time. */
+export function authenticate(header: string | undefined, keys: readonly ApiKeyEntry[]): ApiClient | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
+  if (!match) return null;
+  const digest = digestOf(match[1]);
+  const found = keys.find((k) => timingSafeEqual(k.digest, digest));
+  return found ? { client: found.client, scopes: found.scopes } : null;
+}
+
+/** A new random key (256 bits, base64url). */
+export function newApiKey(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+/** The configuration entry for a key, digest only: `{"client", "sha256", "scopes"}`. */
+export function keyEntry(client: string, key: string, scopes: readonly Scope[] = SCOPES) {
+  return { client, sha256: digestOf(key).toString('hex'), scopes };
+}

@@ -1,0 +1,126 @@
+/**
+ * The API's contract, without servers: the OpenAPI document and the registered routes are the same list, every
+ * body the document describes is refused by the API the way the document says, and every route but the public
+ * ones refuses a caller without a key or without the scope (issue 6).
+ */
+import { Client } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { createStore, type Store } from '../activities/store';
+import { buildApi } from '../client/api';
+import { authenticate, keyEntry, parseApiKeys } from '../client/auth';
+
+const KEYS = [
+  { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'] },
+  { client: 'provider', key: 'provider-key-0123456789abcd', scopes: ['decide'] },
+];
+let app: FastifyInstance;
+let store: Store;
+type Operation = { operationId: string; security: Array<Record<string, string[]>>; requestBody?: { content: { 'application/json': { schema: { required?: string[]; additionalProperties?: unknown } } } } };
+let doc: { paths: Record<string, Record<string, Operation>> };
+
+beforeAll(async () => {
+  // Nothing here reaches Temporal or the database: both are connected lazily and no request gets that far.
+  store = createStore('postgresql://nobody@127.0.0.1:1/none');
+  app = buildApi({ client: new Client(), store, taskQueue: 'contract', identitySecret: 'contract', apiKeys: parseApiKeys(JSON.stringify(KEYS)) });
+  await app.ready();
+  doc = JSON.parse((await app.inject({ method: 'GET', url: '/openapi.json' })).body);
+});
+afterAll(async () => {
+  await app?.close();
+  await store?.$disconnect();
+});
+
+/** The routes fastify serves, from its route tree (HEAD is fastify's own twin of GET). */
+function servedRoutes(): string[] {
+  const served: string[] = [];
+  const stack: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false }).split('\n')) {
+    const match = /^([│ ├└─]*)(\S+) \(([A-Z, ]+)\)$/.exec(line.trimEnd());
+    if (!match) continue;
+    const depth = match[1].length / 4;
+    stack.length = depth;
+    stack.push(match[2]);
+    for (const method of match[3].split(', ')) if (method !== 'HEAD') served.push(`${method} ${stack.join('').replace(/:(\w+)/g, '{$1}')}`);
+  }
+  return served.sort();
+}
+
+const documented = () =>
+  Object.entries(doc.paths)
+    .flatMap(([path, operations]) => Object.keys(operations).map((method) => `${method.toUpperCase()} ${path}`))
+    .sort();
+
+const scopedOperations = () =>
+  Object.entries(doc.paths).flatMap(([path, operations]) =>
+    Object.entries(operations)
+      .filter(([, op]) => op.security.length > 0)
+      .map(([method, op]) => ({ method: method.toUpperCase() as 'GET' | 'POST', url: path.replace(/\{\w+\}/g, '00000000-0000-8000-8000-000000000001'), scope: op.security[0].apiKey[0], op })),
+  );
+
+describe('the API contract', () => {
+  test('the OpenAPI document lists exactly the routes the API serves', () => {
+    expect(servedRoutes()).toEqual(documented());
+    expect(documented()).toContain('POST /applications/{id}/complaints');
+  });
+
+  test('every documented body is refused as documented: a missing required field, and an unknown field, named', async () => {
+    const withBodies = scopedOperations().filter((o) => o.op.requestBody);
+    expect(withBodies.length).toBeGreaterThanOrEqual(5);
+    for (const { method, url, scope, op } of withBodies) {
+      const key = KEYS.find((k) => k.scopes.includes(scope))!.key;
+      const schema = op.requestBody!.content['application/json'].schema;
+      expect(schema.additionalProperties).toBe(false);
+      const required = schema.required ?? [];
+      const empty = await app.inject({ method, url, payload: {}, headers: { authorization: `Bearer ${key}` } });
+      if (required.length > 0) {
+        expect([op.operationId, empty.statusCode]).toEqual([op.operationId, 400]);
+        expect(required).toContain(empty.json().error.field);
+        expect(empty.json().error.code).toBe('missing-field');
+      }
+      const unknown = await app.inject({ method, url, payload: { surprise: 1 }, headers: { authorization: `Bearer ${key}` } });
+      expect(unknown.statusCode).toBe(400);
+      expect(unknown.json().error.field).toMatch(/surprise|^[a-z]/i);
+    }
+  });
+
+  test('every scoped route refuses a caller without a key (401), with an unknown key (401) or without the scope (403)', async () => {
+    const routes = scopedOperations();
+    expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read']));
+    for (const { method, url, scope } of routes) {
+      const anonymous = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
+      expect([url, anonymous.statusCode]).toEqual([url, 401]);
+      expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+      expect(anonymous.json().error.code).toBe('unauthenticated');
+      const forged = await app.inject({ method, url, headers: { authorization: 'Bearer not-a-key-of-ours-at-all' } });
+      expect(forged.statusCode).toBe(401);
+      const lacking = KEYS.find((k) => !k.scopes.includes(scope))!;
+      const refused = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined, headers: { authorization: `Bearer ${lacking.key}` } });
+      expect([url, refused.statusCode]).toEqual([url, 403]);
+      expect(refused.json().error).toMatchObject({ code: 'forbidden', field: 'Authorization' });
+      expect(refused.json().error.message).toContain(`lacks the ${scope} scope`);
+    }
+  });
+
+  test('the public routes answer without a key', async () => {
+    expect((await app.inject({ method: 'GET', url: '/openapi.json' })).statusCode).toBe(200);
+    expect((await app.inject({ method: 'GET', url: '/signing-certificate' })).statusCode).toBe(404); // none given here
+  });
+});
+
+describe('API keys', () => {
+  test('a configuration may hold digests only, and a key is matched in constant time against them', () => {
+    const keys = parseApiKeys(JSON.stringify([keyEntry('platform', 'the-platform-secret-key', ['read'])]));
+    expect(JSON.stringify(keyEntry('platform', 'the-platform-secret-key'))).not.toContain('the-platform-secret-key');
+    expect(authenticate('Bearer the-platform-secret-key', keys)).toEqual({ client: 'platform', scopes: ['read'] });
+    expect(authenticate('Bearer the-platform-secret-kez', keys)).toBeNull();
+    expect(authenticate('Basic dXNlcjpwYXNz', keys)).toBeNull();
+    expect(authenticate(undefined, keys)).toBeNull();
+  });
+
+  test('a bad configuration is refused naming the entry and the field', () => {
+    expect(() => parseApiKeys('[{"client":"x","key":"short","scopes":["read"]}]')).toThrow(/API_KEYS: 0\.key: must be at least 16 characters/);
+    expect(() => parseApiKeys('[{"client":"x","key":"long-enough-key-123","scopes":["admin"]}]')).toThrow(/API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/);
+    expect(() => parseApiKeys('{')).toThrow(/API_KEYS is not JSON/);
+    expect(() => parseApiKeys('[]')).toThrow(/at least one key/);
+  });
+});
