@@ -9,11 +9,13 @@ import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
 import { TASK_QUEUE } from '../worker/task-queue';
 import { buildApi } from './api';
 import { apiKeysFromEnvironment } from './auth';
+import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from './payload-codec';
 
 runMain(async () => {
   const store = createStore(requiredEnv('DATABASE_URL'));
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default' });
+  const keys = payloadKeysFromEnvironment();
+  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(keys) });
   const app = buildApi({
     client,
     store,
@@ -23,6 +25,8 @@ runMain(async () => {
     certificatePem: () => publishedCertificate(path.join(DATA_DIR, 'signing')),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     apiKeys: apiKeysFromEnvironment(),
+    ...(keys && { codec: new EncryptionCodec(keys) }),
+    ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),
   });
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {

@@ -29,6 +29,8 @@ import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor }
 import { authenticate, type ApiClient, type ApiKeyEntry } from './auth';
 import { claim, settle } from './idempotency';
 import { openApiDocument, type RouteDoc } from './openapi';
+import { CodecSessions, registerCodecServer } from './codec-server';
+import type { EncryptionCodec } from './payload-codec';
 
 export interface ApiDeps {
   client: Client;
@@ -46,6 +48,10 @@ export interface ApiDeps {
   logger?: boolean | { level: string };
   /** the API keys accepted, each with its scopes (client/auth.ts) */
   apiKeys: readonly ApiKeyEntry[];
+  /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
+  codec?: EncryptionCodec;
+  /** the Temporal UI's origins allowed to call the codec server from a browser */
+  codecCorsOrigins?: readonly string[];
 }
 
 declare module 'fastify' {
@@ -155,9 +161,12 @@ export function buildApi({
   certificatePem,
   logger = false,
   apiKeys,
+  codec,
+  codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'],
 }: ApiDeps): FastifyInstance {
   const app = Fastify({ logger, bodyLimit: 1_048_576 });
   const routes: RouteDoc[] = [];
+  const sessions = new CodecSessions(identitySecret);
 
   /**
    * Registers a route from its definition: the caller's key is checked for the route's scope, an idempotent
@@ -170,7 +179,9 @@ export function buildApi({
       url: doc.url,
       preHandler: async (request, reply) => {
         if (doc.scope === null) return;
-        const caller = authenticate(request.headers.authorization, apiKeys);
+        const caller =
+          authenticate(request.headers.authorization, apiKeys) ??
+          (doc.sessionCookie && !request.headers.authorization ? sessions.verify(request.headers.cookie) : null);
         if (!caller) {
           reply.header('www-authenticate', 'Bearer');
           return refuse(reply, 401, { code: 'unauthenticated', field: 'Authorization', rule: null, message: 'send Authorization: Bearer <API key>' });
@@ -607,6 +618,8 @@ export function buildApi({
     const healthy = Object.values(checks).every((v) => v === 'ok');
     return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
   });
+
+  if (codec) registerCodecServer({ app, route, codec, sessions, corsOrigins: codecCorsOrigins });
 
   route(
     {

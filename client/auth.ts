@@ -7,8 +7,12 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
 
-/** submit: applications, withdrawals, complaints; decide: the provider's and the reviewing bodies' decisions; read: cases, cabinets, support views. */
-export const SCOPES = ['submit', 'decide', 'read'] as const;
+/**
+ * submit: applications, withdrawals, complaints; decide: the provider's and the reviewing bodies' decisions;
+ * read: cases, cabinets, support views; decode: the codec server, which reveals the personal data in Temporal's
+ * payloads (kept apart from read, which never shows an IIN).
+ */
+export const SCOPES = ['submit', 'decide', 'read', 'decode'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 export interface ApiClient {

@@ -19,6 +19,8 @@ export interface RouteDoc {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: z.ZodType;
+  /** also accepts the codec server's session cookie in place of a bearer key */
+  sessionCookie?: boolean;
   /** takes an Idempotency-Key (or X-Request-Id): the same request twice is answered once */
   idempotent?: boolean;
   /** status → what it means; error statuses answer the Error schema */
@@ -74,7 +76,7 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
       summary: r.summary,
       ...(r.description && { description: r.description }),
       tags: [r.tag],
-      security: r.scope ? [{ apiKey: [r.scope] }] : [],
+      security: r.scope ? [{ apiKey: [r.scope] }, ...(r.sessionCookie ? [{ codecSession: [r.scope] }] : [])] : [],
       ...(parameters.length > 0 && { parameters }),
       ...(r.body && { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }) } } } }),
       responses,
@@ -88,7 +90,8 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
     components: {
       schemas: { Error: ERROR_SCHEMA },
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key; each key has scopes: submit, decide, read (x-required-scope names the one a route needs)' },
+        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key; each key has scopes: submit, decide, read, decode (x-required-scope names the one a route needs)' },
+        codecSession: { type: 'apiKey', in: 'cookie', name: 'codec_session', description: 'set by POST /codec/session, for the Temporal UI in a browser' },
       },
     },
   };

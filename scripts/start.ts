@@ -14,6 +14,7 @@ import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
 import { ensureDevelopmentCredentials } from '../activities/signer';
 import { keyEntry, newApiKey } from '../client/auth';
+import { newPayloadKey } from '../client/payload-codec';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
@@ -92,12 +93,21 @@ async function main(): Promise<void> {
     const port = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
     say(`starting the Temporal dev server on :${port} with the Web UI on :${uiPort}`);
-    const server = await startDevServer({ dataDir: DATA_DIR, port, uiPort, logFile: path.join(DATA_DIR, 'logs', 'temporal.log') });
+    const server = await startDevServer({
+      dataDir: DATA_DIR,
+      port,
+      uiPort,
+      logFile: path.join(DATA_DIR, 'logs', 'temporal.log'),
+      // The UI decodes the encrypted payloads through the API's codec server, for signed-in operators.
+      uiCodecEndpoint: `http://localhost:${env.PORT ?? 3000}/codec`,
+    });
     stops.push(server.stop);
     env.TEMPORAL_ADDRESS = server.address;
     uiUrl = server.uiUrl;
   }
   env.IDENTITY_SECRET ??= devSecret('identity-secret');
+  // Personal data goes to Temporal encrypted, on the embedded defaults too: a development key kept in .data/.
+  env.PAYLOAD_KEYS ??= devSecret('payload-keys.json', () => JSON.stringify({ dev1: newPayloadKey() }));
   let devApiKey: string | null = null;
   if (!env.API_KEYS && !env.API_KEYS_FILE) {
     // Embedded defaults: one development key with every scope, kept in .data/ for the CLI and for you.
@@ -121,7 +131,7 @@ async function main(): Promise<void> {
 
   say('ready');
   say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
-  if (uiUrl) say(`  Temporal UI  ${uiUrl}`);
+  if (uiUrl) say(`  Temporal UI  ${uiUrl}  (payloads decode after signing in at http://localhost:${port}/codec/login)`);
   say(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);

@@ -14,6 +14,8 @@ export interface DevServerOptions {
   port: number;
   uiPort: number | null; // null: headless
   logFile: string;
+  /** the codec server the Web UI decodes payloads with (our API's /codec) */
+  uiCodecEndpoint?: string;
 }
 
 export interface RunningDevServer {
@@ -75,6 +77,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     '--log-level',
     'warn',
     ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
+    ...(options.uiCodecEndpoint && options.uiPort !== null ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...searchAttributeFlags(),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });

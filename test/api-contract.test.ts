@@ -8,10 +8,13 @@ import type { FastifyInstance } from 'fastify';
 import { createStore, type Store } from '../activities/store';
 import { buildApi } from '../client/api';
 import { authenticate, keyEntry, parseApiKeys } from '../client/auth';
+import { EncryptionCodec } from '../client/payload-codec';
+import { randomBytes } from 'node:crypto';
 
 const KEYS = [
   { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'] },
   { client: 'provider', key: 'provider-key-0123456789abcd', scopes: ['decide'] },
+  { client: 'operator', key: 'operator-key-0123456789abcd', scopes: ['read', 'decode'] },
 ];
 let app: FastifyInstance;
 let store: Store;
@@ -21,7 +24,14 @@ let doc: { paths: Record<string, Record<string, Operation>> };
 beforeAll(async () => {
   // Nothing here reaches Temporal or the database: both are connected lazily and no request gets that far.
   store = createStore('postgresql://nobody@127.0.0.1:1/none');
-  app = buildApi({ client: new Client(), store, taskQueue: 'contract', identitySecret: 'contract', apiKeys: parseApiKeys(JSON.stringify(KEYS)) });
+  app = buildApi({
+    client: new Client(),
+    store,
+    taskQueue: 'contract',
+    identitySecret: 'contract',
+    apiKeys: parseApiKeys(JSON.stringify(KEYS)),
+    codec: new EncryptionCodec({ current: 'k', keys: { k: randomBytes(32) } }),
+  });
   await app.ready();
   doc = JSON.parse((await app.inject({ method: 'GET', url: '/openapi.json' })).body);
 });
@@ -30,7 +40,7 @@ afterAll(async () => {
   await store?.$disconnect();
 });
 
-/** The routes fastify serves, from its route tree (HEAD is fastify's own twin of GET). */
+/** The routes fastify serves, from its route tree (HEAD is fastify's twin of GET; OPTIONS answers CORS preflights). */
 function servedRoutes(): string[] {
   const served: string[] = [];
   const stack: string[] = [];
@@ -40,7 +50,7 @@ function servedRoutes(): string[] {
     const depth = match[1].length / 4;
     stack.length = depth;
     stack.push(match[2]);
-    for (const method of match[3].split(', ')) if (method !== 'HEAD') served.push(`${method} ${stack.join('').replace(/:(\w+)/g, '{$1}')}`);
+    for (const method of match[3].split(', ')) if (method !== 'HEAD' && method !== 'OPTIONS') served.push(`${method} ${stack.join('').replace(/:(\w+)/g, '{$1}')}`);
   }
   return served.sort();
 }
@@ -60,7 +70,7 @@ const scopedOperations = () =>
 describe('the API contract', () => {
   test('the OpenAPI document lists exactly the routes the API serves', () => {
     expect(servedRoutes()).toEqual(documented());
-    expect(documented()).toContain('POST /applications/{id}/complaints');
+    expect(documented()).toEqual(expect.arrayContaining(['POST /applications/{id}/complaints', 'POST /codec/decode', 'GET /openapi.json']));
   });
 
   test('every documented body is refused as documented: a missing required field, and an unknown field, named', async () => {
@@ -85,7 +95,7 @@ describe('the API contract', () => {
 
   test('every scoped route refuses a caller without a key (401), with an unknown key (401) or without the scope (403)', async () => {
     const routes = scopedOperations();
-    expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read']));
+    expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read', 'decode']));
     for (const { method, url, scope } of routes) {
       const anonymous = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
       expect([url, anonymous.statusCode]).toEqual([url, 401]);

@@ -16,7 +16,8 @@ function envReads(file: string, seen = new Set<string>()): Set<string> {
   if (seen.has(file)) return names;
   seen.add(file);
   const source = fs.readFileSync(file, 'utf8');
-  for (const m of source.matchAll(/process\.env\.([A-Z_]+)|requiredEnv\('([A-Z_]+)'\)/g)) names.add(m[1] ?? m[2]);
+  // `env.NAME` too: functions that take the environment as a parameter (defaulting to process.env).
+  for (const m of source.matchAll(/\benv\.([A-Z][A-Z_]+)|requiredEnv\('([A-Z_]+)'\)/g)) names.add(m[1] ?? m[2]);
   for (const m of source.matchAll(/from '(\.{1,2}\/[^']+)'/g)) {
     const target = path.resolve(path.dirname(file), m[1]);
     for (const candidate of [`${target}.ts`, path.join(target, 'index.ts')]) {
@@ -27,7 +28,7 @@ function envReads(file: string, seen = new Set<string>()): Set<string> {
 }
 
 // Optional settings with defaults in the code, or the embedded-default paths compose does not use.
-const OPTIONAL = new Set(['TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'PORT', 'HOST', 'DATA_DIR', 'TEACHER_ATTESTATION_CACHE', 'XDG_CACHE_HOME', 'TEMPORAL_CLI', 'LOG_LEVEL']);
+const OPTIONAL = new Set(['TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'PORT', 'HOST', 'DATA_DIR', 'TEACHER_ATTESTATION_CACHE', 'XDG_CACHE_HOME', 'TEMPORAL_CLI', 'LOG_LEVEL', 'API_KEYS_FILE', 'PAYLOAD_KEY_ID', 'CODEC_CORS_ORIGINS']);
 
 describe('docker-compose.yml', () => {
   test('has PostgreSQL, Temporal on it with its schema tools, the UI, migrations, the worker and the API', () => {

@@ -25,10 +25,14 @@ import { execFileSync } from 'node:child_process';
 import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { freePort } from './helpers/ports';
+import { randomBytes } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import { EncryptionCodec } from '../client/payload-codec';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { parseApiKeys } from '../client/auth';
 
 const TASK_QUEUE = 'e2e';
+const READ_ONLY_KEY = 'support-desk-key-read-only-0123';
 let dataDir: string;
 let db: RunningDatabase;
 let server: RunningDevServer;
@@ -42,11 +46,14 @@ let api: FastifyInstance;
 let baseUrl: string;
 
 let signer: CmsSigner;
+// Every payload this test's service sends to Temporal is encrypted, as in production (issue 6).
+const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
+const dataConverter = { payloadCodecs: [codec] };
 let receiver: FastifyInstance;
 let relay: { stop(): Promise<void> };
 
 async function startWorker(): Promise<void> {
-  worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue: TASK_QUEUE });
+  worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue: TASK_QUEUE, dataConverter });
   workerRun = worker.run();
 }
 
@@ -59,7 +66,7 @@ beforeAll(async () => {
   server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
   nativeConnection = await NativeConnection.connect({ address: server.address });
   connection = await Connection.connect({ address: server.address });
-  client = new Client({ connection });
+  client = new Client({ connection, dataConverter });
   const credentials = createDevelopmentCredentials();
   signer = new CmsSigner(credentials.keyPem, credentials.certPem);
   receiver = buildReceiver(store);
@@ -73,7 +80,13 @@ beforeAll(async () => {
     store,
     taskQueue: TASK_QUEUE,
     identitySecret: 'e2e-secret',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
+    apiKeys: parseApiKeys(
+      JSON.stringify([
+        { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
+        { client: 'support-desk', key: READ_ONLY_KEY, scopes: ['read'] },
+      ]),
+    ),
+    codec,
     campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
@@ -327,6 +340,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const real = createActivities({ store, signer });
     let failures = 0;
     const flaky = await createWorker({
+      dataConverter,
       connection: nativeConnection,
       store,
       signer,
@@ -430,5 +444,56 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect([one.status, two.body]).toEqual([202, one.body]);
     expect(await workflowCount()).toBe(before + 2);
     expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({ field: 'Idempotency-Key' });
+  });
+
+  test('personal data in Temporal is ciphertext; the codec server decodes it for an operator with the decode scope only (issue 6)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(1414), submittedAt: IN_HOURS, fullName: 'Гульнара Сапарбекова' });
+    const { workflowId } = (await http('POST', '/applications', submission)).body;
+    await eventually(() => http('GET', `/applications/${workflowId.replace('application-', '')}`), (r) => r.body.state === 'under-review');
+
+    // The history as the server keeps it, read without the codec: no IIN, no name, no essay; every payload sealed.
+    const raw = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+    const history = temporal.api.history.v1.History.create(raw.history!);
+    const rawText = JSON.stringify(temporal.api.history.v1.History.toObject(history, { bytes: String }));
+    for (const secret of [submission.iin, submission.fullName, submission.essay.slice(0, 40)]) {
+      expect(rawText).not.toContain(secret);
+      expect(rawText).not.toContain(Buffer.from(secret).toString('base64'));
+    }
+    const started = raw.history!.events![0].workflowExecutionStartedEventAttributes!;
+    const sealed = started.input!.payloads![0];
+    expect(Buffer.from(sealed.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(sealed.metadata!['encryption-key-id']!).toString()).toBe('e2e-1');
+    const asUi = { payloads: [{ metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed.data!).toString('base64') }] };
+
+    // The Temporal UI's request, as the UI makes it: an operator with the decode scope reads the application.
+    const decoded = await http('POST', '/codec/decode', asUi, undefined, { 'x-namespace': 'default', origin: 'http://localhost:8233' });
+    expect(decoded.status).toBe(200);
+    const plain = JSON.parse(Buffer.from(decoded.body.payloads[0].data, 'base64').toString());
+    expect(plain).toMatchObject({ iin: submission.iin, fullName: submission.fullName });
+    // …and nobody else: no key, a key without the scope.
+    expect((await http('POST', '/codec/decode', asUi, undefined, { authorization: '' })).status).toBe(401);
+    expect((await http('POST', '/codec/decode', asUi, undefined, { authorization: `Bearer ${READ_ONLY_KEY}` })).status).toBe(403);
+
+    // A browser signs in once; the UI's cross-origin call then carries the session cookie instead of a key.
+    const preflight = await fetch(`${baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
+    expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
+    const signIn = await fetch(`${baseUrl}/codec/session`, { method: 'POST', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+    expect(signIn.status).toBe(204);
+    const cookie = signIn.headers.get('set-cookie')!.split(';')[0];
+    const viaCookie = await http('POST', '/codec/decode', asUi, undefined, { authorization: '', cookie, origin: 'http://localhost:8233' });
+    expect(viaCookie.status).toBe(200);
+    const forgedCookie = `${cookie.slice(0, -3)}xyz`;
+    expect((await http('POST', '/codec/decode', asUi, undefined, { authorization: '', cookie: forgedCookie })).status).toBe(401);
+    const readOnlySession = await fetch(`${baseUrl}/codec/session`, { method: 'POST', headers: { authorization: `Bearer ${READ_ONLY_KEY}` } });
+    expect(readOnlySession.status).toBe(403);
+
+    // A payload under a key this process does not hold is refused in words, not a crash.
+    const stranger = await new EncryptionCodec({ current: 'other', keys: { other: randomBytes(32) } }).encode([{ metadata: {}, data: Buffer.from('x') }]);
+    const unknownKey = await http('POST', '/codec/decode', { payloads: [{ metadata: Object.fromEntries(Object.entries(stranger[0].metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(stranger[0].data!).toString('base64') }] });
+    expect(unknownKey.status).toBe(400);
+    expect(unknownKey.body.error.message).toContain('key other');
+    await client.workflow.getHandle(workflowId).terminate('test over');
   });
 });

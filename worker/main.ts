@@ -7,6 +7,7 @@ import { DATA_DIR } from '../scripts/paths';
 import { requiredEnv, runMain } from '../scripts/process';
 import { startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
+import { dataConverterFor, payloadKeysFromEnvironment } from '../client/payload-codec';
 
 runMain(async () => {
   const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
@@ -19,7 +20,9 @@ runMain(async () => {
   );
   const connection = await NativeConnection.connect({ address });
   try {
-    const worker = await createWorker({ connection, store, signer, namespace: process.env.TEMPORAL_NAMESPACE });
+    const keys = payloadKeysFromEnvironment();
+    if (!keys) console.error(JSON.stringify({ level: 'warn', message: 'PAYLOAD_KEYS is not set: personal data goes to Temporal unencrypted' }));
+    const worker = await createWorker({ connection, store, signer, namespace: process.env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(keys) });
     console.log(`worker polling ${worker.options.taskQueue} on ${address}`);
     await worker.run();
   } finally {

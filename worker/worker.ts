@@ -1,4 +1,5 @@
 /** The worker: polls the task queue, runs the application workflow and its activities. */
+import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { gatewayFromEnvironment } from '../activities/gateway';
@@ -13,14 +14,17 @@ export interface WorkerDeps {
   signer: DocumentSigner;
   namespace?: string;
   taskQueue?: string;
+  /** the payload codec (client/payload-codec.ts): personal data never reaches Temporal in the clear */
+  dataConverter?: DataConverter;
   options?: Partial<WorkerOptions>;
 }
 
-export async function createWorker({ connection, store, signer, namespace, taskQueue, options }: WorkerDeps): Promise<Worker> {
+export async function createWorker({ connection, store, signer, namespace, taskQueue, dataConverter, options }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: namespace ?? 'default',
     taskQueue: taskQueue ?? TASK_QUEUE,
+    ...(dataConverter && { dataConverter }),
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ store, signer, gateway: gatewayFromEnvironment(store) }),
     ...options,
