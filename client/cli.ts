@@ -11,6 +11,33 @@ import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride }
 import { readCalendarOverrides } from '../activities/calendar-overrides';
 import { createStore } from '../activities/store';
 import { DATA_DIR } from '../scripts/paths';
+import type { StuckCase, caseStory } from './inspector';
+
+const at = (iso: string | null | undefined) => (iso ? formatInstant(new Date(iso)) : '—');
+
+/** A case's story for a person at a terminal. */
+function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void {
+  console.log(`Application ${s.applicationId}: ${s.state}${s.overdue ? ' (OVERDUE)' : ''}, round ${s.round}`);
+  console.log(`  ${s.category} via ${s.channel}, ${s.providerUnit}`);
+  console.log(`  submitted ${at(s.deadlines.submittedAt)}; registered ${at(s.deadlines.registeredAt)}; decision due ${at(s.deadlines.decisionDueAt)}`);
+  if (s.decision) console.log(`  decision: ${s.decision.decision}${s.decision.grounds.length ? ` (grounds ${s.decision.grounds.join(', ')})` : ''} by ${s.decision.official} at ${at(s.decision.decidedAt)}`);
+  if (s.deadlines.complaintPeriodEndsAt) console.log(`  complaints may be filed until ${at(s.deadlines.complaintPeriodEndsAt)}`);
+  if (s.deadlines.preTrialCompletedAt) console.log(`  pre-trial stage ended ${at(s.deadlines.preTrialCompletedAt)}`);
+  console.log('Stages:');
+  for (const st of s.stages) console.log(`  ${at(st.at)}  ${st.complaintId ? `complaint ${st.complaintId.slice(0, 8)}… ` : ''}${st.stage}${st.delivered ? '' : '  (report not yet delivered)'}`);
+  if (s.complaints.length) console.log('Complaints:');
+  for (const c of s.complaints) console.log(`  ${c.complaintId} to the ${c.addressee}: ${c.state}${c.overdue ? ' (OVERDUE)' : ''}, due ${at(c.dueAt)}${c.outcome ? `, ${c.outcome} ${at(c.decidedAt)}` : ''}`);
+  console.log('Workflows:');
+  for (const w of s.workflows) {
+    console.log(`  ${w.workflowId}: ${w.status}, ${w.historyLength} events`);
+    for (const a of w.pendingActivities) console.log(`    running ${a.activity}, attempt ${a.attempt}${a.lastError ? `, last error: ${a.lastError}` : ''}`);
+  }
+  console.log('Documents:');
+  for (const d of s.documents) console.log(`  ${at(d.createdAt)}  ${d.kind}/${d.language}${d.round > 1 ? ` round ${d.round}` : ''}${d.supersededAt ? ' (superseded)' : ''}`);
+  const waiting = s.outbox.filter((m) => m.status !== 'delivered');
+  console.log(waiting.length === 0 ? `Outbox: all ${s.outbox.length} message(s) delivered` : `Outbox: ${waiting.length} of ${s.outbox.length} not delivered:`);
+  for (const m of waiting) console.log(`  ${m.key} (${m.channel}): ${m.attempts} attempt(s)${m.lastError ? `, last error: ${m.lastError}` : ''}`);
+}
 
 const apiUrl = () => (process.env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 
@@ -89,7 +116,8 @@ function answer(calendar: WorkingCalendar, line: BatchLine): unknown {
   }
 }
 
-async function api(method: string, route: string, body?: unknown): Promise<void> {
+/** Calls the API; on an error answer, prints it and exits non-zero. */
+async function call(method: string, route: string, body?: unknown): Promise<string> {
   let response: Response;
   try {
     const key = apiKey();
@@ -105,8 +133,16 @@ async function api(method: string, route: string, body?: unknown): Promise<void>
     fail(`the API at ${apiUrl()} did not answer (${(error as Error).message}); is \`npm start\` running?`);
   }
   const text = await response.text();
-  process.stdout.write(`${text}\n`);
-  if (!response.ok) process.exit(1);
+  if (!response.ok) {
+    process.stdout.write(`${text}\n`);
+    process.exit(1);
+  }
+  return text;
+}
+
+/** Calls the API and prints its JSON answer as it is. */
+async function api(method: string, route: string, body?: unknown): Promise<void> {
+  process.stdout.write(`${await call(method, route, body)}\n`);
 }
 
 function readJson(file: string): unknown {
@@ -197,6 +233,38 @@ program
   .action((id: string, o: { outcome: string; motivation: string; official: string }) =>
     api('POST', `/complaints/${encodeURIComponent(id)}/decision`, o),
   );
+
+program
+  .command('stuck')
+  .description('cases that need a person: overdue decisions and reviews, activities retrying, failing or failed workflows, state mismatches — with what to do')
+  .option('--json', 'one JSON document, for machines')
+  .option('--retrying-longer-than <seconds>', 'report activities retrying for longer than this', '300')
+  .option('--closed-within-days <days>', 'report failed or timed-out runs closed within this many days', '30')
+  .action(async (o: { json?: boolean; retryingLongerThan: string; closedWithinDays: string }) => {
+    const query = new URLSearchParams({ retryingLongerThanSeconds: o.retryingLongerThan, closedWithinDays: o.closedWithinDays });
+    const text = await call('GET', `/support/stuck?${query}`);
+    if (o.json) return void process.stdout.write(`${text}\n`);
+    const { checkedAt, cases } = JSON.parse(text) as { checkedAt: string; cases: StuckCase[] };
+    console.log(cases.length === 0 ? `No case needs a person (checked ${formatInstant(new Date(checkedAt))}).` : `${cases.length} case(s) need a person (checked ${formatInstant(new Date(checkedAt))}):`);
+    for (const c of cases) {
+      const id = c.complaintId ? `complaint ${c.complaintId}` : `application ${c.applicationId ?? c.workflowId}`;
+      console.log(`\n${c.reason.toUpperCase().replace(/-/g, ' ')}  ${id}`);
+      console.log(`  ${c.detail}`);
+      if (c.lastError) console.log(`  last error: ${c.lastError}`);
+      console.log(`  next: ${c.nextStep}`);
+    }
+  });
+
+program
+  .command('case')
+  .description("one case's whole story: state, deadlines, stages with times, pending activities, documents, complaints, outbox")
+  .argument('<id>', 'an application id or a complaint id')
+  .option('--json', 'one JSON document, for machines')
+  .action(async (id: string, o: { json?: boolean }) => {
+    const text = await call('GET', `/support/cases/${encodeURIComponent(id)}`);
+    if (o.json) return void process.stdout.write(`${text}\n`);
+    printStory(JSON.parse(text) as NonNullable<Awaited<ReturnType<typeof caseStory>>>);
+  });
 
 const calendar = program
   .command('calendar')

@@ -23,7 +23,7 @@ import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../act
 import { createActivities } from '../activities';
 import { execFileSync } from 'node:child_process';
 import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
-import { cli } from './helpers/cli';
+import { cli, cliAsync } from './helpers/cli';
 import { freePort } from './helpers/ports';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
@@ -52,8 +52,19 @@ const dataConverter = { payloadCodecs: [codec] };
 let receiver: FastifyInstance;
 let relay: { stop(): Promise<void> };
 
+// The e-government gateway is "down" for these teachers: their look-up keeps failing until a test lifts it.
+const gatewayDown = new Set<string>();
+
 async function startWorker(): Promise<void> {
-  worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue: TASK_QUEUE, dataConverter });
+  const real = createActivities({ store, signer });
+  const activities = {
+    ...real,
+    async lookUpStateRecords(args: { iin: string }) {
+      if (gatewayDown.has(args.iin)) throw new Error('gateway unavailable: connection refused (test)');
+      return real.lookUpStateRecords(args);
+    },
+  };
+  worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue: TASK_QUEUE, dataConverter, options: { activities } });
   workerRun = worker.run();
 }
 
@@ -495,5 +506,49 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(unknownKey.status).toBe(400);
     expect(unknownKey.body.error.message).toContain('key other');
     await client.workflow.getHandle(workflowId).terminate('test over');
+  });
+
+  test('cli stuck lists forced stuck cases with the right reason in one poll, and drops them once resolved; cli case tells the story (issue 6)', async () => {
+    const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
+    const failing = sampleSubmission({ iin: sampleIin(1515), submittedAt: IN_HOURS });
+    gatewayDown.add(failing.iin);
+    const retrying = (await http('POST', '/applications', failing)).body.applicationId as string;
+    const late = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1516), submittedAt: IN_HOURS }))).body.applicationId as string;
+    await eventually(() => http('GET', `/applications/${late}`), (r) => r.body.state === 'under-review');
+    // Wait for the look-up's second attempt; each poll below is one `cli stuck`, a person's one look.
+    await eventually(
+      () => client.workflow.getHandle(workflowIdFor(retrying)).describe(),
+      (d) => (d.raw.pendingActivities ?? []).some((a) => (a.attempt ?? 0) >= 2),
+    );
+    const poll = async (...args: string[]) => JSON.parse((await cliAsync(['stuck', '--json', '--retrying-longer-than', '1', ...args], cliEnv)).stdout).cases as Array<Record<string, string>>;
+    await new Promise((r) => setTimeout(r, 1100)); // retrying for longer than the 1 s threshold
+    const stuck = await poll();
+    expect(stuck).toContainEqual(
+      expect.objectContaining({ reason: 'activity-retrying', applicationId: retrying, lastError: expect.stringContaining('gateway unavailable'), nextStep: expect.stringContaining('gateway') }),
+    );
+    expect(stuck).toContainEqual(expect.objectContaining({ reason: 'decision-overdue', applicationId: late, nextStep: expect.stringContaining(`/applications/${late}/decision`) }));
+    // Cases refused by rule at the boundary (the R10 duplicate test's run) are not stuck.
+    expect(stuck.filter((c) => c.reason === 'workflow-failed').map((c) => c.lastError)).not.toContainEqual(expect.stringContaining('R10'));
+    const words = (await cliAsync(['stuck', '--retrying-longer-than', '1'], cliEnv)).stdout;
+    expect(words).toContain(`ACTIVITY RETRYING  application ${retrying}`);
+    expect(words).toContain(`DECISION OVERDUE  application ${late}`);
+
+    const story = await cliAsync(['case', late], cliEnv);
+    expect(story.stdout).toContain(`Application ${late}: under-review (OVERDUE)`);
+    expect(story.stdout).toMatch(/Stages:\n.*under-review\n.*decision-overdue/);
+    expect(JSON.parse((await cliAsync(['case', retrying, '--json'], cliEnv)).stdout).workflows[0].pendingActivities[0]).toMatchObject({
+      activity: 'lookUpStateRecords',
+      lastError: expect.stringContaining('gateway unavailable'),
+    });
+    expect((await cliAsync(['case', '00000000-0000-8000-8000-00000000dead'], cliEnv)).status).toBe(1);
+
+    // Resolved: the gateway answers again, the provider decides.
+    gatewayDown.delete(failing.iin);
+    await http('POST', `/applications/${late}/decision`, { decision: 'accept', official: 'A. Head' });
+    await eventually(() => http('GET', `/applications/${retrying}`), (r) => r.body.state === 'under-review');
+    await eventually(() => http('GET', `/applications/${late}`), (r) => r.body.state === 'notified');
+    const after = await poll();
+    expect(after.filter((c) => c.applicationId === retrying && c.reason === 'activity-retrying')).toEqual([]);
+    expect(after.filter((c) => c.applicationId === late)).toEqual([]);
   });
 });
