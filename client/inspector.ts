@@ -8,6 +8,7 @@ import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import type { Store } from '../activities/store';
 import { formatInstant } from '../domain/calendar';
 import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
+import { caseOf } from '../domain/case-ids';
 
 export type StuckReason =
   | 'decision-overdue'
@@ -38,13 +39,6 @@ export interface InspectOptions {
   /** failed or timed-out runs closed within this window are reported (default 30 days) */
   closedWithinMs?: number;
   now?: () => Date;
-}
-
-/** The case a workflow id names: `application-<id>`, `complaint-<id>`. */
-export function caseOf(workflowId: string): { applicationId: string | null; complaintId: string | null } {
-  if (workflowId.startsWith('application-')) return { applicationId: workflowId.slice('application-'.length), complaintId: null };
-  if (workflowId.startsWith('complaint-')) return { applicationId: null, complaintId: workflowId.slice('complaint-'.length) };
-  return { applicationId: null, complaintId: null };
 }
 
 /** Rule-based refusals at the workflow boundary end a run as designed: not a stuck case. */

@@ -8,3 +8,10 @@ export function workflowIdFor(applicationId: string): string {
 export function complaintWorkflowIdFor(complaintId: string): string {
   return `complaint-${complaintId}`;
 }
+
+/** The case a workflow id names: `application-<id>`, `complaint-<id>`. */
+export function caseOf(workflowId: string): { applicationId: string | null; complaintId: string | null } {
+  if (workflowId.startsWith('application-')) return { applicationId: workflowId.slice('application-'.length), complaintId: null };
+  if (workflowId.startsWith('complaint-')) return { applicationId: null, complaintId: workflowId.slice('complaint-'.length) };
+  return { applicationId: null, complaintId: null };
+}

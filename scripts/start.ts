@@ -124,6 +124,7 @@ async function main(): Promise<void> {
     runNode('receiver', 'client/receiver-main.ts', env);
   }
 
+  env.METRICS_ADDRESS ??= '127.0.0.1:9464';
   runNode('worker', 'worker/main.ts', env);
   const port = Number(env.PORT ?? 3000);
   runNode('api', 'client/api-main.ts', env);
@@ -133,6 +134,7 @@ async function main(): Promise<void> {
   say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
   if (uiUrl) say(`  Temporal UI  ${uiUrl}  (payloads decode after signing in at http://localhost:${port}/codec/login)`);
   say(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
+  say(`  Metrics      http://${env.METRICS_ADDRESS}/metrics  (Prometheus: worker, workflow and case metrics)`);
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);

@@ -28,6 +28,7 @@ import { freePort } from './helpers/ports';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../client/payload-codec';
+import { installTelemetry } from '../worker/telemetry';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { parseApiKeys } from '../client/auth';
 
@@ -46,6 +47,8 @@ let api: FastifyInstance;
 let baseUrl: string;
 
 let signer: CmsSigner;
+let metricsPort: number;
+const logLines: string[] = [];
 // Every payload this test's service sends to Temporal is encrypted, as in production (issue 6).
 const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
 const dataConverter = { payloadCodecs: [codec] };
@@ -75,6 +78,8 @@ beforeAll(async () => {
   await migrateDeploy(db.url);
   store = createStore(db.url);
   server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
+  metricsPort = await freePort();
+  installTelemetry({ metricsAddress: `127.0.0.1:${metricsPort}`, write: (line) => void logLines.push(line) });
   nativeConnection = await NativeConnection.connect({ address: server.address });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection, dataConverter });
@@ -550,5 +555,29 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const after = await poll();
     expect(after.filter((c) => c.applicationId === retrying && c.reason === 'activity-retrying')).toEqual([]);
     expect(after.filter((c) => c.applicationId === late)).toEqual([]);
+  });
+
+  test('the worker logs one JSON line per event with the case id and no personal data, and exports Prometheus metrics (issue 6)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(1616), submittedAt: IN_HOURS, fullName: 'Ерлан Жаксылыков' });
+    const { applicationId } = (await http('POST', '/applications', submission)).body;
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+
+    const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines.length).toBeGreaterThan(0);
+    const ofCase = lines.filter((l) => l.caseId === applicationId);
+    expect(ofCase.map((l) => l.msg)).toContain('decision overdue');
+    expect(lines.some((l) => l.caseId && l.activityType === 'recordStage' && /Activity/.test(String(l.msg)))).toBe(lines.some((l) => l.activityType === 'recordStage'));
+    for (const l of ofCase) expect(l).toMatchObject({ time: expect.any(String), level: expect.any(String), workflowId: workflowIdFor(applicationId) });
+    const everything = logLines.join('\n');
+    for (const secret of [submission.iin, submission.fullName, VALID_IIN]) expect(everything).not.toContain(secret);
+
+    const metrics = await (await fetch(`http://127.0.0.1:${metricsPort}/metrics`)).text();
+    expect(metrics).toMatch(/temporal_workflow_task_execution_latency/);
+    expect(metrics).toMatch(/temporal_activity_execution_latency/);
+    expect(metrics).toMatch(/attestation_applications_registered\S*\{[^}]*channel="platform"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/attestation_decisions_overdue\S*\{[^}]*provider_unit=/);
+    expect(metrics).toMatch(/attestation_notices_issued\S*\{[^}]*kind="acceptance"[^}]*\} [1-9]/);
   });
 });

@@ -7,9 +7,12 @@ import { DATA_DIR } from '../scripts/paths';
 import { requiredEnv, runMain } from '../scripts/process';
 import { startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
+import { installTelemetry } from './telemetry';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../client/payload-codec';
 
 runMain(async () => {
+  // Before any connection: JSON log lines with the case id, and Prometheus metrics (docs/operators.md).
+  installTelemetry({ metricsAddress: process.env.METRICS_ADDRESS ?? '127.0.0.1:9464' });
   const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const store = createStore(requiredEnv('DATABASE_URL'));
   const signer = signerFromEnvironment(path.join(DATA_DIR, 'signing'));

@@ -35,6 +35,7 @@ import {
 import { DECISION_TERM_WORKING_DAYS } from '../domain/service';
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import { complaintWorkflow } from './complaint';
+import { count } from './metrics';
 import {
   decideUpdate,
   fileComplaintUpdate,
@@ -50,6 +51,8 @@ import {
 export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
 /** How far a complaint's `submittedAt` may run ahead of workflow time (clocks of the caller and the server). */
 const CLOCK_SKEW_MS = 5 * 60_000;
+/** Who decides an application refused by rule (R9). */
+const AUTOMATIC_CHECK = 'automatic check of the application';
 
 const store = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30 seconds',
@@ -240,6 +243,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   status.decisionDueAt = decisionDueAt.toISOString();
   fire({ type: 'REGISTERED' });
   upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+  count('registered', { channel: input.channel, category: input.category });
 
   // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
   // (unreliable documents) is left to the provider. Checked while merely registered, so no provider decision
@@ -259,7 +263,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       decision: 'refuse',
       grounds: [...new Set(defects.map((d) => d.ground))].sort(),
       motivation: defects.map((d) => `${d.text} (${d.rule})`).join('; '),
-      official: 'automatic check of the application',
+      official: AUTOMATIC_CHECK,
     });
   }
   await store.recordStage({
@@ -304,6 +308,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       // escalated too: the supervising unit learns of every breach of the term.
       if (!status.overdue) fire({ type: 'DECISION_DEADLINE_PASSED' });
       log.warn('decision overdue', { applicationId: input.applicationId, decisionDueAt: status.decisionDueAt });
+      count('decisionOverdue', { provider_unit: input.providerUnit });
       await store.recordStage({ applicationId: input.applicationId, state: status.state, overdue: true, ...roundStage() });
       if (decision === undefined) {
         setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`);
@@ -313,6 +318,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     }
 
     const made = decision!;
+    count('decided', { decision: made.decision, in_time: inTime, automatic: made.official === AUTOMATIC_CHECK });
     await store.recordDecision({
       applicationId: input.applicationId,
       state: status.state,
@@ -330,6 +336,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       [{ applicationId: input.applicationId, kind, ...(status.round > 1 && { round: status.round }) }],
     );
     status.notifiedAt = notice.createdAt;
+    count('noticeIssued', { kind });
     // The period runs from the delivery, in workflow time: the moment this workflow learned it was done.
     resultDeliveredAt = Date.now();
     status.complaintPeriodEndsAt = filingPeriodEnd(calendar, new Date(resultDeliveredAt)).toISOString();
@@ -450,6 +457,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       },
     );
     fire({ type: 'COMPLAINT_FILED' });
+    count('complaintFiled', { addressee: request.addressee });
     await store.recordStage({ applicationId: input.applicationId, state: status.state, occurrence: `c${++complaintEvents}` });
     return { complaintId, workflowId, addressee: request.addressee, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
   }
@@ -489,6 +497,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     administrativeStageOver = true;
     fire({ type: 'CASE_CLOSED' });
     const heard = status.complaints.length > 0;
+    count('closed', { complaints_heard: heard });
     if (heard) status.preTrialCompletedAt = new Date().toISOString();
     await store.recordStage({
       applicationId: input.applicationId,
@@ -500,6 +509,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         { summary: 'record in the personal cabinet that the pre-trial stage has ended (R13)' },
         [{ applicationId: input.applicationId, kind: 'pre-trial-record' }],
       );
+      count('noticeIssued', { kind: 'pre-trial-record' });
     }
     setCurrentDetails(
       heard

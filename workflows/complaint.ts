@@ -21,6 +21,7 @@ import {
 } from '../domain/complaint';
 import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
 import { complaintStatusQuery, decideComplaintUpdate, type ComplaintStatus } from './messages';
+import { count } from './metrics';
 
 const store = proxyActivities<activities.Activities>({
   startToCloseTimeout: '30 seconds',
@@ -104,12 +105,14 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   if (!inTime) {
     // Overdue is a flag and an escalation to the body above the reviewer, not an end: the review is still owed.
     fire({ type: 'REVIEW_DEADLINE_PASSED' });
+    count('complaintOverdue', { addressee: input.addressee });
     log.warn('complaint review overdue', { complaintId: input.complaintId, applicationId: input.applicationId, dueAt: input.dueAt });
     await recordStage(true);
     setCurrentDetails(`OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`);
     await condition(() => decision !== undefined);
   }
 
+  count('complaintDecided', { addressee: input.addressee, outcome: decision!.outcome, in_time: inTime });
   await store.recordComplaintDecision({
     complaintId: input.complaintId,
     state: status.state,
@@ -123,6 +126,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     [{ applicationId: input.applicationId, kind: 'complaint-decision', complaintId: input.complaintId }],
   );
   status.notifiedAt = notice.createdAt;
+  count('noticeIssued', { kind: 'complaint-decision' });
   fire({ type: 'DECISION_DELIVERED' });
   await recordStage();
   setCurrentDetails(`Decided: ${status.outcome}; the motivated decision is in the personal cabinet`);
