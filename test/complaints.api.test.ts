@@ -4,50 +4,36 @@
  * server, so that weeks of working days pass in seconds. Decisions are given through the API before their
  * deadlines, except the one that is meant to be late.
  */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
 import { DateTime } from 'luxon';
-import { createStore, type Store } from '../activities/store';
+import type { Store } from '../activities/store';
+import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './helpers/service';
 import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
-import { buildApi } from '../client/api';
-import { buildReceiver } from '../client/receiver';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
-import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
-import { startOutboxRelay } from '../worker/outbox-relay';
 import { createWorker } from '../worker/worker';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { parseApiKeys } from '../client/auth';
-import { freePort } from './helpers/ports';
 import { cliAsync } from './helpers/cli';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
 const TASK_QUEUE = 'complaints-api';
 const calendar = new WorkingCalendar();
-let dataDir: string;
-let db: RunningDatabase;
+let database: TestDatabase;
 let store: Store;
 let env: TestWorkflowEnvironment;
 let worker: Worker;
 let workerRun: Promise<void>;
-let api: FastifyInstance;
-let receiver: FastifyInstance;
-let relay: { stop(): Promise<void> };
+let httpSide: HttpSide;
 let baseUrl: string;
 let certificatePem: string;
 const http = httpClient(() => baseUrl);
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-complaints-'));
-  fs.chmodSync(dataDir, 0o755);
-  db = await startEmbeddedPostgresProcess(dataDir, await freePort());
-  await migrateDeploy(db.url);
-  store = createStore(db.url);
+  database = await startTestDatabase('attestation-complaints-');
+  store = database.store;
   env = await createTimeSkippingEnv();
   // Time moves only when the test says so (env.sleep), never while it waits for a reply.
   await env.connection.testService!.lockTimeSkipping({});
@@ -55,11 +41,7 @@ beforeAll(async () => {
   certificatePem = credentials.certPem;
   worker = await createWorker({ connection: env.nativeConnection, store, signer: new CmsSigner(credentials.keyPem, credentials.certPem), taskQueue: TASK_QUEUE });
   workerRun = worker.run();
-  receiver = buildReceiver(store);
-  await receiver.listen({ port: 0, host: '127.0.0.1' });
-  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
-  relay = startOutboxRelay(store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
-  api = buildApi({
+  httpSide = await startHttpSide({
     client: new Client({ connection: env.connection, namespace: env.namespace }),
     store,
     taskQueue: TASK_QUEUE,
@@ -67,20 +49,15 @@ beforeAll(async () => {
     apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
     certificatePem: () => credentials.certPem,
   });
-  await api.listen({ port: 0, host: '127.0.0.1' });
-  baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+  baseUrl = httpSide.baseUrl;
 }, 180_000);
 
 afterAll(async () => {
-  await api?.close();
-  await relay?.stop();
-  await receiver?.close();
+  await httpSide?.stop();
   worker?.shutdown();
   await workerRun?.catch(() => {});
   await env?.teardown();
-  await store?.$disconnect();
-  await db?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await database?.stop();
 });
 
 async function skipTo(instant: Date): Promise<void> {

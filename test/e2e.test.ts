@@ -8,17 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { FastifyInstance } from 'fastify';
-import { createStore, type Store } from '../activities/store';
-import { buildApi } from '../client/api';
+import type { Store } from '../activities/store';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { ComplaintAddresseeKey } from '../domain/search-attributes';
 import { workflowIdFor } from '../client/identity';
-import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
+import type { RunningDatabase } from '../scripts/database';
+import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './helpers/service';
 import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
 import { createWorker } from '../worker/worker';
-import { startOutboxRelay } from '../worker/outbox-relay';
-import { buildReceiver } from '../client/receiver';
 import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
 import { createActivities } from '../activities';
 import { execFileSync } from 'node:child_process';
@@ -43,7 +40,8 @@ let connection: Connection;
 let client: Client;
 let worker: Worker;
 let workerRun: Promise<void>;
-let api: FastifyInstance;
+let database: TestDatabase;
+let httpSide: HttpSide;
 let baseUrl: string;
 
 let signer: CmsSigner;
@@ -52,8 +50,6 @@ const logLines: string[] = [];
 // Every payload this test's service sends to Temporal is encrypted, as in production (issue 6).
 const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
 const dataConverter = { payloadCodecs: [codec] };
-let receiver: FastifyInstance;
-let relay: { stop(): Promise<void> };
 
 // The e-government gateway is "down" for these teachers: their look-up keeps failing until a test lifts it.
 const gatewayDown = new Set<string>();
@@ -72,11 +68,8 @@ async function startWorker(): Promise<void> {
 }
 
 beforeAll(async () => {
-  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-e2e-'));
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
-  db = await startEmbeddedPostgresProcess(dataDir, await freePort());
-  await migrateDeploy(db.url);
-  store = createStore(db.url);
+  database = await startTestDatabase('attestation-e2e-');
+  ({ dataDir, db, store } = database);
   server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
   metricsPort = await freePort();
   installTelemetry({ metricsAddress: `127.0.0.1:${metricsPort}`, write: (line) => void logLines.push(line) });
@@ -85,12 +78,8 @@ beforeAll(async () => {
   client = new Client({ connection, dataConverter });
   const credentials = createDevelopmentCredentials();
   signer = new CmsSigner(credentials.keyPem, credentials.certPem);
-  receiver = buildReceiver(store);
-  await receiver.listen({ port: 0, host: '127.0.0.1' });
-  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
-  relay = startOutboxRelay(store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
   await startWorker();
-  api = buildApi({
+  httpSide = await startHttpSide({
     certificatePem: () => credentials.certPem,
     client,
     store,
@@ -105,23 +94,17 @@ beforeAll(async () => {
     codec,
     campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
   });
-  await api.listen({ port: 0, host: '127.0.0.1' });
-  const address = api.server.address() as { port: number };
-  baseUrl = `http://127.0.0.1:${address.port}`;
+  baseUrl = httpSide.baseUrl;
 }, 180_000);
 
 afterAll(async () => {
-  await api?.close();
-  await relay?.stop();
-  await receiver?.close();
+  await httpSide?.stop();
   worker?.shutdown();
   await workerRun?.catch(() => {});
   await nativeConnection?.close();
   await connection?.close();
-  await store?.$disconnect();
   await server?.stop();
-  await db?.stop();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await database?.stop();
 });
 
 const http = httpClient(() => baseUrl);

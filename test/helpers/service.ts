@@ -1,0 +1,61 @@
+/** The service's parts for tests that run it for real: a fresh database, and its HTTP side on loopback ports. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createStore, type Store } from '../../activities/store';
+import { buildApi, type ApiDeps } from '../../client/api';
+import { buildReceiver } from '../../client/receiver';
+import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../../scripts/database';
+import { startOutboxRelay } from '../../worker/outbox-relay';
+import { freePort } from './ports';
+
+export interface TestDatabase {
+  dataDir: string;
+  db: RunningDatabase;
+  store: Store;
+  /** disconnects, stops PostgreSQL and removes the data directory */
+  stop(): Promise<void>;
+}
+
+/** An embedded PostgreSQL in a fresh temporary directory, with the committed migrations applied. */
+export async function startTestDatabase(prefix: string): Promise<TestDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
+  const db = await startEmbeddedPostgresProcess(dataDir, await freePort());
+  await migrateDeploy(db.url);
+  const store = createStore(db.url);
+  return {
+    dataDir,
+    db,
+    store,
+    async stop() {
+      await store.$disconnect();
+      await db.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface HttpSide {
+  baseUrl: string;
+  /** closes the API, stops the relay, closes the receiver */
+  stop(): Promise<void>;
+}
+
+/** The local receiver, the outbox relay delivering to it, and the API. */
+export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
+  const receiver = buildReceiver(options.store);
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  const relay = startOutboxRelay(options.store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
+  const api = buildApi(options);
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  return {
+    baseUrl: `http://127.0.0.1:${(api.server.address() as { port: number }).port}`,
+    async stop() {
+      await api.close();
+      await relay.stop();
+      await receiver.close();
+    },
+  };
+}
