@@ -110,7 +110,10 @@ export function describeIssue(error: z.ZodError): InputError {
   const issue = error.issues[0];
   const path = issue.path.map(String).join('.');
   if (issue.code === 'unrecognized_keys') {
-    const key = issue.keys[0];
+    // The key is the caller's: shown quoted when it is not a plain name (empty, spaces, control characters)
+    // and cut short when long, so the answer always names it and never echoes a megabyte back.
+    const raw = issue.keys[0];
+    const key = /^[A-Za-z0-9_$-]{1,100}$/.test(raw) ? raw : JSON.stringify(raw.length > 100 ? `${raw.slice(0, 100)}…` : raw);
     const field = path ? `${path}.${key}` : key;
     return { code: 'unknown-field', field, rule: null, message: `${field} is not a field of this request` };
   }
