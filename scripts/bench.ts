@@ -1,0 +1,269 @@
+/**
+ * `npm run bench -- --applications N --concurrency C` (issue 7): the real stack as `npm start` runs it (embedded
+ * PostgreSQL, the Temporal dev server, the worker and the API as processes of their own), N applications
+ * submitted through the HTTP API, each decided, every notice awaited at the receiver; then, in the same run and on
+ * the same server, a baseline of bare workflows with the same number of no-op activities and timers. Prints one
+ * table; `--json` for machines.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { Command, InvalidArgumentError } from 'commander';
+import { DateTime } from 'luxon';
+import { createStore, type Store } from '../activities/store';
+import { keyEntry, newApiKey } from '../client/auth';
+import { newPayloadKey } from '../client/payload-codec';
+import { buildReceiver } from '../client/receiver';
+import { WorkingCalendar, ZONE } from '../domain/calendar';
+import { academicYearOf, sampleIin, sampleSubmission } from '../test/helpers/applications';
+import { freePort } from '../test/helpers/ports';
+import { baselineDecide } from './bench-baseline';
+import { migrateDeploy, startEmbeddedPostgres } from './database';
+import { PROJECT_ROOT } from './paths';
+import { startDevServer, stopProcess, waitForPort } from './temporal-server';
+
+const positive = (v: string) => {
+  if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return Number(v);
+};
+const options = new Command('bench')
+  .option('--applications <n>', 'applications to submit', positive, 200)
+  .option('--concurrency <c>', 'requests in flight at once', positive, 16)
+  .option('--json', 'print the figures as JSON')
+  .option('--keep', 'keep the data directory')
+  .parse()
+  .opts<{ applications: number; concurrency: number; json?: boolean; keep?: boolean }>();
+
+const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
+};
+
+async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  }));
+}
+
+async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30 * 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+/** The latest working moment not after now: registered at once, its decision due in the future (R7, R3). */
+function lastWorkingMoment(now: Date, calendar: WorkingCalendar): Date {
+  if (calendar.registrationMoment(now).getTime() === now.getTime()) return now;
+  let day = DateTime.fromJSDate(now, { zone: ZONE });
+  if (!(calendar.isWorkingDay(day.toISODate()!) && day.hour >= 18)) {
+    do day = day.minus({ days: 1 });
+    while (!calendar.isWorkingDay(day.toISODate()!));
+  }
+  return day.set({ hour: 18, minute: 29, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/** CPU seconds and resident memory of a process, from /proc. */
+function processUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  return { cpuSeconds: ticks / 100, rssMiB: rss / 1024 };
+}
+
+function runNode(script: string, env: NodeJS.ProcessEnv, log: string): ChildProcess {
+  const out = fs.openSync(log, 'a');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], { cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out] });
+}
+
+async function main() {
+  const n = options.applications;
+  const c = options.concurrency;
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-bench-'));
+  fs.chmodSync(dataDir, 0o755);
+  const stops: Array<() => Promise<void>> = [];
+  try {
+    say(`data in ${dataDir}; ${n} applications, ${c} in flight`);
+    const db = await startEmbeddedPostgres(dataDir, await freePort());
+    stops.push(db.stop);
+    await migrateDeploy(db.url);
+    const store: Store = createStore(db.url);
+    stops.push(() => store.$disconnect());
+    const server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
+    stops.push(server.stop);
+
+    const receiver = buildReceiver(store);
+    await receiver.listen({ port: 0, host: '127.0.0.1' });
+    stops.push(() => receiver.close());
+    const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+    const apiKey = newApiKey();
+    const apiPort = await freePort();
+    const env = {
+      ...process.env,
+      DATA_DIR: dataDir,
+      DATABASE_URL: db.url,
+      TEMPORAL_ADDRESS: server.address,
+      NOTIFIER_URL: `${receiverUrl}/notifications`,
+      MONITORING_URL: `${receiverUrl}/stages`,
+      PAYLOAD_KEYS: JSON.stringify({ bench: newPayloadKey() }),
+      API_KEYS: JSON.stringify([keyEntry('bench', apiKey)]),
+      IDENTITY_SECRET: 'bench',
+      PORT: String(apiPort),
+      METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+      LOG_LEVEL: 'warn',
+    };
+    const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'));
+    stops.push(() => stopProcess(worker));
+    const api = runNode('client/api-main.ts', env, path.join(dataDir, 'api.log'));
+    stops.push(() => stopProcess(api));
+    await waitForPort(apiPort, 60_000);
+    const base = `http://127.0.0.1:${apiPort}`;
+    await until('the worker', async () => (await fetch(`${base}/healthz`)).status === 200, 120_000);
+
+    const calendar = new WorkingCalendar();
+    const submittedAt = lastWorkingMoment(new Date(), calendar).toISOString();
+    const latencies: number[] = [];
+    const post = async (route: string, body: unknown) => {
+      const started = performance.now();
+      const r = await fetch(`${base}${route}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      latencies.push(performance.now() - started);
+      if (r.status >= 300) throw new Error(`${route}: ${r.status} ${await r.text()}`);
+      return (await r.json()) as Record<string, string>;
+    };
+    const usageAtStart = processUsage(worker.pid!);
+    let peakRss = usageAtStart.rssMiB;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB)), 500);
+
+    say('submitting');
+    const ids: string[] = new Array(n);
+    const submitTimes = new Map<string, number>();
+    const t0 = Date.now();
+    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+      const sent = Date.now();
+      const { applicationId } = await post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt, academicYear: academicYearOf(submittedAt) }));
+      ids[i] = applicationId;
+      submitTimes.set(applicationId, sent);
+    });
+    const tSubmitted = Date.now();
+    say('waiting for every registration');
+    const registered = () => store.outboxMessage.count({ where: { key: { startsWith: 'stage:', endsWith: ':under-review' } } });
+    await until('registrations', async () => (await registered()) >= n);
+    say('deciding');
+    const decideTimes = new Map<string, number>();
+    const tDecideStart = Date.now();
+    await inParallel(ids, c, async (id) => {
+      decideTimes.set(id, Date.now());
+      await post(`/applications/${id}/decision`, { decision: 'accept', official: 'Bench' });
+    });
+    say('waiting for every notice at the receiver');
+    await until('notices', async () => (await store.receivedMessage.count({ where: { key: { startsWith: 'notice:' } } })) >= n);
+    const tDone = Date.now();
+    clearInterval(sampler);
+    const usageAtEnd = processUsage(worker.pid!);
+
+    const outbox = await store.outboxMessage.findMany({ select: { key: true, createdAt: true } });
+    const stageAt = new Map<string, number>();
+    const noticeAt = new Map<string, number>();
+    for (const m of outbox) {
+      const [kind, id, rest] = m.key.split(':');
+      if (kind === 'stage' && rest === 'under-review') stageAt.set(id, m.createdAt.getTime());
+      if (kind === 'notice') noticeAt.set(id, m.createdAt.getTime());
+    }
+    const toRegistration = ids.map((id) => stageAt.get(id)! - submitTimes.get(id)!);
+    const toNotice = ids.map((id) => noticeAt.get(id)! - decideTimes.get(id)!);
+    const lastRegistration = Math.max(...stageAt.values());
+    const rows =
+      (await store.application.count()) + (await store.notice.count()) + (await store.outboxMessage.count()) + (await store.complaint.count()) + (await store.idempotentRequest.count());
+
+    say('baseline: bare workflows with 7 no-op activities, an update and 2 timers on the same server');
+    const nativeConnection = await NativeConnection.connect({ address: server.address });
+    stops.push(() => nativeConnection.close());
+    const connection = await Connection.connect({ address: server.address });
+    stops.push(() => connection.close());
+    const client = new Client({ connection });
+    const steps = new Array(8).fill(0) as number[];
+    const baselineWorker = await Worker.create({
+      connection: nativeConnection,
+      taskQueue: 'bench-baseline',
+      workflowsPath: require.resolve('./bench-baseline'),
+      activities: { step: async (k: number) => void steps[k]++ },
+    });
+    const baselineRun = baselineWorker.run();
+    stops.push(async () => {
+      baselineWorker.shutdown();
+      await baselineRun;
+    });
+    const b0 = Date.now();
+    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+      await client.workflow.start('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}` });
+    });
+    await until('baseline step 3', async () => steps[3] >= n);
+    const bWaiting = Date.now();
+    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+      await client.workflow.getHandle(`baseline-${i}`).executeUpdate(baselineDecide);
+    });
+    await until('baseline step 7', async () => steps[7] >= n);
+    const bDone = Date.now();
+
+    const ours = n / ((tDone - t0) / 1000);
+    const baseline = n / ((bDone - b0) / 1000);
+    const figures = {
+      applications: n,
+      concurrency: c,
+      submissionsPerSecond: n / ((tSubmitted - t0) / 1000),
+      registrationsPerSecond: n / ((lastRegistration - t0) / 1000),
+      completedCasesPerSecond: ours,
+      apiLatencyMs: { p50: percentile(latencies, 50), p95: percentile(latencies, 95), p99: percentile(latencies, 99) },
+      submissionToRegistrationMs: { p50: percentile(toRegistration, 50), p99: percentile(toRegistration, 99) },
+      decisionToNoticeMs: { p50: percentile(toNotice, 50), p99: percentile(toNotice, 99) },
+      decidingSeconds: (tDone - tDecideStart) / 1000,
+      workerRssMiB: { start: usageAtStart.rssMiB, peak: peakRss, end: usageAtEnd.rssMiB },
+      workerCpuSeconds: usageAtEnd.cpuSeconds - usageAtStart.cpuSeconds,
+      workerCpuPerCaseMs: ((usageAtEnd.cpuSeconds - usageAtStart.cpuSeconds) * 1000) / n,
+      databaseRowsPerCase: rows / n,
+      baselineCompletedCasesPerSecond: baseline,
+      baselineToOursRatio: baseline / ours,
+      baselineSecondsToWait: (bWaiting - b0) / 1000,
+      cores: os.cpus().length,
+    };
+    if (options.json) console.log(JSON.stringify(figures, null, 2));
+    else printTable(figures);
+  } finally {
+    for (const stop of stops.reverse()) await stop().catch((e: Error) => say(`while stopping: ${e.message}`));
+    if (!options.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+function printTable(f: Record<string, unknown> & { [k: string]: any }) {
+  const r = (x: number, d = 1) => x.toFixed(d);
+  const lines: Array<[string, string]> = [
+    ['applications × concurrency', `${f.applications} × ${f.concurrency} (${f.cores} cores)`],
+    ['submissions/s (API accepted)', r(f.submissionsPerSecond)],
+    ['registrations/s (under review)', r(f.registrationsPerSecond)],
+    ['completed cases/s (notice delivered)', r(f.completedCasesPerSecond)],
+    ['API latency p50 / p95 / p99', `${r(f.apiLatencyMs.p50)} / ${r(f.apiLatencyMs.p95)} / ${r(f.apiLatencyMs.p99)} ms`],
+    ['submission → registration p50 / p99', `${r(f.submissionToRegistrationMs.p50, 0)} / ${r(f.submissionToRegistrationMs.p99, 0)} ms`],
+    ['decision → notice p50 / p99', `${r(f.decisionToNoticeMs.p50, 0)} / ${r(f.decisionToNoticeMs.p99, 0)} ms`],
+    ['worker RSS start / peak / end', `${r(f.workerRssMiB.start)} / ${r(f.workerRssMiB.peak)} / ${r(f.workerRssMiB.end)} MiB`],
+    ['worker CPU', `${r(f.workerCpuSeconds)} s (${r(f.workerCpuPerCaseMs)} ms per case)`],
+    ['database rows written per case', r(f.databaseRowsPerCase, 2)],
+    ['baseline completed cases/s', r(f.baselineCompletedCasesPerSecond)],
+    ['our cost per case vs baseline', `${r(f.baselineToOursRatio, 2)}×`],
+  ];
+  const width = Math.max(...lines.map(([k]) => k.length));
+  console.log(lines.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`).join('\n'));
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
