@@ -4,10 +4,13 @@
  * SignedData over the document's bytes, verifiable by anyone with the published certificate — and leaves room
  * for an adapter to the national signing service (NCALayer / the NCA's signing gateway) behind the same interface.
  */
-import { generateKeyPairSync, createHash } from 'node:crypto';
+import { constants, createHash, createPrivateKey, generateKeyPairSync, privateEncrypt } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
+
+/** RSASSA-PKCS1-v1_5 signs the DER DigestInfo: this prefix (AlgorithmIdentifier sha256) and the digest (RFC 8017 §9.2). */
+const SHA256_DIGEST_INFO = Buffer.from('3031300d060960864801650304020105000420', 'hex');
 
 export interface Signature {
   /** detached CMS SignedData, DER, base64 */
@@ -37,7 +40,16 @@ export class CmsSigner implements DocumentSigner {
     keyPem: string,
     private readonly certPem: string,
   ) {
-    this.key = forge.pki.privateKeyFromPem(keyPem) as forge.pki.rsa.PrivateKey;
+    // forge builds the CMS structure; the RSA operation itself is OpenSSL's (node:crypto), some 30 times faster
+    // than forge's JavaScript (issue 7: it was a quarter of the worker's CPU per case).
+    const nodeKey = createPrivateKey(keyPem);
+    this.key = {
+      sign: (md: forge.md.MessageDigest) =>
+        privateEncrypt(
+          { key: nodeKey, padding: constants.RSA_PKCS1_PADDING },
+          Buffer.concat([SHA256_DIGEST_INFO, Buffer.from(md.digest().getBytes(), 'binary')]),
+        ).toString('binary'),
+    } as unknown as forge.pki.rsa.PrivateKey;
     this.certificate = forge.pki.certificateFromPem(certPem);
     this.fingerprint = fingerprintOf(certPem);
   }

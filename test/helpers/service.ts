@@ -1,4 +1,5 @@
 /** The service's parts for tests that run it for real: a fresh database, and its HTTP side on loopback ports. */
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -58,4 +59,14 @@ export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
       await receiver.close();
     },
   };
+}
+
+/** The worker as a process of its own (worker/main.ts, as `npm start` runs it), so a test can kill it. */
+export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): ChildProcess {
+  const out = fs.openSync(logFile, 'a');
+  return spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, '..', '..', 'worker', 'main.ts')], {
+    cwd: path.join(__dirname, '..', '..'),
+    env: { ...process.env, ...env },
+    stdio: ['ignore', out, out],
+  });
 }

@@ -1,0 +1,190 @@
+/**
+ * The fault suite (issue 7): a batch of cases in flight while the worker is killed mid-activity, the Temporal
+ * dev server restarts, PostgreSQL stops for 30 seconds, and the notifier fails for a while. After each: every case
+ * reaches its end state, no notice or stage report arrives twice at the receivers, and nothing is half-written.
+ * `npm test` runs it with FAULT_CASES=12 cases per fault; `npm run test:faults` with 100.
+ */
+import type { ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { DateTime } from 'luxon';
+import type { Store } from '../activities/store';
+import { buildApi } from '../client/api';
+import { keyEntry, parseApiKeys } from '../client/auth';
+import { newPayloadKey, EncryptionCodec, payloadKeysFromEnvironment } from '../client/payload-codec';
+import { WorkingCalendar, ZONE } from '../domain/calendar';
+import { startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
+import { startDevServer, stopProcess, type RunningDevServer } from '../scripts/temporal-server';
+import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
+import { freePort } from './helpers/ports';
+import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
+
+const CASES = Number(process.env.FAULT_CASES ?? 12);
+const TASK_QUEUE = 'teacher-attestation';
+let database: TestDatabase;
+let db: RunningDatabase;
+let store: Store;
+let pgPort: number;
+let temporalPort: number;
+let server: RunningDevServer;
+let connection: Connection;
+let worker: ChildProcess;
+let api: FastifyInstance;
+let receiver: FastifyInstance;
+let baseUrl: string;
+let workerEnv: NodeJS.ProcessEnv;
+let notifierDown = false;
+const http = httpClient(() => baseUrl);
+const summary: string[] = [];
+
+/** The receiver of notices and stage reports, counting each key's deliveries; the notifier can be made to fail. */
+function buildCountingReceiver(s: () => Store): FastifyInstance {
+  const app = Fastify();
+  for (const [route, channel] of [['/notifications', 'notifier'], ['/stages', 'monitoring']] as const) {
+    app.post(route, async (request, reply) => {
+      if (channel === 'notifier' && notifierDown) return reply.code(503).send({ error: 'notifier down (fault injected)' });
+      const key = request.headers['idempotency-key'] as string;
+      await s().receivedMessage.upsert({ where: { key }, update: { deliveries: { increment: 1 } }, create: { key, channel, payload: request.body as object } });
+      return reply.code(202).send({ received: key });
+    });
+  }
+  return app;
+}
+
+function spawnWorker(): void {
+  worker = startWorkerProcess(workerEnv, path.join(database.dataDir, 'worker.log'));
+}
+
+beforeAll(async () => {
+  database = await startTestDatabase('attestation-faults-');
+  ({ db, store } = database);
+  pgPort = Number(new URL(db.url).port);
+  temporalPort = await freePort();
+  server = await startDevServer({ dataDir: database.dataDir, port: temporalPort, uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
+  receiver = buildCountingReceiver(() => store);
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  workerEnv = {
+    DATABASE_URL: db.url,
+    TEMPORAL_ADDRESS: server.address,
+    NOTIFIER_URL: `${receiverUrl}/notifications`,
+    MONITORING_URL: `${receiverUrl}/stages`,
+    PAYLOAD_KEYS: JSON.stringify({ faults: newPayloadKey() }),
+    METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    DATA_DIR: database.dataDir,
+  };
+  spawnWorker();
+  connection = await Connection.connect({ address: server.address });
+  const codec = new EncryptionCodec(payloadKeysFromEnvironment(workerEnv)!);
+  api = buildApi({
+    client: new Client({ connection, dataConverter: { payloadCodecs: [codec] } }),
+    store,
+    taskQueue: TASK_QUEUE,
+    identitySecret: 'faults',
+    apiKeys: parseApiKeys(JSON.stringify([keyEntry('faults', TEST_API_KEY)])),
+  });
+  await api.listen({ port: 0, host: '127.0.0.1' });
+  baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+}, 180_000);
+
+afterAll(async () => {
+  process.stdout.write(`${summary.join('\n')}\n`);
+  await api?.close();
+  if (worker) await stopProcess(worker);
+  await receiver?.close();
+  await connection?.close();
+  await server?.stop();
+  await db?.stop(); // the PostgreSQL started last (the fault restarts it)
+  await database?.stop();
+});
+
+/** The latest working moment not after now: registered at once, its decision due in the future. */
+function lastWorkingMoment(): string {
+  const calendar = new WorkingCalendar();
+  const now = new Date();
+  if (calendar.registrationMoment(now).getTime() === now.getTime()) return now.toISOString();
+  let day = DateTime.fromJSDate(now, { zone: ZONE });
+  if (!(calendar.isWorkingDay(day.toISODate()!) && day.hour >= 18)) {
+    do day = day.minus({ days: 1 });
+    while (!calendar.isWorkingDay(day.toISODate()!));
+  }
+  return day.set({ hour: 18, minute: 29, second: 0, millisecond: 0 }).toISO()!;
+}
+
+let serial = 0;
+/** Submits a batch; `fault` strikes once a few of them are under way; then each is decided once under review. */
+async function batchThrough(name: string, fault: () => Promise<void>): Promise<void> {
+  const submittedAt = lastWorkingMoment();
+  const ids: string[] = [];
+  for (let i = 0; i < CASES; i++) {
+    const submission = sampleSubmission({ iin: sampleIin(50_000 + 13 * serial++), submittedAt, academicYear: academicYearOf(submittedAt) });
+    ids.push((await http('POST', '/applications', submission)).body.applicationId);
+  }
+  // Strike while the batch is in flight: some cases have reached review, others not yet.
+  await eventually(() => store.outboxMessage.count({ where: { key: { in: ids.map((id) => `stage:${id}:under-review`) } } }), (count) => count >= 1, 120_000).catch(() => 0);
+  await fault();
+  const decided = new Set<string>();
+  await eventually(
+    async () => {
+      for (const id of ids) {
+        if (decided.has(id)) continue;
+        const answer = await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'Fault suite' }).catch(() => null);
+        if (answer?.status === 200) decided.add(id);
+      }
+      return decided.size;
+    },
+    (count) => count === ids.length,
+    240_000,
+  );
+  const expected = ids.flatMap((id) => [`stage:${id}:under-review`, `stage:${id}:notified`, `notice:${id}:acceptance`]);
+  const received = await eventually(
+    () => store.receivedMessage.findMany({ where: { key: { in: expected } } }),
+    (rows) => rows.length === expected.length,
+    240_000,
+  );
+  const rows = await store.application.findMany({ where: { id: { in: ids } }, include: { notices: true } });
+  const lost = ids.length - rows.filter((r) => r.state === 'notified' && r.decision === 'accept').length;
+  const duplicates = received.filter((m) => m.deliveries !== 1).length;
+  // Half-written: a notice without its pair or its outbox message; a decision without its notice, or the reverse.
+  const outbox = new Set((await store.outboxMessage.findMany({ where: { key: { in: ids.map((id) => `notice:${id}:acceptance`) } } })).map((m) => m.key));
+  const halfWritten = rows.filter((r) => r.notices.length !== 2 || !outbox.has(`notice:${r.id}:acceptance`) || r.decision === null).length;
+  const undelivered = await store.outboxMessage.count({ where: { status: { not: 'delivered' }, key: { in: expected } } });
+  summary.push(`faults: ${name.padEnd(34)} cases ${ids.length}, lost ${lost}, duplicate deliveries ${duplicates}, half-written ${halfWritten}, undelivered ${undelivered}`);
+  expect({ name, lost, duplicates, halfWritten, undelivered }).toEqual({ name, lost: 0, duplicates: 0, halfWritten: 0, undelivered: 0 });
+}
+
+describe(`fault suite (${CASES} cases per fault)`, () => {
+  test('the worker is killed mid-activity and started again', async () => {
+    await batchThrough('worker killed (SIGKILL) and restarted', async () => {
+      worker.kill('SIGKILL');
+      await new Promise((r) => worker.once('exit', r));
+      spawnWorker();
+    });
+  });
+
+  test('the Temporal dev server restarts', async () => {
+    await batchThrough('Temporal dev server restarted', async () => {
+      await server.stop();
+      server = await startDevServer({ dataDir: database.dataDir, port: temporalPort, uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
+    });
+  });
+
+  test('PostgreSQL stops for 30 seconds', async () => {
+    await batchThrough('PostgreSQL down for 30 s', async () => {
+      await db.stop();
+      await new Promise((r) => setTimeout(r, 30_000));
+      db = await startEmbeddedPostgresProcess(database.dataDir, pgPort);
+    });
+  });
+
+  test('the notifier fails for a while', async () => {
+    await batchThrough('notifier answering 503 for 15 s', async () => {
+      notifierDown = true;
+      setTimeout(() => (notifierDown = false), 15_000);
+    });
+    // The fault really struck: some notices took more than one attempt.
+    expect(await store.outboxMessage.count({ where: { channel: 'notifier', attempts: { gt: 1 } } })).toBeGreaterThan(0);
+  });
+});
