@@ -32,10 +32,12 @@ const positive = (v: string) => {
 const options = new Command('bench')
   .option('--applications <n>', 'applications to submit', positive, 200)
   .option('--concurrency <c>', 'requests in flight at once', positive, 16)
+  .option('--open-cases', 'leave the applications waiting for a decision and report memory and footprint as they grow')
+  .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
   .option('--json', 'print the figures as JSON')
   .option('--keep', 'keep the data directory')
   .parse()
-  .opts<{ applications: number; concurrency: number; json?: boolean; keep?: boolean }>();
+  .opts<{ applications: number; concurrency: number; openCases?: boolean; maxCachedWorkflows?: number; json?: boolean; keep?: boolean }>();
 
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const percentile = (xs: number[], p: number) => {
@@ -120,6 +122,7 @@ async function main() {
       PORT: String(apiPort),
       METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
       LOG_LEVEL: 'warn',
+      ...(options.maxCachedWorkflows && { WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
     };
     const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'));
     stops.push(() => stopProcess(worker));
@@ -142,6 +145,11 @@ async function main() {
     const usageAtStart = processUsage(worker.pid!);
     let peakRss = usageAtStart.rssMiB;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB)), 500);
+
+    if (options.openCases) {
+      await openCases({ n, c, post, store, workerPid: worker.pid!, dataDir, submittedAt });
+      return;
+    }
 
     say('submitting');
     const ids: string[] = new Array(n);
@@ -241,6 +249,46 @@ async function main() {
     for (const stop of stops.reverse()) await stop().catch((e: Error) => say(`while stopping: ${e.message}`));
     if (!options.keep) fs.rmSync(dataDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * The open-case run: N applications left waiting for their decision (each with its timer pending); the worker's
+ * memory as they grow, and what Temporal and PostgreSQL hold for them.
+ */
+async function openCases(a: {
+  n: number;
+  c: number;
+  post: (route: string, body: unknown) => Promise<Record<string, string>>;
+  store: Store;
+  workerPid: number;
+  dataDir: string;
+  submittedAt: string;
+}) {
+  const registered = () => a.store.outboxMessage.count({ where: { key: { startsWith: 'stage:', endsWith: ':under-review' } } });
+  const samples: Array<{ open: number; rssMiB: number; seconds: number }> = [];
+  const t0 = Date.now();
+  const step = Math.max(1, Math.floor(a.n / 10));
+  let submitted = 0;
+  const sampling = (async () => {
+    for (let next = step; next <= a.n; next += step) {
+      await until(`${next} open cases`, async () => (await registered()) >= next, 6 * 3600_000);
+      samples.push({ open: next, rssMiB: processUsage(a.workerPid).rssMiB, seconds: (Date.now() - t0) / 1000 });
+      say(`${next} open cases (submitted ${submitted}), worker RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`);
+    }
+  })();
+  await inParallel(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
+    await a.post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }));
+    submitted++;
+  });
+  await sampling;
+  const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
+  const temporalBytes = size(path.join(a.dataDir, 'temporal.db')) + size(path.join(a.dataDir, 'temporal.db-wal'));
+  const [{ bytes }] = await a.store.$queryRawUnsafe<Array<{ bytes: bigint }>>('SELECT pg_database_size(current_database()) AS bytes');
+  const mib = (b: number) => (b / 1024 / 1024).toFixed(1);
+  console.log(`| open cases | worker RSS (MiB) | elapsed (s) |
+| ---: | ---: | ---: |`);
+  for (const s of samples) console.log(`| ${s.open} | ${s.rssMiB.toFixed(0)} | ${s.seconds.toFixed(0)} |`);
+  console.log(`\nTemporal (SQLite) ${mib(temporalBytes)} MiB, ${(temporalBytes / a.n / 1024).toFixed(1)} KiB per case; PostgreSQL ${mib(Number(bytes))} MiB, ${(Number(bytes) / a.n / 1024).toFixed(1)} KiB per case`);
 }
 
 function printTable(f: Record<string, unknown> & { [k: string]: any }) {

@@ -25,7 +25,16 @@ runMain(async () => {
   try {
     const keys = payloadKeysFromEnvironment();
     if (!keys) console.error(JSON.stringify({ level: 'warn', message: 'PAYLOAD_KEYS is not set: personal data goes to Temporal unencrypted' }));
-    const worker = await createWorker({ connection, store, signer, namespace: process.env.TEMPORAL_NAMESPACE, dataConverter: dataConverterFor(keys) });
+    const worker = await createWorker({
+      connection,
+      store,
+      signer,
+      namespace: process.env.TEMPORAL_NAMESPACE,
+      dataConverter: dataConverterFor(keys),
+      // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;
+      // an evicted case replays its short history when it next has work (docs/performance.md).
+      options: { maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250) },
+    });
     console.log(`worker polling ${worker.options.taskQueue} on ${address}`);
     await worker.run();
   } finally {
