@@ -12,13 +12,11 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { DateTime } from 'luxon';
 import { createStore, type Store } from '../activities/store';
 import { keyEntry, newApiKey } from '../client/auth';
 import { newPayloadKey } from '../client/payload-codec';
 import { buildReceiver } from '../client/receiver';
-import { WorkingCalendar, ZONE } from '../domain/calendar';
-import { academicYearOf, sampleIin, sampleSubmission } from '../test/helpers/applications';
+import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
 import { freePort } from '../test/helpers/ports';
 import { baselineDecide } from './bench-baseline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
@@ -61,17 +59,6 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
-}
-
-/** The latest working moment not after now: registered at once, its decision due in the future (R7, R3). */
-function lastWorkingMoment(now: Date, calendar: WorkingCalendar): Date {
-  if (calendar.registrationMoment(now).getTime() === now.getTime()) return now;
-  let day = DateTime.fromJSDate(now, { zone: ZONE });
-  if (!(calendar.isWorkingDay(day.toISODate()!) && day.hour >= 18)) {
-    do day = day.minus({ days: 1 });
-    while (!calendar.isWorkingDay(day.toISODate()!));
-  }
-  return day.set({ hour: 18, minute: 29, second: 0, millisecond: 0 }).toJSDate();
 }
 
 /** CPU seconds and resident memory of a process, from /proc. */
@@ -132,8 +119,7 @@ async function main() {
     const base = `http://127.0.0.1:${apiPort}`;
     await until('the worker', async () => (await fetch(`${base}/healthz`)).status === 200, 120_000);
 
-    const calendar = new WorkingCalendar();
-    const submittedAt = lastWorkingMoment(new Date(), calendar).toISOString();
+    const submittedAt = lastWorkingMoment().toISOString();
     const latencies: number[] = [];
     const post = async (route: string, body: unknown) => {
       const started = performance.now();

@@ -8,15 +8,13 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { DateTime } from 'luxon';
 import type { Store } from '../activities/store';
 import { buildApi } from '../client/api';
 import { keyEntry, parseApiKeys } from '../client/auth';
 import { newPayloadKey, EncryptionCodec, payloadKeysFromEnvironment } from '../client/payload-codec';
-import { WorkingCalendar, ZONE } from '../domain/calendar';
 import { startEmbeddedPostgresProcess, type RunningDatabase } from '../scripts/database';
 import { startDevServer, stopProcess, type RunningDevServer } from '../scripts/temporal-server';
-import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { freePort } from './helpers/ports';
 import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
@@ -100,23 +98,10 @@ afterAll(async () => {
   await database?.stop();
 });
 
-/** The latest working moment not after now: registered at once, its decision due in the future. */
-function lastWorkingMoment(): string {
-  const calendar = new WorkingCalendar();
-  const now = new Date();
-  if (calendar.registrationMoment(now).getTime() === now.getTime()) return now.toISOString();
-  let day = DateTime.fromJSDate(now, { zone: ZONE });
-  if (!(calendar.isWorkingDay(day.toISODate()!) && day.hour >= 18)) {
-    do day = day.minus({ days: 1 });
-    while (!calendar.isWorkingDay(day.toISODate()!));
-  }
-  return day.set({ hour: 18, minute: 29, second: 0, millisecond: 0 }).toISO()!;
-}
-
 let serial = 0;
 /** Submits a batch; `fault` strikes once a few of them are under way; then each is decided once under review. */
 async function batchThrough(name: string, fault: () => Promise<void>): Promise<void> {
-  const submittedAt = lastWorkingMoment();
+  const submittedAt = lastWorkingMoment().toISOString();
   const ids: string[] = [];
   for (let i = 0; i < CASES; i++) {
     const submission = sampleSubmission({ iin: sampleIin(50_000 + 13 * serial++), submittedAt, academicYear: academicYearOf(submittedAt) });

@@ -1,7 +1,7 @@
 /** Sample applications for tests: valid and complete unless a test says otherwise. */
 import { DateTime } from 'luxon';
 import type { ApplicationInput, Submission } from '../../domain/application';
-import { ZONE } from '../../domain/calendar';
+import { WorkingCalendar, ZONE } from '../../domain/calendar';
 import { documentSources, type DocumentKind } from '../../domain/documents';
 import { iinCheckDigit } from '../../domain/iin';
 import type { Category } from '../../domain/service';
@@ -66,4 +66,18 @@ export function sampleInput(submittedAt: string, overrides: Partial<Submission> 
     applicationId: `00000000-0000-8000-8000-${String(counter).padStart(12, '0')}`,
     submittedAt,
   };
+}
+
+/**
+ * The latest working moment not after `now`: an application submitted then is registered at once, and its
+ * decision is due in the future (R7, R3). For runs that must not wait for office hours.
+ */
+export function lastWorkingMoment(now = new Date(), calendar = new WorkingCalendar()): Date {
+  if (calendar.registrationMoment(now).getTime() === now.getTime()) return now;
+  let day = DateTime.fromJSDate(now, { zone: ZONE });
+  if (!(calendar.isWorkingDay(day.toISODate()!) && day.hour >= 18)) {
+    do day = day.minus({ days: 1 });
+    while (!calendar.isWorkingDay(day.toISODate()!));
+  }
+  return day.set({ hour: 18, minute: 29, second: 0, millisecond: 0 }).toJSDate();
 }
