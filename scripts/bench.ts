@@ -32,10 +32,11 @@ const options = new Command('bench')
   .option('--concurrency <c>', 'requests in flight at once', positive, 16)
   .option('--open-cases', 'leave the applications waiting for a decision and report memory and footprint as they grow')
   .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
+  .option('--sqlite-pragma <pragma...>', "the dev server's SQLite pragmas (default: journal_mode=wal synchronous=normal); 'none' for SQLite's own")
   .option('--json', 'print the figures as JSON')
   .option('--keep', 'keep the data directory')
   .parse()
-  .opts<{ applications: number; concurrency: number; openCases?: boolean; maxCachedWorkflows?: number; json?: boolean; keep?: boolean }>();
+  .opts<{ applications: number; concurrency: number; sqlitePragma?: string[]; openCases?: boolean; maxCachedWorkflows?: number; json?: boolean; keep?: boolean }>();
 
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const percentile = (xs: number[], p: number) => {
@@ -87,7 +88,13 @@ async function main() {
     await migrateDeploy(db.url);
     const store: Store = createStore(db.url);
     stops.push(() => store.$disconnect());
-    const server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
+    const server = await startDevServer({
+      dataDir,
+      port: await freePort(),
+      uiPort: null,
+      logFile: path.join(dataDir, 'temporal.log'),
+      ...(options.sqlitePragma && { sqlitePragmas: options.sqlitePragma.filter((p) => p !== 'none') }),
+    });
     stops.push(server.stop);
 
     const receiver = buildReceiver(store);

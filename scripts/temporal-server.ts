@@ -16,7 +16,15 @@ export interface DevServerOptions {
   logFile: string;
   /** the codec server the Web UI decodes payloads with (our API's /codec) */
   uiCodecEndpoint?: string;
+  /** SQLite pragmas of the server's store; write-ahead logging unless said otherwise (docs/performance.md) */
+  sqlitePragmas?: readonly string[];
 }
+
+/**
+ * Write-ahead logging with `synchronous=normal`: a commit survives the server process crashing (it is in the
+ * log), only an operating-system crash may lose the last ones — the trade SQLite recommends for WAL.
+ */
+export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal'] as const;
 
 export interface RunningDevServer {
   address: string;
@@ -78,6 +86,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     'warn',
     ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.uiCodecEndpoint && options.uiPort !== null ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+    ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
     ...searchAttributeFlags(),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
