@@ -41,6 +41,9 @@ export interface InspectOptions {
   now?: () => Date;
 }
 
+const WORKFLOW_TASK_FIX =
+  'read the workflow task failure in the Temporal UI, fix the workflow code (replay test/histories first), deploy the worker; the case resumes by itself';
+
 /** Rule-based refusals at the workflow boundary end a run as designed: not a stuck case. */
 const REFUSALS = new Set(['InvalidApplication', 'DuplicateApplication']);
 /** States in which the database may say otherwise only while an activity is on its way to write. */
@@ -98,16 +101,19 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     );
   }
 
-  // 2. Workflow tasks that keep failing: the server marks them itself.
+  // 2. Workflow tasks that keep failing: the server marks them itself (1.28 and later).
+  const reportedByServer = new Set<string>();
+  const reported = new Set<string>(); // failing workflow tasks: the state cannot be compared while they fail
   try {
     for (const w of await listAll(client, "ExecutionStatus = 'Running' AND TemporalReportedProblems IS NOT NULL")) {
       const problems = (w.searchAttributes as Record<string, unknown>).TemporalReportedProblems;
+      reportedByServer.add(w.workflowId);
       stuck.push({
         reason: 'workflow-task-failing',
         ...caseOf(w.workflowId),
         workflowId: w.workflowId,
         detail: `the workflow's own code keeps failing (${JSON.stringify(problems)}); the case cannot move`,
-        nextStep: 'read the workflow task failure in the Temporal UI, fix the workflow code (replay test/histories first), deploy the worker; the case resumes by itself',
+        nextStep: WORKFLOW_TASK_FIX,
         since: null,
         lastError: JSON.stringify(problems),
       });
@@ -123,6 +129,23 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     const description = await client.workflow.getHandle(w.workflowId, w.runId).describe();
     const pending = description.raw.pendingActivities ?? [];
     if (pending.length === 0) quiet.add(w.workflowId);
+    // A workflow task on its second attempt or later: the workflow's own code fails (servers without
+    // TemporalReportedProblems still report the attempt).
+    const task = description.raw.pendingWorkflowTask;
+    if ((task?.attempt ?? 0) >= 2) reported.add(w.workflowId);
+    if ((task?.attempt ?? 0) >= 2 && !reportedByServer.has(w.workflowId)) {
+      const history = await client.workflow.getHandle(w.workflowId, w.runId).fetchHistory();
+      const failed = [...(history.events ?? [])].reverse().find((e) => e.workflowTaskFailedEventAttributes)?.workflowTaskFailedEventAttributes;
+      stuck.push({
+        reason: 'workflow-task-failing',
+        ...caseOf(w.workflowId),
+        workflowId: w.workflowId,
+        detail: `the workflow's own code has failed ${task!.attempt! - 1} time(s) running its next step; the case cannot move`,
+        nextStep: WORKFLOW_TASK_FIX,
+        since: ts(task!.originalScheduledTime)?.toISOString() ?? null,
+        lastError: failed?.failure?.message ?? null,
+      });
+    }
     for (const activity of pending) {
       if ((activity.attempt ?? 1) < 2) continue;
       const firstScheduled = await firstScheduledAt(client, w, activity.activityId ?? '');
@@ -151,7 +174,7 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   for (const w of applications) {
     const state = w.typedSearchAttributes.get(ApplicationStateKey);
     const row = stored.get(w.workflowId);
-    if (!quiet.has(w.workflowId) || row === state) continue;
+    if (!quiet.has(w.workflowId) || row === state || reported.has(w.workflowId)) continue;
     stuck.push({
       reason: 'state-mismatch',
       ...caseOf(w.workflowId),

@@ -508,6 +508,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       () => client.workflow.getHandle(workflowIdFor(retrying)).describe(),
       (d) => (d.raw.pendingActivities ?? []).some((a) => (a.attempt ?? 0) >= 2),
     );
+    // A workflow whose own code fails on its input: the task is retried and the case cannot move.
+    const broken = workflowIdFor('00000000-0000-8000-8000-0000000b0b0b');
+    await client.workflow.start('applicationWorkflow', { taskQueue: TASK_QUEUE, workflowId: broken, args: [null] });
+    await eventually(() => client.workflow.getHandle(broken).describe(), (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) >= 2);
     const poll = async (...args: string[]) => JSON.parse((await cliAsync(['stuck', '--json', '--retrying-longer-than', '1', ...args], cliEnv)).stdout).cases as Array<Record<string, string>>;
     await new Promise((r) => setTimeout(r, 1100)); // retrying for longer than the 1 s threshold
     const stuck = await poll();
@@ -515,6 +519,9 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       expect.objectContaining({ reason: 'activity-retrying', applicationId: retrying, lastError: expect.stringContaining('gateway unavailable'), nextStep: expect.stringContaining('gateway') }),
     );
     expect(stuck).toContainEqual(expect.objectContaining({ reason: 'decision-overdue', applicationId: late, nextStep: expect.stringContaining(`/applications/${late}/decision`) }));
+    expect(stuck.filter((c) => c.workflowId === broken)).toEqual([
+      expect.objectContaining({ reason: 'workflow-task-failing', lastError: expect.stringMatching(/null/), nextStep: expect.stringContaining('fix the workflow code') }),
+    ]);
     // Cases refused by rule at the boundary (the R10 duplicate test's run) are not stuck.
     expect(stuck.filter((c) => c.reason === 'workflow-failed').map((c) => c.lastError)).not.toContainEqual(expect.stringContaining('R10'));
     const words = (await cliAsync(['stuck', '--retrying-longer-than', '1'], cliEnv)).stdout;
@@ -530,7 +537,8 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     });
     expect((await cliAsync(['case', '00000000-0000-8000-8000-00000000dead'], cliEnv)).status).toBe(1);
 
-    // Resolved: the gateway answers again, the provider decides.
+    // Resolved: the gateway answers again, the provider decides, the broken run is ended by an operator.
+    await client.workflow.getHandle(broken).terminate('support: input was not an application');
     gatewayDown.delete(failing.iin);
     await http('POST', `/applications/${late}/decision`, { decision: 'accept', official: 'A. Head' });
     await eventually(() => http('GET', `/applications/${retrying}`), (r) => r.body.state === 'under-review');
@@ -538,6 +546,7 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const after = await poll();
     expect(after.filter((c) => c.applicationId === retrying && c.reason === 'activity-retrying')).toEqual([]);
     expect(after.filter((c) => c.applicationId === late)).toEqual([]);
+    expect(after.filter((c) => c.workflowId === broken && c.reason === 'workflow-task-failing')).toEqual([]);
   });
 
   test('the worker logs one JSON line per event with the case id and no personal data, and exports Prometheus metrics (issue 6)', async () => {
