@@ -9,6 +9,7 @@ import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
 import { TASK_QUEUE } from '../worker/task-queue';
 import { buildApi } from './api';
 import { apiKeysFromEnvironment } from './auth';
+import { expireIdempotentRequests, retentionDays } from './idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from './payload-codec';
 
 runMain(async () => {
@@ -28,6 +29,12 @@ runMain(async () => {
     ...(keys && { codec: new EncryptionCodec(keys) }),
     ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),
   });
+  // Idempotency answers are kept for the retention, then forgotten (hourly).
+  const retention = retentionDays();
+  const expiry = setInterval(() => {
+    expireIdempotentRequests(store, retention).catch((error: Error) => app.log.warn({ err: error }, 'expiring idempotency records failed'));
+  }, 3600_000);
+  expiry.unref();
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {
     await connection.close();

@@ -25,6 +25,7 @@ import { freePort } from './helpers/ports';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../client/payload-codec';
+import { expireIdempotentRequests } from '../client/idempotency';
 import { installTelemetry } from '../worker/telemetry';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { parseApiKeys } from '../client/auth';
@@ -443,6 +444,11 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect([one.status, two.body]).toEqual([202, one.body]);
     expect(await workflowCount()).toBe(before + 2);
     expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({ field: 'Idempotency-Key' });
+
+    // After the retention the answer is forgotten: the key is free again, and recent keys stay.
+    await store.idempotentRequest.update({ where: { id: 'e2e:portal-request-1313' }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
+    expect(await expireIdempotentRequests(store, 30)).toBe(1);
+    expect(await store.idempotentRequest.findUnique({ where: { id: 'e2e:platform-7f3a' } })).not.toBeNull();
   });
 
   test('personal data in Temporal is ciphertext; the codec server decodes it for an operator with the decode scope only (issue 6)', async () => {
