@@ -129,6 +129,12 @@ async function main(): Promise<void> {
   const port = Number(env.PORT ?? 3000);
   runNode('api', 'client/api-main.ts', env);
   await waitForPort(port, 60_000);
+  // "ready" means ready: the database, Temporal and a polling worker all answer /healthz.
+  const deadline = Date.now() + 180_000;
+  while ((await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+    if (Date.now() > deadline) throw new Error(`the service did not become healthy: see http://localhost:${port}/healthz and .data/logs/`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
 
   say('ready');
   say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
