@@ -578,4 +578,19 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(metrics).toMatch(/attestation_decisions_overdue\S*\{[^}]*provider_unit=/);
     expect(metrics).toMatch(/attestation_notices_issued\S*\{[^}]*kind="acceptance"[^}]*\} [1-9]/);
   });
+
+  test('a complaint workflow ended by hand settles nothing: the case stops waiting for it and stays open for complaints (R13)', async () => {
+    const { applicationId } = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }))).body;
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' })).body;
+    await client.workflow.getHandle(filed.workflowId).terminate('filed by mistake (support)');
+    const after = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    expect(after.body.complaints).toEqual([expect.objectContaining({ complaintId: filed.complaintId, outcome: null, endedWithoutDecision: true })]);
+    expect(after.body.preTrialCompletedAt).toBeNull(); // not the authority's decision: the stage goes on
+    const again = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'The real complaint.' });
+    expect(again.status).toBe(202);
+    await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
+  });
 });

@@ -372,7 +372,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       if (conclusion) {
         const reopens = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round;
         if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
-        if (conclusion.addressee === 'quality-authority') lastInstanceDecided = true;
+        // A complaint ended by hand without a decision settles nothing: only a decision is the last instance's word.
+        if (conclusion.addressee === 'quality-authority' && conclusion.outcome !== null) lastInstanceDecided = true;
         fire({ type: 'COMPLAINT_CONCLUDED', reopens });
         await store.recordStage({ applicationId: input.applicationId, state: status.state, occurrence: `c${++complaintEvents}` });
         continue;
