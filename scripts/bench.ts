@@ -54,9 +54,13 @@ async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item
   }));
 }
 
+/** Set when a part of the stack dies: every wait stops with it instead of timing out. */
+let fatal: Error | null = null;
+
 async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30 * 60_000) {
   const deadline = Date.now() + timeoutMs;
   while (!(await check())) {
+    if (fatal) throw fatal;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
@@ -64,9 +68,11 @@ async function until(what: string, check: () => Promise<boolean>, timeoutMs = 30
 
 /** CPU seconds and resident memory of a process, from /proc. */
 function processUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
+  const status = fs.existsSync(`/proc/${pid}/status`) ? fs.readFileSync(`/proc/${pid}/status`, 'utf8') : '';
+  if (!/VmRSS:/.test(status)) throw new Error(`the worker process (${pid}) has exited: see worker.log in the data directory (--keep keeps it)`);
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
-  const rss = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+  const rss = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
   return { cpuSeconds: ticks / 100, rssMiB: rss / 1024 };
 }
 
@@ -119,6 +125,7 @@ async function main() {
       ...(options.maxCachedWorkflows && { WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
     };
     const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'));
+    worker.once('exit', (code, signal) => (fatal = new Error(`the worker exited (${signal ?? `code ${code}`}): see ${path.join(dataDir, 'worker.log')} (--keep keeps it)`)));
     stops.push(() => stopProcess(worker));
     const api = runNode('client/api-main.ts', env, path.join(dataDir, 'api.log'));
     stops.push(() => stopProcess(api));
@@ -137,7 +144,9 @@ async function main() {
     };
     const usageAtStart = processUsage(worker.pid!);
     let peakRss = usageAtStart.rssMiB;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB)), 500);
+    const sampler = setInterval(() => {
+      if (!fatal) peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB);
+    }, 500);
 
     if (options.openCases) {
       await openCases({ n, c, post, store, workerPid: worker.pid!, dataDir, submittedAt });
