@@ -10,14 +10,13 @@ import {
   condition,
   log,
   patched,
-  proxyActivities,
   setCurrentDetails,
   setHandler,
   startChild,
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { store } from './activities';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
 import { findDefects } from '../domain/admissibility';
 import { defaultWindow, withinWindow } from '../domain/campaign';
@@ -54,10 +53,6 @@ const CLOCK_SKEW_MS = 5 * 60_000;
 /** Who decides an application refused by rule (R9). */
 const AUTOMATIC_CHECK = 'automatic check of the application';
 
-const store = proxyActivities<activities.Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
   // Not an application: refused again at the workflow boundary, whatever door it came through.

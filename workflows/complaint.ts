@@ -4,8 +4,8 @@
  * by the quality-control authority, escalated to the superior body when late (the review is still owed), and
  * answered with a motivated, signed decision in the applicant's cabinet.
  */
-import { condition, log, proxyActivities, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import { condition, log, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { store } from './activities';
 import { parseInput } from '../domain/application';
 import { formatInstant } from '../domain/calendar';
 import {
@@ -23,10 +23,6 @@ import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
 import { complaintStatusQuery, decideComplaintUpdate, type ComplaintStatus } from './messages';
 import { count } from './metrics';
 
-const store = proxyActivities<activities.Activities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
-});
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
   let lifecycle = startComplaint();
