@@ -9,6 +9,7 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { QueryDefinition } from '@temporalio/common';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
 import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
 import { formatInstant } from '../domain/calendar';
@@ -22,8 +23,6 @@ import {
   fileComplaintUpdate,
   statusQuery,
   withdrawUpdate,
-  type ApplicationStatus,
-  type ComplaintStatus,
 } from '../workflows/messages';
 import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor } from './identity';
 import { authenticate, type ApiClient, type ApiKeyEntry } from './auth';
@@ -237,57 +236,58 @@ export function buildApi({
       },
     },
     async (request, reply) => {
-    const parsed = parseInput(SubmissionSchema, request.body);
-    // Well-formed input that breaks a rule of the standard (R2) is 422; malformed input is 400.
-    if (!parsed.ok) return refuse(reply, parsed.error.rule ? 422 : 400, parsed.error);
-    const submission = parsed.value;
-    const submittedAt = submission.submittedAt ? new Date(submission.submittedAt) : now();
-    const window = campaignWindow(submission.academicYear, campaignWindows);
-    if (!withinWindow(submittedAt, window)) {
-      return refuse(reply, 422, {
-        code: 'outside-campaign',
-        field: 'submittedAt',
-        rule: 'R10',
-        message: `applications for ${submission.academicYear} are accepted from ${formatInstant(new Date(window.opens))} until ${formatInstant(new Date(window.closes))} (${window.basis}); this one was submitted ${formatInstant(submittedAt)}`,
-      });
-    }
-    const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
-    const workflowId = workflowIdFor(applicationId);
-    const input: ApplicationInput = {
-      ...submission,
-      applicationId,
-      submittedAt: submission.submittedAt ?? submittedAt.toISOString(),
-      cabinetId: cabinetIdFor(submission.iin, identitySecret),
-      campaignWindow: window,
-    };
-    try {
-      await client.workflow.start('applicationWorkflow', {
-        taskQueue,
-        workflowId,
-        args: [input],
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        typedSearchAttributes: [
-          { key: ApplicationStateKey, value: 'received' },
-          { key: CategoryKey, value: submission.category },
-          { key: ChannelKey, value: submission.channel },
-          { key: ProviderUnitKey, value: submission.providerUnit },
-        ],
-        staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}`,
-        staticDetails: `Submitted ${formatInstant(new Date(input.submittedAt))} to ${submission.providerUnit}`,
-      });
-    } catch (error) {
-      if (error instanceof WorkflowExecutionAlreadyStartedError) {
-        return refuse(reply, 409, {
-          code: 'duplicate-application',
-          field: 'iin',
+      const parsed = parseInput(SubmissionSchema, request.body);
+      // Well-formed input that breaks a rule of the standard (R2) is 422; malformed input is 400.
+      if (!parsed.ok) return refuse(reply, parsed.error.rule ? 422 : 400, parsed.error);
+      const submission = parsed.value;
+      const submittedAt = submission.submittedAt ? new Date(submission.submittedAt) : now();
+      const window = campaignWindow(submission.academicYear, campaignWindows);
+      if (!withinWindow(submittedAt, window)) {
+        return refuse(reply, 422, {
+          code: 'outside-campaign',
+          field: 'submittedAt',
           rule: 'R10',
-          message: `this teacher already has an application for the academic year ${submission.academicYear} (${applicationId}); attestation happens once per academic year`,
+          message: `applications for ${submission.academicYear} are accepted from ${formatInstant(new Date(window.opens))} until ${formatInstant(new Date(window.closes))} (${window.basis}); this one was submitted ${formatInstant(submittedAt)}`,
         });
       }
-      throw error;
-    }
-    return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received' });
-  });
+      const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
+      const workflowId = workflowIdFor(applicationId);
+      const input: ApplicationInput = {
+        ...submission,
+        applicationId,
+        submittedAt: submission.submittedAt ?? submittedAt.toISOString(),
+        cabinetId: cabinetIdFor(submission.iin, identitySecret),
+        campaignWindow: window,
+      };
+      try {
+        await client.workflow.start('applicationWorkflow', {
+          taskQueue,
+          workflowId,
+          args: [input],
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+          typedSearchAttributes: [
+            { key: ApplicationStateKey, value: 'received' },
+            { key: CategoryKey, value: submission.category },
+            { key: ChannelKey, value: submission.channel },
+            { key: ProviderUnitKey, value: submission.providerUnit },
+          ],
+          staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}`,
+          staticDetails: `Submitted ${formatInstant(new Date(input.submittedAt))} to ${submission.providerUnit}`,
+        });
+      } catch (error) {
+        if (error instanceof WorkflowExecutionAlreadyStartedError) {
+          return refuse(reply, 409, {
+            code: 'duplicate-application',
+            field: 'iin',
+            rule: 'R10',
+            message: `this teacher already has an application for the academic year ${submission.academicYear} (${applicationId}); attestation happens once per academic year`,
+          });
+        }
+        throw error;
+      }
+      return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received' });
+    },
+  );
 
   route(
     {
@@ -301,58 +301,54 @@ export function buildApi({
       responses: { 200: 'the case', ...ERRORS },
     },
     async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
-    let status: ApplicationStatus | null = null;
-    try {
-      status = await client.workflow.getHandle(workflowIdFor(id)).query(statusQuery);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'status query failed; answering from the case store');
-    }
-    const row = await store.application.findUnique({
-      where: { id },
-      include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] }, complaints: { orderBy: { submittedAt: 'asc' } } },
-    });
-    if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
-    const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
-    // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
-    const complaints = status
-      ? status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null }))
-      : [...rows.values()];
-    return {
-      applicationId: id,
-      // The running workflow is the truth; the case store answers for cases whose workflow is gone.
-      ...(status
-        ? {
-            state: status.state,
-            submittedAt: status.submittedAt,
-            registeredAt: status.registeredAt,
-            decisionDueAt: status.decisionDueAt,
-            overdue: status.overdue,
-            decision: status.decision,
-            refusalGrounds: status.refusalGrounds,
-            round: status.round,
-            supersededResults: status.supersededResults,
-            complaintPeriodEndsAt: status.complaintPeriodEndsAt,
-            preTrialCompletedAt: status.preTrialCompletedAt,
-          }
-        : {
-            state: row!.state,
-            submittedAt: row!.submittedAt.toISOString(),
-            registeredAt: row!.registeredAt?.toISOString() ?? null,
-            decisionDueAt: row!.decisionDueAt?.toISOString() ?? null,
-            overdue: row!.overdue,
-            decision: row!.decision,
-            refusalGrounds: row!.decision === 'refuse' ? row!.refusalGrounds : null,
-            round: row!.round,
-            supersededResults: [],
-            complaintPeriodEndsAt: row!.complaintPeriodEndsAt?.toISOString() ?? null,
-            preTrialCompletedAt: row!.preTrialCompletedAt?.toISOString() ?? null,
-          }),
-      complaints,
-      notices: (row?.notices ?? []).map(noticeView),
-    };
-  });
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+      const status = await queryIfRunning(request, workflowIdFor(id), statusQuery);
+      const row = await store.application.findUnique({
+        where: { id },
+        include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] }, complaints: { orderBy: { submittedAt: 'asc' } } },
+      });
+      if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+      const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
+      // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
+      const complaints = status
+        ? status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null }))
+        : [...rows.values()];
+      return {
+        applicationId: id,
+        // The running workflow is the truth; the case store answers for cases whose workflow is gone.
+        ...(status
+          ? {
+              state: status.state,
+              submittedAt: status.submittedAt,
+              registeredAt: status.registeredAt,
+              decisionDueAt: status.decisionDueAt,
+              overdue: status.overdue,
+              decision: status.decision,
+              refusalGrounds: status.refusalGrounds,
+              round: status.round,
+              supersededResults: status.supersededResults,
+              complaintPeriodEndsAt: status.complaintPeriodEndsAt,
+              preTrialCompletedAt: status.preTrialCompletedAt,
+            }
+          : {
+              state: row!.state,
+              submittedAt: row!.submittedAt.toISOString(),
+              registeredAt: row!.registeredAt?.toISOString() ?? null,
+              decisionDueAt: row!.decisionDueAt?.toISOString() ?? null,
+              overdue: row!.overdue,
+              decision: row!.decision,
+              refusalGrounds: row!.decision === 'refuse' ? row!.refusalGrounds : null,
+              round: row!.round,
+              supersededResults: [],
+              complaintPeriodEndsAt: row!.complaintPeriodEndsAt?.toISOString() ?? null,
+              preTrialCompletedAt: row!.preTrialCompletedAt?.toISOString() ?? null,
+            }),
+        complaints,
+        notices: (row?.notices ?? []).map(noticeView),
+      };
+    },
+  );
 
   // R5, R11: the applicant's personal cabinet — every result document of every application, signed.
   route(
@@ -367,27 +363,28 @@ export function buildApi({
       responses: { 200: 'the cabinet', ...ERRORS },
     },
     async (request, reply) => {
-    const { cabinetId } = request.params;
-    if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
-    const applications = await store.application.findMany({
-      where: { cabinetId },
-      orderBy: { submittedAt: 'asc' },
-      include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] } },
-    });
-    if (applications.length === 0) return refuse(reply, 404, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
-    return {
-      cabinetId,
-      applications: applications.map((a) => ({
-        applicationId: a.id,
-        category: a.category,
-        academicYear: a.academicYear,
-        state: a.state,
-        // R13: when the administrative (pre-trial) stage ended — what a court asks for
-        preTrialCompletedAt: a.preTrialCompletedAt?.toISOString() ?? null,
-        documents: a.notices.map(noticeView),
-      })),
-    };
-  });
+      const { cabinetId } = request.params;
+      if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
+      const applications = await store.application.findMany({
+        where: { cabinetId },
+        orderBy: { submittedAt: 'asc' },
+        include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] } },
+      });
+      if (applications.length === 0) return refuse(reply, 404, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
+      return {
+        cabinetId,
+        applications: applications.map((a) => ({
+          applicationId: a.id,
+          category: a.category,
+          academicYear: a.academicYear,
+          state: a.state,
+          // R13: when the administrative (pre-trial) stage ended — what a court asks for
+          preTrialCompletedAt: a.preTrialCompletedAt?.toISOString() ?? null,
+          documents: a.notices.map(noticeView),
+        })),
+      };
+    },
+  );
 
   route(
     {
@@ -401,9 +398,20 @@ export function buildApi({
       responses: { 200: 'the certificate', 404: 'none published here' },
     },
     async (request, reply) => {
-    if (!certificatePem) return refuse(reply, 404, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
-    return reply.type('application/x-pem-file').send(certificatePem());
-  });
+      if (!certificatePem) return refuse(reply, 404, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
+      return reply.type('application/x-pem-file').send(certificatePem());
+    },
+  );
+
+  /** A workflow's own view of its case, or null when it is gone (or does not answer: the case store answers then). */
+  async function queryIfRunning<T>(request: FastifyRequest, workflowId: string, query: QueryDefinition<T>): Promise<T | null> {
+    try {
+      return await client.workflow.getHandle(workflowId).query(query);
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error, workflowId }, 'query failed; answering from the case store');
+      return null;
+    }
+  }
 
   /**
    * Sends an update to a case's workflow, answering in the API's error shape: 404 for an unknown case, 409 for
@@ -463,15 +471,16 @@ export function buildApi({
       responses: { 200: 'the case after the decision', ...ERRORS, 409: 'the case does not take a decision now (not under review, closed)' },
     },
     async (request, reply) => {
-    const parsed = parseInput(DecisionSchema, request.body);
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
-    return updateApplication(
-      request.params.id,
-      reply,
-      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [parsed.value] }),
-      { code: 'decision-not-allowed', field: 'decision', rule: 'R3' },
-    );
-  });
+      const parsed = parseInput(DecisionSchema, request.body);
+      if (!parsed.ok) return refuse(reply, 400, parsed.error);
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [parsed.value] }),
+        { code: 'decision-not-allowed', field: 'decision', rule: 'R3' },
+      );
+    },
+  );
 
   route(
     {
@@ -486,15 +495,16 @@ export function buildApi({
       responses: { 200: 'the withdrawn case', ...ERRORS, 409: 'decided already, or closed' },
     },
     async (request, reply) => {
-    const parsed = parseInput(WithdrawalSchema, request.body ?? {});
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
-    return updateApplication(
-      request.params.id,
-      reply,
-      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(withdrawUpdate, { args: [parsed.value] }),
-      { code: 'withdrawal-not-allowed', field: 'id', rule: null },
-    );
-  });
+      const parsed = parseInput(WithdrawalSchema, request.body ?? {});
+      if (!parsed.ok) return refuse(reply, 400, parsed.error);
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(withdrawUpdate, { args: [parsed.value] }),
+        { code: 'withdrawal-not-allowed', field: 'id', rule: null },
+      );
+    },
+  );
 
   // R13: a complaint against the application's result, registered by the same working-time rule (R7).
   route(
@@ -516,21 +526,22 @@ export function buildApi({
       },
     },
     async (request, reply) => {
-    const parsed = parseInput(ComplaintSchema, request.body);
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
-    const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
-    return updateApplication(
-      request.params.id,
-      reply,
-      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(fileComplaintUpdate, { args: [filing] }),
-      { code: 'complaint-not-allowed', field: 'id', rule: 'R13' },
-      (state) =>
-        state === 'withdrawn'
-          ? 'the application was withdrawn; there is no result to contest'
-          : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)',
-      202,
-    );
-  });
+      const parsed = parseInput(ComplaintSchema, request.body);
+      if (!parsed.ok) return refuse(reply, 400, parsed.error);
+      const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(fileComplaintUpdate, { args: [filing] }),
+        { code: 'complaint-not-allowed', field: 'id', rule: 'R13' },
+        (state) =>
+          state === 'withdrawn'
+            ? 'the application was withdrawn; there is no result to contest'
+            : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)',
+        202,
+      );
+    },
+  );
 
   route(
     {
@@ -544,18 +555,14 @@ export function buildApi({
       responses: { 200: 'the complaint', ...ERRORS },
     },
     async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
-    let status: ComplaintStatus | null = null;
-    try {
-      status = await client.workflow.getHandle(complaintWorkflowIdFor(id)).query(complaintStatusQuery);
-    } catch (error) {
-      if (!(error instanceof WorkflowNotFoundError)) request.log.warn({ err: error }, 'complaint query failed; answering from the case store');
-    }
-    const row = await store.complaint.findUnique({ where: { id }, include: { notices: { orderBy: { language: 'asc' } } } });
-    if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });
-    return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
-  });
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const status = await queryIfRunning(request, complaintWorkflowIdFor(id), complaintStatusQuery);
+      const row = await store.complaint.findUnique({ where: { id }, include: { notices: { orderBy: { language: 'asc' } } } });
+      if (!status && !row) return refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });
+      return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
+    },
+  );
 
   route(
     {
@@ -570,21 +577,22 @@ export function buildApi({
       responses: { 200: 'the complaint after the decision', ...ERRORS, 409: 'not under review (not registered yet, or decided)' },
     },
     async (request, reply) => {
-    const { id } = request.params;
-    if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
-    const parsed = parseInput(ComplaintDecisionSchema, request.body);
-    if (!parsed.ok) return refuse(reply, 400, parsed.error);
-    const closed = async () => {
-      const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
-      return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;
-    };
-    return sendUpdate(
-      reply,
-      { workflowId: complaintWorkflowIdFor(id), what: 'complaint', id, closed },
-      (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
-      { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13' },
-    );
-  });
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const parsed = parseInput(ComplaintDecisionSchema, request.body);
+      if (!parsed.ok) return refuse(reply, 400, parsed.error);
+      const closed = async () => {
+        const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
+        return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;
+      };
+      return sendUpdate(
+        reply,
+        { workflowId: complaintWorkflowIdFor(id), what: 'complaint', id, closed },
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
+        { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13' },
+      );
+    },
+  );
 
   route(
     {
@@ -597,28 +605,29 @@ export function buildApi({
       responses: { 200: 'all answer', 503: 'one does not: checks says which' },
     },
     async (request, reply) => {
-    const checks: Record<string, string> = {};
-    await Promise.all([
-      store.$queryRawUnsafe('SELECT 1').then(
-        () => (checks.database = 'ok'),
-        (e: Error) => (checks.database = `unreachable: ${e.message}`),
-      ),
-      client.workflowService
-        .describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 })
-        .then(
-          (r) => {
-            checks.temporal = 'ok';
-            checks.worker = (r.pollers?.length ?? 0) > 0 ? 'ok' : `no worker polls ${taskQueue}`;
-          },
-          (e: Error) => {
-            checks.temporal = `unreachable: ${e.message}`;
-            checks.worker = 'unknown';
-          },
+      const checks: Record<string, string> = {};
+      await Promise.all([
+        store.$queryRawUnsafe('SELECT 1').then(
+          () => (checks.database = 'ok'),
+          (e: Error) => (checks.database = `unreachable: ${e.message}`),
         ),
-    ]);
-    const healthy = Object.values(checks).every((v) => v === 'ok');
-    return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
-  });
+        client.workflowService
+          .describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 })
+          .then(
+            (r) => {
+              checks.temporal = 'ok';
+              checks.worker = (r.pollers?.length ?? 0) > 0 ? 'ok' : `no worker polls ${taskQueue}`;
+            },
+            (e: Error) => {
+              checks.temporal = `unreachable: ${e.message}`;
+              checks.worker = 'unknown';
+            },
+          ),
+      ]);
+      const healthy = Object.values(checks).every((v) => v === 'ok');
+      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
+    },
+  );
 
   if (codec) registerCodecServer({ app, route, codec, sessions, corsOrigins: codecCorsOrigins });
 
@@ -637,60 +646,60 @@ export function buildApi({
       responses: { 200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }', 400: 'a bad query parameter', 401: ERRORS[401], 403: ERRORS[403] },
     },
     async (request, reply) => {
-      const query = request.query as Record<string, string | undefined>;
-      const numbers: Record<string, number | undefined> = {};
-      for (const name of ['retryingLongerThanSeconds', 'closedWithinDays']) {
-        const raw = query[name];
-        if (raw === undefined) continue;
-        if (!/^\d+$/.test(raw)) return refuse(reply, 400, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number` });
-        numbers[name] = Number(raw);
-      }
-      const checkedAt = now();
-      const cases = await findStuckCases(client, store, {
-        now: () => checkedAt,
-        ...(numbers.retryingLongerThanSeconds !== undefined && { activityRetryThresholdMs: numbers.retryingLongerThanSeconds * 1000 }),
-        ...(numbers.closedWithinDays !== undefined && { closedWithinMs: numbers.closedWithinDays * 86_400_000 }),
-      });
-      return { checkedAt: checkedAt.toISOString(), cases };
-    },
-  );
+        const query = request.query as Record<string, string | undefined>;
+        const numbers: Record<string, number | undefined> = {};
+        for (const name of ['retryingLongerThanSeconds', 'closedWithinDays']) {
+          const raw = query[name];
+          if (raw === undefined) continue;
+          if (!/^\d+$/.test(raw)) return refuse(reply, 400, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number` });
+          numbers[name] = Number(raw);
+        }
+        const checkedAt = now();
+        const cases = await findStuckCases(client, store, {
+          now: () => checkedAt,
+          ...(numbers.retryingLongerThanSeconds !== undefined && { activityRetryThresholdMs: numbers.retryingLongerThanSeconds * 1000 }),
+          ...(numbers.closedWithinDays !== undefined && { closedWithinMs: numbers.closedWithinDays * 86_400_000 }),
+        });
+        return { checkedAt: checkedAt.toISOString(), cases };
+      },
+    );
 
-  route(
-    {
-      method: 'GET',
-      url: '/support/cases/:id',
-      operationId: 'caseStory',
-      summary: "One case's whole story: state, deadlines, stages with times, pending activities, documents, complaints, outbox",
-      tag: 'support',
-      scope: 'read',
-      params: { id: 'an application id, or a complaint id (its application is shown)' },
-      responses: { 200: 'the story', ...ERRORS },
-    },
-    async (request, reply) => {
-      const { id } = request.params;
-      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application or complaint id');
-      const story = await caseStory(client, store, id);
-      return story ?? refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application or complaint ${id}` });
-    },
-  );
+    route(
+      {
+        method: 'GET',
+        url: '/support/cases/:id',
+        operationId: 'caseStory',
+        summary: "One case's whole story: state, deadlines, stages with times, pending activities, documents, complaints, outbox",
+        tag: 'support',
+        scope: 'read',
+        params: { id: 'an application id, or a complaint id (its application is shown)' },
+        responses: { 200: 'the story', ...ERRORS },
+      },
+      async (request, reply) => {
+        const { id } = request.params;
+        if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application or complaint id');
+        const story = await caseStory(client, store, id);
+        return story ?? refuse(reply, 404, { code: 'not-found', field: 'id', rule: null, message: `no application or complaint ${id}` });
+      },
+    );
 
-  route(
-    {
-      method: 'GET',
-      url: '/openapi.json',
-      operationId: 'openApi',
-      summary: 'This API, as an OpenAPI 3.1 document',
-      tag: 'service',
-      scope: null,
-      responses: { 200: 'the document' },
-    },
-    async () =>
-      openApiDocument(routes, {
-        title: "Teachers' attestation: acceptance of documents",
-        version: '1',
-        description: 'The HTTP API for upstream systems (the e-government portal, the Platform) and operators. See docs/integrators.md.',
-      }),
-  );
+    route(
+      {
+        method: 'GET',
+        url: '/openapi.json',
+        operationId: 'openApi',
+        summary: 'This API, as an OpenAPI 3.1 document',
+        tag: 'service',
+        scope: null,
+        responses: { 200: 'the document' },
+      },
+      async () =>
+        openApiDocument(routes, {
+          title: "Teachers' attestation: acceptance of documents",
+          version: '1',
+          description: 'The HTTP API for upstream systems (the e-government portal, the Platform) and operators. See docs/integrators.md.',
+        }),
+    );
 
-  return app;
-}
+    return app;
+  }
