@@ -6,10 +6,16 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../activities/store';
 
-export function buildReceiver(store: Store): FastifyInstance {
+export interface ReceiverOptions {
+  /** while it says so for a channel, the receiver answers 503, as a failing notifier or monitoring system would */
+  unavailable?: (channel: 'notifier' | 'monitoring') => boolean;
+}
+
+export function buildReceiver(store: Store, { unavailable = () => false }: ReceiverOptions = {}): FastifyInstance {
   const app = Fastify({ logger: false });
   for (const [route, channel] of [['/notifications', 'notifier'], ['/stages', 'monitoring']] as const) {
     app.post(route, async (request, reply) => {
+      if (unavailable(channel)) return reply.code(503).send({ error: `${channel} unavailable` });
       const key = request.headers['idempotency-key'];
       if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ error: 'Idempotency-Key header is required' });
       const payload = request.body as object;

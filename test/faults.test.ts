@@ -7,7 +7,8 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { buildReceiver } from '../client/receiver';
 import type { Store } from '../activities/store';
 import { buildApi } from '../client/api';
 import { keyEntry, parseApiKeys } from '../client/auth';
@@ -37,20 +38,6 @@ let notifierDown = false;
 const http = httpClient(() => baseUrl);
 const summary: string[] = [];
 
-/** The receiver of notices and stage reports, counting each key's deliveries; the notifier can be made to fail. */
-function buildCountingReceiver(s: () => Store): FastifyInstance {
-  const app = Fastify();
-  for (const [route, channel] of [['/notifications', 'notifier'], ['/stages', 'monitoring']] as const) {
-    app.post(route, async (request, reply) => {
-      if (channel === 'notifier' && notifierDown) return reply.code(503).send({ error: 'notifier down (fault injected)' });
-      const key = request.headers['idempotency-key'] as string;
-      await s().receivedMessage.upsert({ where: { key }, update: { deliveries: { increment: 1 } }, create: { key, channel, payload: request.body as object } });
-      return reply.code(202).send({ received: key });
-    });
-  }
-  return app;
-}
-
 function spawnWorker(): void {
   worker = startWorkerProcess(workerEnv, path.join(database.dataDir, 'worker.log'));
 }
@@ -61,7 +48,8 @@ beforeAll(async () => {
   pgPort = Number(new URL(db.url).port);
   temporalPort = await freePort();
   server = await startDevServer({ dataDir: database.dataDir, port: temporalPort, uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
-  receiver = buildCountingReceiver(() => store);
+  // The local receiver counts each key's deliveries; the notifier can be made to fail.
+  receiver = buildReceiver(store, { unavailable: (channel) => channel === 'notifier' && notifierDown });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
   workerEnv = {
