@@ -9,6 +9,7 @@ import type { Store } from '../activities/store';
 import { formatInstant } from '../domain/calendar';
 import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
 import { caseOf } from '../domain/case-ids';
+import { eachLimited } from './each-limited';
 
 export type StuckReason =
   | 'decision-overdue'
@@ -53,14 +54,6 @@ async function listAll(client: Client, query: string): Promise<WorkflowExecution
   const found: WorkflowExecutionInfo[] = [];
   for await (const execution of client.workflow.list({ query })) found.push(execution);
   return found;
-}
-
-/** Runs `fn` over `items`, `concurrency` at a time. */
-async function eachLimited<T>(items: readonly T[], concurrency: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
 }
 
 const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | null =>

@@ -16,6 +16,7 @@ import { createStore, type Store } from '../activities/store';
 import { keyEntry, newApiKey } from '../client/auth';
 import { newPayloadKey } from '../client/payload-codec';
 import { buildReceiver } from '../client/receiver';
+import { eachLimited } from '../client/each-limited';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
 import { freePort } from '../test/helpers/ports';
 import { baselineDecide } from './bench-baseline';
@@ -43,16 +44,6 @@ const percentile = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s.length ? s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)] : NaN;
 };
-
-async function inParallel<T>(items: readonly T[], concurrency: number, fn: (item: T, i: number) => Promise<void>) {
-  let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      await fn(items[i], i);
-    }
-  }));
-}
 
 /** Set when a part of the stack dies: every wait stops with it instead of timing out. */
 let fatal: Error | null = null;
@@ -157,7 +148,7 @@ async function main() {
     const ids: string[] = new Array(n);
     const submitTimes = new Map<string, number>();
     const t0 = Date.now();
-    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
       const sent = Date.now();
       const { applicationId } = await post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt, academicYear: academicYearOf(submittedAt) }));
       ids[i] = applicationId;
@@ -170,7 +161,7 @@ async function main() {
     say('deciding');
     const decideTimes = new Map<string, number>();
     const tDecideStart = Date.now();
-    await inParallel(ids, c, async (id) => {
+    await eachLimited(ids, c, async (id) => {
       decideTimes.set(id, Date.now());
       await post(`/applications/${id}/decision`, { decision: 'accept', official: 'Bench' });
     });
@@ -213,12 +204,12 @@ async function main() {
       await baselineRun;
     });
     const b0 = Date.now();
-    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
       await client.workflow.start('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}` });
     });
     await until('baseline step 3', async () => steps[3] >= n);
     const bWaiting = Date.now();
-    await inParallel(Array.from({ length: n }, (_, i) => i), c, async (i) => {
+    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
       await client.workflow.getHandle(`baseline-${i}`).executeUpdate(baselineDecide);
     });
     await until('baseline step 7', async () => steps[7] >= n);
@@ -278,7 +269,7 @@ async function openCases(a: {
       say(`${next} open cases (submitted ${submitted}), worker RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`);
     }
   })();
-  await inParallel(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
+  await eachLimited(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
     await a.post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }));
     submitted++;
   });
