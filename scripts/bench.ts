@@ -262,18 +262,27 @@ async function openCases(a: {
   const t0 = Date.now();
   const step = Math.max(1, Math.floor(a.n / 10));
   let submitted = 0;
+  // A failed submission ends the run with its own error; the sampler must not outlive it and report the
+  // worker's exit (the stop that follows) instead, as it once did.
+  let failure: Error | null = null;
   const sampling = (async () => {
     for (let next = step; next <= a.n; next += step) {
-      await until(`${next} open cases`, async () => (await registered()) >= next, 6 * 3600_000);
+      await until(`${next} open cases`, async () => {
+        if (failure) throw failure;
+        return (await registered()) >= next;
+      }, 6 * 3600_000);
       samples.push({ open: next, rssMiB: processUsage(a.workerPid).rssMiB, seconds: (Date.now() - t0) / 1000 });
       say(`${next} open cases (submitted ${submitted}), worker RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`);
     }
   })();
-  await eachLimited(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
+  const submitting = eachLimited(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
     await a.post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }));
     submitted++;
+  }).catch((error: Error) => {
+    failure = error;
+    throw error;
   });
-  await sampling;
+  await Promise.all([submitting, sampling]);
   const size = (f: string) => (fs.existsSync(f) ? fs.statSync(f).size : 0);
   const temporalBytes = size(path.join(a.dataDir, 'temporal.db')) + size(path.join(a.dataDir, 'temporal.db-wal'));
   const [{ bytes }] = await a.store.$queryRawUnsafe<Array<{ bytes: bigint }>>('SELECT pg_database_size(current_database()) AS bytes');

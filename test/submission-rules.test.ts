@@ -13,6 +13,16 @@ describe('IIN check digit', () => {
     }
   });
 
+  test('the sample IINs the bench and the fault suite submit are valid and never repeat (a repeat is a duplicate, R10)', () => {
+    const seen = new Set<string>();
+    for (let i = 0; i < 120_000; i++) {
+      const iin = sampleIin(100_000 + i * 7);
+      expect(isValidIin(iin)).toBe(true);
+      seen.add(iin);
+    }
+    expect(seen.size).toBe(120_000);
+  });
+
   test('uses the second weight sequence when the first gives 10', () => {
     // a 1 in the tenth place: the first weights give 10, the second (weight 1 there) give 1
     expect(iinCheckDigit('00000000010')).toBe(1);

@@ -6,13 +6,20 @@ import { documentSources, type DocumentKind } from '../../domain/documents';
 import { iinCheckDigit } from '../../domain/iin';
 import type { Category } from '../../domain/service';
 
-/** A valid IIN made from a serial number (check digit computed, skipping serials without one). */
+/**
+ * A valid IIN made from a serial number, a different one for every serial: the birth date advances a day every
+ * 10 000 serials, and where a serial has no check digit the century-and-sex digit changes, never the serial
+ * (moving to the next serial made two serials share an IIN, and the bench's 3 000th application a duplicate).
+ */
 export function sampleIin(serial: number): string {
-  for (let s = serial; ; s++) {
-    const first11 = `8501014${String(s % 10000).padStart(4, '0')}`;
+  if (!Number.isInteger(serial) || serial < 0) throw new RangeError(`a serial is a whole number ≥ 0, got ${serial}`);
+  const birth = DateTime.fromObject({ year: 1985, month: 1, day: 1 }, { zone: 'UTC' }).plus({ days: Math.floor(serial / 10_000) });
+  for (const centuryAndSex of ['4', '3', '6', '5']) {
+    const first11 = `${birth.toFormat('yyMMdd')}${centuryAndSex}${String(serial % 10_000).padStart(4, '0')}`;
     const check = iinCheckDigit(first11);
     if (check !== undefined) return `${first11}${check}`;
   }
+  throw new Error(`no valid IIN for serial ${serial}`);
 }
 
 /** An essay of exactly `words` words of Russian and Kazakh text, with punctuation and a hyphenated word. */
