@@ -8,13 +8,15 @@ import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { formatInstant } from '../domain/calendar';
 import { readCalendarOverrides } from './calendar-overrides';
-import { LANGUAGES, renderNotice, type ComplaintFacts, type NoticeKind } from './notices';
+import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeKind } from './notices';
 import { createComplaintActivities } from './complaints';
 import { enqueue, type OutboxEntry } from './outbox';
 import type { DocumentSigner } from './signer';
 import { DatabaseGateway, type StateRecordsGateway } from './gateway';
 import type { Store } from './store';
 import type { StateRecords } from '../domain/admissibility';
+import { STANDARD_OF_UNPINNED_CASES } from '../domain/standards';
+import type { CustodyStep } from '../domain/custody';
 
 export interface ActivityDeps {
   store: Store;
@@ -40,6 +42,28 @@ export interface StageRecord {
    */
   occurrence?: string;
 }
+
+/** A step of a result's way through the State Corporation (R5, R14). */
+export interface CustodyRecord {
+  applicationId: string;
+  state: string;
+  event: CustodyStep;
+  /** tells apart the reports of steps a case passes more than once (StageRecord.occurrence) */
+  occurrence: string;
+  /** the storage period's end, or the provider's term to send the result back */
+  dueAt?: string;
+  issuedTo?: string;
+}
+
+/** Who hears of each step besides monitoring (R12): the provider, the applicant, the supervising unit. */
+const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'supervising-unit' | null> = {
+  'package-handed-over': 'provider', // the package to review
+  'result-at-state-corporation': 'applicant', // ready for collection
+  'result-issued': null,
+  'returned-to-provider': 'provider',
+  'result-requested': 'provider', // to send within a working day
+  'resend-overdue': 'supervising-unit', // an escalation, as for a late decision
+};
 
 export interface DecisionRecord {
   applicationId: string;
@@ -112,6 +136,9 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
             providerUnit: input.providerUnit,
             academicYear: input.academicYear,
             cabinetId: input.cabinetId ?? null,
+            standard: input.standard ?? STANDARD_OF_UNPINNED_CASES,
+            serviceLocality: input.serviceLocality ?? null,
+            homeVisit: input.homeVisit ?? false,
             state: 'received',
             submittedAt: new Date(input.submittedAt),
           },
@@ -182,6 +209,40 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
       });
     },
 
+    /** R5, R14: a step of the result's way through the State Corporation, with its reports, in one transaction. */
+    async recordCustody(step: CustodyRecord): Promise<void> {
+      const at = new Date();
+      const columns: Partial<Record<CustodyStep, object>> = {
+        'result-at-state-corporation': { resultAtStateCorporationAt: at, storageEndsAt: new Date(step.dueAt!) },
+        'result-issued': { resultIssuedAt: at, resultIssuedTo: step.issuedTo },
+        'returned-to-provider': { returnedToProviderAt: at },
+        'result-requested': { resultRequestedAt: at, resendDueAt: new Date(step.dueAt!) },
+        'resend-overdue': { overdue: true },
+      };
+      await store.$transaction(async (tx) => {
+        const application = await tx.application.update({
+          where: { id: step.applicationId },
+          data: { state: step.state, ...columns[step.event] },
+        });
+        const report = {
+          applicationId: step.applicationId,
+          stage: step.event,
+          providerUnit: application.providerUnit,
+          category: application.category,
+          channel: application.channel,
+          at: at.toISOString(),
+          ...(step.dueAt && { dueAt: step.dueAt }),
+        };
+        const messages: OutboxEntry[] = [{ key: `stage:${step.applicationId}:${step.occurrence}:${step.event}`, channel: 'monitoring', payload: report }];
+        const to = CUSTODY_RECIPIENTS[step.event];
+        if (to) {
+          const addressed = to === 'applicant' ? { to, cabinetId: application.cabinetId } : { to };
+          messages.push({ key: `custody:${step.applicationId}:${step.occurrence}`, channel: 'notifier', payload: { ...addressed, ...report } });
+        }
+        await enqueue(tx, messages);
+      });
+    },
+
     async recordDecision(d: DecisionRecord): Promise<void> {
       await store.application.update({
         where: { id: d.applicationId },
@@ -233,6 +294,7 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
         category: application.category,
         providerUnit: application.providerUnit,
         registeredAt: application.registeredAt ? formatInstant(application.registeredAt) : '',
+        dueAt: application.decisionDueAt ? formatInstant(application.decisionDueAt) : '',
         decidedAt: application.decidedAt ? formatInstant(application.decidedAt) : '',
         official: application.official ?? '',
         grounds: application.refusalGrounds,
@@ -263,10 +325,10 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
       const notices = await store.$transaction(async (tx) => {
         const rows = [];
         for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
-        if (kind === 'acceptance' || kind === 'refusal') {
+        if ((RESULT_KINDS as readonly string[]).includes(kind)) {
           // R13: the new result replaces the one an upheld complaint overturned.
           await tx.notice.updateMany({
-            where: { applicationId, kind: { in: ['acceptance', 'refusal'] }, round: { lt: round }, supersededAt: null },
+            where: { applicationId, kind: { in: [...RESULT_KINDS] }, round: { lt: round }, supersededAt: null },
             data: { supersededAt: rows[0].createdAt },
           });
         }

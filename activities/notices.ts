@@ -1,13 +1,16 @@
 /**
  * The texts of the documents in the applicant's cabinet, in Kazakh and Russian: the notification of acceptance
- * (Appendix 3) and the motivated refusal (Appendix 4) (R5), a complaint's decision and the record that the
- * pre-trial stage has ended (R13). Rendering only: signing and delivery are separate steps.
+ * (Appendix 3), the receipt (Appendix 8) and the motivated refusal (Appendix 4) (R5), the State Corporation's
+ * receipt for a package, a complaint's decision and the record that the pre-trial stage has ended (R13). Rendering only: signing and delivery are separate steps.
  */
 import type { Addressee, ComplaintOutcome } from '../domain/complaint';
 import type { Category } from '../domain/service';
 
-export type ResultKind = 'acceptance' | 'refusal';
-export type NoticeKind = ResultKind | 'complaint-decision' | 'pre-trial-record';
+/** R5: a result: the notification of acceptance (Appendix 3), the receipt (Appendix 8, earlier standard), a refusal. */
+export type ResultKind = 'acceptance' | 'receipt' | 'refusal';
+export const RESULT_KINDS: readonly ResultKind[] = ['acceptance', 'receipt', 'refusal'];
+/** `intake-receipt`: the State Corporation's receipt for the package, against which the result is collected (R5). */
+export type NoticeKind = ResultKind | 'intake-receipt' | 'complaint-decision' | 'pre-trial-record';
 export type Language = 'kk' | 'ru';
 export const LANGUAGES: readonly Language[] = ['kk', 'ru'];
 
@@ -16,6 +19,8 @@ export interface NoticeFacts {
   category: string;
   providerUnit: string;
   registeredAt: string;
+  /** R3: the end of the service's term */
+  dueAt: string;
   decidedAt: string;
   official: string;
   grounds: number[];
@@ -85,6 +90,12 @@ const WORDS = {
     of: 'от',
     acceptanceTitle: 'УВЕДОМЛЕНИЕ о приеме документов для прохождения аттестации',
     accepted: (category: string) => `Документы для прохождения аттестации на квалификационную категорию «${category}» приняты.`,
+    receiptTitle: 'РАСПИСКА о приеме заявления для присвоения (подтверждения) квалификационной категории педагогам',
+    receiptAccepted: (category: string) => `Заявление и документы для прохождения аттестации на квалификационную категорию «${category}» приняты.`,
+    intakeTitle: 'РАСПИСКА о приеме пакета документов Государственной корпорацией «Правительство для граждан»',
+    intakeText:
+      'Пакет документов принят и передан услугодателю. Готовые документы выдаются в Государственной корпорации при предъявлении документа, удостоверяющего личность (либо нотариально удостоверенной доверенности представителя), и настоящей расписки. Невостребованные в срок документы хранятся один месяц, затем возвращаются услугодателю.',
+    due: 'Срок оказания услуги — до',
     refusalTitle: 'МОТИВИРОВАННЫЙ ОТКАЗ в дальнейшем рассмотрении заявления',
     grounds: 'Основания отказа (пункт 9 стандарта государственной услуги):',
     motivation: 'Мотивировка',
@@ -109,6 +120,12 @@ const WORDS = {
     of: 'өтініш, күні',
     acceptanceTitle: 'Аттестаттаудан өту үшін құжаттарды қабылдау туралы ХАБАРЛАМА',
     accepted: (category: string) => `«${category}» біліктілік санатына аттестаттаудан өту үшін құжаттар қабылданды.`,
+    receiptTitle: 'Педагогтерге біліктілік санатын беру (растау) үшін өтінішті қабылдау туралы ҚОЛХАТ',
+    receiptAccepted: (category: string) => `«${category}» біліктілік санатына аттестаттаудан өту үшін өтініш пен құжаттар қабылданды.`,
+    intakeTitle: '«Азаматтарға арналған үкімет» мемлекеттік корпорациясының құжаттар топтамасын қабылдағаны туралы ҚОЛХАТ',
+    intakeText:
+      'Құжаттар топтамасы қабылданып, көрсетілетін қызметті берушіге жіберілді. Дайын құжаттар Мемлекеттік корпорацияда жеке басын куәландыратын құжатты (не нотариат куәландырған сенімхатты) және осы қолхатты ұсынған кезде беріледі. Мерзімінде талап етілмеген құжаттар бір ай сақталады, содан кейін көрсетілетін қызметті берушіге қайтарылады.',
+    due: 'Қызмет көрсету мерзімі —',
     refusalTitle: 'Өтінішті одан әрі қараудан ДӘЛЕЛДІ БАС ТАРТУ',
     grounds: 'Бас тарту негіздері (мемлекеттік көрсетілетін қызмет стандартының 9-тармағы):',
     motivation: 'Дәлелдеме',
@@ -166,6 +183,8 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     return `${header}${w.preTrialTitle}\n\n${w.preTrialEnded}: ${facts.preTrialCompletedAt ?? ''}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
   }
   if (kind === 'acceptance') return `${header}${w.acceptanceTitle}\n\n${w.accepted(category)}\n${footer}`;
+  if (kind === 'receipt') return `${header}${w.receiptTitle}\n\n${w.receiptAccepted(category)}\n${footer}`;
+  if (kind === 'intake-receipt') return `${header}${w.intakeTitle}\n\n${w.intakeText}\n${w.due} ${facts.dueAt}\n${w.signed}\n`;
   const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
   return `${header}${w.refusalTitle}\n\n${w.grounds}\n${grounds}\n\n${w.motivation}: ${facts.motivation ?? ''}\n${footer}`;
 }

@@ -4,8 +4,9 @@
  * Ground 1 (unreliable documents) is never automatic: it is the provider's finding.
  */
 import type { Submission } from './application';
-import { DOCUMENT_NAMES_RU, ESSAY_WORDS, countWords, documentSources, type DocumentKind } from './documents';
+import { DOCUMENT_NAMES_RU, countWords, documentSources, type DocumentKind } from './documents';
 import type { RefusalGround } from './service';
+import type { StandardProfile } from './standards';
 
 export interface Defect {
   ground: RefusalGround;
@@ -21,10 +22,13 @@ export interface StateRecords {
   employment: boolean;
 }
 
-/** Every defect of a registered application, in the order of the standard; empty when it goes to review. */
-export function findDefects(application: Submission, records: StateRecords): Defect[] {
+/**
+ * Every defect of a registered application, in the order of its standard; empty when it goes to review. The
+ * earlier standard had no consent ground and no essay length: its checks are the documents alone.
+ */
+export function findDefects(application: Submission, records: StateRecords, standard: StandardProfile): Defect[] {
   const defects: Defect[] = [];
-  if (!application.personalDataConsent) {
+  if (standard.checks.consent && !application.personalDataConsent) {
     defects.push({
       ground: 3,
       rule: 'R9 p. 3',
@@ -32,15 +36,16 @@ export function findDefects(application: Submission, records: StateRecords): Def
     });
   }
   const words = countWords(application.essay);
-  if (words < ESSAY_WORDS.min || words > ESSAY_WORDS.max) {
+  const essay = standard.checks.essayWords;
+  if (essay && (words < essay.min || words > essay.max)) {
     defects.push({
       ground: 2,
       rule: 'R8 p. 9',
-      text: `эссе содержит ${words} слов, а должно содержать от ${ESSAY_WORDS.min} до ${ESSAY_WORDS.max}`,
+      text: `эссе содержит ${words} слов, а должно содержать от ${essay.min} до ${essay.max}`,
     });
   }
   const attached = new Set(application.documents.map((d) => d.kind));
-  const sources = documentSources(application.category);
+  const sources = documentSources(application.category, standard.documentList);
   const held: Partial<Record<DocumentKind, boolean>> = { diploma: records.education, employment: records.employment };
   for (const [kind, source] of Object.entries(sources) as Array<[DocumentKind, string]>) {
     const missing =

@@ -5,7 +5,8 @@
 import { z } from 'zod';
 import type { CampaignWindow } from './campaign';
 import { isValidIin } from './iin';
-import { CATEGORIES, CHANNELS, CHANNEL_OF_CATEGORY, REFUSAL_GROUNDS } from './service';
+import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
+import type { StandardId } from './standards';
 
 export const DOCUMENT_KINDS = [
   'diploma',
@@ -42,19 +43,12 @@ export const SubmissionSchema = z
         }),
       )
       .max(50),
-  })
-  .superRefine((s, ctx) => {
-    // R2: each category is served by exactly one channel of the current standard.
-    const channel = CHANNEL_OF_CATEGORY[s.category];
-    if (channel !== s.channel) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['channel'],
-        message: `category ${s.category} is served through the ${channel} channel, not ${s.channel}`,
-        params: { rule: 'R2' },
-      });
-    }
+    // R3 (earlier standard): a State Corporation case's term depends on whether its office is in the provider's locality
+    serviceLocality: z.enum(['provider-locality', 'elsewhere'], { error: 'must be provider-locality or elsewhere' }).optional(),
+    // R11 (earlier standard): served at home by the State Corporation, on request, for lasting disabilities
+    homeVisit: z.boolean().optional(),
   });
+// Which channels take which categories, and when, depends on the standard in force: standards.ts (R2, R7).
 export type Submission = z.infer<typeof SubmissionSchema>;
 
 /** What the workflow receives: the submission with its identity and submission instant fixed by the API. */
@@ -65,6 +59,8 @@ export interface ApplicationInput extends Submission {
   cabinetId?: string;
   /** R10: the campaign window the API checked the submission against (the academic year when absent) */
   campaignWindow?: CampaignWindow;
+  /** the standard in force at submission, which the case follows to its end (absent: cases older than profiles) */
+  standard?: StandardId;
 }
 
 export const DecisionSchema = z

@@ -99,9 +99,13 @@ export class WorkingCalendar {
 
   /** Whether a calendar date is a working day (R7). */
   isWorkingDay(date: LocalDate): boolean {
-    const day = parseLocalDate(date);
-    const special = this.daysOf(day.year).get(date);
-    return special ? special.working : !isWeekend(day);
+    const special = this.dayOf(date);
+    return special ? special.working : !isWeekend(parseLocalDate(date));
+  }
+
+  /** The calendar's entry for a date that departs from the Monday–Friday week (a holiday, a transfer), if any. */
+  dayOf(date: LocalDate): CalendarDay | undefined {
+    return this.daysOf(parseLocalDate(date).year).get(date);
   }
 
   /**

@@ -11,7 +11,8 @@ export type DocumentSource =
   | 'attached' // the applicant must attach it
   | 'optional' // attached if the applicant has one (retraining; a category held)
   | 'information-systems' // taken through the gateway; attached only when the systems lack it
-  | 'platform'; // formed on the Platform for moderator and expert
+  | 'platform' // formed on the Platform for moderator and expert
+  | 'commission'; // earlier standard: the attestation commission requests it through the information system
 
 const PLATFORM_FORMED: readonly DocumentKind[] = [
   'retraining',
@@ -21,8 +22,23 @@ const PLATFORM_FORMED: readonly DocumentKind[] = [
   'student-achievements',
 ];
 
-/** The source of each document for a category (R8: documents 2–8 of the list; the essay is checked apart). */
-export function documentSources(category: Category): Record<DocumentKind, DocumentSource> {
+/**
+ * The source of each document for a category under a standard's list (R8: documents 2–8 of the list; the essay
+ * is checked apart). The earlier standard asked the applicant only for the diploma, the retraining document and
+ * the employment record; the commission requested the rest through the information system itself.
+ */
+export function documentSources(category: Category, list: 'current' | 'earlier' = 'current'): Record<DocumentKind, DocumentSource> {
+  if (list === 'earlier') {
+    return {
+      diploma: 'information-systems',
+      employment: 'information-systems',
+      retraining: 'optional',
+      'courses-certificate': 'commission',
+      'category-certificate': 'commission',
+      'professional-achievements': 'commission',
+      'student-achievements': 'commission',
+    };
+  }
   const onPlatform = category === 'moderator' || category === 'expert';
   const source = (kind: DocumentKind, otherwise: DocumentSource): DocumentSource =>
     onPlatform && PLATFORM_FORMED.includes(kind) ? 'platform' : otherwise;

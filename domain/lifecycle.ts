@@ -11,7 +11,13 @@ export type LifecycleEvent =
   | { type: 'REVIEW_STARTED' }
   | { type: 'DECISION_DEADLINE_PASSED' } // R3: overdue is a flag; the decision is still owed
   | { type: 'DECISION_MADE'; decision: 'accept' | 'refuse' }
-  | { type: 'NOTICE_ISSUED' } // R5: the result reached the personal cabinet
+  | { type: 'NOTICE_ISSUED' } // R5: the result reached the personal cabinet, or was handed over at the office
+  // R5, R14 (earlier standard): the result travels to the State Corporation and waits there to be collected
+  | { type: 'RESULT_SENT_TO_STATE_CORPORATION' }
+  | { type: 'RESULT_COLLECTED' } // issued to the applicant (or a representative) at the State Corporation or at home
+  | { type: 'STORAGE_PERIOD_ENDED' } // R14: not collected within a month, returned to the provider
+  | { type: 'RESULT_REQUESTED' } // R14: the applicant came later; the provider sends it back within a working day
+  | { type: 'RESEND_DEADLINE_PASSED' } // R14: the provider is late with it: a flag, the result is still owed
   | { type: 'WITHDRAWN' } // the applicant withdrew the application before a decision
   | { type: 'COMPLAINT_FILED' } // R13: a complaint against the result was registered
   // R13: a complaint's review ended; `reopens` when it was upheld against the result still in force
@@ -55,8 +61,33 @@ export const applicationLifecycle = setup({
       },
     },
     // A complaint filed against an earlier result may still be under review when a new result is delivered.
-    accepted: { on: { NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }] } },
-    refused: { on: { NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }] } },
+    accepted: {
+      on: {
+        NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }],
+        RESULT_SENT_TO_STATE_CORPORATION: 'awaiting-collection',
+      },
+    },
+    refused: {
+      on: {
+        NOTICE_ISSUED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }],
+        RESULT_SENT_TO_STATE_CORPORATION: 'awaiting-collection',
+      },
+    },
+    // R5, R14 (earlier standard): the result waits at the State Corporation for a month, then goes back to the
+    // provider, who sends it again within a working day when the applicant asks.
+    'awaiting-collection': {
+      on: {
+        RESULT_COLLECTED: [{ guard: 'complaintsOpen', target: 'contested' }, { target: 'notified' }],
+        STORAGE_PERIOD_ENDED: 'returned-to-provider',
+      },
+    },
+    'returned-to-provider': { on: { RESULT_REQUESTED: 'requested-again' } },
+    'requested-again': {
+      on: {
+        RESEND_DEADLINE_PASSED: { actions: 'flagOverdue' },
+        RESULT_SENT_TO_STATE_CORPORATION: 'awaiting-collection',
+      },
+    },
     // R13: the result may be contested until the administrative (pre-trial) stage is over.
     notified: {
       on: {
@@ -89,6 +120,9 @@ export const APPLICATION_STATES = [
   'under-review',
   'accepted',
   'refused',
+  'awaiting-collection',
+  'returned-to-provider',
+  'requested-again',
   'notified',
   'contested',
   'closed',

@@ -1,6 +1,6 @@
 /**
- * The service's catalogue as the current standard sets it (seeds 000, 002): categories, channels and which
- * channel serves which category (R2), the term (R3), and the grounds for refusal (R9).
+ * The service's catalogue, common to its standards: categories and channels (R2), and the grounds for refusal
+ * (R9). What each standard makes of them is in standards.ts.
  */
 
 /** R2: the qualification categories applied for. */
@@ -18,26 +18,13 @@ export const CATEGORIES = [
 ] as const;
 export type Category = (typeof CATEGORIES)[number];
 
-/** R2: the channels of the current standard — the Platform "Ұстаз" and the e-government portal. */
-export const CHANNELS = ['platform', 'portal'] as const;
+/**
+ * R2: every channel a standard has offered: the Platform "Ұстаз" and the e-government portal (current); the
+ * provider's office and the State Corporation "Government for Citizens" (earlier). Which a standard offers, and
+ * for which categories, is in standards.ts.
+ */
+export const CHANNELS = ['platform', 'portal', 'office', 'state-corporation'] as const;
 export type Channel = (typeof CHANNELS)[number];
-
-/** R2: the Platform serves teacher-moderator and teacher-expert; the portal serves every other category. */
-export const CHANNEL_OF_CATEGORY: Readonly<Record<Category, Channel>> = {
-  moderator: 'platform',
-  expert: 'platform',
-  researcher: 'portal',
-  master: 'portal',
-  'head-1': 'portal',
-  'head-2': 'portal',
-  'head-3': 'portal',
-  'deputy-head-1': 'portal',
-  'deputy-head-2': 'portal',
-  'deputy-head-3': 'portal',
-};
-
-/** R3: the provider decides within one working day of registration (portal, Platform). */
-export const DECISION_TERM_WORKING_DAYS = 1;
 
 /** R9: grounds for a motivated refusal. */
 export const REFUSAL_GROUNDS = {

@@ -1,7 +1,9 @@
 import { DecisionSchema, SubmissionSchema, parseInput } from '../domain/application';
 import { iinCheckDigit, isValidIin } from '../domain/iin';
 import { countWords } from '../domain/documents';
-import { CATEGORIES, CHANNEL_OF_CATEGORY } from '../domain/service';
+import { WorkingCalendar } from '../domain/calendar';
+import { CATEGORIES } from '../domain/service';
+import { STANDARDS, intakeRefusal } from '../domain/standards';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 
 describe('IIN check digit', () => {
@@ -48,13 +50,15 @@ describe('what is not an application (answered at once, nothing started)', () =>
     expect(parseInput(SubmissionSchema, 'hello')).toEqual({ ok: false, error: expect.objectContaining({ code: 'malformed-body', field: null }) });
   });
 
-  test.each(CATEGORIES.map((c) => [c, CHANNEL_OF_CATEGORY[c]]))('category %s is served only through %s (R2)', (category, channel) => {
+  const current = STANDARDS['standard-2'];
+  const servedBy = (category: string) => (category === 'moderator' || category === 'expert' ? 'platform' : 'portal');
+  test.each(CATEGORIES.map((c) => [c, servedBy(c)] as const))('category %s is served only through %s under the current standard (R2)', (category, channel) => {
     const other = channel === 'portal' ? 'platform' : 'portal';
-    expect(parseInput(SubmissionSchema, sampleSubmission({ category, channel })).ok).toBe(true);
-    expect(parseInput(SubmissionSchema, sampleSubmission({ category, channel: other }))).toEqual({
-      ok: false,
-      error: expect.objectContaining({ field: 'channel', rule: 'R2' }),
-    });
+    const intake = (ch: 'portal' | 'platform') => ({ category, channel: ch, submittedAt: '2026-11-23T10:00:00+05:00' });
+    expect(intakeRefusal(current, intake(channel), new WorkingCalendar())).toBeNull();
+    expect(intakeRefusal(current, intake(other), new WorkingCalendar())).toEqual(
+      expect.objectContaining({ field: 'channel', rule: 'R2', message: `category ${category} is served through the ${channel} channel, not ${other}` }),
+    );
   });
 
   test('an academic year is two consecutive years', () => {

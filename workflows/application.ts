@@ -17,6 +17,7 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import { store } from './activities';
+import type { ResultKind } from '../activities/notices';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
 import { findDefects } from '../domain/admissibility';
 import { defaultWindow, withinWindow } from '../domain/campaign';
@@ -31,13 +32,21 @@ import {
   OverdueKey,
   ProviderUnitKey,
 } from '../domain/search-attributes';
-import { DECISION_TERM_WORKING_DAYS } from '../domain/service';
+import {
+  intakeRefusal,
+  serviceTermEnd,
+  standardOf,
+  storageEnd,
+  termInWords,
+  type StandardProfile,
+} from '../domain/standards';
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import { complaintWorkflow } from './complaint';
 import { count } from './metrics';
 import {
   decideUpdate,
   fileComplaintUpdate,
+  resultCustodyUpdate,
   statusQuery,
   withdrawUpdate,
   type ApplicationStatus,
@@ -45,6 +54,7 @@ import {
   type ComplaintSummary,
   type FiledComplaint,
 } from './messages';
+import { CUSTODY_EVENT_ORDER, CustodyEventSchema, type CustodyEvent, type CustodyStep } from '../domain/custody';
 
 /** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
 export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
@@ -56,7 +66,7 @@ const AUTOMATIC_CHECK = 'automatic check of the application';
 
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
   // Not an application: refused again at the workflow boundary, whatever door it came through.
-  const { applicationId: _id, cabinetId: _cabinet, campaignWindow, ...submission } = input;
+  const { applicationId: _id, cabinetId: _cabinet, campaignWindow, standard: _standard, ...submission } = input;
   const checked = parseInput(SubmissionSchema, submission);
   if (!checked.ok) throw ApplicationFailure.nonRetryable(checked.error.message, 'InvalidApplication', checked.error);
   const window = campaignWindow ?? defaultWindow(input.academicYear);
@@ -67,6 +77,11 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       { code: 'outside-campaign', field: 'submittedAt', rule: 'R10' },
     );
   }
+  // The standard in force at submission governs the case to its end (R2, R3, R5, R7, R14).
+  const standard: StandardProfile = standardOf(input);
+  const refusal = intakeRefusal(standard, input, new WorkingCalendar());
+  if (refusal) throw ApplicationFailure.nonRetryable(`${refusal.field}: ${refusal.message}`, 'InvalidApplication', refusal);
+  const rules = standard.channels[input.channel]!;
 
   let lifecycle = startLifecycle();
   let decision: ProviderDecision | undefined;
@@ -74,6 +89,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   let withdrawalRequested = false;
   const status: ApplicationStatus = {
     applicationId: input.applicationId,
+    standard: standard.id,
+    channel: input.channel,
     state: 'received',
     submittedAt: input.submittedAt,
     registeredAt: null,
@@ -89,6 +106,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     complaintPeriodEndsAt: null,
     complaints: [],
     preTrialCompletedAt: null,
+    custody: rules.delivery === 'state-corporation' ? { place: input.homeVisit ? 'home' : 'state-corporation', atStateCorporationAt: null, storageEndsAt: null, issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null } : null,
   };
   const fire = (event: LifecycleEvent) => {
     lifecycle = advance(lifecycle, event);
@@ -120,6 +138,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       validator: (d) => {
         const parsed = parseInput(DecisionSchema, d);
         if (!parsed.ok) throw new Error(parsed.error.message);
+        const foreign = (parsed.value.grounds ?? []).filter((g) => !standard.refusalGrounds.includes(g));
+        if (foreign.length > 0) {
+          throw new Error(`grounds: ${foreign.join(', ')} is not a ground for refusal under ${standard.title}; its grounds are ${standard.refusalGrounds.join(', ')} (R9)`);
+        }
         if (!lifecycle.can({ type: 'DECISION_MADE', decision: d.decision }) || withdrawalRequested) {
           const state = withdrawalRequested ? 'being withdrawn' : status.state;
           throw new Error(`a decision is taken only while the application is under review; it is ${state}`);
@@ -145,12 +167,41 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
   );
 
+  // R5, R14 (earlier standard): what happens to a result at the State Corporation, reported by the State
+  // Corporation and the provider; taken by the main flow, which answers once it is recorded.
+  const custodyEvents: CustodyEvent[] = [];
+  let custodyApplied = 0;
+  setHandler(
+    resultCustodyUpdate,
+    async (event) => {
+      custodyEvents.push(event);
+      const awaited = custodyApplied + custodyEvents.length;
+      await condition(() => custodyApplied >= awaited);
+      return status;
+    },
+    {
+      validator: (event) => {
+        const parsed = parseInput(CustodyEventSchema, event);
+        if (!parsed.ok) throw new Error(parsed.error.message);
+        if (!status.custody) throw new Error(`the result of this case is not kept at the State Corporation: it goes through the ${input.channel} channel (R5)`);
+        const expected = { issued: 'awaiting-collection', requested: 'returned-to-provider', 'sent-again': 'requested-again' }[parsed.value.event];
+        if (status.state !== expected || custodyEvents.length > 0) {
+          throw new Error(`the result cannot be ${event.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})`);
+        }
+        if (event.event === 'issued' && (event.place === 'home') !== (status.custody.place === 'home')) {
+          throw new Error(`place: this result is issued ${status.custody.place === 'home' ? 'at home, on the home visit the applicant asked for (R11)' : 'at the State Corporation'}`);
+        }
+      },
+    },
+  );
+
   // R13: complaints are taken by the main flow at its next safe point, like a withdrawal; the update answers
   // once the complaint is registered and its workflow started.
   const filings: Array<{ request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint }> = [];
   const concluded: ComplaintStatus[] = [];
   let administrativeStageOver = false;
   let complaintEvents = 0; // tells apart the stage reports of the complaint phase
+  let custodySteps = 0; // tells apart the State Corporation's reports
   let resultDeliveredAt = 0;
   setHandler(
     fileComplaintUpdate,
@@ -216,7 +267,8 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []),
   );
   const submittedAt = new Date(input.submittedAt);
-  const registrationMoment = calendar.registrationMoment(submittedAt);
+  // Taken in person during the place's hours (checked above), an application is registered at once.
+  const registrationMoment = rules.intake === 'around-the-clock' ? calendar.registrationMoment(submittedAt) : submittedAt;
   if (registrationMoment.getTime() > Date.now()) {
     fire({ type: 'REGISTRATION_DEFERRED' });
     await store.recordStage({ applicationId: input.applicationId, state: status.state });
@@ -228,8 +280,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     if (await withdrawnHere()) return status;
   }
 
-  // R3: the provider decides within one working day of registration.
-  const decisionDueAt = calendar.deadline(registrationMoment, DECISION_TERM_WORKING_DAYS);
+  // R3: the term of the channel: one working day of registration (portal, Platform); 20 minutes at the office;
+  // 3 or 7 working days through the State Corporation, the day of acceptance not counted.
+  const decisionDueAt = serviceTermEnd(rules, registrationMoment, calendar, input.serviceLocality);
   const uncertainYears = calendar.uncertainYears(submittedAt, decisionDueAt);
   if (uncertainYears.length > 0) {
     await store.reportCalendarGap({ applicationId: input.applicationId, years: uncertainYears });
@@ -239,6 +292,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   fire({ type: 'REGISTERED' });
   upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
   count('registered', { channel: input.channel, category: input.category });
+  if (rules.delivery === 'state-corporation') {
+    // R5: the State Corporation gives a receipt for the package (the applicant collects the result against it)
+    // and hands the package to the provider.
+    await store.issueNotice.executeWithOptions({ summary: "issue the State Corporation's receipt for the package (R5)" }, [
+      { applicationId: input.applicationId, kind: 'intake-receipt' },
+    ]);
+    await recordCustody('package-handed-over');
+  }
 
   // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
   // (unreliable documents) is left to the provider. Checked while merely registered, so no provider decision
@@ -247,7 +308,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     { summary: 'look up education and employment records via the gateway (R8)' },
     [{ iin: input.iin }],
   );
-  const defects = findDefects(checked.value, records);
+  const defects = findDefects(checked.value, records, standard);
   fire({ type: 'REVIEW_STARTED' });
   // A case registered late (a backlog, a submission relayed late) is overdue on arrival: flagged before any
   // decision can reach it, so a quick decision cannot hide the breach.
@@ -290,7 +351,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
    */
   async function decideAndNotify(decisionDueAt: Date, overdueOnArrival: boolean): Promise<'withdrawn' | 'notified'> {
     const due = formatInstant(decisionDueAt);
-    setCurrentDetails(`Waiting for the provider's decision until ${due} (R3)`);
+    setCurrentDetails(`Waiting for the provider's decision until ${due} (R3: ${termInWords(rules, input.serviceLocality)})`);
     const inTime =
       !overdueOnArrival &&
       (decision !== undefined ||
@@ -324,18 +385,24 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       decidedAt: status.decidedAt!,
     });
 
-    // R5: the notification of acceptance or the motivated refusal, delivered to the personal cabinet.
-    const kind = made.decision === 'accept' ? 'acceptance' : 'refusal';
-    const notice = await store.issueNotice.executeWithOptions(
-      { summary: `sign the ${kind} notice and deliver it to the personal cabinet (R5)` },
-      [{ applicationId: input.applicationId, kind, ...(status.round > 1 && { round: status.round }) }],
-    );
-    status.notifiedAt = notice.createdAt;
-    count('noticeIssued', { kind });
+    // R5: the notification of acceptance (the receipt, at the office and the State Corporation) or the
+    // motivated refusal, signed.
+    const kind: ResultKind = made.decision === 'accept' ? rules.acceptanceDocument : 'refusal';
+    const result = { applicationId: input.applicationId, kind, ...(status.round > 1 && { round: status.round }) };
+    if (rules.delivery === 'state-corporation') {
+      await store.issueNotice.executeWithOptions({ summary: `sign the ${kind} and send it to the State Corporation (R5)` }, [result]);
+      count('noticeIssued', { kind });
+      status.notifiedAt = await collectedAtStateCorporation();
+    } else {
+      const where = rules.delivery === 'at-the-office' ? 'hand it over at the office' : 'deliver it to the personal cabinet';
+      const notice = await store.issueNotice.executeWithOptions({ summary: `sign the ${kind} notice and ${where} (R5)` }, [result]);
+      status.notifiedAt = notice.createdAt;
+      count('noticeIssued', { kind });
+    }
     // The period runs from the delivery, in workflow time: the moment this workflow learned it was done.
     resultDeliveredAt = Date.now();
     status.complaintPeriodEndsAt = filingPeriodEnd(calendar, new Date(resultDeliveredAt)).toISOString();
-    fire({ type: 'NOTICE_ISSUED' });
+    if (rules.delivery !== 'state-corporation') fire({ type: 'NOTICE_ISSUED' });
     await store.recordStage({
       applicationId: input.applicationId,
       state: status.state,
@@ -343,6 +410,71 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       ...roundStage(),
     });
     return 'notified';
+  }
+
+  /**
+   * R5, R14: the result waits at the State Corporation for a month; uncollected, it goes back to the provider,
+   * who sends it again within a working day when the applicant asks. Answers when it was issued to the applicant.
+   */
+  async function collectedAtStateCorporation(): Promise<string> {
+    const custody = status.custody!;
+    const kept = standard.uncollectedResults!;
+    for (;;) {
+      fire({ type: 'RESULT_SENT_TO_STATE_CORPORATION' });
+      custody.atStateCorporationAt = new Date().toISOString();
+      const storedUntil = storageEnd(kept, new Date());
+      custody.storageEndsAt = storedUntil.toISOString();
+      await recordCustody('result-at-state-corporation', { dueAt: custody.storageEndsAt });
+      const until = formatInstant(storedUntil);
+      setCurrentDetails(`The result is at the State Corporation, to be ${custody.place === 'home' ? 'brought to the applicant at home (R11)' : 'collected'} by ${until}; then returned to the provider (R14)`);
+      if (await condition(() => custodyEvents.length > 0, storedUntil.getTime() - Date.now(), { summary: `kept at the State Corporation until ${until} (R14)` })) {
+        const issued = takeCustodyEvent('issued');
+        custody.issuedAt = new Date().toISOString();
+        custody.issuedTo = issued.to;
+        fire({ type: 'RESULT_COLLECTED' });
+        await recordCustody('result-issued', { issuedTo: issued.to });
+        custodyApplied++;
+        return custody.issuedAt;
+      }
+
+      fire({ type: 'STORAGE_PERIOD_ENDED' });
+      custody.returnedToProviderAt = new Date().toISOString();
+      await recordCustody('returned-to-provider');
+      setCurrentDetails('Not collected within a month: returned to the provider; served within a working day if the applicant asks (R14)');
+      await condition(() => custodyEvents.length > 0);
+      takeCustodyEvent('requested');
+      const requestedAt = new Date();
+      custody.requestedAt = requestedAt.toISOString();
+      const dueAt = calendar.deadline(calendar.registrationMoment(requestedAt), kept.laterRequestWorkingDays);
+      custody.resendDueAt = dueAt.toISOString();
+      fire({ type: 'RESULT_REQUESTED' });
+      await recordCustody('result-requested', { dueAt: custody.resendDueAt });
+      custodyApplied++;
+      const due = formatInstant(dueAt);
+      setCurrentDetails(`Asked for again: the provider sends the result to the State Corporation by ${due} (R14)`);
+      const inTime = await condition(() => custodyEvents.length > 0, dueAt.getTime() - Date.now(), { summary: `the provider sends the result back by ${due} (R14)` });
+      if (!inTime) {
+        // Late is a flag with an escalation, as for the decision: the result is still owed.
+        fire({ type: 'RESEND_DEADLINE_PASSED' });
+        await recordCustody('resend-overdue', { dueAt: custody.resendDueAt });
+        setCurrentDetails(`OVERDUE: the provider was to send the result to the State Corporation by ${due} (R14)`);
+        await condition(() => custodyEvents.length > 0);
+      }
+      takeCustodyEvent('sent-again');
+      custodyApplied++;
+    }
+  }
+
+  /** The next custody event, which the update's validator has already matched to the state. */
+  function takeCustodyEvent<K extends CustodyEvent['event']>(kind: K): Extract<CustodyEvent, { event: K }> {
+    const event = custodyEvents.shift()!;
+    if (event.event !== kind) throw new Error(`expected ${kind}, got ${event.event}`); // the validator forbids it
+    return event as Extract<CustodyEvent, { event: K }>;
+  }
+
+  /** A step of the result's way through the State Corporation, reported to monitoring and to whom it concerns (R12, R14). */
+  async function recordCustody(event: CustodyStep, details: { dueAt?: string; issuedTo?: string } = {}): Promise<void> {
+    await store.recordCustody({ applicationId: input.applicationId, state: status.state, event, occurrence: `k${++custodySteps}`, ...details });
   }
 
   /** Stage reports of a later round are told apart from the first round's (see StageRecord.occurrence). */
@@ -464,7 +596,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
       await store.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
     );
     const reopenedAt = calendar.registrationMoment(new Date());
-    const decisionDueAt = calendar.deadline(reopenedAt, DECISION_TERM_WORKING_DAYS);
+    const decisionDueAt = serviceTermEnd(rules, reopenedAt, calendar, input.serviceLocality);
     status.supersededResults.push({
       round: status.round,
       decision: status.decision!,

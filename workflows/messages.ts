@@ -3,6 +3,9 @@ import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProviderDecision, Withdrawal } from '../domain/application';
 import type { Addressee, ComplaintDecision, ComplaintFiling, ComplaintOutcome, ComplaintState } from '../domain/complaint';
 import type { ApplicationState } from '../domain/lifecycle';
+import type { CustodyEvent, CustodyStatus } from '../domain/custody';
+import type { Channel } from '../domain/service';
+import type { StandardId } from '../domain/standards';
 
 /** A complaint as its application sees it (R13). Times are ISO instants. */
 export interface ComplaintSummary {
@@ -30,6 +33,9 @@ export interface SupersededResult {
 /** What operators, the API and support staff see of a case. Times are ISO instants. */
 export interface ApplicationStatus {
   applicationId: string;
+  /** the standard in force at submission, which the case follows to its end */
+  standard: StandardId;
+  channel: Channel;
   state: ApplicationState;
   submittedAt: string;
   registeredAt: string | null;
@@ -48,6 +54,8 @@ export interface ApplicationStatus {
   complaints: ComplaintSummary[];
   /** R13: when the administrative (pre-trial) stage ended, after which a court may be asked */
   preTrialCompletedAt: string | null;
+  /** R5, R14: the result's way through the State Corporation (earlier standard); null for other channels */
+  custody: CustodyStatus | null;
 }
 
 export const statusQuery = defineQuery<ApplicationStatus>('status');
@@ -57,6 +65,12 @@ export const decideUpdate = defineUpdate<ApplicationStatus, [ProviderDecision]>(
 
 /** The applicant withdraws the application; allowed only before the decision. Answers once the case is closed. */
 export const withdrawUpdate = defineUpdate<ApplicationStatus, [Withdrawal]>('withdraw');
+
+/**
+ * R5, R14: the State Corporation issues the result, or asks for it again after its return; the provider sends it
+ * again. Refused by the validator unless the case is at that step. Answers once it is recorded.
+ */
+export const resultCustodyUpdate = defineUpdate<ApplicationStatus, [CustodyEvent]>('resultCustody');
 
 /** What a filed complaint is told at once: its id, when it is registered and when its review is due (R13). */
 export interface FiledComplaint {
