@@ -4,6 +4,7 @@ import { Client, Connection } from '@temporalio/client';
 import { publishedCertificate } from '../activities/signer';
 import { createStore } from '../activities/store';
 import { campaignWindowsFrom } from '../domain/campaign';
+import { scheduleFrom } from '../domain/standards';
 import { DATA_DIR } from '../scripts/paths';
 import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
 import { TASK_QUEUE } from '../worker/task-queue';
@@ -23,6 +24,7 @@ runMain(async () => {
     taskQueue: TASK_QUEUE,
     identitySecret: requiredEnv('IDENTITY_SECRET'),
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
+    standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
     certificatePem: () => publishedCertificate(path.join(DATA_DIR, 'signing')),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     apiKeys: apiKeysFromEnvironment(),

@@ -12,15 +12,20 @@ import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest }
 import type { QueryDefinition } from '@temporalio/common';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
 import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
-import { formatInstant } from '../domain/calendar';
+import { WorkingCalendar, formatInstant } from '../domain/calendar';
+import { CUSTODY_BODIES, type CustodyEvent } from '../domain/custody';
+import type { z } from 'zod';
+import { STANDARDS, SHIPPED_SCHEDULE, intakeRefusal, standardInForce, type StandardInForce } from '../domain/standards';
+import { readCalendarOverrides } from '../activities/calendar-overrides';
 import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/campaign';
-import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey } from '../domain/search-attributes';
+import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey, StandardKey } from '../domain/search-attributes';
 import type { Store } from '../activities/store';
 import {
   complaintStatusQuery,
   decideComplaintUpdate,
   decideUpdate,
   fileComplaintUpdate,
+  resultCustodyUpdate,
   statusQuery,
   withdrawUpdate,
 } from '../workflows/messages';
@@ -44,6 +49,8 @@ export interface ApiDeps {
   certificatePem?: () => string;
   /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
   campaignWindows?: readonly CampaignWindow[];
+  /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */
+  standardSchedule?: readonly StandardInForce[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
   /** the API keys accepted, each with its scopes (client/auth.ts) */
@@ -137,6 +144,34 @@ function complaintFromRow(c: ComplaintRow) {
   };
 }
 
+type CustodyRow = {
+  channel: string;
+  homeVisit: boolean;
+  resultAtStateCorporationAt: Date | null;
+  storageEndsAt: Date | null;
+  resultIssuedAt: Date | null;
+  resultIssuedTo: string | null;
+  returnedToProviderAt: Date | null;
+  resultRequestedAt: Date | null;
+  resendDueAt: Date | null;
+};
+
+/** A State Corporation result's way from its row, for cases whose workflow is no longer running (R14). */
+function custodyFromRow(r: CustodyRow) {
+  if (r.channel !== 'state-corporation') return null;
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    place: r.homeVisit ? 'home' : 'state-corporation',
+    atStateCorporationAt: iso(r.resultAtStateCorporationAt),
+    storageEndsAt: iso(r.storageEndsAt),
+    issuedAt: iso(r.resultIssuedAt),
+    issuedTo: r.resultIssuedTo,
+    returnedToProviderAt: iso(r.returnedToProviderAt),
+    requestedAt: iso(r.resultRequestedAt),
+    resendDueAt: iso(r.resendDueAt),
+  };
+}
+
 /** A validator's refusal names its field when its words start with it ("submittedAt: …"). */
 function fieldOf(message: string, fallback: string): string {
   return /^([a-zA-Z]+):/.exec(message)?.[1] ?? fallback;
@@ -158,6 +193,7 @@ export function buildApi({
   identitySecret,
   now = () => new Date(),
   campaignWindows = [],
+  standardSchedule = SHIPPED_SCHEDULE,
   certificatePem,
   logger = false,
   apiKeys,
@@ -222,8 +258,11 @@ export function buildApi({
       method: 'POST',
       url: '/applications',
       operationId: 'submitApplication',
-      summary: 'Submit an application for attestation (R1–R10)',
-      description: 'Registered at the next working moment (R7); the decision is due within one working day (R3).',
+      summary: 'Submit an application for attestation (R1–R11)',
+      description:
+        'The standard in force at submittedAt decides the channels it takes and their terms, and the case follows it to its end. ' +
+        'Current standard: portal and Platform, registered at the next working moment (R7), decided within one working day (R3). ' +
+        "Earlier standard: also the provider's office (during its hours, 20 minutes) and the State Corporation (serviceLocality: 3 or 7 working days; homeVisit on request, R11).",
       tag: 'applications',
       scope: 'submit',
       body: SubmissionSchema,
@@ -232,7 +271,7 @@ export function buildApi({
         202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
         ...ERRORS,
         409: 'the teacher already has an application for the academic year (R10)',
-        422: 'well-formed, but against a rule of the standard: the channel (R2), the campaign window (R10); or an Idempotency-Key reused for another request',
+        422: 'well-formed, but against a rule of the standard in force: the channel (R2), the locality (R3), the hours of an office (R7), a home visit (R11), the campaign window (R10); or an Idempotency-Key reused for another request',
       },
     },
     async (request, reply) => {
@@ -250,6 +289,12 @@ export function buildApi({
           message: `applications for ${submission.academicYear} are accepted from ${formatInstant(new Date(window.opens))} until ${formatInstant(new Date(window.closes))} (${window.basis}); this one was submitted ${formatInstant(submittedAt)}`,
         });
       }
+      // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
+      const inForce = standardInForce(submittedAt, standardSchedule);
+      const standard = STANDARDS[inForce.standard];
+      const calendar = new WorkingCalendar(await readCalendarOverrides(store));
+      const refusal = intakeRefusal(standard, { ...submission, submittedAt: submittedAt.toISOString() }, calendar, inForce.from);
+      if (refusal) return refuse(reply, 422, refusal);
       const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);
       const workflowId = workflowIdFor(applicationId);
       const input: ApplicationInput = {
@@ -258,6 +303,7 @@ export function buildApi({
         submittedAt: submission.submittedAt ?? submittedAt.toISOString(),
         cabinetId: cabinetIdFor(submission.iin, identitySecret),
         campaignWindow: window,
+        standard: standard.id,
       };
       try {
         await client.workflow.start('applicationWorkflow', {
@@ -270,8 +316,9 @@ export function buildApi({
             { key: CategoryKey, value: submission.category },
             { key: ChannelKey, value: submission.channel },
             { key: ProviderUnitKey, value: submission.providerUnit },
+            { key: StandardKey, value: standard.id },
           ],
-          staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}`,
+          staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,
           staticDetails: `Submitted ${formatInstant(new Date(input.submittedAt))} to ${submission.providerUnit}`,
         });
       } catch (error) {
@@ -285,7 +332,7 @@ export function buildApi({
         }
         throw error;
       }
-      return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received' });
+      return reply.code(202).send({ applicationId, workflowId, cabinetId: input.cabinetId, state: 'received', standard: standard.id });
     },
   );
 
@@ -319,6 +366,8 @@ export function buildApi({
         // The running workflow is the truth; the case store answers for cases whose workflow is gone.
         ...(status
           ? {
+              standard: status.standard,
+              channel: status.channel,
               state: status.state,
               submittedAt: status.submittedAt,
               registeredAt: status.registeredAt,
@@ -330,8 +379,11 @@ export function buildApi({
               supersededResults: status.supersededResults,
               complaintPeriodEndsAt: status.complaintPeriodEndsAt,
               preTrialCompletedAt: status.preTrialCompletedAt,
+              custody: status.custody,
             }
           : {
+              standard: row!.standard,
+              channel: row!.channel,
               state: row!.state,
               submittedAt: row!.submittedAt.toISOString(),
               registeredAt: row!.registeredAt?.toISOString() ?? null,
@@ -343,6 +395,7 @@ export function buildApi({
               supersededResults: [],
               complaintPeriodEndsAt: row!.complaintPeriodEndsAt?.toISOString() ?? null,
               preTrialCompletedAt: row!.preTrialCompletedAt?.toISOString() ?? null,
+              custody: custodyFromRow(row!),
             }),
         complaints,
         notices: (row?.notices ?? []).map(noticeView),
@@ -505,6 +558,60 @@ export function buildApi({
       );
     },
   );
+
+  // R5, R14 (earlier standard): the result's way through the State Corporation, reported as it happens.
+  const custodyRoutes: Array<{ url: string; operationId: string; event: CustodyEvent['event']; scope: 'submit' | 'decide'; summary: string; refused: string }> = [
+    {
+      url: '/applications/:id/result-issue',
+      operationId: 'issueResult',
+      event: 'issued',
+      scope: 'submit',
+      summary: 'The State Corporation issues the result to the applicant, or to a representative on a notarised power of attorney; at home for a home visit (R5, R11)',
+      refused: 'the result is not waiting at the State Corporation (not decided yet, returned to the provider, issued already, or not a State Corporation case)',
+    },
+    {
+      url: '/applications/:id/result-request',
+      operationId: 'requestResultAgain',
+      event: 'requested',
+      scope: 'submit',
+      summary: 'The applicant came after the result went back to the provider: the State Corporation asks for it; the provider has one working day (R14)',
+      refused: 'the result has not been returned to the provider',
+    },
+    {
+      url: '/applications/:id/result-dispatch',
+      operationId: 'dispatchResultAgain',
+      event: 'sent-again',
+      scope: 'decide',
+      summary: 'The provider sends the result back to the State Corporation after a later request (R14)',
+      refused: 'the State Corporation has not asked for the result',
+    },
+  ];
+  for (const r of custodyRoutes) {
+    route(
+      {
+        method: 'POST',
+        url: r.url,
+        operationId: r.operationId,
+        summary: r.summary,
+        tag: 'state-corporation',
+        scope: r.scope,
+        params: { id: 'the application id' },
+        body: CUSTODY_BODIES[r.event],
+        responses: { 200: 'the case after the step', ...ERRORS, 409: r.refused },
+      },
+      async (request, reply) => {
+        const parsed = parseInput(CUSTODY_BODIES[r.event] as z.ZodType<object>, request.body ?? {});
+        if (!parsed.ok) return refuse(reply, parsed.error.rule ? 422 : 400, parsed.error);
+        const event = { event: r.event, ...parsed.value } as CustodyEvent;
+        return updateApplication(
+          request.params.id,
+          reply,
+          (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(resultCustodyUpdate, { args: [event] }),
+          { code: 'custody-step-not-allowed', field: 'id', rule: 'R14' },
+        );
+      },
+    );
+  }
 
   // R13: a complaint against the application's result, registered by the same working-time rule (R7).
   route(

@@ -200,6 +200,38 @@ program
     api('POST', `/applications/${encodeURIComponent(id)}/withdrawal`, o.reason ? { reason: o.reason } : {}),
   );
 
+// R5, R14 (earlier standard): a State Corporation result, at the counter and after.
+program
+  .command('issue-result')
+  .description('the State Corporation issues the result to the applicant or a representative (R5); at home for a home visit (R11)')
+  .argument('<applicationId>')
+  .requiredOption('--official <name>', 'the State Corporation employee')
+  .option('--to <whom>', 'applicant or representative', 'applicant')
+  .option('--power-of-attorney <number and date>', "a representative's notarised power of attorney")
+  .option('--at-home', 'issued on the home visit the applicant asked for (R11)')
+  .action((id: string, o: { official: string; to: string; powerOfAttorney?: string; atHome?: boolean }) =>
+    api('POST', `/applications/${encodeURIComponent(id)}/result-issue`, {
+      to: o.to,
+      place: o.atHome ? 'home' : 'state-corporation',
+      official: o.official,
+      ...(o.powerOfAttorney && { powerOfAttorney: o.powerOfAttorney }),
+    }),
+  );
+
+program
+  .command('request-result')
+  .description('the applicant came after the result went back to the provider: ask for it again (R14, one working day)')
+  .argument('<applicationId>')
+  .requiredOption('--official <name>', 'the State Corporation employee')
+  .action((id: string, o: { official: string }) => api('POST', `/applications/${encodeURIComponent(id)}/result-request`, { official: o.official }));
+
+program
+  .command('dispatch-result')
+  .description('the provider sends the result back to the State Corporation after a later request (R14)')
+  .argument('<applicationId>')
+  .requiredOption('--official <name>', "the provider's official")
+  .action((id: string, o: { official: string }) => api('POST', `/applications/${encodeURIComponent(id)}/result-dispatch`, { official: o.official }));
+
 program
   .command('complain')
   .description('file a complaint against an application\'s result (R13): reviewed in 5 working days by the provider, 15 by the quality authority')

@@ -13,7 +13,7 @@ export interface RouteDoc {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'applications' | 'complaints' | 'cabinets' | 'support' | 'service';
+  tag: 'applications' | 'state-corporation' | 'complaints' | 'cabinets' | 'support' | 'service';
   /** the scope a caller's key needs; null for public routes */
   scope: Scope | null;
   params?: Record<string, string>;

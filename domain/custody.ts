@@ -5,29 +5,45 @@
  * the State Corporation's request.
  */
 import { z } from 'zod';
+import { parseInput, type ParseResult } from './application';
+
+const official = (who: string) => z.string().trim().min(1, `must name ${who}`).max(300);
+
+/** R5: the State Corporation issues the result against an identity document, or a notarised power of attorney. */
+export const ResultIssueSchema = z
+  .strictObject({
+    to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
+    place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
+    // its number and date, recorded
+    powerOfAttorney: z.string().trim().min(3).max(200).optional(),
+    official: official('the State Corporation employee'),
+  })
+  .refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {
+    path: ['powerOfAttorney'],
+    message: 'a representative collects the result on a notarised power of attorney: give its number and date (R5)',
+    params: { rule: 'R5' },
+  });
+/** R14: the applicant came after the return; the State Corporation asks the provider for the result. */
+export const ResultRequestSchema = z.strictObject({ official: official('the State Corporation employee') });
+/** R14: the provider sends the result back to the State Corporation. */
+export const ResultDispatchSchema = z.strictObject({ official: official("the provider's official") });
+
+/** Each report's body, by its event. */
+export const CUSTODY_BODIES = { issued: ResultIssueSchema, requested: ResultRequestSchema, 'sent-again': ResultDispatchSchema } as const;
+type Bodies = typeof CUSTODY_BODIES;
 
 /** What the State Corporation and the provider report about a result, each in its turn. */
-export const CustodyEventSchema = z.discriminatedUnion(
-  'event',
-  [
-    z.strictObject({
-      event: z.literal('issued'),
-      to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
-      place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
-      // R5: a representative collects on a notarised power of attorney; its number and date are recorded
-      powerOfAttorney: z.string().trim().min(3).max(200).optional(),
-      official: z.string().trim().min(1, 'must name the State Corporation employee').max(300),
-    }).refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {
-      path: ['powerOfAttorney'],
-      message: 'a representative collects the result on a notarised power of attorney: give its number and date (R5)',
-      params: { rule: 'R5' },
-    }),
-    z.strictObject({ event: z.literal('requested'), official: z.string().trim().min(1, 'must name the State Corporation employee').max(300) }),
-    z.strictObject({ event: z.literal('sent-again'), official: z.string().trim().min(1, "must name the provider's official").max(300) }),
-  ],
-  { error: 'event must be issued, requested or sent-again' },
-);
-export type CustodyEvent = z.infer<typeof CustodyEventSchema>;
+export type CustodyEvent = { [E in keyof Bodies]: { event: E } & z.infer<Bodies[E]> }[keyof Bodies];
+
+/** Parses a report: its event names the body it must have. */
+export function parseCustodyEvent(input: unknown): ParseResult<CustodyEvent> {
+  const { event, ...body } = (typeof input === 'object' && input !== null ? input : {}) as { event?: unknown };
+  if (typeof event !== 'string' || !Object.hasOwn(CUSTODY_BODIES, event)) {
+    return { ok: false, error: { code: 'invalid-field', field: 'event', rule: null, message: 'event: must be issued, requested or sent-again' } };
+  }
+  const parsed = parseInput(CUSTODY_BODIES[event as keyof Bodies] as z.ZodType<object>, body);
+  return parsed.ok ? { ok: true, value: { event, ...parsed.value } as CustodyEvent } : parsed;
+}
 
 /** The steps of a result's way, as reported to monitoring (R12) and recorded in the case store. */
 export const CUSTODY_STEPS = [

@@ -9,6 +9,8 @@ export const ApplicationStateKey = defineSearchAttributeKey('ApplicationState', 
 export const CategoryKey = defineSearchAttributeKey('Category', SearchAttributeType.KEYWORD);
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
 export const ProviderUnitKey = defineSearchAttributeKey('ProviderUnit', SearchAttributeType.KEYWORD);
+/** The standard the case follows (domain/standards.ts), set at its start: a filter for cases of an old standard. */
+export const StandardKey = defineSearchAttributeKey('Standard', SearchAttributeType.KEYWORD);
 export const DecisionDueAtKey = defineSearchAttributeKey('DecisionDueAt', SearchAttributeType.DATETIME);
 export const OverdueKey = defineSearchAttributeKey('Overdue', SearchAttributeType.BOOL);
 // A complaint's workflow (R13) sets its own state and addressee, and DecisionDueAt/Overdue for its review.
@@ -20,6 +22,7 @@ export const SEARCH_ATTRIBUTES = [
   CategoryKey,
   ChannelKey,
   ProviderUnitKey,
+  StandardKey,
   DecisionDueAtKey,
   OverdueKey,
   ComplaintStateKey,

@@ -596,6 +596,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       const notified = await until(handle, (s) => s.state === 'notified');
       expect(notified.overdue).toBe(true);
       await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-office-receipt-after-overdue');
     });
     expect(fake.notices).toEqual(['receipt']);
     expect(fake.stages.filter((s) => s.overdue)).toHaveLength(1);
@@ -632,6 +633,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       // The complaint period runs from the day the applicant got the result (R13).
       expect(Date.parse(collected.complaintPeriodEndsAt!)).toBeGreaterThan(DateTime.fromISO(collected.notifiedAt!).plus({ months: 3 }).toMillis() - 86_400_000);
       await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-state-corporation-collected-by-representative');
     });
     expect(fake.notices).toEqual(['intake-receipt', 'receipt']);
     expect(fake.custody.map((c) => c.event)).toEqual(['package-handed-over', 'result-at-state-corporation', 'result-issued']);
@@ -668,7 +670,8 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       expect(sent.state).toBe('awaiting-collection');
       expect(Date.parse(sent.custody!.storageEndsAt!)).toBeGreaterThan(Date.parse(requested.custody!.resendDueAt!));
       expect((await handle.executeUpdate(resultCustodyUpdate, { args: [issued] })).state).toBe('notified');
-      await handle.terminate('test over');
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-state-corporation-returned-requested-sent-again');
     });
     expect(fake.notices).toEqual(['intake-receipt', 'refusal']);
     expect(fake.custody.map((c) => c.event)).toEqual([
@@ -698,6 +701,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       const home = await handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, place: 'home' }] });
       expect(home.state).toBe('notified');
       await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-home-visit');
     });
     expect(fake.custody.map((c) => c.event)).toEqual(['package-handed-over', 'result-at-state-corporation', 'result-issued']);
   });

@@ -4,66 +4,32 @@
  * server, so that weeks of working days pass in seconds. Decisions are given through the API before their
  * deadlines, except the one that is meant to be late.
  */
-import { Client } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import { DateTime } from 'luxon';
 import type { Store } from '../activities/store';
-import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './helpers/service';
-import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
+import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { verifySignature } from '../activities/signer';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
-import { createWorker } from '../worker/worker';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
-import { parseApiKeys } from '../client/auth';
 import { cliAsync } from './helpers/cli';
-import { createTimeSkippingEnv } from './helpers/workflow-env';
 
-const TASK_QUEUE = 'complaints-api';
 const calendar = new WorkingCalendar();
-let database: TestDatabase;
+let stack: TimeSkippingStack;
 let store: Store;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let workerRun: Promise<void>;
-let httpSide: HttpSide;
 let baseUrl: string;
 let certificatePem: string;
 const http = httpClient(() => baseUrl);
 
 beforeAll(async () => {
-  database = await startTestDatabase('attestation-complaints-');
-  store = database.store;
-  env = await createTimeSkippingEnv();
-  // Time moves only when the test says so (env.sleep), never while it waits for a reply.
-  await env.connection.testService!.lockTimeSkipping({});
-  const credentials = createDevelopmentCredentials();
-  certificatePem = credentials.certPem;
-  worker = await createWorker({ connection: env.nativeConnection, store, signer: new CmsSigner(credentials.keyPem, credentials.certPem), taskQueue: TASK_QUEUE });
-  workerRun = worker.run();
-  httpSide = await startHttpSide({
-    client: new Client({ connection: env.connection, namespace: env.namespace }),
-    store,
-    taskQueue: TASK_QUEUE,
-    identitySecret: 'complaints-secret',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
-    certificatePem: () => credentials.certPem,
-  });
-  baseUrl = httpSide.baseUrl;
+  stack = await startTimeSkippingStack('complaints');
+  ({ store, baseUrl, certificatePem } = stack);
 }, 180_000);
 
 afterAll(async () => {
-  await httpSide?.stop();
-  worker?.shutdown();
-  await workerRun?.catch(() => {});
-  await env?.teardown();
-  await database?.stop();
+  await stack?.stop();
 });
 
-async function skipTo(instant: Date): Promise<void> {
-  const ms = instant.getTime() - (await env.currentTimeMs());
-  if (ms > 0) await env.sleep(ms);
-}
+const skipTo = (instant: Date) => stack.skipTo(instant);
 
 /** The first Friday 19:00 after `from` that is a working day and whose Monday is a holiday. */
 function fridayEveningBeforeHoliday(from: DateTime): DateTime {
@@ -75,7 +41,7 @@ function fridayEveningBeforeHoliday(from: DateTime): DateTime {
 }
 
 test('an upheld complaint reopens the review and a second one, late, escalates; the cabinet ends with the pre-trial record (R13)', async () => {
-  const friday = fridayEveningBeforeHoliday(DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).plus({ days: 7 }));
+  const friday = fridayEveningBeforeHoliday(DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE }).plus({ days: 7 }));
   let morning = friday.minus({ days: 4 }).set({ hour: 10 });
   while (!calendar.isWorkingDay(morning.toISODate()!)) morning = morning.minus({ days: 1 });
   await skipTo(morning.toJSDate());
@@ -118,7 +84,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   await eventually(() => http('GET', `/complaints/${providerComplaint}`), (r) => r.body.state === 'under-review');
   const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, { outcome: 'upheld', motivation: 'The diploma is in the register; review again.', official: 'C. Director' });
   expect(upheld.status).toBe(200);
-  const reopenedAt = new Date(await env.currentTimeMs());
+  const reopenedAt = new Date(await stack.env.currentTimeMs());
   const reopened = await eventually(application, (r) => r.body.state === 'under-review');
   expect(reopened.body).toMatchObject({ round: 2, decision: null, overdue: false });
   expect(reopened.body.decisionDueAt).toBe(calendar.deadline(calendar.registrationMoment(reopenedAt), 1).toISOString());

@@ -54,7 +54,7 @@ import {
   type ComplaintSummary,
   type FiledComplaint,
 } from './messages';
-import { CUSTODY_EVENT_ORDER, CustodyEventSchema, type CustodyEvent, type CustodyStep } from '../domain/custody';
+import { CUSTODY_EVENT_ORDER, parseCustodyEvent, type CustodyEvent, type CustodyStep } from '../domain/custody';
 
 /** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
 export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
@@ -181,7 +181,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     },
     {
       validator: (event) => {
-        const parsed = parseInput(CustodyEventSchema, event);
+        const parsed = parseCustodyEvent(event);
         if (!parsed.ok) throw new Error(parsed.error.message);
         if (!status.custody) throw new Error(`the result of this case is not kept at the State Corporation: it goes through the ${input.channel} channel (R5)`);
         const expected = { issued: 'awaiting-collection', requested: 'returned-to-provider', 'sent-again': 'requested-again' }[parsed.value.event];
@@ -292,14 +292,6 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   fire({ type: 'REGISTERED' });
   upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
   count('registered', { channel: input.channel, category: input.category });
-  if (rules.delivery === 'state-corporation') {
-    // R5: the State Corporation gives a receipt for the package (the applicant collects the result against it)
-    // and hands the package to the provider.
-    await store.issueNotice.executeWithOptions({ summary: "issue the State Corporation's receipt for the package (R5)" }, [
-      { applicationId: input.applicationId, kind: 'intake-receipt' },
-    ]);
-    await recordCustody('package-handed-over');
-  }
 
   // R9: an application with defects found by rule is refused at once, every defect listed; ground 1
   // (unreliable documents) is left to the provider. Checked while merely registered, so no provider decision
@@ -328,6 +320,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     registeredAt: status.registeredAt,
     decisionDueAt: status.decisionDueAt,
   });
+
+  if (rules.delivery === 'state-corporation') {
+    // R5: the State Corporation gives a receipt for the package (the applicant collects the result against it)
+    // and hands the package to the provider. After the stage is recorded, so the receipt carries the term.
+    await store.issueNotice.executeWithOptions({ summary: "issue the State Corporation's receipt for the package (R5)" }, [
+      { applicationId: input.applicationId, kind: 'intake-receipt' },
+    ]);
+    await recordCustody('package-handed-over');
+  }
 
   const outcome = await decideAndNotify(decisionDueAt, overdueOnArrival);
   if (outcome === 'withdrawn') return status;

@@ -9,6 +9,13 @@ import { buildReceiver } from '../../client/receiver';
 import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../../scripts/database';
 import { startOutboxRelay } from '../../worker/outbox-relay';
 import { freePort } from './ports';
+import { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { CmsSigner, createDevelopmentCredentials } from '../../activities/signer';
+import { parseApiKeys } from '../../client/auth';
+import { createWorker } from '../../worker/worker';
+import { TEST_API_KEY } from './http';
+import { createTimeSkippingEnv } from './workflow-env';
 
 export interface TestDatabase {
   dataDir: string;
@@ -69,4 +76,60 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Chi
     env: { ...process.env, ...env },
     stdio: ['ignore', out, out],
   });
+}
+
+/** Every real part but the clock: PostgreSQL, the real activities, relay, receiver and API, on the time-skipping server. */
+export interface TimeSkippingStack {
+  store: Store;
+  env: TestWorkflowEnvironment;
+  baseUrl: string;
+  certificatePem: string;
+  /** moves the test server's clock forward to an instant */
+  skipTo(instant: Date): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the stack for a test file. Time moves only when the test says so (env.sleep), never while it waits for
+ * a reply. `api` adds to or overrides the API's options.
+ */
+export async function startTimeSkippingStack(name: string, api: Partial<ApiDeps> = {}): Promise<TimeSkippingStack> {
+  const database = await startTestDatabase(`attestation-${name}-`);
+  const env = await createTimeSkippingEnv();
+  await env.connection.testService!.lockTimeSkipping({});
+  const credentials = createDevelopmentCredentials();
+  const taskQueue = `${name}-api`;
+  const worker = await createWorker({
+    connection: env.nativeConnection,
+    store: database.store,
+    signer: new CmsSigner(credentials.keyPem, credentials.certPem),
+    taskQueue,
+  });
+  const workerRun = worker.run();
+  const httpSide = await startHttpSide({
+    client: new Client({ connection: env.connection, namespace: env.namespace }),
+    store: database.store,
+    taskQueue,
+    identitySecret: `${name}-secret`,
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
+    certificatePem: () => credentials.certPem,
+    ...api,
+  });
+  return {
+    store: database.store,
+    env,
+    baseUrl: httpSide.baseUrl,
+    certificatePem: credentials.certPem,
+    async skipTo(instant) {
+      const ms = instant.getTime() - (await env.currentTimeMs());
+      if (ms > 0) await env.sleep(ms);
+    },
+    async stop() {
+      await httpSide.stop();
+      worker.shutdown();
+      await workerRun.catch(() => {});
+      await env.teardown();
+      await database.stop();
+    },
+  };
 }
