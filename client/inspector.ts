@@ -14,6 +14,7 @@ import { eachLimited } from './each-limited';
 export type StuckReason =
   | 'decision-overdue'
   | 'complaint-review-overdue'
+  | 'result-resend-overdue'
   | 'activity-retrying'
   | 'workflow-task-failing'
   | 'state-mismatch'
@@ -66,11 +67,24 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   const namespace = client.options.namespace;
   const stuck: StuckCase[] = [];
 
-  // 1. Decisions and complaint reviews past their term and still owed (R3, R13).
-  for (const w of await listAll(client, "ExecutionStatus = 'Running' AND Overdue = true AND (ApplicationState = 'under-review' OR ComplaintState = 'under-review')")) {
+  // 1. Decisions, complaint reviews and results asked for again past their term and still owed (R3, R13, R14).
+  const overdueQuery = "ExecutionStatus = 'Running' AND Overdue = true AND (ApplicationState IN ('under-review', 'requested-again') OR ComplaintState = 'under-review')";
+  for (const w of await listAll(client, overdueQuery)) {
     const due = w.typedSearchAttributes.get(DecisionDueAtKey);
     const ids = caseOf(w.workflowId);
     const dueText = due ? formatInstant(due) : 'its term';
+    if (w.typedSearchAttributes.get(ApplicationStateKey) === 'requested-again') {
+      stuck.push({
+        reason: 'result-resend-overdue',
+        ...ids,
+        workflowId: w.workflowId,
+        detail: 'the State Corporation asked for the result again and the provider has not sent it within one working day (R14); the supervising unit has been told',
+        nextStep: `the provider sends it: POST /applications/${ids.applicationId}/result-dispatch (cli dispatch-result ${ids.applicationId} --official …)`,
+        since: null,
+        lastError: null,
+      });
+      continue;
+    }
     stuck.push(
       ids.complaintId
         ? {
@@ -226,7 +240,7 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     });
   }
 
-  const order: StuckReason[] = ['workflow-task-failing', 'workflow-failed', 'workflow-timed-out', 'state-mismatch', 'activity-retrying', 'decision-overdue', 'complaint-review-overdue'];
+  const order: StuckReason[] = ['workflow-task-failing', 'workflow-failed', 'workflow-timed-out', 'state-mismatch', 'activity-retrying', 'decision-overdue', 'result-resend-overdue', 'complaint-review-overdue'];
   return stuck.sort((a, b) => order.indexOf(a.reason) - order.indexOf(b.reason) || (a.since ?? '').localeCompare(b.since ?? ''));
 }
 
