@@ -35,7 +35,7 @@ import { claim, settle } from './idempotency';
 import { openApiDocument, type RouteDoc } from './openapi';
 import { CodecSessions, registerCodecServer } from './codec-server';
 import type { EncryptionCodec } from './payload-codec';
-import { caseStory, findStuckCases } from './inspector';
+import { caseStory, custodyFromRow, findStuckCases } from './inspector';
 
 export interface ApiDeps {
   client: Client;
@@ -141,34 +141,6 @@ function complaintFromRow(c: ComplaintRow) {
     motivation: c.motivation,
     official: c.official,
     decidedAt: c.decidedAt?.toISOString() ?? null,
-  };
-}
-
-type CustodyRow = {
-  channel: string;
-  homeVisit: boolean;
-  resultAtStateCorporationAt: Date | null;
-  storageEndsAt: Date | null;
-  resultIssuedAt: Date | null;
-  resultIssuedTo: string | null;
-  returnedToProviderAt: Date | null;
-  resultRequestedAt: Date | null;
-  resendDueAt: Date | null;
-};
-
-/** A State Corporation result's way from its row, for cases whose workflow is no longer running (R14). */
-function custodyFromRow(r: CustodyRow) {
-  if (r.channel !== 'state-corporation') return null;
-  const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return {
-    place: r.homeVisit ? 'home' : 'state-corporation',
-    atStateCorporationAt: iso(r.resultAtStateCorporationAt),
-    storageEndsAt: iso(r.storageEndsAt),
-    issuedAt: iso(r.resultIssuedAt),
-    issuedTo: r.resultIssuedTo,
-    returnedToProviderAt: iso(r.returnedToProviderAt),
-    requestedAt: iso(r.resultRequestedAt),
-    resendDueAt: iso(r.resendDueAt),
   };
 }
 

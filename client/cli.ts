@@ -18,9 +18,16 @@ const at = (iso: string | null | undefined) => (iso ? formatInstant(new Date(iso
 /** A case's story for a person at a terminal. */
 function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void {
   console.log(`Application ${s.applicationId}: ${s.state}${s.overdue ? ' (OVERDUE)' : ''}, round ${s.round}`);
-  console.log(`  ${s.category} via ${s.channel}, ${s.providerUnit}`);
+  console.log(`  ${s.category} via ${s.channel}, ${s.providerUnit}; under ${s.standard}`);
   console.log(`  submitted ${at(s.deadlines.submittedAt)}; registered ${at(s.deadlines.registeredAt)}; decision due ${at(s.deadlines.decisionDueAt)}`);
   if (s.decision) console.log(`  decision: ${s.decision.decision}${s.decision.grounds.length ? ` (grounds ${s.decision.grounds.join(', ')})` : ''} by ${s.decision.official} at ${at(s.decision.decidedAt)}`);
+  const c = s.custody;
+  if (c?.atStateCorporationAt) {
+    console.log(`  result at the State Corporation since ${at(c.atStateCorporationAt)}, kept until ${at(c.storageEndsAt)}${c.place === 'home' ? ' (to be issued at home)' : ''}`);
+    if (c.returnedToProviderAt) console.log(`  returned to the provider ${at(c.returnedToProviderAt)}`);
+    if (c.requestedAt) console.log(`  asked for again ${at(c.requestedAt)}; the provider sends it by ${at(c.resendDueAt)}`);
+    if (c.issuedAt) console.log(`  issued to the ${c.issuedTo} ${at(c.issuedAt)}`);
+  }
   if (s.deadlines.complaintPeriodEndsAt) console.log(`  complaints may be filed until ${at(s.deadlines.complaintPeriodEndsAt)}`);
   if (s.deadlines.preTrialCompletedAt) console.log(`  pre-trial stage ended ${at(s.deadlines.preTrialCompletedAt)}`);
   console.log('Stages:');

@@ -262,6 +262,34 @@ function nextStepForActivity(type: string): string {
   }
 }
 
+type CustodyRow = {
+  channel: string;
+  homeVisit: boolean;
+  resultAtStateCorporationAt: Date | null;
+  storageEndsAt: Date | null;
+  resultIssuedAt: Date | null;
+  resultIssuedTo: string | null;
+  returnedToProviderAt: Date | null;
+  resultRequestedAt: Date | null;
+  resendDueAt: Date | null;
+};
+
+/** A State Corporation result's way from its row, for cases whose workflow is no longer running (R14). */
+export function custodyFromRow(r: CustodyRow) {
+  if (r.channel !== 'state-corporation') return null;
+  const iso = (d: Date | null) => d?.toISOString() ?? null;
+  return {
+    place: r.homeVisit ? 'home' : 'state-corporation',
+    atStateCorporationAt: iso(r.resultAtStateCorporationAt),
+    storageEndsAt: iso(r.storageEndsAt),
+    issuedAt: iso(r.resultIssuedAt),
+    issuedTo: r.resultIssuedTo,
+    returnedToProviderAt: iso(r.returnedToProviderAt),
+    requestedAt: iso(r.resultRequestedAt),
+    resendDueAt: iso(r.resendDueAt),
+  };
+}
+
 /**
  * One case's whole story for support (`cli case <id>`): where it is, its deadlines, every stage it passed with
  * the time (from the monitoring reports the case itself wrote), what it is doing now (pending activities and
@@ -312,8 +340,10 @@ export async function caseStory(client: Client, store: Store, id: string) {
     overdue: application.overdue,
     category: application.category,
     channel: application.channel,
+    standard: application.standard,
     providerUnit: application.providerUnit,
     round: application.round,
+    custody: custodyFromRow(application),
     deadlines: {
       submittedAt: application.submittedAt.toISOString(),
       registeredAt: application.registeredAt?.toISOString() ?? null,

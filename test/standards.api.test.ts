@@ -106,6 +106,12 @@ test('cases of the earlier standard finish by its terms after the current one ta
   const issued = await cliAsync(['issue-result', oldCase, '--to', 'representative', '--power-of-attorney', 'No. 77 of 20.11.2026', '--official', 'B. Operator'], cliEnv);
   expect(issued.status).toBe(0);
   expect(JSON.parse(issued.stdout)).toMatchObject({ state: 'notified', custody: { issuedTo: 'representative' } });
+  // Support sees the result's way in the case's story.
+  const story = await cliAsync(['case', oldCase], cliEnv);
+  expect(story.stdout).toContain('via state-corporation, Education department of Almaty; under standard-1');
+  expect(story.stdout).toMatch(/result at the State Corporation since .*, kept until /);
+  expect(story.stdout).toMatch(/issued to the representative /);
+  expect(story.stdout).toMatch(/package-handed-over/);
   const again = await http('POST', `/applications/${oldCase}/result-issue`, { to: 'applicant', place: 'state-corporation', official: 'B. Operator' });
   expect(again.status).toBe(409);
   expect(again.body.error).toMatchObject({ code: 'custody-step-not-allowed' });
