@@ -53,6 +53,8 @@ export interface CustodyRecord {
   /** the storage period's end, or the provider's term to send the result back */
   dueAt?: string;
   issuedTo?: string;
+  /** the first arrival of a round's result: the last round's way is cleared from the row */
+  newResult?: boolean;
 }
 
 /** Who hears of each step besides monitoring (R12): the provider, the applicant, the supervising unit. */
@@ -213,7 +215,11 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
     async recordCustody(step: CustodyRecord): Promise<void> {
       const at = new Date();
       const columns: Partial<Record<CustodyStep, object>> = {
-        'result-at-state-corporation': { resultAtStateCorporationAt: at, storageEndsAt: new Date(step.dueAt!) },
+        'result-at-state-corporation': {
+          resultAtStateCorporationAt: at,
+          storageEndsAt: new Date(step.dueAt!),
+          ...(step.newResult && { resultIssuedAt: null, resultIssuedTo: null, returnedToProviderAt: null, resultRequestedAt: null, resendDueAt: null }),
+        },
         'result-issued': { resultIssuedAt: at, resultIssuedTo: step.issuedTo },
         'returned-to-provider': { returnedToProviderAt: at },
         'result-requested': { resultRequestedAt: at, resendDueAt: new Date(step.dueAt!) },

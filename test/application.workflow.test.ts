@@ -706,6 +706,42 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     expect(fake.custody.map((c) => c.event)).toEqual(['package-handed-over', 'result-at-state-corporation', 'result-issued']);
   });
 
+  test('an upheld complaint against a State Corporation result: reviewed again in 3 working days, the new result travels its own way (R13, R14)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOpen(STATE_CORPORATION, 10, 1);
+    await skipTo(monday.toJSDate());
+    const input = earlierInput(monday, { channel: 'state-corporation', serviceLocality: 'provider-locality' });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      await until(handle, (s) => s.state === 'under-review');
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }] });
+      await until(handle, (s) => s.state === 'awaiting-collection');
+      await handle.executeUpdate(resultCustodyUpdate, { args: [issued] });
+      const filedAt = new Date(await env.currentTimeMs()).toISOString();
+      const filed = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] });
+      const complaint = client.workflow.getHandle(filed.workflowId);
+      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'upheld', motivation: 'The record is in the registry.', official: 'Director' }] });
+
+      const reopenedAt = new Date(await env.currentTimeMs());
+      const reopened = await until(handle, (s) => s.state === 'under-review' && s.round === 2);
+      expect(reopened.decisionDueAt).toBe(calendar.deadline(calendar.registrationMoment(reopenedAt), 3).toISOString());
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const again = await until(handle, (s) => s.state === 'awaiting-collection');
+      // The first result's way is over; this one starts fresh.
+      expect(again.custody).toMatchObject({ issuedAt: null, issuedTo: null });
+      expect((await handle.executeUpdate(resultCustodyUpdate, { args: [issued] })).state).toBe('notified');
+      await handle.terminate('test over');
+    });
+    expect(fake.noticeRequests.map((n) => [n.kind, n.round ?? 1])).toEqual([
+      ['intake-receipt', 1],
+      ['refusal', 1],
+      ['complaint-decision', 1],
+      ['receipt', 2],
+    ]);
+    expect(fake.custody.filter((c) => c.event === 'result-at-state-corporation').map((c) => c.newResult)).toEqual([true, true]);
+  });
+
   test('a channel the pinned standard does not offer is refused at the workflow boundary too (R2)', async () => {
     const fake = fakeActivities();
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00', { category: 'master', channel: 'office' }), standard: 'standard-2' as const };

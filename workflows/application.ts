@@ -420,12 +420,16 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   async function collectedAtStateCorporation(): Promise<string> {
     const custody = status.custody!;
     const kept = standard.uncollectedResults!;
+    // A new round's result (after an upheld complaint) starts its own way; the last round's is in the history.
+    Object.assign(custody, { issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null });
+    let newResult = true;
     for (;;) {
       fire({ type: 'RESULT_SENT_TO_STATE_CORPORATION' });
       custody.atStateCorporationAt = new Date().toISOString();
       const storedUntil = storageEnd(kept, new Date());
       custody.storageEndsAt = storedUntil.toISOString();
-      await recordCustody('result-at-state-corporation', { dueAt: custody.storageEndsAt });
+      await recordCustody('result-at-state-corporation', { dueAt: custody.storageEndsAt, newResult });
+      newResult = false;
       const until = formatInstant(storedUntil);
       setCurrentDetails(`The result is at the State Corporation, to be ${custody.place === 'home' ? 'brought to the applicant at home (R11)' : 'collected'} by ${until}; then returned to the provider (R14)`);
       if (await condition(() => custodyEvents.length > 0, storedUntil.getTime() - Date.now(), { summary: `kept at the State Corporation until ${until} (R14)` })) {
@@ -474,7 +478,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
 
   /** A step of the result's way through the State Corporation, reported to monitoring and to whom it concerns (R12, R14). */
-  async function recordCustody(event: CustodyStep, details: { dueAt?: string; issuedTo?: string } = {}): Promise<void> {
+  async function recordCustody(event: CustodyStep, details: { dueAt?: string; issuedTo?: string; newResult?: boolean } = {}): Promise<void> {
     await store.recordCustody({ applicationId: input.applicationId, state: status.state, event, occurrence: `k${++custodySteps}`, ...details });
   }
 
