@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { Connection } from '@temporalio/client';
 import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { ensureTemporalCli } from './tools';
 
@@ -18,6 +19,8 @@ export interface DevServerOptions {
   uiCodecEndpoint?: string;
   /** SQLite pragmas of the server's store; write-ahead logging unless said otherwise (docs/performance.md) */
   sqlitePragmas?: readonly string[];
+  /** the search attributes to register; all of the project's unless said otherwise (a test of an older data directory) */
+  searchAttributes?: typeof SEARCH_ATTRIBUTES;
 }
 
 /**
@@ -60,8 +63,33 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
-export function searchAttributeFlags(): string[] {
-  return SEARCH_ATTRIBUTES.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]);
+export function searchAttributeFlags(attributes = SEARCH_ATTRIBUTES): string[] {
+  return attributes.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]);
+}
+
+// temporal.api.enums.v1.IndexedValueType
+const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
+
+/**
+ * Registers the search attributes a server lacks. The dev server's `--search-attribute` flags register them only
+ * when it creates its database: a data directory from before an attribute existed (`Standard`) would refuse
+ * every workflow start that sets it.
+ */
+export async function registerSearchAttributes(address: string, attributes = SEARCH_ATTRIBUTES, namespace = 'default'): Promise<string[]> {
+  const connection = await Connection.connect({ address });
+  try {
+    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const missing = attributes.filter((k) => !(customAttributes && k.name in customAttributes));
+    if (missing.length > 0) {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]])),
+      });
+    }
+    return missing.map((k) => k.name);
+  } finally {
+    await connection.close();
+  }
 }
 
 export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
@@ -87,7 +115,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.uiCodecEndpoint && options.uiPort !== null ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
-    ...searchAttributeFlags(),
+    ...searchAttributeFlags(options.searchAttributes),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
@@ -96,6 +124,7 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   );
   exited.catch(() => {});
   await Promise.race([waitForPort(options.port, 60_000), exited]);
+  await registerSearchAttributes(`127.0.0.1:${options.port}`, options.searchAttributes);
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,

@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
-import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
 const root = path.resolve(__dirname, '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -54,6 +54,6 @@ describe('docker-compose.yml', () => {
 
   test('registers every search attribute the workflow uses', () => {
     const setup = compose.services['temporal-setup'].command.join(' ');
-    for (const key of SEARCH_ATTRIBUTES) expect(setup).toContain(`--name ${key.name} --type`);
+    for (const key of SEARCH_ATTRIBUTES) expect(setup).toContain(` ${key.name}:${CLI_TYPE_NAMES[key.type]}`);
   });
 });
