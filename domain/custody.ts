@@ -59,6 +59,11 @@ export type CustodyStep = (typeof CUSTODY_STEPS)[number];
 /** The order the events come in, for a refusal that says what is expected. */
 export const CUSTODY_EVENT_ORDER = 'issued while awaiting collection; requested after the return to the provider; sent-again after a request (R14)';
 
+/** A State Corporation case before its result has been anywhere: each round's result starts so. */
+export function custodyBeforeResult(place: CustodyStatus['place']): CustodyStatus {
+  return { place, atStateCorporationAt: null, storageEndsAt: null, issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null };
+}
+
 /** A result kept at the State Corporation, as the case shows it. Times are ISO instants. */
 export interface CustodyStatus {
   /** where it is issued: the State Corporation's counter, or the applicant's home (R11) */

@@ -70,6 +70,11 @@ export function searchAttributeFlags(attributes = SEARCH_ATTRIBUTES): string[] {
 // temporal.api.enums.v1.IndexedValueType
 const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
 
+/** Search attributes as the operator service's `addSearchAttributes` takes them. */
+export function indexedTypes(attributes = SEARCH_ATTRIBUTES): Record<string, number> {
+  return Object.fromEntries(attributes.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]]));
+}
+
 /**
  * Registers the search attributes a server lacks. The dev server's `--search-attribute` flags register them only
  * when it creates its database: a data directory from before an attribute existed (`Standard`) would refuse
@@ -83,7 +88,7 @@ export async function registerSearchAttributes(address: string, attributes = SEA
     if (missing.length > 0) {
       await connection.operatorService.addSearchAttributes({
         namespace,
-        searchAttributes: Object.fromEntries(missing.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]])),
+        searchAttributes: indexedTypes(missing),
       });
     }
     return missing.map((k) => k.name);

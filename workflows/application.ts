@@ -54,7 +54,7 @@ import {
   type ComplaintSummary,
   type FiledComplaint,
 } from './messages';
-import { CUSTODY_EVENT_ORDER, parseCustodyEvent, type CustodyEvent, type CustodyStep } from '../domain/custody';
+import { CUSTODY_EVENT_ORDER, custodyBeforeResult, parseCustodyEvent, type CustodyEvent, type CustodyStep } from '../domain/custody';
 
 /** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
 export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
@@ -106,7 +106,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     complaintPeriodEndsAt: null,
     complaints: [],
     preTrialCompletedAt: null,
-    custody: rules.delivery === 'state-corporation' ? { place: input.homeVisit ? 'home' : 'state-corporation', atStateCorporationAt: null, storageEndsAt: null, issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null } : null,
+    custody: rules.delivery === 'state-corporation' ? custodyBeforeResult(input.homeVisit ? 'home' : 'state-corporation') : null,
   };
   const fire = (event: LifecycleEvent) => {
     lifecycle = advance(lifecycle, event);
@@ -186,9 +186,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
         if (!status.custody) throw new Error(`the result of this case is not kept at the State Corporation: it goes through the ${input.channel} channel (R5)`);
         const expected = { issued: 'awaiting-collection', requested: 'returned-to-provider', 'sent-again': 'requested-again' }[parsed.value.event];
         if (status.state !== expected || custodyEvents.length > 0) {
-          throw new Error(`the result cannot be ${event.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})`);
+          throw new Error(`the result cannot be ${parsed.value.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})`);
         }
-        if (event.event === 'issued' && (event.place === 'home') !== (status.custody.place === 'home')) {
+        const report = parsed.value;
+        if (report.event === 'issued' && (report.place === 'home') !== (status.custody.place === 'home')) {
           throw new Error(`place: this result is issued ${status.custody.place === 'home' ? 'at home, on the home visit the applicant asked for (R11)' : 'at the State Corporation'}`);
         }
       },
@@ -421,7 +422,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     const custody = status.custody!;
     const kept = standard.uncollectedResults!;
     // A new round's result (after an upheld complaint) starts its own way; the last round's is in the history.
-    Object.assign(custody, { issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null });
+    Object.assign(custody, custodyBeforeResult(custody.place));
     let newResult = true;
     for (;;) {
       fire({ type: 'RESULT_SENT_TO_STATE_CORPORATION' });
