@@ -269,7 +269,14 @@ export function intakeRefusal(standard: StandardProfile, intake: Intake, calenda
     return refuse('serviceLocality', 'R3', `serviceLocality applies only to the State Corporation channel, not ${intake.channel}`);
   }
   if (intake.homeVisit && !rules.homeVisits) {
-    return refuse('homeVisit', 'R11', `home visits are made by the State Corporation under the earlier standard only, not through the ${intake.channel} channel under ${standard.title}`);
+    const visiting = CHANNELS.filter((c) => standard.channels[c]?.homeVisits);
+    return refuse(
+      'homeVisit',
+      'R11',
+      visiting.length
+        ? `under ${standard.title}, home visits are made only through the ${visiting.join(', ')} channel, not ${intake.channel}`
+        : `there are no home visits under ${standard.title}`,
+    );
   }
   if (rules.intake !== 'around-the-clock' && !isOpen(rules.intake, new Date(intake.submittedAt), calendar)) {
     return refuse('submittedAt', 'R7', `${rules.intake.name} takes applications ${rules.intake.hoursInWords} (R7); this one is dated ${formatInstant(new Date(intake.submittedAt))}`);

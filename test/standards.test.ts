@@ -84,8 +84,12 @@ describe('what each standard takes (R2, R3, R11)', () => {
 
   test('home visits are the State Corporation\'s, under the earlier standard only (R11)', () => {
     expect(intakeRefusal(earlier, intake({ channel: 'state-corporation', serviceLocality: 'provider-locality', homeVisit: true }), calendar)).toBeNull();
-    expect(intakeRefusal(earlier, intake({ homeVisit: true }), calendar)).toEqual(expect.objectContaining({ field: 'homeVisit', rule: 'R11' }));
-    expect(intakeRefusal(current, intake({ channel: 'portal', homeVisit: true }), calendar)).toEqual(expect.objectContaining({ field: 'homeVisit', rule: 'R11' }));
+    expect(intakeRefusal(earlier, intake({ homeVisit: true }), calendar)).toEqual(
+      expect.objectContaining({ field: 'homeVisit', rule: 'R11', message: expect.stringMatching(/home visits are made only through the state-corporation channel, not office$/) }),
+    );
+    expect(intakeRefusal(current, intake({ channel: 'portal', homeVisit: true }), calendar)).toEqual(
+      expect.objectContaining({ field: 'homeVisit', rule: 'R11', message: expect.stringMatching(/^there are no home visits under the current standard/) }),
+    );
   });
 
   test('an office application dated in the lunch break is refused with the hours (R7)', () => {
