@@ -1,8 +1,12 @@
 /**
  * Delivers the transactional outbox: notices to the notifier and stage reports to monitoring (R5, R12).
- * Each message is claimed with FOR UPDATE SKIP LOCKED (several workers never send the same one at once), posted
- * with its key as `Idempotency-Key` (a receiver that saw it already ignores it), and marked delivered; a failed
- * delivery stays pending with its error and is tried again with back-off.
+ * Each message is claimed with FOR UPDATE SKIP LOCKED for a lease, posted with its key as `Idempotency-Key` (a
+ * receiver that saw it already ignores it), and marked delivered; a failed delivery stays pending with its error
+ * and is tried again with back-off.
+ *
+ * Delivery is at least once: a relay killed between a receiver's answer and the mark sends that message again
+ * after the lease, under the same key. Several relays (one per worker) never send a message at the same time:
+ * a relay stops working through its batch before its lease could run out.
  */
 import type { Store } from '../activities/store';
 
@@ -25,37 +29,63 @@ export interface RelayOptions {
   onError?: (message: string, details: Record<string, unknown>) => void;
 }
 
-/** Claims a batch of due messages: pending, not claimed in the last minute, past their back-off. */
+/** How long a claim keeps other relays off a message. */
+export const LEASE_SECONDS = 30;
+const POST_TIMEOUT_MS = 10_000;
+/** A relay starts no delivery later than this into its lease, so a delivery always ends inside it. */
+const LAST_START_MS = LEASE_SECONDS * 1000 - POST_TIMEOUT_MS - 5_000;
+
+/**
+ * Claims a batch of due messages: pending, and neither under another relay's lease nor waiting out a back-off
+ * (a failed delivery's `claimedAt` is set so that its lease ends when the back-off does).
+ */
 async function claim(store: Store, batch: number): Promise<Claimed[]> {
   return store.$queryRawUnsafe<Claimed[]>(
     `UPDATE "OutboxMessage" SET "claimedAt" = now()
        WHERE id IN (
          SELECT id FROM "OutboxMessage"
           WHERE status = 'pending'
-            AND ("claimedAt" IS NULL OR "claimedAt" < now() - make_interval(secs => LEAST(60, power(2, attempts))))
+            AND ("claimedAt" IS NULL OR "claimedAt" < now() - make_interval(secs => $2::double precision))
           ORDER BY "createdAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
      RETURNING id::text, key, channel, payload, attempts`,
     batch,
+    LEASE_SECONDS,
+  );
+}
+
+/** After a failed delivery: claimable again once the back-off (2^attempts s, at most a minute) has passed. */
+async function backOff(store: Store, id: string, attempts: number, lastError: string): Promise<void> {
+  await store.$executeRawUnsafe(
+    `UPDATE "OutboxMessage" SET attempts = $2::int, "lastError" = $3::text,
+            "claimedAt" = now() - make_interval(secs => $4::double precision) + make_interval(secs => LEAST(60, power(2, $2::int)))
+      WHERE id = $1::uuid`,
+    id,
+    attempts,
+    lastError,
+    LEASE_SECONDS,
   );
 }
 
 export async function deliverDue(store: Store, targets: OutboxTargets, options: RelayOptions = {}): Promise<number> {
+  const claimedAt = Date.now();
   const messages = await claim(store, options.batch ?? 50);
   let delivered = 0;
   for (const m of messages) {
+    // Late in the lease another relay may claim what is left: leave it to whoever claims it next.
+    if (Date.now() - claimedAt > LAST_START_MS) break;
     try {
       const response = await fetch(targets[m.channel], {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': m.key },
         body: JSON.stringify({ key: m.key, ...(m.payload as object) }),
-        signal: AbortSignal.timeout(10_000),
+        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);
       await store.outboxMessage.update({ where: { id: m.id }, data: { status: 'delivered', deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null } });
       delivered++;
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);
-      await store.outboxMessage.update({ where: { id: m.id }, data: { attempts: { increment: 1 }, lastError } });
+      await backOff(store, m.id, m.attempts + 1, lastError);
       options.onError?.('outbox delivery failed; will retry', { key: m.key, channel: m.channel, attempts: m.attempts + 1, error: lastError });
     }
   }
