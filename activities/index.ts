@@ -67,6 +67,11 @@ const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'superv
   'resend-overdue': 'supervising-unit', // an escalation, as for a late decision
 };
 
+/** R12: what monitoring is told of every stage a case reaches: which case, which stage, where, and when. */
+function stageReport(application: { id: string; providerUnit: string; category: string; channel: string }, stage: string, at: Date) {
+  return { applicationId: application.id, stage, providerUnit: application.providerUnit, category: application.category, channel: application.channel, at: at.toISOString() };
+}
+
 export interface DecisionRecord {
   applicationId: string;
   state: string;
@@ -188,15 +193,7 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
         });
         const stageName = stage.overdue ? 'decision-overdue' : stage.state;
         const occurrence = stage.occurrence ? `:${stage.occurrence}` : '';
-        const report = {
-          applicationId: stage.applicationId,
-          stage: stageName,
-          providerUnit: application.providerUnit,
-          category: application.category,
-          channel: application.channel,
-          at: at.toISOString(),
-          decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
-        };
+        const report = { ...stageReport(application, stageName, at), decisionDueAt: application.decisionDueAt?.toISOString() ?? null };
         const messages: OutboxEntry[] = [
           { key: `stage:${stage.applicationId}${occurrence}:${stageName}`, channel: 'monitoring', payload: report },
         ];
@@ -230,15 +227,7 @@ export function createActivities({ store, signer, gateway = new DatabaseGateway(
           where: { id: step.applicationId },
           data: { state: step.state, ...columns[step.event] },
         });
-        const report = {
-          applicationId: step.applicationId,
-          stage: step.event,
-          providerUnit: application.providerUnit,
-          category: application.category,
-          channel: application.channel,
-          at: at.toISOString(),
-          ...(step.dueAt && { dueAt: step.dueAt }),
-        };
+        const report = { ...stageReport(application, step.event, at), ...(step.dueAt && { dueAt: step.dueAt }) };
         const messages: OutboxEntry[] = [{ key: `stage:${step.applicationId}:${step.occurrence}:${step.event}`, channel: 'monitoring', payload: report }];
         const to = CUSTODY_RECIPIENTS[step.event];
         if (to) {
