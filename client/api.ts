@@ -15,7 +15,7 @@ import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { CUSTODY_BODIES, type CustodyEvent } from '../domain/custody';
 import type { z } from 'zod';
-import { STANDARDS, SHIPPED_SCHEDULE, intakeRefusal, standardInForce, type StandardInForce } from '../domain/standards';
+import { STANDARDS, SHIPPED_SCHEDULE, intakeRefusal, standardInForce, takenInPerson, type StandardInForce } from '../domain/standards';
 import { readCalendarOverrides } from '../activities/calendar-overrides';
 import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/campaign';
 import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey, StandardKey } from '../domain/search-attributes';
@@ -264,7 +264,8 @@ export function buildApi({
       // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
       const inForce = standardInForce(submittedAt, standardSchedule);
       const standard = STANDARDS[inForce.standard];
-      const calendar = new WorkingCalendar(await readCalendarOverrides(store));
+      // Only a place's hours need the operators' overrides: portal and Platform submissions skip the read.
+      const calendar = new WorkingCalendar(takenInPerson(standard, submission.channel) ? await readCalendarOverrides(store) : []);
       const refusal = intakeRefusal(standard, { ...submission, submittedAt: submittedAt.toISOString() }, calendar, inForce.from);
       if (refusal) return refuse(reply, 422, refusal);
       const applicationId = applicationIdFor(submission.iin, submission.academicYear, identitySecret);

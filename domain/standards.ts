@@ -284,6 +284,12 @@ export function intakeRefusal(standard: StandardProfile, intake: Intake, calenda
   return null;
 }
 
+/** Whether a standard takes applications through a channel in person, at a place with its hours (R7). */
+export function takenInPerson(standard: StandardProfile, channel: Channel): boolean {
+  const intake = standard.channels[channel]?.intake;
+  return intake !== undefined && intake !== 'around-the-clock';
+}
+
 /** Whether a place takes applications at an instant (R7). */
 export function isOpen(place: ServicePlace, at: Date, calendar: WorkingCalendar): boolean {
   const local = DateTime.fromJSDate(at, { zone: ZONE });
