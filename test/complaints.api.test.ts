@@ -6,7 +6,7 @@
  */
 import { DateTime } from 'luxon';
 import type { Store } from '../activities/store';
-import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
 import { verifySignature } from '../activities/signer';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
@@ -144,13 +144,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   for (const d of documents) expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, certificatePem)).toBe(true);
 
   // Every notice, stage report and escalation reached its receiver exactly once.
-  const outbox = await store.outboxMessage.findMany({ where: { payload: { path: ['applicationId'], equals: applicationId } } });
-  const received = await eventually(
-    () => store.receivedMessage.findMany({ where: { key: { in: outbox.map((m) => m.key) } } }),
-    (r) => r.length === outbox.length,
-  );
-  expect(received.every((m) => m.deliveries === 1)).toBe(true);
-  expect(received.map((m) => m.key)).toEqual(
+  expect(await keysDeliveredOnce(store, applicationId)).toEqual(
     expect.arrayContaining([
       `notice:${applicationId}:refusal`,
       `notice:${applicationId}:r2:acceptance`,

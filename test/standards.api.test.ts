@@ -11,7 +11,7 @@ import { STATE_CORPORATION, isOpen } from '../domain/standards';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { cliAsync } from './helpers/cli';
-import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
 
 const calendar = new WorkingCalendar();
 let stack: TimeSkippingStack;
@@ -126,13 +126,7 @@ test('cases of the earlier standard finish by its terms after the current one ta
   for (const n of done.body.notices) expect(verifySignature(Buffer.from(n.body, 'utf8'), n.signature.value, stack.certificatePem)).toBe(true);
 
   // Every step reached monitoring and whom it concerns, once.
-  const outbox = await store.outboxMessage.findMany({ where: { payload: { path: ['applicationId'], equals: oldCase } } });
-  const received = await eventually(
-    () => store.receivedMessage.findMany({ where: { key: { in: outbox.map((m) => m.key) } } }),
-    (r) => r.length === outbox.length,
-  );
-  expect(received.every((m) => m.deliveries === 1)).toBe(true);
-  expect(received.map((m) => m.key)).toEqual(
+  expect(await keysDeliveredOnce(store, oldCase)).toEqual(
     expect.arrayContaining([`stage:${oldCase}:k1:package-handed-over`, `custody:${oldCase}:k1`, `custody:${oldCase}:k2`, `stage:${oldCase}:k3:result-issued`]),
   );
   const row = await store.application.findUniqueOrThrow({ where: { id: oldCase } });

@@ -14,7 +14,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { CmsSigner, createDevelopmentCredentials } from '../../activities/signer';
 import { parseApiKeys } from '../../client/auth';
 import { createWorker } from '../../worker/worker';
-import { TEST_API_KEY } from './http';
+import { TEST_API_KEY, eventually } from './http';
 import { createTimeSkippingEnv } from './workflow-env';
 
 export interface TestDatabase {
@@ -132,4 +132,18 @@ export async function startTimeSkippingStack(name: string, api: Partial<ApiDeps>
       await database.stop();
     },
   };
+}
+
+/**
+ * Waits until every outbox message of a case has reached the local receiver, checks that each arrived exactly
+ * once, and answers their keys.
+ */
+export async function keysDeliveredOnce(store: Store, applicationId: string): Promise<string[]> {
+  const outbox = await store.outboxMessage.findMany({ where: { payload: { path: ['applicationId'], equals: applicationId } } });
+  const received = await eventually(
+    () => store.receivedMessage.findMany({ where: { key: { in: outbox.map((m) => m.key) } } }),
+    (r) => r.length === outbox.length,
+  );
+  expect(received.every((m) => m.deliveries === 1)).toBe(true);
+  return received.map((m) => m.key);
 }
