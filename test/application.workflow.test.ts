@@ -26,7 +26,7 @@ import {
 } from '../workflows/messages';
 import type { CustodyRecord, NoticeRequest, StageRecord } from '../activities';
 import { essayOf, sampleInput, sampleSubmission } from './helpers/applications';
-import type { Submission } from '../domain/application';
+import type { ApplicationInput, Submission } from '../domain/application';
 import { PROVIDER_OFFICE, STATE_CORPORATION, isOpen, type ServicePlace } from '../domain/standards';
 import { createTimeSkippingEnv } from './helpers/workflow-env';
 
@@ -100,6 +100,11 @@ async function skipTo(instant: Date): Promise<void> {
   if (ms > 0) await env.sleep(ms);
 }
 
+/** Starts an application's workflow on the test's task queue, under the id the test's case names. */
+function startApplication(taskQueue: string, input: ApplicationInput) {
+  return client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+}
+
 /** Polls the status query until the workflow has got as far as the test needs. */
 async function until(handle: WorkflowHandle, reached: (s: ApplicationStatus) => boolean): Promise<ApplicationStatus> {
   return untilQuery(handle, statusQuery, reached);
@@ -156,7 +161,7 @@ describe('application workflow (time skipping)', () => {
     await skipTo(friday);
     const input = sampleInput(friday.toISOString());
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'waiting-for-registration');
 
       await skipTo(monday.plus({ seconds: 1 }).toJSDate());
@@ -182,7 +187,7 @@ describe('application workflow (time skipping)', () => {
     const input = sampleInput('2026-03-20T19:05:00+05:00');
     // The test server's clock only goes forward: this case is submitted "late" and registers by the calendar alone.
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       const status = await until(handle, (s) => s.state === 'under-review');
       // Due long ago: overdue from the first moment it is under review, before any decision can reach it (R3).
       expect(status.overdue).toBe(true);
@@ -200,7 +205,7 @@ describe('application workflow (time skipping)', () => {
     await skipTo(eve.toJSDate());
     const input = sampleInput(eve.toJSDate().toISOString());
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'waiting-for-registration');
       await skipTo(eve.plus({ days: 7 }).toJSDate());
       const status = await until(handle, (s) => s.state === 'under-review');
@@ -224,7 +229,7 @@ describe('application workflow (time skipping)', () => {
     const now = new Date(await env.currentTimeMs());
     const input = sampleInput(now.toISOString());
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       const registration = calendar.registrationMoment(now);
       await until(handle, (s) => s.state === 'waiting-for-registration' || s.state === 'under-review');
       await skipTo(new Date(registration.getTime() + 1000));
@@ -251,7 +256,7 @@ describe('application workflow (time skipping)', () => {
     // Submitted at 23:00 of the current day: always after hours.
     const input = sampleInput(`${local.slice(0, 10)}T23:00:00+05:00`);
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'waiting-for-registration');
       await expect(handle.executeUpdate(decideUpdate, { args: [decision] })).rejects.toThrow(WorkflowUpdateFailedError);
       expect((await handle.query(statusQuery)).state).toBe('waiting-for-registration');
@@ -266,7 +271,7 @@ describe('application workflow (time skipping)', () => {
     await skipTo(friday);
     const input = sampleInput(friday.toISOString());
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'waiting-for-registration');
       const withdrawn = await handle.executeUpdate(withdrawUpdate, { args: [{ reason: 'changed my mind' }] });
       expect(withdrawn.state).toBe('withdrawn');
@@ -287,13 +292,13 @@ describe('application workflow (time skipping)', () => {
     const first = sampleInput(monday.toJSDate().toISOString());
     const second = sampleInput(monday.toJSDate().toISOString());
     await withWorker(activities, async (taskQueue) => {
-      const a = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${first.applicationId}`, args: [first] });
+      const a = await startApplication(taskQueue, first);
       await until(a, (s) => s.state === 'under-review');
       expect((await a.executeUpdate(withdrawUpdate, { args: [{}] })).state).toBe('withdrawn');
       await expect(a.result()).resolves.toMatchObject({ state: 'withdrawn', decision: null });
       await recordHistory(a, 'withdrawn-under-review');
 
-      const b = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${second.applicationId}`, args: [second] });
+      const b = await startApplication(taskQueue, second);
       await until(b, (s) => s.state === 'under-review');
       await b.executeUpdate(decideUpdate, { args: [decision] });
       await expect(b.executeUpdate(withdrawUpdate, { args: [{}] })).rejects.toThrow(WorkflowUpdateFailedError);
@@ -309,7 +314,7 @@ describe('application workflow (time skipping)', () => {
       const now = new Date(await env.currentTimeMs());
       const input = sampleInput(now.toISOString(), overrides);
       return withWorker(fake.activities, async (taskQueue) => {
-        const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+        const handle = await startApplication(taskQueue, input);
         await skipTo(new Date(calendar.registrationMoment(now).getTime() + 1000));
         const reached = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
         if (reached.state === 'under-review') {
@@ -364,7 +369,7 @@ describe('application workflow (time skipping)', () => {
     const { activities } = fakeActivities();
     const input = sampleInput('2026-11-23T10:00:00+05:00', { academicYear: '2027-2028' });
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await expect(handle.result()).rejects.toThrow();
       const history = await handle.fetchHistory();
       expect(JSON.stringify(history)).toContain('outside the campaign window for 2027-2028 (R10)');
@@ -376,7 +381,7 @@ describe('application workflow (time skipping)', () => {
     const { activities } = fakeActivities();
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00'), category: 'boss' as never };
     await withWorker(activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await expect(handle.result()).rejects.toThrow();
       await recordHistory(handle, 'invalid-application');
     });
@@ -402,7 +407,7 @@ describe('complaints (R13, time skipping)', () => {
   /** Submits an application at `at` (a working moment), decides it at once, and waits for the delivered result. */
   async function deliveredResult(taskQueue: string, at: Date, d: typeof decision | { decision: 'refuse'; grounds: [1]; motivation: string; official: string }) {
     const input = sampleInput(at.toISOString());
-    const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+    const handle = await startApplication(taskQueue, input);
     await until(handle, (s) => s.state === 'under-review');
     await handle.executeUpdate(decideUpdate, { args: [d] });
     await until(handle, (s) => s.state === 'notified');
@@ -491,7 +496,7 @@ describe('complaints (R13, time skipping)', () => {
     await withWorker(fake.activities, async (taskQueue) => {
       // No complaint before there is a result.
       const early = sampleInput(monday.toJSDate().toISOString());
-      const pending = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${early.applicationId}`, args: [early] });
+      const pending = await startApplication(taskQueue, early);
       await until(pending, (s) => s.state === 'under-review');
       await expectRefused(
         pending.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: monday.toJSDate().toISOString() }] }),
@@ -579,7 +584,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await skipTo(monday.toJSDate());
     const input = earlierInput(monday, { channel: 'office', personalDataConsent: false, essay: 'Эссе сдано вместе с результатом тестирования.' });
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
       // No consent ground and no essay length under the earlier standard: the case goes to the clerk (R9).
       expect(review).toEqual(expect.objectContaining({ standard: 'standard-1', channel: 'office', decision: null, custody: null }));
@@ -609,7 +614,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await skipTo(saturday.toJSDate());
     const input = earlierInput(saturday, { channel: 'state-corporation', serviceLocality: 'provider-locality' });
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
       // The day of acceptance is not counted: Monday, Tuesday, Wednesday (R3).
       expect(formatInstant(new Date(review.decisionDueAt!))).toBe(saturday.plus({ days: 4 }).set({ hour: 18, minute: 30 }).toISO({ suppressMilliseconds: true }));
@@ -646,7 +651,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await skipTo(tuesday.toJSDate());
     const input = earlierInput(tuesday, { channel: 'state-corporation', serviceLocality: 'elsewhere' });
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
       expect(review.decisionDueAt).toBe(calendar.deadline(tuesday.toJSDate(), 7).toISOString()); // elsewhere: 7 working days (R3)
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [1], motivation: 'the employment record does not match the registry', official: 'Head of the education department' }] });
@@ -692,7 +697,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await skipTo(thursday.toJSDate());
     const input = earlierInput(thursday, { channel: 'state-corporation', serviceLocality: 'provider-locality', homeVisit: true });
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'under-review');
       await handle.executeUpdate(decideUpdate, { args: [decision] });
       const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
@@ -712,7 +717,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await skipTo(monday.toJSDate());
     const input = earlierInput(monday, { channel: 'state-corporation', serviceLocality: 'provider-locality' });
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'under-review');
       await handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }] });
       await until(handle, (s) => s.state === 'awaiting-collection');
@@ -746,7 +751,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     const fake = fakeActivities();
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00', { category: 'master', channel: 'office' }), standard: 'standard-2' as const };
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+      const handle = await startApplication(taskQueue, input);
       await expect(handle.result()).rejects.toThrow();
       const history = await handle.fetchHistory();
       const failure = history.events!.find((e) => e.workflowExecutionFailedEventAttributes)!.workflowExecutionFailedEventAttributes!.failure!;
