@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { InputError } from './application';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { ESSAY_WORDS } from './documents';
-import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS, type Category, type Channel, type RefusalGround } from './service';
+import { CATEGORIES, CHANNELS, type Category, type Channel, type RefusalGround } from './service';
 
 export const STANDARD_IDS = ['standard-1', 'standard-2'] as const;
 export type StandardId = (typeof STANDARD_IDS)[number];
@@ -337,9 +337,4 @@ export function termInWords(rules: ChannelRules, locality?: 'provider-locality' 
 /** R14: until when an uncollected result is kept at the State Corporation, from its arrival there. */
 export function storageEnd(kept: UncollectedResults, arrivedAt: Date): Date {
   return DateTime.fromJSDate(arrivedAt, { zone: ZONE }).plus({ months: kept.keptMonths }).toJSDate();
-}
-
-/** R9: the grounds a refusal may name under a standard, in words for an error. */
-export function refusalGroundsInWords(standard: StandardProfile): string {
-  return standard.refusalGrounds.map((g) => `${g} — ${REFUSAL_GROUNDS[g]}`).join('; ');
 }
