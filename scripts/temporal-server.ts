@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { ensureTemporalCli } from './tools';
 
 export interface DevServerOptions {
@@ -63,10 +63,6 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
-export function searchAttributeFlags(attributes = SEARCH_ATTRIBUTES): string[] {
-  return attributes.flatMap((k) => ['--search-attribute', `${k.name}=${CLI_TYPE_NAMES[k.type]}`]);
-}
-
 // temporal.api.enums.v1.IndexedValueType
 const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
 
@@ -76,9 +72,9 @@ export function indexedTypes(attributes = SEARCH_ATTRIBUTES): Record<string, num
 }
 
 /**
- * Registers the search attributes a server lacks. The dev server's `--search-attribute` flags register them only
- * when it creates its database: a data directory from before an attribute existed (`Standard`) would refuse
- * every workflow start that sets it.
+ * Registers the search attributes a server lacks, at every start. Not with the dev server's `--search-attribute`
+ * flags: they register only when it creates its database, so a data directory from before an attribute existed
+ * (`Standard`) would refuse every workflow start that sets it.
  */
 export async function registerSearchAttributes(address: string, attributes = SEARCH_ATTRIBUTES, namespace = 'default'): Promise<string[]> {
   const connection = await Connection.connect({ address });
@@ -120,7 +116,6 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
     ...(options.uiCodecEndpoint && options.uiPort !== null ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
     ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
-    ...searchAttributeFlags(options.searchAttributes),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
   fs.closeSync(log);
