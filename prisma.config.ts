@@ -4,7 +4,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import { CatalogTextPool } from './prisma/pg-pool';
 
 // Prisma 6.19 without native engines: the JS schema engine over a driver adapter (see ../shared/DESIGN.md).
-// `DATABASE_URL` is set by scripts/database.ts (embedded PostgreSQL) or by the operator.
+// `DATABASE_URL` is set by devtools/database.ts (embedded PostgreSQL) or by the operator.
 export default defineConfig({
   schema: path.join('prisma', 'schema.prisma'),
   migrations: { path: path.join('prisma', 'migrations') },

@@ -4,8 +4,8 @@
  */
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import { SUPERIOR_BODY, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
-import { enqueue, type OutboxEntry } from './outbox';
-import type { Store } from './store';
+import { enqueue, type OutboxEntry } from '../infra/outbox';
+import type { Store } from '../infra/store';
 
 export interface ComplaintStageRecord {
   complaintId: string;

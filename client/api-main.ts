@@ -1,17 +1,17 @@
 /** The API process: HTTP on PORT (3000), talking to Temporal at TEMPORAL_ADDRESS and the case store. */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { publishedCertificate } from '../activities/signer';
-import { createStore } from '../activities/store';
+import { publishedCertificate } from '../infra/signer';
+import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
 import { scheduleFrom } from '../domain/standards';
-import { DATA_DIR } from '../scripts/paths';
-import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
+import { DATA_DIR } from '../infra/paths';
+import { requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { TASK_QUEUE } from '../worker/task-queue';
-import { buildApi } from './api';
-import { apiKeysFromEnvironment } from './auth';
-import { expireIdempotentRequests, retentionDays } from './idempotency';
-import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from './payload-codec';
+import { buildApi } from './api/server';
+import { apiKeysFromEnvironment } from './api/auth';
+import { expireIdempotentRequests, retentionDays } from './api/idempotency';
+import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
   const store = createStore(requiredEnv('DATABASE_URL'));

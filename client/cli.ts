@@ -8,9 +8,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride } from '../domain/calendar';
-import { readCalendarOverrides } from '../activities/calendar-overrides';
-import { createStore } from '../activities/store';
-import { DATA_DIR } from '../scripts/paths';
+import { readCalendarOverrides } from '../infra/calendar-overrides';
+import { createStore } from '../infra/store';
+import { DATA_DIR } from '../infra/paths';
 import type { StuckCase, caseStory } from './inspector';
 
 const at = (iso: string | null | undefined) => (iso ? formatInstant(new Date(iso)) : '—');

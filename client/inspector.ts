@@ -5,7 +5,7 @@
  * describe, the close event of failed runs — and compares the workflows' states with the case store.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
-import type { Store } from '../activities/store';
+import type { Store } from '../infra/store';
 import { formatInstant } from '../domain/calendar';
 import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
 import { caseOf } from '../domain/case-ids';

@@ -1,4 +1,4 @@
-/** Workflow ids of a case, from ids that carry no personal data (see client/identity.ts for how those are made). */
+/** Workflow ids of a case, from ids that carry no personal data (see infra/identity.ts for how those are made). */
 
 export function workflowIdFor(applicationId: string): string {
   return `application-${applicationId}`;

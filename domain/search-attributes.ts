@@ -1,6 +1,6 @@
 /**
  * Typed search attributes that operators filter by in the Temporal UI. No personal data goes here.
- * The dev server registers them at start (scripts/temporal-server.ts); production registers them once with
+ * The dev server registers them at start (devtools/temporal-server.ts); production registers them once with
  * `temporal operator search-attribute create`.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';

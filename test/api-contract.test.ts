@@ -5,10 +5,10 @@
  */
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { createStore, type Store } from '../activities/store';
-import { buildApi } from '../client/api';
-import { authenticate, keyEntry, parseApiKeys } from '../client/auth';
-import { EncryptionCodec } from '../client/payload-codec';
+import { createStore, type Store } from '../infra/store';
+import { buildApi } from '../client/api/server';
+import { authenticate, keyEntry, parseApiKeys } from '../client/api/auth';
+import { EncryptionCodec } from '../infra/payload-codec';
 import { randomBytes } from 'node:crypto';
 
 const KEYS = [

@@ -5,9 +5,9 @@
  * deadlines, except the one that is meant to be late.
  */
 import { DateTime } from 'luxon';
-import type { Store } from '../activities/store';
+import type { Store } from '../infra/store';
 import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
-import { verifySignature } from '../activities/signer';
+import { verifySignature } from '../infra/signer';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';

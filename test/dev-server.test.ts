@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES, StandardKey } from '../domain/search-attributes';
-import { startDevServer } from '../scripts/temporal-server';
+import { startDevServer } from '../devtools/temporal-server';
 import { freePort } from './helpers/ports';
 
 test('a data directory from before an attribute existed gets it on the next start', async () => {

@@ -1,5 +1,5 @@
 /**
- * End to end on the real stack: the Temporal dev server (built by scripts/tools.ts), an embedded PostgreSQL
+ * End to end on the real stack: the Temporal dev server (built by devtools/tools.ts), an embedded PostgreSQL
  * with the committed migrations, the worker and the HTTP API, each on its own loopback port, in a temporary
  * data directory. Applications go in through HTTP and their notices are read back from the database.
  */
@@ -8,15 +8,15 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import type { Store } from '../activities/store';
+import type { Store } from '../infra/store';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { ComplaintAddresseeKey } from '../domain/search-attributes';
-import { workflowIdFor } from '../client/identity';
-import type { RunningDatabase } from '../scripts/database';
+import { workflowIdFor } from '../infra/identity';
+import type { RunningDatabase } from '../devtools/database';
 import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './helpers/service';
-import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { startDevServer, type RunningDevServer } from '../devtools/temporal-server';
 import { createWorker } from '../worker/worker';
-import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../activities/signer';
+import { CmsSigner, createDevelopmentCredentials, verifySignature } from '../infra/signer';
 import { createActivities } from '../activities';
 import { execFileSync } from 'node:child_process';
 import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
@@ -24,11 +24,11 @@ import { cli, cliAsync } from './helpers/cli';
 import { freePort } from './helpers/ports';
 import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { EncryptionCodec } from '../client/payload-codec';
-import { expireIdempotentRequests } from '../client/idempotency';
+import { EncryptionCodec } from '../infra/payload-codec';
+import { expireIdempotentRequests } from '../client/api/idempotency';
 import { installTelemetry } from '../worker/telemetry';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
-import { parseApiKeys } from '../client/auth';
+import { parseApiKeys } from '../client/api/auth';
 
 const TASK_QUEUE = 'e2e';
 const READ_ONLY_KEY = 'support-desk-key-read-only-0123';

@@ -6,8 +6,8 @@
 import path from 'node:path';
 import fc from 'fast-check';
 import { Client, Connection } from '@temporalio/client';
-import { parseApiKeys } from '../client/auth';
-import { startDevServer, type RunningDevServer } from '../scripts/temporal-server';
+import { parseApiKeys } from '../client/api/auth';
+import { startDevServer, type RunningDevServer } from '../devtools/temporal-server';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY } from './helpers/http';
 import { freePort } from './helpers/ports';

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { APPLICATION_STATES, advance, applicationLifecycle, startLifecycle, LifecycleError } from '../domain/lifecycle';
-import { LIFECYCLE_DOC, lifecycleDoc } from '../scripts/docs';
+import { LIFECYCLE_DOC, lifecycleDoc } from '../devtools/docs';
 
 describe('application lifecycle machine', () => {
   test('names exactly the states the machine has', () => {

@@ -1,7 +1,7 @@
 /** The payload codec (issue 6): sealed with the current key, opened with any listed key, tampering detected. */
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
-import { EncryptionCodec, payloadKeysFromEnvironment } from '../client/payload-codec';
+import { EncryptionCodec, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 const payload = defaultPayloadConverter.toPayload({ iin: '850101400011', fullName: 'Айгуль Нурланова' });
 

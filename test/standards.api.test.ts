@@ -4,8 +4,8 @@
  * result), new ones follow the new (portal and Platform only, one working day).
  */
 import { DateTime } from 'luxon';
-import type { Store } from '../activities/store';
-import { verifySignature } from '../activities/signer';
+import type { Store } from '../infra/store';
+import { verifySignature } from '../infra/signer';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { STATE_CORPORATION, isOpen } from '../domain/standards';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';

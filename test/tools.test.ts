@@ -7,7 +7,7 @@ import path from 'node:path';
 const root = path.resolve(__dirname, '..');
 
 function ensure(env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'tools.ts'), 'ensure'], {
+  return spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'devtools', 'tools.ts'), 'ensure'], {
     cwd: root,
     env,
     encoding: 'utf8',

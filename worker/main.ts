@@ -1,14 +1,14 @@
 /** The worker process. SIGINT/SIGTERM drain it gracefully (the SDK's default shutdown signals). */
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { signerFromEnvironment } from '../activities/signer';
-import { createStore } from '../activities/store';
-import { DATA_DIR } from '../scripts/paths';
-import { requiredEnv, runMain } from '../scripts/process';
+import { signerFromEnvironment } from '../infra/signer';
+import { createStore } from '../infra/store';
+import { DATA_DIR } from '../infra/paths';
+import { requiredEnv, runMain } from '../infra/process';
 import { startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 import { installTelemetry } from './telemetry';
-import { dataConverterFor, payloadKeysFromEnvironment } from '../client/payload-codec';
+import { dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
   // Before any connection: JSON log lines with the case id, and Prometheus metrics (docs/operators.md).

@@ -8,7 +8,7 @@
  * after the lease, under the same key. Several relays (one per worker) never send a message at the same time:
  * a relay stops working through its batch before its lease could run out.
  */
-import type { Store } from '../activities/store';
+import type { Store } from '../infra/store';
 
 export interface OutboxTargets {
   notifier: string;

@@ -2,9 +2,9 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { gatewayFromEnvironment } from '../activities/gateway';
-import type { DocumentSigner } from '../activities/signer';
-import type { Store } from '../activities/store';
+import { gatewayFromEnvironment } from '../infra/gateway';
+import type { DocumentSigner } from '../infra/signer';
+import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
 
 
@@ -14,7 +14,7 @@ export interface WorkerDeps {
   signer: DocumentSigner;
   namespace?: string;
   taskQueue?: string;
-  /** the payload codec (client/payload-codec.ts): personal data never reaches Temporal in the clear */
+  /** the payload codec (infra/payload-codec.ts): personal data never reaches Temporal in the clear */
   dataConverter?: DataConverter;
   options?: Partial<WorkerOptions>;
 }

@@ -16,8 +16,8 @@ import {
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import { store } from './activities';
-import type { ResultKind } from '../activities/notices';
+import { store } from './proxies';
+import type { ResultKind } from '../domain/notices';
 import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type ProviderDecision } from '../domain/application';
 import { findDefects } from '../domain/admissibility';
 import { defaultWindow, withinWindow } from '../domain/campaign';

@@ -5,7 +5,7 @@
  * answered with a motivated, signed decision in the applicant's cabinet.
  */
 import { condition, log, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import { store } from './activities';
+import { store } from './proxies';
 import { parseInput } from '../domain/application';
 import { formatInstant } from '../domain/calendar';
 import {

@@ -12,16 +12,16 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
-import { createStore, type Store } from '../activities/store';
-import { keyEntry, newApiKey } from '../client/auth';
-import { newPayloadKey } from '../client/payload-codec';
-import { buildReceiver } from '../client/receiver';
+import { createStore, type Store } from '../infra/store';
+import { keyEntry, newApiKey } from '../client/api/auth';
+import { newPayloadKey } from '../infra/payload-codec';
+import { buildReceiver } from './receiver';
 import { eachLimited } from '../client/each-limited';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
 import { freePort } from '../test/helpers/ports';
 import { baselineDecide } from './bench-baseline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 
 const positive = (v: string) => {

@@ -10,16 +10,16 @@ import {
 } from '@temporalio/client';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { QueryDefinition } from '@temporalio/common';
-import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../domain/application';
-import { ComplaintDecisionSchema, ComplaintSchema } from '../domain/complaint';
-import { WorkingCalendar, formatInstant } from '../domain/calendar';
-import { CUSTODY_BODIES, type CustodyEvent } from '../domain/custody';
+import { DecisionSchema, SubmissionSchema, WithdrawalSchema, parseInput, type ApplicationInput, type InputError } from '../../domain/application';
+import { ComplaintDecisionSchema, ComplaintSchema } from '../../domain/complaint';
+import { WorkingCalendar, formatInstant } from '../../domain/calendar';
+import { CUSTODY_BODIES, type CustodyEvent } from '../../domain/custody';
 import type { z } from 'zod';
-import { STANDARDS, SHIPPED_SCHEDULE, intakeRefusal, standardInForce, takenInPerson, type StandardInForce } from '../domain/standards';
-import { readCalendarOverrides } from '../activities/calendar-overrides';
-import { campaignWindow, withinWindow, type CampaignWindow } from '../domain/campaign';
-import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey, StandardKey } from '../domain/search-attributes';
-import type { Store } from '../activities/store';
+import { STANDARDS, SHIPPED_SCHEDULE, intakeRefusal, standardInForce, takenInPerson, type StandardInForce } from '../../domain/standards';
+import { readCalendarOverrides } from '../../infra/calendar-overrides';
+import { campaignWindow, withinWindow, type CampaignWindow } from '../../domain/campaign';
+import { CategoryKey, ChannelKey, ProviderUnitKey, ApplicationStateKey, StandardKey } from '../../domain/search-attributes';
+import type { Store } from '../../infra/store';
 import {
   complaintStatusQuery,
   decideComplaintUpdate,
@@ -28,14 +28,14 @@ import {
   resultCustodyUpdate,
   statusQuery,
   withdrawUpdate,
-} from '../workflows/messages';
-import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor } from './identity';
+} from '../../workflows/messages';
+import { applicationIdFor, cabinetIdFor, complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import { authenticate, type ApiClient, type ApiKeyEntry } from './auth';
 import { claim, settle } from './idempotency';
 import { openApiDocument, type RouteDoc } from './openapi';
 import { CodecSessions, registerCodecServer } from './codec-server';
-import type { EncryptionCodec } from './payload-codec';
-import { caseStory, custodyFromRow, findStuckCases } from './inspector';
+import type { EncryptionCodec } from '../../infra/payload-codec';
+import { caseStory, custodyFromRow, findStuckCases } from '../inspector';
 
 export interface ApiDeps {
   client: Client;
@@ -53,7 +53,7 @@ export interface ApiDeps {
   standardSchedule?: readonly StandardInForce[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
-  /** the API keys accepted, each with its scopes (client/auth.ts) */
+  /** the API keys accepted, each with its scopes (client/api/auth.ts) */
   apiKeys: readonly ApiKeyEntry[];
   /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
   codec?: EncryptionCodec;

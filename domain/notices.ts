@@ -3,8 +3,8 @@
  * (Appendix 3), the receipt (Appendix 8) and the motivated refusal (Appendix 4) (R5), the State Corporation's
  * receipt for a package, a complaint's decision and the record that the pre-trial stage has ended (R13). Rendering only: signing and delivery are separate steps.
  */
-import type { Addressee, ComplaintOutcome } from '../domain/complaint';
-import type { Category } from '../domain/service';
+import type { Addressee, ComplaintOutcome } from './complaint';
+import type { Category } from './service';
 
 /** R5: a result: the notification of acceptance (Appendix 3), the receipt (Appendix 8, earlier standard), a refusal. */
 export type ResultKind = 'acceptance' | 'receipt' | 'refusal';

@@ -1,6 +1,6 @@
 /** The local notifier/monitoring receiver process (RECEIVER_PORT, default 3001). */
-import { createStore } from '../activities/store';
-import { requiredEnv, runMain, serveUntilSignalled } from '../scripts/process';
+import { createStore } from '../infra/store';
+import { requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { buildReceiver } from './receiver';
 
 runMain(async () => {

@@ -9,12 +9,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
-import { DATA_DIR, PROJECT_ROOT } from './paths';
+import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
-import { ensureDevelopmentCredentials } from '../activities/signer';
-import { keyEntry, newApiKey } from '../client/auth';
-import { newPayloadKey } from '../client/payload-codec';
+import { ensureDevelopmentCredentials } from '../infra/signer';
+import { keyEntry, newApiKey } from '../client/api/auth';
+import { newPayloadKey } from '../infra/payload-codec';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
@@ -121,7 +121,7 @@ async function main(): Promise<void> {
     env.RECEIVER_PORT = String(receiverPort);
     env.NOTIFIER_URL ??= `http://127.0.0.1:${receiverPort}/notifications`;
     env.MONITORING_URL ??= `http://127.0.0.1:${receiverPort}/stages`;
-    runNode('receiver', 'client/receiver-main.ts', env);
+    runNode('receiver', 'devtools/receiver-main.ts', env);
   }
 
   env.METRICS_ADDRESS ??= '127.0.0.1:9464';

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { complaintLifecycle } from '../domain/complaint';
 import { lifecycleDiagram } from '../domain/lifecycle';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT } from '../infra/paths';
 
 export const LIFECYCLE_DOC = path.join(PROJECT_ROOT, 'docs', 'lifecycle.md');
 

@@ -5,7 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT } from '../infra/paths';
 
 export interface RunningDatabase {
   url: string;
@@ -89,7 +89,7 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
 }
 
 /**
- * The embedded PostgreSQL in a process of its own (`node --import tsx scripts/database.ts serve DIR PORT`),
+ * The embedded PostgreSQL in a process of its own (`node --import tsx devtools/database.ts serve DIR PORT`),
  * for hosts that cannot load its ES module in-process (jest's CommonJS runtime). Stops on SIGTERM.
  */
 export async function startEmbeddedPostgresProcess(dataDir: string, port: number): Promise<RunningDatabase> {

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { Store } from '../activities/store';
+import type { Store } from '../../infra/store';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 

@@ -1,12 +1,12 @@
 /**
  * Provisioning of the Temporal tools that the SDK would otherwise download (which cannot work here):
  * the Temporal CLI (dev server with the Web UI) built from its Go module, and the time-skipping test server
- * from Maven Central. Both are cached in CACHE_DIR; `tsx scripts/tools.ts ensure` prepares them.
+ * from Maven Central. Both are cached in CACHE_DIR; `tsx devtools/tools.ts ensure` prepares them.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE_DIR } from './paths';
+import { CACHE_DIR } from '../infra/paths';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 /** The newest CLI tag whose go.mod has no `replace` directive, so `go install` accepts it (DESIGN.md). */

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { startEmbeddedPostgresProcess } from './database';
-import { PROJECT_ROOT } from './paths';
+import { PROJECT_ROOT } from '../infra/paths';
 
 async function main(): Promise<void> {
   const name = process.argv[2];

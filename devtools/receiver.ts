@@ -4,7 +4,7 @@
  * notice and stage report arrived exactly once.
  */
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { Store } from '../activities/store';
+import type { Store } from '../infra/store';
 
 export interface ReceiverOptions {
   /** while it says so for a channel, the receiver answers 503, as a failing notifier or monitoring system would */

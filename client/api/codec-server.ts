@@ -7,9 +7,9 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseInput } from '../domain/application';
+import { parseInput } from '../../domain/application';
 import type { ApiClient } from './auth';
-import type { EncryptionCodec } from './payload-codec';
+import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { RouteDoc } from './openapi';
 
 const SESSION_COOKIE = 'codec_session';
