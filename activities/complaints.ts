@@ -5,6 +5,7 @@
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import { SUPERIOR_BODY, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
+import { outboxKeys } from '../infra/outbox-keys';
 import type { Store } from '../infra/store';
 
 export interface ComplaintStageRecord {
@@ -68,10 +69,10 @@ export function createComplaintActivities(store: Store) {
           at,
           dueAt: complaint.dueAt.toISOString(),
         };
-        const messages: OutboxEntry[] = [{ key: `complaint-stage:${complaint.id}:${stageName}`, channel: 'monitoring', payload: report }];
+        const messages: OutboxEntry[] = [{ key: outboxKeys.complaintStage(complaint.id, stageName), channel: 'monitoring', payload: report }];
         if (stage.overdue) {
           messages.push({
-            key: `complaint-escalation:${complaint.id}`,
+            key: outboxKeys.complaintEscalation(complaint.id),
             channel: 'notifier',
             payload: { to: 'superior-body', body: SUPERIOR_BODY[complaint.addressee as Addressee], ...report },
           });
@@ -88,3 +89,5 @@ export function createComplaintActivities(store: Store) {
     },
   };
 }
+
+export type ComplaintActivities = ReturnType<typeof createComplaintActivities>;

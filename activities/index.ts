@@ -1,22 +1,24 @@
 /**
- * The application's I/O, as activities. Each is idempotent — keyed by the application id and a unique
- * notice key — so a retry after a crash never writes a second row or a second notice.
+ * Every activity of the workflows, by concern — the case store, the gateway, documents and signing, complaints —
+ * each group built by a factory that receives its stores, and every one wrapped so that a failure no retry can
+ * cure ends it as non-retryable (infra/failures.ts) instead of retrying forever.
  */
-import { ApplicationFailure, log } from '@temporalio/activity';
-import { workflowIdFor } from '../domain/case-ids';
-import type { ApplicationInput } from '../domain/application';
-import type { CalendarOverride } from '../domain/calendar';
-import { formatInstant } from '../domain/calendar';
-import { readCalendarOverrides } from '../infra/calendar-overrides';
-import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeKind } from '../domain/notices';
-import { createComplaintActivities } from './complaints';
-import { enqueue, type OutboxEntry } from '../infra/outbox';
-import type { DocumentSigner } from '../infra/signer';
+import { ApplicationFailure } from '@temporalio/activity';
+import { classifyFailure, PERMANENT_FAILURE_TYPE } from '../infra/failures';
 import { DatabaseGateway, type StateRecordsGateway } from '../infra/gateway';
+import type { DocumentSigner } from '../infra/signer';
 import type { Store } from '../infra/store';
-import type { StateRecords } from '../domain/admissibility';
-import { STANDARD_OF_UNPINNED_CASES } from '../domain/standards';
-import type { CustodyStep } from '../domain/custody';
+import { createCaseStoreActivities } from './case-store';
+import { createComplaintActivities } from './complaints';
+import { createDocumentActivities } from './documents';
+import { createGatewayActivities } from './gateway';
+
+export type { CustodyRecord, DecisionRecord, StageRecord } from './case-store';
+export type { IssuedNotice, NoticeRequest } from './documents';
+export type { CaseStoreActivities } from './case-store';
+export type { ComplaintActivities } from './complaints';
+export type { DocumentActivities } from './documents';
+export type { GatewayActivities } from './gateway';
 
 export interface ActivityDeps {
   store: Store;
@@ -26,321 +28,35 @@ export interface ActivityDeps {
   gateway?: StateRecordsGateway;
 }
 
-export interface StageRecord {
-  applicationId: string;
-  state: string;
-  registeredAt?: string;
-  decisionDueAt?: string;
-  overdue?: boolean;
-  /** R13: the result round (an upheld complaint starts the next) */
-  round?: number;
-  complaintPeriodEndsAt?: string;
-  preTrialCompletedAt?: string;
-  /**
-   * Tells apart reports of a stage the case passes more than once (a new round, a further complaint), so the
-   * outbox's exactly-once key does not swallow them; absent the first time.
-   */
-  occurrence?: string;
-}
-
-/** A step of a result's way through the State Corporation (R5, R14). */
-export interface CustodyRecord {
-  applicationId: string;
-  state: string;
-  event: CustodyStep;
-  /** tells apart the reports of steps a case passes more than once (StageRecord.occurrence) */
-  occurrence: string;
-  /** the storage period's end, or the provider's term to send the result back */
-  dueAt?: string;
-  issuedTo?: string;
-  /** the first arrival of a round's result: the last round's way is cleared from the row */
-  newResult?: boolean;
-}
-
-/** Who hears of each step besides monitoring (R12): the provider, the applicant, the supervising unit. */
-const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'supervising-unit' | null> = {
-  'package-handed-over': 'provider', // the package to review
-  'result-at-state-corporation': 'applicant', // ready for collection
-  'result-issued': null,
-  'returned-to-provider': 'provider',
-  'result-requested': 'provider', // to send within a working day
-  'resend-overdue': 'supervising-unit', // an escalation, as for a late decision
-};
-
-/** R12: what monitoring is told of every stage a case reaches: which case, which stage, where, and when. */
-function stageReport(application: { id: string; providerUnit: string; category: string; channel: string }, stage: string, at: Date) {
-  return { applicationId: application.id, stage, providerUnit: application.providerUnit, category: application.category, channel: application.channel, at: at.toISOString() };
-}
-
-export interface DecisionRecord {
-  applicationId: string;
-  state: string;
-  decision: 'accept' | 'refuse';
-  grounds: number[];
-  motivation: string | null;
-  official: string;
-  decidedAt: string;
-}
-
-export interface NoticeRequest {
-  applicationId: string;
-  kind: NoticeKind;
-  /** a result's round (R13); 1 when absent */
-  round?: number;
-  /** the complaint a complaint-decision answers */
-  complaintId?: string;
-}
-
 /**
- * A document's idempotency key. The first result keeps the key it always had, so cases running before
- * complaints existed find their notices.
+ * An activity that fails permanently fails as non-retryable, with the classifier's reason; a transient failure
+ * is thrown as it is, for the retry policy of its group (workflows/proxies.ts).
  */
-export function documentKey({ applicationId, kind, round = 1, complaintId }: NoticeRequest): string {
-  if (kind === 'complaint-decision') return `${applicationId}:complaint:${complaintId}`;
-  return round > 1 ? `${applicationId}:r${round}:${kind}` : `${applicationId}:${kind}`;
-}
-
-export interface IssuedNotice {
-  noticeIds: string[];
-  kind: NoticeKind;
-  createdAt: string;
-}
-
-/** The activities with their stores injected, so tests can run them against any database. */
-export function createActivities({ store, signer, gateway = new DatabaseGateway(store) }: ActivityDeps) {
-  return {
-    /** R8: what the state information systems hold of the applicant, through the e-government gateway. */
-    async lookUpStateRecords({ iin }: { iin: string }): Promise<StateRecords> {
-      return gateway.lookUp(iin);
-    },
-
-    /** Stores a received application; a retry finds the row it wrote before. */
-    async recordApplication(input: ApplicationInput): Promise<void> {
-      const duplicate = async () => {
-        const existing = await store.application.findUnique({
-          where: { iin_academicYear: { iin: input.iin, academicYear: input.academicYear } },
-          select: { id: true },
-        });
-        if (!existing || existing.id === input.applicationId) return;
-        // R10's second guard (the workflow id is the first); no retry could make this row insertable.
-        throw ApplicationFailure.nonRetryable(
-          `the teacher already has application ${existing.id} for ${input.academicYear}; attestation happens once per academic year (R10)`,
-          'DuplicateApplication',
-        );
-      };
-      await duplicate();
+export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: A): A {
+  const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
+  for (const [name, activity] of Object.entries(activities)) {
+    wrapped[name] = async (...args) => {
       try {
-        await store.application.upsert({
-          where: { id: input.applicationId },
-          update: {},
-          create: {
-            id: input.applicationId,
-            workflowId: workflowIdFor(input.applicationId),
-            iin: input.iin,
-            fullName: input.fullName,
-            category: input.category,
-            channel: input.channel,
-            providerUnit: input.providerUnit,
-            academicYear: input.academicYear,
-            cabinetId: input.cabinetId ?? null,
-            standard: input.standard ?? STANDARD_OF_UNPINNED_CASES,
-            serviceLocality: input.serviceLocality ?? null,
-            homeVisit: input.homeVisit ?? false,
-            state: 'received',
-            submittedAt: new Date(input.submittedAt),
-          },
-        });
+        return await activity(...args);
       } catch (error) {
-        // Two applications raced for the same teacher and year: the one that lost learns it here.
-        if ((error as { code?: string }).code === 'P2002') await duplicate();
-        throw error;
+        if (error instanceof ApplicationFailure) throw error; // already says whether to retry
+        const failure = classifyFailure(error);
+        if (failure.kind === 'transient') throw error;
+        throw ApplicationFailure.create({ type: PERMANENT_FAILURE_TYPE, message: failure.reason, nonRetryable: true, cause: error instanceof Error ? error : undefined });
       }
-    },
+    };
+  }
+  return wrapped as A;
+}
 
-    /** Operator-maintained calendar entries, read here so workflow code never reads mutable data. */
-    async loadCalendarOverrides(): Promise<CalendarOverride[]> {
-      return readCalendarOverrides(store);
-    },
-
-    /** A year whose calendar is not confirmed was used for a legal deadline: say so loudly. */
-    async reportCalendarGap({ applicationId, years }: { applicationId: string; years: number[] }): Promise<void> {
-      log.error('calendar data for these years is not confirmed; deadlines use the statutory rule only', {
-        alert: 'CALENDAR_YEAR_UNCONFIRMED',
-        applicationId,
-        years,
-        remedy: 'add the year\'s ordered transfers with `npm run cli -- calendar add-override` and update domain/calendar-data.ts',
-      });
-    },
-
-    /**
-     * Records a stage of the case and, in the same transaction, its report to the monitoring system (R12); an
-     * overdue decision also gets an escalation to the supervising unit (R3). The outbox relay delivers both.
-     */
-    async recordStage(stage: StageRecord): Promise<void> {
-      const at = new Date();
-      await store.$transaction(async (tx) => {
-        const application = await tx.application.update({
-          where: { id: stage.applicationId },
-          data: {
-            state: stage.state,
-            ...(stage.registeredAt && { registeredAt: new Date(stage.registeredAt) }),
-            ...(stage.decisionDueAt && { decisionDueAt: new Date(stage.decisionDueAt) }),
-            ...(stage.overdue !== undefined && { overdue: stage.overdue }),
-            ...(stage.round !== undefined && { round: stage.round }),
-            ...(stage.complaintPeriodEndsAt && { complaintPeriodEndsAt: new Date(stage.complaintPeriodEndsAt) }),
-            ...(stage.preTrialCompletedAt && { preTrialCompletedAt: new Date(stage.preTrialCompletedAt) }),
-          },
-        });
-        const stageName = stage.overdue ? 'decision-overdue' : stage.state;
-        const occurrence = stage.occurrence ? `:${stage.occurrence}` : '';
-        const report = { ...stageReport(application, stageName, at), decisionDueAt: application.decisionDueAt?.toISOString() ?? null };
-        const messages: OutboxEntry[] = [
-          { key: `stage:${stage.applicationId}${occurrence}:${stageName}`, channel: 'monitoring', payload: report },
-        ];
-        if (stage.overdue) {
-          messages.push({
-            key: `escalation:${stage.applicationId}${occurrence}`,
-            channel: 'notifier',
-            payload: { to: 'supervising-unit', ...report },
-          });
-        }
-        await enqueue(tx, messages);
-      });
-    },
-
-    /** R5, R14: a step of the result's way through the State Corporation, with its reports, in one transaction. */
-    async recordCustody(step: CustodyRecord): Promise<void> {
-      const at = new Date();
-      const columns: Partial<Record<CustodyStep, object>> = {
-        'result-at-state-corporation': {
-          resultAtStateCorporationAt: at,
-          storageEndsAt: new Date(step.dueAt!),
-          ...(step.newResult && { resultIssuedAt: null, resultIssuedTo: null, returnedToProviderAt: null, resultRequestedAt: null, resendDueAt: null }),
-        },
-        'result-issued': { resultIssuedAt: at, resultIssuedTo: step.issuedTo },
-        'returned-to-provider': { returnedToProviderAt: at },
-        'result-requested': { resultRequestedAt: at, resendDueAt: new Date(step.dueAt!) },
-        'resend-overdue': { overdue: true },
-      };
-      await store.$transaction(async (tx) => {
-        const application = await tx.application.update({
-          where: { id: step.applicationId },
-          data: { state: step.state, ...columns[step.event] },
-        });
-        const report = { ...stageReport(application, step.event, at), ...(step.dueAt && { dueAt: step.dueAt }) };
-        const messages: OutboxEntry[] = [{ key: `stage:${step.applicationId}:${step.occurrence}:${step.event}`, channel: 'monitoring', payload: report }];
-        const to = CUSTODY_RECIPIENTS[step.event];
-        if (to) {
-          const addressed = to === 'applicant' ? { to, cabinetId: application.cabinetId } : { to };
-          messages.push({ key: `custody:${step.applicationId}:${step.occurrence}`, channel: 'notifier', payload: { ...addressed, ...report } });
-        }
-        await enqueue(tx, messages);
-      });
-    },
-
-    async recordDecision(d: DecisionRecord): Promise<void> {
-      await store.application.update({
-        where: { id: d.applicationId },
-        data: {
-          state: d.state,
-          decision: d.decision,
-          refusalGrounds: d.grounds,
-          motivation: d.motivation,
-          official: d.official,
-          decidedAt: new Date(d.decidedAt),
-        },
-      });
-    },
-
-    /**
-     * A document for the applicant's cabinet — a result (R5), a complaint's decision or the pre-trial record
-     * (R13) — in Kazakh and Russian, signed, stored and queued for the notifier, all in one transaction and
-     * exactly once per document, however often it is retried. A later round's result supersedes the earlier.
-     */
-    async issueNotice(request: NoticeRequest): Promise<IssuedNotice> {
-      const { applicationId, kind } = request;
-      const round = request.round ?? 1;
-      const document = documentKey(request);
-      const existing = await store.notice.findMany({
-        where: { noticeKey: { in: LANGUAGES.map((l) => `${document}:${l}`) } },
-        orderBy: { language: 'asc' },
-      });
-      if (existing.length === LANGUAGES.length) {
-        return { noticeIds: existing.map((n) => n.id), kind, createdAt: existing[0].createdAt.toISOString() };
-      }
-      const application = await store.application.findUniqueOrThrow({
-        where: { id: applicationId },
-        include: { complaints: { orderBy: { submittedAt: 'asc' } } },
-      });
-      const complaintFacts = (c: (typeof application.complaints)[number]): ComplaintFacts => ({
-        complaintId: c.id,
-        addressee: c.addressee as ComplaintFacts['addressee'],
-        submittedAt: formatInstant(c.submittedAt),
-        registeredAt: formatInstant(c.registeredAt),
-        outcome: c.outcome as ComplaintFacts['outcome'],
-        motivation: c.motivation,
-        official: c.official,
-        decidedAt: c.decidedAt ? formatInstant(c.decidedAt) : '',
-      });
-      const complaint = application.complaints.find((c) => c.id === request.complaintId);
-      if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
-      const facts = {
-        applicationNumber: applicationId,
-        category: application.category,
-        providerUnit: application.providerUnit,
-        registeredAt: application.registeredAt ? formatInstant(application.registeredAt) : '',
-        dueAt: application.decisionDueAt ? formatInstant(application.decisionDueAt) : '',
-        decidedAt: application.decidedAt ? formatInstant(application.decidedAt) : '',
-        official: application.official ?? '',
-        grounds: application.refusalGrounds,
-        motivation: application.motivation,
-        ...(complaint && { complaint: complaintFacts(complaint) }),
-        ...(kind === 'pre-trial-record' && {
-          complaints: application.complaints.map(complaintFacts),
-          preTrialCompletedAt: application.preTrialCompletedAt ? formatInstant(application.preTrialCompletedAt) : '',
-        }),
-      };
-      const documents = await Promise.all(
-        LANGUAGES.map(async (language) => {
-          const body = renderNotice(kind, language, facts);
-          const signature = await signer.sign(Buffer.from(body, 'utf8'));
-          return {
-            noticeKey: `${document}:${language}`,
-            applicationId,
-            kind,
-            round,
-            complaintId: request.complaintId ?? null,
-            language,
-            body,
-            signature: signature.cms,
-            certificateFingerprint: signature.certificateFingerprint,
-          };
-        }),
-      );
-      const notices = await store.$transaction(async (tx) => {
-        const rows = [];
-        for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
-        if ((RESULT_KINDS as readonly string[]).includes(kind)) {
-          // R13: the new result replaces the one an upheld complaint overturned.
-          await tx.notice.updateMany({
-            where: { applicationId, kind: { in: [...RESULT_KINDS] }, round: { lt: round }, supersededAt: null },
-            data: { supersededAt: rows[0].createdAt },
-          });
-        }
-        await enqueue(tx, [
-          {
-            key: `notice:${document}`,
-            channel: 'notifier',
-            payload: { to: 'applicant', cabinetId: application.cabinetId, applicationId, kind, noticeIds: rows.map((r) => r.id) },
-          },
-        ]);
-        return rows;
-      });
-      return { noticeIds: notices.map((n) => n.id), kind, createdAt: notices[0].createdAt.toISOString() };
-    },
-
+/** Every activity, with its stores injected, so tests can run them against any database. */
+export function createActivities({ store, signer, gateway = new DatabaseGateway(store) }: ActivityDeps) {
+  return failingPermanentlyWhenNoRetryCanHelp({
+    ...createCaseStoreActivities({ store }),
+    ...createGatewayActivities({ gateway }),
+    ...createDocumentActivities({ store, signer }),
     ...createComplaintActivities(store),
-  };
+  });
 }
 
 export type Activities = ReturnType<typeof createActivities>;

@@ -5,6 +5,7 @@
  * describe, the close event of failed runs — and compares the workflows' states with the case store.
  */
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { PERMANENT_FAILURE_TYPE } from '../infra/failures';
 import type { Store } from '../infra/store';
 import { formatInstant } from '../domain/calendar';
 import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
@@ -229,14 +230,23 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     const failure = event?.workflowExecutionFailedEventAttributes?.failure;
     if (failure?.applicationFailureInfo?.type && REFUSALS.has(failure.applicationFailureInfo.type)) continue;
     const timedOut = w.status.name === 'TIMED_OUT';
+    // An activity that met data no retry can store (infra/failures.ts) ended the case: the data must change.
+    let permanent = failure?.cause;
+    while (permanent && permanent.applicationFailureInfo?.type !== PERMANENT_FAILURE_TYPE) permanent = permanent.cause;
     stuck.push({
       reason: timedOut ? 'workflow-timed-out' : 'workflow-failed',
       ...caseOf(w.workflowId),
       workflowId: w.workflowId,
-      detail: timedOut ? 'the workflow ran out of its execution timeout: the case stopped' : `the workflow failed: ${failure?.message ?? 'no message'}`,
-      nextStep: 'read the failure in the Temporal UI; after the cause is fixed, start the case again from its stored application (the workflow id allows it once the run has ended)',
+      detail: timedOut
+        ? 'the workflow ran out of its execution timeout: the case stopped'
+        : permanent
+          ? `an activity failed in a way no retry can cure, and the case stopped: ${permanent.message}`
+          : `the workflow failed: ${failure?.message ?? 'no message'}`,
+      nextStep: permanent
+        ? 'the data is what fails, not a dependency: correct it at its source (the submitting system), then submit the case again; each write is one transaction, so nothing is half-written'
+        : 'read the failure in the Temporal UI; after the cause is fixed, start the case again from its stored application (the workflow id allows it once the run has ended)',
       since: w.closeTime?.toISOString() ?? null,
-      lastError: failure?.message ?? null,
+      lastError: permanent?.message ?? failure?.message ?? null,
     });
   }
 

@@ -3,20 +3,13 @@
  * the CLI and again at the workflow boundary, so every door refuses the same input with the same words.
  */
 import { z } from 'zod';
+import type { CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
+import { DOCUMENT_KINDS } from './documents';
 import { isValidIin } from './iin';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
 
-export const DOCUMENT_KINDS = [
-  'diploma',
-  'retraining',
-  'employment',
-  'courses-certificate',
-  'category-certificate',
-  'professional-achievements',
-  'student-achievements',
-] as const;
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
 
@@ -61,6 +54,10 @@ export interface ApplicationInput extends Submission {
   campaignWindow?: CampaignWindow;
   /** the standard in force at submission, which the case follows to its end (absent: cases older than profiles) */
   standard?: StandardId;
+  /** when that standard took effect (null: from the start), as the API admitted the application with it */
+  standardSince?: string | null;
+  /** R7: the operators' calendar overrides the API admitted an in-person application with (absent: none needed) */
+  calendarOverrides?: CalendarOverride[];
 }
 
 export const DecisionSchema = z
@@ -92,45 +89,3 @@ export const WithdrawalSchema = z.strictObject({
   reason: z.string().trim().max(2_000).optional(),
 });
 export type Withdrawal = z.infer<typeof WithdrawalSchema>;
-
-/** A refusal of input at a boundary: a stable code, the field, the rule it breaks, and words for a person. */
-export interface InputError {
-  code: 'malformed-body' | 'missing-field' | 'unknown-field' | 'invalid-field';
-  field: string | null;
-  rule: string | null;
-  message: string;
-}
-
-/** The first problem zod found, as an `InputError` naming the field. */
-export function describeIssue(error: z.ZodError): InputError {
-  const issue = error.issues[0];
-  const path = issue.path.map(String).join('.');
-  if (issue.code === 'unrecognized_keys') {
-    // The key is the caller's: shown quoted when it is not a plain name (empty, spaces, control characters)
-    // and cut short when long, so the answer always names it and never echoes a megabyte back.
-    const raw = issue.keys[0];
-    const key = /^[A-Za-z0-9_$-]{1,100}$/.test(raw) ? raw : JSON.stringify(raw.length > 100 ? `${raw.slice(0, 100)}…` : raw);
-    const field = path ? `${path}.${key}` : key;
-    return { code: 'unknown-field', field, rule: null, message: `${field} is not a field of this request` };
-  }
-  if (issue.path.length === 0) {
-    return { code: 'malformed-body', field: null, rule: null, message: `the body must be a JSON object: ${issue.message}` };
-  }
-  // An absent field fails whatever check comes first (a type, an enum's values): it is missing, not invalid.
-  const missing = issue.code !== 'custom' && issue.input === undefined;
-  const rule = issue.code === 'custom' ? ((issue.params as { rule?: string } | undefined)?.rule ?? null) : null;
-  return {
-    code: missing ? 'missing-field' : 'invalid-field',
-    field: path,
-    rule,
-    message: missing ? `${path} is required` : `${path}: ${issue.message}`,
-  };
-}
-
-export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: InputError };
-
-/** Parses input against a schema, answering the first problem as an `InputError`. */
-export function parseInput<T>(schema: z.ZodType<T>, input: unknown): ParseResult<T> {
-  const parsed = schema.safeParse(input, { reportInput: true });
-  return parsed.success ? { ok: true, value: parsed.data } : { ok: false, error: describeIssue(parsed.error) };
-}

@@ -5,7 +5,7 @@
  * the State Corporation's request.
  */
 import { z } from 'zod';
-import { parseInput, type ParseResult } from './application';
+import { parseInput, refusal, type ParseResult } from './refusals';
 
 const official = (who: string) => z.string().trim().min(1, `must name ${who}`).max(300);
 
@@ -39,7 +39,7 @@ export type CustodyEvent = { [E in keyof Bodies]: { event: E } & z.infer<Bodies[
 export function parseCustodyEvent(input: unknown): ParseResult<CustodyEvent> {
   const { event, ...body } = (typeof input === 'object' && input !== null ? input : {}) as { event?: unknown };
   if (typeof event !== 'string' || !Object.hasOwn(CUSTODY_BODIES, event)) {
-    return { ok: false, error: { code: 'invalid-field', field: 'event', rule: null, message: 'event: must be issued, requested or sent-again' } };
+    return { ok: false, error: refusal('event', null, 'event: must be issued, requested or sent-again') };
   }
   const parsed = parseInput(CUSTODY_BODIES[event as keyof Bodies] as z.ZodType<object>, body);
   return parsed.ok ? { ok: true, value: { event, ...parsed.value } as CustodyEvent } : parsed;

@@ -2,9 +2,18 @@
  * R8: the documents of an application, per category — which the applicant attaches, which are optional, which
  * the state information systems supply through the e-government gateway, and which the Platform forms itself.
  */
-import type { DOCUMENT_KINDS } from './application';
 import type { Category } from './service';
 
+/** R8: the documents an applicant may attach (the essay travels as text). */
+export const DOCUMENT_KINDS = [
+  'diploma',
+  'retraining',
+  'employment',
+  'courses-certificate',
+  'category-certificate',
+  'professional-achievements',
+  'student-achievements',
+] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
 export type DocumentSource =

@@ -7,7 +7,7 @@
  */
 import { DateTime } from 'luxon';
 import { z } from 'zod';
-import type { InputError } from './application';
+import { refusal, type Refusal } from './refusals';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { ESSAY_WORDS } from './documents';
 import { CATEGORIES, CHANNELS, type Category, type Channel, type RefusalGround } from './service';
@@ -250,8 +250,8 @@ export interface Intake {
  * Why a well-formed submission cannot be taken under a standard (R2, R3, R7, R11), or null. The calendar is
  * needed for in-person intake: places are closed on holidays and other days off.
  */
-export function intakeRefusal(standard: StandardProfile, intake: Intake, calendar: WorkingCalendar, since?: string | null): InputError | null {
-  const refuse = (field: string, rule: string, message: string): InputError => ({ code: 'invalid-field', field, rule, message });
+export function intakeRefusal(standard: StandardProfile, intake: Intake, calendar: WorkingCalendar, since?: string | null): Refusal | null {
+  const refuse = (field: string, rule: string, message: string): Refusal => refusal(field, rule, message);
   const rules = standard.channels[intake.channel];
   const offered = Object.keys(standard.channels).join(', ');
   if (!rules) {
@@ -263,7 +263,7 @@ export function intakeRefusal(standard: StandardProfile, intake: Intake, calenda
     return refuse('channel', 'R2', `category ${intake.category} is served through the ${serving} channel, not ${intake.channel}`);
   }
   if (rules.term.kind === 'working-days-by-locality' && !intake.serviceLocality) {
-    return { code: 'missing-field', field: 'serviceLocality', rule: 'R3', message: `serviceLocality is required for the ${intake.channel} channel: provider-locality (${rules.term.providerLocality} working days) or elsewhere (${rules.term.elsewhere}) (R3)` };
+    return { code: 'against-standard', field: 'serviceLocality', rule: 'R3', message: `serviceLocality is required for the ${intake.channel} channel: provider-locality (${rules.term.providerLocality} working days) or elsewhere (${rules.term.elsewhere}) (R3)` };
   }
   if (rules.term.kind !== 'working-days-by-locality' && intake.serviceLocality) {
     return refuse('serviceLocality', 'R3', `serviceLocality applies only to the State Corporation channel, not ${intake.channel}`);

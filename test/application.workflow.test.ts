@@ -370,9 +370,9 @@ describe('application workflow (time skipping)', () => {
     const input = sampleInput('2026-11-23T10:00:00+05:00', { academicYear: '2027-2028' });
     await withWorker(activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
-      await expect(handle.result()).rejects.toThrow();
-      const history = await handle.fetchHistory();
-      expect(JSON.stringify(history)).toContain('outside the campaign window for 2027-2028 (R10)');
+      const failed = await handle.result().then(() => null, (e: Error) => e.cause);
+      expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'outside-campaign', field: 'submittedAt', rule: 'R10' }] });
+      expect((failed as Error).message).toMatch(/^applications for 2027-2028 are accepted from 2027-09-01/);
     });
     expect(activities.recordApplication).not.toHaveBeenCalled();
   });
@@ -752,10 +752,9 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00', { category: 'master', channel: 'office' }), standard: 'standard-2' as const };
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
-      await expect(handle.result()).rejects.toThrow();
-      const history = await handle.fetchHistory();
-      const failure = history.events!.find((e) => e.workflowExecutionFailedEventAttributes)!.workflowExecutionFailedEventAttributes!.failure!;
-      expect(failure.message).toMatch(/^channel: the office channel is not offered under the current standard/);
+      const failed = await handle.result().then(() => null, (e: Error) => e.cause);
+      expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'against-standard', field: 'channel', rule: 'R2' }] });
+      expect((failed as Error).message).toMatch(/^the office channel is not offered under the current standard/);
     });
     expect(fake.activities.recordApplication).not.toHaveBeenCalled();
   });

@@ -48,6 +48,29 @@ const submit = (serial: number, at: DateTime, overrides: object) =>
     ...overrides,
   });
 
+test("an office application on a Saturday that the operators' calendar made a working day is admitted by the API and the workflow alike (R7)", async () => {
+  // The office is closed on Saturdays (R7) unless an ordered transfer makes the day a working one: the API and the
+  // workflow decide with the same overrides, so what the API accepted is registered, never failed inside Temporal.
+  const date = saturday.toISODate()!;
+  await stack.store.calendarOverride.create({ data: { date, kind: 'working-day', basis: 'order (test): Saturday worked in exchange', addedBy: 'test' } });
+  try {
+    await stack.skipTo(saturday.toJSDate());
+    const office = await submit(8110, saturday, { category: 'master', channel: 'office' });
+    expect(office.status).toBe(202);
+    expect(office.body.standard).toBe('standard-1');
+    const registered = await eventually(
+      () => http('GET', `/applications/${office.body.applicationId}`),
+      (r) => r.status === 200 && r.body.state === 'under-review',
+    );
+    // Registered at once, in person, due 20 minutes later (R3).
+    expect(registered.body).toMatchObject({ channel: 'office', registeredAt: saturday.toJSDate().toISOString(), decisionDueAt: saturday.plus({ minutes: 20 }).toJSDate().toISOString() });
+    const accepted = await http('POST', `/applications/${office.body.applicationId}/decision`, { decision: 'accept', official: 'Clerk A. Sarsenova' });
+    expect(accepted.status).toBe(200);
+  } finally {
+    await stack.store.calendarOverride.delete({ where: { date } });
+  }
+});
+
 test('cases of the earlier standard finish by its terms after the current one takes effect; new cases follow the new (R2, R3, R5, R14)', async () => {
   expect(isOpen(STATE_CORPORATION, saturday.toJSDate(), calendar)).toBe(true);
   await stack.skipTo(saturday.toJSDate());
@@ -92,7 +115,9 @@ test('cases of the earlier standard finish by its terms after the current one ta
   // The old case, decided on Tuesday, goes to the State Corporation; a representative collects it on Thursday.
   await stack.skipTo(monday.plus({ days: 1 }).toJSDate());
   const refusalGround3 = await http('POST', `/applications/${oldCase}/decision`, { decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'A. Head' });
-  expect(refusalGround3.status).toBe(409);
+  // A ground the case's standard does not have breaks R9: 422 naming the field and the rule (not a 409 for the state).
+  expect(refusalGround3.status).toBe(422);
+  expect(refusalGround3.body.error).toMatchObject({ code: 'against-standard', field: 'grounds', rule: 'R9' });
   expect(refusalGround3.body.error.message).toMatch(/not a ground for refusal under the earlier standard/);
   expect((await http('POST', `/applications/${oldCase}/decision`, { decision: 'accept', official: 'A. Head' })).status).toBe(200);
   const atStateCorporation = await eventually(application(oldCase), (r) => r.body.state === 'awaiting-collection');

@@ -60,7 +60,7 @@ describe('what each standard takes (R2, R3, R11)', () => {
 
   test('the current standard offers neither the office nor the State Corporation, and says which channels it has', () => {
     expect(intakeRefusal(current, intake({}), calendar, '2024-01-01T00:00:00+06:00')).toEqual({
-      code: 'invalid-field',
+      code: 'against-standard',
       field: 'channel',
       rule: 'R2',
       message: 'the office channel is not offered under the current standard: the portal and the Platform "Ұстаз" in force since 2024-01-01T00:00:00+06:00; its channels are platform, portal',
@@ -77,7 +77,7 @@ describe('what each standard takes (R2, R3, R11)', () => {
 
   test('a State Corporation application says whether its office is in the provider\'s locality (R3)', () => {
     const sc = intake({ channel: 'state-corporation' });
-    expect(intakeRefusal(earlier, sc, calendar)).toEqual(expect.objectContaining({ code: 'missing-field', field: 'serviceLocality', rule: 'R3' }));
+    expect(intakeRefusal(earlier, sc, calendar)).toEqual(expect.objectContaining({ code: 'against-standard', field: 'serviceLocality', rule: 'R3' }));
     expect(intakeRefusal(earlier, { ...sc, serviceLocality: 'elsewhere' }, calendar)).toBeNull();
     expect(intakeRefusal(earlier, intake({ serviceLocality: 'elsewhere' }), calendar)).toEqual(expect.objectContaining({ field: 'serviceLocality' }));
   });
@@ -94,7 +94,7 @@ describe('what each standard takes (R2, R3, R11)', () => {
 
   test('an office application dated in the lunch break is refused with the hours (R7)', () => {
     expect(intakeRefusal(earlier, intake({ submittedAt: '2026-11-23T13:15:00+05:00' }), calendar)).toEqual({
-      code: 'invalid-field',
+      code: 'against-standard',
       field: 'submittedAt',
       rule: 'R7',
       message: "the provider's office takes applications Monday to Friday 09:00–17:30, lunch 13:00–14:30, except holidays and days off (R7); this one is dated 2026-11-23T13:15:00+05:00",

@@ -1,4 +1,5 @@
-import { DecisionSchema, SubmissionSchema, parseInput } from '../domain/application';
+import { DecisionSchema, SubmissionSchema } from '../domain/application';
+import { parseInput } from '../domain/refusals';
 import { iinCheckDigit, isValidIin } from '../domain/iin';
 import { countWords } from '../domain/documents';
 import { WorkingCalendar } from '../domain/calendar';

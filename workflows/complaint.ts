@@ -4,12 +4,10 @@
  * by the quality-control authority, escalated to the superior body when late (the review is still owed), and
  * answered with a motivated, signed decision in the applicant's cabinet.
  */
-import { condition, log, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import { store } from './proxies';
-import { parseInput } from '../domain/application';
+import { log, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { formatInstant } from '../domain/calendar';
+import { complaintDecisionRefusal } from '../domain/guards';
 import {
-  ComplaintDecisionSchema,
   REVIEW_TERM_WORKING_DAYS,
   SUPERIOR_BODY,
   advanceComplaint,
@@ -22,8 +20,15 @@ import {
 import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
 import { complaintStatusQuery, decideComplaintUpdate, type ComplaintStatus } from './messages';
 import { count } from './metrics';
+import { caseStore, documents } from './proxies';
+import { refuseWith } from './refusals';
+import { awaitWithinTerm } from './terms';
 
-
+/**
+ * The workflow of one complaint (`complaint-<complaintId>`), started by its application's workflow with the
+ * filing registered and timed (domain/complaint.ts `ComplaintInput`); answers the complaint's final status.
+ * Messages: the `complaintStatus` query and the `decideComplaint` update, refused by its guard.
+ */
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
   let lifecycle = startComplaint();
   let decision: ComplaintDecision | undefined;
@@ -53,7 +58,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     ]);
   };
   const recordStage = (overdue?: boolean) =>
-    store.recordComplaintStage({ complaintId: input.complaintId, state: status.state, ...(overdue && { overdue }) });
+    caseStore.recordComplaintStage({ complaintId: input.complaintId, state: status.state, ...(overdue && { overdue }) });
 
   setHandler(complaintStatusQuery, () => status);
   setHandler(
@@ -67,18 +72,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       status.decidedAt = new Date().toISOString();
       return status;
     },
-    {
-      validator: (d) => {
-        const parsed = parseInput(ComplaintDecisionSchema, d);
-        if (!parsed.ok) throw new Error(parsed.error.message);
-        if (!lifecycle.can({ type: 'REVIEWED', outcome: d.outcome })) {
-          throw new Error(`a complaint is decided only while it is under review; it is ${status.state}`);
-        }
-      },
-    },
+    { validator: (d) => refuseWith(complaintDecisionRefusal({ status, lifecycle }, d)) },
   );
 
-  await store.recordComplaint.executeWithOptions({ summary: 'store the complaint (R13)' }, [input]);
+  await caseStore.recordComplaint.executeWithOptions({ summary: 'store the complaint (R13)' }, [input]);
 
   const registeredAt = new Date(input.registeredAt);
   if (registeredAt.getTime() > Date.now()) {
@@ -95,21 +92,23 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const due = formatInstant(dueAt);
   const days = REVIEW_TERM_WORKING_DAYS[input.addressee];
   setCurrentDetails(`Complaint to the ${input.addressee} under review; its decision is due by ${due} (${days} working days, R13)`);
-  const inTime = await condition(() => decision !== undefined, Math.max(0, dueAt.getTime() - Date.now()), {
+  const came = await awaitWithinTerm({
+    done: () => decision !== undefined,
+    dueAt,
     summary: `the ${input.addressee}'s decision on the complaint is due by ${due}`,
-  });
-  if (!inTime) {
     // Overdue is a flag and an escalation to the body above the reviewer, not an end: the review is still owed.
-    fire({ type: 'REVIEW_DEADLINE_PASSED' });
-    count('complaintOverdue', { addressee: input.addressee });
-    log.warn('complaint review overdue', { complaintId: input.complaintId, applicationId: input.applicationId, dueAt: input.dueAt });
-    await recordStage(true);
-    setCurrentDetails(`OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`);
-    await condition(() => decision !== undefined);
-  }
+    whenLate: async () => {
+      fire({ type: 'REVIEW_DEADLINE_PASSED' });
+      count('complaintOverdue', { addressee: input.addressee });
+      log.warn('complaint review overdue', { complaintId: input.complaintId, applicationId: input.applicationId, dueAt: input.dueAt });
+      await recordStage(true);
+      setCurrentDetails(`OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`);
+    },
+  });
+  const inTime = came === 'in-time';
 
   count('complaintDecided', { addressee: input.addressee, outcome: decision!.outcome, in_time: inTime });
-  await store.recordComplaintDecision({
+  await caseStore.recordComplaintDecision({
     complaintId: input.complaintId,
     state: status.state,
     outcome: decision!.outcome,
@@ -117,7 +116,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     official: decision!.official,
     decidedAt: status.decidedAt!,
   });
-  const notice = await store.issueNotice.executeWithOptions(
+  const notice = await documents.issueNotice.executeWithOptions(
     { summary: 'sign the decision on the complaint and deliver it to the personal cabinet (R13, R5)' },
     [{ applicationId: input.applicationId, kind: 'complaint-decision', complaintId: input.complaintId }],
   );

@@ -1,9 +1,28 @@
-/** The activities as the workflows call them, with one timeout and retry policy for both workflows. */
+/**
+ * The activities as the workflows call them, grouped by the timeouts and retry policies that suit each group.
+ * Every activity is idempotent, so a transient failure is retried without a limit: a case waits rather than
+ * fails. A failure no retry can cure comes back non-retryable (activities/index.ts) and is not retried.
+ */
 import { proxyActivities } from '@temporalio/workflow';
-import type * as activities from '../activities';
+import type { CaseStoreActivities, ComplaintActivities, DocumentActivities, GatewayActivities } from '../activities';
 
-// Every activity is idempotent, so retrying without a limit is safe; a case waits rather than fails.
-export const store = proxyActivities<activities.Activities>({
+/** The case store: a quick local database; retried soon, then at most every minute while it is away. */
+export const caseStore = proxyActivities<CaseStoreActivities & ComplaintActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
+});
+
+/**
+ * R8: the e-government gateway, an outside system: each look-up may take its own ten seconds per register, and
+ * an outage is waited out with a longer back-off, so the gateway is not flooded when it comes back.
+ */
+export const gateway = proxyActivities<GatewayActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
+});
+
+/** R5: documents are signed (a signing service may be remote) and stored with their delivery in one transaction. */
+export const documents = proxyActivities<DocumentActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
 });

@@ -7,10 +7,11 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { parseInput } from '../../domain/application';
+import { parseInput } from '../../domain/refusals';
 import type { ApiClient } from './auth';
 import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { RouteDoc } from './openapi';
+import { refuse } from './refusals';
 
 const SESSION_COOKIE = 'codec_session';
 const SESSION_HOURS = 8;
@@ -124,14 +125,14 @@ export function registerCodecServer({
       },
       async (request, reply) => {
         const parsed = parseInput(CodecRequestSchema, request.body);
-        if (!parsed.ok) return reply.code(400).send({ error: parsed.error });
+        if (!parsed.ok) return refuse(reply, parsed.error);
         try {
           const payloads = parsed.value.payloads.map(fromJson);
           const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
           request.log.info({ client: request.apiClient?.client, operation, payloads: payloads.length, namespace: request.headers['x-namespace'] }, 'codec');
           return { payloads: result.map(toJson) };
         } catch (error) {
-          return reply.code(400).send({ error: { code: 'undecodable', field: 'payloads', rule: null, message: (error as Error).message } });
+          return refuse(reply, { code: 'undecodable', field: 'payloads', rule: null, message: (error as Error).message });
         }
       },
     );

@@ -7,20 +7,17 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../infra/store';
+import type { ApiRefusal } from './refusals';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-export interface IdempotencyError {
-  status: number;
-  error: { code: string; field: string; rule: null; message: string };
-}
 
 /** What a request's key found: nothing yet (go on and remember the answer), a replay, or a refusal. */
 export type IdempotencyOutcome =
   | { kind: 'none' }
   | { kind: 'first'; id: string }
   | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'refused'; refusal: IdempotencyError };
+  | { kind: 'refused'; refusal: ApiRefusal };
 
 export function requestKey(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'] ?? request.headers['x-request-id'];
@@ -36,7 +33,7 @@ export async function claim(store: Store, request: FastifyRequest, client: strin
   if (!KEY_PATTERN.test(key)) {
     return {
       kind: 'refused',
-      refusal: { status: 400, error: { code: 'invalid-field', field: 'Idempotency-Key', rule: null, message: 'Idempotency-Key: must be 1–200 visible ASCII characters' } },
+      refusal: { code: 'invalid-field', field: 'Idempotency-Key', rule: null, message: 'Idempotency-Key: must be 1–200 visible ASCII characters' },
     };
   }
   const id = `${client}:${key}`;
@@ -52,13 +49,13 @@ export async function claim(store: Store, request: FastifyRequest, client: strin
   if (earlier.requestHash !== requestHash) {
     return {
       kind: 'refused',
-      refusal: { status: 422, error: { code: 'idempotency-key-reused', field: 'Idempotency-Key', rule: null, message: `Idempotency-Key ${key} was used for a different request; use a new key for a new request` } },
+      refusal: { code: 'idempotency-key-reused', field: 'Idempotency-Key', rule: null, message: `Idempotency-Key ${key} was used for a different request; use a new key for a new request` },
     };
   }
   if (earlier.responseStatus === null) {
     return {
       kind: 'refused',
-      refusal: { status: 409, error: { code: 'request-in-progress', field: 'Idempotency-Key', rule: null, message: `the first request with Idempotency-Key ${key} is still being answered; retry in a moment` } },
+      refusal: { code: 'request-in-progress', field: 'Idempotency-Key', rule: null, message: `the first request with Idempotency-Key ${key} is still being answered; retry in a moment` },
     };
   }
   return { kind: 'replay', status: earlier.responseStatus, body: earlier.responseBody };

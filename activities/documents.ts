@@ -1,0 +1,120 @@
+/**
+ * Documents for the applicant's cabinet (R5, R13): rendered in Kazakh and Russian, signed with the EDS, stored
+ * and queued for the notifier in one transaction, exactly once per document however often it is retried.
+ */
+import { formatInstant } from '../domain/calendar';
+import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeKind } from '../domain/notices';
+import { enqueue } from '../infra/outbox';
+import { documentKey, outboxKeys } from '../infra/outbox-keys';
+import type { DocumentSigner } from '../infra/signer';
+import type { Store } from '../infra/store';
+
+export interface NoticeRequest {
+  applicationId: string;
+  kind: NoticeKind;
+  /** a result's round (R13); 1 when absent */
+  round?: number;
+  /** the complaint a complaint-decision answers */
+  complaintId?: string;
+}
+
+export interface IssuedNotice {
+  noticeIds: string[];
+  kind: NoticeKind;
+  createdAt: string;
+}
+
+/** The document activities, over the store and the signer given. */
+export function createDocumentActivities({ store, signer }: { store: Store; signer: DocumentSigner }) {
+  return {
+    /**
+     * A document for the applicant's cabinet — a result (R5), a complaint's decision or the pre-trial record
+     * (R13) — in Kazakh and Russian, signed, stored and queued for the notifier, all in one transaction and
+     * exactly once per document, however often it is retried. A later round's result supersedes the earlier.
+     */
+    async issueNotice(request: NoticeRequest): Promise<IssuedNotice> {
+      const { applicationId, kind } = request;
+      const round = request.round ?? 1;
+      const document = documentKey(request);
+      const existing = await store.notice.findMany({
+        where: { noticeKey: { in: LANGUAGES.map((l) => `${document}:${l}`) } },
+        orderBy: { language: 'asc' },
+      });
+      if (existing.length === LANGUAGES.length) {
+        return { noticeIds: existing.map((n) => n.id), kind, createdAt: existing[0].createdAt.toISOString() };
+      }
+      const application = await store.application.findUniqueOrThrow({
+        where: { id: applicationId },
+        include: { complaints: { orderBy: { submittedAt: 'asc' } } },
+      });
+      const complaintFacts = (c: (typeof application.complaints)[number]): ComplaintFacts => ({
+        complaintId: c.id,
+        addressee: c.addressee as ComplaintFacts['addressee'],
+        submittedAt: formatInstant(c.submittedAt),
+        registeredAt: formatInstant(c.registeredAt),
+        outcome: c.outcome as ComplaintFacts['outcome'],
+        motivation: c.motivation,
+        official: c.official,
+        decidedAt: c.decidedAt ? formatInstant(c.decidedAt) : '',
+      });
+      const complaint = application.complaints.find((c) => c.id === request.complaintId);
+      if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
+      const facts = {
+        applicationNumber: applicationId,
+        category: application.category,
+        providerUnit: application.providerUnit,
+        registeredAt: application.registeredAt ? formatInstant(application.registeredAt) : '',
+        dueAt: application.decisionDueAt ? formatInstant(application.decisionDueAt) : '',
+        decidedAt: application.decidedAt ? formatInstant(application.decidedAt) : '',
+        official: application.official ?? '',
+        grounds: application.refusalGrounds,
+        motivation: application.motivation,
+        ...(complaint && { complaint: complaintFacts(complaint) }),
+        ...(kind === 'pre-trial-record' && {
+          complaints: application.complaints.map(complaintFacts),
+          preTrialCompletedAt: application.preTrialCompletedAt ? formatInstant(application.preTrialCompletedAt) : '',
+        }),
+      };
+      const documents = await Promise.all(
+        LANGUAGES.map(async (language) => {
+          const body = renderNotice(kind, language, facts);
+          const signature = await signer.sign(Buffer.from(body, 'utf8'));
+          return {
+            noticeKey: `${document}:${language}`,
+            applicationId,
+            kind,
+            round,
+            complaintId: request.complaintId ?? null,
+            language,
+            body,
+            signature: signature.cms,
+            certificateFingerprint: signature.certificateFingerprint,
+          };
+        }),
+      );
+      const notices = await store.$transaction(async (tx) => {
+        const rows = [];
+        for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
+        if ((RESULT_KINDS as readonly string[]).includes(kind)) {
+          // R13: the new result replaces the one an upheld complaint overturned.
+          await tx.notice.updateMany({
+            where: { applicationId, kind: { in: [...RESULT_KINDS] }, round: { lt: round }, supersededAt: null },
+            data: { supersededAt: rows[0].createdAt },
+          });
+        }
+        await enqueue(tx, [
+          {
+            key: outboxKeys.notice(document),
+            channel: 'notifier',
+            payload: { to: 'applicant', cabinetId: application.cabinetId, applicationId, kind, noticeIds: rows.map((r) => r.id) },
+          },
+        ]);
+        return rows;
+      });
+      return { noticeIds: notices.map((n) => n.id), kind, createdAt: notices[0].createdAt.toISOString() };
+    },
+
+  };
+}
+
+export type DocumentActivities = ReturnType<typeof createDocumentActivities>;

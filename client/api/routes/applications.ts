@@ -1,0 +1,129 @@
+/** Routes of the `applications` tag: submit, read, decide, withdraw (R1–R11). */
+import { DecisionSchema, SubmissionSchema, WithdrawalSchema } from '../../../domain/application';
+import { parseInput } from '../../../domain/refusals';
+import { workflowIdFor } from '../../../infra/identity';
+import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
+import { queryIfRunning } from '../cases';
+import { refuse, refuseBadId, UUID } from '../refusals';
+import { ERRORS, type ApiRoutes } from '../routing';
+import { submitApplication } from '../submission';
+import { caseFromRow, caseFromStatus, complaintFromRow, noticeView } from '../views';
+
+export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes): void {
+  const { client, store } = deps;
+
+  route(
+    {
+      method: 'POST',
+      url: '/applications',
+      operationId: 'submitApplication',
+      summary: 'Submit an application for attestation (R1–R11)',
+      description:
+        'The standard in force at submittedAt decides the channels it takes and their terms, and the case follows it to its end. ' +
+        'Current standard: portal and Platform, registered at the next working moment (R7), decided within one working day (R3). ' +
+        "Earlier standard: also the provider's office (during its hours, 20 minutes) and the State Corporation (serviceLocality: 3 or 7 working days; homeVisit on request, R11).",
+      tag: 'applications',
+      scope: 'submit',
+      body: SubmissionSchema,
+      idempotent: true,
+      responses: {
+        202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
+        ...ERRORS,
+        409: 'the teacher already has an application for the academic year (R10)',
+        422: 'well-formed, but against a rule of the standard in force: the channel (R2), the locality (R3), the hours of an office (R7), a home visit (R11), the campaign window (R10); or an Idempotency-Key reused for another request',
+      },
+    },
+    async (request, reply) => {
+      const outcome = await submitApplication(deps, request.body);
+      return outcome.ok ? reply.code(202).send(outcome.submitted) : refuse(reply, outcome.refusal);
+    },
+  );
+
+  route(
+    {
+      method: 'GET',
+      url: '/applications/:id',
+      operationId: 'getApplication',
+      summary: 'An application: state, terms, decision, complaints and documents',
+      tag: 'applications',
+      scope: 'read',
+      params: { id: 'the application id' },
+      responses: { 200: 'the case', ...ERRORS },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+      const status = await queryIfRunning(client, request, workflowIdFor(id), statusQuery);
+      const row = await store.application.findUnique({
+        where: { id },
+        include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] }, complaints: { orderBy: { submittedAt: 'asc' } } },
+      });
+      if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+      const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
+      // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
+      const complaints = status
+        ? status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null }))
+        : [...rows.values()];
+      return {
+        applicationId: id,
+        // The running workflow is the truth; the case store answers for cases whose workflow is gone.
+        ...(status ? caseFromStatus(status) : caseFromRow(row!)),
+        complaints,
+        notices: (row?.notices ?? []).map(noticeView),
+      };
+    },
+  );
+
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/decision',
+      operationId: 'decideApplication',
+      summary: "The provider's decision: accept, or refuse with grounds and motivation (R3, R9)",
+      tag: 'applications',
+      scope: 'decide',
+      params: { id: 'the application id' },
+      body: DecisionSchema,
+      responses: {
+        200: 'the case after the decision',
+        ...ERRORS,
+        409: 'the case does not take a decision now (not under review, closed)',
+        422: 'a refusal without its grounds or motivation, or on a ground its standard does not have (R9)',
+      },
+    },
+    async (request, reply) => {
+      const parsed = parseInput(DecisionSchema, request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [parsed.value] }),
+        { code: 'decision-not-allowed', field: 'decision', rule: 'R3' },
+      );
+    },
+  );
+
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/withdrawal',
+      operationId: 'withdrawApplication',
+      summary: 'The applicant withdraws the application, before the decision',
+      tag: 'applications',
+      scope: 'submit',
+      params: { id: 'the application id' },
+      body: WithdrawalSchema,
+      responses: { 200: 'the withdrawn case', ...ERRORS, 409: 'decided already, or closed' },
+    },
+    async (request, reply) => {
+      const parsed = parseInput(WithdrawalSchema, request.body ?? {});
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(withdrawUpdate, { args: [parsed.value] }),
+        { code: 'withdrawal-not-allowed', field: 'id', rule: null },
+      );
+    },
+  );
+}

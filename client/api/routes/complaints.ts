@@ -1,0 +1,101 @@
+/** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
+import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/complaint';
+import { parseInput } from '../../../domain/refusals';
+import { complaintWorkflowIdFor } from '../../../infra/identity';
+import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
+import { queryIfRunning, sendUpdate } from '../cases';
+import { refuse, refuseBadId, UUID } from '../refusals';
+import { ERRORS, type ApiRoutes } from '../routing';
+import { complaintFromRow, noticeView } from '../views';
+
+export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): void {
+  const { client, store, now } = deps;
+
+  // R13: a complaint against the application's result, registered by the same working-time rule (R7).
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/complaints',
+      operationId: 'fileComplaint',
+      summary: 'A complaint against the result, to the provider (5 working days) or the quality-control authority (15) (R13)',
+      tag: 'complaints',
+      scope: 'submit',
+      params: { id: 'the application id' },
+      body: ComplaintSchema,
+      idempotent: true,
+      responses: {
+        202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
+        ...ERRORS,
+        409: 'no complaint now: the result is not delivered yet, a complaint to that body is under review, or the administrative stage is over',
+        422: 'an Idempotency-Key reused for another request',
+      },
+    },
+    async (request, reply) => {
+      const parsed = parseInput(ComplaintSchema, request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
+      return updateApplication(
+        request.params.id,
+        reply,
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(fileComplaintUpdate, { args: [filing] }),
+        { code: 'complaint-not-allowed', field: 'id', rule: 'R13' },
+        (state) =>
+          state === 'withdrawn'
+            ? 'the application was withdrawn; there is no result to contest'
+            : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)',
+        202,
+      );
+    },
+  );
+
+  route(
+    {
+      method: 'GET',
+      url: '/complaints/:id',
+      operationId: 'getComplaint',
+      summary: 'A complaint: registration, term, overdue flag, outcome and its signed decision (R13)',
+      tag: 'complaints',
+      scope: 'read',
+      params: { id: 'the complaint id' },
+      responses: { 200: 'the complaint', ...ERRORS },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const status = await queryIfRunning(client, request, complaintWorkflowIdFor(id), complaintStatusQuery);
+      const row = await store.complaint.findUnique({ where: { id }, include: { notices: { orderBy: { language: 'asc' } } } });
+      if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });
+      return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
+    },
+  );
+
+  route(
+    {
+      method: 'POST',
+      url: '/complaints/:id/decision',
+      operationId: 'decideComplaint',
+      summary: "The reviewing body's motivated decision on a complaint: upheld, partly-upheld or rejected (R13)",
+      tag: 'complaints',
+      scope: 'decide',
+      params: { id: 'the complaint id' },
+      body: ComplaintDecisionSchema,
+      responses: { 200: 'the complaint after the decision', ...ERRORS, 409: 'not under review (not registered yet, or decided)' },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const parsed = parseInput(ComplaintDecisionSchema, request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const closed = async () => {
+        const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
+        return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;
+      };
+      return sendUpdate(
+        client,
+        reply,
+        { workflowId: complaintWorkflowIdFor(id), what: 'complaint', id, closed: { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: closed } },
+        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
+      );
+    },
+  );
+}

@@ -1,0 +1,60 @@
+/** Routes of the `support` tag: stuck cases and one case's whole story, for support staff. */
+import { caseStory, findStuckCases } from '../../inspector';
+import { refuse, refuseBadId, UUID } from '../refusals';
+import { ERRORS, type ApiRoutes } from '../routing';
+
+export function supportRoutes({ route, deps }: ApiRoutes): void {
+  const { client, store, now } = deps;
+
+  route(
+    {
+      method: 'GET',
+      url: '/support/stuck',
+      operationId: 'stuckCases',
+      summary: 'Cases that need a person: overdue decisions and reviews, activities retrying, failing or failed workflows, state mismatches',
+      tag: 'support',
+      scope: 'read',
+      query: {
+        retryingLongerThanSeconds: 'report an activity retrying for longer than this (default 300)',
+        closedWithinDays: 'report failed or timed-out runs closed within this many days (default 30)',
+      },
+      responses: { 200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }', 400: 'a bad query parameter', 401: ERRORS[401], 403: ERRORS[403] },
+    },
+    async (request, reply) => {
+      const query = request.query as Record<string, string | undefined>;
+      const numbers: Record<string, number | undefined> = {};
+      for (const name of ['retryingLongerThanSeconds', 'closedWithinDays']) {
+        const raw = query[name];
+        if (raw === undefined) continue;
+        if (!/^\d+$/.test(raw)) return refuse(reply, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number` });
+        numbers[name] = Number(raw);
+      }
+      const checkedAt = now();
+      const cases = await findStuckCases(client, store, {
+        now: () => checkedAt,
+        ...(numbers.retryingLongerThanSeconds !== undefined && { activityRetryThresholdMs: numbers.retryingLongerThanSeconds * 1000 }),
+        ...(numbers.closedWithinDays !== undefined && { closedWithinMs: numbers.closedWithinDays * 86_400_000 }),
+      });
+      return { checkedAt: checkedAt.toISOString(), cases };
+    },
+  );
+
+  route(
+    {
+      method: 'GET',
+      url: '/support/cases/:id',
+      operationId: 'caseStory',
+      summary: "One case's whole story: state, deadlines, stages with times, pending activities, documents, complaints, outbox",
+      tag: 'support',
+      scope: 'read',
+      params: { id: 'an application id, or a complaint id (its application is shown)' },
+      responses: { 200: 'the story', ...ERRORS },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application or complaint id');
+      const story = await caseStory(client, store, id);
+      return story ?? refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application or complaint ${id}` });
+    },
+  );
+}

@@ -1,0 +1,98 @@
+/**
+ * Submitting an application (R1–R11), the use case behind `POST /applications`: the context of admission is
+ * fixed — the standard in force at `submittedAt`, the campaign window of its year, the operators' calendar
+ * overrides where a place's hours decide — and put into the workflow's input, so the workflow admits the
+ * application with exactly what the API admitted it with (domain/admission.ts).
+ */
+import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { admissionContextOf, admit } from '../../domain/admission';
+import { SubmissionSchema, type ApplicationInput } from '../../domain/application';
+import { formatInstant } from '../../domain/calendar';
+import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
+import { parseInput } from '../../domain/refusals';
+import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey } from '../../domain/search-attributes';
+import { STANDARDS, standardInForce, takenInPerson, type StandardId, type StandardInForce } from '../../domain/standards';
+import { readCalendarOverrides } from '../../infra/calendar-overrides';
+import { applicationIdFor, cabinetIdFor, workflowIdFor } from '../../infra/identity';
+import type { Store } from '../../infra/store';
+import type { ApiRefusal } from './refusals';
+
+export interface SubmissionDeps {
+  client: Client;
+  store: Store;
+  taskQueue: string;
+  identitySecret: string;
+  now: () => Date;
+  campaignWindows: readonly CampaignWindow[];
+  standardSchedule: readonly StandardInForce[];
+}
+
+/** What a submitter is told: where the case is, and under which standard it runs. */
+export interface Submitted {
+  applicationId: string;
+  workflowId: string;
+  cabinetId: string;
+  state: 'received';
+  standard: StandardId;
+}
+
+export type SubmissionOutcome = { ok: true; submitted: Submitted } | { ok: false; refusal: ApiRefusal };
+
+/** Admits a submission and starts its workflow, or answers why not; nothing is started for a refusal. */
+export async function submitApplication(deps: SubmissionDeps, body: unknown): Promise<SubmissionOutcome> {
+  // The form first: the context of admission depends on the year, the instant and the channel.
+  const parsed = parseInput(SubmissionSchema, body);
+  if (!parsed.ok) return { ok: false, refusal: parsed.error };
+  const submission = parsed.value;
+  const submittedAt = submission.submittedAt ?? deps.now().toISOString();
+  // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
+  const inForce = standardInForce(new Date(submittedAt), deps.standardSchedule);
+  const standard = STANDARDS[inForce.standard];
+  const applicationId = applicationIdFor(submission.iin, submission.academicYear, deps.identitySecret);
+  const input: ApplicationInput = {
+    ...submission,
+    applicationId,
+    submittedAt,
+    cabinetId: cabinetIdFor(submission.iin, deps.identitySecret),
+    campaignWindow: campaignWindow(submission.academicYear, deps.campaignWindows),
+    standard: standard.id,
+    standardSince: inForce.from,
+    // Only a place's hours need the operators' overrides: portal and Platform submissions skip the read (R7).
+    ...(takenInPerson(standard, submission.channel) && { calendarOverrides: await readCalendarOverrides(deps.store) }),
+  };
+  const admission = admit({ ...submission, submittedAt }, admissionContextOf(input));
+  if (!admission.ok) return { ok: false, refusal: admission.refusal };
+
+  const workflowId = workflowIdFor(applicationId);
+  try {
+    await deps.client.workflow.start('applicationWorkflow', {
+      taskQueue: deps.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      typedSearchAttributes: [
+        { key: ApplicationStateKey, value: 'received' },
+        { key: CategoryKey, value: submission.category },
+        { key: ChannelKey, value: submission.channel },
+        { key: ProviderUnitKey, value: submission.providerUnit },
+        { key: StandardKey, value: standard.id },
+      ],
+      staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,
+      staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} to ${submission.providerUnit}`,
+    });
+  } catch (error) {
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      return {
+        ok: false,
+        refusal: {
+          code: 'duplicate-application',
+          field: 'iin',
+          rule: 'R10',
+          message: `this teacher already has an application for the academic year ${submission.academicYear} (${applicationId}); attestation happens once per academic year`,
+        },
+      };
+    }
+    throw error;
+  }
+  return { ok: true, submitted: { applicationId, workflowId, cabinetId: input.cabinetId!, state: 'received', standard: standard.id } };
+}

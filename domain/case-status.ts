@@ -1,0 +1,89 @@
+/**
+ * What a case looks like to operators, the API and support staff, and what a filed complaint is told: the
+ * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
+ */
+import type { ProviderDecision } from './application';
+import type { Addressee, ComplaintOutcome, ComplaintState } from './complaint';
+import type { CustodyStatus } from './custody';
+import type { ApplicationState } from './lifecycle';
+import type { Channel } from './service';
+import type { StandardId } from './standards';
+
+/** A complaint as its application sees it (R13). Times are ISO instants. */
+export interface ComplaintSummary {
+  complaintId: string;
+  addressee: Addressee;
+  submittedAt: string;
+  registeredAt: string;
+  dueAt: string;
+  contestedRound: number;
+  outcome: ComplaintOutcome | null;
+  decidedAt: string | null;
+  /** its workflow was terminated or failed by hand before a decision */
+  endedWithoutDecision?: boolean;
+}
+
+/** A result of the application that a later one superseded after an upheld complaint (R13). */
+export interface SupersededResult {
+  round: number;
+  decision: ProviderDecision['decision'];
+  decidedAt: string;
+  notifiedAt: string | null;
+  supersededAt: string;
+}
+
+/** What operators, the API and support staff see of a case. Times are ISO instants. */
+export interface ApplicationStatus {
+  applicationId: string;
+  /** the standard in force at submission, which the case follows to its end */
+  standard: StandardId;
+  channel: Channel;
+  state: ApplicationState;
+  submittedAt: string;
+  registeredAt: string | null;
+  decisionDueAt: string | null;
+  overdue: boolean;
+  decision: ProviderDecision['decision'] | null;
+  refusalGrounds: number[] | null;
+  decidedAt: string | null;
+  notifiedAt: string | null;
+  withdrawnAt: string | null;
+  /** 1 for the first result; each upheld complaint that reopens the review starts the next round (R13) */
+  round: number;
+  supersededResults: SupersededResult[];
+  /** R13: the last moment a complaint against the result in force may be filed */
+  complaintPeriodEndsAt: string | null;
+  complaints: ComplaintSummary[];
+  /** R13: when the administrative (pre-trial) stage ended, after which a court may be asked */
+  preTrialCompletedAt: string | null;
+  /** R5, R14: the result's way through the State Corporation (earlier standard); null for other channels */
+  custody: CustodyStatus | null;
+}
+
+/** What a filed complaint is told at once: its id, when it is registered and when its review is due (R13). */
+export interface FiledComplaint {
+  complaintId: string;
+  workflowId: string;
+  addressee: Addressee;
+  registeredAt: string;
+  dueAt: string;
+}
+
+/** What operators, the API and support staff see of a complaint. */
+export interface ComplaintStatus {
+  complaintId: string;
+  applicationId: string;
+  addressee: Addressee;
+  state: ComplaintState;
+  submittedAt: string;
+  registeredAt: string;
+  dueAt: string;
+  overdue: boolean;
+  contestedRound: number;
+  outcome: ComplaintOutcome | null;
+  motivation: string | null;
+  official: string | null;
+  decidedAt: string | null;
+  notifiedAt: string | null;
+}
+

@@ -1,0 +1,138 @@
+/**
+ * May this update happen now? One pure function per update of a case — the provider's decision, the
+ * applicant's withdrawal, a complaint's filing, a step of the result's custody, a complaint's decision — of
+ * the case as it stands and the request, answering a typed refusal or null. The workflows' update validators
+ * call them and raise what they answer; they are tested without Temporal (test/guards.test.ts).
+ */
+import { DecisionSchema, WithdrawalSchema } from './application';
+import { formatInstant } from './calendar';
+import type { ApplicationStatus, ComplaintStatus } from './case-status';
+import { ComplaintDecisionSchema, ComplaintSchema, type ComplaintSnapshot } from './complaint';
+import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
+import type { LifecycleSnapshot } from './lifecycle';
+import { parseInput, type Refusal } from './refusals';
+import type { StandardProfile } from './standards';
+
+/** How far a complaint's `submittedAt` may run ahead of the case's clock (clocks of the caller and the server). */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+
+/** An application's case as the guards see it. */
+export interface ApplicationCaseView {
+  status: ApplicationStatus;
+  lifecycle: LifecycleSnapshot;
+  standard: StandardProfile;
+  /** the provider's (or the automatic check's) decision of the current round has been taken */
+  decided: boolean;
+  withdrawalRequested: boolean;
+  /** a custody step is taken but not yet recorded */
+  custodyStepPending: boolean;
+  /** when the result in force reached the applicant (epoch ms; 0 before) */
+  resultDeliveredAt: number;
+  administrativeStageOver: boolean;
+  /** the case's clock (workflow time), epoch ms */
+  now: number;
+}
+
+/** R3, R9: a decision is taken while the application is under review, on grounds of its standard. */
+export function decisionRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
+  const parsed = parseInput(DecisionSchema, request);
+  if (!parsed.ok) return parsed.error;
+  const { standard } = view;
+  const foreign = (parsed.value.grounds ?? []).filter((g) => !standard.refusalGrounds.includes(g));
+  if (foreign.length > 0) {
+    return {
+      code: 'against-standard',
+      field: 'grounds',
+      rule: 'R9',
+      message: `grounds: ${foreign.join(', ')} is not a ground for refusal under ${standard.title}; its grounds are ${standard.refusalGrounds.join(', ')} (R9)`,
+    };
+  }
+  if (!view.lifecycle.can({ type: 'DECISION_MADE', decision: parsed.value.decision }) || view.withdrawalRequested) {
+    const state = view.withdrawalRequested ? 'being withdrawn' : view.status.state;
+    return { code: 'decision-not-allowed', field: 'decision', rule: 'R3', message: `a decision is taken only while the application is under review; it is ${state}` };
+  }
+  return null;
+}
+
+/** The applicant withdraws an application only before its decision. */
+export function withdrawalRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
+  const parsed = parseInput(WithdrawalSchema, request);
+  if (!parsed.ok) return parsed.error;
+  if (!view.lifecycle.can({ type: 'WITHDRAWN' }) || view.decided) {
+    return { code: 'withdrawal-not-allowed', field: 'id', rule: null, message: `an application can be withdrawn only before the decision; it is ${view.status.state}` };
+  }
+  return null;
+}
+
+/** Which state each custody step is taken in (R5, R14). */
+const CUSTODY_STEP_STATE = { issued: 'awaiting-collection', requested: 'returned-to-provider', 'sent-again': 'requested-again' } as const;
+
+/** R5, R11, R14: a step of the result's way through the State Corporation, each in its turn. */
+export function custodyStepRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
+  const parsed = parseCustodyEvent(request);
+  if (!parsed.ok) return parsed.error;
+  const { status } = view;
+  if (!status.custody) {
+    return { code: 'custody-step-not-allowed', field: 'id', rule: 'R5', message: `the result of this case is not kept at the State Corporation: it goes through the ${status.channel} channel (R5)` };
+  }
+  const step = parsed.value;
+  if (status.state !== CUSTODY_STEP_STATE[step.event] || view.custodyStepPending) {
+    return { code: 'custody-step-not-allowed', field: 'id', rule: 'R14', message: `the result cannot be ${step.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})` };
+  }
+  if (step.event === 'issued' && (step.place === 'home') !== (status.custody.place === 'home')) {
+    const where = status.custody.place === 'home' ? 'at home, on the home visit the applicant asked for (R11)' : 'at the State Corporation';
+    return { code: 'against-standard', field: 'place', rule: 'R11', message: `place: this result is issued ${where}` };
+  }
+  return null;
+}
+
+/** Why a complaint cannot be filed in the case's state, in words for the applicant (R13). */
+function notNowInWords(state: ApplicationStatus['state']): string {
+  switch (state) {
+    case 'withdrawn':
+      return 'the application was withdrawn; there is no result to contest';
+    case 'closed':
+      return 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)';
+    case 'accepted':
+    case 'refused':
+      return 'the result is being delivered to the personal cabinet; a complaint can be filed once it is there (R13)';
+    case 'notified':
+      return 'the administrative stage of this case is ending; the result may now be contested in court (Administrative Procedural Code art. 91)';
+    default:
+      return `the application is still ${state}; a complaint can be filed once its result is delivered (R13)`;
+  }
+}
+
+/** R13: a complaint against the delivered result, within the filing period, one at a time to each body. */
+export function complaintFilingRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
+  const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
+  if (!parsed.ok) return parsed.error;
+  const { status, now } = view;
+  const refuse = (field: string, message: string): Refusal => ({ code: 'complaint-not-allowed', field, rule: 'R13', message });
+  if (!view.lifecycle.can({ type: 'COMPLAINT_FILED' }) || view.administrativeStageOver) return refuse('id', notNowInWords(status.state));
+  const filing = parsed.value;
+  const at = Date.parse(filing.submittedAt);
+  if (at < view.resultDeliveredAt - CLOCK_SKEW_MS) {
+    return refuse('submittedAt', `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`);
+  }
+  if (at > now + CLOCK_SKEW_MS) return refuse('submittedAt', 'submittedAt: must not be in the future');
+  const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
+  if (at > periodEnd || now > periodEnd) {
+    return refuse('id', `the period for complaints against this result ended at ${formatInstant(new Date(periodEnd))} (R13; Administrative Procedural Code art. 91)`);
+  }
+  const open = status.complaints.find((c) => c.addressee === filing.addressee && c.outcome === null && !c.endedWithoutDecision);
+  if (open) {
+    return refuse('addressee', `a complaint to the ${filing.addressee} (${open.complaintId}) is already under review, due ${formatInstant(new Date(open.dueAt))}; file again after its decision (R13)`);
+  }
+  return null;
+}
+
+/** R13: a complaint is decided while it is under review, with a motivated decision. */
+export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
+  const parsed = parseInput(ComplaintDecisionSchema, request);
+  if (!parsed.ok) return parsed.error;
+  if (!view.lifecycle.can({ type: 'REVIEWED', outcome: parsed.value.outcome })) {
+    return { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: `a complaint is decided only while it is under review; it is ${view.status.state}` };
+  }
+  return null;
+}

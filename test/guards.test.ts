@@ -1,0 +1,233 @@
+/**
+ * The update guards (domain/guards.ts), without Temporal: each answers a typed refusal — code, field, rule — or
+ * null, from the case as it stands and the request. The workflows' validators raise exactly what they answer.
+ */
+import type { ApplicationStatus, ComplaintStatus } from '../domain/case-status';
+import { advanceComplaint, startComplaint } from '../domain/complaint';
+import { custodyBeforeResult } from '../domain/custody';
+import {
+  complaintDecisionRefusal,
+  complaintFilingRefusal,
+  custodyStepRefusal,
+  decisionRefusal,
+  withdrawalRefusal,
+  type ApplicationCaseView,
+} from '../domain/guards';
+import { advance, startLifecycle, type LifecycleEvent } from '../domain/lifecycle';
+import { STANDARDS } from '../domain/standards';
+
+const NOW = Date.parse('2026-12-03T10:00:00+05:00');
+
+function caseAfter(events: LifecycleEvent[], overrides: Partial<ApplicationCaseView> = {}, status: Partial<ApplicationStatus> = {}): ApplicationCaseView {
+  let lifecycle = startLifecycle();
+  for (const e of events) lifecycle = advance(lifecycle, e);
+  return {
+    status: {
+      applicationId: '00000000-0000-8000-8000-000000000001',
+      standard: 'standard-2',
+      channel: 'portal',
+      state: lifecycle.value as ApplicationStatus['state'],
+      submittedAt: '2026-12-02T10:00:00+05:00',
+      registeredAt: null,
+      decisionDueAt: null,
+      overdue: false,
+      decision: null,
+      refusalGrounds: null,
+      decidedAt: null,
+      notifiedAt: null,
+      withdrawnAt: null,
+      round: 1,
+      supersededResults: [],
+      complaintPeriodEndsAt: null,
+      complaints: [],
+      preTrialCompletedAt: null,
+      custody: null,
+      ...status,
+    },
+    lifecycle,
+    standard: STANDARDS['standard-2'],
+    decided: false,
+    withdrawalRequested: false,
+    custodyStepPending: false,
+    resultDeliveredAt: 0,
+    administrativeStageOver: false,
+    now: NOW,
+    ...overrides,
+  };
+}
+
+const underReview: LifecycleEvent[] = [{ type: 'REGISTERED' }, { type: 'REVIEW_STARTED' }];
+const notified: LifecycleEvent[] = [...underReview, { type: 'DECISION_MADE', decision: 'accept' }, { type: 'NOTICE_ISSUED' }];
+const accept = { decision: 'accept', official: 'A. Head' };
+
+describe("the provider's decision (R3, R9)", () => {
+  test('is taken under review', () => {
+    expect(decisionRefusal(caseAfter(underReview), accept)).toBeNull();
+  });
+
+  test('is refused while the application waits for registration, naming the state (R3)', () => {
+    expect(decisionRefusal(caseAfter([{ type: 'REGISTRATION_DEFERRED' }]), accept)).toEqual({
+      code: 'decision-not-allowed',
+      field: 'decision',
+      rule: 'R3',
+      message: 'a decision is taken only while the application is under review; it is waiting-for-registration',
+    });
+  });
+
+  test('is refused while a withdrawal is being applied', () => {
+    expect(decisionRefusal(caseAfter(underReview, { withdrawalRequested: true }), accept)?.message).toBe(
+      'a decision is taken only while the application is under review; it is being withdrawn',
+    );
+  });
+
+  test('on a ground the standard does not have is against the standard, not a matter of state (R9)', () => {
+    const earlier = caseAfter(underReview, { standard: STANDARDS['standard-1'] });
+    expect(decisionRefusal(earlier, { decision: 'refuse', grounds: [3], motivation: 'm', official: 'A' })).toMatchObject({
+      code: 'against-standard',
+      field: 'grounds',
+      rule: 'R9',
+    });
+  });
+
+  test('without grounds is refused by the schema, naming the field and R9', () => {
+    expect(decisionRefusal(caseAfter(underReview), { decision: 'refuse', motivation: 'm', official: 'A' })).toMatchObject({
+      code: 'against-standard',
+      field: 'grounds',
+      rule: 'R9',
+    });
+  });
+});
+
+describe("the applicant's withdrawal", () => {
+  test('is taken before the decision', () => {
+    expect(withdrawalRefusal(caseAfter(underReview), {})).toBeNull();
+    expect(withdrawalRefusal(caseAfter([{ type: 'REGISTRATION_DEFERRED' }]), { reason: 'changed my mind' })).toBeNull();
+  });
+
+  test('is refused once the decision is taken, even before it is delivered', () => {
+    const decided = caseAfter([...underReview, { type: 'DECISION_MADE', decision: 'refuse' }], { decided: true });
+    expect(withdrawalRefusal(decided, {})).toEqual({
+      code: 'withdrawal-not-allowed',
+      field: 'id',
+      rule: null,
+      message: 'an application can be withdrawn only before the decision; it is refused',
+    });
+  });
+
+  test('with an unknown field is refused by the schema', () => {
+    expect(withdrawalRefusal(caseAfter(underReview), { why: 'x' })).toMatchObject({ code: 'unknown-field', field: 'why' });
+  });
+});
+
+describe('a complaint filing (R13)', () => {
+  const delivered = Date.parse('2026-12-03T09:00:00+05:00');
+  const open = caseAfter(notified, { resultDeliveredAt: delivered }, { complaintPeriodEndsAt: '2027-03-03T23:59:59.999+05:00' });
+  const filing = { addressee: 'provider', text: 'The refusal ignores my diploma.', submittedAt: '2026-12-03T09:30:00+05:00' };
+
+  test('is taken after the result is delivered, within the period', () => {
+    expect(complaintFilingRefusal(open, filing)).toBeNull();
+  });
+
+  test('is refused while the application is under review, in words for the applicant', () => {
+    expect(complaintFilingRefusal(caseAfter(underReview), filing)).toEqual({
+      code: 'complaint-not-allowed',
+      field: 'id',
+      rule: 'R13',
+      message: 'the application is still under-review; a complaint can be filed once its result is delivered (R13)',
+    });
+  });
+
+  test('dated before the result it contests is refused, naming submittedAt', () => {
+    expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-02T09:00:00+05:00' })).toMatchObject({
+      code: 'complaint-not-allowed',
+      field: 'submittedAt',
+      rule: 'R13',
+    });
+  });
+
+  test('dated more than five minutes ahead of the case clock is refused', () => {
+    expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:06:00+05:00' })?.message).toBe('submittedAt: must not be in the future');
+    expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:04:00+05:00' })).toBeNull();
+  });
+
+  test('after the period is refused with its end', () => {
+    const late = { ...open, now: Date.parse('2027-03-04T10:00:00+05:00') };
+    expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00' })).toMatchObject({
+      code: 'complaint-not-allowed',
+      message: expect.stringMatching(/^the period for complaints against this result ended at 2027-03-03T23:59:59/),
+    });
+  });
+
+  test('to a body already reviewing one is refused, naming the addressee', () => {
+    const complaints = [{ complaintId: 'c-1', addressee: 'provider' as const, submittedAt: '', registeredAt: '', dueAt: '2026-12-10T18:30:00+05:00', contestedRound: 1, outcome: null, decidedAt: null }];
+    const reviewing = { ...open, status: { ...open.status, complaints } };
+    expect(complaintFilingRefusal(reviewing, filing)).toMatchObject({ code: 'complaint-not-allowed', field: 'addressee', rule: 'R13' });
+    // the other body takes one meanwhile
+    expect(complaintFilingRefusal(reviewing, { ...filing, addressee: 'quality-authority' })).toBeNull();
+  });
+});
+
+describe("a step of the result's custody (R5, R11, R14)", () => {
+  const atStateCorporation = [...underReview, { type: 'DECISION_MADE', decision: 'accept' } as const, { type: 'RESULT_SENT_TO_STATE_CORPORATION' } as const];
+  const custodyCase = (place: 'home' | 'state-corporation') =>
+    caseAfter(atStateCorporation, { standard: STANDARDS['standard-1'] }, { channel: 'state-corporation', custody: custodyBeforeResult(place) });
+  const issue = { event: 'issued', to: 'applicant', place: 'state-corporation', official: 'B. Operator' };
+
+  test('issues a result waiting at the State Corporation', () => {
+    expect(custodyStepRefusal(custodyCase('state-corporation'), issue)).toBeNull();
+  });
+
+  test('is refused for a case whose result goes to the cabinet (R5)', () => {
+    expect(custodyStepRefusal(caseAfter(notified), issue)).toMatchObject({ code: 'custody-step-not-allowed', field: 'id', rule: 'R5' });
+  });
+
+  test('out of its turn is refused with the order (R14)', () => {
+    expect(custodyStepRefusal(custodyCase('state-corporation'), { event: 'sent-again', official: 'C' })).toMatchObject({
+      code: 'custody-step-not-allowed',
+      rule: 'R14',
+      message: expect.stringContaining('sent-again after a request'),
+    });
+  });
+
+  test('while another step is being recorded is refused', () => {
+    expect(custodyStepRefusal({ ...custodyCase('state-corporation'), custodyStepPending: true }, issue)).toMatchObject({ code: 'custody-step-not-allowed' });
+  });
+
+  test('at the counter for a home visit is against the standard (R11)', () => {
+    expect(custodyStepRefusal(custodyCase('home'), issue)).toMatchObject({ code: 'against-standard', field: 'place', rule: 'R11' });
+    expect(custodyStepRefusal(custodyCase('home'), { ...issue, place: 'home' })).toBeNull();
+  });
+
+  test('to a representative without a power of attorney is against the standard (R5)', () => {
+    expect(custodyStepRefusal(custodyCase('state-corporation'), { ...issue, to: 'representative' })).toMatchObject({
+      code: 'against-standard',
+      field: 'powerOfAttorney',
+      rule: 'R5',
+    });
+  });
+});
+
+describe("a complaint's decision (R13)", () => {
+  const status = { state: 'under-review' } as ComplaintStatus;
+  const decision = { outcome: 'rejected', motivation: 'The diploma was considered.', official: 'D. Reviewer' };
+
+  test('is taken under review', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
+    expect(complaintDecisionRefusal({ status, lifecycle }, decision)).toBeNull();
+  });
+
+  test('is refused before registration, naming the state', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTRATION_DEFERRED' });
+    expect(complaintDecisionRefusal({ status: { ...status, state: 'waiting-for-registration' }, lifecycle }, decision)).toEqual({
+      code: 'complaint-decision-not-allowed',
+      field: 'outcome',
+      rule: 'R13',
+      message: 'a complaint is decided only while it is under review; it is waiting-for-registration',
+    });
+  });
+
+  test('without a motivation is refused by the schema', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
+    expect(complaintDecisionRefusal({ status, lifecycle }, { ...decision, motivation: ' ' })).toMatchObject({ code: 'invalid-field', field: 'motivation' });
+  });
+});

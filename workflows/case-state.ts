@@ -1,0 +1,143 @@
+/**
+ * One application's case as its workflow holds it: the lifecycle machine's snapshot (the single source of truth
+ * for states), the status that queries answer, the search attributes that mirror it for the Temporal UI, and the
+ * requests that handlers took and the main flow has yet to apply. Handlers decide through the pure guards of
+ * domain/guards.ts; the main flow applies what they accepted at its safe points.
+ */
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { ApplicationInput, ProviderDecision } from '../domain/application';
+import type { WorkingCalendar } from '../domain/calendar';
+import { custodyBeforeResult } from '../domain/custody';
+import { decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
+import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
+import { ApplicationStateKey, OverdueKey } from '../domain/search-attributes';
+import type { ChannelRules, StandardProfile } from '../domain/standards';
+import type { StageRecord } from '../activities';
+import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
+import { caseStore } from './proxies';
+import { refuseWith } from './refusals';
+
+export class ApplicationCase {
+  readonly id: string;
+  readonly rules: ChannelRules;
+  readonly status: ApplicationStatus;
+  lifecycle: LifecycleSnapshot = startLifecycle();
+  /** the decision of the current round, once taken */
+  decision: ProviderDecision | undefined;
+  /** a withdrawal is taken at the next safe point of the main flow, so it never races a stage being recorded */
+  withdrawalRequested = false;
+  /** R7: the working calendar with the operators' overrides, read when the case registers (and again on a reopen) */
+  calendar!: WorkingCalendar;
+  /** when the result in force reached the applicant, in workflow time (epoch ms; 0 before) */
+  resultDeliveredAt = 0;
+  /** R13: the filing period is over and nothing is under review */
+  administrativeStageOver = false;
+  /** a custody step reported and not yet taken by the main flow (custody.ts answers it) */
+  custodyStepPending: () => boolean = () => false;
+
+  constructor(
+    readonly input: ApplicationInput,
+    readonly standard: StandardProfile,
+  ) {
+    this.id = input.applicationId;
+    this.rules = standard.channels[input.channel]!;
+    this.status = {
+      applicationId: input.applicationId,
+      standard: standard.id,
+      channel: input.channel,
+      state: 'received',
+      submittedAt: input.submittedAt,
+      registeredAt: null,
+      decisionDueAt: null,
+      overdue: false,
+      decision: null,
+      refusalGrounds: null,
+      decidedAt: null,
+      notifiedAt: null,
+      withdrawnAt: null,
+      round: 1,
+      supersededResults: [],
+      complaintPeriodEndsAt: null,
+      complaints: [],
+      preTrialCompletedAt: null,
+      custody: this.rules.delivery === 'state-corporation' ? custodyBeforeResult(input.homeVisit ? 'home' : 'state-corporation') : null,
+    };
+  }
+
+  /** The case as the guards decide on it. */
+  view(): ApplicationCaseView {
+    return {
+      status: this.status,
+      lifecycle: this.lifecycle,
+      standard: this.standard,
+      decided: this.decision !== undefined,
+      withdrawalRequested: this.withdrawalRequested,
+      custodyStepPending: this.custodyStepPending(),
+      resultDeliveredAt: this.resultDeliveredAt,
+      administrativeStageOver: this.administrativeStageOver,
+      now: Date.now(),
+    };
+  }
+
+  /** The status query, the provider's decision and the applicant's withdrawal. */
+  listen(): void {
+    setHandler(statusQuery, () => this.status);
+    setHandler(
+      decideUpdate,
+      (d) => {
+        this.takeDecision(d);
+        return this.status;
+      },
+      { validator: (d) => refuseWith(decisionRefusal(this.view(), d)) },
+    );
+    setHandler(
+      withdrawUpdate,
+      async () => {
+        this.withdrawalRequested = true;
+        await condition(() => this.status.state === 'withdrawn');
+        return this.status;
+      },
+      { validator: (w) => refuseWith(withdrawalRefusal(this.view(), w)) },
+    );
+  }
+
+  /** An event of the lifecycle: the machine moves, the status and the UI's search attributes follow. */
+  fire(event: LifecycleEvent): void {
+    this.lifecycle = advance(this.lifecycle, event);
+    this.status.state = this.lifecycle.value as ApplicationStatus['state'];
+    this.status.overdue = this.lifecycle.context.overdue;
+    upsertSearchAttributes([
+      { key: ApplicationStateKey, value: this.status.state },
+      { key: OverdueKey, value: this.status.overdue },
+    ]);
+  }
+
+  /** The provider's decision (or the automatic check's) enters the case: lifecycle, status and all. */
+  takeDecision(d: ProviderDecision): void {
+    this.decision = d;
+    this.fire({ type: 'DECISION_MADE', decision: d.decision });
+    this.status.decision = d.decision;
+    this.status.refusalGrounds = d.grounds ?? null;
+    this.status.decidedAt = new Date().toISOString();
+  }
+
+  /** Records the stage the case is in (or `state`), with its report to monitoring (R12). */
+  async recordStage(fields: Omit<StageRecord, 'applicationId' | 'state'> & { state?: string } = {}): Promise<void> {
+    await caseStore.recordStage({ applicationId: this.id, state: this.status.state, ...fields });
+  }
+
+  /** Stage reports of a later round are told apart from the first round's (see StageRecord.occurrence). */
+  roundStage(): Pick<StageRecord, 'round' | 'occurrence'> {
+    return this.status.round > 1 ? { round: this.status.round, occurrence: `r${this.status.round}` } : {};
+  }
+
+  /** Applies a requested withdrawal at a safe point; true when the case is now closed by it. */
+  async withdrawnHere(): Promise<boolean> {
+    if (!this.withdrawalRequested || this.status.state === 'withdrawn') return this.withdrawalRequested;
+    this.fire({ type: 'WITHDRAWN' });
+    this.status.withdrawnAt = new Date().toISOString();
+    await this.recordStage();
+    setCurrentDetails('Withdrawn by the applicant before a decision; the case is closed');
+    return true;
+  }
+}

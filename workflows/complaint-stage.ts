@@ -1,0 +1,202 @@
+/**
+ * R13: the administrative (pre-trial) stage of a case. Complaints against the result in force are filed through
+ * an update, taken by the main flow at its next safe point (like a withdrawal), registered by the working-time
+ * rule (R7) and reviewed each in a child workflow with its own clock (complaint.ts). The stage is over when the
+ * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
+ * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
+ */
+import { ParentClosePolicy, condition, log, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { WorkingCalendar, formatInstant } from '../domain/calendar';
+import { complaintWorkflowIdFor } from '../domain/case-ids';
+import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
+import { complaintTerms, REVIEW_TERM_WORKING_DAYS, type ComplaintFiling, type ComplaintInput } from '../domain/complaint';
+import { complaintFilingRefusal } from '../domain/guards';
+import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from '../domain/search-attributes';
+import { serviceTermEnd } from '../domain/standards';
+import type { ApplicationCase } from './case-state';
+import { complaintWorkflow } from './complaint';
+import { fileComplaintUpdate } from './messages';
+import { count } from './metrics';
+import { caseStore, documents } from './proxies';
+import { refuseWith } from './refusals';
+
+type Filing = { request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint };
+
+export class ComplaintStage {
+  private readonly filings: Filing[] = [];
+  private readonly concluded: ComplaintStatus[] = [];
+  /** tells apart the stage reports of the complaint phase (StageRecord.occurrence) */
+  private events = 0;
+
+  constructor(private readonly kase: ApplicationCase) {}
+
+  /** Complaints as the applicant files them; the update answers once the complaint is registered and started. */
+  listen(): void {
+    setHandler(
+      fileComplaintUpdate,
+      async (request) => {
+        const filing: Filing = { request };
+        this.filings.push(filing);
+        await condition(() => filing.answer !== undefined);
+        return filing.answer!;
+      },
+      { validator: (request) => refuseWith(complaintFilingRefusal(this.kase.view(), request)) },
+    );
+  }
+
+  /** Takes complaints until the stage is over, or an upheld complaint reopens the review. */
+  async untilOverOrReopened(): Promise<'reopened' | 'over'> {
+    const { status } = this.kase;
+    let lastInstanceDecided = false;
+    for (;;) {
+      const filing = this.filings.shift();
+      if (filing) {
+        filing.answer = await this.register(filing.request);
+        continue;
+      }
+      const conclusion = this.concluded.shift();
+      if (conclusion) {
+        const reopens = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round;
+        if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
+        // A complaint ended by hand without a decision settles nothing: only a decision is the last instance's word.
+        if (conclusion.addressee === 'quality-authority' && conclusion.outcome !== null) lastInstanceDecided = true;
+        this.kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens });
+        await this.kase.recordStage({ occurrence: `c${++this.events}` });
+        continue;
+      }
+      const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
+      if (status.state === 'notified' && (lastInstanceDecided || Date.now() >= periodEnd)) return 'over';
+      const waiting = () => this.filings.length > 0 || this.concluded.length > 0;
+      if (Date.now() >= periodEnd) {
+        setCurrentDetails(`Complaint period over; waiting for ${status.complaints.filter((c) => c.outcome === null).length} complaint(s) under review (R13)`);
+        await condition(waiting);
+      } else {
+        const until = formatInstant(new Date(periodEnd));
+        setCurrentDetails(
+          status.state === 'contested'
+            ? `Contested: complaint(s) under review; complaints may be filed until ${until} (R13)`
+            : `Result delivered; complaints may be filed until ${until} (R13)`,
+        );
+        await condition(waiting, periodEnd - Date.now(), { summary: `complaints may be filed until ${until} (R13)` });
+      }
+    }
+  }
+
+  /** R7, R13: registers a complaint at the next working moment and starts its review with its own clock. */
+  private async register(request: ComplaintFiling & { submittedAt: string }): Promise<FiledComplaint> {
+    const { kase } = this;
+    const { input, status } = kase;
+    const today = new WorkingCalendar(
+      await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7, R13)" }, []),
+    );
+    const submitted = new Date(request.submittedAt);
+    const { registeredAt, dueAt } = complaintTerms(today, request.addressee, submitted);
+    const gaps = today.uncertainYears(submitted, dueAt);
+    if (gaps.length > 0) await caseStore.reportCalendarGap({ applicationId: kase.id, years: gaps });
+    const complaintId = uuid4();
+    const complaint: ComplaintInput = {
+      complaintId,
+      applicationId: kase.id,
+      addressee: request.addressee,
+      text: request.text,
+      grounds: request.grounds ?? [],
+      attachments: request.attachments ?? [],
+      submittedAt: request.submittedAt,
+      registeredAt: registeredAt.toISOString(),
+      dueAt: dueAt.toISOString(),
+      contestedRound: status.round,
+    };
+    const workflowId = complaintWorkflowIdFor(complaintId);
+    const child = await startChild(complaintWorkflow, {
+      workflowId,
+      args: [complaint],
+      // The complaint is owed a review by law even if this case's workflow is stopped by an operator.
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      typedSearchAttributes: [
+        { key: ComplaintStateKey, value: 'received' },
+        { key: ComplaintAddresseeKey, value: request.addressee },
+        { key: ProviderUnitKey, value: input.providerUnit },
+        { key: DecisionDueAtKey, value: dueAt },
+      ],
+      staticSummary: `Complaint to the ${request.addressee} on application ${kase.id}`,
+      staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[request.addressee]} working days, R13)`,
+    });
+    const summary: ComplaintSummary = {
+      complaintId,
+      addressee: request.addressee,
+      submittedAt: request.submittedAt,
+      registeredAt: complaint.registeredAt,
+      dueAt: complaint.dueAt,
+      contestedRound: status.round,
+      outcome: null,
+      decidedAt: null,
+    };
+    status.complaints.push(summary);
+    void child.result().then(
+      (result) => {
+        summary.outcome = result.outcome;
+        summary.decidedAt = result.decidedAt;
+        this.concluded.push(result);
+      },
+      (error: Error) => {
+        // Terminated or failed by hand: the case stops waiting for it; support sees it marked.
+        log.warn('complaint workflow ended without a decision', { complaintId, error: error.message });
+        summary.endedWithoutDecision = true;
+        this.concluded.push({ ...complaint, state: 'received', overdue: false, outcome: null, motivation: null, official: null, decidedAt: null, notifiedAt: null });
+      },
+    );
+    kase.fire({ type: 'COMPLAINT_FILED' });
+    count('complaintFiled', { addressee: request.addressee });
+    await kase.recordStage({ occurrence: `c${++this.events}` });
+    return { complaintId, workflowId, addressee: request.addressee, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
+  }
+
+  /** R13: an upheld complaint supersedes the result; the provider decides again within the channel's term. */
+  async reopenReview(): Promise<Date> {
+    const { kase } = this;
+    const { status } = kase;
+    kase.calendar = new WorkingCalendar(
+      await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
+    );
+    const reopenedAt = kase.calendar.registrationMoment(new Date());
+    const decisionDueAt = serviceTermEnd(kase.rules, reopenedAt, kase.calendar, kase.input.serviceLocality);
+    status.supersededResults.push({
+      round: status.round,
+      decision: status.decision!,
+      decidedAt: status.decidedAt!,
+      notifiedAt: status.notifiedAt,
+      supersededAt: new Date().toISOString(),
+    });
+    status.round += 1;
+    kase.decision = undefined;
+    Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
+    status.decisionDueAt = decisionDueAt.toISOString();
+    kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });
+    upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+    await kase.recordStage({ decisionDueAt: status.decisionDueAt, overdue: false, ...kase.roundStage() });
+    return decisionDueAt;
+  }
+
+  /** R13: the administrative stage is over; where complaints were heard, the cabinet gets a record of it. */
+  async close(): Promise<void> {
+    const { kase } = this;
+    const { status } = kase;
+    kase.administrativeStageOver = true;
+    kase.fire({ type: 'CASE_CLOSED' });
+    const heard = status.complaints.length > 0;
+    count('closed', { complaints_heard: heard });
+    if (heard) status.preTrialCompletedAt = new Date().toISOString();
+    await kase.recordStage({ ...(heard && { preTrialCompletedAt: status.preTrialCompletedAt! }) });
+    if (heard) {
+      await documents.issueNotice.executeWithOptions({ summary: 'record in the personal cabinet that the pre-trial stage has ended (R13)' }, [
+        { applicationId: kase.id, kind: 'pre-trial-record' },
+      ]);
+      count('noticeIssued', { kind: 'pre-trial-record' });
+    }
+    setCurrentDetails(
+      heard
+        ? `Closed: the administrative stage is over (${status.complaints.length} complaint(s) heard); the cabinet holds the pre-trial record`
+        : `Closed: ${status.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}; no complaint was filed in the period (R13)`,
+    );
+  }
+}
