@@ -15,6 +15,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createStore, type Store } from '../infra/store';
 import { keyEntry, newApiKey } from '../client/api/auth';
 import { newPayloadKey } from '../infra/payload-codec';
+import { parseOutboxKey } from '../infra/outbox-keys';
 import { buildReceiver } from './receiver';
 import { eachLimited } from '../client/each-limited';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
@@ -175,9 +176,9 @@ async function main() {
     const stageAt = new Map<string, number>();
     const noticeAt = new Map<string, number>();
     for (const m of outbox) {
-      const [kind, id, rest] = m.key.split(':');
-      if (kind === 'stage' && rest === 'under-review') stageAt.set(id, m.createdAt.getTime());
-      if (kind === 'notice') noticeAt.set(id, m.createdAt.getTime());
+      const { kind, caseId, rest } = parseOutboxKey(m.key);
+      if (kind === 'stage' && rest === 'under-review') stageAt.set(caseId, m.createdAt.getTime());
+      if (kind === 'notice') noticeAt.set(caseId, m.createdAt.getTime());
     }
     const toRegistration = ids.map((id) => stageAt.get(id)! - submitTimes.get(id)!);
     const toNotice = ids.map((id) => noticeAt.get(id)! - decideTimes.get(id)!);
