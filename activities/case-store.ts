@@ -58,7 +58,14 @@ const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'superv
 
 /** R12: what monitoring is told of every stage a case reaches: which case, which stage, where, and when. */
 function stageReport(application: { id: string; providerUnit: string; category: string; channel: string }, stage: string, at: Date) {
-  return { applicationId: application.id, stage, providerUnit: application.providerUnit, category: application.category, channel: application.channel, at: at.toISOString() };
+  return {
+    applicationId: application.id,
+    stage,
+    providerUnit: application.providerUnit,
+    category: application.category,
+    channel: application.channel,
+    at: at.toISOString(),
+  };
 }
 
 export interface DecisionRecord {
@@ -128,7 +135,7 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
         alert: 'CALENDAR_YEAR_UNCONFIRMED',
         applicationId,
         years,
-        remedy: 'add the year\'s ordered transfers with `npm run cli -- calendar add-override` and update domain/calendar-data.ts',
+        remedy: "add the year's ordered transfers with `npm run cli -- calendar add-override` and update domain/calendar-data.ts",
       });
     },
 
@@ -174,7 +181,13 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
         'result-at-state-corporation': {
           resultAtStateCorporationAt: at,
           storageEndsAt: new Date(step.dueAt!),
-          ...(step.newResult && { resultIssuedAt: null, resultIssuedTo: null, returnedToProviderAt: null, resultRequestedAt: null, resendDueAt: null }),
+          ...(step.newResult && {
+            resultIssuedAt: null,
+            resultIssuedTo: null,
+            returnedToProviderAt: null,
+            resultRequestedAt: null,
+            resendDueAt: null,
+          }),
         },
         'result-issued': { resultIssuedAt: at, resultIssuedTo: step.issuedTo },
         'returned-to-provider': { returnedToProviderAt: at },
@@ -187,7 +200,9 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
           data: { state: step.state, ...columns[step.event] },
         });
         const report = { ...stageReport(application, step.event, at), ...(step.dueAt && { dueAt: step.dueAt }) };
-        const messages: OutboxEntry[] = [{ key: outboxKeys.stage(step.applicationId, step.event, step.occurrence), channel: 'monitoring', payload: report }];
+        const messages: OutboxEntry[] = [
+          { key: outboxKeys.stage(step.applicationId, step.event, step.occurrence), channel: 'monitoring', payload: report },
+        ];
         const to = CUSTODY_RECIPIENTS[step.event];
         if (to) {
           const addressed = to === 'applicant' ? { to, cabinetId: application.cabinetId } : { to };
@@ -210,7 +225,6 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
         },
       });
     },
-
   };
 }
 

@@ -113,7 +113,6 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
       });
       return { noticeIds: notices.map((n) => n.id), kind, createdAt: notices[0].createdAt.toISOString() };
     },
-
   };
 }
 

@@ -8,7 +8,6 @@ export function createGatewayActivities({ gateway }: { gateway: StateRecordsGate
     async lookUpStateRecords({ iin }: { iin: string }): Promise<StateRecords> {
       return gateway.lookUp(iin);
     },
-
   };
 }
 

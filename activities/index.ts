@@ -42,7 +42,12 @@ export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (.
         if (error instanceof ApplicationFailure) throw error; // already says whether to retry
         const failure = classifyFailure(error);
         if (failure.kind === 'transient') throw error;
-        throw ApplicationFailure.create({ type: PERMANENT_FAILURE_TYPE, message: failure.reason, nonRetryable: true, cause: error instanceof Error ? error : undefined });
+        throw ApplicationFailure.create({
+          type: PERMANENT_FAILURE_TYPE,
+          message: failure.reason,
+          nonRetryable: true,
+          cause: error instanceof Error ? error : undefined,
+        });
       }
     };
   }

@@ -19,11 +19,18 @@ const at = (iso: string | null | undefined) => (iso ? formatInstant(new Date(iso
 function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void {
   console.log(`Application ${s.applicationId}: ${s.state}${s.overdue ? ' (OVERDUE)' : ''}, round ${s.round}`);
   console.log(`  ${s.category} via ${s.channel}, ${s.providerUnit}; under ${s.standard}`);
-  console.log(`  submitted ${at(s.deadlines.submittedAt)}; registered ${at(s.deadlines.registeredAt)}; decision due ${at(s.deadlines.decisionDueAt)}`);
-  if (s.decision) console.log(`  decision: ${s.decision.decision}${s.decision.grounds.length ? ` (grounds ${s.decision.grounds.join(', ')})` : ''} by ${s.decision.official} at ${at(s.decision.decidedAt)}`);
+  console.log(
+    `  submitted ${at(s.deadlines.submittedAt)}; registered ${at(s.deadlines.registeredAt)}; decision due ${at(s.deadlines.decisionDueAt)}`,
+  );
+  if (s.decision)
+    console.log(
+      `  decision: ${s.decision.decision}${s.decision.grounds.length ? ` (grounds ${s.decision.grounds.join(', ')})` : ''} by ${s.decision.official} at ${at(s.decision.decidedAt)}`,
+    );
   const c = s.custody;
   if (c?.atStateCorporationAt) {
-    console.log(`  result at the State Corporation since ${at(c.atStateCorporationAt)}, kept until ${at(c.storageEndsAt)}${c.place === 'home' ? ' (to be issued at home)' : ''}`);
+    console.log(
+      `  result at the State Corporation since ${at(c.atStateCorporationAt)}, kept until ${at(c.storageEndsAt)}${c.place === 'home' ? ' (to be issued at home)' : ''}`,
+    );
     if (c.returnedToProviderAt) console.log(`  returned to the provider ${at(c.returnedToProviderAt)}`);
     if (c.requestedAt) console.log(`  asked for again ${at(c.requestedAt)}; the provider sends it by ${at(c.resendDueAt)}`);
     if (c.issuedAt) console.log(`  issued to the ${c.issuedTo} ${at(c.issuedAt)}`);
@@ -31,18 +38,28 @@ function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void
   if (s.deadlines.complaintPeriodEndsAt) console.log(`  complaints may be filed until ${at(s.deadlines.complaintPeriodEndsAt)}`);
   if (s.deadlines.preTrialCompletedAt) console.log(`  pre-trial stage ended ${at(s.deadlines.preTrialCompletedAt)}`);
   console.log('Stages:');
-  for (const st of s.stages) console.log(`  ${at(st.at)}  ${st.complaintId ? `complaint ${st.complaintId.slice(0, 8)}… ` : ''}${st.stage}${st.delivered ? '' : '  (report not yet delivered)'}`);
+  for (const st of s.stages)
+    console.log(
+      `  ${at(st.at)}  ${st.complaintId ? `complaint ${st.complaintId.slice(0, 8)}… ` : ''}${st.stage}${st.delivered ? '' : '  (report not yet delivered)'}`,
+    );
   if (s.complaints.length) console.log('Complaints:');
-  for (const c of s.complaints) console.log(`  ${c.complaintId} to the ${c.addressee}: ${c.state}${c.overdue ? ' (OVERDUE)' : ''}, due ${at(c.dueAt)}${c.outcome ? `, ${c.outcome} ${at(c.decidedAt)}` : ''}`);
+  for (const c of s.complaints)
+    console.log(
+      `  ${c.complaintId} to the ${c.addressee}: ${c.state}${c.overdue ? ' (OVERDUE)' : ''}, due ${at(c.dueAt)}${c.outcome ? `, ${c.outcome} ${at(c.decidedAt)}` : ''}`,
+    );
   console.log('Workflows:');
   for (const w of s.workflows) {
     console.log(`  ${w.workflowId}: ${w.status}, ${w.historyLength} events`);
-    for (const a of w.pendingActivities) console.log(`    running ${a.activity}, attempt ${a.attempt}${a.lastError ? `, last error: ${a.lastError}` : ''}`);
+    for (const a of w.pendingActivities)
+      console.log(`    running ${a.activity}, attempt ${a.attempt}${a.lastError ? `, last error: ${a.lastError}` : ''}`);
   }
   console.log('Documents:');
-  for (const d of s.documents) console.log(`  ${at(d.createdAt)}  ${d.kind}/${d.language}${d.round > 1 ? ` round ${d.round}` : ''}${d.supersededAt ? ' (superseded)' : ''}`);
+  for (const d of s.documents)
+    console.log(`  ${at(d.createdAt)}  ${d.kind}/${d.language}${d.round > 1 ? ` round ${d.round}` : ''}${d.supersededAt ? ' (superseded)' : ''}`);
   const waiting = s.outbox.filter((m) => m.status !== 'delivered');
-  console.log(waiting.length === 0 ? `Outbox: all ${s.outbox.length} message(s) delivered` : `Outbox: ${waiting.length} of ${s.outbox.length} not delivered:`);
+  console.log(
+    waiting.length === 0 ? `Outbox: all ${s.outbox.length} message(s) delivered` : `Outbox: ${waiting.length} of ${s.outbox.length} not delivered:`,
+  );
   for (const m of waiting) console.log(`  ${m.key} (${m.channel}): ${m.attempts} attempt(s)${m.lastError ? `, last error: ${m.lastError}` : ''}`);
 }
 
@@ -119,7 +136,9 @@ function answer(calendar: WorkingCalendar, line: BatchLine): unknown {
     case 'deadline':
       return formatInstant(calendar.deadline(instant(line.from), line.days));
     default:
-      throw new Error(`unknown op ${JSON.stringify((line as { op?: unknown }).op)}; use isWorkingDay, registrationMoment, addWorkingDays or deadline`);
+      throw new Error(
+        `unknown op ${JSON.stringify((line as { op?: unknown }).op)}; use isWorkingDay, registrationMoment, addWorkingDays or deadline`,
+      );
   }
 }
 
@@ -167,7 +186,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
   throw error;
 });
 
-const program = new Command('cli').description('Teachers\' attestation service: operator and support commands');
+const program = new Command('cli').description("Teachers' attestation service: operator and support commands");
 
 program
   .command('submit')
@@ -200,9 +219,9 @@ program
 
 program
   .command('withdraw')
-  .description('withdraw an application on the applicant\'s behalf (only before the decision)')
+  .description("withdraw an application on the applicant's behalf (only before the decision)")
   .argument('<applicationId>')
-  .option('--reason <text>', 'the applicant\'s reason')
+  .option('--reason <text>', "the applicant's reason")
   .action((id: string, o: { reason?: string }) =>
     api('POST', `/applications/${encodeURIComponent(id)}/withdrawal`, o.reason ? { reason: o.reason } : {}),
   );
@@ -241,7 +260,7 @@ program
 
 program
   .command('complain')
-  .description('file a complaint against an application\'s result (R13): reviewed in 5 working days by the provider, 15 by the quality authority')
+  .description("file a complaint against an application's result (R13): reviewed in 5 working days by the provider, 15 by the quality authority")
   .argument('<applicationId>')
   .requiredOption('--to <addressee>', 'provider or quality-authority')
   .requiredOption('--text <text>', 'what the complaint is about')
@@ -275,7 +294,9 @@ program
 
 program
   .command('stuck')
-  .description('cases that need a person: overdue decisions and reviews, activities retrying, failing or failed workflows, state mismatches — with what to do')
+  .description(
+    'cases that need a person: overdue decisions and reviews, activities retrying, failing or failed workflows, state mismatches — with what to do',
+  )
   .option('--json', 'one JSON document, for machines')
   .option('--retrying-longer-than <seconds>', 'report activities retrying for longer than this', '300')
   .option('--closed-within-days <days>', 'report failed or timed-out runs closed within this many days', '30')
@@ -284,7 +305,11 @@ program
     const text = await call('GET', `/support/stuck?${query}`);
     if (o.json) return void process.stdout.write(`${text}\n`);
     const { checkedAt, cases } = JSON.parse(text) as { checkedAt: string; cases: StuckCase[] };
-    console.log(cases.length === 0 ? `No case needs a person (checked ${formatInstant(new Date(checkedAt))}).` : `${cases.length} case(s) need a person (checked ${formatInstant(new Date(checkedAt))}):`);
+    console.log(
+      cases.length === 0
+        ? `No case needs a person (checked ${formatInstant(new Date(checkedAt))}).`
+        : `${cases.length} case(s) need a person (checked ${formatInstant(new Date(checkedAt))}):`,
+    );
     for (const c of cases) {
       const id = c.complaintId ? `complaint ${c.complaintId}` : `application ${c.applicationId ?? c.workflowId}`;
       console.log(`\n${c.reason.toUpperCase().replace(/-/g, ' ')}  ${id}`);
@@ -305,9 +330,7 @@ program
     printStory(JSON.parse(text) as NonNullable<Awaited<ReturnType<typeof caseStory>>>);
   });
 
-const calendar = program
-  .command('calendar')
-  .description('the working-time calendar of Kazakhstan (Asia/Almaty), R3, R7, R13');
+const calendar = program.command('calendar').description('the working-time calendar of Kazakhstan (Asia/Almaty), R3, R7, R13');
 
 calendar
   .command('is-working-day')
@@ -362,7 +385,13 @@ calendar
 calendar
   .command('year')
   .description("a year's days off and transferred working days, with their legal basis")
-  .argument('<year>', 'YYYY', (v) => (/^\d{4}$/.test(v) ? Number(v) : (() => { throw new InvalidArgumentError('must be a year, e.g. 2026'); })()))
+  .argument('<year>', 'YYYY', (v) =>
+    /^\d{4}$/.test(v)
+      ? Number(v)
+      : (() => {
+          throw new InvalidArgumentError('must be a year, e.g. 2026');
+        })(),
+  )
   .option('--overrides', 'include operator overrides from the database')
   .option('--json', 'machine-readable output')
   .action(async (year: number, o) => {

@@ -69,7 +69,8 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   const stuck: StuckCase[] = [];
 
   // 1. Decisions, complaint reviews and results asked for again past their term and still owed (R3, R13, R14).
-  const overdueQuery = "ExecutionStatus = 'Running' AND Overdue = true AND (ApplicationState IN ('under-review', 'requested-again') OR ComplaintState = 'under-review')";
+  const overdueQuery =
+    "ExecutionStatus = 'Running' AND Overdue = true AND (ApplicationState IN ('under-review', 'requested-again') OR ComplaintState = 'under-review')";
   for (const w of await listAll(client, overdueQuery)) {
     const due = w.typedSearchAttributes.get(DecisionDueAtKey);
     const ids = caseOf(w.workflowId);
@@ -79,7 +80,8 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
         reason: 'result-resend-overdue',
         ...ids,
         workflowId: w.workflowId,
-        detail: 'the State Corporation asked for the result again and the provider has not sent it within one working day (R14); the supervising unit has been told',
+        detail:
+          'the State Corporation asked for the result again and the provider has not sent it within one working day (R14); the supervising unit has been told',
         nextStep: `the provider sends it: POST /applications/${ids.applicationId}/result-dispatch (cli dispatch-result ${ids.applicationId} --official …)`,
         since: null,
         lastError: null,
@@ -131,7 +133,10 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   }
 
   // 3. Activities retrying for too long, and workflows whose state the case store does not share.
-  const running = await listAll(client, "ExecutionStatus = 'Running' AND (WorkflowType = 'applicationWorkflow' OR WorkflowType = 'complaintWorkflow')");
+  const running = await listAll(
+    client,
+    "ExecutionStatus = 'Running' AND (WorkflowType = 'applicationWorkflow' OR WorkflowType = 'complaintWorkflow')",
+  );
   const quiet = new Set<string>(); // running workflows with no activity under way
   await eachLimited(running, 8, async (w) => {
     const description = await client.workflow.getHandle(w.workflowId, w.runId).describe();
@@ -187,8 +192,12 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
       reason: 'state-mismatch',
       ...caseOf(w.workflowId),
       workflowId: w.workflowId,
-      detail: row === undefined ? `the workflow is ${state} but the case store has no row for it` : `the workflow is ${state} but the case store says ${row}, and nothing is on its way to correct it`,
-      nextStep: 'compare the stage history (cli case <id>) with the workflow in the Temporal UI; the workflow is the truth for the legal clock — correct the row, and report it as a defect',
+      detail:
+        row === undefined
+          ? `the workflow is ${state} but the case store has no row for it`
+          : `the workflow is ${state} but the case store says ${row}, and nothing is on its way to correct it`,
+      nextStep:
+        'compare the stage history (cli case <id>) with the workflow in the Temporal UI; the workflow is the truth for the legal clock — correct the row, and report it as a defect',
       since: null,
       lastError: null,
     });
@@ -212,7 +221,8 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
       complaintId: null,
       workflowId: row.workflowId,
       detail: `the case store says ${row.state}, but its workflow is ${status.toLowerCase()}: nothing will move this case`,
-      nextStep: 'find in the Temporal UI who ended the workflow and why; a case ended by mistake is restarted from its stored application (a person decides, never silently)',
+      nextStep:
+        'find in the Temporal UI who ended the workflow and why; a case ended by mistake is restarted from its stored application (a person decides, never silently)',
       since: row.updatedAt.toISOString(),
       lastError: null,
     });
@@ -250,7 +260,16 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     });
   }
 
-  const order: StuckReason[] = ['workflow-task-failing', 'workflow-failed', 'workflow-timed-out', 'state-mismatch', 'activity-retrying', 'decision-overdue', 'result-resend-overdue', 'complaint-review-overdue'];
+  const order: StuckReason[] = [
+    'workflow-task-failing',
+    'workflow-failed',
+    'workflow-timed-out',
+    'state-mismatch',
+    'activity-retrying',
+    'decision-overdue',
+    'result-resend-overdue',
+    'complaint-review-overdue',
+  ];
   return stuck.sort((a, b) => order.indexOf(a.reason) - order.indexOf(b.reason) || (a.since ?? '').localeCompare(b.since ?? ''));
 }
 
@@ -311,7 +330,10 @@ export async function caseStory(client: Client, store: Store, id: string) {
   const application = await store.application.findUnique({
     where: { id: applicationId },
     include: {
-      notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }], select: { kind: true, language: true, round: true, complaintId: true, createdAt: true, supersededAt: true } },
+      notices: {
+        orderBy: [{ createdAt: 'asc' }, { language: 'asc' }],
+        select: { kind: true, language: true, round: true, complaintId: true, createdAt: true, supersededAt: true },
+      },
       complaints: { orderBy: { submittedAt: 'asc' } },
     },
   });
@@ -361,12 +383,22 @@ export async function caseStory(client: Client, store: Store, id: string) {
       complaintPeriodEndsAt: application.complaintPeriodEndsAt?.toISOString() ?? null,
       preTrialCompletedAt: application.preTrialCompletedAt?.toISOString() ?? null,
     },
-    decision: application.decision && { decision: application.decision, grounds: application.refusalGrounds, official: application.official, decidedAt: application.decidedAt?.toISOString() ?? null },
+    decision: application.decision && {
+      decision: application.decision,
+      grounds: application.refusalGrounds,
+      official: application.official,
+      decidedAt: application.decidedAt?.toISOString() ?? null,
+    },
     stages: messages
       .filter((m) => m.channel === 'monitoring')
       .map((m) => {
         const p = m.payload as { stage?: string; at?: string; complaintId?: string };
-        return { stage: p.stage ?? null, complaintId: p.complaintId ?? null, at: p.at ?? m.createdAt.toISOString(), delivered: m.status === 'delivered' };
+        return {
+          stage: p.stage ?? null,
+          complaintId: p.complaintId ?? null,
+          at: p.at ?? m.createdAt.toISOString(),
+          delivered: m.status === 'delivered',
+        };
       }),
     complaints: application.complaints.map((c) => ({
       complaintId: c.id,

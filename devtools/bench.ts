@@ -38,7 +38,15 @@ const options = new Command('bench')
   .option('--json', 'print the figures as JSON')
   .option('--keep', 'keep the data directory')
   .parse()
-  .opts<{ applications: number; concurrency: number; sqlitePragma?: string[]; openCases?: boolean; maxCachedWorkflows?: number; json?: boolean; keep?: boolean }>();
+  .opts<{
+    applications: number;
+    concurrency: number;
+    sqlitePragma?: string[];
+    openCases?: boolean;
+    maxCachedWorkflows?: number;
+    json?: boolean;
+    keep?: boolean;
+  }>();
 
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
 const percentile = (xs: number[], p: number) => {
@@ -117,7 +125,11 @@ async function main() {
       ...(options.maxCachedWorkflows && { WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
     };
     const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'));
-    worker.once('exit', (code, signal) => (fatal = new Error(`the worker exited (${signal ?? `code ${code}`}): see ${path.join(dataDir, 'worker.log')} (--keep keeps it)`)));
+    worker.once(
+      'exit',
+      (code, signal) =>
+        (fatal = new Error(`the worker exited (${signal ?? `code ${code}`}): see ${path.join(dataDir, 'worker.log')} (--keep keeps it)`)),
+    );
     stops.push(() => stopProcess(worker));
     const api = runNode('client/api-main.ts', env, path.join(dataDir, 'api.log'));
     stops.push(() => stopProcess(api));
@@ -129,7 +141,11 @@ async function main() {
     const latencies: number[] = [];
     const post = async (route: string, body: unknown) => {
       const started = performance.now();
-      const r = await fetch(`${base}${route}`, { method: 'POST', headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const r = await fetch(`${base}${route}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
       latencies.push(performance.now() - started);
       if (r.status >= 300) throw new Error(`${route}: ${r.status} ${await r.text()}`);
       return (await r.json()) as Record<string, string>;
@@ -149,12 +165,19 @@ async function main() {
     const ids: string[] = new Array(n);
     const submitTimes = new Map<string, number>();
     const t0 = Date.now();
-    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
-      const sent = Date.now();
-      const { applicationId } = await post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt, academicYear: academicYearOf(submittedAt) }));
-      ids[i] = applicationId;
-      submitTimes.set(applicationId, sent);
-    });
+    await eachLimited(
+      Array.from({ length: n }, (_, i) => i),
+      c,
+      async (i) => {
+        const sent = Date.now();
+        const { applicationId } = await post(
+          '/applications',
+          sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt, academicYear: academicYearOf(submittedAt) }),
+        );
+        ids[i] = applicationId;
+        submitTimes.set(applicationId, sent);
+      },
+    );
     const tSubmitted = Date.now();
     say('waiting for every registration');
     const registered = () => store.outboxMessage.count({ where: { key: { startsWith: 'stage:', endsWith: ':under-review' } } });
@@ -184,7 +207,11 @@ async function main() {
     const toNotice = ids.map((id) => noticeAt.get(id)! - decideTimes.get(id)!);
     const lastRegistration = Math.max(...stageAt.values());
     const rows =
-      (await store.application.count()) + (await store.notice.count()) + (await store.outboxMessage.count()) + (await store.complaint.count()) + (await store.idempotentRequest.count());
+      (await store.application.count()) +
+      (await store.notice.count()) +
+      (await store.outboxMessage.count()) +
+      (await store.complaint.count()) +
+      (await store.idempotentRequest.count());
 
     say('baseline: bare workflows with 7 no-op activities, an update and 2 timers on the same server');
     const nativeConnection = await NativeConnection.connect({ address: server.address });
@@ -205,14 +232,22 @@ async function main() {
       await baselineRun;
     });
     const b0 = Date.now();
-    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
-      await client.workflow.start('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}` });
-    });
+    await eachLimited(
+      Array.from({ length: n }, (_, i) => i),
+      c,
+      async (i) => {
+        await client.workflow.start('baselineWorkflow', { taskQueue: 'bench-baseline', workflowId: `baseline-${i}` });
+      },
+    );
     await until('baseline step 3', async () => steps[3] >= n);
     const bWaiting = Date.now();
-    await eachLimited(Array.from({ length: n }, (_, i) => i), c, async (i) => {
-      await client.workflow.getHandle(`baseline-${i}`).executeUpdate(baselineDecide);
-    });
+    await eachLimited(
+      Array.from({ length: n }, (_, i) => i),
+      c,
+      async (i) => {
+        await client.workflow.getHandle(`baseline-${i}`).executeUpdate(baselineDecide);
+      },
+    );
     await until('baseline step 7', async () => steps[7] >= n);
     const bDone = Date.now();
 
@@ -268,18 +303,29 @@ async function openCases(a: {
   let failure: Error | null = null;
   const sampling = (async () => {
     for (let next = step; next <= a.n; next += step) {
-      await until(`${next} open cases`, async () => {
-        if (failure) throw failure;
-        return (await registered()) >= next;
-      }, 6 * 3600_000);
+      await until(
+        `${next} open cases`,
+        async () => {
+          if (failure) throw failure;
+          return (await registered()) >= next;
+        },
+        6 * 3600_000,
+      );
       samples.push({ open: next, rssMiB: processUsage(a.workerPid).rssMiB, seconds: (Date.now() - t0) / 1000 });
       say(`${next} open cases (submitted ${submitted}), worker RSS ${samples[samples.length - 1].rssMiB.toFixed(0)} MiB`);
     }
   })();
-  const submitting = eachLimited(Array.from({ length: a.n }, (_, i) => i), a.c, async (i) => {
-    await a.post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }));
-    submitted++;
-  }).catch((error: Error) => {
+  const submitting = eachLimited(
+    Array.from({ length: a.n }, (_, i) => i),
+    a.c,
+    async (i) => {
+      await a.post(
+        '/applications',
+        sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }),
+      );
+      submitted++;
+    },
+  ).catch((error: Error) => {
     failure = error;
     throw error;
   });
@@ -291,10 +337,13 @@ async function openCases(a: {
   console.log(`| open cases | worker RSS (MiB) | elapsed (s) |
 | ---: | ---: | ---: |`);
   for (const s of samples) console.log(`| ${s.open} | ${s.rssMiB.toFixed(0)} | ${s.seconds.toFixed(0)} |`);
-  console.log(`\nTemporal (SQLite) ${mib(temporalBytes)} MiB, ${(temporalBytes / a.n / 1024).toFixed(1)} KiB per case; PostgreSQL ${mib(Number(bytes))} MiB, ${(Number(bytes) / a.n / 1024).toFixed(1)} KiB per case`);
+  console.log(
+    `\nTemporal (SQLite) ${mib(temporalBytes)} MiB, ${(temporalBytes / a.n / 1024).toFixed(1)} KiB per case; PostgreSQL ${mib(Number(bytes))} MiB, ${(Number(bytes) / a.n / 1024).toFixed(1)} KiB per case`,
+  );
 }
 
-function printTable(f: Record<string, unknown> & { [k: string]: any }) {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench's figures, printed as they come
+function printTable(f: Record<string, any>) {
   const r = (x: number, d = 1) => x.toFixed(d);
   const lines: Array<[string, string]> = [
     ['applications × concurrency', `${f.applications} × ${f.concurrency} (${f.cores} cores)`],

@@ -24,11 +24,7 @@ function processAlive(pid: number): boolean {
 }
 
 /** Starts (initialising on first use) an embedded PostgreSQL under `dataDir` on `port`. */
-export async function startEmbeddedPostgres(
-  dataDir: string,
-  port: number,
-  onLog: (line: string) => void = () => {},
-): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (line: string) => void = () => {}): Promise<RunningDatabase> {
   const databaseDir = path.resolve(dataDir, 'postgres');
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {

@@ -13,7 +13,10 @@ export interface ReceiverOptions {
 
 export function buildReceiver(store: Store, { unavailable = () => false }: ReceiverOptions = {}): FastifyInstance {
   const app = Fastify({ logger: false });
-  for (const [route, channel] of [['/notifications', 'notifier'], ['/stages', 'monitoring']] as const) {
+  for (const [route, channel] of [
+    ['/notifications', 'notifier'],
+    ['/stages', 'monitoring'],
+  ] as const) {
     app.post(route, async (request, reply) => {
       if (unavailable(channel)) return reply.code(503).send({ error: `${channel} unavailable` });
       const key = request.headers['idempotency-key'];

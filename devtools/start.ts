@@ -131,7 +131,12 @@ async function main(): Promise<void> {
   await waitForPort(port, 60_000);
   // "ready" means ready: the database, Temporal and a polling worker all answer /healthz.
   const deadline = Date.now() + 180_000;
-  while ((await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0)) !== 200) {
+  while (
+    (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    )) !== 200
+  ) {
     if (Date.now() > deadline) throw new Error(`the service did not become healthy: see http://localhost:${port}/healthz and .data/logs/`);
     await new Promise((r) => setTimeout(r, 250));
   }

@@ -102,11 +102,10 @@ export function ensureTestServer(): string {
   <dependencies><dependency><groupId>${groupId}</groupId><artifactId>${artifactId}</artifactId><version>${TEST_SERVER_VERSION}</version></dependency></dependencies>
 </project>\n`,
   );
-  const fetch = spawnSync(
-    'mvn',
-    ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'],
-    { cwd: staging, stdio: ['ignore', 'inherit', 'inherit'] },
-  );
+  const fetch = spawnSync('mvn', ['-q', '-B', 'dependency:copy-dependencies', '-DoutputDirectory=lib', '-DincludeScope=runtime'], {
+    cwd: staging,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   if (fetch.status !== 0) {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new ToolUnavailableError(`mvn could not fetch ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} (exit ${fetch.status})`);

@@ -48,9 +48,7 @@ export function findDefects(application: Submission, records: StateRecords, stan
   const sources = documentSources(application.category, standard.documentList);
   const held: Partial<Record<DocumentKind, boolean>> = { diploma: records.education, employment: records.employment };
   for (const [kind, source] of Object.entries(sources) as Array<[DocumentKind, string]>) {
-    const missing =
-      (source === 'attached' && !attached.has(kind)) ||
-      (source === 'information-systems' && !held[kind] && !attached.has(kind));
+    const missing = (source === 'attached' && !attached.has(kind)) || (source === 'information-systems' && !held[kind] && !attached.has(kind));
     if (missing) {
       const why = source === 'information-systems' ? ' (в информационных системах сведений нет)' : '';
       defects.push({ ground: 2, rule: 'R8', text: `не представлен ${DOCUMENT_NAMES_RU[kind]}${why}` });

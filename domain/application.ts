@@ -10,37 +10,35 @@ import { isValidIin } from './iin';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
 
-
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
 
-export const SubmissionSchema = z
-  .strictObject({
-    iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
-    fullName: z.string().trim().min(1, 'must not be empty').max(300),
-    category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
-    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
-    providerUnit: z.string().trim().min(1, 'must not be empty').max(200),
-    academicYear: z
-      .string()
-      .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
-      .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
-    submittedAt: instant.optional(),
-    personalDataConsent: z.boolean(),
-    essay: z.string().max(20_000),
-    documents: z
-      .array(
-        z.strictObject({
-          kind: z.enum(DOCUMENT_KINDS, { error: `must be one of ${DOCUMENT_KINDS.join(', ')}` }),
-          fileName: z.string().min(1).max(255),
-          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-        }),
-      )
-      .max(50),
-    // R3 (earlier standard): a State Corporation case's term depends on whether its office is in the provider's locality
-    serviceLocality: z.enum(['provider-locality', 'elsewhere'], { error: 'must be provider-locality or elsewhere' }).optional(),
-    // R11 (earlier standard): served at home by the State Corporation, on request, for lasting disabilities
-    homeVisit: z.boolean().optional(),
-  });
+export const SubmissionSchema = z.strictObject({
+  iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
+  fullName: z.string().trim().min(1, 'must not be empty').max(300),
+  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
+  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
+  providerUnit: z.string().trim().min(1, 'must not be empty').max(200),
+  academicYear: z
+    .string()
+    .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
+    .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
+  submittedAt: instant.optional(),
+  personalDataConsent: z.boolean(),
+  essay: z.string().max(20_000),
+  documents: z
+    .array(
+      z.strictObject({
+        kind: z.enum(DOCUMENT_KINDS, { error: `must be one of ${DOCUMENT_KINDS.join(', ')}` }),
+        fileName: z.string().min(1).max(255),
+        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+      }),
+    )
+    .max(50),
+  // R3 (earlier standard): a State Corporation case's term depends on whether its office is in the provider's locality
+  serviceLocality: z.enum(['provider-locality', 'elsewhere'], { error: 'must be provider-locality or elsewhere' }).optional(),
+  // R11 (earlier standard): served at home by the State Corporation, on request, for lasting disabilities
+  homeVisit: z.boolean().optional(),
+});
 // Which channels take which categories, and when, depends on the standard in force: standards.ts (R2, R7).
 export type Submission = z.infer<typeof SubmissionSchema>;
 
@@ -73,7 +71,14 @@ export const DecisionSchema = z
   .superRefine((d, ctx) => {
     // R9: a refusal is motivated and names its grounds; an acceptance has none.
     if (d.decision === 'refuse' && !d.grounds) {
-      ctx.addIssue({ code: 'custom', path: ['grounds'], message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS).map(([k, v]) => `${k} — ${v}`).join('; ')}`, params: { rule: 'R9' } });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['grounds'],
+        message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS)
+          .map(([k, v]) => `${k} — ${v}`)
+          .join('; ')}`,
+        params: { rule: 'R9' },
+      });
     }
     if (d.decision === 'refuse' && !d.motivation) {
       ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });

@@ -30,8 +30,7 @@ export interface StatutoryHoliday {
 }
 
 const LAW_ON_HOLIDAYS = 'Law of the RK "On holidays in the Republic of Kazakhstan" of 13.12.2001 No. 267-II, art. 1–2';
-const LAW_2022 =
-  'Law of the RK of 29.06.2022 No. 134-VII (amending the Law "On holidays"): 25 October added; 1 December and 17 December excluded';
+const LAW_2022 = 'Law of the RK of 29.06.2022 No. 134-VII (amending the Law "On holidays"): 25 October added; 1 December and 17 December excluded';
 const CONSTITUTION_2026 =
   'Constitution of the RK adopted at the republican referendum of 15.03.2026 (in force 01.07.2026), art. 94: the day of its adoption is Constitution Day; the Ministry of Labour confirmed on 18.03.2026 that 30 August is no longer a holiday from 2026 and 15 March is celebrated from 2027 (taspanews.kz, 18.03.2026)';
 
@@ -90,7 +89,8 @@ export const ORDERED_TRANSFERS: readonly OrderedTransfer[] = [
   {
     workingDay: '2025-01-05',
     dayOff: '2025-01-03',
-    basis: 'Order of the Minister of Labour and Social Protection of 21.11.2024: the day off moved from Sunday 5 January 2025 to Friday 3 January 2025 (energy-city.kz; smartnews.kz)',
+    basis:
+      'Order of the Minister of Labour and Social Protection of 21.11.2024: the day off moved from Sunday 5 January 2025 to Friday 3 January 2025 (energy-city.kz; smartnews.kz)',
   },
 ];
 

@@ -6,13 +6,7 @@
  * never by reading mutable data themselves.
  */
 import { DateTime } from 'luxon';
-import {
-  KURBAN_AIT,
-  ORDERED_TRANSFERS,
-  STATUTORY_HOLIDAYS,
-  YEAR_COVERAGE,
-  type LocalDate,
-} from './calendar-data';
+import { KURBAN_AIT, ORDERED_TRANSFERS, STATUTORY_HOLIDAYS, YEAR_COVERAGE, type LocalDate } from './calendar-data';
 
 export type { LocalDate } from './calendar-data';
 
@@ -31,12 +25,7 @@ export interface CalendarOverride {
 }
 
 export type CalendarDayKind =
-  | 'holiday'
-  | 'transferred-day-off'
-  | 'ordered-day-off'
-  | 'ordered-working-day'
-  | 'override-day-off'
-  | 'override-working-day';
+  'holiday' | 'transferred-day-off' | 'ordered-day-off' | 'ordered-working-day' | 'override-day-off' | 'override-working-day';
 
 /** A date on which the calendar departs from the plain Monday–Friday week, with the reason and its basis. */
 export interface CalendarDay {
@@ -161,11 +150,15 @@ export class WorkingCalendar {
   }
 
   private opening(date: LocalDate): Date {
-    return parseLocalDate(date).set({ ...WORKDAY_OPENS }).toJSDate();
+    return parseLocalDate(date)
+      .set({ ...WORKDAY_OPENS })
+      .toJSDate();
   }
 
   private closing(date: LocalDate): Date {
-    return parseLocalDate(date).set({ ...WORKDAY_CLOSES }).toJSDate();
+    return parseLocalDate(date)
+      .set({ ...WORKDAY_CLOSES })
+      .toJSDate();
   }
 
   private daysOf(year: number): Map<LocalDate, CalendarDay> {
@@ -179,9 +172,10 @@ export class WorkingCalendar {
 
   private buildYear(year: number): Map<LocalDate, CalendarDay> {
     const days = new Map<LocalDate, CalendarDay>();
-    const holidays = STATUTORY_HOLIDAYS.filter(
-      (h) => (h.fromYear ?? -Infinity) <= year && year <= (h.toYear ?? Infinity),
-    ).map((h) => ({ ...h, date: `${year}-${h.monthDay}` }));
+    const holidays = STATUTORY_HOLIDAYS.filter((h) => (h.fromYear ?? -Infinity) <= year && year <= (h.toYear ?? Infinity)).map((h) => ({
+      ...h,
+      date: `${year}-${h.monthDay}`,
+    }));
     for (const h of holidays) days.set(h.date, { date: h.date, kind: 'holiday', name: h.name, basis: h.basis, working: false });
     for (const k of KURBAN_AIT.filter((k) => k.date.startsWith(`${year}-`))) {
       const name = k.provisional ? 'Kurban Ait, first day (date provisional)' : 'Kurban Ait, first day';
@@ -207,7 +201,13 @@ export class WorkingCalendar {
 
     for (const t of ORDERED_TRANSFERS) {
       if (t.workingDay.startsWith(`${year}-`)) {
-        days.set(t.workingDay, { date: t.workingDay, kind: 'ordered-working-day', name: `Working day (day off moved to ${t.dayOff})`, basis: t.basis, working: true });
+        days.set(t.workingDay, {
+          date: t.workingDay,
+          kind: 'ordered-working-day',
+          name: `Working day (day off moved to ${t.dayOff})`,
+          basis: t.basis,
+          working: true,
+        });
       }
       if (t.dayOff.startsWith(`${year}-`)) {
         days.set(t.dayOff, { date: t.dayOff, kind: 'ordered-day-off', name: `Day off (moved from ${t.workingDay})`, basis: t.basis, working: false });

@@ -33,7 +33,6 @@ export function withinWindow(submittedAt: Date, window: CampaignWindow): boolean
   return submittedAt >= new Date(window.opens) && submittedAt < new Date(window.closes);
 }
 
-
 /** The shape of CAMPAIGN_WINDOWS: a JSON array of windows, each with the order that set it. */
 export const CampaignWindowsSchema = z.array(
   z.strictObject({
@@ -48,6 +47,7 @@ export const CampaignWindowsSchema = z.array(
 export function campaignWindowsFrom(json: string | undefined): CampaignWindow[] {
   if (!json) return [];
   const parsed = CampaignWindowsSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
+  if (!parsed.success)
+    throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
   return parsed.data;
 }

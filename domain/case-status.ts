@@ -86,4 +86,3 @@ export interface ComplaintStatus {
   decidedAt: string | null;
   notifiedAt: string | null;
 }
-

@@ -111,11 +111,7 @@ export const complaintLifecycle = setup({
     'under-review': {
       on: {
         REVIEW_DEADLINE_PASSED: { actions: 'flagOverdue' },
-        REVIEWED: [
-          { guard: 'upheld', target: 'upheld' },
-          { guard: 'partlyUpheld', target: 'partly-upheld' },
-          { target: 'rejected' },
-        ],
+        REVIEWED: [{ guard: 'upheld', target: 'upheld' }, { guard: 'partlyUpheld', target: 'partly-upheld' }, { target: 'rejected' }],
       },
     },
     upheld: { on: { DECISION_DELIVERED: 'decided' } },

@@ -61,7 +61,16 @@ export const CUSTODY_EVENT_ORDER = 'issued while awaiting collection; requested 
 
 /** A State Corporation case before its result has been anywhere: each round's result starts so. */
 export function custodyBeforeResult(place: CustodyStatus['place']): CustodyStatus {
-  return { place, atStateCorporationAt: null, storageEndsAt: null, issuedAt: null, issuedTo: null, returnedToProviderAt: null, requestedAt: null, resendDueAt: null };
+  return {
+    place,
+    atStateCorporationAt: null,
+    storageEndsAt: null,
+    issuedAt: null,
+    issuedTo: null,
+    returnedToProviderAt: null,
+    requestedAt: null,
+    resendDueAt: null,
+  };
 }
 
 /** A result kept at the State Corporation, as the case shows it. Times are ISO instants. */

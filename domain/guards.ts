@@ -49,7 +49,12 @@ export function decisionRefusal(view: ApplicationCaseView, request: unknown): Re
   }
   if (!view.lifecycle.can({ type: 'DECISION_MADE', decision: parsed.value.decision }) || view.withdrawalRequested) {
     const state = view.withdrawalRequested ? 'being withdrawn' : view.status.state;
-    return { code: 'decision-not-allowed', field: 'decision', rule: 'R3', message: `a decision is taken only while the application is under review; it is ${state}` };
+    return {
+      code: 'decision-not-allowed',
+      field: 'decision',
+      rule: 'R3',
+      message: `a decision is taken only while the application is under review; it is ${state}`,
+    };
   }
   return null;
 }
@@ -59,7 +64,12 @@ export function withdrawalRefusal(view: ApplicationCaseView, request: unknown): 
   const parsed = parseInput(WithdrawalSchema, request);
   if (!parsed.ok) return parsed.error;
   if (!view.lifecycle.can({ type: 'WITHDRAWN' }) || view.decided) {
-    return { code: 'withdrawal-not-allowed', field: 'id', rule: null, message: `an application can be withdrawn only before the decision; it is ${view.status.state}` };
+    return {
+      code: 'withdrawal-not-allowed',
+      field: 'id',
+      rule: null,
+      message: `an application can be withdrawn only before the decision; it is ${view.status.state}`,
+    };
   }
   return null;
 }
@@ -73,11 +83,21 @@ export function custodyStepRefusal(view: ApplicationCaseView, request: unknown):
   if (!parsed.ok) return parsed.error;
   const { status } = view;
   if (!status.custody) {
-    return { code: 'custody-step-not-allowed', field: 'id', rule: 'R5', message: `the result of this case is not kept at the State Corporation: it goes through the ${status.channel} channel (R5)` };
+    return {
+      code: 'custody-step-not-allowed',
+      field: 'id',
+      rule: 'R5',
+      message: `the result of this case is not kept at the State Corporation: it goes through the ${status.channel} channel (R5)`,
+    };
   }
   const step = parsed.value;
   if (status.state !== CUSTODY_STEP_STATE[step.event] || view.custodyStepPending) {
-    return { code: 'custody-step-not-allowed', field: 'id', rule: 'R14', message: `the result cannot be ${step.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})` };
+    return {
+      code: 'custody-step-not-allowed',
+      field: 'id',
+      rule: 'R14',
+      message: `the result cannot be ${step.event} now: the case is ${status.state} (${CUSTODY_EVENT_ORDER})`,
+    };
   }
   if (step.event === 'issued' && (step.place === 'home') !== (status.custody.place === 'home')) {
     const where = status.custody.place === 'home' ? 'at home, on the home visit the applicant asked for (R11)' : 'at the State Corporation';
@@ -113,16 +133,25 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
   const filing = parsed.value;
   const at = Date.parse(filing.submittedAt);
   if (at < view.resultDeliveredAt - CLOCK_SKEW_MS) {
-    return refuse('submittedAt', `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`);
+    return refuse(
+      'submittedAt',
+      `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`,
+    );
   }
   if (at > now + CLOCK_SKEW_MS) return refuse('submittedAt', 'submittedAt: must not be in the future');
   const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
   if (at > periodEnd || now > periodEnd) {
-    return refuse('id', `the period for complaints against this result ended at ${formatInstant(new Date(periodEnd))} (R13; Administrative Procedural Code art. 91)`);
+    return refuse(
+      'id',
+      `the period for complaints against this result ended at ${formatInstant(new Date(periodEnd))} (R13; Administrative Procedural Code art. 91)`,
+    );
   }
   const open = status.complaints.find((c) => c.addressee === filing.addressee && c.outcome === null && !c.endedWithoutDecision);
   if (open) {
-    return refuse('addressee', `a complaint to the ${filing.addressee} (${open.complaintId}) is already under review, due ${formatInstant(new Date(open.dueAt))}; file again after its decision (R13)`);
+    return refuse(
+      'addressee',
+      `a complaint to the ${filing.addressee} (${open.complaintId}) is already under review, due ${formatInstant(new Date(open.dueAt))}; file again after its decision (R13)`,
+    );
   }
   return null;
 }
@@ -132,7 +161,12 @@ export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecy
   const parsed = parseInput(ComplaintDecisionSchema, request);
   if (!parsed.ok) return parsed.error;
   if (!view.lifecycle.can({ type: 'REVIEWED', outcome: parsed.value.outcome })) {
-    return { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: `a complaint is decided only while it is under review; it is ${view.status.state}` };
+    return {
+      code: 'complaint-decision-not-allowed',
+      field: 'outcome',
+      rule: 'R13',
+      message: `a complaint is decided only while it is under review; it is ${view.status.state}`,
+    };
   }
   return null;
 }

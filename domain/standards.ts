@@ -109,7 +109,7 @@ export const STATE_CORPORATION: ServicePlace = {
 export const STANDARDS: Readonly<Record<StandardId, StandardProfile>> = {
   'standard-1': {
     id: 'standard-1',
-    title: 'the earlier standard: the provider\'s office, the State Corporation and the portal',
+    title: "the earlier standard: the provider's office, the State Corporation and the portal",
     sources: 'seed 003',
     channels: {
       office: {
@@ -263,7 +263,12 @@ export function intakeRefusal(standard: StandardProfile, intake: Intake, calenda
     return refuse('channel', 'R2', `category ${intake.category} is served through the ${serving} channel, not ${intake.channel}`);
   }
   if (rules.term.kind === 'working-days-by-locality' && !intake.serviceLocality) {
-    return { code: 'against-standard', field: 'serviceLocality', rule: 'R3', message: `serviceLocality is required for the ${intake.channel} channel: provider-locality (${rules.term.providerLocality} working days) or elsewhere (${rules.term.elsewhere}) (R3)` };
+    return {
+      code: 'against-standard',
+      field: 'serviceLocality',
+      rule: 'R3',
+      message: `serviceLocality is required for the ${intake.channel} channel: provider-locality (${rules.term.providerLocality} working days) or elsewhere (${rules.term.elsewhere}) (R3)`,
+    };
   }
   if (rules.term.kind !== 'working-days-by-locality' && intake.serviceLocality) {
     return refuse('serviceLocality', 'R3', `serviceLocality applies only to the State Corporation channel, not ${intake.channel}`);
@@ -279,7 +284,11 @@ export function intakeRefusal(standard: StandardProfile, intake: Intake, calenda
     );
   }
   if (rules.intake !== 'around-the-clock' && !isOpen(rules.intake, new Date(intake.submittedAt), calendar)) {
-    return refuse('submittedAt', 'R7', `${rules.intake.name} takes applications ${rules.intake.hoursInWords} (R7); this one is dated ${formatInstant(new Date(intake.submittedAt))}`);
+    return refuse(
+      'submittedAt',
+      'R7',
+      `${rules.intake.name} takes applications ${rules.intake.hoursInWords} (R7); this one is dated ${formatInstant(new Date(intake.submittedAt))}`,
+    );
   }
   return null;
 }
@@ -307,7 +316,12 @@ export function isOpen(place: ServicePlace, at: Date, calendar: WorkingCalendar)
  * The end of the service's term for a case (R3): for a State Corporation case, the day of acceptance is not
  * counted (the working-day deadline already starts on the day after).
  */
-export function serviceTermEnd(rules: ChannelRules, registeredAt: Date, calendar: WorkingCalendar, locality?: 'provider-locality' | 'elsewhere'): Date {
+export function serviceTermEnd(
+  rules: ChannelRules,
+  registeredAt: Date,
+  calendar: WorkingCalendar,
+  locality?: 'provider-locality' | 'elsewhere',
+): Date {
   const term = rules.term;
   switch (term.kind) {
     case 'minutes':

@@ -12,6 +12,5 @@ export const DATA_DIR = path.resolve(process.env.DATA_DIR ?? path.join(PROJECT_R
  * clone on the machine — CI's fresh ones among them — reuses them.
  */
 export const CACHE_DIR = path.resolve(
-  process.env.TEACHER_ATTESTATION_CACHE ??
-    path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'teacher-attestation'),
+  process.env.TEACHER_ATTESTATION_CACHE ?? path.join(process.env.XDG_CACHE_HOME ?? path.join(os.homedir(), '.cache'), 'teacher-attestation'),
 );

@@ -67,7 +67,7 @@ export function payloadKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   try {
     raw = JSON.parse(env.PAYLOAD_KEYS);
   } catch (error) {
-    throw new Error(`PAYLOAD_KEYS is not JSON: ${(error as Error).message}`);
+    throw new Error(`PAYLOAD_KEYS is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const ids = Object.keys(raw);
   if (ids.length === 0) throw new Error('PAYLOAD_KEYS lists no key');

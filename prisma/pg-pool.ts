@@ -32,7 +32,9 @@ export class CatalogTextPool extends pg.Pool {
   // pg-pool calls connect() with a callback itself (from query()); both forms must keep working.
   override connect(): Promise<pg.PoolClient>;
   override connect(callback: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): void;
-  override connect(callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void): Promise<pg.PoolClient> | void {
+  override connect(
+    callback?: (err: Error | undefined, client: pg.PoolClient | undefined, done: (release?: unknown) => void) => void,
+  ): Promise<pg.PoolClient> | void {
     if (callback) {
       super.connect((err, client, done) => callback(err, client && reportCatalogTypesAsText(client), done));
       return;

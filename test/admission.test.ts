@@ -19,7 +19,10 @@ const office = sampleSubmission({ category: 'master', channel: 'office', academi
 
 describe('admission of a submission (R2, R7, R10, R11)', () => {
   test('an office application on an ordinary Saturday is refused with the hours (R7)', () => {
-    expect(admit(office, earlier())).toEqual({ ok: false, refusal: expect.objectContaining({ code: 'against-standard', field: 'submittedAt', rule: 'R7' }) });
+    expect(admit(office, earlier())).toEqual({
+      ok: false,
+      refusal: expect.objectContaining({ code: 'against-standard', field: 'submittedAt', rule: 'R7' }),
+    });
   });
 
   test('the same application on a Saturday an ordered transfer made a working day is admitted (R7)', () => {
@@ -30,18 +33,25 @@ describe('admission of a submission (R2, R7, R10, R11)', () => {
   test('a weekday the operators made a day off closes the office (R7)', () => {
     const monday = { ...office, submittedAt: '2026-12-07T10:00:00+05:00' };
     expect(admit(monday, earlier()).ok).toBe(true);
-    expect(admit(monday, earlier([{ date: '2026-12-07', kind: 'day-off', basis: 'order (test)' }]))).toMatchObject({ ok: false, refusal: { rule: 'R7' } });
+    expect(admit(monday, earlier([{ date: '2026-12-07', kind: 'day-off', basis: 'order (test)' }]))).toMatchObject({
+      ok: false,
+      refusal: { rule: 'R7' },
+    });
   });
 
   test('outside the campaign window is refused with its bounds (R10)', () => {
-    const context = { ...earlier(), window: { academicYear: '2026-2027', opens: '2027-01-10T00:00:00+05:00', closes: '2027-02-01T00:00:00+05:00', basis: 'order No. 1 (test)' } };
+    const context = {
+      ...earlier(),
+      window: { academicYear: '2026-2027', opens: '2027-01-10T00:00:00+05:00', closes: '2027-02-01T00:00:00+05:00', basis: 'order No. 1 (test)' },
+    };
     expect(admit(office, context)).toEqual({
       ok: false,
       refusal: {
         code: 'outside-campaign',
         field: 'submittedAt',
         rule: 'R10',
-        message: 'applications for 2026-2027 are accepted from 2027-01-10T00:00:00+05:00 until 2027-02-01T00:00:00+05:00 (order No. 1 (test)); this one was submitted 2026-12-05T10:00:00+05:00',
+        message:
+          'applications for 2026-2027 are accepted from 2027-01-10T00:00:00+05:00 until 2027-02-01T00:00:00+05:00 (order No. 1 (test)); this one was submitted 2026-12-05T10:00:00+05:00',
       },
     });
   });
@@ -51,9 +61,22 @@ describe('admission of a submission (R2, R7, R10, R11)', () => {
   });
 
   test('the context an input carries is the one the API admitted it with; older inputs decide as they did', () => {
-    const input = { ...sampleInput(SATURDAY, { category: 'master', channel: 'office' }), standard: 'standard-1' as const, calendarOverrides: [{ date: '2026-12-05', kind: 'working-day' as const, basis: 'b' }] };
-    expect(admissionContextOf(input)).toMatchObject({ standard: { id: 'standard-1' }, calendarOverrides: [{ date: '2026-12-05' }], window: { academicYear: '2026-2027' } });
+    const input = {
+      ...sampleInput(SATURDAY, { category: 'master', channel: 'office' }),
+      standard: 'standard-1' as const,
+      calendarOverrides: [{ date: '2026-12-05', kind: 'working-day' as const, basis: 'b' }],
+    };
+    expect(admissionContextOf(input)).toMatchObject({
+      standard: { id: 'standard-1' },
+      calendarOverrides: [{ date: '2026-12-05' }],
+      window: { academicYear: '2026-2027' },
+    });
     const older = sampleInput(SATURDAY);
-    expect(admissionContextOf(older)).toMatchObject({ standard: { id: 'standard-2' }, standardSince: null, calendarOverrides: [], window: { opens: '2026-09-01T00:00:00.000+05:00' } });
+    expect(admissionContextOf(older)).toMatchObject({
+      standard: { id: 'standard-2' },
+      standardSince: null,
+      calendarOverrides: [],
+      window: { opens: '2026-09-01T00:00:00.000+05:00' },
+    });
   });
 });

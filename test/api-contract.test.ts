@@ -9,7 +9,11 @@ import { createStore, type Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
 import { authenticate, keyEntry, parseApiKeys } from '../client/api/auth';
 import { EncryptionCodec } from '../infra/payload-codec';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 
 const KEYS = [
   { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'] },
@@ -18,7 +22,11 @@ const KEYS = [
 ];
 let app: FastifyInstance;
 let store: Store;
-type Operation = { operationId: string; security: Array<Record<string, string[]>>; requestBody?: { content: { 'application/json': { schema: { required?: string[]; additionalProperties?: unknown } } } } };
+type Operation = {
+  operationId: string;
+  security: Array<Record<string, string[]>>;
+  requestBody?: { content: { 'application/json': { schema: { required?: string[]; additionalProperties?: unknown } } } };
+};
 let doc: { paths: Record<string, Record<string, Operation>> };
 
 beforeAll(async () => {
@@ -50,7 +58,8 @@ function servedRoutes(): string[] {
     const depth = match[1].length / 4;
     stack.length = depth;
     stack.push(match[2]);
-    for (const method of match[3].split(', ')) if (method !== 'HEAD' && method !== 'OPTIONS') served.push(`${method} ${stack.join('').replace(/:(\w+)/g, '{$1}')}`);
+    for (const method of match[3].split(', '))
+      if (method !== 'HEAD' && method !== 'OPTIONS') served.push(`${method} ${stack.join('').replace(/:(\w+)/g, '{$1}')}`);
   }
   return served.sort();
 }
@@ -64,7 +73,12 @@ const scopedOperations = () =>
   Object.entries(doc.paths).flatMap(([path, operations]) =>
     Object.entries(operations)
       .filter(([, op]) => op.security.length > 0)
-      .map(([method, op]) => ({ method: method.toUpperCase() as 'GET' | 'POST', url: path.replace(/\{\w+\}/g, '00000000-0000-8000-8000-000000000001'), scope: op.security[0].apiKey[0], op })),
+      .map(([method, op]) => ({
+        method: method.toUpperCase() as 'GET' | 'POST',
+        url: path.replace(/\{\w+\}/g, '00000000-0000-8000-8000-000000000001'),
+        scope: op.security[0].apiKey[0],
+        op,
+      })),
   );
 
 describe('the API contract', () => {
@@ -104,11 +118,33 @@ describe('the API contract', () => {
       const forged = await app.inject({ method, url, headers: { authorization: 'Bearer not-a-key-of-ours-at-all' } });
       expect(forged.statusCode).toBe(401);
       const lacking = KEYS.find((k) => !k.scopes.includes(scope))!;
-      const refused = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined, headers: { authorization: `Bearer ${lacking.key}` } });
+      const refused = await app.inject({
+        method,
+        url,
+        payload: method === 'POST' ? {} : undefined,
+        headers: { authorization: `Bearer ${lacking.key}` },
+      });
       expect([url, refused.statusCode]).toEqual([url, 403]);
       expect(refused.json().error).toMatchObject({ code: 'forbidden', field: 'Authorization' });
       expect(refused.json().error.message).toContain(`lacks the ${scope} scope`);
     }
+  });
+
+  test("the served document passes Redocly's recommended rules: no error, and no warning but the public routes that answer no 4xx", () => {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'openapi-')), 'openapi.json');
+    fs.writeFileSync(file, JSON.stringify(doc));
+    const lint = spawnSync(path.join(__dirname, '..', 'node_modules', '.bin', 'redocly'), ['lint', file, '--format=json'], { encoding: 'utf8' });
+    const report = JSON.parse(lint.stdout) as {
+      totals: { errors: number };
+      problems: Array<{ ruleId: string; severity: string; location: Array<{ pointer: string }> }>;
+    };
+    expect(report.totals.errors).toBe(0);
+    // A page, the health probe and this document take no input and need no key: they have no 4xx to give.
+    expect(report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0].pointer}`).sort()).toEqual([
+      'warn operation-4xx-response #/paths/~1codec~1login/get/responses',
+      'warn operation-4xx-response #/paths/~1healthz/get/responses',
+      'warn operation-4xx-response #/paths/~1openapi.json/get/responses',
+    ]);
   });
 
   test('the public routes answer without a key', async () => {
@@ -129,7 +165,9 @@ describe('API keys', () => {
 
   test('a bad configuration is refused naming the entry and the field', () => {
     expect(() => parseApiKeys('[{"client":"x","key":"short","scopes":["read"]}]')).toThrow(/API_KEYS: 0\.key: must be at least 16 characters/);
-    expect(() => parseApiKeys('[{"client":"x","key":"long-enough-key-123","scopes":["admin"]}]')).toThrow(/API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/);
+    expect(() => parseApiKeys('[{"client":"x","key":"long-enough-key-123","scopes":["admin"]}]')).toThrow(
+      /API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/,
+    );
     expect(() => parseApiKeys('{')).toThrow(/API_KEYS is not JSON/);
     expect(() => parseApiKeys('[]')).toThrow(/at least one key/);
   });

@@ -140,7 +140,9 @@ async function closeAfterComplaintPeriod(handle: WorkflowHandle): Promise<Applic
 
 /** The next Friday 19:00 (Asia/Almaty) after the test server's clock whose Friday and Monday are working days. */
 async function nextOrdinaryFridayEvening(): Promise<Date> {
-  let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).startOf('day').plus({ days: 1 });
+  let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+    .startOf('day')
+    .plus({ days: 1 });
   for (;;) {
     const monday = day.plus({ days: 3 });
     if (day.weekday === 5 && calendar.isWorkingDay(day.toISODate()!) && calendar.isWorkingDay(monday.toISODate()!)) {
@@ -323,7 +325,13 @@ describe('application workflow (time skipping)', () => {
         }
         const status = await closeAfterComplaintPeriod(handle);
         const testName = (expect.getState().currentTestName ?? '').split('(R9)').pop()!;
-        await recordHistory(handle, `refused-automatically-${testName.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`);
+        await recordHistory(
+          handle,
+          `refused-automatically-${testName
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, '')}`,
+        );
         return { state: status.state, refusalGrounds: status.refusalGrounds, decisions: fake.decisions, notices: fake.notices };
       });
     }
@@ -349,7 +357,10 @@ describe('application workflow (time skipping)', () => {
     });
 
     test('a missing document and a short essay are both listed, grounds 2', async () => {
-      const outcome = await outcomeOf({ category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) }, { education: false, employment: true });
+      const outcome = await outcomeOf(
+        { category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) },
+        { education: false, employment: true },
+      );
       expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2] });
       const motivation = outcome.decisions[0].motivation!;
       expect(motivation).toContain('эссе содержит 10 слов');
@@ -359,7 +370,10 @@ describe('application workflow (time skipping)', () => {
     });
 
     test('a document the systems lack is no defect when the applicant attached it (R8)', async () => {
-      const documents = [...sampleSubmission({ category: 'master' }).documents, { kind: 'diploma' as const, fileName: 'd.pdf', sha256: 'b'.repeat(64) }];
+      const documents = [
+        ...sampleSubmission({ category: 'master' }).documents,
+        { kind: 'diploma' as const, fileName: 'd.pdf', sha256: 'b'.repeat(64) },
+      ];
       const outcome = await outcomeOf({ category: 'master', channel: 'portal', documents }, { education: false, employment: true });
       expect(outcome.state).toBe('under-review');
     });
@@ -370,7 +384,10 @@ describe('application workflow (time skipping)', () => {
     const input = sampleInput('2026-11-23T10:00:00+05:00', { academicYear: '2027-2028' });
     await withWorker(activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
-      const failed = await handle.result().then(() => null, (e: Error) => e.cause);
+      const failed = await handle.result().then(
+        () => null,
+        (e: Error) => e.cause,
+      );
       expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'outside-campaign', field: 'submittedAt', rule: 'R10' }] });
       expect((failed as Error).message).toMatch(/^applications for 2027-2028 are accepted from 2027-09-01/);
     });
@@ -405,7 +422,11 @@ describe('complaints (R13, time skipping)', () => {
   }
 
   /** Submits an application at `at` (a working moment), decides it at once, and waits for the delivered result. */
-  async function deliveredResult(taskQueue: string, at: Date, d: typeof decision | { decision: 'refuse'; grounds: [1]; motivation: string; official: string }) {
+  async function deliveredResult(
+    taskQueue: string,
+    at: Date,
+    d: typeof decision | { decision: 'refuse'; grounds: [1]; motivation: string; official: string },
+  ) {
     const input = sampleInput(at.toISOString());
     const handle = await startApplication(taskQueue, input);
     await until(handle, (s) => s.state === 'under-review');
@@ -426,8 +447,12 @@ describe('complaints (R13, time skipping)', () => {
       const handle = await deliveredResult(taskQueue, submitAt.toJSDate(), decision);
       await skipTo(friday.toJSDate());
       const filedAt = friday.toJSDate().toISOString();
-      const toProvider = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] });
-      const toAuthority = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'quality-authority', text: complaintText, submittedAt: filedAt }] });
+      const toProvider = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }],
+      });
+      const toAuthority = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'quality-authority', text: complaintText, submittedAt: filedAt }],
+      });
       // A second complaint to a body that is still reviewing one is refused with the reason.
       await expectRefused(
         handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] }),
@@ -472,7 +497,13 @@ describe('complaints (R13, time skipping)', () => {
       expect(fake.complaintStages).toContainEqual({ complaintId: toAuthority.complaintId, state: 'under-review', overdue: true });
       expect(fake.complaintStages.filter((s) => s.overdue).map((s) => s.complaintId)).toEqual([toAuthority.complaintId]);
       await authority.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'partly-upheld', motivation: 'The provider answered late; the refusal stands on its merits.', official: 'Chair of the authority' }],
+        args: [
+          {
+            outcome: 'partly-upheld',
+            motivation: 'The provider answered late; the refusal stands on its merits.',
+            official: 'Chair of the authority',
+          },
+        ],
       });
 
       // The last administrative instance has spoken: the pre-trial stage is over and the cabinet says so.
@@ -491,7 +522,9 @@ describe('complaints (R13, time skipping)', () => {
 
   test('an upheld complaint reopens the review with a new one-working-day term, and the new result supersedes the old', async () => {
     const fake = fakeActivities();
-    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE }).plus({ days: 3 }).set({ hour: 10 });
+    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
+      .plus({ days: 3 })
+      .set({ hour: 10 });
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
       // No complaint before there is a result.
@@ -499,14 +532,23 @@ describe('complaints (R13, time skipping)', () => {
       const pending = await startApplication(taskQueue, early);
       await until(pending, (s) => s.state === 'under-review');
       await expectRefused(
-        pending.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: monday.toJSDate().toISOString() }] }),
+        pending.executeUpdate(fileComplaintUpdate, {
+          args: [{ addressee: 'provider', text: complaintText, submittedAt: monday.toJSDate().toISOString() }],
+        }),
         /still under-review; a complaint can be filed once its result is delivered/,
       );
       await pending.terminate('test over');
 
-      const handle = await deliveredResult(taskQueue, monday.toJSDate(), { decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'Head' });
+      const handle = await deliveredResult(taskQueue, monday.toJSDate(), {
+        decision: 'refuse',
+        grounds: [1],
+        motivation: 'the diploma could not be verified',
+        official: 'Head',
+      });
       const filedAt = new Date(await env.currentTimeMs());
-      const filed = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt.toISOString() }] });
+      const filed = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt.toISOString() }],
+      });
       expect(filed.registeredAt).toBe(calendar.registrationMoment(filedAt).toISOString());
       const complaint = client.workflow.getHandle(filed.workflowId);
       await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
@@ -541,7 +583,9 @@ describe('complaints (R13, time skipping)', () => {
 
   test('the complaint period ends on a working day three months after the delivery; a complaint dated later is refused, and the closed case takes none', async () => {
     const fake = fakeActivities();
-    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE }).plus({ days: 3 }).set({ hour: 10 });
+    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
+      .plus({ days: 3 })
+      .set({ hour: 10 });
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await deliveredResult(taskQueue, monday.toJSDate(), decision);
@@ -552,10 +596,15 @@ describe('complaints (R13, time skipping)', () => {
       expect(calendar.isWorkingDay(end.toISODate()!)).toBe(true);
       expect(end >= monday.plus({ months: 3 }).startOf('day')).toBe(true);
       const late = end.plus({ seconds: 1 }).toJSDate().toISOString();
-      await expectRefused(handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: late }] }), /must not be in the future/);
+      await expectRefused(
+        handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: late }] }),
+        /must not be in the future/,
+      );
       expect((await closeAfterComplaintPeriod(handle)).preTrialCompletedAt).toBeNull();
       const afterwards = new Date(await env.currentTimeMs()).toISOString();
-      await expect(handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: afterwards }] })).rejects.toThrow();
+      await expect(
+        handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: afterwards }] }),
+      ).rejects.toThrow();
     });
     expect(fake.notices).toEqual(['acceptance']);
   });
@@ -566,7 +615,9 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
 
   /** The next moment after the test server's clock, at `hour`, when a place is open on an ordinary weekday of that kind. */
   async function nextOpen(place: ServicePlace, hour: number, weekday: number): Promise<DateTime> {
-    let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).startOf('day').plus({ days: 1 });
+    let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+      .startOf('day')
+      .plus({ days: 1 });
     const ordinaryWeek = (d: DateTime) => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].every((k) => !calendar.dayOf(d.plus({ days: k }).toISODate()!));
     while (!(day.weekday === weekday && isOpen(place, day.set({ hour }).toJSDate(), calendar) && ordinaryWeek(day))) day = day.plus({ days: 1 });
     return day.set({ hour });
@@ -617,26 +668,38 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
       // The day of acceptance is not counted: Monday, Tuesday, Wednesday (R3).
-      expect(formatInstant(new Date(review.decisionDueAt!))).toBe(saturday.plus({ days: 4 }).set({ hour: 18, minute: 30 }).toISO({ suppressMilliseconds: true }));
+      expect(formatInstant(new Date(review.decisionDueAt!))).toBe(
+        saturday.plus({ days: 4 }).set({ hour: 18, minute: 30 }).toISO({ suppressMilliseconds: true }),
+      );
       await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [issued] }), /cannot be issued now: the case is under-review/);
 
       await skipTo(saturday.plus({ days: 2, hours: 1 }).toJSDate());
       await handle.executeUpdate(decideUpdate, { args: [decision] });
       const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
-      expect(waiting.custody!.storageEndsAt).toBe(DateTime.fromISO(waiting.custody!.atStateCorporationAt!).plus({ months: 1 }).toJSDate().toISOString());
-      await expectRefused(
-        handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, to: 'representative' }] }),
-        /notarised power of attorney/,
+      expect(waiting.custody!.storageEndsAt).toBe(
+        DateTime.fromISO(waiting.custody!.atStateCorporationAt!).plus({ months: 1 }).toJSDate().toISOString(),
       );
+      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, to: 'representative' }] }), /notarised power of attorney/);
       await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, place: 'home' }] }), /issued at the State Corporation/);
-      await expectRefused(handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await env.currentTimeMs()).toISOString() }] }), /awaiting-collection/);
+      await expectRefused(
+        handle.executeUpdate(fileComplaintUpdate, {
+          args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await env.currentTimeMs()).toISOString() }],
+        }),
+        /awaiting-collection/,
+      );
 
       await skipTo(saturday.plus({ days: 5 }).toJSDate());
-      const collected = await handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, to: 'representative', powerOfAttorney: 'No. 1234 of 01.12.2026' }] });
+      const collected = await handle.executeUpdate(resultCustodyUpdate, {
+        args: [{ ...issued, to: 'representative', powerOfAttorney: 'No. 1234 of 01.12.2026' }],
+      });
       expect(collected.state).toBe('notified');
-      expect(collected.custody).toEqual(expect.objectContaining({ issuedTo: 'representative', issuedAt: collected.notifiedAt, returnedToProviderAt: null }));
+      expect(collected.custody).toEqual(
+        expect.objectContaining({ issuedTo: 'representative', issuedAt: collected.notifiedAt, returnedToProviderAt: null }),
+      );
       // The complaint period runs from the day the applicant got the result (R13).
-      expect(Date.parse(collected.complaintPeriodEndsAt!)).toBeGreaterThan(DateTime.fromISO(collected.notifiedAt!).plus({ months: 3 }).toMillis() - 86_400_000);
+      expect(Date.parse(collected.complaintPeriodEndsAt!)).toBeGreaterThan(
+        DateTime.fromISO(collected.notifiedAt!).plus({ months: 3 }).toMillis() - 86_400_000,
+      );
       await closeAfterComplaintPeriod(handle);
       await recordHistory(handle, 'standard-1-state-corporation-collected-by-representative');
     });
@@ -654,7 +717,16 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
       expect(review.decisionDueAt).toBe(calendar.deadline(tuesday.toJSDate(), 7).toISOString()); // elsewhere: 7 working days (R3)
-      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [1], motivation: 'the employment record does not match the registry', official: 'Head of the education department' }] });
+      await handle.executeUpdate(decideUpdate, {
+        args: [
+          {
+            decision: 'refuse',
+            grounds: [1],
+            motivation: 'the employment record does not match the registry',
+            official: 'Head of the education department',
+          },
+        ],
+      });
       const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
 
       await skipTo(new Date(Date.parse(waiting.custody!.storageEndsAt!) + 1000));
@@ -702,7 +774,10 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       await handle.executeUpdate(decideUpdate, { args: [decision] });
       const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
       expect(waiting.custody!.place).toBe('home');
-      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [issued] }), /issued at home, on the home visit the applicant asked for \(R11\)/);
+      await expectRefused(
+        handle.executeUpdate(resultCustodyUpdate, { args: [issued] }),
+        /issued at home, on the home visit the applicant asked for \(R11\)/,
+      );
       const home = await handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, place: 'home' }] });
       expect(home.state).toBe('notified');
       await closeAfterComplaintPeriod(handle);
@@ -719,14 +794,18 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'under-review');
-      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }] });
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }],
+      });
       await until(handle, (s) => s.state === 'awaiting-collection');
       await handle.executeUpdate(resultCustodyUpdate, { args: [issued] });
       const filedAt = new Date(await env.currentTimeMs()).toISOString();
       const filed = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] });
       const complaint = client.workflow.getHandle(filed.workflowId);
       await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
-      await complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'upheld', motivation: 'The record is in the registry.', official: 'Director' }] });
+      await complaint.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', motivation: 'The record is in the registry.', official: 'Director' }],
+      });
 
       const reopenedAt = new Date(await env.currentTimeMs());
       const reopened = await until(handle, (s) => s.state === 'under-review' && s.round === 2);
@@ -752,7 +831,10 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     const input = { ...sampleInput('2026-11-23T10:00:00+05:00', { category: 'master', channel: 'office' }), standard: 'standard-2' as const };
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
-      const failed = await handle.result().then(() => null, (e: Error) => e.cause);
+      const failed = await handle.result().then(
+        () => null,
+        (e: Error) => e.cause,
+      );
       expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'against-standard', field: 'channel', rule: 'R2' }] });
       expect((failed as Error).message).toMatch(/^the office channel is not offered under the current standard/);
     });

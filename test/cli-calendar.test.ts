@@ -24,7 +24,10 @@ describe('calendar CLI', () => {
     ].join('\n');
     const result = cli(['calendar', 'batch'], { input });
     expect(result.status).toBe(0);
-    const lines = result.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = result.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.slice(0, 4)).toEqual([
       { result: false },
       { result: '2026-11-23T09:00:00+05:00' },

@@ -47,19 +47,32 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   await skipTo(morning.toJSDate());
 
   const submittedAt = morning.toISO()!;
-  const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(4242), submittedAt, academicYear: academicYearOf(submittedAt) }));
+  const submitted = await http(
+    'POST',
+    '/applications',
+    sampleSubmission({ iin: sampleIin(4242), submittedAt, academicYear: academicYearOf(submittedAt) }),
+  );
   expect(submitted.status).toBe(202);
   const { applicationId, cabinetId } = submitted.body;
   const application = () => http('GET', `/applications/${applicationId}`);
   await eventually(application, (r) => r.body.state === 'under-review');
-  const refused = await http('POST', `/applications/${applicationId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'A. Head' });
+  const refused = await http('POST', `/applications/${applicationId}/decision`, {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: 'the diploma could not be verified',
+    official: 'A. Head',
+  });
   expect(refused.status).toBe(200);
   await eventually(application, (r) => r.body.state === 'notified');
 
   // Friday evening before a holiday: both complaints register on the next working day, each with its own term.
   await skipTo(friday.toJSDate());
   const filedAt = friday.toISO()!;
-  const toProvider = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'The diploma is in the register.', submittedAt: filedAt });
+  const toProvider = await http('POST', `/applications/${applicationId}/complaints`, {
+    addressee: 'provider',
+    text: 'The diploma is in the register.',
+    submittedAt: filedAt,
+  });
   const toAuthority = await http('POST', `/applications/${applicationId}/complaints`, {
     addressee: 'quality-authority',
     text: 'The provider refused without checking the register.',
@@ -69,7 +82,11 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   });
   expect([toProvider.status, toAuthority.status]).toEqual([202, 202]);
   const registered = calendar.registrationMoment(friday.toJSDate());
-  expect(toProvider.body).toMatchObject({ addressee: 'provider', registeredAt: registered.toISOString(), dueAt: calendar.deadline(registered, 5).toISOString() });
+  expect(toProvider.body).toMatchObject({
+    addressee: 'provider',
+    registeredAt: registered.toISOString(),
+    dueAt: calendar.deadline(registered, 5).toISOString(),
+  });
   expect(toAuthority.body).toMatchObject({ registeredAt: registered.toISOString(), dueAt: calendar.deadline(registered, 15).toISOString() });
   if (friday.toISODate() === '2027-03-05') {
     expect(formatInstant(registered)).toBe('2027-03-09T09:00:00+05:00');
@@ -81,8 +98,15 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
 
   // The provider upholds the complaint within its 5 working days: the refusal is superseded, review again.
   await skipTo(new Date(registered.getTime() + 60_000));
-  await eventually(() => http('GET', `/complaints/${providerComplaint}`), (r) => r.body.state === 'under-review');
-  const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, { outcome: 'upheld', motivation: 'The diploma is in the register; review again.', official: 'C. Director' });
+  await eventually(
+    () => http('GET', `/complaints/${providerComplaint}`),
+    (r) => r.body.state === 'under-review',
+  );
+  const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, {
+    outcome: 'upheld',
+    motivation: 'The diploma is in the register; review again.',
+    official: 'C. Director',
+  });
   expect(upheld.status).toBe(200);
   const reopenedAt = new Date(await stack.env.currentTimeMs());
   const reopened = await eventually(application, (r) => r.body.state === 'under-review');
@@ -96,9 +120,15 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
 
   // The authority misses its 15 working days: flagged, escalated to the body above it, and still owed.
   await skipTo(new Date(Date.parse(toAuthority.body.dueAt) + 60_000));
-  const late = await eventually(() => http('GET', `/complaints/${authorityComplaint}`), (r) => r.body.overdue === true);
+  const late = await eventually(
+    () => http('GET', `/complaints/${authorityComplaint}`),
+    (r) => r.body.overdue === true,
+  );
   expect(late.body.state).toBe('under-review');
-  await eventually(() => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }), (m) => m !== null);
+  await eventually(
+    () => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }),
+    (m) => m !== null,
+  );
   // The authority answers through the CLI, as an operator would.
   const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
   const shown = await cliAsync(['complaint', authorityComplaint], cliEnv);
@@ -107,7 +137,16 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   expect(wrong.status).toBe(1);
   expect(JSON.parse(wrong.stdout).error).toMatchObject({ field: 'outcome' });
   const rejected = await cliAsync(
-    ['decide-complaint', authorityComplaint, '--outcome', 'rejected', '--motivation', 'The result now in force is an acceptance.', '--official', 'D. Chair'],
+    [
+      'decide-complaint',
+      authorityComplaint,
+      '--outcome',
+      'rejected',
+      '--motivation',
+      'The result now in force is an acceptance.',
+      '--official',
+      'D. Chair',
+    ],
     cliEnv,
   );
   expect(rejected.status).toBe(0);
@@ -126,10 +165,20 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   expect(JSON.parse(tooLate.stdout).error.message).toMatch(/in court/);
 
   // The cabinet: the superseded refusal, both decisions, the new acceptance and the pre-trial record, all signed.
-  const cabinet = await eventually(() => http('GET', `/cabinets/${cabinetId}`), (r) => r.body.applications[0].documents.length === 10);
+  const cabinet = await eventually(
+    () => http('GET', `/cabinets/${cabinetId}`),
+    (r) => r.body.applications[0].documents.length === 10,
+  );
   const [entry] = cabinet.body.applications;
   expect(entry.preTrialCompletedAt).toEqual(expect.any(String));
-  const documents = entry.documents as Array<{ kind: string; language: string; round: number; supersededAt: string | null; body: string; signature: { value: string } }>;
+  const documents = entry.documents as Array<{
+    kind: string;
+    language: string;
+    round: number;
+    supersededAt: string | null;
+    body: string;
+    signature: { value: string };
+  }>;
   const russian = (kind: string) => documents.filter((d) => d.kind === kind && d.language === 'ru');
   expect(russian('refusal')).toEqual([expect.objectContaining({ round: 1, supersededAt: expect.any(String) })]);
   expect(russian('acceptance')).toEqual([expect.objectContaining({ round: 2, supersededAt: null })]);

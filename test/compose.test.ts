@@ -28,7 +28,22 @@ function envReads(file: string, seen = new Set<string>()): Set<string> {
 }
 
 // Optional settings with defaults in the code, or the embedded-default paths compose does not use.
-const OPTIONAL = new Set(['TEMPORAL_NAMESPACE', 'TASK_QUEUE', 'PORT', 'HOST', 'DATA_DIR', 'TEACHER_ATTESTATION_CACHE', 'XDG_CACHE_HOME', 'TEMPORAL_CLI', 'LOG_LEVEL', 'API_KEYS_FILE', 'PAYLOAD_KEY_ID', 'CODEC_CORS_ORIGINS', 'WORKER_MAX_CACHED_WORKFLOWS', 'IDEMPOTENCY_RETENTION_DAYS']);
+const OPTIONAL = new Set([
+  'TEMPORAL_NAMESPACE',
+  'TASK_QUEUE',
+  'PORT',
+  'HOST',
+  'DATA_DIR',
+  'TEACHER_ATTESTATION_CACHE',
+  'XDG_CACHE_HOME',
+  'TEMPORAL_CLI',
+  'LOG_LEVEL',
+  'API_KEYS_FILE',
+  'PAYLOAD_KEY_ID',
+  'CODEC_CORS_ORIGINS',
+  'WORKER_MAX_CACHED_WORKFLOWS',
+  'IDEMPOTENCY_RETENTION_DAYS',
+]);
 
 describe('docker-compose.yml', () => {
   test('has PostgreSQL, Temporal on it with its schema tools, the UI, migrations, the worker and the API', () => {

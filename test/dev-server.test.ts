@@ -15,7 +15,13 @@ test('a data directory from before an attribute existed gets it on the next star
   const port = await freePort();
   let running: Awaited<ReturnType<typeof startDevServer>> | undefined;
   const start = async (searchAttributes?: typeof SEARCH_ATTRIBUTES) => {
-    running = await startDevServer({ dataDir, port, uiPort: null, logFile: path.join(dataDir, 'temporal.log'), ...(searchAttributes && { searchAttributes }) });
+    running = await startDevServer({
+      dataDir,
+      port,
+      uiPort: null,
+      logFile: path.join(dataDir, 'temporal.log'),
+      ...(searchAttributes && { searchAttributes }),
+    });
     return running;
   };
   const registered = async () => {

@@ -122,7 +122,10 @@ const IN_HOURS = '2026-11-19T10:00:00+05:00';
 
 describe('the service end to end (real Temporal dev server and PostgreSQL)', () => {
   test('answers /healthz when the worker, Temporal and the database are reachable', async () => {
-    const health = await eventually(() => http('GET', '/healthz'), (r) => r.status === 200);
+    const health = await eventually(
+      () => http('GET', '/healthz'),
+      (r) => r.status === 200,
+    );
     expect(health.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', worker: 'ok' } });
   });
 
@@ -155,7 +158,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const description = await client.workflow.getHandle(workflowId).describe();
     expect(description.type).toBe('applicationWorkflow');
 
-    const review = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    const review = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     expect(review.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
     expect(review.body.decisionDueAt).toBe(new Date('2026-11-20T18:30:00+05:00').toISOString());
 
@@ -164,9 +170,15 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(decided.body.state).toBe('accepted');
 
     // R13: the case stays open for complaints once its result is delivered.
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const done = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
     expect(done.body.complaintPeriodEndsAt).toEqual(expect.any(String));
-    expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual(['acceptance/kk', 'acceptance/ru']);
+    expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual([
+      'acceptance/kk',
+      'acceptance/ru',
+    ]);
     const rows = await store.notice.findMany({ where: { applicationId } });
     expect(rows).toHaveLength(2);
 
@@ -185,7 +197,11 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       fs.writeFileSync(path.join(scratch, 'doc'), d.body);
       fs.writeFileSync(path.join(scratch, 'sig'), Buffer.from(d.signature.value, 'base64'));
       fs.writeFileSync(path.join(scratch, 'cert.pem'), certificate);
-      execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'cert.pem', '-out', '/dev/null'], { cwd: scratch, stdio: 'pipe' });
+      execFileSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'cert.pem', '-out', '/dev/null'],
+        { cwd: scratch, stdio: 'pipe' },
+      );
     }
     fs.rmSync(scratch, { recursive: true, force: true });
     expect(JSON.stringify(cabinet.body)).not.toContain(submission.iin);
@@ -196,7 +212,11 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:notified`),
     );
     expect(received.map((m) => m.key).sort()).toEqual(
-      [`escalation:${applicationId}`, `notice:${applicationId}:acceptance`, ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`)].sort(),
+      [
+        `escalation:${applicationId}`,
+        `notice:${applicationId}:acceptance`,
+        ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`),
+      ].sort(),
     );
     for (const m of received) expect(m.deliveries).toBe(1);
     const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
@@ -207,15 +227,25 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('an essay of 249 words is registered, then refused automatically with a motivated refusal (R8, R9 ground 2)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(707), submittedAt: IN_HOURS, essay: essayOf(249) }));
     expect(submitted.status).toBe(202);
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const done = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
     expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
   });
 
   test('an application without consent to personal-data access is refused automatically on ground 3 (R9)', async () => {
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }));
-    const done = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const submitted = await http(
+      'POST',
+      '/applications',
+      sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }),
+    );
+    const done = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
     expect(done.body).toMatchObject({ decision: 'refuse', refusalGrounds: [3] });
     expect(done.body.notices.find((n: { language: string }) => n.language === 'kk').body).toContain('келісімінің болмауы');
   });
@@ -223,7 +253,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('the database refuses a second application of the teacher for the year even under another id (R10)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(808), submittedAt: IN_HOURS });
     expect((await http('POST', '/applications', submission)).status).toBe(202);
-    await eventually(() => store.application.count({ where: { iin: submission.iin } }), (n) => n === 1);
+    await eventually(
+      () => store.application.count({ where: { iin: submission.iin } }),
+      (n) => n === 1,
+    );
     // Another deployment's identity key would give another workflow id: the database is the second guard.
     const handle = await client.workflow.start('applicationWorkflow', {
       taskQueue: TASK_QUEUE,
@@ -237,7 +270,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('a submission on a holiday registers at 09:00 of the next working day, here after a transferred day off (R7)', async () => {
     // Sunday 25 October 2026 is Republic Day; its day off moves to Monday 26, so Tuesday 27 is the next working day.
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt: '2026-10-25T11:00:00+05:00' }));
-    const review = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.registeredAt !== null);
+    const review = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.registeredAt !== null,
+    );
     expect(review.body.registeredAt).toBe(new Date('2026-10-27T09:00:00+05:00').toISOString());
     expect(review.body.decisionDueAt).toBe(new Date('2026-10-28T18:30:00+05:00').toISOString());
   });
@@ -255,7 +291,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('a decision given after the worker restarted still completes the case', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(303), submittedAt: IN_HOURS }));
     const { applicationId } = submitted.body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
 
     worker.shutdown();
     await workerRun;
@@ -268,7 +307,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       official: 'A. Head',
     });
     expect(refused.status).toBe(200);
-    const done = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified' && r.body.notices.length > 0);
+    const done = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
     expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
@@ -277,11 +319,17 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('the applicant withdraws before the decision; a withdrawal or a decision afterwards is refused', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(606), submittedAt: IN_HOURS }));
     const { applicationId } = submitted.body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     const withdrawn = await http('POST', `/applications/${applicationId}/withdrawal`, { reason: 'moving to another region' });
     expect(withdrawn.status).toBe(200);
     expect(withdrawn.body.state).toBe('withdrawn');
-    const row = await eventually(() => store.application.findUniqueOrThrow({ where: { id: applicationId } }), (r) => r.state === 'withdrawn');
+    const row = await eventually(
+      () => store.application.findUniqueOrThrow({ where: { id: applicationId } }),
+      (r) => r.state === 'withdrawn',
+    );
     expect(row.decision).toBeNull();
 
     const again = await http('POST', `/applications/${applicationId}/withdrawal`, {});
@@ -289,14 +337,24 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(again.body.error.code).toBe('withdrawal-not-allowed');
     const decision = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
     expect(decision.status).toBe(409);
-    expect((await http('POST', `/applications/${applicationId}/withdrawal`, { why: 'x' })).body.error).toMatchObject({ code: 'unknown-field', field: 'why' });
+    expect((await http('POST', `/applications/${applicationId}/withdrawal`, { why: 'x' })).body.error).toMatchObject({
+      code: 'unknown-field',
+      field: 'why',
+    });
   });
 
   test('a decision is refused while the application waits for registration (R7, R3)', async () => {
     const lateTonight = `${formatInstant(new Date()).slice(0, 10)}T23:00:00+05:00`; // after hours: registers on a later day
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight, academicYear: academicYearOf(lateTonight) }));
+    const submitted = await http(
+      'POST',
+      '/applications',
+      sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight, academicYear: academicYearOf(lateTonight) }),
+    );
     const { applicationId } = submitted.body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'waiting-for-registration');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'waiting-for-registration',
+    );
     const early = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/under review/);
@@ -310,14 +368,20 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     });
     const saturday = '2026-11-21T11:00:00+05:00';
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(505), submittedAt: saturday }));
-    const review = await eventually(() => http('GET', `/applications/${submitted.body.applicationId}`), (r) => r.body.state === 'under-review');
+    const review = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     expect(review.body.registeredAt).toBe(new Date(saturday).toISOString());
     await store.calendarOverride.delete({ where: { date: '2026-11-21' } });
   });
 
   test('operators add and list calendar overrides through the CLI, with who and the legal basis (issue 3)', async () => {
     const env = { DATABASE_URL: db.url };
-    const added = cli(['calendar', 'add-override', '--date', '2031-05-10', '--kind', 'working-day', '--basis', 'Order No. 7 of 01.04.2031', '--by', 'A. Operator'], { env });
+    const added = cli(
+      ['calendar', 'add-override', '--date', '2031-05-10', '--kind', 'working-day', '--basis', 'Order No. 7 of 01.04.2031', '--by', 'A. Operator'],
+      { env },
+    );
     expect(added.status).toBe(0);
     const listed = cli(['calendar', 'overrides'], { env });
     expect(listed.stdout).toMatch(/2031-05-10 {2}working-day {2}Order No\. 7 of 01\.04\.2031 {2}\(added by A\. Operator/);
@@ -333,7 +397,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const submission = sampleSubmission({ iin: sampleIin(909), submittedAt: IN_HOURS });
     const submitted = await http('POST', '/applications', submission);
     const { applicationId } = submitted.body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     // Take the case over with a worker whose notice activity loses its answer once, after the commit.
     worker.shutdown();
     await workerRun;
@@ -359,7 +426,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const flakyRun = flaky.run();
     try {
       await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+      await eventually(
+        () => http('GET', `/applications/${applicationId}`),
+        (r) => r.body.state === 'notified',
+      );
     } finally {
       flaky.shutdown();
       await flakyRun;
@@ -368,22 +438,41 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(failures).toBe(2);
     expect(await store.notice.count({ where: { applicationId } })).toBe(2); // one per language
     expect(await store.outboxMessage.count({ where: { key: `notice:${applicationId}:acceptance` } })).toBe(1);
-    const delivered = await eventually(() => store.receivedMessage.findUnique({ where: { key: `notice:${applicationId}:acceptance` } }), (m) => m !== null);
+    const delivered = await eventually(
+      () => store.receivedMessage.findUnique({ where: { key: `notice:${applicationId}:acceptance` } }),
+      (m) => m !== null,
+    );
     expect(delivered!.deliveries).toBe(1);
   });
 
   test('a complaint goes in through the API, gets its own workflow and clock, and bad complaints are refused (R13)', async () => {
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }));
     const { applicationId } = submitted.body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
-    await http('POST', `/applications/${applicationId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'A. Head' });
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    await http('POST', `/applications/${applicationId}/decision`, {
+      decision: 'refuse',
+      grounds: [1],
+      motivation: 'the diploma could not be verified',
+      official: 'A. Head',
+    });
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
 
     const route = `/applications/${applicationId}/complaints`;
     expect((await http('POST', route, { addressee: 'minister', text: 'x' })).body.error).toMatchObject({ code: 'invalid-field', field: 'addressee' });
-    expect((await http('POST', route, { addressee: 'provider', text: 'x', cc: 'press' })).body.error).toMatchObject({ code: 'unknown-field', field: 'cc' });
+    expect((await http('POST', route, { addressee: 'provider', text: 'x', cc: 'press' })).body.error).toMatchObject({
+      code: 'unknown-field',
+      field: 'cc',
+    });
     expect((await http('POST', route, { addressee: 'provider' })).body.error).toMatchObject({ code: 'missing-field', field: 'text' });
-    expect((await http('POST', '/applications/00000000-0000-8000-8000-00000000beef/complaints', { addressee: 'provider', text: 'x' })).status).toBe(404);
+    expect((await http('POST', '/applications/00000000-0000-8000-8000-00000000beef/complaints', { addressee: 'provider', text: 'x' })).status).toBe(
+      404,
+    );
 
     const filed = await http('POST', route, { addressee: 'provider', text: 'The diploma is in the register.' });
     expect(filed.status).toBe(202);
@@ -394,7 +483,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(child.parentExecution?.workflowId).toBe(workflowIdFor(applicationId));
     expect(child.typedSearchAttributes.get(ComplaintAddresseeKey)).toBe('provider');
 
-    const shown = await eventually(() => http('GET', `/complaints/${complaintId}`), (r) => r.status === 200 && r.body.state !== 'received');
+    const shown = await eventually(
+      () => http('GET', `/complaints/${complaintId}`),
+      (r) => r.status === 200 && r.body.state !== 'received',
+    );
     expect(shown.body).toMatchObject({ complaintId, applicationId, addressee: 'provider', registeredAt, dueAt, overdue: false });
     const application = await http('GET', `/applications/${applicationId}`);
     expect(application.body.state).toBe('contested');
@@ -403,7 +495,9 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(twice.status).toBe(409);
     expect(twice.body.error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
     expect(twice.body.error.message).toContain('already under review');
-    expect((await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error).toMatchObject({ field: 'outcome' });
+    expect(
+      (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error,
+    ).toMatchObject({ field: 'outcome' });
 
     const decision = { outcome: 'rejected', motivation: 'The register has no such diploma.', official: 'B. Deputy' };
     if (shown.body.state === 'waiting-for-registration') {
@@ -413,10 +507,19 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
       expect(early.body.error.message).toMatch(/only while it is under review/);
     } else {
       expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);
-      const decided = await eventually(() => http('GET', `/complaints/${complaintId}`), (r) => r.body.state === 'decided');
-      expect(decided.body.documents.map((d: { kind: string; language: string }) => `${d.kind}/${d.language}`)).toEqual(['complaint-decision/kk', 'complaint-decision/ru']);
+      const decided = await eventually(
+        () => http('GET', `/complaints/${complaintId}`),
+        (r) => r.body.state === 'decided',
+      );
+      expect(decided.body.documents.map((d: { kind: string; language: string }) => `${d.kind}/${d.language}`)).toEqual([
+        'complaint-decision/kk',
+        'complaint-decision/ru',
+      ]);
       expect(decided.body.documents[1].body).toContain('жалоба оставлена без удовлетворения');
-      await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+      await eventually(
+        () => http('GET', `/applications/${applicationId}`),
+        (r) => r.body.state === 'notified',
+      );
       expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(409);
     }
     await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
@@ -431,7 +534,9 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(again).toEqual(first);
     expect(await workflowCount()).toBe(before + 1);
     // The key is the request's: another body under it is refused and starts nothing.
-    const other = await http('POST', '/applications', { ...submission, iin: sampleIin(1314) }, undefined, { 'idempotency-key': 'portal-request-1313' });
+    const other = await http('POST', '/applications', { ...submission, iin: sampleIin(1314) }, undefined, {
+      'idempotency-key': 'portal-request-1313',
+    });
     expect(other.status).toBe(422);
     expect(other.body.error).toMatchObject({ code: 'idempotency-key-reused', field: 'Idempotency-Key' });
     expect(await store.application.count({ where: { iin: sampleIin(1314) } })).toBe(0);
@@ -443,7 +548,9 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const two = await http('POST', '/applications', viaRequestId, undefined, { 'x-request-id': 'platform-7f3a' });
     expect([one.status, two.body]).toEqual([202, one.body]);
     expect(await workflowCount()).toBe(before + 2);
-    expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({ field: 'Idempotency-Key' });
+    expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({
+      field: 'Idempotency-Key',
+    });
 
     // After the retention the answer is forgotten: the key is free again, and recent keys stay.
     await store.idempotentRequest.update({ where: { id: 'e2e:portal-request-1313' }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
@@ -454,7 +561,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('personal data in Temporal is ciphertext; the codec server decodes it for an operator with the decode scope only (issue 6)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(1414), submittedAt: IN_HOURS, fullName: 'Гульнара Сапарбекова' });
     const { workflowId } = (await http('POST', '/applications', submission)).body;
-    await eventually(() => http('GET', `/applications/${workflowId.replace('application-', '')}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${workflowId.replace('application-', '')}`),
+      (r) => r.body.state === 'under-review',
+    );
 
     // The history as the server keeps it, read without the codec: no IIN, no name, no essay; every payload sealed.
     const raw = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
@@ -468,7 +578,14 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const sealed = started.input!.payloads![0];
     expect(Buffer.from(sealed.metadata!.encoding!).toString()).toBe('binary/encrypted');
     expect(Buffer.from(sealed.metadata!['encryption-key-id']!).toString()).toBe('e2e-1');
-    const asUi = { payloads: [{ metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(sealed.data!).toString('base64') }] };
+    const asUi = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(sealed.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(sealed.data!).toString('base64'),
+        },
+      ],
+    };
 
     // The Temporal UI's request, as the UI makes it: an operator with the decode scope reads the application.
     const decoded = await http('POST', '/codec/decode', asUi, undefined, { 'x-namespace': 'default', origin: 'http://localhost:8233' });
@@ -480,7 +597,10 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect((await http('POST', '/codec/decode', asUi, undefined, { authorization: `Bearer ${READ_ONLY_KEY}` })).status).toBe(403);
 
     // A browser signs in once; the UI's cross-origin call then carries the session cookie instead of a key.
-    const preflight = await fetch(`${baseUrl}/codec/decode`, { method: 'OPTIONS', headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(`${baseUrl}/codec/decode`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:8233', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('http://localhost:8233');
     expect(preflight.headers.get('access-control-allow-credentials')).toBe('true');
@@ -495,8 +615,17 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     expect(readOnlySession.status).toBe(403);
 
     // A payload under a key this process does not hold is refused in words, not a crash.
-    const stranger = await new EncryptionCodec({ current: 'other', keys: { other: randomBytes(32) } }).encode([{ metadata: {}, data: Buffer.from('x') }]);
-    const unknownKey = await http('POST', '/codec/decode', { payloads: [{ metadata: Object.fromEntries(Object.entries(stranger[0].metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])), data: Buffer.from(stranger[0].data!).toString('base64') }] });
+    const stranger = await new EncryptionCodec({ current: 'other', keys: { other: randomBytes(32) } }).encode([
+      { metadata: {}, data: Buffer.from('x') },
+    ]);
+    const unknownKey = await http('POST', '/codec/decode', {
+      payloads: [
+        {
+          metadata: Object.fromEntries(Object.entries(stranger[0].metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
+          data: Buffer.from(stranger[0].data!).toString('base64'),
+        },
+      ],
+    });
     expect(unknownKey.status).toBe(400);
     expect(unknownKey.body.error.message).toContain('key other');
     await client.workflow.getHandle(workflowId).terminate('test over');
@@ -507,8 +636,12 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     const failing = sampleSubmission({ iin: sampleIin(1515), submittedAt: IN_HOURS });
     gatewayDown.add(failing.iin);
     const retrying = (await http('POST', '/applications', failing)).body.applicationId as string;
-    const late = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1516), submittedAt: IN_HOURS }))).body.applicationId as string;
-    await eventually(() => http('GET', `/applications/${late}`), (r) => r.body.state === 'under-review');
+    const late = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1516), submittedAt: IN_HOURS }))).body
+      .applicationId as string;
+    await eventually(
+      () => http('GET', `/applications/${late}`),
+      (r) => r.body.state === 'under-review',
+    );
     // Wait for the look-up's second attempt; each poll below is one `cli stuck`, a person's one look.
     await eventually(
       () => client.workflow.getHandle(workflowIdFor(retrying)).describe(),
@@ -517,16 +650,35 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     // A workflow whose own code fails on its input: the task is retried and the case cannot move.
     const broken = workflowIdFor('00000000-0000-8000-8000-0000000b0b0b');
     await client.workflow.start('applicationWorkflow', { taskQueue: TASK_QUEUE, workflowId: broken, args: [null] });
-    await eventually(() => client.workflow.getHandle(broken).describe(), (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) >= 2);
-    const poll = async (...args: string[]) => JSON.parse((await cliAsync(['stuck', '--json', '--retrying-longer-than', '1', ...args], cliEnv)).stdout).cases as Array<Record<string, string>>;
+    await eventually(
+      () => client.workflow.getHandle(broken).describe(),
+      (d) => (d.raw.pendingWorkflowTask?.attempt ?? 0) >= 2,
+    );
+    const poll = async (...args: string[]) =>
+      JSON.parse((await cliAsync(['stuck', '--json', '--retrying-longer-than', '1', ...args], cliEnv)).stdout).cases as Array<Record<string, string>>;
     await new Promise((r) => setTimeout(r, 1100)); // retrying for longer than the 1 s threshold
     const stuck = await poll();
     expect(stuck).toContainEqual(
-      expect.objectContaining({ reason: 'activity-retrying', applicationId: retrying, lastError: expect.stringContaining('gateway unavailable'), nextStep: expect.stringContaining('gateway') }),
+      expect.objectContaining({
+        reason: 'activity-retrying',
+        applicationId: retrying,
+        lastError: expect.stringContaining('gateway unavailable'),
+        nextStep: expect.stringContaining('gateway'),
+      }),
     );
-    expect(stuck).toContainEqual(expect.objectContaining({ reason: 'decision-overdue', applicationId: late, nextStep: expect.stringContaining(`/applications/${late}/decision`) }));
+    expect(stuck).toContainEqual(
+      expect.objectContaining({
+        reason: 'decision-overdue',
+        applicationId: late,
+        nextStep: expect.stringContaining(`/applications/${late}/decision`),
+      }),
+    );
     expect(stuck.filter((c) => c.workflowId === broken)).toEqual([
-      expect.objectContaining({ reason: 'workflow-task-failing', lastError: expect.stringMatching(/null/), nextStep: expect.stringContaining('fix the workflow code') }),
+      expect.objectContaining({
+        reason: 'workflow-task-failing',
+        lastError: expect.stringMatching(/null/),
+        nextStep: expect.stringContaining('fix the workflow code'),
+      }),
     ]);
     // Cases refused by rule at the boundary (the R10 duplicate test's run) are not stuck.
     expect(stuck.filter((c) => c.reason === 'workflow-failed').map((c) => c.lastError)).not.toContainEqual(expect.stringContaining('R10'));
@@ -547,8 +699,14 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
     await client.workflow.getHandle(broken).terminate('support: input was not an application');
     gatewayDown.delete(failing.iin);
     await http('POST', `/applications/${late}/decision`, { decision: 'accept', official: 'A. Head' });
-    await eventually(() => http('GET', `/applications/${retrying}`), (r) => r.body.state === 'under-review');
-    await eventually(() => http('GET', `/applications/${late}`), (r) => r.body.state === 'notified');
+    await eventually(
+      () => http('GET', `/applications/${retrying}`),
+      (r) => r.body.state === 'under-review',
+    );
+    await eventually(
+      () => http('GET', `/applications/${late}`),
+      (r) => r.body.state === 'notified',
+    );
     const after = await poll();
     expect(after.filter((c) => c.applicationId === retrying && c.reason === 'activity-retrying')).toEqual([]);
     expect(after.filter((c) => c.applicationId === late)).toEqual([]);
@@ -558,16 +716,25 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
   test('the worker logs one JSON line per event with the case id and no personal data, and exports Prometheus metrics (issue 6)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(1616), submittedAt: IN_HOURS, fullName: 'Ерлан Жаксылыков' });
     const { applicationId } = (await http('POST', '/applications', submission)).body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
 
     const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);
     const ofCase = lines.filter((l) => l.caseId === applicationId);
     expect(ofCase.map((l) => l.msg)).toContain('decision overdue');
-    expect(lines.some((l) => l.caseId && l.activityType === 'recordStage' && /Activity/.test(String(l.msg)))).toBe(lines.some((l) => l.activityType === 'recordStage'));
-    for (const l of ofCase) expect(l).toMatchObject({ time: expect.any(String), level: expect.any(String), workflowId: workflowIdFor(applicationId) });
+    expect(lines.some((l) => l.caseId && l.activityType === 'recordStage' && /Activity/.test(String(l.msg)))).toBe(
+      lines.some((l) => l.activityType === 'recordStage'),
+    );
+    for (const l of ofCase)
+      expect(l).toMatchObject({ time: expect.any(String), level: expect.any(String), workflowId: workflowIdFor(applicationId) });
     const everything = logLines.join('\n');
     for (const secret of [submission.iin, submission.fullName, VALID_IIN]) expect(everything).not.toContain(secret);
 
@@ -581,12 +748,22 @@ describe('the service end to end (real Temporal dev server and PostgreSQL)', () 
 
   test('a complaint workflow ended by hand settles nothing: the case stops waiting for it and stays open for complaints (R13)', async () => {
     const { applicationId } = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }))).body;
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'under-review');
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
     await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-    await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
-    const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' })).body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
+    const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' }))
+      .body;
     await client.workflow.getHandle(filed.workflowId).terminate('filed by mistake (support)');
-    const after = await eventually(() => http('GET', `/applications/${applicationId}`), (r) => r.body.state === 'notified');
+    const after = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
     expect(after.body.complaints).toEqual([expect.objectContaining({ complaintId: filed.complaintId, outcome: null, endedWithoutDecision: true })]);
     expect(after.body.preTrialCompletedAt).toBeNull(); // not the authority's decision: the stage goes on
     const again = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'The real complaint.' });

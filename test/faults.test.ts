@@ -50,7 +50,12 @@ beforeAll(async () => {
   ({ db, store } = database);
   pgPort = Number(new URL(db.url).port);
   temporalPort = await freePort();
-  server = await startDevServer({ dataDir: database.dataDir, port: temporalPort, uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
+  server = await startDevServer({
+    dataDir: database.dataDir,
+    port: temporalPort,
+    uiPort: null,
+    logFile: path.join(database.dataDir, 'temporal.log'),
+  });
   // The local receiver counts each key's deliveries; the notifier can be made to fail.
   receiver = buildReceiver(store, { unavailable: (channel) => channel === 'notifier' && notifierDown });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
@@ -99,7 +104,11 @@ async function batchThrough(name: string, fault: () => Promise<void>, { cutsOffT
     ids.push((await http('POST', '/applications', submission)).body.applicationId);
   }
   // Strike while the batch is in flight: some cases have reached review, others not yet.
-  await eventually(() => store.outboxMessage.count({ where: { key: { in: ids.map((id) => `stage:${id}:under-review`) } } }), (count) => count >= 1, 120_000).catch(() => 0);
+  await eventually(
+    () => store.outboxMessage.count({ where: { key: { in: ids.map((id) => `stage:${id}:under-review`) } } }),
+    (count) => count >= 1,
+    120_000,
+  ).catch(() => 0);
   await fault();
   const decided = new Set<string>();
   await eventually(
@@ -124,7 +133,9 @@ async function batchThrough(name: string, fault: () => Promise<void>, { cutsOffT
   const lost = ids.length - rows.filter((r) => r.state === 'notified' && r.decision === 'accept').length;
   const redelivered = received.filter((m) => m.deliveries !== 1).length;
   // Half-written: a notice without its pair or its outbox message; a decision without its notice, or the reverse.
-  const outbox = new Set((await store.outboxMessage.findMany({ where: { key: { in: ids.map((id) => `notice:${id}:acceptance`) } } })).map((m) => m.key));
+  const outbox = new Set(
+    (await store.outboxMessage.findMany({ where: { key: { in: ids.map((id) => `notice:${id}:acceptance`) } } })).map((m) => m.key),
+  );
   const halfWritten = rows.filter((r) => r.notices.length !== 2 || !outbox.has(`notice:${r.id}:acceptance`) || r.decision === null).length;
   const undelivered = await store.outboxMessage.count({ where: { status: { not: 'delivered' }, key: { in: expected } } });
   summary.push(
@@ -138,26 +149,39 @@ async function batchThrough(name: string, fault: () => Promise<void>, { cutsOffT
 
 describe(`fault suite (${CASES} cases per fault)`, () => {
   test('the worker is killed mid-activity and started again', async () => {
-    await batchThrough('worker killed (SIGKILL) and restarted', async () => {
-      worker.kill('SIGKILL');
-      await new Promise((r) => worker.once('exit', r));
-      spawnWorker();
-    }, { cutsOffTheRelay: true });
+    await batchThrough(
+      'worker killed (SIGKILL) and restarted',
+      async () => {
+        worker.kill('SIGKILL');
+        await new Promise((r) => worker.once('exit', r));
+        spawnWorker();
+      },
+      { cutsOffTheRelay: true },
+    );
   });
 
   test('the Temporal dev server restarts', async () => {
     await batchThrough('Temporal dev server restarted', async () => {
       await server.stop();
-      server = await startDevServer({ dataDir: database.dataDir, port: temporalPort, uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
+      server = await startDevServer({
+        dataDir: database.dataDir,
+        port: temporalPort,
+        uiPort: null,
+        logFile: path.join(database.dataDir, 'temporal.log'),
+      });
     });
   });
 
   test('PostgreSQL stops for 30 seconds', async () => {
-    await batchThrough('PostgreSQL down for 30 s', async () => {
-      await db.stop();
-      await new Promise((r) => setTimeout(r, 30_000));
-      db = await startEmbeddedPostgresProcess(database.dataDir, pgPort);
-    }, { cutsOffTheRelay: true });
+    await batchThrough(
+      'PostgreSQL down for 30 s',
+      async () => {
+        await db.stop();
+        await new Promise((r) => setTimeout(r, 30_000));
+        db = await startEmbeddedPostgresProcess(database.dataDir, pgPort);
+      },
+      { cutsOffTheRelay: true },
+    );
   });
 
   test('the notifier fails for a while', async () => {

@@ -21,7 +21,12 @@ let httpSide: HttpSide;
 
 beforeAll(async () => {
   database = await startTestDatabase('attestation-fuzz-');
-  server = await startDevServer({ dataDir: database.dataDir, port: await freePort(), uiPort: null, logFile: path.join(database.dataDir, 'temporal.log') });
+  server = await startDevServer({
+    dataDir: database.dataDir,
+    port: await freePort(),
+    uiPort: null,
+    logFile: path.join(database.dataDir, 'temporal.log'),
+  });
   connection = await Connection.connect({ address: server.address });
   client = new Client({ connection });
   httpSide = await startHttpSide({
@@ -58,7 +63,11 @@ const HOSTILE = [
   '',
 ];
 
-const hostileString = fc.oneof(fc.constantFrom(...HOSTILE), fc.string({ unit: 'grapheme', maxLength: 400 }), fc.string({ unit: 'binary', maxLength: 200 }));
+const hostileString = fc.oneof(
+  fc.constantFrom(...HOSTILE),
+  fc.string({ unit: 'grapheme', maxLength: 400 }),
+  fc.string({ unit: 'binary', maxLength: 200 }),
+);
 const wrongType = fc.oneof(
   fc.integer(),
   fc.double(),
@@ -68,7 +77,18 @@ const wrongType = fc.oneof(
   fc.dictionary(hostileString, hostileString, { maxKeys: 5 }),
   fc.integer({ min: 50, max: 1000 }).map((depth) => JSON.parse(`${'['.repeat(depth)}${']'.repeat(depth)}`)),
 );
-const FIELDS = ['iin', 'fullName', 'category', 'channel', 'providerUnit', 'academicYear', 'submittedAt', 'personalDataConsent', 'essay', 'documents'] as const;
+const FIELDS = [
+  'iin',
+  'fullName',
+  'category',
+  'channel',
+  'providerUnit',
+  'academicYear',
+  'submittedAt',
+  'personalDataConsent',
+  'essay',
+  'documents',
+] as const;
 type Body = Record<string, unknown>;
 
 /** A change that makes any submission invalid, whatever else the body holds. */
@@ -84,11 +104,13 @@ const breakage: fc.Arbitrary<(b: Body) => Body> = fc.oneof(
     .map(([f, v]) => (b: Body) => ({ ...b, [f]: v })),
   fc.tuple(fc.constantFrom('fullName', 'providerUnit', 'essay'), wrongType).map(([f, v]) => (b: Body) => ({ ...b, [f]: v })),
   fc.tuple(fc.oneof(hostileString, fc.constantFrom('__proto__', 'constructor', '$where', 'salary')), fc.oneof(hostileString, wrongType)).map(
-    ([k, v]) => (b: Body) => (FIELDS.includes(k as (typeof FIELDS)[number]) ? { ...b, iin: v === null ? 1 : null } : { ...b, [k]: v }),
+    ([k, v]) =>
+      (b: Body) =>
+        FIELDS.includes(k as (typeof FIELDS)[number]) ? { ...b, iin: v === null ? 1 : null } : { ...b, [k]: v },
   ),
-  fc.record({ kind: fc.oneof(hostileString, wrongType), fileName: fc.oneof(hostileString, wrongType), sha256: fc.oneof(hostileString, wrongType) }).map(
-    (doc) => (b: Body) => ({ ...b, documents: [doc] }),
-  ),
+  fc
+    .record({ kind: fc.oneof(hostileString, wrongType), fileName: fc.oneof(hostileString, wrongType), sha256: fc.oneof(hostileString, wrongType) })
+    .map((doc) => (b: Body) => ({ ...b, documents: [doc] })),
 );
 
 /** Hostile but well-formed text in the free-text fields, so that the breakage is not the only odd thing. */
@@ -169,14 +191,24 @@ describe('bad input at volume (real API, Temporal and PostgreSQL)', () => {
         return null; // a lone surrogate cannot be put in a URL at all
       }
     };
-    const id = fc.oneof(fc.uuid(), hostileString.filter((s) => s.length > 0 && s.length < 200 && encodable(s) !== null).map((s) => encodable(s)!));
-    const route = fc.tuple(fc.constantFrom('/applications/:id/decision', '/applications/:id/withdrawal', '/applications/:id/complaints', '/complaints/:id/decision'), id);
+    const id = fc.oneof(
+      fc.uuid(),
+      hostileString.filter((s) => s.length > 0 && s.length < 200 && encodable(s) !== null).map((s) => encodable(s)!),
+    );
+    const route = fc.tuple(
+      fc.constantFrom('/applications/:id/decision', '/applications/:id/withdrawal', '/applications/:id/complaints', '/complaints/:id/decision'),
+      id,
+    );
     await fc.assert(
-      fc.asyncProperty(route, fc.oneof(fc.dictionary(hostileString, fc.oneof(hostileString, wrongType), { maxKeys: 4 }), wrongType), async ([pattern, value], body) => {
-        const answer = await post(pattern.replace(':id', value), JSON.stringify(body));
-        // A well-formed body for an unknown case is a 404 naming the id: also a clear refusal.
-        expectClearRefusal(answer, { pattern, value, body });
-      }),
+      fc.asyncProperty(
+        route,
+        fc.oneof(fc.dictionary(hostileString, fc.oneof(hostileString, wrongType), { maxKeys: 4 }), wrongType),
+        async ([pattern, value], body) => {
+          const answer = await post(pattern.replace(':id', value), JSON.stringify(body));
+          // A well-formed body for an unknown case is a 404 naming the id: also a clear refusal.
+          expectClearRefusal(answer, { pattern, value, body });
+        },
+      ),
       { numRuns: 800 },
     );
     expect((await client.workflow.count()).count).toBe(0);

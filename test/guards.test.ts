@@ -18,7 +18,11 @@ import { STANDARDS } from '../domain/standards';
 
 const NOW = Date.parse('2026-12-03T10:00:00+05:00');
 
-function caseAfter(events: LifecycleEvent[], overrides: Partial<ApplicationCaseView> = {}, status: Partial<ApplicationStatus> = {}): ApplicationCaseView {
+function caseAfter(
+  events: LifecycleEvent[],
+  overrides: Partial<ApplicationCaseView> = {},
+  status: Partial<ApplicationStatus> = {},
+): ApplicationCaseView {
   let lifecycle = startLifecycle();
   for (const e of events) lifecycle = advance(lifecycle, e);
   return {
@@ -146,7 +150,9 @@ describe('a complaint filing (R13)', () => {
   });
 
   test('dated more than five minutes ahead of the case clock is refused', () => {
-    expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:06:00+05:00' })?.message).toBe('submittedAt: must not be in the future');
+    expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:06:00+05:00' })?.message).toBe(
+      'submittedAt: must not be in the future',
+    );
     expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:04:00+05:00' })).toBeNull();
   });
 
@@ -159,7 +165,18 @@ describe('a complaint filing (R13)', () => {
   });
 
   test('to a body already reviewing one is refused, naming the addressee', () => {
-    const complaints = [{ complaintId: 'c-1', addressee: 'provider' as const, submittedAt: '', registeredAt: '', dueAt: '2026-12-10T18:30:00+05:00', contestedRound: 1, outcome: null, decidedAt: null }];
+    const complaints = [
+      {
+        complaintId: 'c-1',
+        addressee: 'provider' as const,
+        submittedAt: '',
+        registeredAt: '',
+        dueAt: '2026-12-10T18:30:00+05:00',
+        contestedRound: 1,
+        outcome: null,
+        decidedAt: null,
+      },
+    ];
     const reviewing = { ...open, status: { ...open.status, complaints } };
     expect(complaintFilingRefusal(reviewing, filing)).toMatchObject({ code: 'complaint-not-allowed', field: 'addressee', rule: 'R13' });
     // the other body takes one meanwhile
@@ -168,7 +185,11 @@ describe('a complaint filing (R13)', () => {
 });
 
 describe("a step of the result's custody (R5, R11, R14)", () => {
-  const atStateCorporation = [...underReview, { type: 'DECISION_MADE', decision: 'accept' } as const, { type: 'RESULT_SENT_TO_STATE_CORPORATION' } as const];
+  const atStateCorporation = [
+    ...underReview,
+    { type: 'DECISION_MADE', decision: 'accept' } as const,
+    { type: 'RESULT_SENT_TO_STATE_CORPORATION' } as const,
+  ];
   const custodyCase = (place: 'home' | 'state-corporation') =>
     caseAfter(atStateCorporation, { standard: STANDARDS['standard-1'] }, { channel: 'state-corporation', custody: custodyBeforeResult(place) });
   const issue = { event: 'issued', to: 'applicant', place: 'state-corporation', official: 'B. Operator' };
@@ -190,7 +211,9 @@ describe("a step of the result's custody (R5, R11, R14)", () => {
   });
 
   test('while another step is being recorded is refused', () => {
-    expect(custodyStepRefusal({ ...custodyCase('state-corporation'), custodyStepPending: true }, issue)).toMatchObject({ code: 'custody-step-not-allowed' });
+    expect(custodyStepRefusal({ ...custodyCase('state-corporation'), custodyStepPending: true }, issue)).toMatchObject({
+      code: 'custody-step-not-allowed',
+    });
   });
 
   test('at the counter for a home visit is against the standard (R11)', () => {
@@ -228,6 +251,9 @@ describe("a complaint's decision (R13)", () => {
 
   test('without a motivation is refused by the schema', () => {
     const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
-    expect(complaintDecisionRefusal({ status, lifecycle }, { ...decision, motivation: ' ' })).toMatchObject({ code: 'invalid-field', field: 'motivation' });
+    expect(complaintDecisionRefusal({ status, lifecycle }, { ...decision, motivation: ' ' })).toMatchObject({
+      code: 'invalid-field',
+      field: 'motivation',
+    });
   });
 });

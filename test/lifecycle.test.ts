@@ -50,9 +50,19 @@ describe('application lifecycle machine', () => {
   });
 
   test('a State Corporation result: at the State Corporation, returned after a month, asked for, sent again, collected (R5, R14)', () => {
-    let s = advance(advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' }), { type: 'DECISION_MADE', decision: 'accept' });
+    let s = advance(advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' }), {
+      type: 'DECISION_MADE',
+      decision: 'accept',
+    });
     const visited = [];
-    for (const type of ['RESULT_SENT_TO_STATE_CORPORATION', 'STORAGE_PERIOD_ENDED', 'RESULT_REQUESTED', 'RESEND_DEADLINE_PASSED', 'RESULT_SENT_TO_STATE_CORPORATION', 'RESULT_COLLECTED'] as const) {
+    for (const type of [
+      'RESULT_SENT_TO_STATE_CORPORATION',
+      'STORAGE_PERIOD_ENDED',
+      'RESULT_REQUESTED',
+      'RESEND_DEADLINE_PASSED',
+      'RESULT_SENT_TO_STATE_CORPORATION',
+      'RESULT_COLLECTED',
+    ] as const) {
       s = advance(s, { type });
       visited.push(s.value);
     }
@@ -60,7 +70,12 @@ describe('application lifecycle machine', () => {
     expect(s.context.overdue).toBe(true); // the provider was late sending it back
     // Collected only while it is at the State Corporation; asked for only once it went back.
     expect(s.can({ type: 'RESULT_COLLECTED' })).toBe(false);
-    expect(advance(advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' }), { type: 'DECISION_MADE', decision: 'refuse' }).can({ type: 'RESULT_REQUESTED' })).toBe(false);
+    expect(
+      advance(advance(advance(startLifecycle(), { type: 'REGISTERED' }), { type: 'REVIEW_STARTED' }), {
+        type: 'DECISION_MADE',
+        decision: 'refuse',
+      }).can({ type: 'RESULT_REQUESTED' }),
+    ).toBe(false);
   });
 
   test('docs/lifecycle.md is the diagram of the machine as it is (run `npm run docs` after changing it)', () => {

@@ -24,7 +24,9 @@ describe('payload encryption', () => {
     expect(defaultPayloadConverter.fromPayload((await rotated.decode([sealed]))[0])).toMatchObject({ iin: '850101400011' });
     const [resealed] = await rotated.encode([payload]);
     expect(Buffer.from(resealed.metadata!['encryption-key-id']!).toString()).toBe('new');
-    await expect(new EncryptionCodec({ current: 'new', keys: { new: randomBytes(32) } }).decode([sealed])).rejects.toThrow(/key old, which this process does not hold/);
+    await expect(new EncryptionCodec({ current: 'new', keys: { new: randomBytes(32) } }).decode([sealed])).rejects.toThrow(
+      /key old, which this process does not hold/,
+    );
   });
 
   test('a tampered payload does not open', async () => {
@@ -43,7 +45,9 @@ describe('payload encryption', () => {
   test('the configuration is checked: JSON, key length, the current id', () => {
     expect(payloadKeysFromEnvironment({})).toBeNull();
     expect(() => payloadKeysFromEnvironment({ PAYLOAD_KEYS: '{' })).toThrow(/PAYLOAD_KEYS is not JSON/);
-    const keys = payloadKeysFromEnvironment({ PAYLOAD_KEYS: JSON.stringify({ a: randomBytes(32).toString('base64'), b: randomBytes(32).toString('base64') }) })!;
+    const keys = payloadKeysFromEnvironment({
+      PAYLOAD_KEYS: JSON.stringify({ a: randomBytes(32).toString('base64'), b: randomBytes(32).toString('base64') }),
+    })!;
     expect(keys.current).toBe('b');
     expect(() => new EncryptionCodec({ current: 'a', keys: { a: randomBytes(16) } })).toThrow(/must be 32 bytes/);
     expect(() => new EncryptionCodec({ current: 'z', keys: { a: randomBytes(32) } })).toThrow(/PAYLOAD_KEY_ID z/);

@@ -76,9 +76,17 @@ test('the table gives every refusal code a status, and it is the documented one'
 test('every refusal reaches the caller with the status of the table, its field and its rule', async () => {
   const seen = new Map<string, number>();
   /** Sends a request and checks the refusal it gets: the code, the status the contract gives it, field and rule. */
-  async function refused(code: keyof typeof EXPECTED_STATUS, field: string | null, rule: string | null, answer: Promise<{ status: number; body: Record<string, any> }>) {
+  async function refused(
+    code: keyof typeof EXPECTED_STATUS,
+    field: string | null,
+    rule: string | null,
+    answer: Promise<{ status: number; body: Record<string, any> }>,
+  ) {
     const { status, body } = await answer;
-    expect({ status, error: body.error }).toEqual({ status: EXPECTED_STATUS[code], error: expect.objectContaining({ code, field, rule, message: expect.any(String) }) });
+    expect({ status, error: body.error }).toEqual({
+      status: EXPECTED_STATUS[code],
+      error: expect.objectContaining({ code, field, rule, message: expect.any(String) }),
+    });
     seen.set(code, status);
   }
   const at = morning.toISO()!;
@@ -100,40 +108,81 @@ test('every refusal reaches the caller with the status of the table, its field a
   const first = await http('POST', '/applications', submission(9002));
   expect(first.status).toBe(202);
   const id = first.body.applicationId as string;
-  await eventually(() => http('GET', `/applications/${id}`), (r) => r.body.state === 'under-review');
+  await eventually(
+    () => http('GET', `/applications/${id}`),
+    (r) => r.body.state === 'under-review',
+  );
   await refused('duplicate-application', 'iin', 'R10', http('POST', '/applications', submission(9002)));
-  await refused('against-standard', 'grounds', 'R9', http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'A. Head' }));
+  await refused(
+    'against-standard',
+    'grounds',
+    'R9',
+    http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'A. Head' }),
+  );
   await refused('complaint-not-allowed', 'id', 'R13', http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'too early' }));
-  await refused('custody-step-not-allowed', 'id', 'R5', http('POST', `/applications/${id}/result-issue`, { to: 'applicant', place: 'state-corporation', official: 'B. Operator' }));
+  await refused(
+    'custody-step-not-allowed',
+    'id',
+    'R5',
+    http('POST', `/applications/${id}/result-issue`, { to: 'applicant', place: 'state-corporation', official: 'B. Operator' }),
+  );
   expect((await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A. Head' })).status).toBe(200);
   await refused('withdrawal-not-allowed', 'id', null, http('POST', `/applications/${id}/withdrawal`, {}));
   await refused('decision-not-allowed', 'decision', 'R3', http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A. Head' }));
 
-  await eventually(() => http('GET', `/applications/${id}`), (r) => r.body.state === 'notified');
+  await eventually(
+    () => http('GET', `/applications/${id}`),
+    (r) => r.body.state === 'notified',
+  );
   // Dated by the test server's clock, which runs ahead of the API's.
-  const complaint = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'The acceptance names the wrong category.', submittedAt: morning.toISO()! });
+  const complaint = await http('POST', `/applications/${id}/complaints`, {
+    addressee: 'provider',
+    text: 'The acceptance names the wrong category.',
+    submittedAt: morning.toISO()!,
+  });
   expect(complaint.status).toBe(202);
   const complaintId = complaint.body.complaintId as string;
   const decision = { outcome: 'rejected', motivation: 'The category is the one applied for.', official: 'C. Reviewer' };
-  await eventually(() => http('GET', `/complaints/${complaintId}`), (r) => r.body.state === 'under-review');
+  await eventually(
+    () => http('GET', `/complaints/${complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
   expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);
   await refused('complaint-decision-not-allowed', 'outcome', 'R13', http('POST', `/complaints/${complaintId}/decision`, decision));
 
   // The API's own: keys and scopes, unknown ids, idempotency, the codec.
   await refused('unauthenticated', 'Authorization', null, http('GET', `/applications/${id}`, undefined, undefined, { authorization: '' }));
-  await refused('forbidden', 'Authorization', null, http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A' }, undefined, { authorization: `Bearer ${READ_ONLY_KEY}` }));
+  await refused(
+    'forbidden',
+    'Authorization',
+    null,
+    http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A' }, undefined, { authorization: `Bearer ${READ_ONLY_KEY}` }),
+  );
   await refused('not-found', 'id', null, http('GET', '/applications/00000000-0000-8000-8000-00000000beef'));
   const keyed = submission(9003);
   expect((await http('POST', '/applications', keyed, undefined, { 'idempotency-key': 'walk-1' })).status).toBe(202);
-  await refused('idempotency-key-reused', 'Idempotency-Key', null, http('POST', '/applications', submission(9004), undefined, { 'idempotency-key': 'walk-1' }));
+  await refused(
+    'idempotency-key-reused',
+    'Idempotency-Key',
+    null,
+    http('POST', '/applications', submission(9004), undefined, { 'idempotency-key': 'walk-1' }),
+  );
   // A first request still being answered: its claim is in the store without an answer yet.
   const pending = submission(9005);
-  const requestHash = createHash('sha256').update(`POST /applications\n${JSON.stringify(pending)}`).digest('hex');
+  const requestHash = createHash('sha256')
+    .update(`POST /applications\n${JSON.stringify(pending)}`)
+    .digest('hex');
   await stack.store.idempotentRequest.create({ data: { id: 'e2e:walk-2', client: 'e2e', requestHash } });
   await refused('request-in-progress', 'Idempotency-Key', null, http('POST', '/applications', pending, undefined, { 'idempotency-key': 'walk-2' }));
-  const forged = { payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64') }, data: Buffer.from('not sealed').toString('base64') }] };
+  const forged = {
+    payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64') }, data: Buffer.from('not sealed').toString('base64') }],
+  };
   await refused('undecodable', 'payloads', null, http('POST', '/codec/decode', forged));
 
   // Every refusal but the internal error was met on the way.
-  expect([...seen.keys()].sort()).toEqual(Object.keys(EXPECTED_STATUS).filter((c) => c !== 'internal').sort());
+  expect([...seen.keys()].sort()).toEqual(
+    Object.keys(EXPECTED_STATUS)
+      .filter((c) => c !== 'internal')
+      .sort(),
+  );
 }, 120_000);

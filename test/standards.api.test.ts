@@ -52,7 +52,9 @@ test("an office application on a Saturday that the operators' calendar made a wo
   // The office is closed on Saturdays (R7) unless an ordered transfer makes the day a working one: the API and the
   // workflow decide with the same overrides, so what the API accepted is registered, never failed inside Temporal.
   const date = saturday.toISODate()!;
-  await stack.store.calendarOverride.create({ data: { date, kind: 'working-day', basis: 'order (test): Saturday worked in exchange', addedBy: 'test' } });
+  await stack.store.calendarOverride.create({
+    data: { date, kind: 'working-day', basis: 'order (test): Saturday worked in exchange', addedBy: 'test' },
+  });
   try {
     await stack.skipTo(saturday.toJSDate());
     const office = await submit(8110, saturday, { category: 'master', channel: 'office' });
@@ -63,8 +65,15 @@ test("an office application on a Saturday that the operators' calendar made a wo
       (r) => r.status === 200 && r.body.state === 'under-review',
     );
     // Registered at once, in person, due 20 minutes later (R3).
-    expect(registered.body).toMatchObject({ channel: 'office', registeredAt: saturday.toJSDate().toISOString(), decisionDueAt: saturday.plus({ minutes: 20 }).toJSDate().toISOString() });
-    const accepted = await http('POST', `/applications/${office.body.applicationId}/decision`, { decision: 'accept', official: 'Clerk A. Sarsenova' });
+    expect(registered.body).toMatchObject({
+      channel: 'office',
+      registeredAt: saturday.toJSDate().toISOString(),
+      decisionDueAt: saturday.plus({ minutes: 20 }).toJSDate().toISOString(),
+    });
+    const accepted = await http('POST', `/applications/${office.body.applicationId}/decision`, {
+      decision: 'accept',
+      official: 'Clerk A. Sarsenova',
+    });
     expect(accepted.status).toBe(200);
   } finally {
     await stack.store.calendarOverride.delete({ where: { date } });
@@ -76,7 +85,11 @@ test('cases of the earlier standard finish by its terms after the current one ta
   await stack.skipTo(saturday.toJSDate());
 
   // Saturday, under the earlier standard: the State Corporation takes it; the provider's office is closed.
-  const viaStateCorporation = await submit(8101, saturday, { category: 'master', channel: 'state-corporation', serviceLocality: 'provider-locality' });
+  const viaStateCorporation = await submit(8101, saturday, {
+    category: 'master',
+    channel: 'state-corporation',
+    serviceLocality: 'provider-locality',
+  });
   expect(viaStateCorporation.status).toBe(202);
   expect(viaStateCorporation.body.standard).toBe('standard-1');
   const closedOffice = await submit(8102, saturday, { category: 'master', channel: 'office' });
@@ -91,7 +104,11 @@ test('cases of the earlier standard finish by its terms after the current one ta
   const underReview = await eventually(application(oldCase), (r) => r.body.state === 'under-review');
   // Accepted on Saturday, the day not counted: Monday, Tuesday, Wednesday (R3).
   const wednesdayClose = saturday.plus({ days: 4 }).set({ hour: 18, minute: 30 });
-  expect(underReview.body).toMatchObject({ standard: 'standard-1', channel: 'state-corporation', decisionDueAt: wednesdayClose.toJSDate().toISOString() });
+  expect(underReview.body).toMatchObject({
+    standard: 'standard-1',
+    channel: 'state-corporation',
+    decisionDueAt: wednesdayClose.toJSDate().toISOString(),
+  });
   expect(underReview.body.custody).toMatchObject({ place: 'state-corporation', atStateCorporationAt: null });
 
   // Monday: the current standard is in force. The office and the earlier portal's categories are refused, with why.
@@ -110,11 +127,20 @@ test('cases of the earlier standard finish by its terms after the current one ta
   expect(newCase.status).toBe(202);
   expect(newCase.body.standard).toBe('standard-2');
   const newReview = await eventually(application(newCase.body.applicationId), (r) => r.body.state === 'under-review');
-  expect(newReview.body).toMatchObject({ standard: 'standard-2', custody: null, decisionDueAt: calendar.deadline(monday.toJSDate(), 1).toISOString() });
+  expect(newReview.body).toMatchObject({
+    standard: 'standard-2',
+    custody: null,
+    decisionDueAt: calendar.deadline(monday.toJSDate(), 1).toISOString(),
+  });
 
   // The old case, decided on Tuesday, goes to the State Corporation; a representative collects it on Thursday.
   await stack.skipTo(monday.plus({ days: 1 }).toJSDate());
-  const refusalGround3 = await http('POST', `/applications/${oldCase}/decision`, { decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'A. Head' });
+  const refusalGround3 = await http('POST', `/applications/${oldCase}/decision`, {
+    decision: 'refuse',
+    grounds: [3],
+    motivation: 'no consent',
+    official: 'A. Head',
+  });
   // A ground the case's standard does not have breaks R9: 422 naming the field and the rule (not a 409 for the state).
   expect(refusalGround3.status).toBe(422);
   expect(refusalGround3.body.error).toMatchObject({ code: 'against-standard', field: 'grounds', rule: 'R9' });
@@ -123,12 +149,19 @@ test('cases of the earlier standard finish by its terms after the current one ta
   const atStateCorporation = await eventually(application(oldCase), (r) => r.body.state === 'awaiting-collection');
   expect(atStateCorporation.body.overdue).toBe(false);
   await stack.skipTo(monday.plus({ days: 3 }).toJSDate());
-  const withoutPowerOfAttorney = await http('POST', `/applications/${oldCase}/result-issue`, { to: 'representative', place: 'state-corporation', official: 'B. Operator' });
+  const withoutPowerOfAttorney = await http('POST', `/applications/${oldCase}/result-issue`, {
+    to: 'representative',
+    place: 'state-corporation',
+    official: 'B. Operator',
+  });
   expect(withoutPowerOfAttorney.status).toBe(422);
   expect(withoutPowerOfAttorney.body.error).toMatchObject({ field: 'powerOfAttorney', rule: 'R5' });
   // The State Corporation's operator records it through the CLI, as at the counter.
   const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
-  const issued = await cliAsync(['issue-result', oldCase, '--to', 'representative', '--power-of-attorney', 'No. 77 of 20.11.2026', '--official', 'B. Operator'], cliEnv);
+  const issued = await cliAsync(
+    ['issue-result', oldCase, '--to', 'representative', '--power-of-attorney', 'No. 77 of 20.11.2026', '--official', 'B. Operator'],
+    cliEnv,
+  );
   expect(issued.status).toBe(0);
   expect(JSON.parse(issued.stdout)).toMatchObject({ state: 'notified', custody: { issuedTo: 'representative' } });
   // Support sees the result's way in the case's story.
@@ -143,7 +176,9 @@ test('cases of the earlier standard finish by its terms after the current one ta
 
   // The cabinet holds the State Corporation's receipt for the package and the result (Appendix 8), signed.
   const done = await eventually(application(oldCase), (r) => r.body.notices.length === 4);
-  const russian = (done.body.notices as Array<{ kind: string; language: string; body: string; signature: { value: string } }>).filter((n) => n.language === 'ru');
+  const russian = (done.body.notices as Array<{ kind: string; language: string; body: string; signature: { value: string } }>).filter(
+    (n) => n.language === 'ru',
+  );
   expect(russian.map((n) => n.kind)).toEqual(['intake-receipt', 'receipt']);
   expect(russian[0].body).toContain('хранятся один месяц');
   expect(russian[0].body).toContain(formatInstant(wednesdayClose.toJSDate()));
@@ -152,7 +187,12 @@ test('cases of the earlier standard finish by its terms after the current one ta
 
   // Every step reached monitoring and whom it concerns, once.
   expect(await keysDeliveredOnce(store, oldCase)).toEqual(
-    expect.arrayContaining([`stage:${oldCase}:k1:package-handed-over`, `custody:${oldCase}:k1`, `custody:${oldCase}:k2`, `stage:${oldCase}:k3:result-issued`]),
+    expect.arrayContaining([
+      `stage:${oldCase}:k1:package-handed-over`,
+      `custody:${oldCase}:k1`,
+      `custody:${oldCase}:k2`,
+      `stage:${oldCase}:k3:result-issued`,
+    ]),
   );
   const row = await store.application.findUniqueOrThrow({ where: { id: oldCase } });
   expect(row).toMatchObject({ standard: 'standard-1', serviceLocality: 'provider-locality', resultIssuedTo: 'representative', state: 'notified' });

@@ -49,7 +49,7 @@ describe('where and when applications are taken in person (R7)', () => {
     expect(isOpen(STATE_CORPORATION, at(local), calendar)).toBe(open);
   });
 
-  test('an operator\'s override closes a place too', () => {
+  test("an operator's override closes a place too", () => {
     const closed = new WorkingCalendar([{ date: '2026-11-23', kind: 'day-off', basis: 'Government decree (test)' }]);
     expect(isOpen(STATE_CORPORATION, at('2026-11-23T10:00'), closed)).toBe(false);
   });
@@ -63,7 +63,8 @@ describe('what each standard takes (R2, R3, R11)', () => {
       code: 'against-standard',
       field: 'channel',
       rule: 'R2',
-      message: 'the office channel is not offered under the current standard: the portal and the Platform "Ұстаз" in force since 2024-01-01T00:00:00+06:00; its channels are platform, portal',
+      message:
+        'the office channel is not offered under the current standard: the portal and the Platform "Ұстаз" in force since 2024-01-01T00:00:00+06:00; its channels are platform, portal',
     });
     expect(intakeRefusal(current, intake({ channel: 'state-corporation', serviceLocality: 'elsewhere' }), calendar)?.field).toBe('channel');
   });
@@ -75,20 +76,30 @@ describe('what each standard takes (R2, R3, R11)', () => {
     expect(intakeRefusal(earlier, intake({ channel: 'platform', category: 'moderator' }), calendar)?.rule).toBe('R2');
   });
 
-  test('a State Corporation application says whether its office is in the provider\'s locality (R3)', () => {
+  test("a State Corporation application says whether its office is in the provider's locality (R3)", () => {
     const sc = intake({ channel: 'state-corporation' });
     expect(intakeRefusal(earlier, sc, calendar)).toEqual(expect.objectContaining({ code: 'against-standard', field: 'serviceLocality', rule: 'R3' }));
     expect(intakeRefusal(earlier, { ...sc, serviceLocality: 'elsewhere' }, calendar)).toBeNull();
     expect(intakeRefusal(earlier, intake({ serviceLocality: 'elsewhere' }), calendar)).toEqual(expect.objectContaining({ field: 'serviceLocality' }));
   });
 
-  test('home visits are the State Corporation\'s, under the earlier standard only (R11)', () => {
-    expect(intakeRefusal(earlier, intake({ channel: 'state-corporation', serviceLocality: 'provider-locality', homeVisit: true }), calendar)).toBeNull();
+  test("home visits are the State Corporation's, under the earlier standard only (R11)", () => {
+    expect(
+      intakeRefusal(earlier, intake({ channel: 'state-corporation', serviceLocality: 'provider-locality', homeVisit: true }), calendar),
+    ).toBeNull();
     expect(intakeRefusal(earlier, intake({ homeVisit: true }), calendar)).toEqual(
-      expect.objectContaining({ field: 'homeVisit', rule: 'R11', message: expect.stringMatching(/home visits are made only through the state-corporation channel, not office$/) }),
+      expect.objectContaining({
+        field: 'homeVisit',
+        rule: 'R11',
+        message: expect.stringMatching(/home visits are made only through the state-corporation channel, not office$/),
+      }),
     );
     expect(intakeRefusal(current, intake({ channel: 'portal', homeVisit: true }), calendar)).toEqual(
-      expect.objectContaining({ field: 'homeVisit', rule: 'R11', message: expect.stringMatching(/^there are no home visits under the current standard/) }),
+      expect.objectContaining({
+        field: 'homeVisit',
+        rule: 'R11',
+        message: expect.stringMatching(/^there are no home visits under the current standard/),
+      }),
     );
   });
 
@@ -97,14 +108,15 @@ describe('what each standard takes (R2, R3, R11)', () => {
       code: 'against-standard',
       field: 'submittedAt',
       rule: 'R7',
-      message: "the provider's office takes applications Monday to Friday 09:00–17:30, lunch 13:00–14:30, except holidays and days off (R7); this one is dated 2026-11-23T13:15:00+05:00",
+      message:
+        "the provider's office takes applications Monday to Friday 09:00–17:30, lunch 13:00–14:30, except holidays and days off (R7); this one is dated 2026-11-23T13:15:00+05:00",
     });
   });
 });
 
 describe('terms (R3, R14)', () => {
   const rules = earlier.channels['state-corporation']!;
-  test('the State Corporation: 3 working days in the provider\'s locality, 7 elsewhere, the day of acceptance not counted', () => {
+  test("the State Corporation: 3 working days in the provider's locality, 7 elsewhere, the day of acceptance not counted", () => {
     // Accepted on Saturday 19 December 2026 (the State Corporation is open): Monday 21st is day 1.
     const saturday = at('2026-12-19T11:00');
     expect(formatInstant(serviceTermEnd(rules, saturday, calendar, 'provider-locality'))).toBe('2026-12-23T18:30:00+05:00');
@@ -151,18 +163,24 @@ describe('which standard is in force (a change of standard by order)', () => {
   });
 
   test('STANDARD_SCHEDULE replaces it, and a malformed one is refused at start-up with the reason', () => {
-    const schedule = scheduleFrom(JSON.stringify([
-      { standard: 'standard-1', from: null, basis: 'seed 003' },
-      { standard: 'standard-2', from: '2027-01-01T00:00:00+05:00', basis: 'order (test)' },
-    ]));
+    const schedule = scheduleFrom(
+      JSON.stringify([
+        { standard: 'standard-1', from: null, basis: 'seed 003' },
+        { standard: 'standard-2', from: '2027-01-01T00:00:00+05:00', basis: 'order (test)' },
+      ]),
+    );
     expect(standardInForce(at('2026-12-31T23:59'), schedule).standard).toBe('standard-1');
     expect(standardInForce(at('2027-01-01T00:00'), schedule).standard).toBe('standard-2');
-    expect(() => scheduleFrom('[{"standard":"standard-9","from":null,"basis":"seed 003"}]')).toThrow(/STANDARD_SCHEDULE: 0.standard: must be one of standard-1, standard-2/);
+    expect(() => scheduleFrom('[{"standard":"standard-9","from":null,"basis":"seed 003"}]')).toThrow(
+      /STANDARD_SCHEDULE: 0.standard: must be one of standard-1, standard-2/,
+    );
     expect(() =>
-      scheduleFrom(JSON.stringify([
-        { standard: 'standard-1', from: null, basis: 'seed 003' },
-        { standard: 'standard-2', from: null, basis: 'order (test)' },
-      ])),
+      scheduleFrom(
+        JSON.stringify([
+          { standard: 'standard-1', from: null, basis: 'seed 003' },
+          { standard: 'standard-2', from: null, basis: 'order (test)' },
+        ]),
+      ),
     ).toThrow(/each later standard applies from a later instant/);
   });
 });

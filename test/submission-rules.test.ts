@@ -53,14 +53,21 @@ describe('what is not an application (answered at once, nothing started)', () =>
 
   const current = STANDARDS['standard-2'];
   const servedBy = (category: string) => (category === 'moderator' || category === 'expert' ? 'platform' : 'portal');
-  test.each(CATEGORIES.map((c) => [c, servedBy(c)] as const))('category %s is served only through %s under the current standard (R2)', (category, channel) => {
-    const other = channel === 'portal' ? 'platform' : 'portal';
-    const intake = (ch: 'portal' | 'platform') => ({ category, channel: ch, submittedAt: '2026-11-23T10:00:00+05:00' });
-    expect(intakeRefusal(current, intake(channel), new WorkingCalendar())).toBeNull();
-    expect(intakeRefusal(current, intake(other), new WorkingCalendar())).toEqual(
-      expect.objectContaining({ field: 'channel', rule: 'R2', message: `category ${category} is served through the ${channel} channel, not ${other}` }),
-    );
-  });
+  test.each(CATEGORIES.map((c) => [c, servedBy(c)] as const))(
+    'category %s is served only through %s under the current standard (R2)',
+    (category, channel) => {
+      const other = channel === 'portal' ? 'platform' : 'portal';
+      const intake = (ch: 'portal' | 'platform') => ({ category, channel: ch, submittedAt: '2026-11-23T10:00:00+05:00' });
+      expect(intakeRefusal(current, intake(channel), new WorkingCalendar())).toBeNull();
+      expect(intakeRefusal(current, intake(other), new WorkingCalendar())).toEqual(
+        expect.objectContaining({
+          field: 'channel',
+          rule: 'R2',
+          message: `category ${category} is served through the ${channel} channel, not ${other}`,
+        }),
+      );
+    },
+  );
 
   test('an academic year is two consecutive years', () => {
     expect(parseInput(SubmissionSchema, sampleSubmission({ academicYear: '2026-2028' }))).toEqual({

@@ -17,7 +17,11 @@ function ensure(env: NodeJS.ProcessEnv) {
 describe('tool provisioning', () => {
   test('with no Temporal CLI and no Go toolchain it explains what to install, without a stack trace', () => {
     const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tools-'));
-    const result = ensure({ HOME: cache, PATH: path.dirname(process.execPath) === '/usr/bin' ? '/usr/bin:/bin' : `${path.dirname(process.execPath)}:/bin`, TEACHER_ATTESTATION_CACHE: cache });
+    const result = ensure({
+      HOME: cache,
+      PATH: path.dirname(process.execPath) === '/usr/bin' ? '/usr/bin:/bin' : `${path.dirname(process.execPath)}:/bin`,
+      TEACHER_ATTESTATION_CACHE: cache,
+    });
     expect(result.status).toBe(1);
     expect(result.stderr).toMatch(/no Go toolchain to build it with/);
     expect(result.stderr).toMatch(/TEMPORAL_ADDRESS/);

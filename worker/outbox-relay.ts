@@ -81,7 +81,10 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
         signal: AbortSignal.timeout(POST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);
-      await store.outboxMessage.update({ where: { id: m.id }, data: { status: 'delivered', deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null } });
+      await store.outboxMessage.update({
+        where: { id: m.id },
+        data: { status: 'delivered', deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null },
+      });
       delivered++;
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);

@@ -20,17 +20,24 @@ export function logLine(entry: LogEntry): string {
   const workflowId = typeof meta.workflowId === 'string' ? meta.workflowId : undefined;
   const ids = workflowId ? caseOf(workflowId) : { applicationId: null, complaintId: null };
   const caseId = (meta.applicationId as string | undefined) ?? ids.applicationId ?? ids.complaintId ?? undefined;
-  return JSON.stringify({
-    time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
-    level: entry.level.toLowerCase(),
-    msg: entry.message,
-    ...(caseId && { caseId }),
-    ...(ids.complaintId && { complaintId: ids.complaintId }),
-    ...meta,
-  }, (_key, value) => (typeof value === 'bigint' ? value.toString() : value));
+  return JSON.stringify(
+    {
+      time: new Date(Number(entry.timestampNanos / 1_000_000n)).toISOString(),
+      level: entry.level.toLowerCase(),
+      msg: entry.message,
+      ...(caseId && { caseId }),
+      ...(ids.complaintId && { complaintId: ids.complaintId }),
+      ...meta,
+    },
+    (_key, value) => (typeof value === 'bigint' ? value.toString() : value),
+  );
 }
 
-export function installTelemetry({ metricsAddress, write = (line) => process.stdout.write(`${line}\n`), level = 'INFO' }: TelemetryOptions = {}): void {
+export function installTelemetry({
+  metricsAddress,
+  write = (line) => process.stdout.write(`${line}\n`),
+  level = 'INFO',
+}: TelemetryOptions = {}): void {
   Runtime.install({
     logger: new DefaultLogger(level, (entry) => write(logLine(entry))),
     telemetryOptions: {

@@ -7,7 +7,6 @@ import type { DocumentSigner } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
 
-
 export interface WorkerDeps {
   connection: NativeConnection;
   store: Store;

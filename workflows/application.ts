@@ -47,7 +47,9 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   if (await kase.withdrawnHere()) return kase.status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
-  kase.calendar = new WorkingCalendar(await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []));
+  kase.calendar = new WorkingCalendar(
+    await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []),
+  );
   const registeredAt = await awaitRegistration(kase);
   if (registeredAt === 'withdrawn') return kase.status;
 
@@ -79,7 +81,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
 /** Not an application: refused again at the workflow boundary, with the context the API admitted it in. */
 function admitted(input: ApplicationInput): Submission {
-  const { applicationId: _id, cabinetId: _cabinet, campaignWindow: _window, standard: _standard, standardSince: _since, calendarOverrides: _overrides, ...submission } = input;
+  const {
+    applicationId: _id,
+    cabinetId: _cabinet,
+    campaignWindow: _window,
+    standard: _standard,
+    standardSince: _since,
+    calendarOverrides: _overrides,
+    ...submission
+  } = input;
   const admission = admit(submission, admissionContextOf(input));
   if (!admission.ok) {
     const { refusal } = admission;
@@ -157,7 +167,12 @@ async function checkByRule(kase: ApplicationCase, application: Submission): Prom
  * still owed), then records it and delivers the signed result: to the personal cabinet, at the office, or
  * through the State Corporation.
  */
-async function decideAndDeliver(kase: ApplicationCase, custody: ResultCustody, decisionDueAt: Date, overdueOnArrival: boolean): Promise<'withdrawn' | 'notified'> {
+async function decideAndDeliver(
+  kase: ApplicationCase,
+  custody: ResultCustody,
+  decisionDueAt: Date,
+  overdueOnArrival: boolean,
+): Promise<'withdrawn' | 'notified'> {
   const { input, rules, status } = kase;
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3: ${termInWords(rules, input.serviceLocality)})`);
@@ -220,6 +235,8 @@ async function decideAndDeliver(kase: ApplicationCase, custody: ResultCustody, d
 async function closedAfterNotice(kase: ApplicationCase): Promise<ApplicationStatus> {
   kase.fire({ type: 'CASE_CLOSED' });
   await kase.recordStage();
-  setCurrentDetails(`Closed: ${kase.decision!.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`);
+  setCurrentDetails(
+    `Closed: ${kase.decision!.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`,
+  );
   return kase.status;
 }

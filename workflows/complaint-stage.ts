@@ -68,7 +68,9 @@ export class ComplaintStage {
       if (status.state === 'notified' && (lastInstanceDecided || Date.now() >= periodEnd)) return 'over';
       const waiting = () => this.filings.length > 0 || this.concluded.length > 0;
       if (Date.now() >= periodEnd) {
-        setCurrentDetails(`Complaint period over; waiting for ${status.complaints.filter((c) => c.outcome === null).length} complaint(s) under review (R13)`);
+        setCurrentDetails(
+          `Complaint period over; waiting for ${status.complaints.filter((c) => c.outcome === null).length} complaint(s) under review (R13)`,
+        );
         await condition(waiting);
       } else {
         const until = formatInstant(new Date(periodEnd));
@@ -142,7 +144,16 @@ export class ComplaintStage {
         // Terminated or failed by hand: the case stops waiting for it; support sees it marked.
         log.warn('complaint workflow ended without a decision', { complaintId, error: error.message });
         summary.endedWithoutDecision = true;
-        this.concluded.push({ ...complaint, state: 'received', overdue: false, outcome: null, motivation: null, official: null, decidedAt: null, notifiedAt: null });
+        this.concluded.push({
+          ...complaint,
+          state: 'received',
+          overdue: false,
+          outcome: null,
+          motivation: null,
+          official: null,
+          decidedAt: null,
+          notifiedAt: null,
+        });
       },
     );
     kase.fire({ type: 'COMPLAINT_FILED' });

@@ -63,7 +63,11 @@ export class ResultCustody {
       setCurrentDetails(
         `The result is at the State Corporation, to be ${custody.place === 'home' ? 'brought to the applicant at home (R11)' : 'collected'} by ${until}; then returned to the provider (R14)`,
       );
-      if (await condition(() => this.reported.length > 0, storedUntil.getTime() - Date.now(), { summary: `kept at the State Corporation until ${until} (R14)` })) {
+      if (
+        await condition(() => this.reported.length > 0, storedUntil.getTime() - Date.now(), {
+          summary: `kept at the State Corporation until ${until} (R14)`,
+        })
+      ) {
         const issued = this.take('issued');
         custody.issuedAt = new Date().toISOString();
         custody.issuedTo = issued.to;

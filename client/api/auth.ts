@@ -25,7 +25,10 @@ const ApiKeySchema = z
     client: z.string().trim().min(1).max(100),
     // the key itself (development), or its SHA-256 in hex (production configuration)
     key: z.string().min(16, 'must be at least 16 characters').optional(),
-    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits').optional(),
+    sha256: z
+      .string()
+      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
+      .optional(),
     scopes: z.array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` })).min(1),
   })
   .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256');
@@ -42,7 +45,7 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
+    throw new Error(`${source} is not JSON: ${(error as Error).message}`, { cause: error });
   }
   const parsed = z.array(ApiKeySchema).min(1, 'must list at least one key').safeParse(raw);
   if (!parsed.success) {

@@ -32,7 +32,13 @@ export interface UpdateTarget {
  * Sends an update to a case's workflow and answers in the API's shape: its result, or 404 for an unknown case,
  * the closed case's refusal for one whose workflow has finished, and the guard's own refusal when it refused.
  */
-export async function sendUpdate<T>(client: Client, reply: FastifyReply, target: UpdateTarget, send: (workflowId: string) => Promise<T>, answered = 200) {
+export async function sendUpdate<T>(
+  client: Client,
+  reply: FastifyReply,
+  target: UpdateTarget,
+  send: (workflowId: string) => Promise<T>,
+  answered = 200,
+) {
   try {
     return reply.code(answered).send(await send(target.workflowId));
   } catch (error) {

@@ -50,7 +50,10 @@ export class CodecSessions {
 
   /** The client a cookie header's session names, if it is genuine and not expired. */
   verify(cookieHeader: string | undefined, now = Date.now()): ApiClient | null {
-    const token = cookieHeader?.split(/;\s*/).find((c) => c.startsWith(`${SESSION_COOKIE}=`))?.slice(SESSION_COOKIE.length + 1);
+    const token = cookieHeader
+      ?.split(/;\s*/)
+      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
+      ?.slice(SESSION_COOKIE.length + 1);
     const [client, expires, signature] = token?.split('.') ?? [];
     if (!client || !expires || !signature) return null;
     const expected = Buffer.from(this.sign(`${client}.${expires}`));
@@ -129,7 +132,10 @@ export function registerCodecServer({
         try {
           const payloads = parsed.value.payloads.map(fromJson);
           const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-          request.log.info({ client: request.apiClient?.client, operation, payloads: payloads.length, namespace: request.headers['x-namespace'] }, 'codec');
+          request.log.info(
+            { client: request.apiClient?.client, operation, payloads: payloads.length, namespace: request.headers['x-namespace'] },
+            'codec',
+          );
           return { payloads: result.map(toJson) };
         } catch (error) {
           return refuse(reply, { code: 'undecodable', field: 'payloads', rule: null, message: (error as Error).message });
@@ -161,6 +167,10 @@ export function registerCodecServer({
       scope: 'decode',
       responses: { 204: 'signed in (Set-Cookie)', 401: 'no key', 403: 'no decode scope' },
     },
-    async (request, reply) => reply.header('set-cookie', sessions.cookie(sessions.issue(request.apiClient!.client))).code(204).send(),
+    async (request, reply) =>
+      reply
+        .header('set-cookie', sessions.cookie(sessions.issue(request.apiClient!.client)))
+        .code(204)
+        .send(),
   );
 }

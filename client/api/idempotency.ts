@@ -11,13 +11,9 @@ import type { ApiRefusal } from './refusals';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,200}$/;
 
-
 /** What a request's key found: nothing yet (go on and remember the answer), a replay, or a refusal. */
 export type IdempotencyOutcome =
-  | { kind: 'none' }
-  | { kind: 'first'; id: string }
-  | { kind: 'replay'; status: number; body: unknown }
-  | { kind: 'refused'; refusal: ApiRefusal };
+  { kind: 'none' } | { kind: 'first'; id: string } | { kind: 'replay'; status: number; body: unknown } | { kind: 'refused'; refusal: ApiRefusal };
 
 export function requestKey(request: FastifyRequest): string | undefined {
   const header = request.headers['idempotency-key'] ?? request.headers['x-request-id'];
@@ -25,7 +21,9 @@ export function requestKey(request: FastifyRequest): string | undefined {
 }
 
 const fingerprint = (request: FastifyRequest) =>
-  createHash('sha256').update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`).digest('hex');
+  createHash('sha256')
+    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .digest('hex');
 
 export async function claim(store: Store, request: FastifyRequest, client: string): Promise<IdempotencyOutcome> {
   const key = requestKey(request);
@@ -49,13 +47,23 @@ export async function claim(store: Store, request: FastifyRequest, client: strin
   if (earlier.requestHash !== requestHash) {
     return {
       kind: 'refused',
-      refusal: { code: 'idempotency-key-reused', field: 'Idempotency-Key', rule: null, message: `Idempotency-Key ${key} was used for a different request; use a new key for a new request` },
+      refusal: {
+        code: 'idempotency-key-reused',
+        field: 'Idempotency-Key',
+        rule: null,
+        message: `Idempotency-Key ${key} was used for a different request; use a new key for a new request`,
+      },
     };
   }
   if (earlier.responseStatus === null) {
     return {
       kind: 'refused',
-      refusal: { code: 'request-in-progress', field: 'Idempotency-Key', rule: null, message: `the first request with Idempotency-Key ${key} is still being answered; retry in a moment` },
+      refusal: {
+        code: 'request-in-progress',
+        field: 'Idempotency-Key',
+        rule: null,
+        message: `the first request with Idempotency-Key ${key} is still being answered; retry in a moment`,
+      },
     };
   }
   return { kind: 'replay', status: earlier.responseStatus, body: earlier.responseBody };
@@ -64,7 +72,10 @@ export async function claim(store: Store, request: FastifyRequest, client: strin
 /** Keeps a success for replays; after a failure the key is released, so a retry runs again. */
 export async function settle(store: Store, id: string, reply: FastifyReply, payload: unknown): Promise<void> {
   if (reply.statusCode >= 200 && reply.statusCode < 300 && typeof payload === 'string') {
-    await store.idempotentRequest.update({ where: { id }, data: { responseStatus: reply.statusCode, responseBody: JSON.parse(payload), completedAt: new Date() } });
+    await store.idempotentRequest.update({
+      where: { id },
+      data: { responseStatus: reply.statusCode, responseBody: JSON.parse(payload), completedAt: new Date() },
+    });
   } else {
     await store.idempotentRequest.delete({ where: { id } }).catch(() => undefined);
   }

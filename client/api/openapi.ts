@@ -37,7 +37,11 @@ const ERROR_SCHEMA = {
       type: 'object',
       required: ['code', 'field', 'rule', 'message'],
       properties: {
-        code: { type: 'string', description: 'stable, machine-readable: invalid-field, missing-field, unknown-field, malformed-body, duplicate-application, outside-campaign, decision-not-allowed, complaint-not-allowed, unauthenticated, forbidden, idempotency-key-reused, request-in-progress, not-found, …' },
+        code: {
+          type: 'string',
+          description:
+            'stable, machine-readable: invalid-field, missing-field, unknown-field, malformed-body, duplicate-application, outside-campaign, decision-not-allowed, complaint-not-allowed, unauthenticated, forbidden, idempotency-key-reused, request-in-progress, not-found, …',
+        },
         field: { type: ['string', 'null'], description: 'the field of the request at fault, dotted (documents.0.sha256)' },
         rule: { type: ['string', 'null'], description: 'the rule of the service standard broken (R2, R10, R13 …)' },
         message: { type: 'string', description: 'in words, for a person' },
@@ -53,12 +57,36 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
   const paths: Record<string, Record<string, unknown>> = {};
   for (const r of routes) {
     const parameters = [
-      ...Object.entries(r.params ?? {}).map(([name, description]) => ({ name, in: 'path', required: true, description, schema: { type: 'string', format: 'uuid' } })),
-      ...Object.entries(r.query ?? {}).map(([name, description]) => ({ name, in: 'query', required: false, description, schema: { type: 'string' } })),
+      ...Object.entries(r.params ?? {}).map(([name, description]) => ({
+        name,
+        in: 'path',
+        required: true,
+        description,
+        schema: { type: 'string', format: 'uuid' },
+      })),
+      ...Object.entries(r.query ?? {}).map(([name, description]) => ({
+        name,
+        in: 'query',
+        required: false,
+        description,
+        schema: { type: 'string' },
+      })),
       ...(r.idempotent
         ? [
-            { name: 'Idempotency-Key', in: 'header', required: false, description: 'the same key with the same body is answered with the first answer, once; with another body, 422', schema: { type: 'string', maxLength: 200 } },
-            { name: 'X-Request-Id', in: 'header', required: false, description: "the upstream's own request id, used as the Idempotency-Key when that header is absent", schema: { type: 'string', maxLength: 200 } },
+            {
+              name: 'Idempotency-Key',
+              in: 'header',
+              required: false,
+              description: 'the same key with the same body is answered with the first answer, once; with another body, 422',
+              schema: { type: 'string', maxLength: 200 },
+            },
+            {
+              name: 'X-Request-Id',
+              in: 'header',
+              required: false,
+              description: "the upstream's own request id, used as the Idempotency-Key when that header is absent",
+              schema: { type: 'string', maxLength: 200 },
+            },
           ]
         : []),
     ];
@@ -78,20 +106,33 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
       tags: [r.tag],
       security: r.scope ? [{ apiKey: [r.scope] }, ...(r.sessionCookie ? [{ codecSession: [r.scope] }] : [])] : [],
       ...(parameters.length > 0 && { parameters }),
-      ...(r.body && { requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }) } } } }),
+      ...(r.body && {
+        requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }) } } },
+      }),
       responses,
       ...(r.scope && { 'x-required-scope': r.scope }),
     };
   }
   return {
     openapi: '3.1.0',
-    info,
+    info: { ...info, license: { name: 'Apache-2.0', identifier: 'Apache-2.0' } },
+    // Relative: the document is served by the API it describes, wherever that is deployed.
+    servers: [{ url: '/', description: 'the API that serves this document' }],
     paths,
     components: {
       schemas: { Error: ERROR_SCHEMA },
       securitySchemes: {
-        apiKey: { type: 'http', scheme: 'bearer', description: 'an API key; each key has scopes: submit, decide, read, decode (x-required-scope names the one a route needs)' },
-        codecSession: { type: 'apiKey', in: 'cookie', name: 'codec_session', description: 'set by POST /codec/session, for the Temporal UI in a browser' },
+        apiKey: {
+          type: 'http',
+          scheme: 'bearer',
+          description: 'an API key; each key has scopes: submit, decide, read, decode (x-required-scope names the one a route needs)',
+        },
+        codecSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: 'codec_session',
+          description: 'set by POST /codec/session, for the Temporal UI in a browser',
+        },
       },
     },
   };

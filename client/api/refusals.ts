@@ -8,7 +8,8 @@ import type { FastifyReply } from 'fastify';
 import { REFUSAL_KINDS, isRefusalCode, type Refusal, type RefusalCode } from '../../domain/refusals';
 
 /** The API's own refusals, besides the domain's. */
-export type ApiRefusalCode = 'unauthenticated' | 'forbidden' | 'not-found' | 'idempotency-key-reused' | 'request-in-progress' | 'undecodable' | 'internal';
+export type ApiRefusalCode =
+  'unauthenticated' | 'forbidden' | 'not-found' | 'idempotency-key-reused' | 'request-in-progress' | 'undecodable' | 'internal';
 
 /** A refusal as the API answers it: `{ error: { code, field, rule, message } }`. */
 export type ApiRefusal = Omit<Refusal, 'code'> & { code: RefusalCode | ApiRefusalCode };

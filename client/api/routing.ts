@@ -35,4 +35,3 @@ export interface ApiRoutes {
     answered?: number,
   ): Promise<unknown>;
 }
-

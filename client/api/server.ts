@@ -4,7 +4,7 @@
  * (submission.ts), rules and guards from domain/, refusals answered from one table (refusals.ts).
  */
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import type { CampaignWindow } from '../../domain/campaign';
 import { SHIPPED_SCHEDULE, type StandardInForce } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
@@ -93,7 +93,12 @@ export function buildApi(options: ApiDeps): FastifyInstance {
           return refuse(reply, { code: 'unauthenticated', field: 'Authorization', rule: null, message: 'send Authorization: Bearer <API key>' });
         }
         if (!caller.scopes.includes(doc.scope)) {
-          return refuse(reply, { code: 'forbidden', field: 'Authorization', rule: null, message: `client ${caller.client} lacks the ${doc.scope} scope this route needs` });
+          return refuse(reply, {
+            code: 'forbidden',
+            field: 'Authorization',
+            rule: null,
+            message: `client ${caller.client} lacks the ${doc.scope} scope this route needs`,
+          });
         }
         request.apiClient = caller;
         if (!doc.idempotent) return;
@@ -106,13 +111,26 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     });
   }
 
-  const updateApplication: ApiRoutes['updateApplication'] = async (id, reply, send, refused, closedMessage = (state) => `the application is closed (${state})`, answered = 200) => {
+  const updateApplication: ApiRoutes['updateApplication'] = async (
+    id,
+    reply,
+    send,
+    refused,
+    closedMessage = (state) => `the application is closed (${state})`,
+    answered = 200,
+  ) => {
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
     const message = async () => {
       const row = await store.application.findUnique({ where: { id }, select: { state: true } });
       return closedMessage(row?.state ?? 'finished');
     };
-    return sendUpdate(deps.client, reply, { workflowId: workflowIdFor(id), what: 'application', id, closed: { ...refused, message } }, send, answered);
+    return sendUpdate(
+      deps.client,
+      reply,
+      { workflowId: workflowIdFor(id), what: 'application', id, closed: { ...refused, message } },
+      send,
+      answered,
+    );
   };
 
   app.addHook('onSend', async (request, reply, payload) => {
@@ -127,7 +145,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
       app.log.error(error);
       return refuse(reply, { code: 'internal', field: null, rule: null, message: 'internal error' });
     }
-    return reply.code(status).send({ error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message}` } });
+    return reply
+      .code(status)
+      .send({ error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message}` } });
   });
 
   const modules: ApiRoutes = { route, deps, routes, updateApplication };

@@ -27,7 +27,11 @@ export function noticeView(n: NoticeRow) {
     language: n.language,
     createdAt: n.createdAt.toISOString(),
     body: n.body,
-    signature: n.signature && { format: 'CMS SignedData (detached, DER, base64) over the UTF-8 bytes of body', value: n.signature, certificateFingerprint: n.certificateFingerprint },
+    signature: n.signature && {
+      format: 'CMS SignedData (detached, DER, base64) over the UTF-8 bytes of body',
+      value: n.signature,
+      certificateFingerprint: n.certificateFingerprint,
+    },
   };
 }
 
@@ -87,20 +91,22 @@ export function caseFromStatus(status: ApplicationStatus) {
 }
 
 /** The case as the store keeps it, for a case whose workflow is gone. */
-export function caseFromRow(row: Parameters<typeof custodyFromRow>[0] & {
-  standard: string;
-  channel: string;
-  state: string;
-  submittedAt: Date;
-  registeredAt: Date | null;
-  decisionDueAt: Date | null;
-  overdue: boolean;
-  decision: string | null;
-  refusalGrounds: number[];
-  round: number;
-  complaintPeriodEndsAt: Date | null;
-  preTrialCompletedAt: Date | null;
-}) {
+export function caseFromRow(
+  row: Parameters<typeof custodyFromRow>[0] & {
+    standard: string;
+    channel: string;
+    state: string;
+    submittedAt: Date;
+    registeredAt: Date | null;
+    decisionDueAt: Date | null;
+    overdue: boolean;
+    decision: string | null;
+    refusalGrounds: number[];
+    round: number;
+    complaintPeriodEndsAt: Date | null;
+    preTrialCompletedAt: Date | null;
+  },
+) {
   return {
     standard: row.standard,
     channel: row.channel,

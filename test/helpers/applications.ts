@@ -24,7 +24,23 @@ export function sampleIin(serial: number): string {
 
 /** An essay of exactly `words` words of Russian and Kazakh text, with punctuation and a hyphenated word. */
 export function essayOf(words: number): string {
-  const vocabulary = ['Педагог', 'должен', 'вдохновлять', 'учеников', 'каждый', 'день,', 'бала', 'оқуға', 'ынталы', 'болуы', 'тиіс', 'что-то', 'новое', '—', '2026'];
+  const vocabulary = [
+    'Педагог',
+    'должен',
+    'вдохновлять',
+    'учеников',
+    'каждый',
+    'день,',
+    'бала',
+    'оқуға',
+    'ынталы',
+    'болуы',
+    'тиіс',
+    'что-то',
+    'новое',
+    '—',
+    '2026',
+  ];
   const out: string[] = [];
   let counted = 0;
   for (let i = 0; counted < words; i++) {

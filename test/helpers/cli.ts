@@ -15,7 +15,10 @@ export function cli(args: string[], options: { input?: string; env?: NodeJS.Proc
 }
 
 /** Runs the CLI without blocking this process, for commands that call an API served by this process. */
-export function cliAsync(args: string[], options: { env?: NodeJS.ProcessEnv } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+export function cliAsync(
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'cli.ts'), ...args], {
       cwd: root,

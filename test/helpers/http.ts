@@ -2,7 +2,6 @@
 
 export interface HttpAnswer {
   status: number;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: Record<string, any>;
 }
 

@@ -55,7 +55,11 @@ export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
   const receiver = buildReceiver(options.store);
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
-  const relay = startOutboxRelay(options.store, { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` }, { intervalMs: 100 });
+  const relay = startOutboxRelay(
+    options.store,
+    { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` },
+    { intervalMs: 100 },
+  );
   const api = buildApi(options);
   await api.listen({ port: 0, host: '127.0.0.1' });
   return {

@@ -93,7 +93,12 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       return sendUpdate(
         client,
         reply,
-        { workflowId: complaintWorkflowIdFor(id), what: 'complaint', id, closed: { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: closed } },
+        {
+          workflowId: complaintWorkflowIdFor(id),
+          what: 'complaint',
+          id,
+          closed: { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: closed },
+        },
         (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
       );
     },

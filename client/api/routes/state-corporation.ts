@@ -6,21 +6,31 @@ import { resultCustodyUpdate } from '../../../workflows/messages';
 import { refuse } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
-const CUSTODY_ROUTES: Array<{ url: string; operationId: string; event: CustodyEvent['event']; scope: 'submit' | 'decide'; summary: string; refused: string }> = [
+const CUSTODY_ROUTES: Array<{
+  url: string;
+  operationId: string;
+  event: CustodyEvent['event'];
+  scope: 'submit' | 'decide';
+  summary: string;
+  refused: string;
+}> = [
   {
     url: '/applications/:id/result-issue',
     operationId: 'issueResult',
     event: 'issued',
     scope: 'submit',
-    summary: 'The State Corporation issues the result to the applicant, or to a representative on a notarised power of attorney; at home for a home visit (R5, R11)',
-    refused: 'the result is not waiting at the State Corporation (not decided yet, returned to the provider, issued already, or not a State Corporation case)',
+    summary:
+      'The State Corporation issues the result to the applicant, or to a representative on a notarised power of attorney; at home for a home visit (R5, R11)',
+    refused:
+      'the result is not waiting at the State Corporation (not decided yet, returned to the provider, issued already, or not a State Corporation case)',
   },
   {
     url: '/applications/:id/result-request',
     operationId: 'requestResultAgain',
     event: 'requested',
     scope: 'submit',
-    summary: 'The applicant came after the result went back to the provider: the State Corporation asks for it; the provider has one working day (R14)',
+    summary:
+      'The applicant came after the result went back to the provider: the State Corporation asks for it; the provider has one working day (R14)',
     refused: 'the result has not been returned to the provider',
   },
   {
@@ -45,7 +55,12 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         scope: r.scope,
         params: { id: 'the application id' },
         body: CUSTODY_BODIES[r.event],
-        responses: { 200: 'the case after the step', ...ERRORS, 409: r.refused, 422: 'against a rule: a representative without a power of attorney (R5), the wrong place for a home visit (R11)' },
+        responses: {
+          200: 'the case after the step',
+          ...ERRORS,
+          409: r.refused,
+          422: 'against a rule: a representative without a power of attorney (R5), the wrong place for a home visit (R11)',
+        },
       },
       async (request, reply) => {
         const parsed = parseInput(CUSTODY_BODIES[r.event] as z.ZodType<object>, request.body ?? {});

@@ -18,7 +18,12 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         retryingLongerThanSeconds: 'report an activity retrying for longer than this (default 300)',
         closedWithinDays: 'report failed or timed-out runs closed within this many days (default 30)',
       },
-      responses: { 200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }', 400: 'a bad query parameter', 401: ERRORS[401], 403: ERRORS[403] },
+      responses: {
+        200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
+        400: 'a bad query parameter',
+        401: ERRORS[401],
+        403: ERRORS[403],
+      },
     },
     async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
