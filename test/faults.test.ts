@@ -10,7 +10,8 @@
 import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { FastifyInstance } from 'fastify';
+import { temporal } from '@temporalio/proto';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { buildReceiver } from '../devtools/receiver';
 import type { Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
@@ -38,6 +39,9 @@ let receiver: FastifyInstance;
 let baseUrl: string;
 let workerEnv: NodeJS.ProcessEnv;
 let notifierDown = false;
+/** The gateway stand-in answers slowly while set, so that a killed worker surely dies with a look-up in flight. */
+let gatewaySlowMs = 0;
+let gateway: FastifyInstance;
 const http = httpClient(() => baseUrl);
 const summary: string[] = [];
 
@@ -60,7 +64,15 @@ beforeAll(async () => {
   receiver = buildReceiver(store, { unavailable: (channel) => channel === 'notifier' && notifierDown });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  // The e-government gateway over HTTP (infra/gateway.ts HttpGateway): every register holds a record.
+  gateway = Fastify();
+  gateway.post('/:register/lookup', async () => {
+    if (gatewaySlowMs > 0) await new Promise((r) => setTimeout(r, gatewaySlowMs));
+    return { found: true };
+  });
+  await gateway.listen({ port: 0, host: '127.0.0.1' });
   workerEnv = {
+    GATEWAY_URL: `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}`,
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: server.address,
     NOTIFIER_URL: `${receiverUrl}/notifications`,
@@ -88,15 +100,32 @@ afterAll(async () => {
   await api?.close();
   if (worker) await stopProcess(worker);
   await receiver?.close();
+  await gateway?.close();
   await connection?.close();
   await server?.stop();
   await db?.stop(); // the PostgreSQL started last (the fault restarts it)
   await database?.stop();
 });
 
+/** How many of the cases have an activity started and not finished, as the server sees them. */
+async function activitiesInFlight(ids: readonly string[]): Promise<number> {
+  const client = new Client({ connection });
+  const described = await Promise.all(
+    ids.map((id) =>
+      client.workflow
+        .getHandle(`application-${id}`)
+        .describe()
+        .catch(() => null),
+    ),
+  );
+  return described.filter((d) =>
+    d?.raw.pendingActivities?.some((a) => a.state === temporal.api.enums.v1.PendingActivityState.PENDING_ACTIVITY_STATE_STARTED),
+  ).length;
+}
+
 let serial = 0;
 /** Submits a batch; `fault` strikes once a few of them are under way; then each is decided once under review. */
-async function batchThrough(name: string, fault: () => Promise<void>, { cutsOffTheRelay = false } = {}): Promise<void> {
+async function batchThrough(name: string, fault: (ids: readonly string[]) => Promise<void>, { cutsOffTheRelay = false } = {}): Promise<void> {
   const submittedAt = lastWorkingMoment().toISOString();
   const ids: string[] = [];
   for (let i = 0; i < CASES; i++) {
@@ -109,7 +138,7 @@ async function batchThrough(name: string, fault: () => Promise<void>, { cutsOffT
     (count) => count >= 1,
     120_000,
   ).catch(() => 0);
-  await fault();
+  await fault(ids);
   const decided = new Set<string>();
   await eventually(
     async () => {
@@ -151,9 +180,21 @@ describe(`fault suite (${CASES} cases per fault)`, () => {
   test('the worker is killed mid-activity and started again', async () => {
     await batchThrough(
       'worker killed (SIGKILL) and restarted',
-      async () => {
-        worker.kill('SIGKILL');
-        await new Promise((r) => worker.once('exit', r));
+      async (ids) => {
+        gatewaySlowMs = 3_000;
+        try {
+          await eventually(
+            () => activitiesInFlight(ids),
+            (n) => n >= 1,
+            60_000,
+          );
+          worker.kill('SIGKILL');
+          await new Promise((r) => worker.once('exit', r));
+          // Still started on the server after the death: the worker died with it in hand (it is retried after its timeout).
+          expect(await activitiesInFlight(ids)).toBeGreaterThanOrEqual(1);
+        } finally {
+          gatewaySlowMs = 0;
+        }
         spawnWorker();
       },
       { cutsOffTheRelay: true },

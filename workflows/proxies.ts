@@ -13,11 +13,12 @@ export const caseStore = proxyActivities<CaseStoreActivities & ComplaintActiviti
 });
 
 /**
- * R8: the e-government gateway, an outside system: each look-up may take its own ten seconds per register, and
- * an outage is waited out with a longer back-off, so the gateway is not flooded when it comes back.
+ * R8: the e-government gateway, an outside system: its registers are asked side by side, ten seconds each at
+ * most (infra/gateway.ts), and an outage is waited out with a longer back-off, so the gateway is not flooded
+ * when it comes back.
  */
 export const gateway = proxyActivities<GatewayActivities>({
-  startToCloseTimeout: '1 minute',
+  startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '5 minutes' },
 });
 

@@ -1,0 +1,286 @@
+/**
+ * An application's way on the real stack: submission, registration (R7), the decision (R3, R9), the signed result (R5), the one-per-year guard (R10), withdrawal, and the worker restarting under a case.
+ * The stack is test/helpers/dev-stack.ts.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { workflowIdFor } from '../infra/identity';
+import { verifySignature } from '../infra/signer';
+import { formatInstant } from '../domain/calendar';
+import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { eventually } from './helpers/http';
+import { IN_HOURS, startDevStack, type DevStack } from './helpers/dev-stack';
+
+let stack: DevStack;
+let store: DevStack['store'];
+let client: DevStack['client'];
+let http: DevStack['http'];
+let baseUrl: DevStack['baseUrl'];
+const VALID_IIN = sampleIin(1);
+const BAD_IIN = `${VALID_IIN.slice(0, 11)}${(Number(VALID_IIN[11]) + 1) % 10}`;
+
+beforeAll(async () => {
+  stack = await startDevStack('applications');
+  ({ store, client, http, baseUrl } = stack);
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('applications end to end (real Temporal dev server and PostgreSQL)', () => {
+  test('answers /healthz when the worker, Temporal and the database are reachable', async () => {
+    const health = await eventually(
+      () => http('GET', '/healthz'),
+      (r) => r.status === 200,
+    );
+    expect(health.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', worker: 'ok' } });
+  });
+
+  test.each([
+    ['bad JSON', undefined, '{"iin": ', 400, null],
+    ['a missing field', { ...sampleSubmission(), iin: undefined }, undefined, 400, 'iin'],
+    ['an unknown field', { ...sampleSubmission(), salary: 1 }, undefined, 400, 'salary'],
+    ['an unknown category', sampleSubmission({ category: 'principal' as never }), undefined, 400, 'category'],
+    ['a bad IIN check digit', sampleSubmission({ iin: BAD_IIN }), undefined, 400, 'iin'],
+    ['the wrong channel for the category (R2)', sampleSubmission({ category: 'master', channel: 'platform' }), undefined, 422, 'channel'],
+    ['a submission outside the campaign window (R10)', sampleSubmission({ submittedAt: '2027-06-15T10:00:00+05:00' }), undefined, 422, 'submittedAt'],
+  ])('refuses %s naming the field, and starts nothing', async (_name, body, raw, status, field) => {
+    const before = await stack.workflowCount();
+    const response = await http('POST', '/applications', body, raw);
+    expect(response.status).toBe(status);
+    expect(response.body.error.field).toBe(field);
+    expect(response.body.error.message).toEqual(expect.any(String));
+    expect(await stack.workflowCount()).toBe(before);
+    expect(await store.application.count({ where: { iin: BAD_IIN } })).toBe(0);
+  });
+
+  test('an application travels from submission to the acceptance notice (R7, R3, R5)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(101), submittedAt: IN_HOURS });
+    const submitted = await http('POST', '/applications', submission);
+    expect(submitted.status).toBe(202);
+    const { applicationId, workflowId } = submitted.body;
+    expect(workflowId).toBe(workflowIdFor(applicationId));
+    expect(workflowId).not.toContain(submission.iin); // no personal data in ids
+
+    const description = await client.workflow.getHandle(workflowId).describe();
+    expect(description.type).toBe('applicationWorkflow');
+
+    const review = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    expect(review.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
+    expect(review.body.decisionDueAt).toBe(new Date('2026-11-20T18:30:00+05:00').toISOString());
+
+    const decided = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    expect(decided.status).toBe(200);
+    expect(decided.body.state).toBe('accepted');
+
+    // R13: the case stays open for complaints once its result is delivered.
+    const done = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
+    expect(done.body.complaintPeriodEndsAt).toEqual(expect.any(String));
+    expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual([
+      'acceptance/kk',
+      'acceptance/ru',
+    ]);
+    const rows = await store.notice.findMany({ where: { applicationId } });
+    expect(rows).toHaveLength(2);
+
+    // R5: the cabinet shows the signed documents, and each signature verifies with the published certificate.
+    const cabinet = await http('GET', `/cabinets/${submitted.body.cabinetId}`);
+    expect(cabinet.status).toBe(200);
+    const documents = cabinet.body.applications[0].documents as Array<{ body: string; language: string; signature: { value: string } }>;
+    expect(documents.find((d) => d.language === 'ru')!.body).toContain('УВЕДОМЛЕНИЕ о приеме документов');
+    expect(documents.find((d) => d.language === 'kk')!.body).toContain('ХАБАРЛАМА');
+    const certificate = await (await fetch(`${baseUrl}/signing-certificate`)).text();
+    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'verify-'));
+    for (const d of documents) {
+      expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, certificate)).toBe(true);
+      expect(verifySignature(Buffer.from(`${d.body} `, 'utf8'), d.signature.value, certificate)).toBe(false);
+      // …and with OpenSSL, independently of our code.
+      fs.writeFileSync(path.join(scratch, 'doc'), d.body);
+      fs.writeFileSync(path.join(scratch, 'sig'), Buffer.from(d.signature.value, 'base64'));
+      fs.writeFileSync(path.join(scratch, 'cert.pem'), certificate);
+      execFileSync(
+        'openssl',
+        ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'cert.pem', '-out', '/dev/null'],
+        { cwd: scratch, stdio: 'pipe' },
+      );
+    }
+    fs.rmSync(scratch, { recursive: true, force: true });
+    expect(JSON.stringify(cabinet.body)).not.toContain(submission.iin);
+
+    // R5, R12: the notice reached the notifier and every stage reached monitoring, each exactly once.
+    const received = await eventually(
+      () => store.receivedMessage.findMany({ where: { key: { contains: applicationId } } }),
+      (r) => r.some((m) => m.key === `notice:${applicationId}:acceptance`) && r.some((m) => m.key === `stage:${applicationId}:notified`),
+    );
+    expect(received.map((m) => m.key).sort()).toEqual(
+      [
+        `escalation:${applicationId}`,
+        `notice:${applicationId}:acceptance`,
+        ...['decision-overdue', 'notified', 'under-review'].map((s) => `stage:${applicationId}:${s}`),
+      ].sort(),
+    );
+    for (const m of received) expect(m.deliveries).toBe(1);
+    const application = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
+    expect(application.state).toBe('notified');
+    expect(application.decision).toBe('accept');
+  });
+
+  test('an essay of 249 words is registered, then refused automatically with a motivated refusal (R8, R9 ground 2)', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(707), submittedAt: IN_HOURS, essay: essayOf(249) }));
+    expect(submitted.status).toBe(202);
+    const done = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
+    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
+    expect(done.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
+    expect(done.body.notices.find((n: { language: string }) => n.language === 'ru').body).toContain('эссе содержит 249 слов');
+  });
+
+  test('an application without consent to personal-data access is refused automatically on ground 3 (R9)', async () => {
+    const submitted = await http(
+      'POST',
+      '/applications',
+      sampleSubmission({ iin: sampleIin(1010), submittedAt: IN_HOURS, personalDataConsent: false }),
+    );
+    const done = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
+    expect(done.body).toMatchObject({ decision: 'refuse', refusalGrounds: [3] });
+    expect(done.body.notices.find((n: { language: string }) => n.language === 'kk').body).toContain('келісімінің болмауы');
+  });
+
+  test('the database refuses a second application of the teacher for the year even under another id (R10)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(808), submittedAt: IN_HOURS });
+    expect((await http('POST', '/applications', submission)).status).toBe(202);
+    await eventually(
+      () => store.application.count({ where: { iin: submission.iin } }),
+      (n) => n === 1,
+    );
+    // Another deployment's identity key would give another workflow id: the database is the second guard.
+    const handle = await client.workflow.start('applicationWorkflow', {
+      taskQueue: stack.taskQueue,
+      workflowId: 'application-00000000-0000-8000-8000-0000000000ff',
+      args: [{ ...submission, applicationId: '00000000-0000-8000-8000-0000000000ff' }],
+    });
+    await expect(handle.result()).rejects.toThrow();
+    expect(await store.application.count({ where: { iin: submission.iin } })).toBe(1);
+  });
+
+  test('a submission on a holiday registers at 09:00 of the next working day, here after a transferred day off (R7)', async () => {
+    // Sunday 25 October 2026 is Republic Day; its day off moves to Monday 26, so Tuesday 27 is the next working day.
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt: '2026-10-25T11:00:00+05:00' }));
+    const review = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.registeredAt !== null,
+    );
+    expect(review.body.registeredAt).toBe(new Date('2026-10-27T09:00:00+05:00').toISOString());
+    expect(review.body.decisionDueAt).toBe(new Date('2026-10-28T18:30:00+05:00').toISOString());
+  });
+
+  test('a second application of the same teacher in the same academic year is refused with 409 (R10)', async () => {
+    const submission = sampleSubmission({ iin: sampleIin(202), submittedAt: IN_HOURS });
+    expect((await http('POST', '/applications', submission)).status).toBe(202);
+    const again = await http('POST', '/applications', { ...submission, category: 'expert' });
+    expect(again.status).toBe(409);
+    expect(again.body.error).toMatchObject({ code: 'duplicate-application', rule: 'R10' });
+    const nextYear = await http('POST', '/applications', { ...submission, academicYear: '2027-2028', submittedAt: '2027-11-18T10:00:00+05:00' });
+    expect(nextYear.status).toBe(202);
+  });
+
+  test('a decision given after the worker restarted still completes the case', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(303), submittedAt: IN_HOURS }));
+    const { applicationId } = submitted.body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+
+    await stack.restartWorker();
+
+    const refused = await http('POST', `/applications/${applicationId}/decision`, {
+      decision: 'refuse',
+      grounds: [2],
+      motivation: 'the certificate of professional development courses is missing',
+      official: 'A. Head',
+    });
+    expect(refused.status).toBe(200);
+    const done = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified' && r.body.notices.length > 0,
+    );
+    expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
+    const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
+    expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
+  });
+
+  test('the applicant withdraws before the decision; a withdrawal or a decision afterwards is refused', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(606), submittedAt: IN_HOURS }));
+    const { applicationId } = submitted.body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    const withdrawn = await http('POST', `/applications/${applicationId}/withdrawal`, { reason: 'moving to another region' });
+    expect(withdrawn.status).toBe(200);
+    expect(withdrawn.body.state).toBe('withdrawn');
+    const row = await eventually(
+      () => store.application.findUniqueOrThrow({ where: { id: applicationId } }),
+      (r) => r.state === 'withdrawn',
+    );
+    expect(row.decision).toBeNull();
+
+    const again = await http('POST', `/applications/${applicationId}/withdrawal`, {});
+    expect(again.status).toBe(409);
+    expect(again.body.error.code).toBe('withdrawal-not-allowed');
+    const decision = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    expect(decision.status).toBe(409);
+    expect((await http('POST', `/applications/${applicationId}/withdrawal`, { why: 'x' })).body.error).toMatchObject({
+      code: 'unknown-field',
+      field: 'why',
+    });
+  });
+
+  test('a decision is refused while the application waits for registration (R7, R3)', async () => {
+    const lateTonight = `${formatInstant(new Date()).slice(0, 10)}T23:00:00+05:00`; // after hours: registers on a later day
+    const submitted = await http(
+      'POST',
+      '/applications',
+      sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight, academicYear: academicYearOf(lateTonight) }),
+    );
+    const { applicationId } = submitted.body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'waiting-for-registration',
+    );
+    const early = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    expect(early.status).toBe(409);
+    expect(early.body.error.message).toMatch(/under review/);
+    await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
+  });
+
+  test("an operator's calendar override reaches the workflow through an activity (issue 3)", async () => {
+    // Saturday 21 November 2026 declared a working day by a (test) order: a Saturday submission registers at once.
+    await store.calendarOverride.create({
+      data: { date: '2026-11-21', kind: 'working-day', basis: 'test order No. 1 of 23.11.2026', addedBy: 'e2e' },
+    });
+    const saturday = '2026-11-21T11:00:00+05:00';
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(505), submittedAt: saturday }));
+    const review = await eventually(
+      () => http('GET', `/applications/${submitted.body.applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    expect(review.body.registeredAt).toBe(new Date(saturday).toISOString());
+    await store.calendarOverride.delete({ where: { date: '2026-11-21' } });
+  });
+});

@@ -1,0 +1,92 @@
+/**
+ * The automatic check at registration under time skipping: every defect found by rule refused at once (R8, R9).
+ * The harness is test/helpers/workflow-harness.ts.
+ */
+import { essayOf, sampleInput, sampleSubmission } from './helpers/applications';
+import {
+  fakeActivities,
+  withWorker,
+  recordHistory,
+  skipTo,
+  startApplication,
+  until,
+  closeAfterComplaintPeriod,
+  calendar,
+  serverTime,
+  freshServerPerTest,
+} from './helpers/workflow-harness';
+
+freshServerPerTest();
+
+describe('the automatic check (time skipping)', () => {
+  describe('refused automatically, every defect listed (R9)', () => {
+    /** Runs an application submitted now through registration and returns its outcome and the recorded decision. */
+    async function outcomeOf(overrides: Parameters<typeof sampleInput>[1], records = { education: true, employment: true }) {
+      const fake = fakeActivities();
+      fake.activities.lookUpStateRecords = jest.fn(async () => records);
+      const now = new Date(await serverTime());
+      const input = sampleInput(now.toISOString(), overrides);
+      return withWorker(fake.activities, async (taskQueue) => {
+        const handle = await startApplication(taskQueue, input);
+        await skipTo(new Date(calendar.registrationMoment(now).getTime() + 1000));
+        const reached = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
+        if (reached.state === 'under-review') {
+          await handle.terminate('went to review');
+          return { state: reached.state, decisions: fake.decisions, notices: fake.notices };
+        }
+        const status = await closeAfterComplaintPeriod(handle);
+        const testName = (expect.getState().currentTestName ?? '').split('(R9)').pop()!;
+        await recordHistory(
+          handle,
+          `refused-automatically-${testName
+            .toLowerCase()
+            .replace(/[^a-z0-9]+/g, '-')
+            .replace(/^-|-$/g, '')}`,
+        );
+        return { state: status.state, refusalGrounds: status.refusalGrounds, decisions: fake.decisions, notices: fake.notices };
+      });
+    }
+
+    test.each([
+      [249, 'closed'],
+      [250, 'under-review'],
+      [300, 'under-review'],
+      [301, 'closed'],
+    ])('an essay of %i words: %s (R8 p. 9, ground 2)', async (words, state) => {
+      const outcome = await outcomeOf({ essay: essayOf(words) });
+      expect(outcome.state).toBe(state);
+      if (state === 'closed') {
+        expect(outcome.refusalGrounds).toEqual([2]);
+        expect(outcome.decisions[0].motivation).toContain(`эссе содержит ${words} слов`);
+        expect(outcome.notices).toEqual(['refusal']);
+      }
+    });
+
+    test('no consent to personal-data access is ground 3', async () => {
+      const outcome = await outcomeOf({ personalDataConsent: false });
+      expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [3] });
+    });
+
+    test('a missing document and a short essay are both listed, grounds 2', async () => {
+      const outcome = await outcomeOf(
+        { category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) },
+        { education: false, employment: true },
+      );
+      expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2] });
+      const motivation = outcome.decisions[0].motivation!;
+      expect(motivation).toContain('эссе содержит 10 слов');
+      expect(motivation).toContain('сертификат о прохождении курсов повышения квалификации');
+      expect(motivation).toContain('документ об образовании (в информационных системах сведений нет)');
+      expect(motivation).not.toContain('документ, подтверждающий трудовую деятельность');
+    });
+
+    test('a document the systems lack is no defect when the applicant attached it (R8)', async () => {
+      const documents = [
+        ...sampleSubmission({ category: 'master' }).documents,
+        { kind: 'diploma' as const, fileName: 'd.pdf', sha256: 'b'.repeat(64) },
+      ];
+      const outcome = await outcomeOf({ category: 'master', channel: 'portal', documents }, { education: false, employment: true });
+      expect(outcome.state).toBe('under-review');
+    });
+  });
+});

@@ -1,0 +1,130 @@
+/**
+ * Complaints on the real stack (R13): filed through the API into a workflow of their own, refused when they are bad, and a complaint ended by hand.
+ * The stack is test/helpers/dev-stack.ts.
+ */
+import { ComplaintAddresseeKey } from '../domain/search-attributes';
+import { workflowIdFor } from '../infra/identity';
+import { WorkingCalendar } from '../domain/calendar';
+import { sampleIin, sampleSubmission } from './helpers/applications';
+import { eventually } from './helpers/http';
+import { IN_HOURS, startDevStack, type DevStack } from './helpers/dev-stack';
+
+let stack: DevStack;
+let client: DevStack['client'];
+let http: DevStack['http'];
+
+beforeAll(async () => {
+  stack = await startDevStack('complaints');
+  ({ client, http } = stack);
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+describe('complaints end to end (real Temporal dev server and PostgreSQL)', () => {
+  test('a complaint goes in through the API, gets its own workflow and clock, and bad complaints are refused (R13)', async () => {
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }));
+    const { applicationId } = submitted.body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    await http('POST', `/applications/${applicationId}/decision`, {
+      decision: 'refuse',
+      grounds: [1],
+      motivation: 'the diploma could not be verified',
+      official: 'A. Head',
+    });
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
+
+    const route = `/applications/${applicationId}/complaints`;
+    expect((await http('POST', route, { addressee: 'minister', text: 'x' })).body.error).toMatchObject({ code: 'invalid-field', field: 'addressee' });
+    expect((await http('POST', route, { addressee: 'provider', text: 'x', cc: 'press' })).body.error).toMatchObject({
+      code: 'unknown-field',
+      field: 'cc',
+    });
+    expect((await http('POST', route, { addressee: 'provider' })).body.error).toMatchObject({ code: 'missing-field', field: 'text' });
+    expect((await http('POST', '/applications/00000000-0000-8000-8000-00000000beef/complaints', { addressee: 'provider', text: 'x' })).status).toBe(
+      404,
+    );
+
+    const filed = await http('POST', route, { addressee: 'provider', text: 'The diploma is in the register.' });
+    expect(filed.status).toBe(202);
+    const { complaintId, registeredAt, dueAt, workflowId } = filed.body;
+    expect(dueAt).toBe(new WorkingCalendar().deadline(new Date(registeredAt), 5).toISOString());
+    const child = await client.workflow.getHandle(workflowId).describe();
+    expect(child.type).toBe('complaintWorkflow');
+    expect(child.parentExecution?.workflowId).toBe(workflowIdFor(applicationId));
+    expect(child.typedSearchAttributes.get(ComplaintAddresseeKey)).toBe('provider');
+
+    const shown = await eventually(
+      () => http('GET', `/complaints/${complaintId}`),
+      (r) => r.status === 200 && r.body.state !== 'received',
+    );
+    expect(shown.body).toMatchObject({ complaintId, applicationId, addressee: 'provider', registeredAt, dueAt, overdue: false });
+    const application = await http('GET', `/applications/${applicationId}`);
+    expect(application.body.state).toBe('contested');
+    expect(application.body.complaints).toEqual([expect.objectContaining({ complaintId, addressee: 'provider', outcome: null })]);
+    const twice = await http('POST', route, { addressee: 'provider', text: 'Again.' });
+    expect(twice.status).toBe(409);
+    expect(twice.body.error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
+    expect(twice.body.error.message).toContain('already under review');
+    expect(
+      (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error,
+    ).toMatchObject({ field: 'outcome' });
+
+    const decision = { outcome: 'rejected', motivation: 'The register has no such diploma.', official: 'B. Deputy' };
+    if (shown.body.state === 'waiting-for-registration') {
+      // Filed outside working hours (this test runs at any hour): no decision before registration (R7).
+      const early = await http('POST', `/complaints/${complaintId}/decision`, decision);
+      expect(early.status).toBe(409);
+      expect(early.body.error.message).toMatch(/only while it is under review/);
+    } else {
+      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);
+      const decided = await eventually(
+        () => http('GET', `/complaints/${complaintId}`),
+        (r) => r.body.state === 'decided',
+      );
+      expect(decided.body.documents.map((d: { kind: string; language: string }) => `${d.kind}/${d.language}`)).toEqual([
+        'complaint-decision/kk',
+        'complaint-decision/ru',
+      ]);
+      expect(decided.body.documents[1].body).toContain('жалоба оставлена без удовлетворения');
+      await eventually(
+        () => http('GET', `/applications/${applicationId}`),
+        (r) => r.body.state === 'notified',
+      );
+      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(409);
+    }
+    await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
+  });
+
+  test('a complaint workflow ended by hand settles nothing: the case stops waiting for it and stays open for complaints (R13)', async () => {
+    const { applicationId } = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }))).body;
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
+    await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
+    const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' }))
+      .body;
+    await client.workflow.getHandle(filed.workflowId).terminate('filed by mistake (support)');
+    const after = await eventually(
+      () => http('GET', `/applications/${applicationId}`),
+      (r) => r.body.state === 'notified',
+    );
+    expect(after.body.complaints).toEqual([expect.objectContaining({ complaintId: filed.complaintId, outcome: null, endedWithoutDecision: true })]);
+    expect(after.body.preTrialCompletedAt).toBeNull(); // not the authority's decision: the stage goes on
+    const again = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'The real complaint.' });
+    expect(again.status).toBe(202);
+    await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
+  });
+});

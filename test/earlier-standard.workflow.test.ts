@@ -1,0 +1,261 @@
+/**
+ * The earlier standard under time skipping: the office and the State Corporation (R3, R5, R7, R11, R14).
+ * The harness is test/helpers/workflow-harness.ts.
+ */
+import { sampleInput } from './helpers/applications';
+import { DateTime } from 'luxon';
+import { ZONE, formatInstant } from '../domain/calendar';
+import { complaintStatusQuery, decideComplaintUpdate, decideUpdate, fileComplaintUpdate, resultCustodyUpdate } from '../workflows/messages';
+import type { Submission } from '../domain/application';
+import { PROVIDER_OFFICE, STATE_CORPORATION, isOpen } from '../domain/standards';
+import type { ServicePlace } from '../domain/standards';
+import {
+  fakeActivities,
+  withWorker,
+  recordHistory,
+  skipTo,
+  startApplication,
+  until,
+  untilQuery,
+  expectRefused,
+  closeAfterComplaintPeriod,
+  calendar,
+  decision,
+  serverTime,
+  testClient,
+  freshServerPerTest,
+} from './helpers/workflow-harness';
+
+freshServerPerTest();
+
+describe('the earlier standard: office and State Corporation (standard-1, time skipping)', () => {
+  const complaintText = 'The result was not explained to me.';
+
+  /** The next moment after the test server's clock, at `hour`, when a place is open on an ordinary weekday of that kind. */
+  async function nextOpen(place: ServicePlace, hour: number, weekday: number): Promise<DateTime> {
+    let day = DateTime.fromMillis(await serverTime(), { zone: ZONE })
+      .startOf('day')
+      .plus({ days: 1 });
+    const ordinaryWeek = (d: DateTime) => [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10].every((k) => !calendar.dayOf(d.plus({ days: k }).toISODate()!));
+    while (!(day.weekday === weekday && isOpen(place, day.set({ hour }).toJSDate(), calendar) && ordinaryWeek(day))) day = day.plus({ days: 1 });
+    return day.set({ hour });
+  }
+
+  const earlierInput = (submittedAt: DateTime, overrides: Partial<Submission>) => ({
+    ...sampleInput(submittedAt.toJSDate().toISOString(), { category: 'master', ...overrides }),
+    standard: 'standard-1' as const,
+  });
+  const issued = { event: 'issued' as const, to: 'applicant' as const, place: 'state-corporation' as const, official: 'State Corporation operator' };
+
+  test('at the office: registered at once, due in 20 minutes, flagged when late, the receipt handed over (R3, R5, R7)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOpen(PROVIDER_OFFICE, 10, 1);
+    await skipTo(monday.toJSDate());
+    const input = earlierInput(monday, { channel: 'office', personalDataConsent: false, essay: 'Эссе сдано вместе с результатом тестирования.' });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      const review = await until(handle, (s) => s.state === 'under-review');
+      // No consent ground and no essay length under the earlier standard: the case goes to the clerk (R9).
+      expect(review).toEqual(expect.objectContaining({ standard: 'standard-1', channel: 'office', decision: null, custody: null }));
+      expect(review.registeredAt).toBe(input.submittedAt);
+      expect(formatInstant(new Date(review.decisionDueAt!))).toBe(monday.plus({ minutes: 20 }).toISO({ suppressMilliseconds: true }));
+      await expectRefused(
+        handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'Clerk' }] }),
+        /3 is not a ground for refusal under the earlier standard.*its grounds are 1, 2 \(R9\)/,
+      );
+
+      await skipTo(monday.plus({ minutes: 21 }).toJSDate());
+      expect((await until(handle, (s) => s.overdue)).state).toBe('under-review');
+      await handle.executeUpdate(decideUpdate, { args: [{ decision: 'accept', official: 'Clerk of the education department' }] });
+      const notified = await until(handle, (s) => s.state === 'notified');
+      expect(notified.overdue).toBe(true);
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-office-receipt-after-overdue');
+    });
+    expect(fake.notices).toEqual(['receipt']);
+    expect(fake.stages.filter((s) => s.overdue)).toHaveLength(1);
+    expect(fake.custody).toEqual([]);
+  });
+
+  test('through the State Corporation: a receipt for the package, hand-over, 3 working days from a Saturday, the result issued to a representative (R3, R5, R7)', async () => {
+    const fake = fakeActivities();
+    const saturday = await nextOpen(STATE_CORPORATION, 11, 6);
+    await skipTo(saturday.toJSDate());
+    const input = earlierInput(saturday, { channel: 'state-corporation', serviceLocality: 'provider-locality' });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      const review = await until(handle, (s) => s.state === 'under-review');
+      // The day of acceptance is not counted: Monday, Tuesday, Wednesday (R3).
+      expect(formatInstant(new Date(review.decisionDueAt!))).toBe(
+        saturday.plus({ days: 4 }).set({ hour: 18, minute: 30 }).toISO({ suppressMilliseconds: true }),
+      );
+      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [issued] }), /cannot be issued now: the case is under-review/);
+
+      await skipTo(saturday.plus({ days: 2, hours: 1 }).toJSDate());
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
+      expect(waiting.custody!.storageEndsAt).toBe(
+        DateTime.fromISO(waiting.custody!.atStateCorporationAt!).plus({ months: 1 }).toJSDate().toISOString(),
+      );
+      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, to: 'representative' }] }), /notarised power of attorney/);
+      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, place: 'home' }] }), /issued at the State Corporation/);
+      await expectRefused(
+        handle.executeUpdate(fileComplaintUpdate, {
+          args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await serverTime()).toISOString() }],
+        }),
+        /awaiting-collection/,
+      );
+
+      await skipTo(saturday.plus({ days: 5 }).toJSDate());
+      const collected = await handle.executeUpdate(resultCustodyUpdate, {
+        args: [{ ...issued, to: 'representative', powerOfAttorney: 'No. 1234 of 01.12.2026' }],
+      });
+      expect(collected.state).toBe('notified');
+      expect(collected.custody).toEqual(
+        expect.objectContaining({ issuedTo: 'representative', issuedAt: collected.notifiedAt, returnedToProviderAt: null }),
+      );
+      // The complaint period runs from the day the applicant got the result (R13).
+      expect(Date.parse(collected.complaintPeriodEndsAt!)).toBeGreaterThan(
+        DateTime.fromISO(collected.notifiedAt!).plus({ months: 3 }).toMillis() - 86_400_000,
+      );
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-state-corporation-collected-by-representative');
+    });
+    expect(fake.notices).toEqual(['intake-receipt', 'receipt']);
+    expect(fake.custody.map((c) => c.event)).toEqual(['package-handed-over', 'result-at-state-corporation', 'result-issued']);
+    expect(fake.stages.map((s) => s.state)).toEqual(['under-review', 'notified', 'closed']);
+  });
+
+  test('an uncollected result goes back to the provider after a month; asked for later, it is sent again within a working day, late → flagged (R14)', async () => {
+    const fake = fakeActivities();
+    const tuesday = await nextOpen(STATE_CORPORATION, 12, 2);
+    await skipTo(tuesday.toJSDate());
+    const input = earlierInput(tuesday, { channel: 'state-corporation', serviceLocality: 'elsewhere' });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      const review = await until(handle, (s) => s.state === 'under-review');
+      expect(review.decisionDueAt).toBe(calendar.deadline(tuesday.toJSDate(), 7).toISOString()); // elsewhere: 7 working days (R3)
+      await handle.executeUpdate(decideUpdate, {
+        args: [
+          {
+            decision: 'refuse',
+            grounds: [1],
+            motivation: 'the employment record does not match the registry',
+            official: 'Head of the education department',
+          },
+        ],
+      });
+      const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
+
+      await skipTo(new Date(Date.parse(waiting.custody!.storageEndsAt!) + 1000));
+      const returned = await until(handle, (s) => s.state === 'returned-to-provider');
+      expect(returned.custody!.returnedToProviderAt).not.toBeNull();
+      await expectRefused(handle.executeUpdate(resultCustodyUpdate, { args: [issued] }), /cannot be issued now: the case is returned-to-provider/);
+
+      // Weeks later the applicant comes; the State Corporation asks the provider for the result.
+      await skipTo(DateTime.fromISO(returned.custody!.returnedToProviderAt!).plus({ weeks: 2 }).toJSDate());
+      const requested = await handle.executeUpdate(resultCustodyUpdate, { args: [{ event: 'requested', official: 'State Corporation operator' }] });
+      expect(requested.state).toBe('requested-again');
+      const requestedAt = new Date(requested.custody!.requestedAt!);
+      expect(requested.custody!.resendDueAt).toBe(calendar.deadline(calendar.registrationMoment(requestedAt), 1).toISOString());
+
+      await skipTo(new Date(Date.parse(requested.custody!.resendDueAt!) + 1000));
+      expect((await until(handle, (s) => s.overdue)).state).toBe('requested-again');
+      const sent = await handle.executeUpdate(resultCustodyUpdate, { args: [{ event: 'sent-again', official: 'Head of the education department' }] });
+      expect(sent.state).toBe('awaiting-collection');
+      expect(Date.parse(sent.custody!.storageEndsAt!)).toBeGreaterThan(Date.parse(requested.custody!.resendDueAt!));
+      expect((await handle.executeUpdate(resultCustodyUpdate, { args: [issued] })).state).toBe('notified');
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-state-corporation-returned-requested-sent-again');
+    });
+    expect(fake.notices).toEqual(['intake-receipt', 'refusal']);
+    expect(fake.custody.map((c) => c.event)).toEqual([
+      'package-handed-over',
+      'result-at-state-corporation',
+      'returned-to-provider',
+      'result-requested',
+      'resend-overdue',
+      'result-at-state-corporation',
+      'result-issued',
+    ]);
+    expect(new Set(fake.custody.map((c) => c.occurrence)).size).toBe(fake.custody.length);
+  });
+
+  test('a home visit on request: taken at home, the result brought home (R11)', async () => {
+    const fake = fakeActivities();
+    const thursday = await nextOpen(STATE_CORPORATION, 15, 4);
+    await skipTo(thursday.toJSDate());
+    const input = earlierInput(thursday, { channel: 'state-corporation', serviceLocality: 'provider-locality', homeVisit: true });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      await until(handle, (s) => s.state === 'under-review');
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const waiting = await until(handle, (s) => s.state === 'awaiting-collection');
+      expect(waiting.custody!.place).toBe('home');
+      await expectRefused(
+        handle.executeUpdate(resultCustodyUpdate, { args: [issued] }),
+        /issued at home, on the home visit the applicant asked for \(R11\)/,
+      );
+      const home = await handle.executeUpdate(resultCustodyUpdate, { args: [{ ...issued, place: 'home' }] });
+      expect(home.state).toBe('notified');
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-home-visit');
+    });
+    expect(fake.custody.map((c) => c.event)).toEqual(['package-handed-over', 'result-at-state-corporation', 'result-issued']);
+  });
+
+  test('an upheld complaint against a State Corporation result: reviewed again in 3 working days, the new result travels its own way (R13, R14)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOpen(STATE_CORPORATION, 10, 1);
+    await skipTo(monday.toJSDate());
+    const input = earlierInput(monday, { channel: 'state-corporation', serviceLocality: 'provider-locality' });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      await until(handle, (s) => s.state === 'under-review');
+      await handle.executeUpdate(decideUpdate, {
+        args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }],
+      });
+      await until(handle, (s) => s.state === 'awaiting-collection');
+      await handle.executeUpdate(resultCustodyUpdate, { args: [issued] });
+      const filedAt = new Date(await serverTime()).toISOString();
+      const filed = await handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] });
+      const complaint = testClient().workflow.getHandle(filed.workflowId);
+      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await complaint.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', motivation: 'The record is in the registry.', official: 'Director' }],
+      });
+
+      const reopenedAt = new Date(await serverTime());
+      const reopened = await until(handle, (s) => s.state === 'under-review' && s.round === 2);
+      expect(reopened.decisionDueAt).toBe(calendar.deadline(calendar.registrationMoment(reopenedAt), 3).toISOString());
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const again = await until(handle, (s) => s.state === 'awaiting-collection');
+      // The first result's way is over; this one starts fresh.
+      expect(again.custody).toMatchObject({ issuedAt: null, issuedTo: null });
+      expect((await handle.executeUpdate(resultCustodyUpdate, { args: [issued] })).state).toBe('notified');
+      await handle.terminate('test over');
+    });
+    expect(fake.noticeRequests.map((n) => [n.kind, n.round ?? 1])).toEqual([
+      ['intake-receipt', 1],
+      ['refusal', 1],
+      ['complaint-decision', 1],
+      ['receipt', 2],
+    ]);
+    expect(fake.custody.filter((c) => c.event === 'result-at-state-corporation').map((c) => c.newResult)).toEqual([true, true]);
+  });
+
+  test('a channel the pinned standard does not offer is refused at the workflow boundary too (R2)', async () => {
+    const fake = fakeActivities();
+    const input = { ...sampleInput('2026-11-23T10:00:00+05:00', { category: 'master', channel: 'office' }), standard: 'standard-2' as const };
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      const failed = await handle.result().then(
+        () => null,
+        (e: Error) => e.cause,
+      );
+      expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'against-standard', field: 'channel', rule: 'R2' }] });
+      expect((failed as Error).message).toMatch(/^the office channel is not offered under the current standard/);
+    });
+    expect(fake.activities.recordApplication).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,137 @@
+/**
+ * The real stack for end-to-end tests: the Temporal dev server (built by devtools/tools.ts), an embedded
+ * PostgreSQL with the committed migrations, a worker and the HTTP API, each on its own loopback port, in a
+ * temporary data directory. Every payload sent to Temporal is encrypted, as in production.
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { createActivities, type Activities } from '../../activities';
+import { parseApiKeys } from '../../client/api/auth';
+import type { RunningDatabase } from '../../devtools/database';
+import { startDevServer, type RunningDevServer } from '../../devtools/temporal-server';
+import { EncryptionCodec } from '../../infra/payload-codec';
+import { CmsSigner, createDevelopmentCredentials } from '../../infra/signer';
+import type { Store } from '../../infra/store';
+import { installTelemetry } from '../../worker/telemetry';
+import { createWorker } from '../../worker/worker';
+import { TEST_API_KEY, httpClient } from './http';
+import { freePort } from './ports';
+import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './service';
+
+/** A key that may only read, as a support desk holds. */
+export const READ_ONLY_KEY = 'support-desk-key-read-only-0123';
+/** A weekday in working hours in the past: registered at once, the decision already owed. */
+export const IN_HOURS = '2026-11-19T10:00:00+05:00';
+
+export interface DevStack {
+  taskQueue: string;
+  dataDir: string;
+  db: RunningDatabase;
+  server: RunningDevServer;
+  store: Store;
+  nativeConnection: NativeConnection;
+  client: Client;
+  signer: CmsSigner;
+  dataConverter: { payloadCodecs: EncryptionCodec[] };
+  baseUrl: string;
+  http: ReturnType<typeof httpClient>;
+  /** the e-government gateway is "down" for these IINs: their look-up keeps failing until a test lifts it */
+  gatewayDown: Set<string>;
+  /** the worker's JSON log lines and its metrics port, when started with telemetry */
+  logLines: string[];
+  metricsPort: number;
+  /** stops the worker (draining it), then starts one with these activities (the real ones by default) */
+  restartWorker(activities?: Activities): Promise<void>;
+  /** how many workflows the server holds */
+  workflowCount(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process). */
+export async function startDevStack(name: string, { telemetry = false } = {}): Promise<DevStack> {
+  const taskQueue = name;
+  const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
+  const { dataDir, db, store } = database;
+  const server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
+  const logLines: string[] = [];
+  const metricsPort = await freePort();
+  if (telemetry) installTelemetry({ metricsAddress: `127.0.0.1:${metricsPort}`, write: (line) => void logLines.push(line) });
+  const nativeConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  // Two keys, the second current: a rotated-out key still decodes (docs/operators.md).
+  const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
+  const dataConverter = { payloadCodecs: [codec] };
+  const client = new Client({ connection, dataConverter });
+  const credentials = createDevelopmentCredentials();
+  const signer = new CmsSigner(credentials.keyPem, credentials.certPem);
+  const gatewayDown = new Set<string>();
+
+  let worker: Worker;
+  let workerRun: Promise<void>;
+  const startWorker = async (given?: Activities) => {
+    const real = createActivities({ store, signer });
+    const activities = given ?? {
+      ...real,
+      async lookUpStateRecords(args: { iin: string }) {
+        if (gatewayDown.has(args.iin)) throw new Error('gateway unavailable: connection refused (test)');
+        return real.lookUpStateRecords(args);
+      },
+    };
+    worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue, dataConverter, options: { activities } });
+    workerRun = worker.run();
+  };
+  await startWorker();
+
+  const httpSide: HttpSide = await startHttpSide({
+    certificatePem: () => credentials.certPem,
+    client,
+    store,
+    taskQueue,
+    identitySecret: `${name}-secret`,
+    apiKeys: parseApiKeys(
+      JSON.stringify([
+        { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
+        { client: 'support-desk', key: READ_ONLY_KEY, scopes: ['read'] },
+      ]),
+    ),
+    codec,
+    campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
+  });
+  const baseUrl = httpSide.baseUrl;
+
+  return {
+    taskQueue,
+    dataDir,
+    db,
+    server,
+    store,
+    nativeConnection,
+    client,
+    signer,
+    dataConverter,
+    baseUrl,
+    http: httpClient(() => baseUrl),
+    gatewayDown,
+    logLines,
+    metricsPort,
+    async restartWorker(activities) {
+      worker.shutdown();
+      await workerRun;
+      await startWorker(activities);
+    },
+    async workflowCount() {
+      return (await client.workflow.count()).count;
+    },
+    async stop() {
+      await httpSide.stop();
+      worker?.shutdown();
+      await workerRun?.catch(() => {});
+      await nativeConnection.close();
+      await connection.close();
+      await server.stop();
+      await database.stop();
+    },
+  };
+}

@@ -1,0 +1,158 @@
+/**
+ * The harness of the workflow tests under time skipping: a fresh Java test server per test, activities replaced
+ * by an in-memory store, a worker per test on its own task queue, and the helpers that move the clock and wait
+ * for a workflow to get somewhere. Histories of finished paths are recorded with RECORD_HISTORIES=1.
+ */
+
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
+import type { Activities } from '../../activities';
+import fs from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { DateTime } from 'luxon';
+import type { QueryDefinition } from '@temporalio/common';
+import type { WorkflowHandle } from '@temporalio/client';
+import { WorkingCalendar, ZONE } from '../../domain/calendar';
+import { applicationWorkflow } from '../../workflows';
+import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
+import type { CustodyRecord, NoticeRequest, StageRecord } from '../../activities';
+import type { ApplicationInput } from '../../domain/application';
+import { createTimeSkippingEnv } from './workflow-env';
+
+let env: TestWorkflowEnvironment;
+// A plain client: unlike env.client, its calls do not let the server skip time, so time moves only when a
+// test says so (env.sleep), and a status query never races a timer.
+let client: Client;
+/** The test server's clock, for tests that reason about it. */
+export const serverTime = async (): Promise<number> => env.currentTimeMs();
+/** The client the tests start and signal workflows with. */
+export const testClient = (): Client => client;
+
+/**
+ * A fresh server per test: each test's clock starts at the real present and no test inherits another's timers.
+ * Call once at the top of a test file.
+ */
+export function freshServerPerTest(): void {
+  beforeEach(async () => {
+    env = await createTimeSkippingEnv();
+    client = new Client({ connection: env.connection, namespace: env.namespace });
+    await env.connection.testService!.lockTimeSkipping({});
+  });
+  afterEach(async () => {
+    await env?.teardown();
+  });
+}
+
+export function fakeActivities() {
+  const stages: StageRecord[] = [];
+  const notices: string[] = [];
+  const gaps: number[][] = [];
+  const decisions: Array<{ decision: string; grounds: number[]; motivation: string | null }> = [];
+  const noticeRequests: NoticeRequest[] = [];
+  const complaintStages: Array<{ complaintId: string; state: string; overdue?: boolean }> = [];
+  const custody: CustodyRecord[] = [];
+  const activities: Activities = {
+    lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
+    recordApplication: jest.fn(async () => {}),
+    loadCalendarOverrides: jest.fn(async () => []),
+    reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
+    recordStage: jest.fn(async (s) => void stages.push(s)),
+    recordDecision: jest.fn(async (d) => void decisions.push(d)),
+    issueNotice: jest.fn(async (request) => {
+      notices.push(request.kind);
+      noticeRequests.push(request);
+      return { noticeIds: [`n-${notices.length}`], kind: request.kind, createdAt: new Date().toISOString() };
+    }),
+    recordComplaint: jest.fn(async () => {}),
+    recordComplaintStage: jest.fn(async (s) => void complaintStages.push(s)),
+    recordComplaintDecision: jest.fn(async () => {}),
+    recordCustody: jest.fn(async (step) => void custody.push(step)),
+  };
+  return { activities, stages, notices, gaps, decisions, noticeRequests, complaintStages, custody };
+}
+
+export async function withWorker<T>(activities: Activities, run: (taskQueue: string) => Promise<T>): Promise<T> {
+  const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows'),
+    activities,
+  });
+  return worker.runUntil(run(taskQueue));
+}
+
+/**
+ * With RECORD_HISTORIES=1 (`npm run histories`), saves a finished workflow's history into test/histories/, where
+ * test/replay.test.ts replays it against the current workflow code: a change that would break running cases
+ * fails the build.
+ */
+export async function recordHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const history = await handle.fetchHistory();
+  fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+}
+
+/** Moves the test server's clock to an instant (time skipping only goes forward). */
+export async function skipTo(instant: Date): Promise<void> {
+  const ms = instant.getTime() - (await env.currentTimeMs());
+  if (ms > 0) await env.sleep(ms);
+}
+
+/** Starts an application's workflow on the test's task queue, under the id the test's case names. */
+export function startApplication(taskQueue: string, input: ApplicationInput) {
+  return client.workflow.start(applicationWorkflow, { taskQueue, workflowId: `wf-${input.applicationId}`, args: [input] });
+}
+
+/** Polls the status query until the workflow has got as far as the test needs. */
+export async function until(handle: WorkflowHandle, reached: (s: ApplicationStatus) => boolean): Promise<ApplicationStatus> {
+  return untilQuery(handle, statusQuery, reached);
+}
+
+export async function untilQuery<S>(handle: WorkflowHandle, query: QueryDefinition<S>, reached: (s: S) => boolean): Promise<S> {
+  for (let i = 0; i < 400; i++) {
+    const status = await handle.query(query);
+    if (reached(status)) return status;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`the workflow did not reach the expected status: ${JSON.stringify(await handle.query(query))}`);
+}
+
+/** Asserts that an update was refused by the workflow's validator, with words matching `reason`. */
+export async function expectRefused(update: Promise<unknown>, reason: RegExp): Promise<void> {
+  const error = await update.then(
+    () => {
+      throw new Error('the update was accepted');
+    },
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(WorkflowUpdateFailedError);
+  expect((error as WorkflowUpdateFailedError).cause?.message).toMatch(reason);
+}
+
+/** Lets the complaint period of a delivered result run out (R13) and returns the closed case. */
+export async function closeAfterComplaintPeriod(handle: WorkflowHandle): Promise<ApplicationStatus> {
+  const { complaintPeriodEndsAt } = await until(handle, (s) => s.state === 'notified');
+  await skipTo(new Date(Date.parse(complaintPeriodEndsAt!) + 1000));
+  return handle.result();
+}
+
+/** The next Friday 19:00 (Asia/Almaty) after the test server's clock whose Friday, Monday and Tuesday are working days. */
+export async function nextOrdinaryFridayEvening(): Promise<Date> {
+  let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
+    .startOf('day')
+    .plus({ days: 1 });
+  for (;;) {
+    const monday = day.plus({ days: 3 });
+    const ordinary = [day, monday, monday.plus({ days: 1 })].every((d) => calendar.isWorkingDay(d.toISODate()!));
+    if (day.weekday === 5 && ordinary) {
+      return day.set({ hour: 19 }).toJSDate();
+    }
+    day = day.plus({ days: 1 });
+  }
+}
+
+export const calendar = new WorkingCalendar();
+export const decision = { decision: 'accept' as const, official: 'Head of the education department' };
