@@ -57,7 +57,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     expect(await store.application.count({ where: { iin: BAD_IIN } })).toBe(0);
   });
 
-  test('an application travels from submission to the acceptance notice (R7, R3, R5)', async () => {
+  test('an application travels from submission to the acceptance notice, every stage reported to monitoring once (R7, R3, R5, R12)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(101), submittedAt: IN_HOURS });
     const submitted = await http('POST', '/applications', submission);
     expect(submitted.status).toBe(202);

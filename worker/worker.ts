@@ -18,6 +18,13 @@ export interface WorkerDeps {
   options?: Partial<WorkerOptions>;
 }
 
+/**
+ * Creates (does not run) the worker of both workflows and every activity, on `taskQueue` (`teacher-attestation`
+ * by default). The activities are built over `store` and `signer`, with the gateway GATEWAY_URL names (the
+ * database stand-in without it); `options.activities` replaces them whole (tests). Give the payload codec's
+ * `dataConverter` in every deployment: without it personal data reaches Temporal in the clear. The caller runs
+ * it (`worker.run()`) and shuts it down; SIGINT/SIGTERM drain it.
+ */
 export async function createWorker({ connection, store, signer, namespace, taskQueue, dataConverter, options }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
