@@ -4,7 +4,36 @@ import type { CampaignWindow } from '../../domain/campaign';
 import type { StandardInForce } from '../../domain/standards';
 import type { UpdateTarget } from './cases';
 import type { RouteDoc } from './openapi';
-import type { ApiDeps } from './server';
+
+/** What the API is built over (buildApi in server.ts). */
+export interface ApiDeps {
+  client: Client;
+  store: Store;
+  taskQueue: string;
+  /** the key of the application-id hash (see infra/identity.ts) */
+  identitySecret: string;
+  /** the clock for submissions that carry no `submittedAt` */
+  now?: () => Date;
+  /** R5: the certificate that verifies the signatures of result documents, as published (PEM) */
+  certificatePem?: () => string;
+  /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
+  campaignWindows?: readonly CampaignWindow[];
+  /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */
+  standardSchedule?: readonly StandardInForce[];
+  /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
+  logger?: boolean | { level: string };
+  /** the API keys accepted, each with its scopes (auth.ts) */
+  apiKeys: readonly ApiKeyEntry[];
+  /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
+  codec?: EncryptionCodec;
+  /** the Temporal UI's origins allowed to call the codec server from a browser */
+  codecCorsOrigins?: readonly string[];
+}
+
+import type { Client } from '@temporalio/client';
+import type { EncryptionCodec } from '../../infra/payload-codec';
+import type { Store } from '../../infra/store';
+import type { ApiKeyEntry } from './auth';
 
 export type Handler = (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => Promise<unknown>;
 

@@ -3,19 +3,15 @@
  * the quality-control authority and operators. Thin: routes by tag (routes/), the submission use case
  * (submission.ts), rules and guards from domain/, refusals answered from one table (refusals.ts).
  */
-import type { Client } from '@temporalio/client';
 import Fastify, { type FastifyInstance } from 'fastify';
-import type { CampaignWindow } from '../../domain/campaign';
-import { SHIPPED_SCHEDULE, type StandardInForce } from '../../domain/standards';
+import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
-import type { EncryptionCodec } from '../../infra/payload-codec';
-import type { Store } from '../../infra/store';
-import { authenticate, type ApiClient, type ApiKeyEntry } from './auth';
+import { authenticate, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
 import { CodecSessions, registerCodecServer } from './codec-server';
 import { claim, settle } from './idempotency';
 import type { RouteDoc } from './openapi';
-import type { ApiRoutes, Handler } from './routing';
+import type { ApiDeps, ApiRoutes, Handler } from './routing';
 import { refuse, refuseBadId, UUID } from './refusals';
 import { applicationRoutes } from './routes/applications';
 import { cabinetRoutes } from './routes/cabinets';
@@ -24,29 +20,7 @@ import { serviceRoutes } from './routes/service';
 import { stateCorporationRoutes } from './routes/state-corporation';
 import { supportRoutes } from './routes/support';
 
-export interface ApiDeps {
-  client: Client;
-  store: Store;
-  taskQueue: string;
-  /** the key of the application-id hash (see infra/identity.ts) */
-  identitySecret: string;
-  /** the clock for submissions that carry no `submittedAt` */
-  now?: () => Date;
-  /** R5: the certificate that verifies the signatures of result documents, as published (PEM) */
-  certificatePem?: () => string;
-  /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
-  campaignWindows?: readonly CampaignWindow[];
-  /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */
-  standardSchedule?: readonly StandardInForce[];
-  /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
-  logger?: boolean | { level: string };
-  /** the API keys accepted, each with its scopes (auth.ts) */
-  apiKeys: readonly ApiKeyEntry[];
-  /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
-  codec?: EncryptionCodec;
-  /** the Temporal UI's origins allowed to call the codec server from a browser */
-  codecCorsOrigins?: readonly string[];
-}
+export type { ApiDeps } from './routing';
 
 declare module 'fastify' {
   interface FastifyRequest {
