@@ -86,3 +86,26 @@ export interface ComplaintStatus {
   decidedAt: string | null;
   notifiedAt: string | null;
 }
+
+/** A case as it stands on receipt, before anything has happened to it. */
+export function receivedStatus(
+  fields: Pick<ApplicationStatus, 'applicationId' | 'standard' | 'channel' | 'submittedAt' | 'custody'>,
+): ApplicationStatus {
+  return {
+    ...fields,
+    state: 'received',
+    registeredAt: null,
+    decisionDueAt: null,
+    overdue: false,
+    decision: null,
+    refusalGrounds: null,
+    decidedAt: null,
+    notifiedAt: null,
+    withdrawnAt: null,
+    round: 1,
+    supersededResults: [],
+    complaintPeriodEndsAt: null,
+    complaints: [],
+    preTrialCompletedAt: null,
+  };
+}

@@ -24,22 +24,12 @@ afterAll(async () => {
 
 describe('complaints end to end (real Temporal dev server and PostgreSQL)', () => {
   test('a complaint goes in through the API, gets its own workflow and clock, and bad complaints are refused (R13)', async () => {
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }));
-    const { applicationId } = submitted.body;
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'under-review',
-    );
-    await http('POST', `/applications/${applicationId}/decision`, {
+    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }), {
       decision: 'refuse',
       grounds: [1],
       motivation: 'the diploma could not be verified',
       official: 'A. Head',
     });
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'notified',
-    );
 
     const route = `/applications/${applicationId}/complaints`;
     expect((await http('POST', route, { addressee: 'minister', text: 'x' })).body.error).toMatchObject({ code: 'invalid-field', field: 'addressee' });
@@ -104,16 +94,7 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
   });
 
   test('a complaint workflow ended by hand settles nothing: the case stops waiting for it and stays open for complaints (R13)', async () => {
-    const { applicationId } = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }))).body;
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'under-review',
-    );
-    await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'notified',
-    );
+    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }));
     const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' }))
       .body;
     await client.workflow.getHandle(filed.workflowId).terminate('filed by mistake (support)');

@@ -16,7 +16,7 @@ import {
   untilQuery,
   expectRefused,
   closeAfterComplaintPeriod,
-  nextOrdinaryFridayEvening,
+  nextOrdinaryMondayMorning,
   calendar,
   decision,
   serverTime,
@@ -142,9 +142,7 @@ describe('complaints (R13, time skipping)', () => {
 
   test('an upheld complaint reopens the review with a new one-working-day term, and the new result supersedes the old', async () => {
     const fake = fakeActivities();
-    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
-      .plus({ days: 3 })
-      .set({ hour: 10 });
+    const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
       // No complaint before there is a result.
@@ -203,9 +201,7 @@ describe('complaints (R13, time skipping)', () => {
 
   test('the complaint period ends on a working day three months after the delivery; a complaint dated later is refused, and the closed case takes none', async () => {
     const fake = fakeActivities();
-    const monday = DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
-      .plus({ days: 3 })
-      .set({ hour: 10 });
+    const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await deliveredResult(taskQueue, monday.toJSDate(), decision);

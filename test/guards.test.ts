@@ -2,7 +2,7 @@
  * The update guards (domain/guards.ts), without Temporal: each answers a typed refusal — code, field, rule — or
  * null, from the case as it stands and the request. The workflows' validators raise exactly what they answer.
  */
-import type { ApplicationStatus, ComplaintStatus } from '../domain/case-status';
+import { receivedStatus, type ApplicationStatus, type ComplaintStatus } from '../domain/case-status';
 import { advanceComplaint, startComplaint } from '../domain/complaint';
 import { custodyBeforeResult } from '../domain/custody';
 import {
@@ -27,25 +27,14 @@ function caseAfter(
   for (const e of events) lifecycle = advance(lifecycle, e);
   return {
     status: {
-      applicationId: '00000000-0000-8000-8000-000000000001',
-      standard: 'standard-2',
-      channel: 'portal',
+      ...receivedStatus({
+        applicationId: '00000000-0000-8000-8000-000000000001',
+        standard: 'standard-2',
+        channel: 'portal',
+        submittedAt: '2026-12-02T10:00:00+05:00',
+        custody: null,
+      }),
       state: lifecycle.value as ApplicationStatus['state'],
-      submittedAt: '2026-12-02T10:00:00+05:00',
-      registeredAt: null,
-      decisionDueAt: null,
-      overdue: false,
-      decision: null,
-      refusalGrounds: null,
-      decidedAt: null,
-      notifiedAt: null,
-      withdrawnAt: null,
-      round: 1,
-      supersededResults: [],
-      complaintPeriodEndsAt: null,
-      complaints: [],
-      preTrialCompletedAt: null,
-      custody: null,
       ...status,
     },
     lifecycle,

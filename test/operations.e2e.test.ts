@@ -280,16 +280,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
 
   test('the worker logs one JSON line per event with the case id and no personal data, and exports Prometheus metrics (issue 6)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(1616), submittedAt: IN_HOURS, fullName: 'Ерлан Жаксылыков' });
-    const { applicationId } = (await http('POST', '/applications', submission)).body;
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'under-review',
-    );
-    await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
-    await eventually(
-      () => http('GET', `/applications/${applicationId}`),
-      (r) => r.body.state === 'notified',
-    );
+    const applicationId = await stack.delivered(submission);
 
     const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.length).toBeGreaterThan(0);

@@ -7,6 +7,7 @@
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { ApplicationInput, ProviderDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
+import { receivedStatus } from '../domain/case-status';
 import { custodyBeforeResult } from '../domain/custody';
 import { decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
 import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
@@ -41,27 +42,13 @@ export class ApplicationCase {
   ) {
     this.id = input.applicationId;
     this.rules = standard.channels[input.channel]!;
-    this.status = {
+    this.status = receivedStatus({
       applicationId: input.applicationId,
       standard: standard.id,
       channel: input.channel,
-      state: 'received',
       submittedAt: input.submittedAt,
-      registeredAt: null,
-      decisionDueAt: null,
-      overdue: false,
-      decision: null,
-      refusalGrounds: null,
-      decidedAt: null,
-      notifiedAt: null,
-      withdrawnAt: null,
-      round: 1,
-      supersededResults: [],
-      complaintPeriodEndsAt: null,
-      complaints: [],
-      preTrialCompletedAt: null,
       custody: this.rules.delivery === 'state-corporation' ? custodyBeforeResult(input.homeVisit ? 'home' : 'state-corporation') : null,
-    };
+    });
   }
 
   /** The case as the guards decide on it. */

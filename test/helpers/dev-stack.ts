@@ -16,7 +16,7 @@ import { CmsSigner, createDevelopmentCredentials } from '../../infra/signer';
 import type { Store } from '../../infra/store';
 import { installTelemetry } from '../../worker/telemetry';
 import { createWorker } from '../../worker/worker';
-import { TEST_API_KEY, httpClient } from './http';
+import { TEST_API_KEY, eventually, httpClient } from './http';
 import { freePort } from './ports';
 import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './service';
 
@@ -46,6 +46,8 @@ export interface DevStack {
   restartWorker(activities?: Activities): Promise<void>;
   /** how many workflows the server holds */
   workflowCount(): Promise<number>;
+  /** submits, waits for review, decides (accepts unless told), and waits for the result in the cabinet: the id */
+  delivered(submission: object, decision?: object): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -123,6 +125,19 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
     },
     async workflowCount() {
       return (await client.workflow.count()).count;
+    },
+    async delivered(submission, decision = { decision: 'accept', official: 'A. Head' }) {
+      const http = httpClient(() => baseUrl);
+      const { applicationId } = (await http('POST', '/applications', submission)).body as { applicationId: string };
+      const state = (wanted: string) =>
+        eventually(
+          () => http('GET', `/applications/${applicationId}`),
+          (r) => r.body.state === wanted,
+        );
+      await state('under-review');
+      await http('POST', `/applications/${applicationId}/decision`, decision);
+      await state('notified');
+      return applicationId;
     },
     async stop() {
       await httpSide.stop();

@@ -154,5 +154,12 @@ export async function nextOrdinaryFridayEvening(): Promise<Date> {
   }
 }
 
+/** 10:00 on the Monday after the next ordinary Friday evening: a working morning with a working week ahead. */
+export async function nextOrdinaryMondayMorning(): Promise<DateTime> {
+  return DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
+    .plus({ days: 3 })
+    .set({ hour: 10 });
+}
+
 export const calendar = new WorkingCalendar();
 export const decision = { decision: 'accept' as const, official: 'Head of the education department' };
