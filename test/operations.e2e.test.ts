@@ -196,6 +196,33 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     await client.workflow.getHandle(workflowId).terminate('test over');
   });
 
+  test('data the database refuses fails its activity once, not forever, and support is told what to do (issue 13)', async () => {
+    // A NUL character in a name passes today's schema, and PostgreSQL refuses it (SQLSTATE 22021): no retry can cure it.
+    const submission = sampleSubmission({ iin: sampleIin(1818), submittedAt: IN_HOURS, fullName: 'Ерлан\u0000Жаксылыков' });
+    const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;
+    const failed = await client.workflow
+      .getHandle(workflowId)
+      .result()
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    expect((failed?.cause as Error | undefined)?.cause).toMatchObject({ type: 'PermanentActivityFailure', message: expect.stringContaining('SQLSTATE 22021') });
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
+    expect(attempts).toEqual([1]); // recordApplication, tried once
+    expect(await store.application.count({ where: { id: applicationId } })).toBe(0); // nothing half-written
+    const { body } = await http('GET', '/support/stuck');
+    expect(body.cases).toContainEqual(
+      expect.objectContaining({
+        reason: 'workflow-failed',
+        applicationId,
+        detail: expect.stringContaining('no retry can cure'),
+        nextStep: expect.stringMatching(/^the data is what fails, not a dependency/),
+      }),
+    );
+  });
+
   test('cli stuck lists forced stuck cases with the right reason in one poll, and drops them once resolved; cli case tells the story (issue 6)', async () => {
     const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
     const failing = sampleSubmission({ iin: sampleIin(1515), submittedAt: IN_HOURS });
