@@ -207,7 +207,10 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
         () => null,
         (e: Error) => e,
       );
-    expect((failed?.cause as Error | undefined)?.cause).toMatchObject({ type: 'PermanentActivityFailure', message: expect.stringContaining('SQLSTATE 22021') });
+    expect((failed?.cause as Error | undefined)?.cause).toMatchObject({
+      type: 'PermanentActivityFailure',
+      message: expect.stringContaining('SQLSTATE 22021'),
+    });
     const history = await client.workflow.getHandle(workflowId).fetchHistory();
     const attempts = history.events!.filter((e) => e.activityTaskStartedEventAttributes).map((e) => e.activityTaskStartedEventAttributes!.attempt);
     expect(attempts).toEqual([1]); // recordApplication, tried once
