@@ -38,14 +38,22 @@ export function admissionContextOf(input: ApplicationInput): AdmissionContext {
 
 export type Admission = { ok: true; application: Submission & { submittedAt: string } } | { ok: false; refusal: Refusal };
 
-/** R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks. */
+/** R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks — its form first. */
 export function admit(submission: unknown, context: AdmissionContext): Admission {
   const parsed = parseInput(SubmissionSchema, submission);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
-  const application = parsed.value;
-  if (application.submittedAt === undefined) {
+  const { submittedAt } = parsed.value;
+  if (submittedAt === undefined) {
     return { ok: false, refusal: { code: 'missing-field', field: 'submittedAt', rule: null, message: 'submittedAt is required' } };
   }
+  return admitWellFormed({ ...parsed.value, submittedAt }, context);
+}
+
+/**
+ * The rules of admission for a submission whose form is already checked (the API parses it once, to find the
+ * context it is admitted in); `admit` is this after the form.
+ */
+export function admitWellFormed(application: Submission & { submittedAt: string }, context: AdmissionContext): Admission {
   const submittedAt = new Date(application.submittedAt);
   const { window } = context;
   if (!withinWindow(submittedAt, window)) {
@@ -59,8 +67,6 @@ export function admit(submission: unknown, context: AdmissionContext): Admission
       },
     };
   }
-  const calendar = new WorkingCalendar(context.calendarOverrides);
-  const refused = intakeRefusal(context.standard, { ...application, submittedAt: application.submittedAt }, calendar, context.standardSince);
-  if (refused) return { ok: false, refusal: refused };
-  return { ok: true, application: { ...application, submittedAt: application.submittedAt } };
+  const refused = intakeRefusal(context.standard, application, new WorkingCalendar(context.calendarOverrides), context.standardSince);
+  return refused ? { ok: false, refusal: refused } : { ok: true, application };
 }

@@ -5,7 +5,7 @@
  * application with exactly what the API admitted it with (domain/admission.ts).
  */
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
-import { admissionContextOf, admit } from '../../domain/admission';
+import { admissionContextOf, admitWellFormed } from '../../domain/admission';
 import { SubmissionSchema, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
 import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
@@ -60,7 +60,7 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
     // Only a place's hours need the operators' overrides: portal and Platform submissions skip the read (R7).
     ...(takenInPerson(standard, submission.channel) && { calendarOverrides: await readCalendarOverrides(deps.store) }),
   };
-  const admission = admit({ ...submission, submittedAt }, admissionContextOf(input));
+  const admission = admitWellFormed({ ...submission, submittedAt }, admissionContextOf(input));
   if (!admission.ok) return { ok: false, refusal: admission.refusal };
 
   const workflowId = workflowIdFor(applicationId);
