@@ -5,6 +5,8 @@
  * writes a second row or a second report.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
+import { holdsTheYear, yearHeldRefusal } from '../domain/academic-year';
+import type { Defect } from '../domain/admissibility';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { workflowIdFor } from '../domain/case-ids';
@@ -13,7 +15,7 @@ import { STANDARD_OF_UNPINNED_CASES } from '../domain/standards';
 import { readCalendarOverrides } from '../infra/calendar-overrides';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
-import type { Store } from '../infra/store';
+import { Prisma, type Store } from '../infra/store';
 
 export interface StageRecord {
   applicationId: string;
@@ -74,28 +76,25 @@ export interface DecisionRecord {
   decision: 'accept' | 'refuse';
   grounds: number[];
   motivation: string | null;
-  official: string;
+  /** the deciding official; null for a refusal by rule, issued in the name of the provider's authorised person */
+  official: string | null;
+  /** R9: the defects of a refusal by rule, which its document words in each language */
+  defects?: Defect[];
   decidedAt: string;
 }
 
 /** The case store's activities, over the store given. */
 export function createCaseStoreActivities({ store }: { store: Store }) {
+  /** The application that holds a teacher's academic year (R10), if any. */
+  const yearHolder = async ({ iin, academicYear }: { iin: string; academicYear: string }) =>
+    (await store.application.findFirst({ where: { iin, academicYear, holdsYear: true }, select: { id: true } }))?.id ?? null;
   return {
-    /** Stores a received application; a retry finds the row it wrote before. */
+    /**
+     * Stores a received application, holding its teacher's academic year (R10); a retry finds the row it wrote
+     * before. Another application holding the year (the API refuses a second one; this is the store's guard)
+     * makes it permanent: no retry could make this row insertable.
+     */
     async recordApplication(input: ApplicationInput): Promise<void> {
-      const duplicate = async () => {
-        const existing = await store.application.findUnique({
-          where: { iin_academicYear: { iin: input.iin, academicYear: input.academicYear } },
-          select: { id: true },
-        });
-        if (!existing || existing.id === input.applicationId) return;
-        // R10's second guard (the workflow id is the first); no retry could make this row insertable.
-        throw ApplicationFailure.nonRetryable(
-          `the teacher already has application ${existing.id} for ${input.academicYear}; attestation happens once per academic year (R10)`,
-          'DuplicateApplication',
-        );
-      };
-      await duplicate();
       try {
         await store.application.upsert({
           where: { id: input.applicationId },
@@ -106,9 +105,11 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
             iin: input.iin,
             fullName: input.fullName,
             category: input.category,
+            purpose: input.purpose ?? null,
             channel: input.channel,
             providerUnit: input.providerUnit,
             academicYear: input.academicYear,
+            holdsYear: true,
             cabinetId: input.cabinetId ?? null,
             standard: input.standard ?? STANDARD_OF_UNPINNED_CASES,
             serviceLocality: input.serviceLocality ?? null,
@@ -118,9 +119,26 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
           },
         });
       } catch (error) {
-        // Two applications raced for the same teacher and year: the one that lost learns it here.
-        if ((error as { code?: string }).code === 'P2002') await duplicate();
-        throw error;
+        if ((error as { code?: string }).code !== 'P2002') throw error;
+        const holder = await yearHolder(input);
+        if (holder === input.applicationId) return; // two attempts of this activity raced: the row is there
+        throw ApplicationFailure.nonRetryable(yearHeldRefusal(input.academicYear, holder).message, 'DuplicateApplication');
+      }
+    },
+
+    /**
+     * R10, R13: an upheld complaint reopens a refused application only if the year is still free: a newer
+     * application of the teacher that holds it (under consideration or accepted) is the one decided. Answers
+     * the holder when it is another application.
+     */
+    async reclaimAcademicYear({ applicationId }: { applicationId: string }): Promise<{ heldBy: string | null }> {
+      try {
+        await store.application.update({ where: { id: applicationId }, data: { holdsYear: true } });
+        return { heldBy: null };
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'P2002') throw error;
+        const application = await store.application.findUniqueOrThrow({ where: { id: applicationId }, select: { iin: true, academicYear: true } });
+        return { heldBy: await yearHolder(application) };
       }
     },
 
@@ -150,6 +168,8 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
           where: { id: stage.applicationId },
           data: {
             state: stage.state,
+            // R10 (holdsTheYear): a withdrawal frees the teacher's year for a new application.
+            ...(!holdsTheYear({ state: stage.state, decision: null }) && { holdsYear: null }),
             ...(stage.registeredAt && { registeredAt: new Date(stage.registeredAt) }),
             ...(stage.decisionDueAt && { decisionDueAt: new Date(stage.decisionDueAt) }),
             ...(stage.overdue !== undefined && { overdue: stage.overdue }),
@@ -221,6 +241,9 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
           refusalGrounds: d.grounds,
           motivation: d.motivation,
           official: d.official,
+          defects: d.defects ?? Prisma.DbNull,
+          // R10: a refusal frees the teacher's year; an acceptance keeps it.
+          holdsYear: holdsTheYear(d) ? true : null,
           decidedAt: new Date(d.decidedAt),
         },
       });

@@ -20,6 +20,8 @@ export interface ComplaintDecisionRecord {
   outcome: ComplaintOutcome;
   motivation: string;
   official: string;
+  /** APPK art. 92 §2: a late complaint's decision on restoring the period (null: filed in time) */
+  periodRestored?: boolean | null;
   decidedAt: string;
 }
 
@@ -39,6 +41,9 @@ export function createComplaintActivities(store: Store) {
           grounds: input.grounds,
           attachments: input.attachments,
           contestedRound: input.contestedRound,
+          subject: input.subject ?? 'result',
+          late: input.late ?? false,
+          restorationReason: input.restorationReason ?? null,
           state: 'received',
           submittedAt: new Date(input.submittedAt),
           registeredAt: new Date(input.registeredAt),
@@ -84,7 +89,14 @@ export function createComplaintActivities(store: Store) {
     async recordComplaintDecision(d: ComplaintDecisionRecord): Promise<void> {
       await store.complaint.update({
         where: { id: d.complaintId },
-        data: { state: d.state, outcome: d.outcome, motivation: d.motivation, official: d.official, decidedAt: new Date(d.decidedAt) },
+        data: {
+          state: d.state,
+          outcome: d.outcome,
+          motivation: d.motivation,
+          official: d.official,
+          periodRestored: d.periodRestored ?? null,
+          decidedAt: new Date(d.decidedAt),
+        },
       });
     },
   };

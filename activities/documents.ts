@@ -2,8 +2,8 @@
  * Documents for the applicant's cabinet (R5, R13): rendered in Kazakh and Russian, signed with the EDS, stored
  * and queued for the notifier in one transaction, exactly once per document however often it is retried.
  */
-import { formatInstant } from '../domain/calendar';
-import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeKind } from '../domain/notices';
+import type { Defect } from '../domain/admissibility';
+import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind } from '../domain/notices';
 import { enqueue } from '../infra/outbox';
 import { documentKey, outboxKeys } from '../infra/outbox-keys';
 import type { DocumentSigner } from '../infra/signer';
@@ -47,32 +47,51 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
         where: { id: applicationId },
         include: { complaints: { orderBy: { submittedAt: 'asc' } } },
       });
+      // R10: an upheld complaint against a refusal reopens it only while no newer application holds the year.
+      const yearHolder =
+        application.holdsYear === null
+          ? ((
+              await store.application.findFirst({
+                where: { iin: application.iin, academicYear: application.academicYear, holdsYear: true, NOT: { id: applicationId } },
+                select: { id: true },
+              })
+            )?.id ?? null)
+          : null;
       const complaintFacts = (c: (typeof application.complaints)[number]): ComplaintFacts => ({
         complaintId: c.id,
         addressee: c.addressee as ComplaintFacts['addressee'],
-        submittedAt: formatInstant(c.submittedAt),
-        registeredAt: formatInstant(c.registeredAt),
+        subject: c.subject as ComplaintFacts['subject'],
+        late: c.late,
+        periodRestored: c.periodRestored,
+        submittedAt: c.submittedAt,
+        registeredAt: c.registeredAt,
         outcome: c.outcome as ComplaintFacts['outcome'],
         motivation: c.motivation,
         official: c.official,
-        decidedAt: c.decidedAt ? formatInstant(c.decidedAt) : '',
+        decidedAt: c.decidedAt,
+        yearHeldBy: yearHolder,
       });
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
-      const facts = {
+      const facts: NoticeFacts = {
         applicationNumber: applicationId,
+        applicantName: application.fullName,
         category: application.category,
+        purpose: application.purpose as NoticeFacts['purpose'],
         providerUnit: application.providerUnit,
-        registeredAt: application.registeredAt ? formatInstant(application.registeredAt) : '',
-        dueAt: application.decisionDueAt ? formatInstant(application.decisionDueAt) : '',
-        decidedAt: application.decidedAt ? formatInstant(application.decidedAt) : '',
-        official: application.official ?? '',
+        standard: application.standard as NoticeFacts['standard'],
+        submittedAt: application.submittedAt,
+        registeredAt: application.registeredAt,
+        dueAt: application.decisionDueAt,
+        decidedAt: application.decidedAt,
+        official: application.official,
         grounds: application.refusalGrounds,
         motivation: application.motivation,
+        defects: (application.defects as Defect[] | null) ?? null,
         ...(complaint && { complaint: complaintFacts(complaint) }),
         ...(kind === 'pre-trial-record' && {
           complaints: application.complaints.map(complaintFacts),
-          preTrialCompletedAt: application.preTrialCompletedAt ? formatInstant(application.preTrialCompletedAt) : '',
+          preTrialCompletedAt: application.preTrialCompletedAt,
         }),
       };
       const documents = await Promise.all(

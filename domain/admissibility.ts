@@ -1,20 +1,21 @@
 /**
  * What makes a registered application one that must be refused (R9), found by rule before any person looks at
- * it: every defect, each with its ground, so the motivated refusal lists them all.
+ * it: every defect, each with its ground, so the motivated refusal lists them all. A defect is data (a code and
+ * its figures); the refusal words it in each language (notices.ts).
  * Ground 1 (unreliable documents) is never automatic: it is the provider's finding.
  */
 import type { Submission } from './application';
-import { DOCUMENT_NAMES_RU, countWords, documentSources, type DocumentKind } from './documents';
+import { countWords, documentSources, type DocumentKind } from './documents';
 import type { RefusalGround } from './service';
 import type { StandardProfile } from './standards';
 
-export interface Defect {
-  ground: RefusalGround;
-  /** R-rule and item of the standard the defect breaks */
-  rule: string;
-  /** for the refusal document, in Russian */
-  text: string;
-}
+export type Defect =
+  /** R9 ground 3: no consent to access restricted personal data */
+  | { ground: 3; code: 'no-consent' }
+  /** R8 item 9, R9 ground 2: the essay's length */
+  | { ground: 2; code: 'essay-length'; words: number; min: number; max: number }
+  /** R8, R9 ground 2: a document not attached (and, for one the state systems supply, not found there either) */
+  | { ground: 2; code: 'missing-document'; document: DocumentKind; notInStateSystems: boolean };
 
 /** What the state information systems hold for the applicant (R8), as the gateway answered. */
 export interface StateRecords {
@@ -23,35 +24,32 @@ export interface StateRecords {
 }
 
 /**
- * Every defect of a registered application, in the order of its standard; empty when it goes to review. The
- * earlier standard had no consent ground and no essay length: its checks are the documents alone.
+ * Whether the applicant's state records may be read (R9 ground 3; Law "On personal data and their protection",
+ * art. 8): not without consent, where the standard makes consent a ground. The gateway is asked only then.
  */
-export function findDefects(application: Submission, records: StateRecords, standard: StandardProfile): Defect[] {
+export function mayReadStateRecords(application: Pick<Submission, 'personalDataConsent'>, standard: StandardProfile): boolean {
+  return !standard.checks.consent || application.personalDataConsent;
+}
+
+/**
+ * Every defect of a registered application, in the order of its standard; empty when it goes to review. The
+ * earlier standard had no consent ground and no essay length: its checks are the documents alone. Without the
+ * state records (`null`: no consent to read them), the documents they would supply are not judged.
+ */
+export function findDefects(application: Submission, records: StateRecords | null, standard: StandardProfile): Defect[] {
   const defects: Defect[] = [];
-  if (standard.checks.consent && !application.personalDataConsent) {
-    defects.push({
-      ground: 3,
-      rule: 'R9 p. 3',
-      text: 'нет согласия на доступ к персональным данным ограниченного доступа (статья 8 Закона «О персональных данных и их защите»)',
-    });
-  }
+  if (standard.checks.consent && !application.personalDataConsent) defects.push({ ground: 3, code: 'no-consent' });
   const words = countWords(application.essay);
   const essay = standard.checks.essayWords;
-  if (essay && (words < essay.min || words > essay.max)) {
-    defects.push({
-      ground: 2,
-      rule: 'R8 p. 9',
-      text: `эссе содержит ${words} слов, а должно содержать от ${essay.min} до ${essay.max}`,
-    });
-  }
+  if (essay && (words < essay.min || words > essay.max)) defects.push({ ground: 2, code: 'essay-length', words, ...essay });
   const attached = new Set(application.documents.map((d) => d.kind));
-  const sources = documentSources(application.category, standard.documentList);
-  const held: Partial<Record<DocumentKind, boolean>> = { diploma: records.education, employment: records.employment };
+  const sources = documentSources(application.category, standard.documentList, application.purpose);
+  const held: Partial<Record<DocumentKind, boolean>> = records ? { diploma: records.education, employment: records.employment } : {};
   for (const [kind, source] of Object.entries(sources) as Array<[DocumentKind, string]>) {
-    const missing = (source === 'attached' && !attached.has(kind)) || (source === 'information-systems' && !held[kind] && !attached.has(kind));
-    if (missing) {
-      const why = source === 'information-systems' ? ' (в информационных системах сведений нет)' : '';
-      defects.push({ ground: 2, rule: 'R8', text: `не представлен ${DOCUMENT_NAMES_RU[kind]}${why}` });
+    if (attached.has(kind)) continue;
+    if (source === 'attached') defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: false });
+    if (source === 'information-systems' && records && !held[kind]) {
+      defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: true });
     }
   }
   return defects;

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
-import { DOCUMENT_KINDS } from './documents';
+import { DOCUMENT_KINDS, PURPOSES } from './documents';
 import { isValidIin } from './iin';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
@@ -18,6 +18,8 @@ export const SubmissionSchema = z.strictObject({
   category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
   channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
   providerUnit: z.string().trim().min(1, 'must not be empty').max(200),
+  // R8 item 6: to assign a category, or to confirm the one held (whose certificate and order are then required)
+  purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(', ')} (assign a category, or confirm the one held)` }),
   academicYear: z
     .string()
     .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')

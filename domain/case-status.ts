@@ -3,7 +3,7 @@
  * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
  */
 import type { ProviderDecision } from './application';
-import type { Addressee, ComplaintOutcome, ComplaintState } from './complaint';
+import type { Addressee, ComplaintOutcome, ComplaintState, ComplaintSubject } from './complaint';
 import type { CustodyStatus } from './custody';
 import type { ApplicationState } from './lifecycle';
 import type { Channel } from './service';
@@ -13,6 +13,10 @@ import type { StandardId } from './standards';
 export interface ComplaintSummary {
   complaintId: string;
   addressee: Addressee;
+  /** what it contests; `result` when absent (complaints from before the field) */
+  subject?: ComplaintSubject;
+  /** filed after the period (APPK art. 92) */
+  late?: boolean;
   submittedAt: string;
   registeredAt: string;
   dueAt: string;
@@ -51,9 +55,16 @@ export interface ApplicationStatus {
   /** 1 for the first result; each upheld complaint that reopens the review starts the next round (R13) */
   round: number;
   supersededResults: SupersededResult[];
-  /** R13: the last moment a complaint against the result in force may be filed */
+  /** R13: the last moment a complaint against the result in force may be filed in time (APPK art. 92 §1) */
   complaintPeriodEndsAt: string | null;
   complaints: ComplaintSummary[];
+  /** R13: an upheld complaint against the provider's inaction ordered the decision at once (the due moment then) */
+  decisionOrderedAt?: string;
+  /**
+   * R10: a newer application of the teacher that held the year when a complaint against this refusal was
+   * upheld, so this case was not reopened (absent otherwise)
+   */
+  yearHeldBy?: string;
   /** R13: when the administrative (pre-trial) stage ended, after which a court may be asked */
   preTrialCompletedAt: string | null;
   /** R5, R14: the result's way through the State Corporation (earlier standard); null for other channels */
@@ -65,6 +76,9 @@ export interface FiledComplaint {
   complaintId: string;
   workflowId: string;
   addressee: Addressee;
+  subject: ComplaintSubject;
+  /** filed after the period: registered, and the reviewing body decides whether to restore it (APPK art. 92) */
+  late: boolean;
   registeredAt: string;
   dueAt: string;
 }
@@ -74,6 +88,12 @@ export interface ComplaintStatus {
   complaintId: string;
   applicationId: string;
   addressee: Addressee;
+  subject: ComplaintSubject;
+  /** filed after the period, asking to restore it (APPK art. 92 §2) */
+  late: boolean;
+  restorationReason: string | null;
+  /** a late complaint's decision: whether the period was restored */
+  periodRestored: boolean | null;
   state: ComplaintState;
   submittedAt: string;
   registeredAt: string;

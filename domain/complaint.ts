@@ -23,18 +23,32 @@ export const SUPERIOR_BODY: Readonly<Record<Addressee, string>> = {
 
 /**
  * How long after the result a complaint may be filed. Not in the service standard: the Administrative
- * Procedural Code (art. 91) gives three months from the day the person learned of the act, here the day the
- * notice reached the cabinet. A period ending on a day off ends on the next working day.
+ * Procedural Code (art. 92 §1) gives three months from the day the person learned of the act, here the day the
+ * notice reached the cabinet. A period ending on a day off ends on the next working day. A complaint filed later
+ * is still registered (art. 92 §3: lateness alone is no reason to refuse it): it is marked late, with the
+ * applicant's request to restore the period, which the reviewing body grants for a valid reason or not (§2).
  */
 export const FILING_PERIOD = { months: 3 } as const;
 
-export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected'] as const;
+/**
+ * What a complaint contests (002 §18: "on any matter of the service"): the result; the provider's inaction
+ * while a decision is overdue (a missed term is itself contestable, APPK art. 91); or the lateness of a
+ * decision taken after its term.
+ */
+export const SUBJECTS = ['result', 'inaction', 'lateness'] as const;
+export type ComplaintSubject = (typeof SUBJECTS)[number];
+
+/** `left-without-consideration`: a late complaint whose period the reviewing body did not restore (art. 92). */
+export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected', 'left-without-consideration'] as const;
 export type ComplaintOutcome = (typeof OUTCOMES)[number];
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
 
 export const ComplaintSchema = z.strictObject({
   addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
+  subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
+  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard
+  restorationReason: z.string().trim().min(1).max(5_000).optional(),
   text: z.string().trim().min(1, 'must state what the complaint is about').max(20_000),
   grounds: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
   attachments: z
@@ -55,6 +69,8 @@ export const ComplaintDecisionSchema = z.strictObject({
   // R13 with R5: every outcome is a motivated decision.
   motivation: z.string().trim().min(1, 'a complaint decision is motivated').max(20_000),
   official: z.string().trim().min(1, 'must name the deciding official').max(300),
+  // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
+  periodRestored: z.boolean().optional(),
 });
 export type ComplaintDecision = z.infer<typeof ComplaintDecisionSchema>;
 
@@ -71,6 +87,20 @@ export interface ComplaintInput {
   dueAt: string;
   /** the round of the application's result it contests (a result superseded since cannot be reopened by it) */
   contestedRound: number;
+  /** what it contests (`result` when absent: complaints from before the field) */
+  subject?: ComplaintSubject;
+  /** art. 92: filed after the period, with the reasons for restoring it */
+  late?: boolean;
+  restorationReason?: string | null;
+  /** the application's case had ended when it was filed: no case to reopen (an upheld result is annulled) */
+  caseClosed?: boolean;
+}
+
+/** Whether a complaint filed at `at` (seen by the case at `now`) is late (art. 92 §1): after the period's end. */
+export function filedLate(periodEndsAt: string | null, at: number, now: number): boolean {
+  if (periodEndsAt === null) return false; // no result yet: a complaint against inaction has no period
+  const end = Date.parse(periodEndsAt);
+  return at > end || now > end;
 }
 
 /** R7 applied to complaints (R13): registered at the next working moment, due N working days later. */
@@ -100,6 +130,7 @@ export const complaintLifecycle = setup({
   guards: {
     upheld: ({ event }) => event.type === 'REVIEWED' && event.outcome === 'upheld',
     partlyUpheld: ({ event }) => event.type === 'REVIEWED' && event.outcome === 'partly-upheld',
+    notConsidered: ({ event }) => event.type === 'REVIEWED' && event.outcome === 'left-without-consideration',
   },
 }).createMachine({
   id: 'complaint',
@@ -111,10 +142,16 @@ export const complaintLifecycle = setup({
     'under-review': {
       on: {
         REVIEW_DEADLINE_PASSED: { actions: 'flagOverdue' },
-        REVIEWED: [{ guard: 'upheld', target: 'upheld' }, { guard: 'partlyUpheld', target: 'partly-upheld' }, { target: 'rejected' }],
+        REVIEWED: [
+          { guard: 'upheld', target: 'upheld' },
+          { guard: 'partlyUpheld', target: 'partly-upheld' },
+          { guard: 'notConsidered', target: 'left-without-consideration' },
+          { target: 'rejected' },
+        ],
       },
     },
     upheld: { on: { DECISION_DELIVERED: 'decided' } },
+    'left-without-consideration': { on: { DECISION_DELIVERED: 'decided' } },
     'partly-upheld': { on: { DECISION_DELIVERED: 'decided' } },
     rejected: { on: { DECISION_DELIVERED: 'decided' } },
     decided: { type: 'final' },
@@ -122,7 +159,16 @@ export const complaintLifecycle = setup({
 });
 
 export type ComplaintSnapshot = SnapshotFrom<typeof complaintLifecycle>;
-export const COMPLAINT_STATES = ['received', 'waiting-for-registration', 'under-review', 'upheld', 'partly-upheld', 'rejected', 'decided'] as const;
+export const COMPLAINT_STATES = [
+  'received',
+  'waiting-for-registration',
+  'under-review',
+  'upheld',
+  'partly-upheld',
+  'rejected',
+  'left-without-consideration',
+  'decided',
+] as const;
 export type ComplaintState = (typeof COMPLAINT_STATES)[number];
 
 export function startComplaint(): ComplaintSnapshot {

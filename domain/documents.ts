@@ -16,9 +16,13 @@ export const DOCUMENT_KINDS = [
 ] as const;
 export type DocumentKind = (typeof DOCUMENT_KINDS)[number];
 
+/** What the teacher asks for (002 §1: "присвоение (подтверждение)"): a category assigned, or the one held confirmed. */
+export const PURPOSES = ['assign', 'confirm'] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
 export type DocumentSource =
   | 'attached' // the applicant must attach it
-  | 'optional' // attached if the applicant has one (retraining; a category held)
+  | 'optional' // attached if the applicant has one (retraining; a lower category held by one seeking a new one)
   | 'information-systems' // taken through the gateway; attached only when the systems lack it
   | 'platform' // formed on the Platform for moderator and expert
   | 'commission'; // earlier standard: the attestation commission requests it through the information system
@@ -34,9 +38,15 @@ const PLATFORM_FORMED: readonly DocumentKind[] = [
 /**
  * The source of each document for a category under a standard's list (R8: documents 2–8 of the list; the essay
  * is checked apart). The earlier standard asked the applicant only for the diploma, the retraining document and
- * the employment record; the commission requested the rest through the information system itself.
+ * the employment record; the commission requested the rest through the information system itself. R8 item 6 —
+ * the certificate and order of the category held — is required of those who hold one: a teacher who asks to
+ * confirm a category holds it by definition; one who asks for a category may hold a lower one, or none.
  */
-export function documentSources(category: Category, list: 'current' | 'earlier' = 'current'): Record<DocumentKind, DocumentSource> {
+export function documentSources(
+  category: Category,
+  list: 'current' | 'earlier' = 'current',
+  purpose: Purpose = 'assign',
+): Record<DocumentKind, DocumentSource> {
   if (list === 'earlier') {
     return {
       diploma: 'information-systems',
@@ -56,7 +66,7 @@ export function documentSources(category: Category, list: 'current' | 'earlier' 
     employment: 'information-systems',
     retraining: source('retraining', 'optional'),
     'courses-certificate': source('courses-certificate', 'attached'),
-    'category-certificate': source('category-certificate', 'optional'),
+    'category-certificate': source('category-certificate', purpose === 'confirm' ? 'attached' : 'optional'),
     'professional-achievements': source('professional-achievements', 'attached'),
     'student-achievements': source('student-achievements', 'attached'),
   };

@@ -106,45 +106,57 @@ export function custodyStepRefusal(view: ApplicationCaseView, request: unknown):
   return null;
 }
 
-/** Why a complaint cannot be filed in the case's state, in words for the applicant (R13). */
+/** Why a complaint against the result cannot be filed in the case's state, in words for the applicant (R13). */
 function notNowInWords(state: ApplicationStatus['state']): string {
   switch (state) {
     case 'withdrawn':
       return 'the application was withdrawn; there is no result to contest';
     case 'closed':
-      return 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)';
+      return 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91 §5)';
     case 'accepted':
     case 'refused':
       return 'the result is being delivered to the personal cabinet; a complaint can be filed once it is there (R13)';
     case 'notified':
-      return 'the administrative stage of this case is ending; the result may now be contested in court (Administrative Procedural Code art. 91)';
+      return 'the administrative stage of this case is ending; the result may now be contested in court (Administrative Procedural Code art. 91 §5)';
     default:
-      return `the application is still ${state}; a complaint can be filed once its result is delivered (R13)`;
+      return `the application is still ${state}; a complaint against its result can be filed once the result is delivered, and one against the provider's inaction once the decision is overdue (R13)`;
   }
 }
 
-/** R13: a complaint against the delivered result, within the filing period, one at a time to each body. */
+/**
+ * R13: a complaint against the delivered result or the lateness of its decision, or against the provider's
+ * inaction while the decision is overdue; one at a time to each body. A complaint after the filing period is
+ * not refused for that (Administrative Procedural Code art. 92 §3): it is registered as late (`filedLate`).
+ */
 export function complaintFilingRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
   const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
   if (!parsed.ok) return parsed.error;
   const { status, now } = view;
   const refuse = (field: string, message: string): Refusal => ({ code: 'complaint-not-allowed', field, rule: 'R13', message });
-  if (!view.lifecycle.can({ type: 'COMPLAINT_FILED' }) || view.administrativeStageOver) return refuse('id', notNowInWords(status.state));
   const filing = parsed.value;
   const at = Date.parse(filing.submittedAt);
-  if (at < view.resultDeliveredAt - CLOCK_SKEW_MS) {
-    return refuse(
-      'submittedAt',
-      `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`,
-    );
-  }
+  if (view.administrativeStageOver) return refuse('id', notNowInWords(status.state));
   if (at > now + CLOCK_SKEW_MS) return refuse('submittedAt', 'submittedAt: must not be in the future');
-  const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
-  if (at > periodEnd || now > periodEnd) {
-    return refuse(
-      'id',
-      `the period for complaints against this result ended at ${formatInstant(new Date(periodEnd))} (R13; Administrative Procedural Code art. 91)`,
-    );
+  const subject = filing.subject ?? 'result';
+  if (subject === 'inaction') {
+    if (status.state !== 'under-review' || !status.overdue || view.decided || view.withdrawalRequested) {
+      const due = status.decisionDueAt ? `; it is due by ${formatInstant(new Date(status.decisionDueAt))}` : '';
+      return refuse(
+        'subject',
+        `subject: a complaint against the provider's inaction is filed while its decision is overdue; the application is ${status.state}${status.overdue ? '' : due} (R13)`,
+      );
+    }
+  } else {
+    if (status.state !== 'notified' && status.state !== 'contested') return refuse('id', notNowInWords(status.state));
+    if (subject === 'lateness' && !status.overdue) {
+      return refuse('subject', 'subject: the decision was taken within its term; there is no lateness to contest (R3, R13)');
+    }
+    if (at < view.resultDeliveredAt - CLOCK_SKEW_MS) {
+      return refuse(
+        'submittedAt',
+        `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`,
+      );
+    }
   }
   const open = status.complaints.find((c) => c.addressee === filing.addressee && c.outcome === null && !c.endedWithoutDecision);
   if (open) {
@@ -156,17 +168,38 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
   return null;
 }
 
-/** R13: a complaint is decided while it is under review, with a motivated decision. */
+/**
+ * R13: a complaint is decided while it is under review, with a motivated decision; a late one's decision says
+ * whether the period is restored, and one not restored is left without consideration (APPK art. 92 §2).
+ */
 export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
   const parsed = parseInput(ComplaintDecisionSchema, request);
   if (!parsed.ok) return parsed.error;
-  if (!view.lifecycle.can({ type: 'REVIEWED', outcome: parsed.value.outcome })) {
+  const { outcome, periodRestored } = parsed.value;
+  if (!view.lifecycle.can({ type: 'REVIEWED', outcome })) {
     return {
       code: 'complaint-decision-not-allowed',
       field: 'outcome',
       rule: 'R13',
       message: `a complaint is decided only while it is under review; it is ${view.status.state}`,
     };
+  }
+  const refuse = (field: string, message: string): Refusal => ({ code: 'against-standard', field, rule: 'R13', message });
+  if (!view.status.late) {
+    if (periodRestored !== undefined) return refuse('periodRestored', 'periodRestored: the complaint was filed within the period; there is nothing to restore');
+    if (outcome === 'left-without-consideration') {
+      return refuse('outcome', 'outcome: a complaint filed within the period is considered: upheld, partly-upheld or rejected (APPK art. 92 §3)');
+    }
+    return null;
+  }
+  if (periodRestored === undefined) {
+    return refuse('periodRestored', 'periodRestored: the complaint was filed after the period; the decision says whether the period is restored (APPK art. 92 §2)');
+  }
+  if (!periodRestored && outcome !== 'left-without-consideration') {
+    return refuse('outcome', 'outcome: a late complaint whose period is not restored is left without consideration (APPK art. 92 §2)');
+  }
+  if (periodRestored && outcome === 'left-without-consideration') {
+    return refuse('outcome', 'outcome: the period is restored, so the complaint is considered: upheld, partly-upheld or rejected');
   }
   return null;
 }

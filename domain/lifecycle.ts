@@ -19,7 +19,7 @@ export type LifecycleEvent =
   | { type: 'RESULT_REQUESTED' } // R14: the applicant came later; the provider sends it back within a working day
   | { type: 'RESEND_DEADLINE_PASSED' } // R14: the provider is late with it: a flag, the result is still owed
   | { type: 'WITHDRAWN' } // the applicant withdrew the application before a decision
-  | { type: 'COMPLAINT_FILED' } // R13: a complaint against the result was registered
+  | { type: 'COMPLAINT_FILED' } // R13: a complaint against the result (or the provider's inaction) was registered
   // R13: a complaint's review ended; `reopens` when it was upheld against the result still in force
   | { type: 'COMPLAINT_CONCLUDED'; reopens: boolean }
   | { type: 'CASE_CLOSED' }; // the administrative stage is over: nothing more is owed on the application
@@ -56,6 +56,9 @@ export const applicationLifecycle = setup({
     'under-review': {
       on: {
         DECISION_DEADLINE_PASSED: { actions: 'flagOverdue' },
+        // R13: a complaint against the provider's inaction while the decision is overdue; the review goes on
+        COMPLAINT_FILED: { actions: 'complaintOpened' },
+        COMPLAINT_CONCLUDED: { actions: 'complaintEnded' },
         DECISION_MADE: [{ guard: 'accepted', target: 'accepted' }, { target: 'refused' }],
         WITHDRAWN: 'withdrawn',
       },

@@ -1,9 +1,16 @@
 /**
- * The texts of the documents in the applicant's cabinet, in Kazakh and Russian: the notification of acceptance
- * (Appendix 3), the receipt (Appendix 8) and the motivated refusal (Appendix 4) (R5), the State Corporation's
- * receipt for a package, a complaint's decision and the record that the pre-trial stage has ended (R13). Rendering only: signing and delivery are separate steps.
+ * The texts of the documents in the applicant's cabinet, each entirely in Kazakh or in Russian: the
+ * notification of acceptance (Appendix 3), the receipt (Appendix 8) and the motivated refusal (Appendix 4)
+ * (R5), the State Corporation's receipt for a package, a complaint's decision and the record that the pre-trial
+ * stage has ended (R13). Written for the teacher who reads them: dates in words, the applicant named, the
+ * grounds in the standard's own words, the defects of a refusal by rule worded in each language (with the
+ * numerals agreeing), and no internal rule ids. Rendering only: signing and delivery are separate steps.
  */
-import type { Addressee, ComplaintOutcome } from './complaint';
+import { DateTime } from 'luxon';
+import type { Defect } from './admissibility';
+import { ZONE } from './calendar';
+import type { Addressee, ComplaintOutcome, ComplaintSubject } from './complaint';
+import type { DocumentKind, Purpose } from './documents';
 import type { Category } from './service';
 
 /** R5: a result: the notification of acceptance (Appendix 3), the receipt (Appendix 8, earlier standard), a refusal. */
@@ -11,38 +18,55 @@ export type ResultKind = 'acceptance' | 'receipt' | 'refusal';
 export const RESULT_KINDS: readonly ResultKind[] = ['acceptance', 'receipt', 'refusal'];
 /** `intake-receipt`: the State Corporation's receipt for the package, against which the result is collected (R5). */
 export type NoticeKind = ResultKind | 'intake-receipt' | 'complaint-decision' | 'pre-trial-record';
+export const NOTICE_KINDS: readonly NoticeKind[] = [...RESULT_KINDS, 'intake-receipt', 'complaint-decision', 'pre-trial-record'];
 export type Language = 'kk' | 'ru';
 export const LANGUAGES: readonly Language[] = ['kk', 'ru'];
 
+/** What a document states; instants as Dates (worded in the document's language), absent ones null. */
 export interface NoticeFacts {
   applicationNumber: string;
+  applicantName: string;
   category: string;
+  /** null: an application from before the field (the title's "assign (confirm)" then) */
+  purpose: Purpose | null;
   providerUnit: string;
-  registeredAt: string;
+  /** the earlier standard (003) words its basis as a "standard"; the current one as the Rules' list (002 §13) */
+  standard: 'standard-1' | 'standard-2';
+  submittedAt: Date;
+  registeredAt: Date | null;
   /** R3: the end of the service's term */
-  dueAt: string;
-  decidedAt: string;
-  official: string;
+  dueAt: Date | null;
+  decidedAt: Date | null;
+  /** the deciding authorised person; null for a refusal by rule (issued in the name of the provider's) */
+  official: string | null;
   grounds: number[];
+  /** the provider's own words (as written); a refusal by rule has its defects instead */
   motivation: string | null;
+  defects: Defect[] | null;
   /** a complaint's decision: the complaint it answers */
   complaint?: ComplaintFacts;
   /** the pre-trial record: every complaint and when the stage ended */
   complaints?: ComplaintFacts[];
-  preTrialCompletedAt?: string;
+  preTrialCompletedAt?: Date | null;
 }
 
 export interface ComplaintFacts {
   complaintId: string;
   addressee: Addressee;
-  submittedAt: string;
-  registeredAt: string;
+  subject: ComplaintSubject;
+  late: boolean;
+  periodRestored: boolean | null;
+  submittedAt: Date;
+  registeredAt: Date;
   outcome: ComplaintOutcome | null;
   motivation: string | null;
   official: string | null;
-  decidedAt: string;
+  decidedAt: Date | null;
+  /** R10: a newer application of the teacher holds the year, so an upheld complaint does not reopen this one */
+  yearHeldBy: string | null;
 }
 
+/** Category names as 002 §15 (kk) and the Rules in Russian give them. */
 const CATEGORY_NAMES: Record<Language, Record<Category, string>> = {
   ru: {
     moderator: 'педагог-модератор',
@@ -61,12 +85,12 @@ const CATEGORY_NAMES: Record<Language, Record<Category, string>> = {
     expert: 'педагог-сарапшы',
     researcher: 'педагог-зерттеуші',
     master: 'педагог-шебер',
-    'head-1': 'бірінші санатты басшы',
-    'head-2': 'екінші санатты басшы',
-    'head-3': 'үшінші санатты басшы',
-    'deputy-head-1': 'бірінші санатты басшының орынбасары',
-    'deputy-head-2': 'екінші санатты басшының орынбасары',
-    'deputy-head-3': 'үшінші санатты басшының орынбасары',
+    'head-1': 'бірінші санаттағы басшы',
+    'head-2': 'екінші санаттағы басшы',
+    'head-3': 'үшінші санаттағы басшы',
+    'deputy-head-1': 'бірінші санаттағы басшы орынбасары',
+    'deputy-head-2': 'екінші санаттағы басшы орынбасары',
+    'deputy-head-3': 'үшінші санаттағы басшы орынбасары',
   },
 };
 
@@ -84,65 +108,175 @@ const GROUNDS: Record<Language, Record<number, string>> = {
   },
 };
 
+/** R8: a document not submitted, as a whole phrase (the verb agrees with the document in Russian). */
+const MISSING_DOCUMENT: Record<Language, Record<DocumentKind, string>> = {
+  ru: {
+    diploma: 'не представлен документ об образовании',
+    retraining: 'не представлен документ о прохождении курсов переподготовки',
+    employment: 'не представлен документ, подтверждающий трудовую деятельность',
+    'courses-certificate': 'не представлен сертификат о прохождении курсов повышения квалификации',
+    'category-certificate': 'не представлены удостоверение и приказ о присвоении квалификационной категории',
+    'professional-achievements': 'не представлены документы, подтверждающие профессиональные достижения и обобщение опыта',
+    'student-achievements': 'не представлены документы, подтверждающие достижения обучающихся',
+  },
+  kk: {
+    diploma: 'білімі туралы құжат ұсынылмаған',
+    retraining: 'қайта даярлау курстарынан өткені туралы құжат ұсынылмаған',
+    employment: 'еңбек қызметін растайтын құжат ұсынылмаған',
+    'courses-certificate': 'біліктілікті арттыру курстарынан өткені туралы сертификат ұсынылмаған',
+    'category-certificate': 'біліктілік санатын беру туралы куәлік пен бұйрық ұсынылмаған',
+    'professional-achievements': 'кәсіби жетістіктерін және тәжірибені жинақтауын растайтын құжаттар ұсынылмаған',
+    'student-achievements': 'білім алушылардың жетістіктерін растайтын құжаттар ұсынылмаған',
+  },
+};
+
+/** Russian nouns after a numeral: one (1, 21, 301), few (2–4, 22–24), many (5–20, 25–30, 250). */
+const RU_PLURAL = new Intl.PluralRules('ru');
+const WORD_RU: Record<string, string> = { one: 'слово', few: 'слова', many: 'слов', other: 'слова' };
+function wordsRu(n: number): string {
+  return `${n} ${WORD_RU[RU_PLURAL.select(n)]}`;
+}
+/** After "до" (genitive): "до 301 слова", "до 300 слов", "до 22 слов". */
+function wordsGenitiveRu(n: number): string {
+  return `${n} ${RU_PLURAL.select(n) === 'one' ? 'слова' : 'слов'}`;
+}
+
+/** R8, R9: the defects of a refusal by rule, one phrase each, in the document's language. */
+export function defectsInWords(defects: readonly Defect[], language: Language): string[] {
+  return defects.map((d) => {
+    switch (d.code) {
+      case 'no-consent':
+        return language === 'ru'
+          ? 'не дано согласие на доступ к персональным данным ограниченного доступа, необходимым для оказания государственной услуги'
+          : 'мемлекеттік қызмет көрсету үшін қажетті қолжетімділігі шектеулі дербес деректерге қол жеткізуге келісім берілмеген';
+      case 'essay-length':
+        // Kazakh nouns do not change after a numeral: "301 сөз", "250 сөз".
+        return language === 'ru'
+          ? `эссе содержит ${wordsRu(d.words)}, тогда как должно содержать от ${d.min} до ${wordsGenitiveRu(d.max)}`
+          : `эссе ${d.words} сөзден тұрады, ал ${d.min}–${d.max} сөз болуы тиіс`;
+      case 'missing-document': {
+        const absent =
+          language === 'ru' ? ' (сведения в государственных информационных системах отсутствуют)' : ' (мемлекеттік ақпараттық жүйелерде мәліметтер жоқ)';
+        return `${MISSING_DOCUMENT[language][d.document]}${d.notInStateSystems ? absent : ''}`;
+      }
+    }
+  });
+}
+
+const MONTHS: Record<Language, readonly string[]> = {
+  ru: ['января', 'февраля', 'марта', 'апреля', 'мая', 'июня', 'июля', 'августа', 'сентября', 'октября', 'ноября', 'декабря'],
+  kk: ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'],
+};
+
+/** An instant as a person writes it, in Kazakhstan's time: "3 декабря 2026 г., 18:30", "2026 жылғы 3 желтоқсан, 18:30". */
+export function dateTimeInWords(instant: Date, language: Language): string {
+  const t = DateTime.fromJSDate(instant, { zone: ZONE });
+  const month = MONTHS[language][t.month - 1];
+  const time = t.toFormat('HH:mm');
+  return language === 'ru' ? `${t.day} ${month} ${t.year} г., ${time}` : `${t.year} жылғы ${t.day} ${month}, ${time}`;
+}
+
 const WORDS = {
   ru: {
-    application: 'Заявление №',
-    of: 'от',
+    application: (n: string, date: string) => `Заявление № ${n} от ${date}`,
+    applicant: 'Услугополучатель',
+    purpose: { assign: 'присвоение', confirm: 'подтверждение', unknown: 'присвоение (подтверждение)' },
+    request: (purpose: string, category: string) => `Предмет заявления: ${purpose} квалификационной категории «${category}».`,
+    registered: 'Дата регистрации',
     acceptanceTitle: 'УВЕДОМЛЕНИЕ о приеме документов для прохождения аттестации',
-    accepted: (category: string) => `Документы для прохождения аттестации на квалификационную категорию «${category}» приняты.`,
+    accepted: 'Документы для прохождения аттестации приняты.',
     receiptTitle: 'РАСПИСКА о приеме заявления для присвоения (подтверждения) квалификационной категории педагогам',
-    receiptAccepted: (category: string) => `Заявление и документы для прохождения аттестации на квалификационную категорию «${category}» приняты.`,
+    receiptAccepted: 'Заявление и документы для прохождения аттестации приняты.',
     intakeTitle: 'РАСПИСКА о приеме пакета документов Государственной корпорацией «Правительство для граждан»',
     intakeText:
       'Пакет документов принят и передан услугодателю. Готовые документы выдаются в Государственной корпорации при предъявлении документа, удостоверяющего личность (либо нотариально удостоверенной доверенности представителя), и настоящей расписки. Невостребованные в срок документы хранятся один месяц, затем возвращаются услугодателю.',
     due: 'Срок оказания услуги — до',
     refusalTitle: 'МОТИВИРОВАННЫЙ ОТКАЗ в дальнейшем рассмотрении заявления',
-    grounds: 'Основания отказа (пункт 9 стандарта государственной услуги):',
+    groundsBasis: {
+      'standard-2': 'Основания отказа (пункт 9 Перечня основных требований к оказанию государственной услуги):',
+      'standard-1': 'Основания отказа (пункт 9 стандарта государственной услуги):',
+    },
+    defects: 'Выявленные несоответствия',
     motivation: 'Мотивировка',
     decided: 'Дата решения',
     official: 'Уполномоченное лицо',
-    signed: 'Документ удостоверен ЭЦП уполномоченного лица услугодателя.',
-    complaintTitle: 'РЕШЕНИЕ по жалобе на результат оказания государственной услуги',
-    complaint: 'Жалоба №',
-    registered: 'зарегистрирована',
-    reviewedBy: 'Рассмотрена',
+    inTheNameOf: 'Решение принято от имени уполномоченного лица услугодателя.',
+    signed: 'Документ удостоверен электронной цифровой подписью уполномоченного лица услугодателя.',
+    signedByReviewer: 'Документ удостоверен электронной цифровой подписью уполномоченного лица органа, рассмотревшего жалобу.',
+    complaintTitle: 'РЕШЕНИЕ по жалобе',
+    complaint: (n: string, filed: string, registered: string) => `Жалоба № ${n}, подана ${filed}, зарегистрирована ${registered}`,
+    reviewedBy: 'Орган, рассмотревший жалобу',
+    subject: 'Предмет жалобы',
+    subjects: {
+      result: 'результат оказания государственной услуги',
+      inaction: 'бездействие услугодателя: решение не принято в установленный срок',
+      lateness: 'нарушение срока оказания государственной услуги',
+    },
+    late: 'Жалоба подана по истечении трехмесячного срока обжалования; заявлено ходатайство о восстановлении пропущенного срока (статья 92 Административного процедурно-процессуального кодекса Республики Казахстан).',
+    restored: 'Пропущенный срок обжалования восстановлен по уважительной причине.',
+    notRestored:
+      'Пропущенный срок обжалования не восстановлен; жалоба оставлена без рассмотрения (часть 2 статьи 92 Административного процедурно-процессуального кодекса Республики Казахстан).',
     outcome: 'Результат рассмотрения',
     reopened: 'Заявление направлено на повторное рассмотрение; прежний результат оказания услуги утрачивает силу.',
+    notReopened: (n: string) =>
+      `Прежний результат оказания услуги признан неправомерным. Повторное рассмотрение заявления не проводится: на тот же учебный год рассматривается или принято новое заявление услугополучателя № ${n}.`,
+    ordered: 'Услугодателю предписано незамедлительно принять решение по заявлению.',
+    latenessFound: 'Нарушение срока оказания государственной услуги признано; результат оказания услуги остается в силе.',
     preTrialTitle: 'СПРАВКА о завершении досудебного (административного) порядка обжалования',
     preTrialEnded: 'Досудебный порядок обжалования завершен',
     complaints: 'Поданные жалобы',
-    filed: 'подана',
     court:
       'После досудебного обжалования допускается обращение в суд (часть 5 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
     none: 'не рассмотрена',
   },
   kk: {
-    application: '№',
-    of: 'өтініш, күні',
+    application: (n: string, date: string) => `Өтініш № ${n}, берілген күні: ${date}`,
+    applicant: 'Көрсетілетін қызметті алушы',
+    purpose: { assign: 'беру', confirm: 'растау', unknown: 'беру (растау)' },
+    request: (purpose: string, category: string) => `Өтініштің мәні: «${category}» біліктілік санатын ${purpose}.`,
+    registered: 'Тіркелген күні',
     acceptanceTitle: 'Аттестаттаудан өту үшін құжаттарды қабылдау туралы ХАБАРЛАМА',
-    accepted: (category: string) => `«${category}» біліктілік санатына аттестаттаудан өту үшін құжаттар қабылданды.`,
+    accepted: 'Аттестаттаудан өту үшін құжаттар қабылданды.',
     receiptTitle: 'Педагогтерге біліктілік санатын беру (растау) үшін өтінішті қабылдау туралы ҚОЛХАТ',
-    receiptAccepted: (category: string) => `«${category}» біліктілік санатына аттестаттаудан өту үшін өтініш пен құжаттар қабылданды.`,
+    receiptAccepted: 'Аттестаттаудан өту үшін өтініш пен құжаттар қабылданды.',
     intakeTitle: '«Азаматтарға арналған үкімет» мемлекеттік корпорациясының құжаттар топтамасын қабылдағаны туралы ҚОЛХАТ',
     intakeText:
       'Құжаттар топтамасы қабылданып, көрсетілетін қызметті берушіге жіберілді. Дайын құжаттар Мемлекеттік корпорацияда жеке басын куәландыратын құжатты (не нотариат куәландырған сенімхатты) және осы қолхатты ұсынған кезде беріледі. Мерзімінде талап етілмеген құжаттар бір ай сақталады, содан кейін көрсетілетін қызметті берушіге қайтарылады.',
     due: 'Қызмет көрсету мерзімі —',
     refusalTitle: 'Өтінішті одан әрі қараудан ДӘЛЕЛДІ БАС ТАРТУ',
-    grounds: 'Бас тарту негіздері (мемлекеттік көрсетілетін қызмет стандартының 9-тармағы):',
+    groundsBasis: {
+      'standard-2': 'Бас тарту негіздері (Мемлекеттік қызмет көрсетуге қойылатын негізгі талаптар тізбесінің 9-тармағы):',
+      'standard-1': 'Бас тарту негіздері (мемлекеттік көрсетілетін қызмет стандартының 9-тармағы):',
+    },
+    defects: 'Анықталған сәйкессіздіктер',
     motivation: 'Дәлелдеме',
     decided: 'Шешім күні',
     official: 'Уәкілетті тұлға',
-    signed: 'Құжат көрсетілетін қызметті берушінің уәкілетті тұлғасының ЭЦҚ-мен куәландырылған.',
-    complaintTitle: 'Мемлекеттік қызмет көрсету нәтижесіне шағым бойынша ШЕШІМ',
-    complaint: 'Шағым №',
-    registered: 'тіркелді',
-    reviewedBy: 'Қараған',
+    inTheNameOf: 'Шешім көрсетілетін қызметті берушінің уәкілетті тұлғасының атынан қабылданды.',
+    signed: 'Құжат көрсетілетін қызметті берушінің уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signedByReviewer: 'Құжат шағымды қараған органның уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
+    complaintTitle: 'Шағым бойынша ШЕШІМ',
+    complaint: (n: string, filed: string, registered: string) => `Шағым № ${n}, берілген күні: ${filed}, тіркелген күні: ${registered}`,
+    reviewedBy: 'Шағымды қараған орган',
+    subject: 'Шағымның мәні',
+    subjects: {
+      result: 'мемлекеттік қызмет көрсету нәтижесі',
+      inaction: 'көрсетілетін қызметті берушінің әрекетсіздігі: шешім белгіленген мерзімде қабылданбаған',
+      lateness: 'мемлекеттік қызмет көрсету мерзімінің бұзылуы',
+    },
+    late: 'Шағым үш айлық шағымдану мерзімі өткеннен кейін берілді; өткізіп алған мерзімді қалпына келтіру туралы өтінішхат мәлімделді (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 92-бабы).',
+    restored: 'Өткізіп алған шағымдану мерзімі дәлелді себеппен қалпына келтірілді.',
+    notRestored:
+      'Өткізіп алған шағымдану мерзімі қалпына келтірілмеді; шағым қараусыз қалдырылды (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 92-бабының 2-бөлігі).',
     outcome: 'Қарау нәтижесі',
     reopened: 'Өтініш қайта қарауға жіберілді; қызмет көрсетудің бұрынғы нәтижесі күшін жояды.',
+    notReopened: (n: string) =>
+      `Қызмет көрсетудің бұрынғы нәтижесі заңсыз деп танылды. Өтініш қайта қаралмайды: сол оқу жылына көрсетілетін қызметті алушының № ${n} жаңа өтініші қаралуда немесе қабылданды.`,
+    ordered: 'Көрсетілетін қызметті берушіге өтініш бойынша шешімді дереу қабылдау тапсырылды.',
+    latenessFound: 'Мемлекеттік қызмет көрсету мерзімінің бұзылғаны танылды; қызмет көрсету нәтижесі күшінде қалады.',
     preTrialTitle: 'Сотқа дейінгі (әкімшілік) шағымдану тәртібінің аяқталғаны туралы АНЫҚТАМА',
     preTrialEnded: 'Сотқа дейінгі шағымдану тәртібі аяқталды',
     complaints: 'Берілген шағымдар',
-    filed: 'берілді',
     court:
       'Сотқа дейінгі шағымданудан кейін сотқа жүгінуге жол беріледі (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 5-бөлігі).',
     none: 'қаралмады',
@@ -161,32 +295,74 @@ const BODIES: Record<Language, Record<Addressee, string>> = {
 };
 
 const OUTCOME_WORDS: Record<Language, Record<ComplaintOutcome, string>> = {
-  ru: { upheld: 'жалоба удовлетворена', 'partly-upheld': 'жалоба удовлетворена частично', rejected: 'жалоба оставлена без удовлетворения' },
-  kk: { upheld: 'шағым қанағаттандырылды', 'partly-upheld': 'шағым ішінара қанағаттандырылды', rejected: 'шағым қанағаттандырусыз қалдырылды' },
+  ru: {
+    upheld: 'жалоба удовлетворена',
+    'partly-upheld': 'жалоба удовлетворена частично',
+    rejected: 'жалоба оставлена без удовлетворения',
+    'left-without-consideration': 'жалоба оставлена без рассмотрения',
+  },
+  kk: {
+    upheld: 'шағым қанағаттандырылды',
+    'partly-upheld': 'шағым ішінара қанағаттандырылды',
+    rejected: 'шағым қанағаттандырусыз қалдырылды',
+    'left-without-consideration': 'шағым қараусыз қалдырылды',
+  },
 };
+
+/** What an upheld complaint does to the case, in words (R10, R13). */
+function consequence(c: ComplaintFacts, language: Language): string | null {
+  const w = WORDS[language];
+  if (c.outcome !== 'upheld' && c.outcome !== 'partly-upheld') return null;
+  if (c.subject === 'inaction') return w.ordered;
+  if (c.subject === 'lateness') return w.latenessFound;
+  if (c.outcome !== 'upheld') return null;
+  return c.yearHeldBy ? w.notReopened(c.yearHeldBy) : w.reopened;
+}
 
 /** Renders a document of the cabinet in one language. */
 export function renderNotice(kind: NoticeKind, language: Language, facts: NoticeFacts): string {
   const w = WORDS[language];
+  const when = (d: Date | null | undefined) => (d ? dateTimeInWords(d, language) : '—');
   const category = CATEGORY_NAMES[language][facts.category as Category] ?? facts.category;
-  const header = `${facts.providerUnit}\n${w.application} ${facts.applicationNumber} ${w.of} ${facts.registeredAt}\n\n`;
-  const footer = `\n${w.decided}: ${facts.decidedAt}\n${w.official}: ${facts.official}\n${w.signed}\n`;
-  const complaintLine = (c: ComplaintFacts) =>
-    `${w.complaint} ${c.complaintId}, ${w.filed} ${c.submittedAt}, ${w.registered} ${c.registeredAt}; ${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
-  if (kind === 'complaint-decision') {
-    const c = facts.complaint!;
-    const reopened = c.outcome === 'upheld' ? `\n${w.reopened}\n` : '';
-    return `${header}${w.complaintTitle}\n\n${complaintLine(c)}\n${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}\n${w.motivation}: ${c.motivation ?? ''}\n${reopened}\n${w.decided}: ${c.decidedAt}\n${w.official}: ${c.official ?? ''}\n${w.signed}\n`;
+  const purpose = w.purpose[facts.purpose ?? 'unknown'];
+  const header = (title: string) =>
+    [facts.providerUnit, '', title, '', w.application(facts.applicationNumber, when(facts.submittedAt)), `${w.applicant}: ${facts.applicantName}`].join('\n');
+  const request = w.request(purpose, category);
+  const official = facts.official ? `${w.official}: ${facts.official}` : w.inTheNameOf;
+  const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n`;
+  const complaintLine = (c: ComplaintFacts) => `${w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt))}; ${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
+
+  switch (kind) {
+    case 'acceptance':
+      return `${header(w.acceptanceTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.accepted}\n\n${footer}`;
+    case 'receipt':
+      return `${header(w.receiptTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.receiptAccepted}\n\n${footer}`;
+    case 'intake-receipt':
+      return `${header(w.intakeTitle)}\n${request}\n\n${w.intakeText}\n${w.due} ${when(facts.dueAt)}\n${w.signed}\n`;
+    case 'refusal': {
+      const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
+      const why = facts.defects
+        ? `${w.defects}:\n${defectsInWords(facts.defects, language)
+            .map((d, i) => `  ${i + 1}) ${d}`)
+            .join(';\n')}.`
+        : `${w.motivation}: ${facts.motivation ?? ''}`;
+      return `${header(w.refusalTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.groundsBasis[facts.standard]}\n${grounds}\n\n${why}\n\n${footer}`;
+    }
+    case 'complaint-decision': {
+      const c = facts.complaint!;
+      const lines = [header(w.complaintTitle), '', complaintLine(c), `${w.subject}: ${w.subjects[c.subject]}`];
+      if (c.late) lines.push(w.late, ...(c.periodRestored === true ? [w.restored] : c.periodRestored === false ? [w.notRestored] : []));
+      lines.push(`${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}`, `${w.motivation}: ${c.motivation ?? ''}`);
+      const then = consequence(c, language);
+      if (then) lines.push('', then);
+      lines.push('', `${w.decided}: ${when(c.decidedAt)}`, `${w.official}: ${c.official ?? ''}`, w.signedByReviewer);
+      return `${lines.join('\n')}\n`;
+    }
+    case 'pre-trial-record': {
+      const lines = (facts.complaints ?? []).map(
+        (c, i) => `  ${i + 1}) ${complaintLine(c)}; ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]}, ${when(c.decidedAt)}` : w.none}`,
+      );
+      return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
+    }
   }
-  if (kind === 'pre-trial-record') {
-    const lines = (facts.complaints ?? []).map(
-      (c, i) => `  ${i + 1}) ${complaintLine(c)}; ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]} ${c.decidedAt}` : w.none}`,
-    );
-    return `${header}${w.preTrialTitle}\n\n${w.preTrialEnded}: ${facts.preTrialCompletedAt ?? ''}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
-  }
-  if (kind === 'acceptance') return `${header}${w.acceptanceTitle}\n\n${w.accepted(category)}\n${footer}`;
-  if (kind === 'receipt') return `${header}${w.receiptTitle}\n\n${w.receiptAccepted(category)}\n${footer}`;
-  if (kind === 'intake-receipt') return `${header}${w.intakeTitle}\n\n${w.intakeText}\n${w.due} ${facts.dueAt}\n${w.signed}\n`;
-  const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
-  return `${header}${w.refusalTitle}\n\n${w.grounds}\n${grounds}\n\n${w.motivation}: ${facts.motivation ?? ''}\n${footer}`;
 }

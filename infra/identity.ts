@@ -1,7 +1,8 @@
 /**
- * Case identity without personal data (R10): the application id is derived from the teacher's IIN and the
- * academic year with a keyed hash, so a second application of the same teacher in the same year gets the same
- * workflow id — and Temporal itself refuses it — while neither id reveals the IIN.
+ * Case identity without personal data (R10): the application id is derived from the teacher's IIN, the
+ * academic year and which of the teacher's applications of that year it is (domain/academic-year.ts), with a
+ * keyed hash: two submissions that race each other get the same workflow id — and Temporal starts one — while
+ * no id reveals the IIN.
  */
 import { createHmac } from 'node:crypto';
 
@@ -14,8 +15,9 @@ function keyedUuid(secret: string, message: string): string {
 
 export { complaintWorkflowIdFor, workflowIdFor } from '../domain/case-ids';
 
-export function applicationIdFor(iin: string, academicYear: string, secret: string): string {
-  return keyedUuid(secret, `${iin}|${academicYear}`);
+/** The first application of a year keeps the id it always had, so cases from before resubmission keep theirs. */
+export function applicationIdFor(iin: string, academicYear: string, secret: string, attempt = 1): string {
+  return keyedUuid(secret, attempt === 1 ? `${iin}|${academicYear}` : `${iin}|${academicYear}|${attempt}`);
 }
 
 /** The applicant's personal cabinet (R5, R11): the same for all their applications, and no IIN in it. */

@@ -8,3 +8,6 @@ export type Store = PrismaClient;
 export function createStore(databaseUrl: string): Store {
   return new PrismaClient({ adapter: new PrismaPg({ connectionString: databaseUrl }) });
 }
+
+/** `Prisma.DbNull` clears a JSON column. */
+export { Prisma } from '../prisma/generated/client';

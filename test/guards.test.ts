@@ -3,7 +3,7 @@
  * null, from the case as it stands and the request. The workflows' validators raise exactly what they answer.
  */
 import { receivedStatus, type ApplicationStatus, type ComplaintStatus } from '../domain/case-status';
-import { advanceComplaint, startComplaint } from '../domain/complaint';
+import { advanceComplaint, filedLate, startComplaint } from '../domain/complaint';
 import { custodyBeforeResult } from '../domain/custody';
 import {
   complaintDecisionRefusal,
@@ -35,6 +35,7 @@ function caseAfter(
         custody: null,
       }),
       state: lifecycle.value as ApplicationStatus['state'],
+      overdue: lifecycle.context.overdue,
       ...status,
     },
     lifecycle,
@@ -126,8 +127,36 @@ describe('a complaint filing (R13)', () => {
       code: 'complaint-not-allowed',
       field: 'id',
       rule: 'R13',
-      message: 'the application is still under-review; a complaint can be filed once its result is delivered (R13)',
+      message:
+        "the application is still under-review; a complaint against its result can be filed once the result is delivered, and one against the provider's inaction once the decision is overdue (R13)",
     });
+  });
+
+  test("against the provider's inaction is taken while the decision is overdue, and refused before, naming the subject", () => {
+    const inaction = { ...filing, subject: 'inaction' };
+    const overdue = caseAfter([...underReview, { type: 'DECISION_DEADLINE_PASSED' }]);
+    expect(overdue.status.overdue).toBe(true);
+    expect(complaintFilingRefusal(overdue, inaction)).toBeNull();
+    expect(complaintFilingRefusal(caseAfter(underReview, {}, { decisionDueAt: '2026-12-03T18:30:00+05:00' }), inaction)).toMatchObject({
+      code: 'complaint-not-allowed',
+      field: 'subject',
+      message: expect.stringMatching(/overdue; the application is under-review; it is due by 2026-12-03T18:30:00\+05:00/),
+    });
+    // once the provider has decided, it is the lateness that may be contested, after the result
+    expect(complaintFilingRefusal(caseAfter([...underReview, { type: 'DECISION_DEADLINE_PASSED' }], { decided: true }), inaction)).toMatchObject({
+      field: 'subject',
+    });
+  });
+
+  test('against the lateness of a decision is taken only when the decision was late', () => {
+    const lateness = { ...filing, subject: 'lateness' };
+    expect(complaintFilingRefusal(open, lateness)).toMatchObject({ field: 'subject', message: expect.stringMatching(/within its term/) });
+    const lateDecision = caseAfter(
+      [...underReview, { type: 'DECISION_DEADLINE_PASSED' }, { type: 'DECISION_MADE', decision: 'accept' }, { type: 'NOTICE_ISSUED' }],
+      { resultDeliveredAt: delivered },
+      { complaintPeriodEndsAt: '2027-03-03T23:59:59.999+05:00' },
+    );
+    expect(complaintFilingRefusal(lateDecision, lateness)).toBeNull();
   });
 
   test('dated before the result it contests is refused, naming submittedAt', () => {
@@ -145,12 +174,13 @@ describe('a complaint filing (R13)', () => {
     expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:04:00+05:00' })).toBeNull();
   });
 
-  test('after the period is refused with its end', () => {
+  test('after the period is not refused for its lateness (APPK art. 92 §3): it is taken, and marked late', () => {
     const late = { ...open, now: Date.parse('2027-03-04T10:00:00+05:00') };
-    expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00' })).toMatchObject({
-      code: 'complaint-not-allowed',
-      message: expect.stringMatching(/^the period for complaints against this result ended at 2027-03-03T23:59:59/),
-    });
+    expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00', restorationReason: 'I was in hospital' })).toBeNull();
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-04T10:00:00+05:00'), late.now)).toBe(true);
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-03T23:10:00+05:00'))).toBe(false);
+    // the case learned of it after the period, whatever date the caller gave
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-04T00:10:00+05:00'))).toBe(true);
   });
 
   test('to a body already reviewing one is refused, naming the addressee', () => {
@@ -244,5 +274,24 @@ describe("a complaint's decision (R13)", () => {
       code: 'invalid-field',
       field: 'motivation',
     });
+  });
+
+  test('of a late complaint says whether the period is restored; not restored, it is left without consideration (APPK art. 92 §2)', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
+    const late = { status: { ...status, late: true }, lifecycle };
+    expect(complaintDecisionRefusal(late, decision)).toMatchObject({ code: 'against-standard', field: 'periodRestored', rule: 'R13' });
+    expect(complaintDecisionRefusal(late, { ...decision, periodRestored: false })).toMatchObject({ field: 'outcome' });
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'left-without-consideration', periodRestored: false })).toBeNull();
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'upheld', periodRestored: true })).toBeNull();
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'left-without-consideration', periodRestored: true })).toMatchObject({
+      field: 'outcome',
+    });
+  });
+
+  test('of a complaint filed in time has no period to restore and is considered', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
+    const inTime = { status: { ...status, late: false }, lifecycle };
+    expect(complaintDecisionRefusal(inTime, { ...decision, periodRestored: true })).toMatchObject({ field: 'periodRestored' });
+    expect(complaintDecisionRefusal(inTime, { ...decision, outcome: 'left-without-consideration' })).toMatchObject({ field: 'outcome' });
   });
 });

@@ -147,8 +147,8 @@ describe('the automatic check under each standard (R8, R9)', () => {
   test('the earlier standard asks only for the diploma and the employment record when the systems lack them', () => {
     const submission = { ...sampleSubmission({ category: 'master' }), documents: [] };
     expect(findDefects(submission, records, earlier)).toEqual([]);
-    expect(findDefects(submission, { education: false, employment: true }, earlier).map((d) => d.text)).toEqual([
-      'не представлен документ об образовании (в информационных системах сведений нет)',
+    expect(findDefects(submission, { education: false, employment: true }, earlier)).toEqual([
+      { ground: 2, code: 'missing-document', document: 'diploma', notInStateSystems: true },
     ]);
     expect(findDefects(submission, records, current).length).toBeGreaterThan(0);
   });

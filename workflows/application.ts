@@ -9,10 +9,10 @@
 import { ApplicationFailure, condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { admissionContextOf, admit } from '../domain/admission';
 import type { ApplicationInput, Submission } from '../domain/application';
-import { findDefects } from '../domain/admissibility';
+import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ApplicationStatus } from '../domain/case-status';
-import type { ResultKind } from '../domain/notices';
+import { defectsInWords, type ResultKind } from '../domain/notices';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd, standardOf, termInWords } from '../domain/standards';
 import { filingPeriodEnd } from '../domain/complaint';
@@ -25,7 +25,11 @@ import { awaitWithinTerm } from './terms';
 
 /** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
 export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
-/** Who decides an application refused by rule (R9). */
+/** R9 ground 3 before the gateway: no state records are read for an application without consent. */
+export const CONSENT_FIRST_PATCH = 'consent-first-r9';
+/** R13: complaints against the provider's inaction are taken while the decision is overdue. */
+export const INACTION_COMPLAINTS_PATCH = 'inaction-complaints-r13';
+/** Who decides an application refused by rule (R9), for the case's own status and metrics; its document names the provider's authorised person. */
 const AUTOMATIC_CHECK = 'automatic check of the application';
 
 /**
@@ -43,7 +47,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   custody.listen();
   complaints.listen();
 
-  await caseStore.recordApplication.executeWithOptions({ summary: 'store the received application (R10: one per teacher and year)' }, [input]);
+  await caseStore.recordApplication.executeWithOptions({ summary: "store the received application (R10: it holds the teacher's year)" }, [input]);
   if (await kase.withdrawnHere()) return kase.status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
@@ -67,13 +71,14 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await custody.record('package-handed-over');
   }
 
-  // R3, R5: the provider's decision within the term, and the signed result delivered.
-  if ((await decideAndDeliver(kase, custody, decisionDueAt, overdueOnArrival)) === 'withdrawn') return kase.status;
+  // R3, R5: the provider's decision within the term, and the signed result delivered; R13: complaints against
+  // the provider's inaction while it is overdue.
+  if ((await decideAndDeliver(kase, custody, complaints, decisionDueAt, overdueOnArrival)) === 'withdrawn') return kase.status;
   if (!patched(COMPLAINT_STAGE_PATCH)) return closedAfterNotice(kase);
 
   // R13: the result may be contested; an upheld complaint against it sends the case back to review.
   while ((await complaints.untilOverOrReopened()) === 'reopened') {
-    if ((await decideAndDeliver(kase, custody, await complaints.reopenReview(), false)) === 'withdrawn') return kase.status;
+    if ((await decideAndDeliver(kase, custody, complaints, await complaints.reopenReview(), false)) === 'withdrawn') return kase.status;
   }
   await complaints.close();
   return kase.status;
@@ -88,8 +93,10 @@ function admitted(input: ApplicationInput): Submission {
     standard: _standard,
     standardSince: _since,
     calendarOverrides: _overrides,
-    ...submission
+    ...rest
   } = input;
+  // Inputs from before `purpose` asked to assign a category, or did not say: R8 item 6 stays optional for them.
+  const submission = { ...rest, purpose: rest.purpose ?? 'assign' };
   const admission = admit(submission, admissionContextOf(input));
   if (!admission.ok) {
     const { refusal } = admission;
@@ -142,9 +149,13 @@ async function startTerm(kase: ApplicationCase, registeredAt: Date): Promise<Dat
  * cannot hide the breach. Answers whether it is.
  */
 async function checkByRule(kase: ApplicationCase, application: Submission): Promise<boolean> {
-  const records = await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
-    { iin: application.iin },
-  ]);
+  // R9 ground 3: without consent the restricted records are not read at all (cases from before read them).
+  const records =
+    patched(CONSENT_FIRST_PATCH) && !mayReadStateRecords(application, kase.standard)
+      ? null
+      : await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
+          { iin: application.iin },
+        ]);
   const defects = findDefects(application, records, kase.standard);
   kase.fire({ type: 'REVIEW_STARTED' });
   const overdueOnArrival = Date.parse(kase.status.decisionDueAt!) <= Date.now();
@@ -153,9 +164,10 @@ async function checkByRule(kase: ApplicationCase, application: Submission): Prom
     kase.takeDecision({
       decision: 'refuse',
       grounds: [...new Set(defects.map((d) => d.ground))].sort(),
-      motivation: defects.map((d) => `${d.text} (${d.rule})`).join('; '),
+      motivation: defectsInWords(defects, 'ru').join('; '),
       official: AUTOMATIC_CHECK,
     });
+    kase.defects = defects;
   }
   // the stage reached, even when the automatic check decided within it
   await kase.recordStage({ state: 'under-review', registeredAt: kase.status.registeredAt!, decisionDueAt: kase.status.decisionDueAt! });
@@ -170,6 +182,7 @@ async function checkByRule(kase: ApplicationCase, application: Submission): Prom
 async function decideAndDeliver(
   kase: ApplicationCase,
   custody: ResultCustody,
+  complaints: ComplaintStage,
   decisionDueAt: Date,
   overdueOnArrival: boolean,
 ): Promise<'withdrawn' | 'notified'> {
@@ -177,35 +190,48 @@ async function decideAndDeliver(
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3: ${termInWords(rules, input.serviceLocality)})`);
   const decided = () => kase.decision !== undefined;
-  const came =
-    decided() && !overdueOnArrival
-      ? 'in-time'
-      : await awaitWithinTerm({
-          done: decided,
-          interrupted: () => kase.withdrawalRequested,
-          dueAt: decisionDueAt,
-          lateAlready: overdueOnArrival,
-          summary: `the provider's decision is due by ${due}`,
-          // A late decision is escalated too: the supervising unit learns of every breach of the term.
-          whenLate: async () => {
-            if (!status.overdue) kase.fire({ type: 'DECISION_DEADLINE_PASSED' });
-            log.warn('decision overdue', { applicationId: kase.id, decisionDueAt: status.decisionDueAt });
-            count('decisionOverdue', { provider_unit: input.providerUnit });
-            await kase.recordStage({ overdue: true, ...kase.roundStage() });
-          },
-          stillOwed: () => setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`),
-        });
+  // R13: complaints are taken during the review (cases from before waited for the result to take any).
+  const complaintsDuringReview = patched(INACTION_COMPLAINTS_PATCH);
+  let escalated = false;
+  const waitForDecision = (lateAlready: boolean) =>
+    awaitWithinTerm({
+      done: decided,
+      interrupted: () => kase.withdrawalRequested || (complaintsDuringReview && complaints.pending()),
+      dueAt: decisionDueAt,
+      lateAlready,
+      summary: `the provider's decision is due by ${due}`,
+      // A late decision is escalated too: the supervising unit learns of every breach of the term.
+      whenLate: async () => {
+        if (escalated) return;
+        escalated = true;
+        if (!status.overdue) kase.fire({ type: 'DECISION_DEADLINE_PASSED' });
+        log.warn('decision overdue', { applicationId: kase.id, decisionDueAt: status.decisionDueAt });
+        count('decisionOverdue', { provider_unit: input.providerUnit });
+        await kase.recordStage({ overdue: true, ...kase.roundStage() });
+      },
+      stillOwed: () => setCurrentDetails(`OVERDUE: the provider's decision was due by ${due} and is still owed (R3)`),
+    });
+  let came = decided() && !overdueOnArrival ? 'in-time' : await waitForDecision(overdueOnArrival);
+  // R13: a complaint filed, or a review concluded, while the decision is owed; then the wait goes on.
+  while (came === 'interrupted' && !kase.withdrawalRequested) {
+    const ordered = await complaints.takeDuringReview();
+    if (ordered) await orderDecisionAtOnce(kase, ordered);
+    came = decided() ? (escalated ? 'late' : 'in-time') : await waitForDecision(escalated);
+  }
   if (came === 'interrupted' && (await kase.withdrawnHere())) return 'withdrawn';
 
   const made = kase.decision!;
-  count('decided', { decision: made.decision, in_time: came === 'in-time', automatic: made.official === AUTOMATIC_CHECK });
+  const byRule = made.official === AUTOMATIC_CHECK;
+  count('decided', { decision: made.decision, in_time: came === 'in-time', automatic: byRule });
   await caseStore.recordDecision({
     applicationId: kase.id,
     state: status.state,
     decision: made.decision,
     grounds: made.grounds ?? [],
     motivation: made.motivation ?? null,
-    official: made.official,
+    // R5: a refusal by rule is issued in the name of the provider's authorised person, with its defects as data.
+    official: byRule ? null : made.official,
+    ...(byRule && { defects: kase.defects as Defect[] }),
     decidedAt: status.decidedAt!,
   });
 
@@ -229,6 +255,21 @@ async function decideAndDeliver(
   if (rules.delivery !== 'state-corporation') kase.fire({ type: 'NOTICE_ISSUED' });
   await kase.recordStage({ complaintPeriodEndsAt: status.complaintPeriodEndsAt, ...kase.roundStage() });
   return 'notified';
+}
+
+/**
+ * R13: an upheld complaint against the provider's inaction orders the decision at once: due from the moment of
+ * the complaint's decision, reported, and escalated again to the supervising unit while it is still owed.
+ */
+async function orderDecisionAtOnce(kase: ApplicationCase, orderedAt: Date): Promise<void> {
+  const { status } = kase;
+  status.decisionDueAt = orderedAt.toISOString();
+  status.decisionOrderedAt = status.decisionDueAt;
+  upsertSearchAttributes([{ key: DecisionDueAtKey, value: orderedAt }]);
+  count('decisionOrdered', { provider_unit: kase.input.providerUnit });
+  log.warn('decision ordered at once by an upheld complaint', { applicationId: kase.id, orderedAt: status.decisionDueAt });
+  await kase.recordStage({ decisionDueAt: status.decisionDueAt, overdue: true, occurrence: `ordered-${status.complaints.length}-r${status.round}` });
+  setCurrentDetails(`OVERDUE: an upheld complaint ordered the provider's decision at once (${formatInstant(orderedAt)}); it is still owed (R13)`);
 }
 
 /** Cases started before complaints existed: closed right after the notice. */

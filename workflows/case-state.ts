@@ -5,6 +5,7 @@
  * domain/guards.ts; the main flow applies what they accepted at its safe points.
  */
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import type { Defect } from '../domain/admissibility';
 import type { ApplicationInput, ProviderDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
 import { receivedStatus } from '../domain/case-status';
@@ -25,6 +26,8 @@ export class ApplicationCase {
   lifecycle: LifecycleSnapshot = startLifecycle();
   /** the decision of the current round, once taken */
   decision: ProviderDecision | undefined;
+  /** R9: the defects an automatic refusal was taken for */
+  defects: Defect[] | undefined;
   /** a withdrawal is taken at the next safe point of the main flow, so it never races a stage being recorded */
   withdrawalRequested = false;
   /** R7: the working calendar with the operators' overrides, read when the case registers (and again on a reopen) */

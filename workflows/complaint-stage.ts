@@ -5,11 +5,11 @@
  * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
  * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
  */
-import { ParentClosePolicy, condition, log, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, log, patched, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
-import { complaintTerms, REVIEW_TERM_WORKING_DAYS, type ComplaintFiling, type ComplaintInput } from '../domain/complaint';
+import { complaintTerms, filedLate, REVIEW_TERM_WORKING_DAYS, type ComplaintFiling, type ComplaintInput } from '../domain/complaint';
 import { complaintFilingRefusal } from '../domain/guards';
 import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
@@ -19,6 +19,9 @@ import { fileComplaintUpdate } from './messages';
 import { count } from './metrics';
 import { caseStore, documents } from './proxies';
 import { refuseWith } from './refusals';
+
+/** R10: resubmission after a refusal; a refused case reopened by a complaint takes its year back first. */
+export const RESUBMISSION_PATCH = 'resubmission-r10';
 
 type Filing = { request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint };
 
@@ -44,6 +47,29 @@ export class ComplaintStage {
     );
   }
 
+  /** A filing to register, or a review's conclusion, waits for the main flow. */
+  pending(): boolean {
+    return this.filings.length > 0 || this.concluded.length > 0;
+  }
+
+  /**
+   * R13 while the decision is owed: registers complaints (against the provider's inaction, the decision being
+   * overdue) and takes the conclusions of reviews; an upheld complaint against the inaction orders the decision
+   * at once. Answers the moment it was ordered, if it was.
+   */
+  async takeDuringReview(): Promise<Date | null> {
+    let ordered: Date | null = null;
+    for (let filing = this.filings.shift(); filing; filing = this.filings.shift()) filing.answer = await this.register(filing.request);
+    for (let conclusion = this.concluded.shift(); conclusion; conclusion = this.concluded.shift()) {
+      this.kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens: false });
+      if (conclusion.subject === 'inaction' && (conclusion.outcome === 'upheld' || conclusion.outcome === 'partly-upheld')) {
+        ordered = new Date(conclusion.decidedAt!);
+      }
+      await this.kase.recordStage({ occurrence: `c${++this.events}` });
+    }
+    return ordered;
+  }
+
   /** Takes complaints until the stage is over, or an upheld complaint reopens the review. */
   async untilOverOrReopened(): Promise<'reopened' | 'over'> {
     const { status } = this.kase;
@@ -56,7 +82,8 @@ export class ComplaintStage {
       }
       const conclusion = this.concluded.shift();
       if (conclusion) {
-        const reopens = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round;
+        const upheld = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round && (conclusion.subject ?? 'result') === 'result';
+        const reopens = upheld && (await this.yearStillFree());
         if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
         // A complaint ended by hand without a decision settles nothing: only a decision is the last instance's word.
         if (conclusion.addressee === 'quality-authority' && conclusion.outcome !== null) lastInstanceDecided = true;
@@ -84,6 +111,22 @@ export class ComplaintStage {
     }
   }
 
+  /**
+   * R10: a refused application reopens only while no newer application of the teacher holds the year; if one
+   * does, the upheld complaint stands on record (its decision says so) and the newer application is decided.
+   */
+  private async yearStillFree(): Promise<boolean> {
+    const { kase } = this;
+    if (kase.status.decision !== 'refuse' || !patched(RESUBMISSION_PATCH)) return true; // an acceptance holds it still
+    const { heldBy } = await caseStore.reclaimAcademicYear.executeWithOptions({ summary: "take the teacher's year back to reopen the review (R10)" }, [
+      { applicationId: kase.id },
+    ]);
+    if (heldBy === null) return true;
+    kase.status.yearHeldBy = heldBy;
+    log.info('upheld complaint does not reopen: a newer application holds the year', { applicationId: kase.id, heldBy });
+    return false;
+  }
+
   /** R7, R13: registers a complaint at the next working moment and starts its review with its own clock. */
   private async register(request: ComplaintFiling & { submittedAt: string }): Promise<FiledComplaint> {
     const { kase } = this;
@@ -93,6 +136,10 @@ export class ComplaintStage {
     );
     const submitted = new Date(request.submittedAt);
     const { registeredAt, dueAt } = complaintTerms(today, request.addressee, submitted);
+    const subject = request.subject ?? 'result';
+    // APPK art. 92: a complaint after the period is registered all the same, marked late, for the reviewing body
+    // to restore the period or not; one against inaction has no period.
+    const late = subject !== 'inaction' && filedLate(status.complaintPeriodEndsAt, submitted.getTime(), Date.now());
     const gaps = today.uncertainYears(submitted, dueAt);
     if (gaps.length > 0) await caseStore.reportCalendarGap({ applicationId: kase.id, years: gaps });
     const complaintId = uuid4();
@@ -107,6 +154,8 @@ export class ComplaintStage {
       registeredAt: registeredAt.toISOString(),
       dueAt: dueAt.toISOString(),
       contestedRound: status.round,
+      ...(request.subject && { subject }),
+      ...(late && { late, restorationReason: request.restorationReason ?? null }),
     };
     const workflowId = complaintWorkflowIdFor(complaintId);
     const child = await startChild(complaintWorkflow, {
@@ -120,12 +169,14 @@ export class ComplaintStage {
         { key: ProviderUnitKey, value: input.providerUnit },
         { key: DecisionDueAtKey, value: dueAt },
       ],
-      staticSummary: `Complaint to the ${request.addressee} on application ${kase.id}`,
+      staticSummary: `Complaint to the ${request.addressee} against the ${subject} on application ${kase.id}${late ? ' (late: asks to restore the period)' : ''}`,
       staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[request.addressee]} working days, R13)`,
     });
     const summary: ComplaintSummary = {
       complaintId,
       addressee: request.addressee,
+      ...(request.subject && { subject }),
+      ...(late && { late }),
       submittedAt: request.submittedAt,
       registeredAt: complaint.registeredAt,
       dueAt: complaint.dueAt,
@@ -146,6 +197,10 @@ export class ComplaintStage {
         summary.endedWithoutDecision = true;
         this.concluded.push({
           ...complaint,
+          subject,
+          late,
+          restorationReason: complaint.restorationReason ?? null,
+          periodRestored: null,
           state: 'received',
           overdue: false,
           outcome: null,
@@ -159,7 +214,7 @@ export class ComplaintStage {
     kase.fire({ type: 'COMPLAINT_FILED' });
     count('complaintFiled', { addressee: request.addressee });
     await kase.recordStage({ occurrence: `c${++this.events}` });
-    return { complaintId, workflowId, addressee: request.addressee, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
+    return { complaintId, workflowId, addressee: request.addressee, subject, late, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
   }
 
   /** R13: an upheld complaint supersedes the result; the provider decides again within the channel's term. */
@@ -180,6 +235,7 @@ export class ComplaintStage {
     });
     status.round += 1;
     kase.decision = undefined;
+    kase.defects = undefined;
     Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
     status.decisionDueAt = decisionDueAt.toISOString();
     kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });

@@ -36,6 +36,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     complaintId: input.complaintId,
     applicationId: input.applicationId,
     addressee: input.addressee,
+    subject: input.subject ?? 'result',
+    late: input.late ?? false,
+    restorationReason: input.restorationReason ?? null,
+    periodRestored: null,
     state: 'received',
     submittedAt: input.submittedAt,
     registeredAt: input.registeredAt,
@@ -69,6 +73,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       status.outcome = d.outcome;
       status.motivation = d.motivation;
       status.official = d.official;
+      status.periodRestored = d.periodRestored ?? null;
       status.decidedAt = new Date().toISOString();
       return status;
     },
@@ -114,6 +119,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     outcome: decision!.outcome,
     motivation: decision!.motivation,
     official: decision!.official,
+    periodRestored: status.periodRestored,
     decidedAt: status.decidedAt!,
   });
   const notice = await documents.issueNotice.executeWithOptions(

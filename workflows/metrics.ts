@@ -10,6 +10,7 @@ const counters = {
   registered: ['attestation_applications_registered', 'applications registered (R7)'],
   decided: ['attestation_decisions', "providers' decisions and automatic refusals (R3, R9)"],
   decisionOverdue: ['attestation_decisions_overdue', 'decisions that passed their one-working-day term (R3)'],
+  decisionOrdered: ['attestation_decisions_ordered', 'decisions ordered at once by an upheld complaint against inaction (R13)'],
   noticeIssued: ['attestation_notices_issued', 'signed documents delivered to the personal cabinet (R5, R13)'],
   complaintFiled: ['attestation_complaints_filed', 'complaints registered (R13)'],
   complaintDecided: ['attestation_complaints_decided', 'complaints decided (R13)'],

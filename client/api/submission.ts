@@ -5,6 +5,7 @@
  * application with exactly what the API admitted it with (domain/admission.ts).
  */
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { nextAttempt, yearHeldRefusal } from '../../domain/academic-year';
 import { admissionContextOf, admitWellFormed } from '../../domain/admission';
 import { SubmissionSchema, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
@@ -48,7 +49,15 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
   // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
   const inForce = standardInForce(new Date(submittedAt), deps.standardSchedule);
   const standard = STANDARDS[inForce.standard];
-  const applicationId = applicationIdFor(submission.iin, submission.academicYear, deps.identitySecret);
+  // R10: the year is free unless an application of the teacher holds it (open or accepted); a new one after a
+  // refusal or a withdrawal is the next attempt, with an id of its own.
+  const earlier = await deps.store.application.findMany({
+    where: { iin: submission.iin, academicYear: submission.academicYear },
+    select: { id: true, holdsYear: true },
+  });
+  const holder = earlier.find((a) => a.holdsYear);
+  if (holder) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, holder.id) };
+  const applicationId = applicationIdFor(submission.iin, submission.academicYear, deps.identitySecret, nextAttempt(earlier.length));
   const input: ApplicationInput = {
     ...submission,
     applicationId,
@@ -69,7 +78,9 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
       taskQueue: deps.taskQueue,
       workflowId,
       args: [input],
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
+      // A simultaneous submission of the same attempt started it first (R10); an attempt whose run failed before
+      // it stored the application may be started again.
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
       typedSearchAttributes: [
         { key: ApplicationStateKey, value: 'received' },
         { key: CategoryKey, value: submission.category },
@@ -81,17 +92,7 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
       staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} to ${submission.providerUnit}`,
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      return {
-        ok: false,
-        refusal: {
-          code: 'duplicate-application',
-          field: 'iin',
-          rule: 'R10',
-          message: `this teacher already has an application for the academic year ${submission.academicYear} (${applicationId}); attestation happens once per academic year`,
-        },
-      };
-    }
+    if (error instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, applicationId) };
     throw error;
   }
   return { ok: true, submitted: { applicationId, workflowId, cabinetId: input.cabinetId!, state: 'received', standard: standard.id } };

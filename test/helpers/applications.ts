@@ -66,6 +66,7 @@ export function sampleSubmission(overrides: Partial<Submission> = {}): Submissio
     category,
     channel: overrides.channel ?? (category === 'moderator' || category === 'expert' ? 'platform' : 'portal'),
     providerUnit: 'Education department of Almaty',
+    purpose: 'assign',
     academicYear: '2026-2027',
     personalDataConsent: true,
     essay: essayOf(270),

@@ -56,6 +56,7 @@ export function fakeActivities() {
   const activities: Activities = {
     lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
     recordApplication: jest.fn(async () => {}),
+    reclaimAcademicYear: jest.fn(async () => ({ heldBy: null as string | null })),
     loadCalendarOverrides: jest.fn(async () => []),
     reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
     recordStage: jest.fn(async (s) => void stages.push(s)),

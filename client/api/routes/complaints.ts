@@ -42,7 +42,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
         (state) =>
           state === 'withdrawn'
             ? 'the application was withdrawn; there is no result to contest'
-            : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91)',
+            : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91 §5)',
         202,
       );
     },
