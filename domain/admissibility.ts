@@ -6,7 +6,6 @@
  */
 import type { Submission } from './application';
 import { countWords, documentSources, type DocumentKind } from './documents';
-import type { RefusalGround } from './service';
 import type { StandardProfile } from './standards';
 
 export type Defect =

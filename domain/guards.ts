@@ -186,14 +186,18 @@ export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecy
   }
   const refuse = (field: string, message: string): Refusal => ({ code: 'against-standard', field, rule: 'R13', message });
   if (!view.status.late) {
-    if (periodRestored !== undefined) return refuse('periodRestored', 'periodRestored: the complaint was filed within the period; there is nothing to restore');
+    if (periodRestored !== undefined)
+      return refuse('periodRestored', 'periodRestored: the complaint was filed within the period; there is nothing to restore');
     if (outcome === 'left-without-consideration') {
       return refuse('outcome', 'outcome: a complaint filed within the period is considered: upheld, partly-upheld or rejected (APPK art. 92 §3)');
     }
     return null;
   }
   if (periodRestored === undefined) {
-    return refuse('periodRestored', 'periodRestored: the complaint was filed after the period; the decision says whether the period is restored (APPK art. 92 §2)');
+    return refuse(
+      'periodRestored',
+      'periodRestored: the complaint was filed after the period; the decision says whether the period is restored (APPK art. 92 §2)',
+    );
   }
   if (!periodRestored && outcome !== 'left-without-consideration') {
     return refuse('outcome', 'outcome: a late complaint whose period is not restored is left without consideration (APPK art. 92 §2)');

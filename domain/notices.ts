@@ -156,7 +156,9 @@ export function defectsInWords(defects: readonly Defect[], language: Language): 
           : `эссе ${d.words} сөзден тұрады, ал ${d.min}–${d.max} сөз болуы тиіс`;
       case 'missing-document': {
         const absent =
-          language === 'ru' ? ' (сведения в государственных информационных системах отсутствуют)' : ' (мемлекеттік ақпараттық жүйелерде мәліметтер жоқ)';
+          language === 'ru'
+            ? ' (сведения в государственных информационных системах отсутствуют)'
+            : ' (мемлекеттік ақпараттық жүйелерде мәліметтер жоқ)';
         return `${MISSING_DOCUMENT[language][d.document]}${d.notInStateSystems ? absent : ''}`;
       }
     }
@@ -326,11 +328,19 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
   const category = CATEGORY_NAMES[language][facts.category as Category] ?? facts.category;
   const purpose = w.purpose[facts.purpose ?? 'unknown'];
   const header = (title: string) =>
-    [facts.providerUnit, '', title, '', w.application(facts.applicationNumber, when(facts.submittedAt)), `${w.applicant}: ${facts.applicantName}`].join('\n');
+    [
+      facts.providerUnit,
+      '',
+      title,
+      '',
+      w.application(facts.applicationNumber, when(facts.submittedAt)),
+      `${w.applicant}: ${facts.applicantName}`,
+    ].join('\n');
   const request = w.request(purpose, category);
   const official = facts.official ? `${w.official}: ${facts.official}` : w.inTheNameOf;
   const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n`;
-  const complaintLine = (c: ComplaintFacts) => `${w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt))}; ${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
+  const complaintLine = (c: ComplaintFacts) => w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt));
+  const reviewer = (c: ComplaintFacts) => `${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
 
   switch (kind) {
     case 'acceptance':
@@ -350,7 +360,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     }
     case 'complaint-decision': {
       const c = facts.complaint!;
-      const lines = [header(w.complaintTitle), '', complaintLine(c), `${w.subject}: ${w.subjects[c.subject]}`];
+      const lines = [header(w.complaintTitle), '', complaintLine(c), reviewer(c), `${w.subject}: ${w.subjects[c.subject]}`];
       if (c.late) lines.push(w.late, ...(c.periodRestored === true ? [w.restored] : c.periodRestored === false ? [w.notRestored] : []));
       lines.push(`${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}`, `${w.motivation}: ${c.motivation ?? ''}`);
       const then = consequence(c, language);
@@ -360,7 +370,8 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     }
     case 'pre-trial-record': {
       const lines = (facts.complaints ?? []).map(
-        (c, i) => `  ${i + 1}) ${complaintLine(c)}; ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]}, ${when(c.decidedAt)}` : w.none}`,
+        (c, i) =>
+          `  ${i + 1}) ${complaintLine(c)}\n     ${reviewer(c)}; ${w.outcome.toLowerCase()}: ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]}, ${when(c.decidedAt)}` : w.none}`,
       );
       return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
     }

@@ -32,7 +32,7 @@ describe('the automatic check (time skipping)', () => {
         const reached = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
         if (reached.state === 'under-review') {
           await handle.terminate('went to review');
-          return { state: reached.state, decisions: fake.decisions, notices: fake.notices };
+          return { state: reached.state, decisions: fake.decisions, notices: fake.notices, gateway: fake.activities.lookUpStateRecords };
         }
         const status = await closeAfterComplaintPeriod(handle);
         const testName = (expect.getState().currentTestName ?? '').split('(R9)').pop()!;
@@ -43,7 +43,13 @@ describe('the automatic check (time skipping)', () => {
             .replace(/[^a-z0-9]+/g, '-')
             .replace(/^-|-$/g, '')}`,
         );
-        return { state: status.state, refusalGrounds: status.refusalGrounds, decisions: fake.decisions, notices: fake.notices };
+        return {
+          state: status.state,
+          refusalGrounds: status.refusalGrounds,
+          decisions: fake.decisions,
+          notices: fake.notices,
+          gateway: fake.activities.lookUpStateRecords,
+        };
       });
     }
 
@@ -67,6 +73,31 @@ describe('the automatic check (time skipping)', () => {
       expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [3] });
     });
 
+    test('without consent, the state records are never read: ground 3 at once, the other defects still listed (R9)', async () => {
+      const outcome = await outcomeOf({ personalDataConsent: false, essay: essayOf(40), documents: [] }, { education: false, employment: false });
+      expect(outcome.gateway).not.toHaveBeenCalled();
+      expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2, 3] });
+      const [decision] = outcome.decisions;
+      // The documents the state systems would supply are not judged without the records; the attached ones are.
+      expect(decision.defects).toEqual([
+        { ground: 3, code: 'no-consent' },
+        { ground: 2, code: 'essay-length', words: 40, min: 250, max: 300 },
+      ]);
+      expect(decision.official).toBeNull(); // issued in the name of the provider's authorised person (R5)
+    });
+
+    test('a teacher confirming a category held must attach its certificate and order (R8 item 6); one seeking a category need not', async () => {
+      const documents = sampleSubmission({ category: 'master' }).documents;
+      const confirming = await outcomeOf({ category: 'master', channel: 'portal', purpose: 'confirm', documents });
+      expect(confirming).toMatchObject({ state: 'closed', refusalGrounds: [2] });
+      expect(confirming.decisions[0].defects).toEqual([
+        { ground: 2, code: 'missing-document', document: 'category-certificate', notInStateSystems: false },
+      ]);
+      expect(confirming.gateway).toHaveBeenCalledTimes(1);
+      const assigning = await outcomeOf({ category: 'master', channel: 'portal', purpose: 'assign', documents });
+      expect(assigning.state).toBe('under-review');
+    });
+
     test('a missing document and a short essay are both listed, grounds 2', async () => {
       const outcome = await outcomeOf(
         { category: 'researcher', channel: 'portal', documents: [], essay: essayOf(10) },
@@ -76,7 +107,7 @@ describe('the automatic check (time skipping)', () => {
       const motivation = outcome.decisions[0].motivation!;
       expect(motivation).toContain('эссе содержит 10 слов');
       expect(motivation).toContain('сертификат о прохождении курсов повышения квалификации');
-      expect(motivation).toContain('документ об образовании (в информационных системах сведений нет)');
+      expect(motivation).toContain('не представлен документ об образовании (сведения в государственных информационных системах отсутствуют)');
       expect(motivation).not.toContain('документ, подтверждающий трудовую деятельность');
     });
 

@@ -4,6 +4,7 @@
  */
 import { DateTime } from 'luxon';
 import { ZONE, formatInstant } from '../domain/calendar';
+import type { ComplaintDecision } from '../domain/complaint';
 import { complaintStatusQuery, decideComplaintUpdate, decideUpdate, fileComplaintUpdate, statusQuery } from '../workflows/messages';
 import { sampleInput } from './helpers/applications';
 import {
@@ -153,7 +154,7 @@ describe('complaints (R13, time skipping)', () => {
         pending.executeUpdate(fileComplaintUpdate, {
           args: [{ addressee: 'provider', text: complaintText, submittedAt: monday.toJSDate().toISOString() }],
         }),
-        /still under-review; a complaint can be filed once its result is delivered/,
+        /still under-review; a complaint against its result can be filed once the result is delivered/,
       );
       await pending.terminate('test over');
 
@@ -206,7 +207,7 @@ describe('complaints (R13, time skipping)', () => {
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await deliveredResult(taskQueue, monday.toJSDate(), decision);
       const { complaintPeriodEndsAt } = await handle.query(statusQuery);
-      // Three months from the delivery, to the end of a working day (Administrative Procedural Code art. 91).
+      // Three months from the delivery, to the end of a working day (Administrative Procedural Code art. 92 §1).
       const end = DateTime.fromISO(complaintPeriodEndsAt!, { zone: ZONE });
       expect(end.toFormat('HH:mm:ss')).toBe('23:59:59');
       expect(calendar.isWorkingDay(end.toISODate()!)).toBe(true);
@@ -223,5 +224,114 @@ describe('complaints (R13, time skipping)', () => {
       ).rejects.toThrow();
     });
     expect(fake.notices).toEqual(['acceptance']);
+  });
+
+  test("a complaint against the provider's inaction is taken while the decision is overdue; upheld, it orders the decision at once", async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday.toJSDate());
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, sampleInput(monday.toJSDate().toISOString()));
+      const { decisionDueAt } = await until(handle, (s) => s.state === 'under-review');
+      const inaction = { addressee: 'provider' as const, subject: 'inaction' as const, text: 'No decision has been taken on my application.' };
+      // Within the term there is no inaction to contest.
+      await expectRefused(
+        handle.executeUpdate(fileComplaintUpdate, { args: [{ ...inaction, submittedAt: new Date(await serverTime()).toISOString() }] }),
+        /against the provider's inaction is filed while its decision is overdue/,
+      );
+      await skipTo(new Date(Date.parse(decisionDueAt!) + 60 * 60_000));
+      await until(handle, (s) => s.overdue);
+      const filed = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ ...inaction, submittedAt: new Date(await serverTime()).toISOString() }],
+      });
+      expect(filed).toMatchObject({ addressee: 'provider', subject: 'inaction', late: false });
+      // Registered and timed like any other (R7, R13): 5 working days for the provider.
+      expect(filed.dueAt).toBe(calendar.deadline(new Date(filed.registeredAt), 5).toISOString());
+      const review = await until(handle, (s) => s.complaints.length === 1);
+      expect(review).toMatchObject({ state: 'under-review', overdue: true, decision: null });
+
+      const complaint = testClient().workflow.getHandle(filed.workflowId);
+      await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
+      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      const decided = await complaint.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', motivation: 'The term has passed without a decision.', official: 'Head of the department' }],
+      });
+      const ordered = await until(handle, (s) => s.decisionOrderedAt !== undefined);
+      expect(ordered).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.decidedAt, decisionOrderedAt: decided.decidedAt });
+      // Reported and escalated again: the order to decide at once, still owed.
+      expect(fake.stages.filter((st) => st.overdue).map((st) => st.occurrence)).toEqual([undefined, 'ordered-1-r1']);
+      await handle.executeUpdate(decideUpdate, { args: [decision] });
+      const notified = await until(handle, (s) => s.state === 'notified');
+      // The complaint against the inaction reopens nothing: the decision it asked for is the one delivered.
+      expect(notified).toMatchObject({ decision: 'accept', round: 1 });
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'complaint-against-inaction-orders-decision');
+    });
+    // a complaint was heard, so the cabinet gets the record of the pre-trial stage too
+    expect(fake.notices).toEqual(['complaint-decision', 'acceptance', 'pre-trial-record']);
+  });
+
+  test('a complaint after the period is registered as late; not restored, it is left without consideration; restored, it is considered (APPK art. 92)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday.toJSDate());
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await deliveredResult(taskQueue, monday.toJSDate(), {
+        decision: 'refuse',
+        grounds: [1],
+        motivation: 'The diploma could not be verified.',
+        official: 'Head of the department',
+      });
+      const { complaintPeriodEndsAt } = await handle.query(statusQuery);
+      // A complaint to the authority on the period's last day keeps the stage open past it (15 working days).
+      const lastDay = DateTime.fromISO(complaintPeriodEndsAt!, { zone: ZONE }).set({ hour: 10 });
+      await skipTo(lastDay.toJSDate());
+      const inTime = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'quality-authority', text: complaintText, submittedAt: lastDay.toJSDate().toISOString() }],
+      });
+      expect(inTime.late).toBe(false);
+
+      const fileLate = async () => {
+        const at = new Date(await serverTime()).toISOString();
+        return handle.executeUpdate(fileComplaintUpdate, {
+          args: [{ addressee: 'provider', text: complaintText, submittedAt: at, restorationReason: 'I was in hospital until last week.' }],
+        });
+      };
+      const decideOn = async (filed: { workflowId: string; registeredAt: string }, d: Pick<ComplaintDecision, 'outcome' | 'periodRestored'>) => {
+        const complaint = testClient().workflow.getHandle(filed.workflowId);
+        await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
+        await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+        return complaint.executeUpdate(decideComplaintUpdate, { args: [{ motivation: 'Considered.', official: 'Head of the department', ...d }] });
+      };
+      await skipTo(new Date(Date.parse(complaintPeriodEndsAt!) + 2 * 24 * 3600_000));
+      const notRestored = await fileLate();
+      expect(notRestored).toMatchObject({ late: true, subject: 'result' });
+      const complaint = testClient().workflow.getHandle(notRestored.workflowId);
+      expect(await complaint.query(complaintStatusQuery)).toMatchObject({ late: true, restorationReason: 'I was in hospital until last week.' });
+      // The decision must say whether the period is restored, and one not restored leaves it without consideration.
+      await skipTo(new Date(Date.parse(notRestored.registeredAt) + 60_000));
+      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await expectRefused(
+        complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'rejected', motivation: 'Late.', official: 'Head' }] }),
+        /says whether the period is restored/,
+      );
+      const left = await decideOn(notRestored, { outcome: 'left-without-consideration', periodRestored: false });
+      expect(left).toMatchObject({ state: 'left-without-consideration', periodRestored: false });
+      await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'left-without-consideration' });
+
+      await until(handle, (s) => s.complaints.some((c) => c.outcome === 'left-without-consideration'));
+      const restored = await fileLate();
+      expect(restored.late).toBe(true);
+      expect(await decideOn(restored, { outcome: 'rejected', periodRestored: true })).toMatchObject({ outcome: 'rejected', periodRestored: true });
+      await decideOn(inTime, { outcome: 'rejected' });
+      const closed = await handle.result();
+      expect(closed.state).toBe('closed');
+      expect(closed.complaints.map((c) => [c.addressee, c.late ?? false, c.outcome])).toEqual([
+        ['quality-authority', false, 'rejected'],
+        ['provider', true, 'left-without-consideration'],
+        ['provider', true, 'rejected'],
+      ]);
+      await recordHistory(handle, 'complaint-late-restored-or-left-without-consideration');
+    });
   });
 });

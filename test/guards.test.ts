@@ -178,7 +178,9 @@ describe('a complaint filing (R13)', () => {
     const late = { ...open, now: Date.parse('2027-03-04T10:00:00+05:00') };
     expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00', restorationReason: 'I was in hospital' })).toBeNull();
     expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-04T10:00:00+05:00'), late.now)).toBe(true);
-    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-03T23:10:00+05:00'))).toBe(false);
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-03T23:10:00+05:00'))).toBe(
+      false,
+    );
     // the case learned of it after the period, whatever date the caller gave
     expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-04T00:10:00+05:00'))).toBe(true);
   });

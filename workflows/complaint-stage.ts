@@ -5,7 +5,17 @@
  * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
  * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
  */
-import { ParentClosePolicy, condition, log, patched, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import {
+  ParentClosePolicy,
+  condition,
+  log,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  startChild,
+  upsertSearchAttributes,
+  uuid4,
+} from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import { complaintWorkflowIdFor } from '../domain/case-ids';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
@@ -118,9 +128,10 @@ export class ComplaintStage {
   private async yearStillFree(): Promise<boolean> {
     const { kase } = this;
     if (kase.status.decision !== 'refuse' || !patched(RESUBMISSION_PATCH)) return true; // an acceptance holds it still
-    const { heldBy } = await caseStore.reclaimAcademicYear.executeWithOptions({ summary: "take the teacher's year back to reopen the review (R10)" }, [
-      { applicationId: kase.id },
-    ]);
+    const { heldBy } = await caseStore.reclaimAcademicYear.executeWithOptions(
+      { summary: "take the teacher's year back to reopen the review (R10)" },
+      [{ applicationId: kase.id }],
+    );
     if (heldBy === null) return true;
     kase.status.yearHeldBy = heldBy;
     log.info('upheld complaint does not reopen: a newer application holds the year', { applicationId: kase.id, heldBy });

@@ -17,7 +17,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { WorkingCalendar, ZONE } from '../../domain/calendar';
 import { applicationWorkflow } from '../../workflows';
 import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
-import type { CustodyRecord, NoticeRequest, StageRecord } from '../../activities';
+import type { CustodyRecord, DecisionRecord, NoticeRequest, StageRecord } from '../../activities';
 import type { ApplicationInput } from '../../domain/application';
 import { createTimeSkippingEnv } from './workflow-env';
 
@@ -49,7 +49,7 @@ export function fakeActivities() {
   const stages: StageRecord[] = [];
   const notices: string[] = [];
   const gaps: number[][] = [];
-  const decisions: Array<{ decision: string; grounds: number[]; motivation: string | null }> = [];
+  const decisions: DecisionRecord[] = [];
   const noticeRequests: NoticeRequest[] = [];
   const complaintStages: Array<{ complaintId: string; state: string; overdue?: boolean }> = [];
   const custody: CustodyRecord[] = [];

@@ -1,0 +1,151 @@
+/**
+ * The documents a teacher reads (R5, R13), in Kazakh and in Russian: each kind is rendered from fixed facts and
+ * compared with its golden file in test/golden/ (read by a person when it changes: `UPDATE_GOLDEN=1 npx jest
+ * test/documents.test.ts` rewrites them). None may carry Latin words, internal rule ids or ISO timestamps.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Defect } from '../domain/admissibility';
+import { LANGUAGES, dateTimeInWords, defectsInWords, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind } from '../domain/notices';
+
+const GOLDEN = path.join(__dirname, 'golden');
+const APPLICATION = '5f0c2a9e-1b7d-8e4a-9c3f-2d6b8a1e4c70';
+const COMPLAINT = '7a3e9b12-4c5d-4e6f-8a9b-0c1d2e3f4a5b';
+const NEWER = '9b1d4e7a-2c3f-8a5b-8d6e-1f2a3b4c5d6e';
+
+const defects: Defect[] = [
+  { ground: 3, code: 'no-consent' },
+  { ground: 2, code: 'essay-length', words: 301, min: 250, max: 300 },
+  { ground: 2, code: 'missing-document', document: 'category-certificate', notInStateSystems: false },
+  { ground: 2, code: 'missing-document', document: 'diploma', notInStateSystems: true },
+];
+
+const base: NoticeFacts = {
+  applicationNumber: APPLICATION,
+  applicantName: 'Нурланова Айгуль Сериккызы',
+  category: 'researcher',
+  purpose: 'confirm',
+  providerUnit: 'Управление образования города Алматы',
+  standard: 'standard-2',
+  submittedAt: new Date('2026-12-03T13:30:00Z'),
+  registeredAt: new Date('2026-12-04T04:00:00Z'),
+  dueAt: new Date('2026-12-04T13:30:00Z'),
+  decidedAt: new Date('2026-12-04T09:15:00Z'),
+  official: 'Ахметова Д. К., руководитель управления',
+  grounds: [],
+  motivation: null,
+  defects: null,
+};
+
+const complaint: ComplaintFacts = {
+  complaintId: COMPLAINT,
+  addressee: 'quality-authority',
+  subject: 'result',
+  late: false,
+  periodRestored: null,
+  submittedAt: new Date('2026-12-07T05:00:00Z'),
+  registeredAt: new Date('2026-12-07T05:00:00Z'),
+  outcome: 'upheld',
+  motivation: 'Документ об образовании имеется в государственной информационной системе.',
+  official: 'Серикбаев Н. А., председатель комитета',
+  decidedAt: new Date('2026-12-18T10:00:00Z'),
+  yearHeldBy: null,
+};
+
+/** Every document kind, and the variants whose words differ, with the facts each is rendered from. */
+const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
+  ['acceptance', 'acceptance', base],
+  ['receipt', 'receipt', { ...base, standard: 'standard-1', purpose: 'assign', category: 'head-2' }],
+  ['intake-receipt', 'intake-receipt', { ...base, standard: 'standard-1', decidedAt: null, official: null }],
+  ['refusal-by-rule', 'refusal', { ...base, grounds: [2, 3], official: null, defects }],
+  [
+    'refusal-by-provider',
+    'refusal',
+    { ...base, grounds: [1], motivation: 'Сертификат о прохождении курсов выдан организацией, не имеющей соответствующего права.' },
+  ],
+  ['refusal-earlier-standard', 'refusal', { ...base, standard: 'standard-1', purpose: null, grounds: [2], defects: defects.slice(2) }],
+  ['complaint-upheld', 'complaint-decision', { ...base, complaint }],
+  ['complaint-upheld-newer-application', 'complaint-decision', { ...base, complaint: { ...complaint, yearHeldBy: NEWER } }],
+  [
+    'complaint-inaction',
+    'complaint-decision',
+    { ...base, decidedAt: null, complaint: { ...complaint, addressee: 'provider', subject: 'inaction', outcome: 'upheld' } },
+  ],
+  [
+    'complaint-late-not-restored',
+    'complaint-decision',
+    { ...base, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'left-without-consideration' } },
+  ],
+  [
+    'complaint-late-restored',
+    'complaint-decision',
+    { ...base, complaint: { ...complaint, late: true, periodRestored: true, subject: 'lateness', outcome: 'partly-upheld' } },
+  ],
+  [
+    'pre-trial-record',
+    'pre-trial-record',
+    {
+      ...base,
+      complaints: [complaint, { ...complaint, complaintId: NEWER, addressee: 'provider', outcome: null, decidedAt: null }],
+      preTrialCompletedAt: new Date('2027-03-05T18:59:59Z'),
+    },
+  ],
+];
+
+describe('the documents a teacher reads, in each language (R5, R13)', () => {
+  for (const [name, kind, facts] of CASES) {
+    for (const language of LANGUAGES) {
+      test(`${name} in ${language} is its golden file`, () => {
+        const text = renderNotice(kind, language, facts);
+        const file = path.join(GOLDEN, `${name}.${language}.txt`);
+        if (process.env.UPDATE_GOLDEN === '1') fs.writeFileSync(file, text);
+        expect(text).toBe(fs.readFileSync(file, 'utf8'));
+      });
+    }
+  }
+
+  test('every golden file is in its language only: no Latin words, no rule ids, no ISO timestamps', () => {
+    const files = fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.txt'));
+    expect(files).toHaveLength(CASES.length * LANGUAGES.length);
+    for (const file of files) {
+      const text = fs.readFileSync(path.join(GOLDEN, file), 'utf8');
+      const withoutNumbers = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '№');
+      expect({ file, latin: withoutNumbers.match(/[A-Za-z]+/g) }).toEqual({ file, latin: null });
+      expect({ file, ruleIds: text.match(/\bR\d+\b/g) }).toEqual({ file, ruleIds: null });
+      expect({ file, iso: text.match(/\d{4}-\d{2}-\d{2}T/g) }).toEqual({ file, iso: null });
+      // the Kazakh document carries no Russian-only words, and the Russian none of the Kazakh letters
+      if (file.endsWith('.ru.txt')) expect({ file, kazakh: text.match(/[әғқңөұүһі]/gi) }).toEqual({ file, kazakh: null });
+    }
+  });
+});
+
+describe('words a person writes', () => {
+  test('dates and times in the local zone, in words', () => {
+    const instant = new Date('2026-12-03T13:30:00Z'); // 18:30 in Kazakhstan (UTC+5)
+    expect(dateTimeInWords(instant, 'ru')).toBe('3 декабря 2026 г., 18:30');
+    expect(dateTimeInWords(instant, 'kk')).toBe('2026 жылғы 3 желтоқсан, 18:30');
+    expect(dateTimeInWords(new Date('2027-01-01T00:05:00+05:00'), 'ru')).toBe('1 января 2027 г., 00:05');
+  });
+
+  test('the essay words agree with the numeral in Russian', () => {
+    const essay = (words: number): Defect => ({ ground: 2, code: 'essay-length', words, min: 250, max: 300 });
+    expect(defectsInWords([essay(301)], 'ru')[0]).toMatch(/^эссе содержит 301 слово,/);
+    expect(defectsInWords([essay(249)], 'ru')[0]).toMatch(/^эссе содержит 249 слов,/);
+    expect(defectsInWords([essay(42)], 'ru')[0]).toMatch(/^эссе содержит 42 слова,/);
+    expect(defectsInWords([essay(11)], 'ru')[0]).toMatch(/^эссе содержит 11 слов,/);
+    expect(defectsInWords([essay(301)], 'ru')[0]).toMatch(/от 250 до 300 слов$/);
+    expect(defectsInWords([essay(301)], 'kk')[0]).toBe('эссе 301 сөзден тұрады, ал 250–300 сөз болуы тиіс');
+  });
+
+  test('a missing document agrees with its verb in Russian', () => {
+    const missing = (document: 'diploma' | 'category-certificate' | 'student-achievements'): Defect => ({
+      ground: 2,
+      code: 'missing-document',
+      document,
+      notInStateSystems: false,
+    });
+    expect(defectsInWords([missing('diploma')], 'ru')[0]).toBe('не представлен документ об образовании');
+    expect(defectsInWords([missing('category-certificate')], 'ru')[0]).toMatch(/^не представлены удостоверение и приказ/);
+    expect(defectsInWords([missing('student-achievements')], 'ru')[0]).toMatch(/^не представлены документы/);
+  });
+});
