@@ -2,7 +2,7 @@
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
-import { gatewayFromEnvironment } from '../infra/gateway';
+import { gatewayFromEnvironment, type StateRecordsGateway } from '../infra/gateway';
 import type { DocumentSigner } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
@@ -16,6 +16,8 @@ export interface WorkerDeps {
   /** the payload codec (infra/payload-codec.ts): personal data never reaches Temporal in the clear */
   dataConverter?: DataConverter;
   options?: Partial<WorkerOptions>;
+  /** the e-government gateway (R8); the one GATEWAY_URL names when absent */
+  gateway?: StateRecordsGateway;
 }
 
 /**
@@ -25,14 +27,23 @@ export interface WorkerDeps {
  * `dataConverter` in every deployment: without it personal data reaches Temporal in the clear. The caller runs
  * it (`worker.run()`) and shuts it down; SIGINT/SIGTERM drain it.
  */
-export async function createWorker({ connection, store, signer, namespace, taskQueue, dataConverter, options }: WorkerDeps): Promise<Worker> {
+export async function createWorker({
+  connection,
+  store,
+  signer,
+  namespace,
+  taskQueue,
+  dataConverter,
+  options,
+  gateway,
+}: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
     namespace: namespace ?? 'default',
     taskQueue: taskQueue ?? TASK_QUEUE,
     ...(dataConverter && { dataConverter }),
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ store, signer, gateway: gatewayFromEnvironment(store) }),
+    activities: createActivities({ store, signer, gateway: gateway ?? gatewayFromEnvironment(store) }),
     ...options,
   });
 }

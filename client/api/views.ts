@@ -45,6 +45,9 @@ type ComplaintRow = {
   registeredAt: Date;
   dueAt: Date;
   contestedRound: number;
+  subject: string;
+  late: boolean;
+  periodRestored: boolean | null;
   outcome: string | null;
   motivation: string | null;
   official: string | null;
@@ -63,6 +66,9 @@ export function complaintFromRow(c: ComplaintRow) {
     registeredAt: c.registeredAt.toISOString(),
     dueAt: c.dueAt.toISOString(),
     contestedRound: c.contestedRound,
+    subject: c.subject,
+    late: c.late,
+    periodRestored: c.periodRestored,
     outcome: c.outcome,
     motivation: c.motivation,
     official: c.official,
@@ -87,6 +93,8 @@ export function caseFromStatus(status: ApplicationStatus) {
     complaintPeriodEndsAt: status.complaintPeriodEndsAt,
     preTrialCompletedAt: status.preTrialCompletedAt,
     custody: status.custody,
+    decisionOrderedAt: status.decisionOrderedAt ?? null,
+    yearHeldBy: status.yearHeldBy ?? null,
   };
 }
 
@@ -122,5 +130,7 @@ export function caseFromRow(
     complaintPeriodEndsAt: row.complaintPeriodEndsAt?.toISOString() ?? null,
     preTrialCompletedAt: row.preTrialCompletedAt?.toISOString() ?? null,
     custody: custodyFromRow(row),
+    decisionOrderedAt: null,
+    yearHeldBy: null,
   };
 }

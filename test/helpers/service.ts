@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createStore, type Store } from '../../infra/store';
+import type { StateRecordsGateway } from '../../infra/gateway';
 import { buildApi, type ApiDeps } from '../../client/api/server';
 import { buildReceiver } from '../../devtools/receiver';
 import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../../devtools/database';
@@ -97,7 +98,11 @@ export interface TimeSkippingStack {
  * Starts the stack for a test file. Time moves only when the test says so (env.sleep), never while it waits for
  * a reply. `api` adds to or overrides the API's options.
  */
-export async function startTimeSkippingStack(name: string, api: Partial<ApiDeps> = {}): Promise<TimeSkippingStack> {
+export async function startTimeSkippingStack(
+  name: string,
+  api: Partial<ApiDeps> = {},
+  workerDeps: { gateway?: (store: Store) => StateRecordsGateway } = {},
+): Promise<TimeSkippingStack> {
   const database = await startTestDatabase(`attestation-${name}-`);
   const env = await createTimeSkippingEnv();
   await env.connection.testService!.lockTimeSkipping({});
@@ -108,6 +113,7 @@ export async function startTimeSkippingStack(name: string, api: Partial<ApiDeps>
     store: database.store,
     signer: new CmsSigner(credentials.keyPem, credentials.certPem),
     taskQueue,
+    ...(workerDeps.gateway && { gateway: workerDeps.gateway(database.store) }),
   });
   const workerRun = worker.run();
   const httpSide = await startHttpSide({

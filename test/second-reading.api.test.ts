@@ -1,0 +1,201 @@
+/**
+ * The paths the law protects and no one had taken (issue 14), through the HTTP API on PostgreSQL and the
+ * time-skipping server with the real worker: a refused or withdrawn teacher applies again in the same year (R10),
+ * two simultaneous submissions start one case, an application without consent never reaches the gateway
+ * (R9 ground 3), a complaint against the provider's inaction orders the decision at once, and a complaint after
+ * the period is registered as late and decided on restoring it (R13, APPK art. 92).
+ */
+import { DateTime } from 'luxon';
+import { WorkingCalendar, ZONE } from '../domain/calendar';
+import { DatabaseGateway, type StateRecordsGateway } from '../infra/gateway';
+import type { Store } from '../infra/store';
+import { essayOf, sampleIin, sampleSubmission, academicYearOf } from './helpers/applications';
+import { eventually, httpClient } from './helpers/http';
+import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+
+const calendar = new WorkingCalendar();
+let stack: TimeSkippingStack;
+let store: Store;
+let baseUrl: string;
+const http = httpClient(() => baseUrl);
+/** IINs the gateway was asked about, by the real database adapter the worker uses. */
+const gatewayAsked: string[] = [];
+
+/** The next Monday 10:00 of an ordinary week (no holiday from Monday to Friday) after the server's clock. */
+function ordinaryMonday(from: DateTime): DateTime {
+  let day = from.startOf('day').plus({ days: 1 });
+  while (!(day.weekday === 1 && [0, 1, 2, 3, 4].every((k) => calendar.isWorkingDay(day.plus({ days: k }).toISODate()!)))) day = day.plus({ days: 1 });
+  return day.set({ hour: 10 });
+}
+
+let monday: DateTime;
+
+beforeAll(async () => {
+  stack = await startTimeSkippingStack(
+    'second-reading',
+    {},
+    {
+      gateway: (s): StateRecordsGateway => {
+        const real = new DatabaseGateway(s);
+        return { lookUp: async (iin) => (gatewayAsked.push(iin), real.lookUp(iin)) };
+      },
+    },
+  );
+  ({ store, baseUrl } = stack);
+  monday = ordinaryMonday(DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE }));
+  await stack.skipTo(monday.toJSDate());
+}, 180_000);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const now = async () => DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE });
+/** A submission at the next working moment (the clock moves there), so it registers at once (R7). */
+const submission = async (serial: number, overrides: object = {}) => {
+  await stack.skipTo(new Date(calendar.registrationMoment((await now()).toJSDate()).getTime() + 1000));
+  const at = (await now()).toISO()!;
+  return { ...sampleSubmission({ iin: sampleIin(serial), submittedAt: at, academicYear: academicYearOf(at) }), ...overrides };
+};
+const application = (id: string) => () => http('GET', `/applications/${id}`);
+
+test('a teacher refused for a 249-word essay sends a corrected one the same year and is accepted; the open one blocks a third (R10)', async () => {
+  const first = await http('POST', '/applications', await submission(9401, { essay: essayOf(249) }));
+  expect(first.status).toBe(202);
+  const refused = await eventually(application(first.body.applicationId), (r) => r.body.state === 'notified');
+  expect(refused.body).toMatchObject({ decision: 'refuse', refusalGrounds: [2] });
+  // The refusal the teacher reads names the defect in words, in each language, with no rule ids.
+  const ru = (refused.body.notices as Array<{ language: string; body: string }>).find((n) => n.language === 'ru')!.body;
+  expect(ru).toContain('эссе содержит 249 слов, тогда как должно содержать от 250 до 300 слов');
+  expect(ru).toContain('Решение принято от имени уполномоченного лица услугодателя.');
+  expect(ru).not.toMatch(/\bR\d|automatic/);
+
+  const second = await http('POST', '/applications', await submission(9401, { essay: essayOf(270) }));
+  expect(second.status).toBe(202);
+  expect(second.body.applicationId).not.toBe(first.body.applicationId);
+  await eventually(application(second.body.applicationId), (r) => r.body.state === 'under-review');
+  const third = await http('POST', '/applications', await submission(9401));
+  expect(third.status).toBe(409);
+  expect(third.body.error).toMatchObject({ code: 'duplicate-application', field: 'iin', rule: 'R10' });
+  expect(third.body.error.message).toContain(second.body.applicationId);
+  expect((await http('POST', `/applications/${second.body.applicationId}/decision`, { decision: 'accept', official: 'A. Head' })).status).toBe(200);
+  await eventually(application(second.body.applicationId), (r) => r.body.state === 'notified');
+  // Accepted, the year is used: attestation happens once a year.
+  expect((await http('POST', '/applications', await submission(9401))).status).toBe(409);
+  const rows = await store.application.findMany({ where: { iin: sampleIin(9401) }, orderBy: { createdAt: 'asc' } });
+  expect(rows.map((r) => [r.decision, r.holdsYear])).toEqual([
+    ['refuse', null],
+    ['accept', true],
+  ]);
+}, 120_000);
+
+test('a teacher who withdrew applies again; two simultaneous submissions of one teacher and year start one case (R10)', async () => {
+  const first = await http('POST', '/applications', await submission(9402));
+  expect(first.status).toBe(202);
+  await eventually(application(first.body.applicationId), (r) => r.body.state === 'under-review');
+  expect((await http('POST', `/applications/${first.body.applicationId}/withdrawal`, {})).status).toBe(200);
+  const answers = await Promise.all([http('POST', '/applications', await submission(9402)), http('POST', '/applications', await submission(9402))]);
+  expect(answers.map((a) => a.status).sort()).toEqual([202, 409]);
+  const started = answers.find((a) => a.status === 202)!;
+  expect(answers.find((a) => a.status === 409)!.body.error).toMatchObject({ code: 'duplicate-application', rule: 'R10' });
+  await eventually(application(started.body.applicationId), (r) => r.body.state === 'under-review');
+  const rows = await store.application.findMany({ where: { iin: sampleIin(9402) } });
+  expect(rows.map((r) => [r.state, r.holdsYear]).sort()).toEqual([
+    ['under-review', true],
+    ['withdrawn', null],
+  ]);
+}, 120_000);
+
+test('an application without consent is refused on ground 3 without asking the gateway (R9; personal data law, art. 8)', async () => {
+  const body = await submission(9403, { personalDataConsent: false });
+  const answer = await http('POST', '/applications', body);
+  expect(answer.status).toBe(202);
+  const refused = await eventually(application(answer.body.applicationId), (r) => r.body.state === 'notified');
+  expect(refused.body.refusalGrounds).toEqual([3]);
+  expect(gatewayAsked).not.toContain(body.iin);
+  // With consent, the gateway is asked.
+  const consenting = await submission(9404);
+  const accepted = await http('POST', '/applications', consenting);
+  await eventually(application(accepted.body.applicationId), (r) => r.body.state === 'under-review');
+  expect(gatewayAsked).toContain(consenting.iin);
+}, 120_000);
+
+test("a complaint against the provider's inaction is registered while the decision is overdue; upheld, the decision is due at once (R13)", async () => {
+  const answer = await http('POST', '/applications', await submission(9405));
+  const id = answer.body.applicationId as string;
+  const review = await eventually(application(id), (r) => r.body.state === 'under-review');
+  const early = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', subject: 'inaction', text: 'No decision yet.' });
+  expect(early.status).toBe(409);
+  expect(early.body.error).toMatchObject({ code: 'complaint-not-allowed', field: 'subject', rule: 'R13' });
+  await stack.skipTo(new Date(Date.parse(review.body.decisionDueAt) + 3600_000));
+  await eventually(application(id), (r) => r.body.overdue === true);
+  const filed = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', subject: 'inaction', text: 'No decision yet.' });
+  expect(filed.status).toBe(202);
+  expect(filed.body).toMatchObject({ subject: 'inaction', late: false });
+  await stack.skipTo(new Date(Date.parse(filed.body.registeredAt) + 60_000));
+  await eventually(
+    () => http('GET', `/complaints/${filed.body.complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
+  const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
+    outcome: 'upheld',
+    motivation: 'The term passed without a decision.',
+    official: 'Head of the department',
+  });
+  expect(decided.status).toBe(200);
+  const ordered = await eventually(application(id), (r) => r.body.decisionOrderedAt !== null);
+  expect(ordered.body).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.body.decidedAt });
+  const complaint = await eventually(
+    () => http('GET', `/complaints/${filed.body.complaintId}`),
+    (r) => r.body.documents.length === 2,
+  );
+  const kk = (complaint.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'kk')!.body;
+  expect(kk).toContain('Көрсетілетін қызметті берушіге өтініш бойынша шешімді дереу қабылдау тапсырылды.');
+  expect((await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A. Head' })).status).toBe(200);
+  await eventually(application(id), (r) => r.body.state === 'notified' || r.body.state === 'contested');
+}, 120_000);
+
+test('a complaint after the period is registered as late, and the reviewing body restores the period or leaves it without consideration (APPK art. 92)', async () => {
+  const answer = await http('POST', '/applications', await submission(9406));
+  const id = answer.body.applicationId as string;
+  await eventually(application(id), (r) => r.body.state === 'under-review');
+  await http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  const notified = await eventually(application(id), (r) => r.body.state === 'notified');
+  const periodEnd = DateTime.fromISO(notified.body.complaintPeriodEndsAt, { zone: ZONE });
+  // On the period's last day a complaint to the authority (15 working days) keeps the case open past it.
+  await stack.skipTo(periodEnd.set({ hour: 11 }).toJSDate());
+  const inTime = await http('POST', `/applications/${id}/complaints`, {
+    addressee: 'quality-authority',
+    text: 'The diploma is genuine.',
+    submittedAt: (await now()).toISO(),
+  });
+  expect(inTime.status).toBe(202);
+  expect(inTime.body.late).toBe(false);
+  await stack.skipTo(periodEnd.plus({ days: 3 }).toJSDate());
+  const late = await http('POST', `/applications/${id}/complaints`, {
+    addressee: 'provider',
+    text: 'The diploma is genuine.',
+    restorationReason: 'I was abroad on a course.',
+    submittedAt: (await now()).toISO(),
+  });
+  expect(late.status).toBe(202);
+  expect(late.body).toMatchObject({ late: true, subject: 'result' });
+  await stack.skipTo(new Date(Date.parse(late.body.registeredAt) + 60_000));
+  await eventually(
+    () => http('GET', `/complaints/${late.body.complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
+  const decide = (body: object) =>
+    http('POST', `/complaints/${late.body.complaintId}/decision`, { motivation: 'Considered.', official: 'Head', ...body });
+  const unsaid = await decide({ outcome: 'rejected' });
+  expect(unsaid.status).toBe(422);
+  expect(unsaid.body.error).toMatchObject({ field: 'periodRestored', rule: 'R13' });
+  expect((await decide({ outcome: 'left-without-consideration', periodRestored: false })).status).toBe(200);
+  const decision = await eventually(
+    () => http('GET', `/complaints/${late.body.complaintId}`),
+    (r) => r.body.documents.length === 2,
+  );
+  expect(decision.body).toMatchObject({ late: true, periodRestored: false, outcome: 'left-without-consideration' });
+  const ru = (decision.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  expect(ru).toContain('Пропущенный срок обжалования не восстановлен; жалоба оставлена без рассмотрения');
+}, 120_000);
