@@ -25,31 +25,33 @@ export interface ComplaintDecisionRecord {
   decidedAt: string;
 }
 
+/** A filed complaint's row, as it is first stored (by its workflow, or by the API for a late one: late-complaints.ts). */
+export function complaintRow(input: ComplaintInput) {
+  return {
+    id: input.complaintId,
+    workflowId: complaintWorkflowIdFor(input.complaintId),
+    applicationId: input.applicationId,
+    addressee: input.addressee,
+    text: input.text,
+    grounds: input.grounds,
+    attachments: input.attachments,
+    contestedRound: input.contestedRound,
+    subject: input.subject ?? 'result',
+    late: input.late ?? false,
+    restorationReason: input.restorationReason ?? null,
+    againstClosedCase: input.caseClosed ?? false,
+    state: 'received',
+    submittedAt: new Date(input.submittedAt),
+    registeredAt: new Date(input.registeredAt),
+    dueAt: new Date(input.dueAt),
+  };
+}
+
 export function createComplaintActivities(store: Store) {
   return {
     /** Stores a filed complaint; a retry finds the row it wrote before. */
     async recordComplaint(input: ComplaintInput): Promise<void> {
-      await store.complaint.upsert({
-        where: { id: input.complaintId },
-        update: {},
-        create: {
-          id: input.complaintId,
-          workflowId: complaintWorkflowIdFor(input.complaintId),
-          applicationId: input.applicationId,
-          addressee: input.addressee,
-          text: input.text,
-          grounds: input.grounds,
-          attachments: input.attachments,
-          contestedRound: input.contestedRound,
-          subject: input.subject ?? 'result',
-          late: input.late ?? false,
-          restorationReason: input.restorationReason ?? null,
-          state: 'received',
-          submittedAt: new Date(input.submittedAt),
-          registeredAt: new Date(input.registeredAt),
-          dueAt: new Date(input.dueAt),
-        },
-      });
+      await store.complaint.upsert({ where: { id: input.complaintId }, update: {}, create: complaintRow(input) });
     },
 
     /**

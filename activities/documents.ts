@@ -70,6 +70,7 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
         official: c.official,
         decidedAt: c.decidedAt,
         yearHeldBy: yearHolder,
+        caseClosed: c.againstClosedCase,
       });
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);

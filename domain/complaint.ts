@@ -5,7 +5,10 @@
 import { DateTime } from 'luxon';
 import { assign, initialTransition, setup, type SnapshotFrom } from 'xstate';
 import { z } from 'zod';
-import { ZONE, type WorkingCalendar } from './calendar';
+import type { SearchAttributePair } from '@temporalio/common';
+import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
+import { complaintWorkflowIdFor } from './case-ids';
+import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from './search-attributes';
 import { step } from './lifecycle';
 
 /** R13: the bodies a complaint is addressed to. */
@@ -101,6 +104,48 @@ export function filedLate(periodEndsAt: string | null, at: number, now: number):
   if (periodEndsAt === null) return false; // no result yet: a complaint against inaction has no period
   const end = Date.parse(periodEndsAt);
   return at > end || now > end;
+}
+
+/**
+ * A filed complaint as its workflow receives it, registered and timed (R7, R13), with what its workflow is
+ * started with: its id, the search attributes operators filter by, and its summary in the Temporal UI. One
+ * function for both doors: the case's workflow (a complaint while the case runs) and the API (a late complaint
+ * against a case that has ended, APPK art. 92).
+ */
+export function filedComplaint(
+  filing: ComplaintFiling & { submittedAt: string },
+  fields: { complaintId: string; applicationId: string; providerUnit: string; contestedRound: number; late: boolean; caseClosed?: boolean },
+  calendar: WorkingCalendar,
+) {
+  const { registeredAt, dueAt } = complaintTerms(calendar, filing.addressee, new Date(filing.submittedAt));
+  const subject = filing.subject ?? 'result';
+  const input: ComplaintInput = {
+    complaintId: fields.complaintId,
+    applicationId: fields.applicationId,
+    addressee: filing.addressee,
+    text: filing.text,
+    grounds: filing.grounds ?? [],
+    attachments: filing.attachments ?? [],
+    submittedAt: filing.submittedAt,
+    registeredAt: registeredAt.toISOString(),
+    dueAt: dueAt.toISOString(),
+    contestedRound: fields.contestedRound,
+    ...(filing.subject && { subject }),
+    ...(fields.late && { late: true, restorationReason: filing.restorationReason ?? null }),
+    ...(fields.caseClosed && { caseClosed: true }),
+  };
+  const start = {
+    workflowId: complaintWorkflowIdFor(fields.complaintId),
+    typedSearchAttributes: [
+      { key: ComplaintStateKey, value: 'received' },
+      { key: ComplaintAddresseeKey, value: filing.addressee },
+      { key: ProviderUnitKey, value: fields.providerUnit },
+      { key: DecisionDueAtKey, value: dueAt },
+    ] as SearchAttributePair[],
+    staticSummary: `Complaint to the ${filing.addressee} against the ${subject} on application ${fields.applicationId}${fields.late ? ' (late: asks to restore the period)' : ''}`,
+    staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[filing.addressee]} working days, R13)`,
+  };
+  return { input, start, calendarGaps: calendar.uncertainYears(new Date(filing.submittedAt), dueAt) };
 }
 
 /** R7 applied to complaints (R13): registered at the next working moment, due N working days later. */

@@ -7,7 +7,7 @@
 import { DecisionSchema, WithdrawalSchema } from './application';
 import { formatInstant } from './calendar';
 import type { ApplicationStatus, ComplaintStatus } from './case-status';
-import { ComplaintDecisionSchema, ComplaintSchema, type ComplaintSnapshot } from './complaint';
+import { ComplaintDecisionSchema, ComplaintSchema, type ComplaintFiling, type ComplaintSnapshot } from './complaint';
 import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
 import type { LifecycleSnapshot } from './lifecycle';
 import { parseInput, type Refusal } from './refusals';
@@ -123,49 +123,102 @@ function notNowInWords(state: ApplicationStatus['state']): string {
   }
 }
 
+type Filing = ComplaintFiling & { submittedAt: string };
+const complaintRefusal = (field: string, message: string): Refusal => ({ code: 'complaint-not-allowed', field, rule: 'R13', message });
+
+/** The filing's form, and a `submittedAt` not ahead of the case's clock. */
+function parseFiling(request: unknown, now: number): { ok: true; filing: Filing } | { ok: false; refusal: Refusal } {
+  const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
+  if (!parsed.ok) return { ok: false, refusal: parsed.error };
+  if (Date.parse(parsed.value.submittedAt) > now + CLOCK_SKEW_MS) {
+    return { ok: false, refusal: complaintRefusal('submittedAt', 'submittedAt: must not be in the future') };
+  }
+  return { ok: true, filing: parsed.value };
+}
+
+/** R13: the lateness of a decision is contested only when the decision was late. */
+function latenessRefusal(filing: Filing, decisionWasLate: boolean): Refusal | null {
+  if ((filing.subject ?? 'result') !== 'lateness' || decisionWasLate) return null;
+  return complaintRefusal('subject', 'subject: the decision was taken within its term; there is no lateness to contest (R3, R13)');
+}
+
+/** R13: one complaint at a time to each body. */
+function alreadyUnderReview(filing: Filing, open: ReadonlyArray<{ complaintId: string; addressee: string; dueAt: string }>): Refusal | null {
+  const same = open.find((c) => c.addressee === filing.addressee);
+  if (!same) return null;
+  return complaintRefusal(
+    'addressee',
+    `a complaint to the ${filing.addressee} (${same.complaintId}) is already under review, due ${formatInstant(new Date(same.dueAt))}; file again after its decision (R13)`,
+  );
+}
+
 /**
  * R13: a complaint against the delivered result or the lateness of its decision, or against the provider's
  * inaction while the decision is overdue; one at a time to each body. A complaint after the filing period is
  * not refused for that (Administrative Procedural Code art. 92 §3): it is registered as late (`filedLate`).
  */
 export function complaintFilingRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
-  const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
-  if (!parsed.ok) return parsed.error;
   const { status, now } = view;
-  const refuse = (field: string, message: string): Refusal => ({ code: 'complaint-not-allowed', field, rule: 'R13', message });
-  const filing = parsed.value;
-  const at = Date.parse(filing.submittedAt);
-  if (view.administrativeStageOver) return refuse('id', notNowInWords(status.state));
-  if (at > now + CLOCK_SKEW_MS) return refuse('submittedAt', 'submittedAt: must not be in the future');
-  const subject = filing.subject ?? 'result';
-  if (subject === 'inaction') {
+  const parsed = parseFiling(request, now);
+  if (!parsed.ok) return parsed.refusal;
+  const { filing } = parsed;
+  if (view.administrativeStageOver) return complaintRefusal('id', notNowInWords(status.state));
+  if ((filing.subject ?? 'result') === 'inaction') {
     if (status.state !== 'under-review' || !status.overdue || view.decided || view.withdrawalRequested) {
       const due = status.decisionDueAt ? `; it is due by ${formatInstant(new Date(status.decisionDueAt))}` : '';
-      return refuse(
+      return complaintRefusal(
         'subject',
         `subject: a complaint against the provider's inaction is filed while its decision is overdue; the application is ${status.state}${status.overdue ? '' : due} (R13)`,
       );
     }
   } else {
-    if (status.state !== 'notified' && status.state !== 'contested') return refuse('id', notNowInWords(status.state));
-    if (subject === 'lateness' && !status.overdue) {
-      return refuse('subject', 'subject: the decision was taken within its term; there is no lateness to contest (R3, R13)');
-    }
-    if (at < view.resultDeliveredAt - CLOCK_SKEW_MS) {
-      return refuse(
+    if (status.state !== 'notified' && status.state !== 'contested') return complaintRefusal('id', notNowInWords(status.state));
+    const lateness = latenessRefusal(filing, status.overdue);
+    if (lateness) return lateness;
+    if (Date.parse(filing.submittedAt) < view.resultDeliveredAt - CLOCK_SKEW_MS) {
+      return complaintRefusal(
         'submittedAt',
         `submittedAt: a complaint cannot precede the result it contests, delivered ${formatInstant(new Date(view.resultDeliveredAt))} (R13)`,
       );
     }
   }
-  const open = status.complaints.find((c) => c.addressee === filing.addressee && c.outcome === null && !c.endedWithoutDecision);
-  if (open) {
-    return refuse(
-      'addressee',
-      `a complaint to the ${filing.addressee} (${open.complaintId}) is already under review, due ${formatInstant(new Date(open.dueAt))}; file again after its decision (R13)`,
+  return alreadyUnderReview(
+    filing,
+    status.complaints.filter((c) => c.outcome === null && !c.endedWithoutDecision),
+  );
+}
+
+/** A case whose workflow has ended, as its store row tells it (for a complaint after the period, APPK art. 92). */
+export interface ClosedCaseView {
+  state: string;
+  /** the decision of the last round was late */
+  decisionWasLate: boolean;
+  /** the quality-control authority, the last administrative instance, decided a complaint against the last result */
+  lastInstanceDecided: boolean;
+  /** complaints still under review */
+  openComplaints: ReadonlyArray<{ complaintId: string; addressee: string; dueAt: string }>;
+  now: number;
+}
+
+/**
+ * R13 with APPK art. 92: a case closed because its filing period ran out still takes a complaint, as a late one
+ * (lateness alone is no reason to refuse it); one closed by the last instance's decision, or withdrawn, does not.
+ */
+export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknown): Refusal | null {
+  const parsed = parseFiling(request, view.now);
+  if (!parsed.ok) return parsed.refusal;
+  const { filing } = parsed;
+  if (view.state !== 'closed') return complaintRefusal('id', notNowInWords(view.state as ApplicationStatus['state']));
+  if (view.lastInstanceDecided) {
+    return complaintRefusal(
+      'id',
+      'the quality-control authority, the last administrative instance, has decided on this result; it may now be contested in court (Administrative Procedural Code art. 91 §5)',
     );
   }
-  return null;
+  if ((filing.subject ?? 'result') === 'inaction') {
+    return complaintRefusal('subject', 'subject: the decision was taken; its lateness may be contested (subject lateness), not an inaction (R13)');
+  }
+  return latenessRefusal(filing, view.decisionWasLate) ?? alreadyUnderReview(filing, view.openComplaints);
 }
 
 /**

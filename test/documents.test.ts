@@ -50,6 +50,7 @@ const complaint: ComplaintFacts = {
   official: 'Серикбаев Н. А., председатель комитета',
   decidedAt: new Date('2026-12-18T10:00:00Z'),
   yearHeldBy: null,
+  caseClosed: false,
 };
 
 /** Every document kind, and the variants whose words differ, with the facts each is rendered from. */
@@ -75,6 +76,11 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
     'complaint-late-not-restored',
     'complaint-decision',
     { ...base, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'left-without-consideration' } },
+  ],
+  [
+    'complaint-late-upheld-closed-case',
+    'complaint-decision',
+    { ...base, complaint: { ...complaint, late: true, periodRestored: true, caseClosed: true } },
   ],
   [
     'complaint-late-restored',

@@ -199,3 +199,62 @@ test('a complaint after the period is registered as late, and the reviewing body
   const ru = (decision.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
   expect(ru).toContain('Пропущенный срок обжалования не восстановлен; жалоба оставлена без рассмотрения');
 }, 120_000);
+
+test('a complaint against a case closed by its period is registered as late outside the case; restored and upheld, it annuls the result (APPK art. 92)', async () => {
+  const answer = await http('POST', '/applications', await submission(9407));
+  const id = answer.body.applicationId as string;
+  await eventually(application(id), (r) => r.body.state === 'under-review');
+  await http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  const notified = await eventually(application(id), (r) => r.body.state === 'notified');
+  await stack.skipTo(new Date(Date.parse(notified.body.complaintPeriodEndsAt) + 5 * 24 * 3600_000));
+  await eventually(application(id), (r) => r.body.state === 'closed');
+  await eventually(
+    () => stack.env.client.workflow.getHandle(`application-${id}`).describe(),
+    (d) => d.status.name === 'COMPLETED',
+  );
+
+  const inaction = await http('POST', `/applications/${id}/complaints`, {
+    addressee: 'provider',
+    subject: 'inaction',
+    text: 'x',
+    submittedAt: (await now()).toISO(),
+  });
+  expect(inaction.status).toBe(409);
+  expect(inaction.body.error).toMatchObject({ field: 'subject', rule: 'R13' });
+  const late = await http('POST', `/applications/${id}/complaints`, {
+    addressee: 'provider',
+    text: 'The diploma is genuine; I learned of the refusal only now.',
+    restorationReason: 'The notice reached me late.',
+    submittedAt: (await now()).toISO(),
+  });
+  expect(late.status).toBe(202);
+  expect(late.body).toMatchObject({ late: true, subject: 'result', addressee: 'provider' });
+  // One at a time to each body, as in a running case.
+  const second = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'again', submittedAt: (await now()).toISO() });
+  expect(second.status).toBe(409);
+  expect(second.body.error).toMatchObject({ field: 'addressee' });
+
+  await stack.skipTo(new Date(Date.parse(late.body.registeredAt) + 60_000));
+  await eventually(
+    () => http('GET', `/complaints/${late.body.complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
+  const decided = await http('POST', `/complaints/${late.body.complaintId}/decision`, {
+    outcome: 'upheld',
+    periodRestored: true,
+    motivation: 'The notice was delivered late; the diploma is genuine.',
+    official: 'Head of the department',
+  });
+  expect(decided.status).toBe(200);
+  const complaint = await eventually(
+    () => http('GET', `/complaints/${late.body.complaintId}`),
+    (r) => r.body.documents.length === 2,
+  );
+  const ru = (complaint.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  expect(ru).toContain('Пропущенный срок обжалования восстановлен по уважительной причине.');
+  expect(ru).toContain('услугополучатель вправе подать новое заявление');
+  const closedCase = await http('GET', `/applications/${id}`);
+  expect(closedCase.body.complaints).toEqual([expect.objectContaining({ complaintId: late.body.complaintId, late: true, outcome: 'upheld' })]);
+  // The refused teacher's year is free: a new application is taken (R10).
+  expect((await http('POST', '/applications', await submission(9407))).status).toBe(202);
+}, 120_000);

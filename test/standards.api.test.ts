@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import type { Store } from '../infra/store';
 import { verifySignature } from '../infra/signer';
+import { dateTimeInWords } from '../domain/notices';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
 import { STATE_CORPORATION, isOpen } from '../domain/standards';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
@@ -181,7 +182,7 @@ test('cases of the earlier standard finish by its terms after the current one ta
   );
   expect(russian.map((n) => n.kind)).toEqual(['intake-receipt', 'receipt']);
   expect(russian[0].body).toContain('хранятся один месяц');
-  expect(russian[0].body).toContain(formatInstant(wednesdayClose.toJSDate()));
+  expect(russian[0].body).toContain(dateTimeInWords(wednesdayClose.toJSDate(), 'ru'));
   expect(russian[1].body).toContain('РАСПИСКА о приеме заявления');
   for (const n of done.body.notices) expect(verifySignature(Buffer.from(n.body, 'utf8'), n.signature.value, stack.certificatePem)).toBe(true);
 

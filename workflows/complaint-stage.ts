@@ -17,11 +17,10 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
-import { complaintWorkflowIdFor } from '../domain/case-ids';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
-import { complaintTerms, filedLate, REVIEW_TERM_WORKING_DAYS, type ComplaintFiling, type ComplaintInput } from '../domain/complaint';
+import { filedComplaint, filedLate, type ComplaintFiling } from '../domain/complaint';
 import { complaintFilingRefusal } from '../domain/guards';
-import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from '../domain/search-attributes';
+import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
 import type { ApplicationCase } from './case-state';
 import { complaintWorkflow } from './complaint';
@@ -145,43 +144,24 @@ export class ComplaintStage {
     const today = new WorkingCalendar(
       await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7, R13)" }, []),
     );
-    const submitted = new Date(request.submittedAt);
-    const { registeredAt, dueAt } = complaintTerms(today, request.addressee, submitted);
     const subject = request.subject ?? 'result';
     // APPK art. 92: a complaint after the period is registered all the same, marked late, for the reviewing body
     // to restore the period or not; one against inaction has no period.
-    const late = subject !== 'inaction' && filedLate(status.complaintPeriodEndsAt, submitted.getTime(), Date.now());
-    const gaps = today.uncertainYears(submitted, dueAt);
-    if (gaps.length > 0) await caseStore.reportCalendarGap({ applicationId: kase.id, years: gaps });
+    const late = subject !== 'inaction' && filedLate(status.complaintPeriodEndsAt, Date.parse(request.submittedAt), Date.now());
     const complaintId = uuid4();
-    const complaint: ComplaintInput = {
-      complaintId,
-      applicationId: kase.id,
-      addressee: request.addressee,
-      text: request.text,
-      grounds: request.grounds ?? [],
-      attachments: request.attachments ?? [],
-      submittedAt: request.submittedAt,
-      registeredAt: registeredAt.toISOString(),
-      dueAt: dueAt.toISOString(),
-      contestedRound: status.round,
-      ...(request.subject && { subject }),
-      ...(late && { late, restorationReason: request.restorationReason ?? null }),
-    };
-    const workflowId = complaintWorkflowIdFor(complaintId);
+    const filed = filedComplaint(
+      request,
+      { complaintId, applicationId: kase.id, providerUnit: input.providerUnit, contestedRound: status.round, late },
+      today,
+    );
+    const complaint = filed.input;
+    if (filed.calendarGaps.length > 0) await caseStore.reportCalendarGap({ applicationId: kase.id, years: filed.calendarGaps });
+    const { workflowId } = filed.start;
     const child = await startChild(complaintWorkflow, {
-      workflowId,
+      ...filed.start,
       args: [complaint],
       // The complaint is owed a review by law even if this case's workflow is stopped by an operator.
       parentClosePolicy: ParentClosePolicy.ABANDON,
-      typedSearchAttributes: [
-        { key: ComplaintStateKey, value: 'received' },
-        { key: ComplaintAddresseeKey, value: request.addressee },
-        { key: ProviderUnitKey, value: input.providerUnit },
-        { key: DecisionDueAtKey, value: dueAt },
-      ],
-      staticSummary: `Complaint to the ${request.addressee} against the ${subject} on application ${kase.id}${late ? ' (late: asks to restore the period)' : ''}`,
-      staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[request.addressee]} working days, R13)`,
     });
     const summary: ComplaintSummary = {
       complaintId,

@@ -19,6 +19,17 @@ export async function queryIfRunning<T>(client: Client, request: FastifyRequest,
   }
 }
 
+/** Whether a case's workflow is still running (false for a finished one, and for none). */
+export async function workflowRunning(client: Client, workflowId: string): Promise<boolean> {
+  return client.workflow
+    .getHandle(workflowId)
+    .describe()
+    .then(
+      (d) => d.status.name === 'RUNNING',
+      () => false,
+    );
+}
+
 export interface UpdateTarget {
   workflowId: string;
   /** what it is, for a 404: application, complaint */

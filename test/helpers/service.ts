@@ -116,7 +116,10 @@ export async function startTimeSkippingStack(
     ...(workerDeps.gateway && { gateway: workerDeps.gateway(database.store) }),
   });
   const workerRun = worker.run();
+  // The API's clock follows the test server's, as in a deployment both read the same time.
+  let offset = 0;
   const httpSide = await startHttpSide({
+    now: () => new Date(Date.now() + offset),
     client: new Client({ connection: env.connection, namespace: env.namespace }),
     store: database.store,
     taskQueue,
@@ -133,6 +136,7 @@ export async function startTimeSkippingStack(
     async skipTo(instant) {
       const ms = instant.getTime() - (await env.currentTimeMs());
       if (ms > 0) await env.sleep(ms);
+      offset = (await env.currentTimeMs()) - Date.now();
     },
     async stop() {
       await httpSide.stop();

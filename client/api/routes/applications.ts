@@ -61,8 +61,13 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
       const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
       // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
+      // A late complaint against a closed case is not the workflow's (late-complaints.ts): its row alone tells it.
+      const known = new Set(status?.complaints.map((c) => c.complaintId));
       const complaints = status
-        ? status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null }))
+        ? [
+            ...status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null })),
+            ...[...rows.values()].filter((c) => !known.has(c.complaintId)),
+          ]
         : [...rows.values()];
       return {
         applicationId: id,

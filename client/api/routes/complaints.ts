@@ -1,9 +1,10 @@
 /** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
 import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/complaint';
 import { parseInput } from '../../../domain/refusals';
-import { complaintWorkflowIdFor } from '../../../infra/identity';
+import { complaintWorkflowIdFor, workflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
-import { queryIfRunning, sendUpdate } from '../cases';
+import { queryIfRunning, sendUpdate, workflowRunning } from '../cases';
+import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { complaintFromRow, noticeView } from '../views';
@@ -17,7 +18,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       method: 'POST',
       url: '/applications/:id/complaints',
       operationId: 'fileComplaint',
-      summary: 'A complaint against the result, to the provider (5 working days) or the quality-control authority (15) (R13)',
+      summary:
+        "A complaint against the result, the lateness of the decision, or the provider's inaction while it is overdue (subject), to the provider (5 working days) or the quality-control authority (15); one after the three months is registered as late (R13, APPK art. 92)",
       tag: 'complaints',
       scope: 'submit',
       params: { id: 'the application id' },
@@ -26,7 +28,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       responses: {
         202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
         ...ERRORS,
-        409: 'no complaint now: the result is not delivered yet, a complaint to that body is under review, or the administrative stage is over',
+        409: 'no complaint now: the result is not delivered yet (or, against inaction, the decision is not overdue), a complaint to that body is under review, or the last instance has decided (a late complaint is registered, APPK art. 92)',
         422: 'an Idempotency-Key reused for another request',
       },
     },
@@ -34,6 +36,14 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const parsed = parseInput(ComplaintSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
       const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
+      // APPK art. 92: a case closed by its period still takes a complaint, as a late one, outside its workflow.
+      const { id } = request.params;
+      if (UUID.test(id) && (await store.application.findUnique({ where: { id }, select: { state: true } }))?.state === 'closed') {
+        if (!(await workflowRunning(client, workflowIdFor(id)))) {
+          const late = await fileAgainstClosedCase(deps, id, filing);
+          return late.ok ? reply.code(202).send(late.filed) : refuse(reply, late.refusal);
+        }
+      }
       return updateApplication(
         request.params.id,
         reply,
@@ -74,7 +84,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       method: 'POST',
       url: '/complaints/:id/decision',
       operationId: 'decideComplaint',
-      summary: "The reviewing body's motivated decision on a complaint: upheld, partly-upheld or rejected (R13)",
+      summary:
+        "The reviewing body's motivated decision on a complaint: upheld, partly-upheld or rejected; for a late one, whether the period is restored (periodRestored), and left-without-consideration if not (R13, APPK art. 92)",
       tag: 'complaints',
       scope: 'decide',
       params: { id: 'the complaint id' },

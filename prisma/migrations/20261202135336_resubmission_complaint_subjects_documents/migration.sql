@@ -7,7 +7,8 @@ ADD COLUMN     "holdsYear" BOOLEAN DEFAULT true,
 ADD COLUMN     "purpose" TEXT;
 
 -- AlterTable
-ALTER TABLE "Complaint" ADD COLUMN     "late" BOOLEAN NOT NULL DEFAULT false,
+ALTER TABLE "Complaint" ADD COLUMN     "againstClosedCase" BOOLEAN NOT NULL DEFAULT false,
+ADD COLUMN     "late" BOOLEAN NOT NULL DEFAULT false,
 ADD COLUMN     "periodRestored" BOOLEAN,
 ADD COLUMN     "restorationReason" TEXT,
 ADD COLUMN     "subject" TEXT NOT NULL DEFAULT 'result';
