@@ -177,6 +177,66 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     expect(await store.application.count({ where: { iin: submission.iin } })).toBe(1);
   });
 
+  test('a teacher refused automatically applies again the same year, and so does one who withdrew; two at once start one case (R10)', async () => {
+    const application = (id: string) => () => http('GET', `/applications/${id}`);
+    const refused = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS, essay: essayOf(301) }));
+    const refusal = await eventually(application(refused.body.applicationId), (r) => r.body.state === 'notified' && r.body.notices.length === 2);
+    const ru = refusal.body.notices.find((n: { language: string }) => n.language === 'ru').body as string;
+    expect(ru).toContain('эссе содержит 301 слово');
+    expect(ru).toContain('Услугополучатель: Айгуль Сериккызы Нурланова');
+    const again = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }));
+    expect(again.status).toBe(202);
+    expect(again.body.applicationId).not.toBe(refused.body.applicationId);
+    await eventually(application(again.body.applicationId), (r) => r.body.state === 'under-review');
+    expect((await http('POST', `/applications/${again.body.applicationId}/withdrawal`, {})).status).toBe(200);
+    const racing = await Promise.all(
+      [1, 2].map(() => http('POST', '/applications', sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS, category: 'expert' }))),
+    );
+    expect(racing.map((r) => r.status).sort()).toEqual([202, 409]);
+    const third = racing.find((r) => r.status === 202)!.body.applicationId as string;
+    await eventually(application(third), (r) => r.body.state === 'under-review');
+    const rows = await store.application.findMany({ where: { iin: sampleIin(1212) }, orderBy: { createdAt: 'asc' } });
+    expect(rows.map((r) => [r.id, r.state, r.holdsYear])).toEqual([
+      [refused.body.applicationId, 'notified', null],
+      [again.body.applicationId, 'withdrawn', null],
+      [third, 'under-review', true],
+    ]);
+  });
+
+  test("an overdue case takes a complaint against the provider's inaction; upheld, the decision is due at once (R13)", async () => {
+    // Submitted a fortnight ago and relayed only now: registered late, its one working day long over (R3).
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1313), submittedAt: IN_HOURS }));
+    const id = submitted.body.applicationId as string;
+    await eventually(
+      () => http('GET', `/applications/${id}`),
+      (r) => r.body.state === 'under-review' && r.body.overdue === true,
+    );
+    // Filed on a working morning a week after the term ran out: registered at once (R7).
+    const filed = await http('POST', `/applications/${id}/complaints`, {
+      addressee: 'provider',
+      subject: 'inaction',
+      text: 'No decision in a week.',
+      submittedAt: '2026-11-27T10:00:00+05:00',
+    });
+    expect(filed.status).toBe(202);
+    expect(filed.body).toMatchObject({ subject: 'inaction', late: false, registeredAt: new Date('2026-11-27T10:00:00+05:00').toISOString() });
+    await eventually(
+      () => http('GET', `/complaints/${filed.body.complaintId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
+      outcome: 'upheld',
+      motivation: 'The term passed a week before the complaint.',
+      official: 'Head of the department',
+    });
+    expect(decided.status).toBe(200);
+    const ordered = await eventually(
+      () => http('GET', `/applications/${id}`),
+      (r) => r.body.decisionOrderedAt !== null,
+    );
+    expect(ordered.body).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.body.decidedAt });
+  });
+
   test('a submission on a holiday registers at 09:00 of the next working day, here after a transferred day off (R7)', async () => {
     // Sunday 25 October 2026 is Republic Day; its day off moves to Monday 26, so Tuesday 27 is the next working day.
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt: '2026-10-25T11:00:00+05:00' }));

@@ -4,7 +4,7 @@
  * requests that handlers took and the main flow has yet to apply. Handlers decide through the pure guards of
  * domain/guards.ts; the main flow applies what they accepted at its safe points.
  */
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Defect } from '../domain/admissibility';
 import type { ApplicationInput, ProviderDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -19,6 +19,9 @@ import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } fro
 import { caseStore } from './proxies';
 import { refuseWith } from './refusals';
 
+/** R10: resubmission after a refusal or a withdrawal: the year is freed before the teacher hears of it. */
+export const RESUBMISSION_PATCH = 'resubmission-r10';
+
 export class ApplicationCase {
   readonly id: string;
   readonly rules: ChannelRules;
@@ -30,6 +33,8 @@ export class ApplicationCase {
   defects: Defect[] | undefined;
   /** a withdrawal is taken at the next safe point of the main flow, so it never races a stage being recorded */
   withdrawalRequested = false;
+  /** the withdrawal is in the store: the teacher's year is free (R10) */
+  withdrawalStored = false;
   /** R7: the working calendar with the operators' overrides, read when the case registers (and again on a reopen) */
   calendar!: WorkingCalendar;
   /** when the result in force reached the applicant, in workflow time (epoch ms; 0 before) */
@@ -83,8 +88,11 @@ export class ApplicationCase {
     setHandler(
       withdrawUpdate,
       async () => {
+        // R10: answered once the withdrawal is stored, so the teacher's year is free when the answer arrives
+        // (cases from before answered when the state changed).
+        const untilStored = patched(RESUBMISSION_PATCH);
         this.withdrawalRequested = true;
-        await condition(() => this.status.state === 'withdrawn');
+        await condition(() => (untilStored ? this.withdrawalStored : this.status.state === 'withdrawn'));
         return this.status;
       },
       { validator: (w) => refuseWith(withdrawalRefusal(this.view(), w)) },
@@ -127,6 +135,7 @@ export class ApplicationCase {
     this.fire({ type: 'WITHDRAWN' });
     this.status.withdrawnAt = new Date().toISOString();
     await this.recordStage();
+    this.withdrawalStored = true;
     setCurrentDetails('Withdrawn by the applicant before a decision; the case is closed');
     return true;
   }

@@ -22,15 +22,12 @@ import { filedComplaint, filedLate, type ComplaintFiling } from '../domain/compl
 import { complaintFilingRefusal } from '../domain/guards';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
-import type { ApplicationCase } from './case-state';
+import { RESUBMISSION_PATCH, type ApplicationCase } from './case-state';
 import { complaintWorkflow } from './complaint';
 import { fileComplaintUpdate } from './messages';
 import { count } from './metrics';
 import { caseStore, documents } from './proxies';
 import { refuseWith } from './refusals';
-
-/** R10: resubmission after a refusal; a refused case reopened by a complaint takes its year back first. */
-export const RESUBMISSION_PATCH = 'resubmission-r10';
 
 type Filing = { request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint };
 
