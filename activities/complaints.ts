@@ -3,7 +3,7 @@
  * when its review is late), and the reviewing body's decision. Idempotent like every activity here.
  */
 import { complaintWorkflowIdFor } from '../domain/case-ids';
-import { SUPERIOR_BODY, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import { SUPERIOR_BODY, subjectAndLateness, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
 import type { Store } from '../infra/store';
@@ -36,9 +36,7 @@ export function complaintRow(input: ComplaintInput) {
     grounds: input.grounds,
     attachments: input.attachments,
     contestedRound: input.contestedRound,
-    subject: input.subject ?? 'result',
-    late: input.late ?? false,
-    restorationReason: input.restorationReason ?? null,
+    ...subjectAndLateness(input),
     againstClosedCase: input.caseClosed ?? false,
     state: 'received',
     submittedAt: new Date(input.submittedAt),

@@ -16,9 +16,11 @@ owed.
 
 An application stays open after its result is delivered (\`notified\`): the applicant may contest it (R13) until
 the administrative (pre-trial) stage is over, three months after the notice (Administrative Procedural Code,
-art. 91), or at once after the quality-control authority has decided a complaint. While any complaint is under
+art. 92 §1), or at once after the quality-control authority has decided a complaint. While any complaint is under
 review the application is \`contested\`; an upheld complaint against the result in force sends it back to
-\`under-review\` with a fresh one-working-day term, and the new result supersedes the old.
+\`under-review\` with a fresh one-working-day term, and the new result supersedes the old. A complaint against the
+provider's inaction is taken \`under-review\` while the decision is overdue (the case stays under review); a
+complaint after the period is registered as late, and its review may leave it without consideration (art. 92 §2).
 
 \`\`\`mermaid
 ${lifecycleDiagram()}

@@ -124,7 +124,9 @@ export class WorkingCalendar {
 
   /**
    * A deadline of N working days from an event (R3, R13): the period starts on the day after the event and
-   * ends at the close of working hours (18:30) of its last working day.
+   * ends at the close of working hours (18:30) of its last working day. The Civil Code's rules on calculating
+   * terms are the basis: a period begins the day after the event that starts it, and an act due in an
+   * organisation may be done until the hour its operations end (docs/calendar.md).
    */
   deadline(from: Date, days: number): Date {
     assertWholeDays(days);

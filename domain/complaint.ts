@@ -99,6 +99,11 @@ export interface ComplaintInput {
   caseClosed?: boolean;
 }
 
+/** What a complaint contests and whether it is late; inputs from before these fields contested the result in time. */
+export function subjectAndLateness(input: ComplaintInput): { subject: ComplaintSubject; late: boolean; restorationReason: string | null } {
+  return { subject: input.subject ?? 'result', late: input.late ?? false, restorationReason: input.restorationReason ?? null };
+}
+
 /** Whether a complaint filed at `at` (seen by the case at `now`) is late (art. 92 §1): after the period's end. */
 export function filedLate(periodEndsAt: string | null, at: number, now: number): boolean {
   if (periodEndsAt === null) return false; // no result yet: a complaint against inaction has no period

@@ -73,7 +73,7 @@ describe('the automatic check (time skipping)', () => {
       expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [3] });
     });
 
-    test('without consent, the state records are never read: ground 3 at once, the other defects still listed (R9)', async () => {
+    test('without consent, the state records are never read: ground 3 at once, the other defects still listed', async () => {
       const outcome = await outcomeOf({ personalDataConsent: false, essay: essayOf(40), documents: [] }, { education: false, employment: false });
       expect(outcome.gateway).not.toHaveBeenCalled();
       expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2, 3] });

@@ -334,4 +334,35 @@ describe('complaints (R13, time skipping)', () => {
       await recordHistory(handle, 'complaint-late-restored-or-left-without-consideration');
     });
   });
+
+  test('an upheld complaint against a refusal does not reopen it once a newer application holds the year (R10)', async () => {
+    const fake = fakeActivities();
+    const newer = '00000000-0000-8000-8000-00000000beef';
+    fake.activities.reclaimAcademicYear = jest.fn(async () => ({ heldBy: newer }));
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday.toJSDate());
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await deliveredResult(taskQueue, monday.toJSDate(), {
+        decision: 'refuse',
+        grounds: [1],
+        motivation: 'The diploma could not be verified.',
+        official: 'Head of the department',
+      });
+      const filed = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await serverTime()).toISOString() }],
+      });
+      const complaint = testClient().workflow.getHandle(filed.workflowId);
+      await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
+      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await complaint.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', motivation: 'The diploma is genuine.', official: 'Head of the department' }],
+      });
+      const kept = await until(handle, (s) => s.yearHeldBy !== undefined);
+      expect(kept).toMatchObject({ state: 'notified', round: 1, decision: 'refuse', yearHeldBy: newer });
+      expect(fake.activities.reclaimAcademicYear).toHaveBeenCalledTimes(1);
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'complaint-upheld-year-held-by-a-newer-application');
+    });
+    expect(fake.notices).toEqual(['refusal', 'complaint-decision', 'pre-trial-record']);
+  });
 });

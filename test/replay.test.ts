@@ -1,7 +1,8 @@
 /**
  * Replays the recorded histories of every workflow path (test/histories/**.binpb, protobuf, written by
  * `npm run histories`) against the current workflow code. Histories of earlier code stay in subdirectories
- * (before-complaints/: cases that closed right after the notice), so cases started by it keep replaying. A change that would make a running case fail to replay — a
+ * (before-complaints/: cases that closed right after the notice; before-second-reading/: cases from before
+ * resubmission, consent first and complaints during the review), so cases started by it keep replaying. A change that would make a running case fail to replay — a
  * non-determinism error — fails here, before it reaches a server with cases in flight. Changes that must alter
  * running workflows go behind `patched()`.
  */
@@ -14,7 +15,7 @@ const dir = path.join(__dirname, 'histories');
 const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.binpb')).sort();
 
 describe('replay of recorded workflow histories', () => {
-  test('there are histories for every path of both workflows, and of the code before complaints', () => {
+  test('there are histories for every path of both workflows, and of the code before complaints and before the second reading', () => {
     const names = files.join(' ');
     for (const path of [
       'accepted',
@@ -27,6 +28,12 @@ describe('replay of recorded workflow histories', () => {
       'complaint-overdue-partly-upheld',
       'complaint-upheld',
       'before-complaints/accepted',
+      'complaint-against-inaction-orders-decision',
+      'complaint-late-restored-or-left-without-consideration',
+      'complaint-upheld-year-held-by-a-newer-application',
+      'refused-automatically-without-consent',
+      'before-second-reading/complaint-upheld-reopens-review',
+      'before-second-reading/refused-automatically-no-consent',
     ]) {
       expect(names).toContain(path);
     }

@@ -258,3 +258,45 @@ test('a complaint against a case closed by its period is registered as late outs
   // The refused teacher's year is free: a new application is taken (R10).
   expect((await http('POST', '/applications', await submission(9407))).status).toBe(202);
 }, 120_000);
+
+test('a complaint upheld against a refusal after the teacher applied again does not reopen it: the newer application is the one decided (R10, R13)', async () => {
+  const first = await http('POST', '/applications', await submission(9408));
+  const refusedId = first.body.applicationId as string;
+  await eventually(application(refusedId), (r) => r.body.state === 'under-review');
+  await http('POST', `/applications/${refusedId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  await eventually(application(refusedId), (r) => r.body.state === 'notified');
+  const complaint = await http('POST', `/applications/${refusedId}/complaints`, {
+    addressee: 'provider',
+    text: 'The diploma is genuine.',
+    submittedAt: (await now()).toISO(),
+  });
+  expect(complaint.status).toBe(202);
+  // While the complaint is reviewed, the teacher applies again: the refusal freed the year.
+  const newer = await http('POST', '/applications', await submission(9408));
+  expect(newer.status).toBe(202);
+  await eventually(application(newer.body.applicationId), (r) => r.body.state === 'under-review');
+  await stack.skipTo(new Date(Math.max(Date.parse(complaint.body.registeredAt), (await now()).toMillis()) + 60_000));
+  await eventually(
+    () => http('GET', `/complaints/${complaint.body.complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
+  const upheld = await http('POST', `/complaints/${complaint.body.complaintId}/decision`, {
+    outcome: 'upheld',
+    motivation: 'The diploma is genuine.',
+    official: 'Head of the department',
+  });
+  expect(upheld.status).toBe(200);
+  const old = await eventually(application(refusedId), (r) => r.body.yearHeldBy !== null);
+  expect(old.body).toMatchObject({ state: 'notified', round: 1, yearHeldBy: newer.body.applicationId });
+  const decision = await eventually(
+    () => http('GET', `/complaints/${complaint.body.complaintId}`),
+    (r) => r.body.documents.length === 2,
+  );
+  const ru = (decision.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  expect(ru).toContain(
+    `Повторное рассмотрение заявления не проводится: на тот же учебный год рассматривается или принято новое заявление услугополучателя № ${newer.body.applicationId}.`,
+  );
+  // The store still has one holder of the year: the newer application.
+  const holders = await store.application.findMany({ where: { iin: sampleIin(9408), holdsYear: true }, select: { id: true } });
+  expect(holders).toEqual([{ id: newer.body.applicationId }]);
+}, 120_000);

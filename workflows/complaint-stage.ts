@@ -18,7 +18,7 @@ import {
 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
-import { filedComplaint, filedLate, type ComplaintFiling } from '../domain/complaint';
+import { filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
 import { complaintFilingRefusal } from '../domain/guards';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
@@ -185,9 +185,7 @@ export class ComplaintStage {
         summary.endedWithoutDecision = true;
         this.concluded.push({
           ...complaint,
-          subject,
-          late,
-          restorationReason: complaint.restorationReason ?? null,
+          ...subjectAndLateness(complaint),
           periodRestored: null,
           state: 'received',
           overdue: false,
