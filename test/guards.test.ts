@@ -6,6 +6,7 @@ import { receivedStatus, type ApplicationStatus, type ComplaintStatus } from '..
 import { advanceComplaint, filedLate, startComplaint } from '../domain/complaint';
 import { custodyBeforeResult } from '../domain/custody';
 import {
+  closedCaseComplaintRefusal,
   complaintDecisionRefusal,
   complaintFilingRefusal,
   custodyStepRefusal,
@@ -248,6 +249,32 @@ describe("a step of the result's custody (R5, R11, R14)", () => {
       field: 'powerOfAttorney',
       rule: 'R5',
     });
+  });
+});
+
+describe('a complaint against a case whose workflow has ended (R13, APPK art. 92)', () => {
+  const closed = { state: 'closed', decisionWasLate: false, lastInstanceDecided: false, openComplaints: [], now: NOW };
+  const filing = { addressee: 'provider', text: 'I learned of the refusal only now.', submittedAt: '2026-12-03T09:30:00+05:00' };
+
+  test('closed by its period, it is taken (as a late one)', () => {
+    expect(closedCaseComplaintRefusal(closed, filing)).toBeNull();
+  });
+
+  test('closed by the last instance, or withdrawn, it is refused with the way on', () => {
+    expect(closedCaseComplaintRefusal({ ...closed, lastInstanceDecided: true }, filing)).toMatchObject({
+      code: 'complaint-not-allowed',
+      field: 'id',
+      message: expect.stringMatching(/contested in court \(Administrative Procedural Code art. 91 §5\)$/),
+    });
+    expect(closedCaseComplaintRefusal({ ...closed, state: 'withdrawn' }, filing)).toMatchObject({ message: expect.stringMatching(/withdrawn/) });
+  });
+
+  test('one at a time to each body; no inaction to contest once decided; lateness only of a late decision', () => {
+    const open = [{ complaintId: 'c-1', addressee: 'provider', dueAt: '2026-12-10T18:30:00+05:00' }];
+    expect(closedCaseComplaintRefusal({ ...closed, openComplaints: open }, filing)).toMatchObject({ field: 'addressee' });
+    expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'inaction' })).toMatchObject({ field: 'subject' });
+    expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'lateness' })).toMatchObject({ field: 'subject' });
+    expect(closedCaseComplaintRefusal({ ...closed, decisionWasLate: true }, { ...filing, subject: 'lateness' })).toBeNull();
   });
 });
 

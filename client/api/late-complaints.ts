@@ -34,7 +34,11 @@ export async function fileAgainstClosedCase(
       {
         state: row.state,
         decisionWasLate: row.overdue,
-        lastInstanceDecided: ofLastResult.some((c) => c.addressee === 'quality-authority' && c.outcome !== null),
+        // Closed before its period ran out, the stage ended by the last instance's decision (complaint-stage.ts);
+        // after it, the authority may still have decided on the result in force.
+        lastInstanceDecided:
+          (row.preTrialCompletedAt !== null && row.complaintPeriodEndsAt !== null && row.preTrialCompletedAt < row.complaintPeriodEndsAt) ||
+          ofLastResult.some((c) => c.addressee === 'quality-authority' && c.outcome !== null),
         openComplaints: row.complaints
           .filter((c) => c.outcome === null && c.state !== 'decided')
           .map((c) => ({ complaintId: c.id, addressee: c.addressee, dueAt: c.dueAt.toISOString() })),
