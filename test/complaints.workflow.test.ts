@@ -29,6 +29,12 @@ freshServerPerTest();
 
 describe('complaints (R13, time skipping)', () => {
   const complaintText = 'The refusal ignores the diploma I attached.';
+  const refusal = {
+    decision: 'refuse' as const,
+    grounds: [1] as [1],
+    motivation: 'The diploma could not be verified.',
+    official: 'Head of the department',
+  };
 
   /** The first Friday 19:00 after `from` whose Monday is a holiday (a working Friday, a long weekend). */
   function fridayEveningBeforeHoliday(from: DateTime): DateTime {
@@ -276,12 +282,7 @@ describe('complaints (R13, time skipping)', () => {
     const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await deliveredResult(taskQueue, monday.toJSDate(), {
-        decision: 'refuse',
-        grounds: [1],
-        motivation: 'The diploma could not be verified.',
-        official: 'Head of the department',
-      });
+      const handle = await deliveredResult(taskQueue, monday.toJSDate(), refusal);
       const { complaintPeriodEndsAt } = await handle.query(statusQuery);
       // A complaint to the authority on the period's last day keeps the stage open past it (15 working days).
       const lastDay = DateTime.fromISO(complaintPeriodEndsAt!, { zone: ZONE }).set({ hour: 10 });
@@ -342,12 +343,7 @@ describe('complaints (R13, time skipping)', () => {
     const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday.toJSDate());
     await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await deliveredResult(taskQueue, monday.toJSDate(), {
-        decision: 'refuse',
-        grounds: [1],
-        motivation: 'The diploma could not be verified.',
-        official: 'Head of the department',
-      });
+      const handle = await deliveredResult(taskQueue, monday.toJSDate(), refusal);
       const filed = await handle.executeUpdate(fileComplaintUpdate, {
         args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await serverTime()).toISOString() }],
       });

@@ -6,7 +6,16 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Defect } from '../domain/admissibility';
-import { LANGUAGES, dateTimeInWords, defectsInWords, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind } from '../domain/notices';
+import {
+  LANGUAGES,
+  NOTICE_KINDS,
+  dateTimeInWords,
+  defectsInWords,
+  renderNotice,
+  type ComplaintFacts,
+  type NoticeFacts,
+  type NoticeKind,
+} from '../domain/notices';
 
 const GOLDEN = path.join(__dirname, 'golden');
 const APPLICATION = '5f0c2a9e-1b7d-8e4a-9c3f-2d6b8a1e4c70';
@@ -109,6 +118,10 @@ describe('the documents a teacher reads, in each language (R5, R13)', () => {
       });
     }
   }
+
+  test('every kind of document has a golden file', () => {
+    expect(new Set(CASES.map(([, kind]) => kind))).toEqual(new Set(NOTICE_KINDS));
+  });
 
   test('every golden file is in its language only: no Latin words, no rule ids, no ISO timestamps', () => {
     const files = fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.txt'));

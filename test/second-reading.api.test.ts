@@ -59,6 +59,26 @@ const submission = async (serial: number, overrides: object = {}) => {
 };
 const application = (id: string) => () => http('GET', `/applications/${id}`);
 
+/** Moves the clock past a filed complaint's registration and waits for its review to begin (R7, R13). */
+async function underReview(filed: Record<string, string>): Promise<void> {
+  await stack.skipTo(new Date(Math.max(Date.parse(filed.registeredAt), (await now()).toMillis()) + 60_000));
+  await eventually(
+    () => http('GET', `/complaints/${filed.complaintId}`),
+    (r) => r.body.state === 'under-review',
+  );
+}
+
+/** A decided complaint once its signed decision is in the cabinet, with the Russian and Kazakh texts. */
+async function decisionDocuments(complaintId: string) {
+  const complaint = await eventually(
+    () => http('GET', `/complaints/${complaintId}`),
+    (r) => r.body.documents.length === 2,
+  );
+  const text = (language: string) =>
+    (complaint.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === language)!.body;
+  return { complaint: complaint.body, ru: text('ru'), kk: text('kk') };
+}
+
 test('a teacher refused for a 249-word essay sends a corrected one the same year and is accepted; the open one blocks a third (R10)', async () => {
   const first = await http('POST', '/applications', await submission(9401, { essay: essayOf(249) }));
   expect(first.status).toBe(202);
@@ -132,11 +152,7 @@ test("a complaint against the provider's inaction is registered while the decisi
   const filed = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', subject: 'inaction', text: 'No decision yet.' });
   expect(filed.status).toBe(202);
   expect(filed.body).toMatchObject({ subject: 'inaction', late: false });
-  await stack.skipTo(new Date(Date.parse(filed.body.registeredAt) + 60_000));
-  await eventually(
-    () => http('GET', `/complaints/${filed.body.complaintId}`),
-    (r) => r.body.state === 'under-review',
-  );
+  await underReview(filed.body);
   const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
     outcome: 'upheld',
     motivation: 'The term passed without a decision.',
@@ -145,11 +161,7 @@ test("a complaint against the provider's inaction is registered while the decisi
   expect(decided.status).toBe(200);
   const ordered = await eventually(application(id), (r) => r.body.decisionOrderedAt !== null);
   expect(ordered.body).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.body.decidedAt });
-  const complaint = await eventually(
-    () => http('GET', `/complaints/${filed.body.complaintId}`),
-    (r) => r.body.documents.length === 2,
-  );
-  const kk = (complaint.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'kk')!.body;
+  const { kk } = await decisionDocuments(filed.body.complaintId);
   expect(kk).toContain('Көрсетілетін қызметті берушіге өтініш бойынша шешімді дереу қабылдау тапсырылды.');
   expect((await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A. Head' })).status).toBe(200);
   await eventually(application(id), (r) => r.body.state === 'notified' || r.body.state === 'contested');
@@ -180,23 +192,15 @@ test('a complaint after the period is registered as late, and the reviewing body
   });
   expect(late.status).toBe(202);
   expect(late.body).toMatchObject({ late: true, subject: 'result' });
-  await stack.skipTo(new Date(Date.parse(late.body.registeredAt) + 60_000));
-  await eventually(
-    () => http('GET', `/complaints/${late.body.complaintId}`),
-    (r) => r.body.state === 'under-review',
-  );
+  await underReview(late.body);
   const decide = (body: object) =>
     http('POST', `/complaints/${late.body.complaintId}/decision`, { motivation: 'Considered.', official: 'Head', ...body });
   const unsaid = await decide({ outcome: 'rejected' });
   expect(unsaid.status).toBe(422);
   expect(unsaid.body.error).toMatchObject({ field: 'periodRestored', rule: 'R13' });
   expect((await decide({ outcome: 'left-without-consideration', periodRestored: false })).status).toBe(200);
-  const decision = await eventually(
-    () => http('GET', `/complaints/${late.body.complaintId}`),
-    (r) => r.body.documents.length === 2,
-  );
-  expect(decision.body).toMatchObject({ late: true, periodRestored: false, outcome: 'left-without-consideration' });
-  const ru = (decision.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  const { complaint, ru } = await decisionDocuments(late.body.complaintId);
+  expect(complaint).toMatchObject({ late: true, periodRestored: false, outcome: 'left-without-consideration' });
   expect(ru).toContain('Пропущенный срок обжалования не восстановлен; жалоба оставлена без рассмотрения');
 }, 120_000);
 
@@ -234,11 +238,7 @@ test('a complaint against a case closed by its period is registered as late outs
   expect(second.status).toBe(409);
   expect(second.body.error).toMatchObject({ field: 'addressee' });
 
-  await stack.skipTo(new Date(Date.parse(late.body.registeredAt) + 60_000));
-  await eventually(
-    () => http('GET', `/complaints/${late.body.complaintId}`),
-    (r) => r.body.state === 'under-review',
-  );
+  await underReview(late.body);
   const decided = await http('POST', `/complaints/${late.body.complaintId}/decision`, {
     outcome: 'upheld',
     periodRestored: true,
@@ -246,11 +246,7 @@ test('a complaint against a case closed by its period is registered as late outs
     official: 'Head of the department',
   });
   expect(decided.status).toBe(200);
-  const complaint = await eventually(
-    () => http('GET', `/complaints/${late.body.complaintId}`),
-    (r) => r.body.documents.length === 2,
-  );
-  const ru = (complaint.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  const { ru } = await decisionDocuments(late.body.complaintId);
   expect(ru).toContain('Пропущенный срок обжалования восстановлен по уважительной причине.');
   expect(ru).toContain('услугополучатель вправе подать новое заявление');
   const closedCase = await http('GET', `/applications/${id}`);
@@ -275,11 +271,7 @@ test('a complaint upheld against a refusal after the teacher applied again does 
   const newer = await http('POST', '/applications', await submission(9408));
   expect(newer.status).toBe(202);
   await eventually(application(newer.body.applicationId), (r) => r.body.state === 'under-review');
-  await stack.skipTo(new Date(Math.max(Date.parse(complaint.body.registeredAt), (await now()).toMillis()) + 60_000));
-  await eventually(
-    () => http('GET', `/complaints/${complaint.body.complaintId}`),
-    (r) => r.body.state === 'under-review',
-  );
+  await underReview(complaint.body);
   const upheld = await http('POST', `/complaints/${complaint.body.complaintId}/decision`, {
     outcome: 'upheld',
     motivation: 'The diploma is genuine.',
@@ -288,11 +280,7 @@ test('a complaint upheld against a refusal after the teacher applied again does 
   expect(upheld.status).toBe(200);
   const old = await eventually(application(refusedId), (r) => r.body.yearHeldBy !== null);
   expect(old.body).toMatchObject({ state: 'notified', round: 1, yearHeldBy: newer.body.applicationId });
-  const decision = await eventually(
-    () => http('GET', `/complaints/${complaint.body.complaintId}`),
-    (r) => r.body.documents.length === 2,
-  );
-  const ru = (decision.body.documents as Array<{ language: string; body: string }>).find((d) => d.language === 'ru')!.body;
+  const { ru } = await decisionDocuments(complaint.body.complaintId);
   expect(ru).toContain(
     `Повторное рассмотрение заявления не проводится: на тот же учебный год рассматривается или принято новое заявление услугополучателя № ${newer.body.applicationId}.`,
   );
