@@ -13,8 +13,9 @@ ADD COLUMN     "periodRestored" BOOLEAN,
 ADD COLUMN     "restorationReason" TEXT,
 ADD COLUMN     "subject" TEXT NOT NULL DEFAULT 'result';
 
--- R10: a refused or withdrawn application no longer holds its teacher's year (domain/academic-year.ts).
-UPDATE "Application" SET "holdsYear" = NULL WHERE "state" = 'withdrawn' OR "decision" = 'refuse';
+-- R10: a refused or withdrawn application no longer holds its teacher's year (domain/academic-year.ts); a refused
+-- one reopened by an upheld complaint (under review again) still does.
+UPDATE "Application" SET "holdsYear" = NULL WHERE "state" = 'withdrawn' OR ("decision" = 'refuse' AND "state" <> 'under-review');
 
 -- CreateIndex
 CREATE INDEX "Application_iin_academicYear_idx" ON "Application"("iin", "academicYear");
