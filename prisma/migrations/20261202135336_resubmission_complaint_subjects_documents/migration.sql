@@ -13,7 +13,7 @@ ADD COLUMN     "periodRestored" BOOLEAN,
 ADD COLUMN     "restorationReason" TEXT,
 ADD COLUMN     "subject" TEXT NOT NULL DEFAULT 'result';
 
--- R10: a refused or withdrawn application no longer holds its teacher's year (domain/academic-year.ts); a refused
+-- R10: a refused or withdrawn application no longer holds its teacher's year (domain/academic-year.ts), but a refused
 -- one reopened by an upheld complaint (under review again) still does.
 UPDATE "Application" SET "holdsYear" = NULL WHERE "state" = 'withdrawn' OR ("decision" = 'refuse' AND "state" <> 'under-review');
 
