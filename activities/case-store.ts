@@ -138,7 +138,11 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
       } catch (error) {
         if ((error as { code?: string }).code !== 'P2002') throw error;
         const application = await store.application.findUniqueOrThrow({ where: { id: applicationId }, select: { iin: true, academicYear: true } });
-        return { heldBy: await yearHolder(application) };
+        const heldBy = await yearHolder(application);
+        // The holder let the year go between the two reads: the next attempt takes it.
+        if (heldBy === null)
+          throw new Error(`the academic year of application ${applicationId} was freed meanwhile; taking it again`, { cause: error });
+        return { heldBy };
       }
     },
 
