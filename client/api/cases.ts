@@ -19,17 +19,6 @@ export async function queryIfRunning<T>(client: Client, request: FastifyRequest,
   }
 }
 
-/** Whether a case's workflow is still running (false for a finished one, and for none). */
-export async function workflowRunning(client: Client, workflowId: string): Promise<boolean> {
-  return client.workflow
-    .getHandle(workflowId)
-    .describe()
-    .then(
-      (d) => d.status.name === 'RUNNING',
-      () => false,
-    );
-}
-
 export interface UpdateTarget {
   workflowId: string;
   /** what it is, for a 404: application, complaint */
@@ -37,6 +26,8 @@ export interface UpdateTarget {
   id: string;
   /** the refusal for a case whose workflow has finished: the code of the update refused, and why in words */
   closed: { code: RefusalCode; field: string; rule: string | null; message: () => Promise<string> };
+  /** a finished case may still take the request another way (a late complaint): its reply, or undefined to refuse */
+  finished?: () => Promise<unknown>;
 }
 
 /**
@@ -63,6 +54,8 @@ export async function sendUpdate<T>(
           () => false,
         );
       if (!finished) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no ${target.what} ${target.id}` });
+      const instead = await target.finished?.();
+      if (instead !== undefined) return instead;
       const { code, field, rule, message } = target.closed;
       return refuse(reply, { code, field, rule, message: await message() });
     }

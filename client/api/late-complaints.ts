@@ -26,6 +26,8 @@ export async function fileAgainstClosedCase(
 ): Promise<LateComplaintOutcome> {
   // One at a time to each body (R13): the application's row is locked while the complaint is checked, stored and
   // started, so two filings cannot both pass; a failed start leaves nothing behind. Its workflow then finds the row.
+  // R7: read before the row is locked, so the lock is held for the check and the writes only.
+  const calendar = new WorkingCalendar(await readCalendarOverrides(deps.store));
   const filed = await deps.store.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
     const row = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include: { complaints: true } });
@@ -50,7 +52,7 @@ export async function fileAgainstClosedCase(
     const complaint = filedComplaint(
       filing,
       { complaintId: randomUUID(), applicationId, providerUnit: row.providerUnit, contestedRound: row.round, late: true, caseClosed: true },
-      new WorkingCalendar(await readCalendarOverrides(deps.store)),
+      calendar,
     );
     await tx.complaint.create({ data: complaintRow(complaint.input) });
     await deps.client.workflow.start('complaintWorkflow', { ...complaint.start, taskQueue: deps.taskQueue, args: [complaint.input] });

@@ -53,7 +53,8 @@ export interface ApiRoutes {
   routes: readonly RouteDoc[];
   /**
    * Sends an update to an application's workflow: 400 for an id that is not one, 404 for an unknown case, the
-   * refusal given for a closed case (`closedMessage` in words of its state), the guard's own refusal otherwise.
+   * refusal given for a closed case (`closedMessage` in words of its state) unless `whenFinished`, given the
+   * case's stored state, answers it another way; the guard's own refusal otherwise.
    */
   updateApplication<T>(
     id: string,
@@ -62,5 +63,6 @@ export interface ApiRoutes {
     refused: Omit<UpdateTarget['closed'], 'message'>,
     closedMessage?: (state: string) => string,
     answered?: number,
+    whenFinished?: (state: string | null) => Promise<unknown>,
   ): Promise<unknown>;
 }

@@ -92,16 +92,18 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     refused,
     closedMessage = (state) => `the application is closed (${state})`,
     answered = 200,
+    whenFinished,
   ) => {
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
-    const message = async () => {
-      const row = await store.application.findUnique({ where: { id }, select: { state: true } });
-      return closedMessage(row?.state ?? 'finished');
-    };
+    // The case store tells a finished case's state, read once for both the refusal and another way in.
+    let stored: Promise<string | null> | undefined;
+    const state = () => (stored ??= store.application.findUnique({ where: { id }, select: { state: true } }).then((row) => row?.state ?? null));
+    const message = async () => closedMessage((await state()) ?? 'finished');
+    const finished = whenFinished && (async () => whenFinished(await state()));
     return sendUpdate(
       deps.client,
       reply,
-      { workflowId: workflowIdFor(id), what: 'application', id, closed: { ...refused, message } },
+      { workflowId: workflowIdFor(id), what: 'application', id, closed: { ...refused, message }, ...(finished && { finished }) },
       send,
       answered,
     );

@@ -1,9 +1,9 @@
 /** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
 import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/complaint';
 import { parseInput } from '../../../domain/refusals';
-import { complaintWorkflowIdFor, workflowIdFor } from '../../../infra/identity';
+import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
-import { queryIfRunning, sendUpdate, workflowRunning } from '../cases';
+import { queryIfRunning, sendUpdate } from '../cases';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -36,14 +36,6 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const parsed = parseInput(ComplaintSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
       const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
-      // APPK art. 92: a case closed by its period still takes a complaint, as a late one, outside its workflow.
-      const { id } = request.params;
-      if (UUID.test(id) && (await store.application.findUnique({ where: { id }, select: { state: true } }))?.state === 'closed') {
-        if (!(await workflowRunning(client, workflowIdFor(id)))) {
-          const late = await fileAgainstClosedCase(deps, id, filing);
-          return late.ok ? reply.code(202).send(late.filed) : refuse(reply, late.refusal);
-        }
-      }
       return updateApplication(
         request.params.id,
         reply,
@@ -54,6 +46,12 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
             ? 'the application was withdrawn; there is no result to contest'
             : 'the administrative stage of this case is over; the result may now be contested in court (Administrative Procedural Code art. 91 §5)',
         202,
+        // APPK art. 92: a case closed by its period still takes a complaint, as a late one, outside its workflow.
+        async (state) => {
+          if (state !== 'closed') return undefined;
+          const late = await fileAgainstClosedCase(deps, request.params.id, filing);
+          return late.ok ? reply.code(202).send(late.filed) : refuse(reply, late.refusal);
+        },
       );
     },
   );
