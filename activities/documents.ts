@@ -47,9 +47,10 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
         where: { id: applicationId },
         include: { complaints: { orderBy: { submittedAt: 'asc' } } },
       });
-      // R10: an upheld complaint against a refusal reopens it only while no newer application holds the year.
+      // R10: an upheld complaint against a refusal reopens it only while no newer application holds the year;
+      // only a complaint's decision says so.
       const yearHolder =
-        application.holdsYear === null
+        kind === 'complaint-decision' && application.holdsYear === null
           ? ((
               await store.application.findFirst({
                 where: { iin: application.iin, academicYear: application.academicYear, holdsYear: true, NOT: { id: applicationId } },
