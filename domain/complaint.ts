@@ -47,11 +47,23 @@ export type ComplaintOutcome = (typeof OUTCOMES)[number];
 
 const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
 
+/** C0 and C1 controls other than tab and line breaks, and a surrogate half without its pair. */
+const CONTROL_OR_LONE_SURROGATE =
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 export const ComplaintSchema = z.strictObject({
   addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
   subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
-  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard
-  restorationReason: z.string().trim().min(1).max(5_000).optional(),
+  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard. A free
+  // text: line breaks and tabs, but no other control characters (a NUL cannot be stored) nor unpaired surrogates.
+  restorationReason: z
+    .string()
+    .trim()
+    .min(1)
+    .max(5_000)
+    .refine((t) => !CONTROL_OR_LONE_SURROGATE.test(t), 'must be text without control characters')
+    .optional(),
   text: z.string().trim().min(1, 'must state what the complaint is about').max(20_000),
   grounds: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
   attachments: z

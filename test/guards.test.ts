@@ -175,6 +175,13 @@ describe('a complaint filing (R13)', () => {
     expect(complaintFilingRefusal(open, { ...filing, submittedAt: '2026-12-03T10:04:00+05:00' })).toBeNull();
   });
 
+  test('with a control character in its reasons for restoring the period is refused, naming the field (R13)', () => {
+    for (const restorationReason of ['ill\u0000ness', 'ill\u001bness', 'ill\ud800ness']) {
+      expect(complaintFilingRefusal(open, { ...filing, restorationReason })).toMatchObject({ code: 'invalid-field', field: 'restorationReason' });
+    }
+    expect(complaintFilingRefusal(open, { ...filing, restorationReason: 'I was ill.\nThe certificate is attached.' })).toBeNull();
+  });
+
   test('after the period is not refused for its lateness (APPK art. 92 §3): it is taken, and marked late', () => {
     const late = { ...open, now: Date.parse('2027-03-04T10:00:00+05:00') };
     expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00', restorationReason: 'I was in hospital' })).toBeNull();
