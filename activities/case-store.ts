@@ -16,6 +16,7 @@ import { readCalendarOverrides } from '../infra/calendar-overrides';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
 import { Prisma, type Store } from '../infra/store';
+import type { ProviderUnits } from '../domain/provider-units';
 
 export interface StageRecord {
   applicationId: string;
@@ -58,7 +59,10 @@ const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'superv
   'resend-overdue': 'supervising-unit', // an escalation, as for a late decision
 };
 
-/** R12: what monitoring is told of every stage a case reaches: which case, which stage, where, and when. */
+/**
+ * R12: what monitoring is told of every stage a case reaches: which case, which stage, where (the unit's id in the
+ * registry: a bounded label), and when.
+ */
 function stageReport(application: { id: string; providerUnit: string; category: string; channel: string }, stage: string, at: Date) {
   return {
     applicationId: application.id,
@@ -84,7 +88,12 @@ export interface DecisionRecord {
 }
 
 /** The case store's activities, over the store given. */
-export function createCaseStoreActivities({ store }: { store: Store }) {
+export function createCaseStoreActivities({ store, units }: { store: Store; units: ProviderUnits }) {
+  /** R3, R14: a late decision or a late result goes to the unit above the provider (R1's tree). */
+  const supervisingUnit = (providerUnit: string) => {
+    const above = units.supervisorOf(providerUnit);
+    return { to: 'supervising-unit', unit: above.id, unitName: above.names.ru };
+  };
   /** The application that holds a teacher's academic year (R10), if any. */
   const yearHolder = async ({ iin, academicYear }: { iin: string; academicYear: string }) =>
     (await store.application.findFirst({ where: { iin, academicYear, holdsYear: true }, select: { id: true } }))?.id ?? null;
@@ -108,6 +117,7 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
             purpose: input.purpose ?? null,
             channel: input.channel,
             providerUnit: input.providerUnit,
+            submittedBy: input.submittedBy ?? null,
             academicYear: input.academicYear,
             holdsYear: true,
             cabinetId: input.cabinetId ?? null,
@@ -191,7 +201,7 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
           messages.push({
             key: outboxKeys.escalation(stage.applicationId, stage.occurrence),
             channel: 'notifier',
-            payload: { to: 'supervising-unit', ...report },
+            payload: { ...supervisingUnit(application.providerUnit), ...report },
           });
         }
         await enqueue(tx, messages);
@@ -229,7 +239,12 @@ export function createCaseStoreActivities({ store }: { store: Store }) {
         ];
         const to = CUSTODY_RECIPIENTS[step.event];
         if (to) {
-          const addressed = to === 'applicant' ? { to, cabinetId: application.cabinetId } : { to };
+          const addressed =
+            to === 'applicant'
+              ? { to, cabinetId: application.cabinetId }
+              : to === 'supervising-unit'
+                ? supervisingUnit(application.providerUnit)
+                : { to, unit: application.providerUnit };
           messages.push({ key: outboxKeys.custody(step.applicationId, step.occurrence), channel: 'notifier', payload: { ...addressed, ...report } });
         }
         await enqueue(tx, messages);

@@ -3,7 +3,8 @@
  * when its review is late), and the reviewing body's decision. Idempotent like every activity here.
  */
 import { complaintWorkflowIdFor } from '../domain/case-ids';
-import { SUPERIOR_BODY, subjectAndLateness, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import { subjectAndLateness, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import type { ProviderUnits } from '../domain/provider-units';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
 import type { Store } from '../infra/store';
@@ -25,13 +26,17 @@ export interface ComplaintDecisionRecord {
   decidedAt: string;
 }
 
-/** A filed complaint's row, as it is first stored (by its workflow, or by the API for a late one: late-complaints.ts). */
-export function complaintRow(input: ComplaintInput) {
+/**
+ * A filed complaint's row, as it is first stored (by its workflow, or by the API for a late one:
+ * late-complaints.ts), with the body that reviews it fixed from the registry (R13).
+ */
+export function complaintRow(input: ComplaintInput, reviewingUnit: string) {
   return {
     id: input.complaintId,
     workflowId: complaintWorkflowIdFor(input.complaintId),
     applicationId: input.applicationId,
     addressee: input.addressee,
+    reviewingUnit,
     text: input.text,
     grounds: input.grounds,
     attachments: input.attachments,
@@ -45,11 +50,13 @@ export function complaintRow(input: ComplaintInput) {
   };
 }
 
-export function createComplaintActivities(store: Store) {
+export function createComplaintActivities({ store, units }: { store: Store; units: ProviderUnits }) {
   return {
     /** Stores a filed complaint; a retry finds the row it wrote before. */
     async recordComplaint(input: ComplaintInput): Promise<void> {
-      await store.complaint.upsert({ where: { id: input.complaintId }, update: {}, create: complaintRow(input) });
+      const { providerUnit } = await store.application.findUniqueOrThrow({ where: { id: input.applicationId }, select: { providerUnit: true } });
+      const reviewingUnit = units.reviewingBody(providerUnit, input.addressee).id;
+      await store.complaint.upsert({ where: { id: input.complaintId }, update: {}, create: complaintRow(input, reviewingUnit) });
     },
 
     /**
@@ -57,6 +64,12 @@ export function createComplaintActivities(store: Store) {
      * also gets an escalation to the body above the reviewer (R13).
      */
     async recordComplaintStage(stage: ComplaintStageRecord): Promise<void> {
+      // R13: the body above the reviewer (a complaint from before the registry: reviewed where it would be now)
+      const superiorBody = (complaint: { reviewingUnit: string | null; addressee: string; application: { providerUnit: string } }) => {
+        const reviewer = complaint.reviewingUnit ?? units.reviewingBody(complaint.application.providerUnit, complaint.addressee as Addressee).id;
+        const above = units.superiorOf(reviewer);
+        return { reviewingUnit: reviewer, unit: above.id, unitName: above.names.ru };
+      };
       const at = new Date().toISOString();
       await store.$transaction(async (tx) => {
         const complaint = await tx.complaint.update({
@@ -79,7 +92,7 @@ export function createComplaintActivities(store: Store) {
           messages.push({
             key: outboxKeys.complaintEscalation(complaint.id),
             channel: 'notifier',
-            payload: { to: 'superior-body', body: SUPERIOR_BODY[complaint.addressee as Addressee], ...report },
+            payload: { to: 'superior-body', ...superiorBody(complaint), ...report },
           });
         }
         await enqueue(tx, messages);

@@ -6,7 +6,8 @@ import type { Defect } from '../domain/admissibility';
 import { LANGUAGES, RESULT_KINDS, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind } from '../domain/notices';
 import { enqueue } from '../infra/outbox';
 import { documentKey, outboxKeys } from '../infra/outbox-keys';
-import type { DocumentSigner } from '../infra/signer';
+import { unitName, type ProviderUnits } from '../domain/provider-units';
+import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 
 export interface NoticeRequest {
@@ -24,8 +25,25 @@ export interface IssuedNotice {
   createdAt: string;
 }
 
-/** The document activities, over the store and the signer given. */
-export function createDocumentActivities({ store, signer }: { store: Store; signer: DocumentSigner }) {
+/**
+ * R5, R13: the unit that issues a document and whose authorised person signs it — the provider for a result and
+ * the pre-trial record, the reviewing body for a complaint's decision, the State Corporation for its receipt.
+ */
+export function issuingUnitOf(
+  kind: NoticeKind,
+  units: ProviderUnits,
+  application: { providerUnit: string },
+  complaint?: { reviewingUnit: string | null; addressee: string },
+): string {
+  if (kind === 'intake-receipt') return units.stateCorporation().id;
+  if (kind === 'complaint-decision' && complaint) {
+    return complaint.reviewingUnit ?? units.reviewingBody(application.providerUnit, complaint.addressee as ComplaintFacts['addressee']).id;
+  }
+  return application.providerUnit;
+}
+
+/** The document activities, over the store, each unit's signer and the registry given. */
+export function createDocumentActivities({ store, signers, units }: { store: Store; signers: UnitSigners; units: ProviderUnits }) {
   return {
     /**
      * A document for the applicant's cabinet — a result (R5), a complaint's decision or the pre-trial record
@@ -75,12 +93,16 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
       });
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
+      const issuer = issuingUnitOf(kind, units, application, complaint);
+      const key = signers.forUnit(issuer);
+      const identity = key.signer.identity();
       const facts: NoticeFacts = {
         applicationNumber: applicationId,
         applicantName: application.fullName,
         category: application.category,
         purpose: application.purpose as NoticeFacts['purpose'],
-        providerUnit: application.providerUnit,
+        issuer: { kk: unitName(units, issuer, 'kk'), ru: unitName(units, issuer, 'ru') },
+        signer: { person: identity.person, fingerprint: identity.fingerprint },
         standard: application.standard as NoticeFacts['standard'],
         submittedAt: application.submittedAt,
         registeredAt: application.registeredAt,
@@ -99,7 +121,7 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
       const documents = await Promise.all(
         LANGUAGES.map(async (language) => {
           const body = renderNotice(kind, language, facts);
-          const signature = await signer.sign(Buffer.from(body, 'utf8'));
+          const signature = await key.signer.sign(Buffer.from(body, 'utf8'));
           return {
             noticeKey: `${document}:${language}`,
             applicationId,
@@ -114,6 +136,20 @@ export function createDocumentActivities({ store, signer }: { store: Store; sign
         }),
       );
       const notices = await store.$transaction(async (tx) => {
+        // R5: the certificate stays resolvable by its fingerprint for as long as the documents it signed are kept.
+        await tx.signingCertificate.upsert({
+          where: { fingerprint: identity.fingerprint },
+          update: {},
+          create: {
+            fingerprint: identity.fingerprint,
+            unit: key.unit,
+            person: identity.person,
+            organisation: identity.organisation,
+            pem: identity.certificatePem,
+            notBefore: identity.notBefore,
+            notAfter: identity.notAfter,
+          },
+        });
         const rows = [];
         for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
         if ((RESULT_KINDS as readonly string[]).includes(kind)) {

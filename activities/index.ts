@@ -6,7 +6,9 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import { classifyFailure, PERMANENT_FAILURE_TYPE } from '../infra/failures';
 import { DatabaseGateway, type StateRecordsGateway } from '../infra/gateway';
-import type { DocumentSigner } from '../infra/signer';
+import type { ProviderUnits } from '../domain/provider-units';
+import { shippedProviderUnits } from '../infra/provider-units';
+import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { createCaseStoreActivities } from './case-store';
 import { createComplaintActivities } from './complaints';
@@ -22,8 +24,10 @@ export type { GatewayActivities } from './gateway';
 
 export interface ActivityDeps {
   store: Store;
-  /** R5: signs result documents with the EDS of the provider's authorised person */
-  signer: DocumentSigner;
+  /** R5, R13: each unit's authorised person's EDS, which signs the documents the unit issues */
+  signers: UnitSigners;
+  /** R1: the registry of units (the shipped one when not given) */
+  units?: ProviderUnits;
   /** R8: the state information systems; the database stand-in when not given */
   gateway?: StateRecordsGateway;
 }
@@ -55,12 +59,12 @@ export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (.
 }
 
 /** Every activity, with its stores injected, so tests can run them against any database. */
-export function createActivities({ store, signer, gateway = new DatabaseGateway(store) }: ActivityDeps) {
+export function createActivities({ store, signers, units = shippedProviderUnits(), gateway = new DatabaseGateway(store) }: ActivityDeps) {
   return failingPermanentlyWhenNoRetryCanHelp({
-    ...createCaseStoreActivities({ store }),
+    ...createCaseStoreActivities({ store, units }),
     ...createGatewayActivities({ gateway }),
-    ...createDocumentActivities({ store, signer }),
-    ...createComplaintActivities(store),
+    ...createDocumentActivities({ store, signers, units }),
+    ...createComplaintActivities({ store, units }),
   });
 }
 

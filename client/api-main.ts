@@ -1,7 +1,8 @@
 /** The API process: HTTP on PORT (3000), talking to Temporal at TEMPORAL_ADDRESS and the case store. */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { publishedCertificate } from '../infra/signer';
+import { providerUnitsFromEnvironment } from '../infra/provider-units';
+import { trustAnchorsFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
 import { scheduleFrom } from '../domain/standards';
@@ -9,11 +10,16 @@ import { DATA_DIR } from '../infra/paths';
 import { requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { TASK_QUEUE } from '../worker/task-queue';
 import { buildApi } from './api/server';
-import { apiKeysFromEnvironment } from './api/auth';
+import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
+  // Checked before anything connects: a broken registry or a key naming a unit it lacks stops the start.
+  const units = providerUnitsFromEnvironment();
+  const apiKeys = apiKeysFromEnvironment();
+  checkKeyUnits(apiKeys, units);
+  const trustAnchors = trustAnchorsFromEnvironment(path.join(DATA_DIR, 'signing'));
   const store = createStore(requiredEnv('DATABASE_URL'));
   const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
   const keys = payloadKeysFromEnvironment();
@@ -25,9 +31,10 @@ runMain(async () => {
     identitySecret: requiredEnv('IDENTITY_SECRET'),
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
     standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
-    certificatePem: () => publishedCertificate(path.join(DATA_DIR, 'signing')),
+    units,
+    trustAnchorsPem: () => trustAnchors,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
-    apiKeys: apiKeysFromEnvironment(),
+    apiKeys,
     ...(keys && { codec: new EncryptionCodec(keys) }),
     ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),
   });

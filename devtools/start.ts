@@ -12,12 +12,22 @@ import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
-import { ensureDevelopmentCredentials } from '../infra/signer';
-import { keyEntry, newApiKey } from '../client/api/auth';
+import { ensureDevelopmentCa } from '../infra/signer';
+import { keyEntry, newApiKey, type Scope } from '../client/api/auth';
+import type { Role } from '../domain/authority';
 import { newPayloadKey } from '../infra/payload-codec';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
+
+/** The development keys bound to a role (R1), besides the administrator's: `.data/dev-role-keys.json` holds them. */
+const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role; units?: string[] } }> = [
+  { client: 'portal', scopes: ['submit', 'read'], binding: { role: 'portal' } },
+  { client: 'platform', scopes: ['submit', 'read'], binding: { role: 'platform' } },
+  { client: 'almaty-education', scopes: ['decide', 'read'], binding: { role: 'provider', units: ['almaty-city-education-department'] } },
+  { client: 'astana-education', scopes: ['decide', 'read'], binding: { role: 'provider', units: ['astana-city-education-department'] } },
+  { client: 'quality-authority-almaty', scopes: ['decide', 'read'], binding: { role: 'quality-authority', units: ['quality-authority-almaty-city'] } },
+];
 
 function say(message: string): void {
   process.stdout.write(`[start] ${message}\n`);
@@ -112,9 +122,15 @@ async function main(): Promise<void> {
   if (!env.API_KEYS && !env.API_KEYS_FILE) {
     // Embedded defaults: one development key with every scope, kept in .data/ for the CLI and for you.
     devApiKey = devSecret('dev-api-key', newApiKey);
-    env.API_KEYS = JSON.stringify([keyEntry('development', devApiKey)]);
+    // …and one key per role, bound as production keys are (R1), to try who may do what: .data/dev-role-keys.json
+    const roleKeys = JSON.parse(devSecret('dev-role-keys.json', () => JSON.stringify(Object.fromEntries(DEV_ROLES.map((r) => [r.client, newApiKey()]))))) as Record<string, string>;
+    env.API_KEYS = JSON.stringify([
+      keyEntry('development', devApiKey),
+      ...DEV_ROLES.filter((r) => roleKeys[r.client]).map((r) => keyEntry(r.client, roleKeys[r.client], r.scopes, r.binding)),
+    ]);
   }
-  ensureDevelopmentCredentials(path.join(DATA_DIR, 'signing')); // before the worker signs and the API publishes
+  // The development CA, before the worker signs and the API publishes its certificate (infra/signer.ts).
+  if (!env.SIGNERS_FILE) ensureDevelopmentCa(path.join(DATA_DIR, 'signing'));
   const receiverPort = Number(env.RECEIVER_PORT ?? 3001);
   if (!env.NOTIFIER_URL || !env.MONITORING_URL) {
     // The local stand-ins for the notifier and the monitoring system (R5, R12).
@@ -149,7 +165,10 @@ async function main(): Promise<void> {
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
-  if (devApiKey) say(`  API key      ${devApiKey}  (every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
+  if (devApiKey) {
+    say(`  API key      ${devApiKey}  (an administrator's, every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
+    say(`  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department: R1)`);
+  }
   say('Ctrl-C stops everything.');
 }
 

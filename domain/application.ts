@@ -58,6 +58,8 @@ export interface ApplicationInput extends Submission {
   standardSince?: string | null;
   /** R7: the operators' calendar overrides the API admitted an in-person application with (absent: none needed) */
   calendarOverrides?: CalendarOverride[];
+  /** R1: the API client that submitted it, which alone may withdraw it (absent: cases from before) */
+  submittedBy?: string;
 }
 
 export const DecisionSchema = z

@@ -29,7 +29,10 @@ export interface NoticeFacts {
   category: string;
   /** null: an application from before the field (the title's "assign (confirm)" then) */
   purpose: Purpose | null;
-  providerUnit: string;
+  /** R1: the body that issues the document (the provider unit, or the body that reviewed a complaint), named in each language */
+  issuer: Record<Language, string>;
+  /** R5: the authorised person whose EDS certifies it, and the certificate's fingerprint (GET /signing-certificates/:fingerprint) */
+  signer: { person: string; fingerprint: string };
   /** the earlier standard (003) words its basis as a "standard"; the current one as the Rules' list (002 §13) */
   standard: 'standard-1' | 'standard-2';
   submittedAt: Date;
@@ -207,6 +210,8 @@ const WORDS = {
     inTheNameOf: 'Решение принято от имени уполномоченного лица услугодателя.',
     signed: 'Документ удостоверен электронной цифровой подписью уполномоченного лица услугодателя.',
     signedByReviewer: 'Документ удостоверен электронной цифровой подписью уполномоченного лица органа, рассмотревшего жалобу.',
+    signedByStateCorporation: 'Документ удостоверен электронной цифровой подписью уполномоченного лица Государственной корпорации.',
+    signer: (person: string, fingerprint: string) => `Подписант: ${person}; сертификат ЭЦП ${fingerprint}`,
     complaintTitle: 'РЕШЕНИЕ по жалобе',
     complaint: (n: string, filed: string, registered: string) => `Жалоба № ${n}, подана ${filed}, зарегистрирована ${registered}`,
     reviewedBy: 'Орган, рассмотревший жалобу',
@@ -261,6 +266,8 @@ const WORDS = {
     inTheNameOf: 'Шешім көрсетілетін қызметті берушінің уәкілетті тұлғасының атынан қабылданды.',
     signed: 'Құжат көрсетілетін қызметті берушінің уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
     signedByReviewer: 'Құжат шағымды қараған органның уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signedByStateCorporation: 'Құжат Мемлекеттік корпорацияның уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signer: (person: string, fingerprint: string) => `Қол қойған тұлға: ${person}; ЭЦҚ сертификаты ${fingerprint}`,
     complaintTitle: 'Шағым бойынша ШЕШІМ',
     complaint: (n: string, filed: string, registered: string) => `Шағым № ${n}, берілген күні: ${filed}, тіркелген күні: ${registered}`,
     reviewedBy: 'Шағымды қараған орган',
@@ -336,7 +343,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
   const purpose = w.purpose[facts.purpose ?? 'unknown'];
   const header = (title: string) =>
     [
-      facts.providerUnit,
+      facts.issuer[language],
       '',
       title,
       '',
@@ -345,7 +352,8 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     ].join('\n');
   const request = w.request(purpose, category);
   const official = facts.official ? `${w.official}: ${facts.official}` : w.inTheNameOf;
-  const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n`;
+  const signer = w.signer(facts.signer.person, facts.signer.fingerprint);
+  const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n${signer}\n`;
   const complaintLine = (c: ComplaintFacts) => w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt));
   const reviewer = (c: ComplaintFacts) => `${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
 
@@ -355,7 +363,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     case 'receipt':
       return `${header(w.receiptTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.receiptAccepted}\n\n${footer}`;
     case 'intake-receipt':
-      return `${header(w.intakeTitle)}\n${request}\n\n${w.intakeText}\n${w.due} ${when(facts.dueAt)}\n${w.signed}\n`;
+      return `${header(w.intakeTitle)}\n${request}\n\n${w.intakeText}\n${w.due} ${when(facts.dueAt)}\n${w.signedByStateCorporation}\n${signer}\n`;
     case 'refusal': {
       const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
       const why = facts.defects
@@ -372,7 +380,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
       lines.push(`${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}`, `${w.motivation}: ${c.motivation ?? ''}`);
       const then = consequence(c, language);
       if (then) lines.push('', then);
-      lines.push('', `${w.decided}: ${when(c.decidedAt)}`, `${w.official}: ${c.official ?? ''}`, w.signedByReviewer);
+      lines.push('', `${w.decided}: ${when(c.decidedAt)}`, `${w.official}: ${c.official ?? ''}`, w.signedByReviewer, signer);
       return `${lines.join('\n')}\n`;
     }
     case 'pre-trial-record': {
@@ -380,7 +388,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
         (c, i) =>
           `  ${i + 1}) ${complaintLine(c)}\n     ${reviewer(c)}; ${w.outcome.toLowerCase()}: ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]}, ${when(c.decidedAt)}` : w.none}`,
       );
-      return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n`;
+      return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n${signer}\n`;
     }
   }
 }

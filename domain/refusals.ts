@@ -17,6 +17,10 @@ export const REFUSAL_KINDS = {
   // well-formed, but against a rule of the standard in force (R2, R3, R5, R7, R9, R11) or the campaign (R10)
   'against-standard': 'rule',
   'outside-campaign': 'rule',
+  // R1: the provider unit named is not one of the registry's providers
+  'unknown-provider-unit': 'rule',
+  // R1: the caller's role or units do not cover this case, complaint or step (domain/authority.ts)
+  'not-entitled': 'authority',
   // the case's state does not allow it now
   'duplicate-application': 'state',
   'decision-not-allowed': 'state',

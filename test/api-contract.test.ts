@@ -139,11 +139,13 @@ describe('the API contract', () => {
       problems: Array<{ ruleId: string; severity: string; location: Array<{ pointer: string }> }>;
     };
     expect(report.totals.errors).toBe(0);
-    // A page, the health probe and this document take no input and need no key: they have no 4xx to give.
+    // A page, the health probe, the registry of units and this document take no input and need no key: they have
+    // no 4xx to give.
     expect(report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0].pointer}`).sort()).toEqual([
       'warn operation-4xx-response #/paths/~1codec~1login/get/responses',
       'warn operation-4xx-response #/paths/~1healthz/get/responses',
       'warn operation-4xx-response #/paths/~1openapi.json/get/responses',
+      'warn operation-4xx-response #/paths/~1provider-units/get/responses',
     ]);
   });
 
@@ -157,7 +159,7 @@ describe('API keys', () => {
   test('a configuration may hold digests only, and a key is matched in constant time against them', () => {
     const keys = parseApiKeys(JSON.stringify([keyEntry('platform', 'the-platform-secret-key', ['read'])]));
     expect(JSON.stringify(keyEntry('platform', 'the-platform-secret-key'))).not.toContain('the-platform-secret-key');
-    expect(authenticate('Bearer the-platform-secret-key', keys)).toEqual({ client: 'platform', scopes: ['read'] });
+    expect(authenticate('Bearer the-platform-secret-key', keys)).toEqual({ client: 'platform', scopes: ['read'], role: 'administrator', units: [] });
     expect(authenticate('Bearer the-platform-secret-kez', keys)).toBeNull();
     expect(authenticate('Basic dXNlcjpwYXNz', keys)).toBeNull();
     expect(authenticate(undefined, keys)).toBeNull();

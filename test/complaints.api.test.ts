@@ -17,12 +17,12 @@ const calendar = new WorkingCalendar();
 let stack: TimeSkippingStack;
 let store: Store;
 let baseUrl: string;
-let certificatePem: string;
+let trustAnchorsPem: string;
 const http = httpClient(() => baseUrl);
 
 beforeAll(async () => {
   stack = await startTimeSkippingStack('complaints');
-  ({ store, baseUrl, certificatePem } = stack);
+  ({ store, baseUrl, trustAnchorsPem } = stack);
 }, 180_000);
 
 afterAll(async () => {
@@ -190,7 +190,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   expect(record).toContain('СПРАВКА о завершении досудебного');
   expect(record).toContain(providerComplaint);
   expect(record).toContain(authorityComplaint);
-  for (const d of documents) expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, certificatePem)).toBe(true);
+  for (const d of documents) expect(verifySignature(Buffer.from(d.body, 'utf8'), d.signature.value, trustAnchorsPem)).toBe(true);
 
   // Every notice, stage report and escalation reached its receiver exactly once.
   expect(await keysDeliveredOnce(store, applicationId)).toEqual(

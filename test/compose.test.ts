@@ -43,6 +43,7 @@ const OPTIONAL = new Set([
   'CODEC_CORS_ORIGINS',
   'WORKER_MAX_CACHED_WORKFLOWS',
   'IDEMPOTENCY_RETENTION_DAYS',
+  'PROVIDER_UNITS_FILE',
 ]);
 
 describe('docker-compose.yml', () => {

@@ -34,7 +34,8 @@ const base: NoticeFacts = {
   applicantName: 'Нурланова Айгуль Сериккызы',
   category: 'researcher',
   purpose: 'confirm',
-  providerUnit: 'Управление образования города Алматы',
+  issuer: { ru: 'Управление образования города Алматы', kk: 'Алматы қаласының білім басқармасы' },
+  signer: { person: 'Ахметова Динара Кайратовна', fingerprint: '3f9a0c41d2e87b56a1c04e9f7d2b38c6e5a10f49b7c2d863e1f0a95b4c7d2e18' },
   standard: 'standard-2',
   submittedAt: new Date('2026-12-03T13:30:00Z'),
   registeredAt: new Date('2026-12-04T04:00:00Z'),
@@ -44,6 +45,15 @@ const base: NoticeFacts = {
   grounds: [],
   motivation: null,
   defects: null,
+};
+
+/** A complaint to the authority is decided, and its decision signed, by the authority's department (R13). */
+const byAuthority: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+  issuer: {
+    ru: 'Департамент Агентства Республики Казахстан по делам государственной службы по городу Алматы',
+    kk: 'Қазақстан Республикасы Мемлекеттік қызмет істері агенттігінің Алматы қаласы бойынша департаменті',
+  },
+  signer: { person: 'Серикбаев Нурлан Асетович', fingerprint: '8b27e0d5c93f4a1602be7d9c85f3a1e04d6b92c7f0e85a3d19c4b6e27a0f5d38' },
 };
 
 const complaint: ComplaintFacts = {
@@ -66,7 +76,18 @@ const complaint: ComplaintFacts = {
 const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   ['acceptance', 'acceptance', base],
   ['receipt', 'receipt', { ...base, standard: 'standard-1', purpose: 'assign', category: 'head-2' }],
-  ['intake-receipt', 'intake-receipt', { ...base, standard: 'standard-1', decidedAt: null, official: null }],
+  [
+    'intake-receipt',
+    'intake-receipt',
+    {
+      ...base,
+      standard: 'standard-1',
+      decidedAt: null,
+      official: null,
+      issuer: { ru: 'НАО «Государственная корпорация «Правительство для граждан»', kk: '«Азаматтарға арналған үкімет» мемлекеттік корпорациясы» КЕАҚ' },
+      signer: { person: 'Омаров Данияр Сагатович', fingerprint: 'c1d2e3f40a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455' },
+    },
+  ],
   ['refusal-by-rule', 'refusal', { ...base, grounds: [2, 3], official: null, defects }],
   [
     'refusal-by-provider',
@@ -74,8 +95,8 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
     { ...base, grounds: [1], motivation: 'Сертификат о прохождении курсов выдан организацией, не имеющей соответствующего права.' },
   ],
   ['refusal-earlier-standard', 'refusal', { ...base, standard: 'standard-1', purpose: null, grounds: [2], defects: defects.slice(2) }],
-  ['complaint-upheld', 'complaint-decision', { ...base, complaint }],
-  ['complaint-upheld-newer-application', 'complaint-decision', { ...base, complaint: { ...complaint, yearHeldBy: NEWER } }],
+  ['complaint-upheld', 'complaint-decision', { ...base, ...byAuthority, complaint }],
+  ['complaint-upheld-newer-application', 'complaint-decision', { ...base, ...byAuthority, complaint: { ...complaint, yearHeldBy: NEWER } }],
   [
     'complaint-inaction',
     'complaint-decision',
@@ -84,17 +105,17 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   [
     'complaint-late-not-restored',
     'complaint-decision',
-    { ...base, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'left-without-consideration' } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'left-without-consideration' } },
   ],
   [
     'complaint-late-upheld-closed-case',
     'complaint-decision',
-    { ...base, complaint: { ...complaint, late: true, periodRestored: true, caseClosed: true } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: true, caseClosed: true } },
   ],
   [
     'complaint-late-restored',
     'complaint-decision',
-    { ...base, complaint: { ...complaint, late: true, periodRestored: true, subject: 'lateness', outcome: 'partly-upheld' } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: true, subject: 'lateness', outcome: 'partly-upheld' } },
   ],
   [
     'pre-trial-record',
@@ -128,7 +149,8 @@ describe('the documents a teacher reads, in each language (R5, R13)', () => {
     expect(files).toHaveLength(CASES.length * LANGUAGES.length);
     for (const file of files) {
       const text = fs.readFileSync(path.join(GOLDEN, file), 'utf8');
-      const withoutNumbers = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, '№');
+      // ids aside: application and complaint numbers (UUIDs) and certificate fingerprints (64 hex digits)
+      const withoutNumbers = text.replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|\b[0-9a-f]{64}\b/g, '№');
       expect({ file, latin: withoutNumbers.match(/[A-Za-z]+/g) }).toEqual({ file, latin: null });
       expect({ file, ruleIds: text.match(/\bR\d+\b/g) }).toEqual({ file, ruleIds: null });
       expect({ file, iso: text.match(/\d{4}-\d{2}-\d{2}T/g) }).toEqual({ file, iso: null });

@@ -19,7 +19,7 @@ let client: DevStack['client'];
 let http: DevStack['http'];
 let baseUrl: DevStack['baseUrl'];
 let db: DevStack['db'];
-let signer: DevStack['signer'];
+let signers: DevStack['signers'];
 let gatewayDown: DevStack['gatewayDown'];
 let logLines: DevStack['logLines'];
 let metricsPort: DevStack['metricsPort'];
@@ -27,7 +27,7 @@ const VALID_IIN = sampleIin(1);
 
 beforeAll(async () => {
   stack = await startDevStack('operations', { telemetry: true });
-  ({ store, client, http, baseUrl, db, signer, gatewayDown, logLines, metricsPort } = stack);
+  ({ store, client, http, baseUrl, db, signers, gatewayDown, logLines, metricsPort } = stack);
 }, 180_000);
 
 afterAll(async () => {
@@ -61,7 +61,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       (r) => r.body.state === 'under-review',
     );
     // Take the case over with a worker whose notice activity loses its answer once, after the commit.
-    const real = createActivities({ store, signer });
+    const real = createActivities({ store, signers });
     let failures = 0;
     await stack.restartWorker({
       ...real,

@@ -1,7 +1,8 @@
 /** The worker process. SIGINT/SIGTERM drain it gracefully (the SDK's default shutdown signals). */
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
-import { signerFromEnvironment } from '../infra/signer';
+import { providerUnitsFromEnvironment } from '../infra/provider-units';
+import { signersFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
 import { requiredEnv, runMain } from '../infra/process';
@@ -15,7 +16,9 @@ runMain(async () => {
   installTelemetry({ metricsAddress: process.env.METRICS_ADDRESS ?? '127.0.0.1:9464' });
   const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
   const store = createStore(requiredEnv('DATABASE_URL'));
-  const signer = signerFromEnvironment(path.join(DATA_DIR, 'signing'));
+  // R1, R5: the registry and every unit's signer, checked before the worker polls (an expired certificate stops it).
+  const units = providerUnitsFromEnvironment();
+  const signers = signersFromEnvironment(path.join(DATA_DIR, 'signing'), units);
   const relay = startOutboxRelay(
     store,
     { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
@@ -28,7 +31,8 @@ runMain(async () => {
     const worker = await createWorker({
       connection,
       store,
-      signer,
+      signers,
+      units,
       namespace: process.env.TEMPORAL_NAMESPACE,
       dataConverter: dataConverterFor(keys),
       // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;

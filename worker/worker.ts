@@ -3,14 +3,18 @@ import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import { gatewayFromEnvironment, type StateRecordsGateway } from '../infra/gateway';
-import type { DocumentSigner } from '../infra/signer';
+import type { ProviderUnits } from '../domain/provider-units';
+import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
 
 export interface WorkerDeps {
   connection: NativeConnection;
   store: Store;
-  signer: DocumentSigner;
+  /** R5, R13: every unit's signer */
+  signers: UnitSigners;
+  /** R1: the registry of units (the shipped one when not given) */
+  units?: ProviderUnits;
   namespace?: string;
   taskQueue?: string;
   /** the payload codec (infra/payload-codec.ts): personal data never reaches Temporal in the clear */
@@ -22,7 +26,7 @@ export interface WorkerDeps {
 
 /**
  * Creates (does not run) the worker of both workflows and every activity, on `taskQueue` (`teacher-attestation`
- * by default). The activities are built over `store` and `signer`, with the gateway GATEWAY_URL names (the
+ * by default). The activities are built over `store`, `signers` and `units`, with the gateway GATEWAY_URL names (the
  * database stand-in without it); `options.activities` replaces them whole (tests). Give the payload codec's
  * `dataConverter` in every deployment: without it personal data reaches Temporal in the clear. The caller runs
  * it (`worker.run()`) and shuts it down; SIGINT/SIGTERM drain it.
@@ -30,7 +34,8 @@ export interface WorkerDeps {
 export async function createWorker({
   connection,
   store,
-  signer,
+  signers,
+  units,
   namespace,
   taskQueue,
   dataConverter,
@@ -43,7 +48,7 @@ export async function createWorker({
     taskQueue: taskQueue ?? TASK_QUEUE,
     ...(dataConverter && { dataConverter }),
     workflowsPath: require.resolve('../workflows'),
-    activities: createActivities({ store, signer, gateway: gateway ?? gatewayFromEnvironment(store) }),
+    activities: createActivities({ store, signers, units, gateway: gateway ?? gatewayFromEnvironment(store) }),
     ...options,
   });
 }

@@ -93,6 +93,7 @@ function admitted(input: ApplicationInput): Submission {
     standard: _standard,
     standardSince: _since,
     calendarOverrides: _overrides,
+    submittedBy: _by,
     ...rest
   } = input;
   // Inputs from before `purpose` asked to assign a category, or did not say: R8 item 6 stays optional for them.

@@ -6,6 +6,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import { z } from 'zod';
+import { ROLES, UNIT_BOUND_ROLES, type Caller } from '../../domain/authority';
+import { UNIT_ID, type ProviderUnits } from '../../domain/provider-units';
 
 /**
  * submit: applications, withdrawals, complaints; decide: the provider's and the reviewing bodies' decisions;
@@ -15,8 +17,8 @@ import { z } from 'zod';
 export const SCOPES = ['submit', 'decide', 'read', 'decode'] as const;
 export type Scope = (typeof SCOPES)[number];
 
-export interface ApiClient {
-  client: string;
+/** An authenticated caller: its scopes (what kind of request) and its role and units (on whose cases, R1). */
+export interface ApiClient extends Caller {
   scopes: readonly Scope[];
 }
 
@@ -30,8 +32,15 @@ const ApiKeySchema = z
       .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
       .optional(),
     scopes: z.array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` })).min(1),
+    // R1: whose cases the key acts on (domain/authority.ts); without a role, a service-wide administrator's key
+    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).optional(),
+    units: z.array(z.string().regex(UNIT_ID, 'must be a unit id of the registry')).min(1).optional(),
   })
-  .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256');
+  .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256')
+  .refine((k) => UNIT_BOUND_ROLES.includes(k.role ?? 'administrator') === Boolean(k.units), {
+    message: `units are given with the roles ${UNIT_BOUND_ROLES.join(' and ')}, and only with them`,
+    path: ['units'],
+  });
 
 export interface ApiKeyEntry extends ApiClient {
   digest: Buffer;
@@ -52,7 +61,30 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return parsed.data.map((k) => ({ client: k.client, scopes: k.scopes, digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!) }));
+  return parsed.data.map((k) => ({
+    client: k.client,
+    scopes: k.scopes,
+    role: k.role ?? 'administrator',
+    units: k.units ?? [],
+    digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!),
+  }));
+}
+
+/**
+ * Checks at start that every unit a key names is in the registry, and of the kind its role acts for: a typo
+ * would otherwise lock a provider out of its own cases, silently.
+ */
+export function checkKeyUnits(keys: readonly ApiKeyEntry[], units: ProviderUnits): void {
+  for (const key of keys) {
+    for (const id of key.units) {
+      const unit = units.find(id);
+      if (!unit) throw new Error(`API key of client ${key.client}: unit ${id} is not in the provider units registry`);
+      const authority = unit.kind === 'quality-authority' || unit.kind === 'quality-authority-territorial';
+      if ((key.role === 'quality-authority') !== authority || unit.kind === 'state-corporation') {
+        throw new Error(`API key of client ${key.client}: unit ${id} is a ${unit.kind}, which a ${key.role}'s key does not act for`);
+      }
+    }
+  }
 }
 
 /** The keys this process accepts, from API_KEYS or API_KEYS_FILE. */
@@ -68,7 +100,7 @@ export function authenticate(header: string | undefined, keys: readonly ApiKeyEn
   if (!match) return null;
   const digest = digestOf(match[1]);
   const found = keys.find((k) => timingSafeEqual(k.digest, digest));
-  return found ? { client: found.client, scopes: found.scopes } : null;
+  return found ? { client: found.client, scopes: found.scopes, role: found.role, units: found.units } : null;
 }
 
 /** A new random key (256 bits, base64url). */
@@ -76,7 +108,7 @@ export function newApiKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The configuration entry for a key, digest only: `{"client", "sha256", "scopes"}`. */
-export function keyEntry(client: string, key: string, scopes: readonly Scope[] = SCOPES) {
-  return { client, sha256: digestOf(key).toString('hex'), scopes };
+/** The configuration entry for a key, digest only: `{"client", "sha256", "scopes"}` (and its role and units when bound). */
+export function keyEntry(client: string, key: string, scopes: readonly Scope[] = SCOPES, binding: { role?: Caller['role']; units?: string[] } = {}) {
+  return { client, sha256: digestOf(key).toString('hex'), scopes, ...binding };
 }

@@ -59,7 +59,7 @@ export class CodecSessions {
     const expected = Buffer.from(this.sign(`${client}.${expires}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given) || Number(expires) < now) return null;
-    return { client: Buffer.from(client, 'base64url').toString(), scopes: ['decode'] };
+    return { client: Buffer.from(client, 'base64url').toString(), scopes: ['decode'], role: 'operator', units: [] };
   }
 
   cookie(token: string): string {

@@ -11,6 +11,7 @@ import { WorkingCalendar } from '../../domain/calendar';
 import type { FiledComplaint } from '../../domain/case-status';
 import { filedComplaint, type ComplaintFiling } from '../../domain/complaint';
 import { closedCaseComplaintRefusal } from '../../domain/guards';
+import type { ProviderUnits } from '../../domain/provider-units';
 import type { Refusal } from '../../domain/refusals';
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
 import type { Store } from '../../infra/store';
@@ -20,7 +21,7 @@ export type LateComplaintOutcome = { ok: true; filed: FiledComplaint } | { ok: f
 
 /** Files a complaint against the closed case `applicationId` (its workflow has finished), or answers why not. */
 export async function fileAgainstClosedCase(
-  deps: { client: Client; store: Store; taskQueue: string; now: () => Date },
+  deps: { client: Client; store: Store; taskQueue: string; now: () => Date; units: ProviderUnits },
   applicationId: string,
   filing: ComplaintFiling & { submittedAt: string },
 ): Promise<LateComplaintOutcome> {
@@ -54,7 +55,7 @@ export async function fileAgainstClosedCase(
       { complaintId: randomUUID(), applicationId, providerUnit: row.providerUnit, contestedRound: row.round, late: true, caseClosed: true },
       calendar,
     );
-    await tx.complaint.create({ data: complaintRow(complaint.input) });
+    await tx.complaint.create({ data: complaintRow(complaint.input, deps.units.reviewingBody(row.providerUnit, complaint.input.addressee).id) });
     await deps.client.workflow.start('complaintWorkflow', { ...complaint.start, taskQueue: deps.taskQueue, args: [complaint.input] });
     return complaint;
   });

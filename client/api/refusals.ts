@@ -14,7 +14,7 @@ export type ApiRefusalCode =
 /** A refusal as the API answers it: `{ error: { code, field, rule, message } }`. */
 export type ApiRefusal = Omit<Refusal, 'code'> & { code: RefusalCode | ApiRefusalCode };
 
-const BY_KIND = { form: 400, rule: 422, state: 409 } as const;
+const BY_KIND = { form: 400, rule: 422, state: 409, authority: 403 } as const;
 
 /** Code → status: the domain's by the kind of wrong they name, the API's one by one. */
 export const REFUSAL_STATUS: Readonly<Record<RefusalCode | ApiRefusalCode, number>> = {

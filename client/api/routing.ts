@@ -14,14 +14,16 @@ export interface ApiDeps {
   identitySecret: string;
   /** the clock for submissions that carry no `submittedAt` */
   now?: () => Date;
-  /** R5: the certificate that verifies the signatures of result documents, as published (PEM) */
-  certificatePem?: () => string;
   /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
   campaignWindows?: readonly CampaignWindow[];
   /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */
   standardSchedule?: readonly StandardInForce[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
+  /** R1: the registry of provider units (the shipped one by default) */
+  units?: ProviderUnits;
+  /** R5: the certificates that verify the documents' signatures (the CA's, PEM), as published */
+  trustAnchorsPem?: () => string;
   /** the API keys accepted, each with its scopes (auth.ts) */
   apiKeys: readonly ApiKeyEntry[];
   /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
@@ -33,6 +35,7 @@ export interface ApiDeps {
 import type { Client } from '@temporalio/client';
 import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { Store } from '../../infra/store';
+import type { ProviderUnits } from '../../domain/provider-units';
 import type { ApiKeyEntry } from './auth';
 
 export type Handler = (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => Promise<unknown>;
@@ -48,7 +51,7 @@ export const ERRORS = {
 /** What a module of routes gets: the route registrar, the dependencies, and the way to update a case. */
 export interface ApiRoutes {
   route: (doc: RouteDoc, handler: Handler) => void;
-  deps: ApiDeps & { now: () => Date; campaignWindows: readonly CampaignWindow[]; standardSchedule: readonly StandardInForce[] };
+  deps: ApiDeps & { now: () => Date; campaignWindows: readonly CampaignWindow[]; standardSchedule: readonly StandardInForce[]; units: ProviderUnits };
   /** every route registered so far, for the OpenAPI document */
   routes: readonly RouteDoc[];
   /**

@@ -6,6 +6,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
+import { shippedProviderUnits } from '../../infra/provider-units';
 import { authenticate, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
 import { CodecSessions, registerCodecServer } from './codec-server';
@@ -42,6 +43,7 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     campaignWindows: [],
     standardSchedule: SHIPPED_SCHEDULE,
     ...options,
+    units: options.units ?? shippedProviderUnits(),
   };
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });

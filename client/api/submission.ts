@@ -10,6 +10,8 @@ import { admissionContextOf, admitWellFormed } from '../../domain/admission';
 import { SubmissionSchema, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
 import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
+import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
+import { unknownProviderUnitRefusal, type ProviderUnits } from '../../domain/provider-units';
 import { parseInput } from '../../domain/refusals';
 import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey } from '../../domain/search-attributes';
 import { STANDARDS, standardInForce, takenInPerson, type StandardId, type StandardInForce } from '../../domain/standards';
@@ -26,6 +28,7 @@ export interface SubmissionDeps {
   now: () => Date;
   campaignWindows: readonly CampaignWindow[];
   standardSchedule: readonly StandardInForce[];
+  units: ProviderUnits;
 }
 
 /** What a submitter is told: where the case is, and under which standard it runs. */
@@ -39,12 +42,21 @@ export interface Submitted {
 
 export type SubmissionOutcome = { ok: true; submitted: Submitted } | { ok: false; refusal: ApiRefusal };
 
-/** Admits a submission and starts its workflow, or answers why not; nothing is started for a refusal. */
-export async function submitApplication(deps: SubmissionDeps, body: unknown): Promise<SubmissionOutcome> {
+/**
+ * Admits a submission from `caller` and starts its workflow, or answers why not; nothing is started for a
+ * refusal.
+ */
+export async function submitApplication(deps: SubmissionDeps, body: unknown, caller: Caller): Promise<SubmissionOutcome> {
   // The form first: the context of admission depends on the year, the instant and the channel.
   const parsed = parseInput(SubmissionSchema, body);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   const submission = parsed.value;
+  // R1: a unit of the registry that provides the service, on the caller's own channel. The registry is operators'
+  // data, so this is the door's check alone: the workflow trusts the unit it was started with.
+  const unknownUnit = unknownProviderUnitRefusal(deps.units, submission.providerUnit);
+  if (unknownUnit) return { ok: false, refusal: unknownUnit };
+  const denied = maySubmit(caller, submission);
+  if (denied) return { ok: false, refusal: denied };
   const submittedAt = submission.submittedAt ?? deps.now().toISOString();
   // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
   const inForce = standardInForce(new Date(submittedAt), deps.standardSchedule);
@@ -53,16 +65,18 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
   // refusal or a withdrawal is the next attempt, with an id of its own.
   const earlier = await deps.store.application.findMany({
     where: { iin: submission.iin, academicYear: submission.academicYear },
-    select: { id: true, holdsYear: true },
+    select: { id: true, holdsYear: true, submittedBy: true },
   });
   const holder = earlier.find((a) => a.holdsYear);
-  if (holder) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, holder.id) };
+  // The other application is named only to the system that submitted it: to anyone else its id says nothing.
+  if (holder) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, maySeeApplication(caller, holder) ? holder.id : null) };
   const applicationId = applicationIdFor(submission.iin, submission.academicYear, deps.identitySecret, nextAttempt(earlier.length));
   const input: ApplicationInput = {
     ...submission,
     applicationId,
     submittedAt,
     cabinetId: cabinetIdFor(submission.iin, deps.identitySecret),
+    submittedBy: caller.client,
     campaignWindow: campaignWindow(submission.academicYear, deps.campaignWindows),
     standard: standard.id,
     standardSince: inForce.from,
@@ -89,10 +103,15 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown): Pr
         { key: StandardKey, value: standard.id },
       ],
       staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,
-      staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} to ${submission.providerUnit}`,
+      staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} by ${caller.client} to ${deps.units.get(submission.providerUnit).names.ru}`,
+      // who submitted it, for the API's checks before the case store has its row (entitlement.ts)
+      memo: { submittedBy: caller.client },
     });
   } catch (error) {
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, applicationId) };
+    // A simultaneous submission of the same attempt, by whichever system: named to an administrator only.
+    if (error instanceof WorkflowExecutionAlreadyStartedError) {
+      return { ok: false, refusal: yearHeldRefusal(submission.academicYear, maySeeApplication(caller, { submittedBy: null }) ? applicationId : null) };
+    }
     throw error;
   }
   return { ok: true, submitted: { applicationId, workflowId, cabinetId: input.cabinetId!, state: 'received', standard: standard.id } };

@@ -12,7 +12,9 @@ import { parseApiKeys } from '../../client/api/auth';
 import type { RunningDatabase } from '../../devtools/database';
 import { startDevServer, type RunningDevServer } from '../../devtools/temporal-server';
 import { EncryptionCodec } from '../../infra/payload-codec';
-import { CmsSigner, createDevelopmentCredentials } from '../../infra/signer';
+import { shippedProviderUnits } from '../../infra/provider-units';
+import type { UnitSigners } from '../../infra/signer';
+import { developmentSigners } from '../../infra/signers';
 import type { Store } from '../../infra/store';
 import { installTelemetry } from '../../worker/telemetry';
 import { createWorker } from '../../worker/worker';
@@ -33,7 +35,8 @@ export interface DevStack {
   store: Store;
   nativeConnection: NativeConnection;
   client: Client;
-  signer: CmsSigner;
+  /** every unit's development signer, issued by the stack's own development CA */
+  signers: UnitSigners;
   dataConverter: { payloadCodecs: EncryptionCodec[] };
   baseUrl: string;
   http: ReturnType<typeof httpClient>;
@@ -66,14 +69,13 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
   const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
   const dataConverter = { payloadCodecs: [codec] };
   const client = new Client({ connection, dataConverter });
-  const credentials = createDevelopmentCredentials();
-  const signer = new CmsSigner(credentials.keyPem, credentials.certPem);
+  const signers = developmentSigners(path.join(dataDir, 'signing'), shippedProviderUnits());
   const gatewayDown = new Set<string>();
 
   let worker: Worker;
   let workerRun: Promise<void>;
   const startWorker = async (given?: Activities) => {
-    const real = createActivities({ store, signer });
+    const real = createActivities({ store, signers });
     const activities = given ?? {
       ...real,
       async lookUpStateRecords(args: { iin: string }) {
@@ -81,13 +83,13 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
         return real.lookUpStateRecords(args);
       },
     };
-    worker = await createWorker({ connection: nativeConnection, store, signer, taskQueue, dataConverter, options: { activities } });
+    worker = await createWorker({ connection: nativeConnection, store, signers, taskQueue, dataConverter, options: { activities } });
     workerRun = worker.run();
   };
   await startWorker();
 
   const httpSide: HttpSide = await startHttpSide({
-    certificatePem: () => credentials.certPem,
+    trustAnchorsPem: () => signers.trustAnchorsPem(),
     client,
     store,
     taskQueue,
@@ -111,7 +113,7 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
     store,
     nativeConnection,
     client,
-    signer,
+    signers,
     dataConverter,
     baseUrl,
     http: httpClient(() => baseUrl),

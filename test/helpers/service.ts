@@ -12,7 +12,8 @@ import { startOutboxRelay } from '../../worker/outbox-relay';
 import { freePort } from './ports';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { CmsSigner, createDevelopmentCredentials } from '../../infra/signer';
+import { developmentSigners } from '../../infra/signers';
+import { shippedProviderUnits } from '../../infra/provider-units';
 import { parseApiKeys } from '../../client/api/auth';
 import { createWorker } from '../../worker/worker';
 import { TEST_API_KEY, eventually } from './http';
@@ -88,7 +89,8 @@ export interface TimeSkippingStack {
   store: Store;
   env: TestWorkflowEnvironment;
   baseUrl: string;
-  certificatePem: string;
+  /** the development CA's certificate, which every document's signer chains to */
+  trustAnchorsPem: string;
   /** moves the test server's clock forward to an instant */
   skipTo(instant: Date): Promise<void>;
   stop(): Promise<void>;
@@ -106,12 +108,12 @@ export async function startTimeSkippingStack(
   const database = await startTestDatabase(`attestation-${name}-`);
   const env = await createTimeSkippingEnv();
   await env.connection.testService!.lockTimeSkipping({});
-  const credentials = createDevelopmentCredentials();
+  const signers = developmentSigners(path.join(database.dataDir, 'signing'), shippedProviderUnits());
   const taskQueue = `${name}-api`;
   const worker = await createWorker({
     connection: env.nativeConnection,
     store: database.store,
-    signer: new CmsSigner(credentials.keyPem, credentials.certPem),
+    signers,
     taskQueue,
     ...(workerDeps.gateway && { gateway: workerDeps.gateway(database.store) }),
   });
@@ -125,14 +127,14 @@ export async function startTimeSkippingStack(
     taskQueue,
     identitySecret: `${name}-secret`,
     apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
-    certificatePem: () => credentials.certPem,
+    trustAnchorsPem: () => signers.trustAnchorsPem(),
     ...api,
   });
   return {
     store: database.store,
     env,
     baseUrl: httpSide.baseUrl,
-    certificatePem: credentials.certPem,
+    trustAnchorsPem: signers.trustAnchorsPem(),
     async skipTo(instant) {
       const ms = instant.getTime() - (await env.currentTimeMs());
       if (ms > 0) await env.sleep(ms);

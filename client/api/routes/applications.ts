@@ -3,7 +3,9 @@ import { DecisionSchema, SubmissionSchema, WithdrawalSchema } from '../../../dom
 import { parseInput } from '../../../domain/refusals';
 import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
+import { mayDecideCase, mayWithdraw } from '../../../domain/authority';
 import { queryIfRunning } from '../cases';
+import { partiesOf, refusedUnlessEntitled } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
@@ -29,12 +31,13 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       responses: {
         202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
         ...ERRORS,
-        409: 'the teacher already has an application for the academic year (R10)',
+        403: "the key's role or units do not cover this submission: a portal or Platform key submits on its own channel, a provider's office for its own units (R1)",
+        409: 'the teacher already has an application for the academic year (R10); the other application is named only to the system that submitted it',
         422: 'well-formed, but against a rule of the standard in force: the channel (R2), the locality (R3), the hours of an office (R7), a home visit (R11), the campaign window (R10); or an Idempotency-Key reused for another request',
       },
     },
     async (request, reply) => {
-      const outcome = await submitApplication(deps, request.body);
+      const outcome = await submitApplication(deps, request.body, request.apiClient!);
       return outcome.ok ? reply.code(202).send(outcome.submitted) : refuse(reply, outcome.refusal);
     },
   );
@@ -92,6 +95,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       responses: {
         200: 'the case after the decision',
         ...ERRORS,
+        403: "the key is not a provider's key for the case's unit (R1)",
         409: 'the case does not take a decision now (not under review, closed)',
         422: 'a refusal without its grounds or motivation, or on a ground its standard does not have (R9)',
       },
@@ -99,6 +103,8 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const parsed = parseInput(DecisionSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
+      const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayDecideCase(request.apiClient!, kase));
+      if (denied) return denied;
       return updateApplication(
         request.params.id,
         reply,
@@ -118,11 +124,13 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       scope: 'submit',
       params: { id: 'the application id' },
       body: WithdrawalSchema,
-      responses: { 200: 'the withdrawn case', ...ERRORS, 409: 'decided already, or closed' },
+      responses: { 200: 'the withdrawn case', ...ERRORS, 403: 'the key did not submit this application (R1)', 409: 'decided already, or closed' },
     },
     async (request, reply) => {
       const parsed = parseInput(WithdrawalSchema, request.body ?? {});
       if (!parsed.ok) return refuse(reply, parsed.error);
+      const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayWithdraw(request.apiClient!, kase));
+      if (denied) return denied;
       return updateApplication(
         request.params.id,
         reply,

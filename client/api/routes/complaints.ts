@@ -3,7 +3,9 @@ import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/compla
 import { parseInput } from '../../../domain/refusals';
 import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
+import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
+import { refusedUnlessEntitled, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -28,6 +30,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       responses: {
         202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
         ...ERRORS,
+        403: 'the key is not a submitting system: a provider or the authority does not file complaints (R1)',
         409: 'no complaint now: the result is not delivered yet (or, against inaction, the decision is not overdue), a complaint to that body is under review, or the last instance has decided (a late complaint is registered, APPK art. 92)',
         422: 'an Idempotency-Key reused for another request',
       },
@@ -35,6 +38,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
     async (request, reply) => {
       const parsed = parseInput(ComplaintSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
+      const denied = mayFileComplaint(request.apiClient!);
+      if (denied) return refuse(reply, denied);
       const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
       return updateApplication(
         request.params.id,
@@ -88,13 +93,20 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       scope: 'decide',
       params: { id: 'the complaint id' },
       body: ComplaintDecisionSchema,
-      responses: { 200: 'the complaint after the decision', ...ERRORS, 409: 'not under review (not registered yet, or decided)' },
+      responses: {
+        200: 'the complaint after the decision',
+        ...ERRORS,
+        403: 'the key is not the reviewing body\'s: a provider decides complaints addressed to its units, the quality-control authority those addressed to it (R1, R13)',
+        409: 'not under review (not registered yet, or decided)',
+      },
     },
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
       const parsed = parseInput(ComplaintDecisionSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
+      const denied = await refusedUnlessEntitled(reply, await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
+      if (denied) return denied;
       const closed = async () => {
         const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
         return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;

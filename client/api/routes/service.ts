@@ -1,25 +1,62 @@
-/** Routes of the `service` tag: health, the signing certificate, and this API's own description. */
+/** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
 import { openApiDocument } from '../openapi';
 import { refuse } from '../refusals';
 import type { ApiRoutes } from '../routing';
 
 export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
-  const { client, store, taskQueue, certificatePem } = deps;
+  const { client, store, taskQueue, trustAnchorsPem, units } = deps;
+
+  route(
+    {
+      method: 'GET',
+      url: '/provider-units',
+      operationId: 'listProviderUnits',
+      summary:
+        'The registry of units (R1): the providers (Ministry, regional and city departments, district departments, organisations), the quality-control authority and its departments (R13), the State Corporation; a submission names its providerUnit by id',
+      tag: 'service',
+      scope: null,
+      responses: { 200: '{ units: [{ id, kind, parent, names: { kk, ru }, territory? }] }' },
+    },
+    async () => ({ units: units.units }),
+  );
 
   route(
     {
       method: 'GET',
       url: '/signing-certificate',
-      operationId: 'getSigningCertificate',
-      summary: 'The certificate (PEM) that verifies the signatures of the documents (R5)',
+      operationId: 'getTrustAnchors',
+      summary:
+        "The certification authority's certificate (PEM) that every signer's certificate chains to: verify a document with `openssl cms -verify -binary -inform DER -in sig.der -content doc.txt -CAfile ca.pem` (R5)",
       tag: 'service',
       scope: null,
       produces: 'application/x-pem-file',
       responses: { 200: 'the certificate', 404: 'none published here' },
     },
     async (request, reply) => {
-      if (!certificatePem) return refuse(reply, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
-      return reply.type('application/x-pem-file').send(certificatePem());
+      if (!trustAnchorsPem) return refuse(reply, { code: 'not-found', field: null, rule: null, message: 'no signing certificate is published here' });
+      return reply.type('application/x-pem-file').send(trustAnchorsPem());
+    },
+  );
+
+  route(
+    {
+      method: 'GET',
+      url: '/signing-certificates/:fingerprint',
+      operationId: 'getSigningCertificate',
+      summary: "A signer's certificate by the fingerprint a document carries: the authorised person, the unit, the validity and the PEM (R5)",
+      tag: 'service',
+      scope: null,
+      params: { fingerprint: 'the SHA-256 fingerprint of the certificate, 64 hex digits' },
+      responses: { 200: '{ fingerprint, unit, person, organisation, notBefore, notAfter, pem }', 400: 'not a fingerprint', 404: 'no document was signed with it' },
+    },
+    async (request, reply) => {
+      const { fingerprint } = request.params;
+      if (!/^[0-9a-f]{64}$/.test(fingerprint)) {
+        return refuse(reply, { code: 'invalid-field', field: 'fingerprint', rule: null, message: 'fingerprint: must be 64 lowercase hex digits (SHA-256)' });
+      }
+      const row = await store.signingCertificate.findUnique({ where: { fingerprint } });
+      if (!row) return refuse(reply, { code: 'not-found', field: 'fingerprint', rule: null, message: `no document was signed with certificate ${fingerprint}` });
+      return { ...row, firstUsedAt: undefined };
     },
   );
 

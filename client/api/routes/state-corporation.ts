@@ -2,7 +2,9 @@
 import type { z } from 'zod';
 import { CUSTODY_BODIES, type CustodyEvent } from '../../../domain/custody';
 import { parseInput } from '../../../domain/refusals';
+import { mayRecordCustody } from '../../../domain/authority';
 import { resultCustodyUpdate } from '../../../workflows/messages';
+import { partiesOf, refusedUnlessEntitled } from '../entitlement';
 import { refuse } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
@@ -58,6 +60,7 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         responses: {
           200: 'the case after the step',
           ...ERRORS,
+          403: "the key is not the State Corporation's (or, to send a result back, the provider's of the case's unit) (R1)",
           409: r.refused,
           422: 'against a rule: a representative without a power of attorney (R5), the wrong place for a home visit (R11)',
         },
@@ -66,6 +69,9 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         const parsed = parseInput(CUSTODY_BODIES[r.event] as z.ZodType<object>, request.body ?? {});
         if (!parsed.ok) return refuse(reply, parsed.error);
         const event = { event: r.event, ...parsed.value } as CustodyEvent;
+        const step = r.url.slice(r.url.lastIndexOf('/') + 1) as Parameters<typeof mayRecordCustody>[1];
+        const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, step, kase));
+        if (denied) return denied;
         return updateApplication(
           request.params.id,
           reply,

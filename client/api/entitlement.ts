@@ -1,0 +1,75 @@
+/**
+ * Whose case is it (R1): the facts the API needs to ask domain/authority.ts whether a caller may act on a case or
+ * a complaint — the provider unit and the submitting client of an application, the reviewing body of a
+ * complaint. The case store knows them once the first activity has run; in the moment before, the workflow's
+ * search attributes and memo (set at its start) do.
+ */
+import type { Client } from '@temporalio/client';
+import type { FastifyReply } from 'fastify';
+import type { Addressee } from '../../domain/complaint';
+import type { ProviderUnit, ProviderUnits } from '../../domain/provider-units';
+import type { Refusal } from '../../domain/refusals';
+import { ComplaintAddresseeKey, ProviderUnitKey } from '../../domain/search-attributes';
+import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
+import type { Store } from '../../infra/store';
+import { refuse, UUID } from './refusals';
+
+export interface CaseParties {
+  providerUnit: string;
+  /** the API client that submitted it; null for a case from before this was recorded */
+  submittedBy: string | null;
+}
+
+interface Deps {
+  client: Client;
+  store: Store;
+  units: ProviderUnits;
+}
+
+/** A workflow's provider unit, addressee and memo as it was started, or null when there is no such workflow. */
+async function startedWith(client: Client, workflowId: string) {
+  try {
+    const described = await client.workflow.getHandle(workflowId).describe();
+    const providerUnit = described.typedSearchAttributes.get(ProviderUnitKey);
+    if (providerUnit === undefined) return null;
+    return {
+      providerUnit,
+      addressee: described.typedSearchAttributes.get(ComplaintAddresseeKey),
+      submittedBy: ((described.memo as { submittedBy?: unknown } | undefined)?.submittedBy as string | undefined) ?? null,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/** The parties of an application, or null for an unknown one (the update that follows answers 404). */
+export async function partiesOf(deps: Deps, applicationId: string): Promise<CaseParties | null> {
+  if (!UUID.test(applicationId)) return null;
+  const row = await deps.store.application.findUnique({ where: { id: applicationId }, select: { providerUnit: true, submittedBy: true } });
+  if (row) return row;
+  const started = await startedWith(deps.client, workflowIdFor(applicationId));
+  return started && { providerUnit: started.providerUnit, submittedBy: started.submittedBy };
+}
+
+/** The body reviewing a complaint (R13), as fixed when it was filed; null for an unknown complaint. */
+export async function reviewerOf(deps: Deps, complaintId: string): Promise<ProviderUnit | null> {
+  if (!UUID.test(complaintId)) return null;
+  const row = await deps.store.complaint.findUnique({
+    where: { id: complaintId },
+    select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true } } },
+  });
+  const fixed = row?.reviewingUnit && deps.units.find(row.reviewingUnit);
+  if (fixed) return fixed;
+  if (row) return deps.units.reviewingBody(row.application.providerUnit, row.addressee as Addressee);
+  const started = await startedWith(deps.client, complaintWorkflowIdFor(complaintId));
+  return started?.addressee ? deps.units.reviewingBody(started.providerUnit, started.addressee as Addressee) : null;
+}
+
+/**
+ * Answers 403 when `check` refuses the caller on a known case; null to go on (an unknown case goes on to the
+ * update, which answers 404 for it).
+ */
+export async function refusedUnlessEntitled<T>(reply: FastifyReply, facts: T | null, check: (facts: T) => Refusal | null) {
+  const refusal = facts === null ? null : check(facts);
+  return refusal ? refuse(reply, refusal) : null;
+}

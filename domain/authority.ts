@@ -1,0 +1,106 @@
+/**
+ * Who may do what to which case (R1, R5, R13). A scope says what kind of request a key may make; its role and
+ * units say on whose cases: a provider decides the cases of its own units and the complaints addressed to them,
+ * the quality-control authority decides the complaints addressed to it, the portal and the Platform submit on
+ * their own channel and withdraw only what they submitted, the State Corporation records only its custody steps.
+ * One pure function per question, each answering a typed refusal (403) or null; the API asks them before it
+ * touches a case.
+ */
+import type { ProviderUnit } from './provider-units';
+import type { Refusal } from './refusals';
+
+export const ROLES = ['portal', 'platform', 'state-corporation', 'provider', 'quality-authority', 'operator', 'administrator'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** The roles whose keys name the units they act for. */
+export const UNIT_BOUND_ROLES: readonly Role[] = ['provider', 'quality-authority'];
+
+/**
+ * A caller of the API as its key configures it. `administrator`: a service-wide key (operators, development),
+ * bound to no unit; never one to hand to a provider or an upstream system.
+ */
+export interface Caller {
+  client: string;
+  role: Role;
+  /** the units a provider's or the authority's key acts for (ids of the registry) */
+  units: readonly string[];
+}
+
+const notEntitled = (caller: Caller, message: string): Refusal => ({
+  code: 'not-entitled',
+  field: 'Authorization',
+  rule: 'R1',
+  message: `client ${caller.client} (${caller.role}) ${message}`,
+});
+
+/** R2: the channel each submitting role speaks for (a provider takes applications in its office, earlier standard). */
+const CHANNEL_OF_ROLE: Partial<Record<Role, string>> = {
+  portal: 'portal',
+  platform: 'platform',
+  'state-corporation': 'state-corporation',
+  provider: 'office',
+};
+
+/** A submission: on the caller's own channel, and for a provider's office only to its own units. */
+export function maySubmit(caller: Caller, submission: { channel: string; providerUnit: string }): Refusal | null {
+  if (caller.role === 'administrator') return null;
+  const channel = CHANNEL_OF_ROLE[caller.role];
+  if (!channel) return notEntitled(caller, 'does not submit applications');
+  if (submission.channel !== channel) return notEntitled(caller, `submits on the ${channel} channel only, not ${submission.channel}`);
+  if (caller.role === 'provider' && !caller.units.includes(submission.providerUnit)) {
+    return notEntitled(caller, `takes applications for its own units only, not ${submission.providerUnit}`);
+  }
+  return null;
+}
+
+/** Whether the caller submitted the application (a case from before this was recorded: any submitting role). */
+function submittedIt(caller: Caller, submittedBy: string | null): boolean {
+  if (caller.role === 'administrator') return true;
+  if (submittedBy === null) return CHANNEL_OF_ROLE[caller.role] !== undefined;
+  return submittedBy === caller.client;
+}
+
+/** A withdrawal: only by the system that submitted the application. */
+export function mayWithdraw(caller: Caller, application: { submittedBy: string | null }): Refusal | null {
+  return submittedIt(caller, application.submittedBy) ? null : notEntitled(caller, 'did not submit this application and may not withdraw it');
+}
+
+/** Whether a refusal may name another application of the teacher (R10): only to the one that submitted it. */
+export function maySeeApplication(caller: Caller, application: { submittedBy: string | null }): boolean {
+  return caller.role === 'administrator' || (application.submittedBy !== null && application.submittedBy === caller.client);
+}
+
+/** A complaint is filed by the teacher through a submitting system (R13), never by the body it is against. */
+export function mayFileComplaint(caller: Caller): Refusal | null {
+  if (caller.role === 'administrator' || caller.role === 'portal' || caller.role === 'platform' || caller.role === 'state-corporation') return null;
+  return notEntitled(caller, 'does not file complaints; the applicant files them through the portal or the Platform');
+}
+
+/** R3, R9: the provider's decision, by a key of the case's own unit. */
+export function mayDecideCase(caller: Caller, application: { providerUnit: string }): Refusal | null {
+  if (caller.role === 'administrator') return null;
+  if (caller.role !== 'provider') return notEntitled(caller, "does not decide applications; the provider's key does");
+  if (!caller.units.includes(application.providerUnit)) return notEntitled(caller, `decides the cases of its own units only, not of ${application.providerUnit}`);
+  return null;
+}
+
+/**
+ * R13: a complaint's decision, by a key of the body reviewing it: the provider for a complaint addressed to it,
+ * the quality-control authority's department for one addressed to the authority. A provider never decides a
+ * complaint addressed to the authority, however it is filed.
+ */
+export function mayDecideComplaint(caller: Caller, reviewer: Pick<ProviderUnit, 'id' | 'kind'>): Refusal | null {
+  if (caller.role === 'administrator') return null;
+  const authorityReviews = reviewer.kind === 'quality-authority' || reviewer.kind === 'quality-authority-territorial';
+  const role = authorityReviews ? 'quality-authority' : 'provider';
+  if (caller.role !== role) return notEntitled(caller, `may not decide this complaint: it is addressed to ${reviewer.id}`);
+  if (!caller.units.includes(reviewer.id)) return notEntitled(caller, `decides complaints addressed to its own units only, not to ${reviewer.id}`);
+  return null;
+}
+
+/** R5, R14 (earlier standard): the State Corporation's steps are its own; sending a result back is the provider's. */
+export function mayRecordCustody(caller: Caller, step: 'result-issue' | 'result-request' | 'result-dispatch', application: { providerUnit: string }): Refusal | null {
+  if (step === 'result-dispatch') return mayDecideCase(caller, application) && notEntitled(caller, `does not send results back for ${application.providerUnit}`);
+  if (caller.role === 'administrator' || caller.role === 'state-corporation') return null;
+  return notEntitled(caller, "does not record the State Corporation's custody steps");
+}
