@@ -139,7 +139,7 @@ export class CmsSigner implements DocumentSigner {
 
 /** A subject's attributes, in UTF-8 (names are Kazakh and Russian). */
 const subjectOf = (attributes: Record<string, string>) =>
-  Object.entries(attributes).map(([shortName, value]) => ({ shortName, value: forge.util.encodeUtf8(value), valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
+  Object.entries(attributes).map(([shortName, value]) => ({ shortName, value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
 
 const serial = () => `01${randomBytes(8).toString('hex')}`;
 

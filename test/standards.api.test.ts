@@ -167,7 +167,7 @@ test('cases of the earlier standard finish by its terms after the current one ta
   expect(JSON.parse(issued.stdout)).toMatchObject({ state: 'notified', custody: { issuedTo: 'representative' } });
   // Support sees the result's way in the case's story.
   const story = await cliAsync(['case', oldCase], cliEnv);
-  expect(story.stdout).toContain('via state-corporation, Education department of Almaty; under standard-1');
+  expect(story.stdout).toContain('via state-corporation, almaty-city-education-department; under standard-1');
   expect(story.stdout).toMatch(/result at the State Corporation since .*, kept until /);
   expect(story.stdout).toMatch(/issued to the representative /);
   expect(story.stdout).toMatch(/package-handed-over/);

@@ -65,7 +65,7 @@ export function sampleSubmission(overrides: Partial<Submission> = {}): Submissio
     fullName: 'Айгуль Сериккызы Нурланова',
     category,
     channel: overrides.channel ?? (category === 'moderator' || category === 'expert' ? 'platform' : 'portal'),
-    providerUnit: 'Education department of Almaty',
+    providerUnit: 'almaty-city-education-department',
     purpose: 'assign',
     academicYear: '2026-2027',
     personalDataConsent: true,

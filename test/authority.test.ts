@@ -1,0 +1,79 @@
+/**
+ * R1: who may do what to which case. A provider decides its own units' cases and the complaints addressed to
+ * them; the quality-control authority the complaints addressed to it; the portal and the Platform submit on their
+ * own channel and withdraw what they submitted; the State Corporation records its custody steps.
+ */
+import {
+  mayDecideCase,
+  mayDecideComplaint,
+  mayFileComplaint,
+  mayRecordCustody,
+  maySeeApplication,
+  maySubmit,
+  mayWithdraw,
+  type Caller,
+} from '../domain/authority';
+import { shippedProviderUnits } from '../infra/provider-units';
+
+const units = shippedProviderUnits();
+const almaty: Caller = { client: 'almaty-education', role: 'provider', units: ['almaty-city-education-department'] };
+const astana: Caller = { client: 'astana-education', role: 'provider', units: ['astana-city-education-department'] };
+const authority: Caller = { client: 'qa-almaty', role: 'quality-authority', units: ['quality-authority-almaty-city'] };
+const portal: Caller = { client: 'portal', role: 'portal', units: [] };
+const platform: Caller = { client: 'platform', role: 'platform', units: [] };
+const stateCorporation: Caller = { client: 'gov4c', role: 'state-corporation', units: [] };
+const administrator: Caller = { client: 'ops', role: 'administrator', units: [] };
+const almatyCase = { providerUnit: 'almaty-city-education-department', submittedBy: 'portal' };
+
+test("a provider decides its own unit's cases only (R1, R3)", () => {
+  expect(mayDecideCase(almaty, almatyCase)).toBeNull();
+  expect(mayDecideCase(astana, almatyCase)).toMatchObject({ code: 'not-entitled', field: 'Authorization', rule: 'R1' });
+  expect(mayDecideCase(astana, almatyCase)?.message).toContain('not of almaty-city-education-department');
+  expect(mayDecideCase(portal, almatyCase)?.code).toBe('not-entitled');
+  expect(mayDecideCase(authority, almatyCase)?.code).toBe('not-entitled');
+  expect(mayDecideCase(administrator, almatyCase)).toBeNull();
+});
+
+test('a complaint is decided by a key of the body it is addressed to (R13)', () => {
+  const toProvider = units.reviewingBody(almatyCase.providerUnit, 'provider');
+  const toAuthority = units.reviewingBody(almatyCase.providerUnit, 'quality-authority');
+  expect(mayDecideComplaint(almaty, toProvider)).toBeNull();
+  expect(mayDecideComplaint(astana, toProvider)?.code).toBe('not-entitled');
+  // a provider can never decide a complaint against itself addressed to the authority
+  expect(mayDecideComplaint(almaty, toAuthority)?.message).toContain('addressed to quality-authority-almaty-city');
+  expect(mayDecideComplaint(authority, toAuthority)).toBeNull();
+  expect(mayDecideComplaint(authority, toProvider)?.code).toBe('not-entitled');
+  expect(mayDecideComplaint(authority, units.reviewingBody('astana-city-education-department', 'quality-authority'))?.code).toBe('not-entitled');
+});
+
+test('the portal and the Platform submit on their own channel; a provider takes office applications for its units (R2)', () => {
+  const on = (channel: string, providerUnit = 'almaty-city-education-department') => ({ channel, providerUnit });
+  expect(maySubmit(portal, on('portal'))).toBeNull();
+  expect(maySubmit(portal, on('platform'))?.message).toContain('submits on the portal channel only');
+  expect(maySubmit(platform, on('platform'))).toBeNull();
+  expect(maySubmit(stateCorporation, on('state-corporation'))).toBeNull();
+  expect(maySubmit(almaty, on('office'))).toBeNull();
+  expect(maySubmit(almaty, on('office', 'astana-city-education-department'))?.code).toBe('not-entitled');
+  expect(maySubmit(authority, on('portal'))?.code).toBe('not-entitled');
+});
+
+test('only the submitter withdraws, and only the submitter is told which application holds the year (R10)', () => {
+  expect(mayWithdraw(portal, almatyCase)).toBeNull();
+  expect(mayWithdraw(platform, almatyCase)?.message).toContain('did not submit this application');
+  expect(mayWithdraw(almaty, almatyCase)?.code).toBe('not-entitled');
+  // a case from before the submitter was recorded: any submitting system, as before
+  expect(mayWithdraw(platform, { submittedBy: null })).toBeNull();
+  expect(maySeeApplication(portal, almatyCase)).toBe(true);
+  expect(maySeeApplication(platform, almatyCase)).toBe(false);
+  expect(maySeeApplication(platform, { submittedBy: null })).toBe(false);
+});
+
+test('complaints come through the submitting systems; the custody steps are the State Corporation’s (R5, R13, R14)', () => {
+  expect(mayFileComplaint(portal)).toBeNull();
+  expect(mayFileComplaint(almaty)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(stateCorporation, 'result-issue', almatyCase)).toBeNull();
+  expect(mayRecordCustody(portal, 'result-issue', almatyCase)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(almaty, 'result-dispatch', almatyCase)).toBeNull();
+  expect(mayRecordCustody(astana, 'result-dispatch', almatyCase)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(stateCorporation, 'result-dispatch', almatyCase)?.code).toBe('not-entitled');
+});

@@ -1,0 +1,164 @@
+/**
+ * R5, R13: every unit signs with its own key and certificate, issued by a certification authority, so a
+ * document verifies against the chain (here with OpenSSL, independently of our code) and names the person whose
+ * key signed it; an expired certificate or one from another CA stops the start; the adapter for NCANode's
+ * signing service works over real HTTP against a local stand-in of its protocol.
+ */
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { shippedProviderUnits } from '../infra/provider-units';
+import { NcaNodeSigner } from '../infra/ncanode-signer';
+import { DevelopmentCa, DevelopmentSigners, fingerprintOf, identityOf, verifyDocument, type DocumentSigner } from '../infra/signer';
+import { ConfiguredSigners, developmentSigners } from '../infra/signers';
+import { pkcs12Of, startFakeNcaNode, type FakeNcaNode } from './helpers/fake-ncanode';
+
+const units = shippedProviderUnits();
+const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signers-'));
+const document = Buffer.from('УВЕДОМЛЕНИЕ о приеме документов\nЗаявление № 1\n', 'utf8');
+
+/** Verifies with `openssl cms -verify … -CAfile`, and answers the signer's subject as OpenSSL reads it. */
+function opensslVerifies(body: Buffer, cms: string, caPem: string): string {
+  const dir = scratch();
+  fs.writeFileSync(path.join(dir, 'doc'), body);
+  fs.writeFileSync(path.join(dir, 'sig'), Buffer.from(cms, 'base64'));
+  fs.writeFileSync(path.join(dir, 'ca.pem'), caPem);
+  execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'ca.pem', '-out', '/dev/null', '-certsout', 'signer.pem'], {
+    cwd: dir,
+    stdio: 'pipe',
+  });
+  return execFileSync('openssl', ['x509', '-in', 'signer.pem', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'], { cwd: dir, encoding: 'utf8' }).trim();
+}
+
+function opensslRefuses(body: Buffer, cms: string, caPem: string): boolean {
+  try {
+    opensslVerifies(body, cms, caPem);
+    return false;
+  } catch {
+    return true;
+  }
+}
+
+describe('development signers: a local CA issues each unit its own certificate', () => {
+  const dir = scratch();
+  const signers = developmentSigners(dir, units);
+
+  test('a document verifies against the CA with OpenSSL and names the unit’s authorised person', async () => {
+    const { unit, signer } = signers.forUnit('almaty-city-education-department');
+    expect(unit).toBe('almaty-city-education-department');
+    const signature = await signer.sign(document);
+    const subject = opensslVerifies(document, signature.cms, signers.trustAnchorsPem());
+    expect(subject).toBe(`subject=CN=${signer.identity().person},O=Управление образования города Алматы,C=KZ`);
+    expect(verifyDocument(document, signature.cms, signers.trustAnchorsPem())?.fingerprint).toBe(signature.certificateFingerprint);
+    // a changed document, or another CA, does not verify
+    expect(opensslRefuses(Buffer.concat([document, Buffer.from(' ')]), signature.cms, signers.trustAnchorsPem())).toBe(true);
+    expect(opensslRefuses(document, signature.cms, DevelopmentCa.create().certPem)).toBe(true);
+    expect(verifyDocument(document, signature.cms, DevelopmentCa.create().certPem)).toBeNull();
+  });
+
+  test('two units sign with two keys; the same unit with the same key after a restart', async () => {
+    const almaty = signers.forUnit('almaty-city-education-department').signer.identity();
+    const astana = signers.forUnit('astana-city-education-department').signer.identity();
+    expect(almaty.fingerprint).not.toBe(astana.fingerprint);
+    expect(developmentSigners(dir, units).forUnit('almaty-city-education-department').signer.identity().fingerprint).toBe(almaty.fingerprint);
+  });
+
+  test('a case from before the registry (its unit free text) is signed for by the Ministry', () => {
+    expect(signers.forUnit('Almaty city education department').unit).toBe('ministry-of-education');
+  });
+
+  test('an expired certificate stops the start, naming the file', () => {
+    const expiredDir = scratch();
+    const ca = DevelopmentCa.create();
+    fs.writeFileSync(path.join(expiredDir, 'ca-key.pem'), ca.keyPem);
+    fs.writeFileSync(path.join(expiredDir, 'ca-cert.pem'), ca.certPem);
+    const old = ca.issue('Исаев Ерлан Бахытович', 'Управление образования города Астаны', { from: new Date('2024-01-01T00:00:00Z'), days: 365 });
+    fs.mkdirSync(path.join(expiredDir, 'units'));
+    fs.writeFileSync(path.join(expiredDir, 'units', 'astana-city-education-department.key.pem'), old.keyPem);
+    fs.writeFileSync(path.join(expiredDir, 'units', 'astana-city-education-department.cert.pem'), old.certPem);
+    expect(() => new DevelopmentSigners(expiredDir)).toThrow(/astana-city-education-department\.cert\.pem .*expired on 2024-12-31/);
+  });
+});
+
+describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode', () => {
+  let ncanode: FakeNcaNode;
+  const dir = scratch();
+  const ca = DevelopmentCa.create();
+  fs.writeFileSync(path.join(dir, 'ca.pem'), ca.certPem);
+  /** Writes a unit's key and certificate, answering their file names. */
+  const issue = (name: string, person: string, validity?: { from: Date; days: number }, by = ca) => {
+    const made = by.issue(person, name, validity);
+    fs.writeFileSync(path.join(dir, `${name}.key.pem`), made.keyPem);
+    fs.writeFileSync(path.join(dir, `${name}.cert.pem`), made.certPem);
+    return { keyFile: `${name}.key.pem`, certFile: `${name}.cert.pem`, ...made };
+  };
+  const tops = () => [
+    { unit: 'ministry-of-education', ...pick(issue('ministry', 'Жумабекова Алия Маратовна')) },
+    { unit: 'quality-authority', ...pick(issue('authority', 'Касымова Гульнара Ериковна')) },
+    { unit: 'state-corporation', ...pick(issue('gov4c', 'Омаров Данияр Сагатович')) },
+  ];
+  const pick = (f: { keyFile: string; certFile: string }) => ({ keyFile: f.keyFile, certFile: f.certFile });
+  const configure = (signers: object[]) => {
+    const file = path.join(dir, `signers-${Math.random().toString(36).slice(2)}.json`);
+    fs.writeFileSync(file, JSON.stringify({ trustAnchorsFile: 'ca.pem', signers }));
+    return file;
+  };
+
+  beforeAll(async () => {
+    ncanode = await startFakeNcaNode();
+  });
+  afterAll(async () => {
+    await ncanode.close();
+  });
+
+  test('a unit without a key of its own signs with the nearest unit above it that has one (R1)', async () => {
+    const almaty = issue('almaty', 'Ахметова Динара Кайратовна');
+    const signers = new ConfiguredSigners(configure([...tops(), { unit: 'almaty-city-education-department', ...pick(almaty) }]), units);
+    const school = signers.forUnit('almaty-school-gymnasium-159');
+    expect(school.unit).toBe('almaty-city-education-department');
+    expect(school.signer.identity().person).toBe('Ахметова Динара Кайратовна');
+    expect(signers.forUnit('astana-city-education-department').unit).toBe('ministry-of-education');
+    expect(signers.forUnit('quality-authority-almaty-city').unit).toBe('quality-authority');
+    const signature = await school.signer.sign(document);
+    expect(opensslVerifies(document, signature.cms, signers.trustAnchorsPem())).toContain('CN=Ахметова Динара Кайратовна');
+  });
+
+  test.each<[string, () => object[], RegExp]>([
+    ['an expired certificate', () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('old', 'Исаев Ерлан', { from: new Date('2023-01-01'), days: 30 })) }], /the signer of almaty-city-education-department: its certificate expired/],
+    ['a certificate another CA issued', () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('foreign', 'Исаев Ерлан', undefined, DevelopmentCa.create())) }], /does not chain to ca\.pem/],
+    ['no signer at the top of a branch', () => tops().slice(0, 2), /state-corporation has no signer/],
+    ['a unit the registry lacks', () => [...tops(), { unit: 'almaty', ...pick(issue('x', 'Исаев Ерлан')) }], /the signer of almaty: no such unit/],
+    ['a container whose password is not set', () => [...tops(), { unit: 'almaty-city-education-department', certFile: 'x.cert.pem', ncanode: { url: 'http://127.0.0.1:9', p12File: 'x.p12', passwordEnv: 'NO_SUCH_PASSWORD' } }], /NO_SUCH_PASSWORD \(the container's password\) is not set/],
+  ])('%s stops the start, naming it', (_name, signers, message) => {
+    expect(() => new ConfiguredSigners(configure(signers()), units, {})).toThrow(message);
+  });
+
+  test('a unit whose key is a container behind NCANode signs through it; the document verifies against the CA', async () => {
+    const made = issue('astana', 'Серикбаев Нурлан Асетович');
+    fs.writeFileSync(path.join(dir, 'astana.p12'), pkcs12Of(made.keyPem, made.certPem, 'пароль-123'));
+    const file = configure([
+      ...tops(),
+      { unit: 'astana-city-education-department', certFile: 'astana.cert.pem', ncanode: { url: ncanode.url, p12File: 'astana.p12', passwordEnv: 'ASTANA_P12_PASSWORD' } },
+    ]);
+    const signers = new ConfiguredSigners(file, units, { ASTANA_P12_PASSWORD: 'пароль-123' });
+    const { signer } = signers.forUnit('astana-school-lyceum-8');
+    expect(signer).toBeInstanceOf(NcaNodeSigner);
+    const signature = await signer.sign(document);
+    expect(signature.certificateFingerprint).toBe(fingerprintOf(made.certPem));
+    expect(opensslVerifies(document, signature.cms, ca.certPem)).toContain('CN=Серикбаев Нурлан Асетович');
+    expect(ncanode.requests.at(-1)).toEqual({ detached: true, withTsp: false, signers: 1 });
+  });
+
+  test("the service's refusal is the signer's error; a signature with another certificate than configured is refused", async () => {
+    const made = issue('karaganda', 'Байжанов Азамат Муратович');
+    fs.writeFileSync(path.join(dir, 'karaganda.p12'), pkcs12Of(made.keyPem, made.certPem, 'right'));
+    const settings = { url: ncanode.url, p12File: path.join(dir, 'karaganda.p12'), certFile: path.join(dir, 'karaganda.cert.pem') };
+    const wrongPassword: DocumentSigner = new NcaNodeSigner({ ...settings, password: 'wrong' });
+    await expect(wrongPassword.sign(document)).rejects.toThrow('the signing service answered 400: Неверный пароль или ключ');
+    const other = issue('other', 'Нуртазина Сауле Жанатовна');
+    const mismatched = new NcaNodeSigner({ ...settings, password: 'right', certFile: path.join(dir, 'other.cert.pem') });
+    expect(mismatched.identity().person).toBe(identityOf(other.certPem).person);
+    await expect(mismatched.sign(document)).rejects.toThrow(/signed with another certificate than .*other\.cert\.pem names/);
+  });
+});
