@@ -23,6 +23,8 @@ const EXPECTED_STATUS = {
   'invalid-field': 400,
   'against-standard': 422,
   'outside-campaign': 422,
+  'unknown-provider-unit': 422,
+  'not-entitled': 403,
   'duplicate-application': 409,
   'decision-not-allowed': 409,
   'withdrawal-not-allowed': 409,
@@ -39,6 +41,7 @@ const EXPECTED_STATUS = {
 } as const;
 
 const READ_ONLY_KEY = 'read-only-key-0123456789abcdef';
+const OTHER_PROVIDER_KEY = 'astana-provider-key-0123456789';
 let stack: TimeSkippingStack;
 let baseUrl: string;
 const http = httpClient(() => baseUrl);
@@ -56,6 +59,7 @@ beforeAll(async () => {
       JSON.stringify([
         { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
         { client: 'reader', key: READ_ONLY_KEY, scopes: ['read'] },
+        { client: 'astana-education', key: OTHER_PROVIDER_KEY, scopes: ['decide'], role: 'provider', units: ['astana-city-education-department'] },
       ]),
     ),
     codec: new EncryptionCodec({ current: 'k1', keys: { k1: randomBytes(32) } }),
@@ -104,6 +108,12 @@ test('every refusal reaches the caller with the status of the table, its field a
   // Against a rule of the standard or the campaign (422): the API's own, and a workflow guard's.
   await refused('against-standard', 'homeVisit', 'R11', http('POST', '/applications', submission(9001, { homeVisit: true })));
   await refused('outside-campaign', 'submittedAt', 'R10', http('POST', '/applications', submission(9001, { academicYear: '2030-2031' })));
+  await refused(
+    'unknown-provider-unit',
+    'providerUnit',
+    'R1',
+    http('POST', '/applications', submission(9001, { providerUnit: 'Отдел образования' })),
+  );
 
   const first = await http('POST', '/applications', submission(9002));
   expect(first.status).toBe(202);
@@ -113,6 +123,13 @@ test('every refusal reaches the caller with the status of the table, its field a
     (r) => r.body.state === 'under-review',
   );
   await refused('duplicate-application', 'iin', 'R10', http('POST', '/applications', submission(9002)));
+  // A provider's key for another unit (R1).
+  await refused(
+    'not-entitled',
+    'Authorization',
+    'R1',
+    http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A' }, undefined, { authorization: `Bearer ${OTHER_PROVIDER_KEY}` }),
+  );
   await refused(
     'against-standard',
     'grounds',

@@ -5,14 +5,13 @@
  * search attributes and memo (set at its start) do.
  */
 import type { Client } from '@temporalio/client';
-import type { FastifyReply } from 'fastify';
 import type { Addressee } from '../../domain/complaint';
 import type { ProviderUnit, ProviderUnits } from '../../domain/provider-units';
 import type { Refusal } from '../../domain/refusals';
 import { ComplaintAddresseeKey, ProviderUnitKey } from '../../domain/search-attributes';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
-import { refuse, UUID } from './refusals';
+import { UUID } from './refusals';
 
 export interface CaseParties {
   providerUnit: string;
@@ -66,10 +65,10 @@ export async function reviewerOf(deps: Deps, complaintId: string): Promise<Provi
 }
 
 /**
- * Answers 403 when `check` refuses the caller on a known case; null to go on (an unknown case goes on to the
- * update, which answers 404 for it).
+ * The refusal (403) when `check` refuses the caller on a known case; null to go on (an unknown case goes on to
+ * the update, which answers 404 for it). A refusal, not a sent reply: a Fastify reply is thenable, and awaiting
+ * one that was sent resolves to nothing.
  */
-export async function refusedUnlessEntitled<T>(reply: FastifyReply, facts: T | null, check: (facts: T) => Refusal | null) {
-  const refusal = facts === null ? null : check(facts);
-  return refusal ? refuse(reply, refusal) : null;
+export function entitlementRefusal<T>(facts: T | null, check: (facts: T) => Refusal | null): Refusal | null {
+  return facts === null ? null : check(facts);
 }

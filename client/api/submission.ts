@@ -18,6 +18,7 @@ import { STANDARDS, standardInForce, takenInPerson, type StandardId, type Standa
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
 import { applicationIdFor, cabinetIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
+import { partiesOf } from './entitlement';
 import type { ApiRefusal } from './refusals';
 
 export interface SubmissionDeps {
@@ -108,9 +109,13 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
       memo: { submittedBy: caller.client },
     });
   } catch (error) {
-    // A simultaneous submission of the same attempt, by whichever system: named to an administrator only.
+    // The same attempt started a moment ago (its row not yet written): named only to the system that started it.
     if (error instanceof WorkflowExecutionAlreadyStartedError) {
-      return { ok: false, refusal: yearHeldRefusal(submission.academicYear, maySeeApplication(caller, { submittedBy: null }) ? applicationId : null) };
+      const started = await partiesOf(deps, applicationId);
+      return {
+        ok: false,
+        refusal: yearHeldRefusal(submission.academicYear, maySeeApplication(caller, started ?? { submittedBy: null }) ? applicationId : null),
+      };
     }
     throw error;
   }

@@ -5,7 +5,7 @@ import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
 import { mayDecideCase, mayWithdraw } from '../../../domain/authority';
 import { queryIfRunning } from '../cases';
-import { partiesOf, refusedUnlessEntitled } from '../entitlement';
+import { partiesOf, entitlementRefusal } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
@@ -103,8 +103,8 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const parsed = parseInput(DecisionSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayDecideCase(request.apiClient!, kase));
-      if (denied) return denied;
+      const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayDecideCase(request.apiClient!, kase));
+      if (denied) return refuse(reply, denied);
       return updateApplication(
         request.params.id,
         reply,
@@ -129,8 +129,8 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const parsed = parseInput(WithdrawalSchema, request.body ?? {});
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayWithdraw(request.apiClient!, kase));
-      if (denied) return denied;
+      const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayWithdraw(request.apiClient!, kase));
+      if (denied) return refuse(reply, denied);
       return updateApplication(
         request.params.id,
         reply,

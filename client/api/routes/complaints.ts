@@ -5,7 +5,7 @@ import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
 import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
-import { refusedUnlessEntitled, reviewerOf } from '../entitlement';
+import { entitlementRefusal, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -96,7 +96,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       responses: {
         200: 'the complaint after the decision',
         ...ERRORS,
-        403: 'the key is not the reviewing body\'s: a provider decides complaints addressed to its units, the quality-control authority those addressed to it (R1, R13)',
+        403: "the key is not the reviewing body's: a provider decides complaints addressed to its units, the quality-control authority those addressed to it (R1, R13)",
         409: 'not under review (not registered yet, or decided)',
       },
     },
@@ -105,8 +105,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
       const parsed = parseInput(ComplaintDecisionSchema, request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = await refusedUnlessEntitled(reply, await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
-      if (denied) return denied;
+      const denied = entitlementRefusal(await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
+      if (denied) return refuse(reply, denied);
       const closed = async () => {
         const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
         return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;

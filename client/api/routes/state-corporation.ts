@@ -4,7 +4,7 @@ import { CUSTODY_BODIES, type CustodyEvent } from '../../../domain/custody';
 import { parseInput } from '../../../domain/refusals';
 import { mayRecordCustody } from '../../../domain/authority';
 import { resultCustodyUpdate } from '../../../workflows/messages';
-import { partiesOf, refusedUnlessEntitled } from '../entitlement';
+import { partiesOf, entitlementRefusal } from '../entitlement';
 import { refuse } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
@@ -70,8 +70,8 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         if (!parsed.ok) return refuse(reply, parsed.error);
         const event = { event: r.event, ...parsed.value } as CustodyEvent;
         const step = r.url.slice(r.url.lastIndexOf('/') + 1) as Parameters<typeof mayRecordCustody>[1];
-        const denied = await refusedUnlessEntitled(reply, await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, step, kase));
-        if (denied) return denied;
+        const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, step, kase));
+        if (denied) return refuse(reply, denied);
         return updateApplication(
           request.params.id,
           reply,
