@@ -26,7 +26,11 @@ const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role;
   { client: 'platform', scopes: ['submit', 'read'], binding: { role: 'platform' } },
   { client: 'almaty-education', scopes: ['decide', 'read'], binding: { role: 'provider', units: ['almaty-city-education-department'] } },
   { client: 'astana-education', scopes: ['decide', 'read'], binding: { role: 'provider', units: ['astana-city-education-department'] } },
-  { client: 'quality-authority-almaty', scopes: ['decide', 'read'], binding: { role: 'quality-authority', units: ['quality-authority-almaty-city'] } },
+  {
+    client: 'quality-authority-almaty',
+    scopes: ['decide', 'read'],
+    binding: { role: 'quality-authority', units: ['quality-authority-almaty-city'] },
+  },
 ];
 
 function say(message: string): void {
@@ -123,7 +127,9 @@ async function main(): Promise<void> {
     // Embedded defaults: one development key with every scope, kept in .data/ for the CLI and for you.
     devApiKey = devSecret('dev-api-key', newApiKey);
     // …and one key per role, bound as production keys are (R1), to try who may do what: .data/dev-role-keys.json
-    const roleKeys = JSON.parse(devSecret('dev-role-keys.json', () => JSON.stringify(Object.fromEntries(DEV_ROLES.map((r) => [r.client, newApiKey()]))))) as Record<string, string>;
+    const roleKeys = JSON.parse(
+      devSecret('dev-role-keys.json', () => JSON.stringify(Object.fromEntries(DEV_ROLES.map((r) => [r.client, newApiKey()])))),
+    ) as Record<string, string>;
     env.API_KEYS = JSON.stringify([
       keyEntry('development', devApiKey),
       ...DEV_ROLES.filter((r) => roleKeys[r.client]).map((r) => keyEntry(r.client, roleKeys[r.client], r.scopes, r.binding)),

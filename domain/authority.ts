@@ -80,7 +80,8 @@ export function mayFileComplaint(caller: Caller): Refusal | null {
 export function mayDecideCase(caller: Caller, application: { providerUnit: string }): Refusal | null {
   if (caller.role === 'administrator') return null;
   if (caller.role !== 'provider') return notEntitled(caller, "does not decide applications; the provider's key does");
-  if (!caller.units.includes(application.providerUnit)) return notEntitled(caller, `decides the cases of its own units only, not of ${application.providerUnit}`);
+  if (!caller.units.includes(application.providerUnit))
+    return notEntitled(caller, `decides the cases of its own units only, not of ${application.providerUnit}`);
   return null;
 }
 
@@ -99,8 +100,13 @@ export function mayDecideComplaint(caller: Caller, reviewer: Pick<ProviderUnit, 
 }
 
 /** R5, R14 (earlier standard): the State Corporation's steps are its own; sending a result back is the provider's. */
-export function mayRecordCustody(caller: Caller, step: 'result-issue' | 'result-request' | 'result-dispatch', application: { providerUnit: string }): Refusal | null {
-  if (step === 'result-dispatch') return mayDecideCase(caller, application) && notEntitled(caller, `does not send results back for ${application.providerUnit}`);
+export function mayRecordCustody(
+  caller: Caller,
+  step: 'result-issue' | 'result-request' | 'result-dispatch',
+  application: { providerUnit: string },
+): Refusal | null {
+  if (step === 'result-dispatch')
+    return mayDecideCase(caller, application) && notEntitled(caller, `does not send results back for ${application.providerUnit}`);
   if (caller.role === 'administrator' || caller.role === 'state-corporation') return null;
   return notEntitled(caller, "does not record the State Corporation's custody steps");
 }

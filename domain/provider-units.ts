@@ -39,7 +39,10 @@ const name = z
   .min(1)
   .max(300)
   // eslint-disable-next-line no-control-regex -- matching control and bidi characters is the point
-  .refine((t) => !/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/.test(t), 'must be one line without control characters')
+  .refine(
+    (t) => !/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/.test(t),
+    'must be one line without control characters',
+  )
   .refine((t) => t === t.trim(), 'must not begin or end with spaces');
 
 const UnitSchema = z.strictObject({
@@ -202,5 +205,8 @@ export function unitName(units: ProviderUnits, unitId: string, language: 'kk' | 
   const unit = units.find(unitId);
   if (unit) return unit.names[language];
   // eslint-disable-next-line no-control-regex -- dropping control and bidi characters is the point
-  return unitId.replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]+/g, ' ').trim().slice(0, 300);
+  return unitId
+    .replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]+/g, ' ')
+    .trim()
+    .slice(0, 300);
 }

@@ -170,7 +170,11 @@ export class DevelopmentCa {
     cert.serialNumber = serial();
     cert.validity.notBefore = new Date(now.getTime() - 60_000);
     cert.validity.notAfter = new Date(now.getTime() + years * 365 * 24 * 3600_000);
-    const subject = subjectOf({ CN: 'Development CA of the teacher attestation service (not for production)', O: 'Teacher attestation service', C: 'KZ' });
+    const subject = subjectOf({
+      CN: 'Development CA of the teacher attestation service (not for production)',
+      O: 'Teacher attestation service',
+      C: 'KZ',
+    });
     cert.setSubject(subject);
     cert.setIssuer(subject);
     cert.setExtensions([
@@ -249,7 +253,10 @@ export class DevelopmentSigners {
     const unitsDir = path.join(dir, 'units');
     // Refused at start, not at the first document: an expired certificate would sign documents nobody can verify.
     for (const file of fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir).filter((f) => f.endsWith('.cert.pem')) : []) {
-      assertCurrent(identityOf(fs.readFileSync(path.join(unitsDir, file), 'utf8')), `the development signer ${file} (delete it to have a new one issued)`);
+      assertCurrent(
+        identityOf(fs.readFileSync(path.join(unitsDir, file), 'utf8')),
+        `the development signer ${file} (delete it to have a new one issued)`,
+      );
     }
   }
 

@@ -17,7 +17,16 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderUnits } from '../domain/provider-units';
 import { NcaNodeSigner } from './ncanode-signer';
-import { assertCurrent, chainsTo, CmsSigner, DevelopmentSigners, ensureDevelopmentCa, type DocumentSigner, type UnitKey, type UnitSigners } from './signer';
+import {
+  assertCurrent,
+  chainsTo,
+  CmsSigner,
+  DevelopmentSigners,
+  ensureDevelopmentCa,
+  type DocumentSigner,
+  type UnitKey,
+  type UnitSigners,
+} from './signer';
 
 const SignersFileSchema = z.strictObject({
   trustAnchorsFile: z.string().min(1),
@@ -75,7 +84,8 @@ export class ConfiguredSigners implements UnitSigners {
         signer = new NcaNodeSigner({ ...entry.ncanode, p12File: resolve(entry.ncanode.p12File), certFile: resolve(entry.certFile), password });
       }
       assertCurrent(signer.identity(), what);
-      if (!chainsTo(signer.identity().certificatePem, this.anchors)) throw new Error(`${what}: its certificate does not chain to ${parsed.data.trustAnchorsFile}`);
+      if (!chainsTo(signer.identity().certificatePem, this.anchors))
+        throw new Error(`${what}: its certificate does not chain to ${parsed.data.trustAnchorsFile}`);
       this.byUnit.set(entry.unit, signer);
     }
     for (const top of units.units.filter((u) => u.parent === null)) {

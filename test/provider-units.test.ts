@@ -55,9 +55,17 @@ describe('a broken registry is refused, naming the unit and the problem', () => 
     ['a unit listed twice', (r) => r.units.push({ ...r.units[1] }), /unit city-a is listed twice/],
     ['an unknown parent', (r) => (r.units[2].parent = 'city-b'), /unit district-a: parent city-b is not in the registry/],
     ['parents in a circle', (r) => (r.units[1].parent = 'district-a'), /unit city-a: its parents go round in a circle/],
-    ['a district directly under the Ministry', (r) => (r.units[2].parent = 'ministry'), /district-a \(district\) must be under region or city, not ministry/],
+    [
+      'a district directly under the Ministry',
+      (r) => (r.units[2].parent = 'ministry'),
+      /district-a \(district\) must be under region or city, not ministry/,
+    ],
     ['an id that is not a slug', (r) => (r.units[2].id = 'District A'), /units\.2\.id: must be a slug/],
-    ['a name with a line break (it heads signed documents)', (r) => ((r.units[1].names as { ru: string }).ru = 'Город А\nУВЕДОМЛЕНИЕ'), /units\.1\.names\.ru: must be one line/],
+    [
+      'a name with a line break (it heads signed documents)',
+      (r) => ((r.units[1].names as { ru: string }).ru = 'Город А\nУВЕДОМЛЕНИЕ'),
+      /units\.1\.names\.ru: must be one line/,
+    ],
     ['a territory that is not a region or city', (r) => (r.units[4].territory = 'district-a'), /qa-a: territory must name a region or a city/],
     ['no quality-control authority', (r) => r.units.splice(3, 2), /exactly one quality-authority/],
   ])('%s', (_name, breakIt, message) => {

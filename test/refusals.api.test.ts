@@ -77,7 +77,7 @@ test('the table gives every refusal code a status, and it is the documented one'
   for (const code of Object.keys(REFUSAL_KINDS)) expect(REFUSAL_STATUS).toHaveProperty([code]);
 });
 
-test('every refusal reaches the caller with the status of the table, its field and its rule (R3, R5, R9, R10, R11, R13)', async () => {
+test('every refusal reaches the caller with the status of the table, its field and its rule (R1, R3, R5, R9, R10, R11, R13)', async () => {
   const seen = new Map<string, number>();
   /** Sends a request and checks the refusal it gets: the code, the status the contract gives it, field and rule. */
   async function refused(

@@ -24,11 +24,34 @@ function opensslVerifies(body: Buffer, cms: string, caPem: string): string {
   fs.writeFileSync(path.join(dir, 'doc'), body);
   fs.writeFileSync(path.join(dir, 'sig'), Buffer.from(cms, 'base64'));
   fs.writeFileSync(path.join(dir, 'ca.pem'), caPem);
-  execFileSync('openssl', ['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'sig', '-content', 'doc', '-CAfile', 'ca.pem', '-out', '/dev/null', '-certsout', 'signer.pem'], {
+  execFileSync(
+    'openssl',
+    [
+      'cms',
+      '-verify',
+      '-binary',
+      '-inform',
+      'DER',
+      '-in',
+      'sig',
+      '-content',
+      'doc',
+      '-CAfile',
+      'ca.pem',
+      '-out',
+      '/dev/null',
+      '-certsout',
+      'signer.pem',
+    ],
+    {
+      cwd: dir,
+      stdio: 'pipe',
+    },
+  );
+  return execFileSync('openssl', ['x509', '-in', 'signer.pem', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'], {
     cwd: dir,
-    stdio: 'pipe',
-  });
-  return execFileSync('openssl', ['x509', '-in', 'signer.pem', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'], { cwd: dir, encoding: 'utf8' }).trim();
+    encoding: 'utf8',
+  }).trim();
 }
 
 function opensslRefuses(body: Buffer, cms: string, caPem: string): boolean {
@@ -40,7 +63,7 @@ function opensslRefuses(body: Buffer, cms: string, caPem: string): boolean {
   }
 }
 
-describe('development signers: a local CA issues each unit its own certificate', () => {
+describe('development signers: a local CA issues each unit its own certificate (R5)', () => {
   const dir = scratch();
   const signers = developmentSigners(dir, units);
 
@@ -81,7 +104,7 @@ describe('development signers: a local CA issues each unit its own certificate',
   });
 });
 
-describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode', () => {
+describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode (R5)', () => {
   let ncanode: FakeNcaNode;
   const dir = scratch();
   const ca = DevelopmentCa.create();
@@ -125,11 +148,33 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
   });
 
   test.each<[string, () => object[], RegExp]>([
-    ['an expired certificate', () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('old', 'Исаев Ерлан', { from: new Date('2023-01-01'), days: 30 })) }], /the signer of almaty-city-education-department: its certificate expired/],
-    ['a certificate another CA issued', () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('foreign', 'Исаев Ерлан', undefined, DevelopmentCa.create())) }], /does not chain to ca\.pem/],
+    [
+      'an expired certificate',
+      () => [
+        ...tops(),
+        { unit: 'almaty-city-education-department', ...pick(issue('old', 'Исаев Ерлан', { from: new Date('2023-01-01'), days: 30 })) },
+      ],
+      /the signer of almaty-city-education-department: its certificate expired/,
+    ],
+    [
+      'a certificate another CA issued',
+      () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('foreign', 'Исаев Ерлан', undefined, DevelopmentCa.create())) }],
+      /does not chain to ca\.pem/,
+    ],
     ['no signer at the top of a branch', () => tops().slice(0, 2), /state-corporation has no signer/],
     ['a unit the registry lacks', () => [...tops(), { unit: 'almaty', ...pick(issue('x', 'Исаев Ерлан')) }], /the signer of almaty: no such unit/],
-    ['a container whose password is not set', () => [...tops(), { unit: 'almaty-city-education-department', certFile: 'x.cert.pem', ncanode: { url: 'http://127.0.0.1:9', p12File: 'x.p12', passwordEnv: 'NO_SUCH_PASSWORD' } }], /NO_SUCH_PASSWORD \(the container's password\) is not set/],
+    [
+      'a container whose password is not set',
+      () => [
+        ...tops(),
+        {
+          unit: 'almaty-city-education-department',
+          certFile: 'x.cert.pem',
+          ncanode: { url: 'http://127.0.0.1:9', p12File: 'x.p12', passwordEnv: 'NO_SUCH_PASSWORD' },
+        },
+      ],
+      /NO_SUCH_PASSWORD \(the container's password\) is not set/,
+    ],
   ])('%s stops the start, naming it', (_name, signers, message) => {
     expect(() => new ConfiguredSigners(configure(signers()), units, {})).toThrow(message);
   });
@@ -139,7 +184,11 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
     fs.writeFileSync(path.join(dir, 'astana.p12'), pkcs12Of(made.keyPem, made.certPem, 'пароль-123'));
     const file = configure([
       ...tops(),
-      { unit: 'astana-city-education-department', certFile: 'astana.cert.pem', ncanode: { url: ncanode.url, p12File: 'astana.p12', passwordEnv: 'ASTANA_P12_PASSWORD' } },
+      {
+        unit: 'astana-city-education-department',
+        certFile: 'astana.cert.pem',
+        ncanode: { url: ncanode.url, p12File: 'astana.p12', passwordEnv: 'ASTANA_P12_PASSWORD' },
+      },
     ]);
     const signers = new ConfiguredSigners(file, units, { ASTANA_P12_PASSWORD: 'пароль-123' });
     const { signer } = signers.forUnit('astana-school-lyceum-8');

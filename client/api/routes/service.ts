@@ -47,15 +47,30 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       tag: 'service',
       scope: null,
       params: { fingerprint: 'the SHA-256 fingerprint of the certificate, 64 hex digits' },
-      responses: { 200: '{ fingerprint, unit, person, organisation, notBefore, notAfter, pem }', 400: 'not a fingerprint', 404: 'no document was signed with it' },
+      responses: {
+        200: '{ fingerprint, unit, person, organisation, notBefore, notAfter, pem }',
+        400: 'not a fingerprint',
+        404: 'no document was signed with it',
+      },
     },
     async (request, reply) => {
       const { fingerprint } = request.params;
       if (!/^[0-9a-f]{64}$/.test(fingerprint)) {
-        return refuse(reply, { code: 'invalid-field', field: 'fingerprint', rule: null, message: 'fingerprint: must be 64 lowercase hex digits (SHA-256)' });
+        return refuse(reply, {
+          code: 'invalid-field',
+          field: 'fingerprint',
+          rule: null,
+          message: 'fingerprint: must be 64 lowercase hex digits (SHA-256)',
+        });
       }
       const row = await store.signingCertificate.findUnique({ where: { fingerprint } });
-      if (!row) return refuse(reply, { code: 'not-found', field: 'fingerprint', rule: null, message: `no document was signed with certificate ${fingerprint}` });
+      if (!row)
+        return refuse(reply, {
+          code: 'not-found',
+          field: 'fingerprint',
+          rule: null,
+          message: `no document was signed with certificate ${fingerprint}`,
+        });
       return { ...row, firstUsedAt: undefined };
     },
   );
