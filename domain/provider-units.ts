@@ -33,16 +33,15 @@ export const PROVIDER_KINDS: readonly UnitKind[] = ['ministry', 'region', 'city'
 /** A stable slug: lowercase letters, digits, single hyphens. It is an id in URLs, metrics and search attributes. */
 export const UNIT_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** One line of printable text: a unit's name heads signed documents, so no line break or control may hide in it. */
+/** Line breaks, controls and bidi overrides: a unit's name heads signed documents, so none may hide in it. */
+// eslint-disable-next-line no-control-regex -- matching control and bidi characters is the point
+const NOT_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]+/g;
+
 const name = z
   .string()
   .min(1)
   .max(300)
-  // eslint-disable-next-line no-control-regex -- matching control and bidi characters is the point
-  .refine(
-    (t) => !/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/.test(t),
-    'must be one line without control characters',
-  )
+  .refine((t) => t.replace(NOT_ONE_LINE, '') === t, 'must be one line without control characters')
   .refine((t) => t === t.trim(), 'must not begin or end with spaces');
 
 const UnitSchema = z.strictObject({
@@ -204,9 +203,5 @@ export function unknownProviderUnitRefusal(units: ProviderUnits, providerUnit: s
 export function unitName(units: ProviderUnits, unitId: string, language: 'kk' | 'ru'): string {
   const unit = units.find(unitId);
   if (unit) return unit.names[language];
-  // eslint-disable-next-line no-control-regex -- dropping control and bidi characters is the point
-  return unitId
-    .replace(/[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]+/g, ' ')
-    .trim()
-    .slice(0, 300);
+  return unitId.replace(NOT_ONE_LINE, ' ').trim().slice(0, 300);
 }
