@@ -229,16 +229,33 @@ export function developmentPersonOf(unitId: string): string {
   return DEVELOPMENT_PERSONS[createHash('sha256').update(unitId).digest()[0] % DEVELOPMENT_PERSONS.length];
 }
 
-const writeAtomically = (file: string, content: string, mode = 0o644) => {
-  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
-  fs.writeFileSync(temporary, content, { mode });
-  fs.renameSync(temporary, file);
-};
+/**
+ * A key and its certificate kept in a folder of their own (`key.pem`, `cert.pem`), made once: written whole into a
+ * temporary folder that is then renamed into place, so processes that start together (the API, workers) never
+ * read half a pair or a key with another's certificate; the one that loses the race reads the winner's.
+ */
+function keyPairOnce(dir: string, make: () => { keyPem: string; certPem: string }): { keyPem: string; certPem: string } {
+  const read = () => ({ keyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8'), certPem: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8') });
+  if (fs.existsSync(path.join(dir, 'cert.pem'))) return read();
+  fs.mkdirSync(path.dirname(dir), { recursive: true });
+  const temporary = `${dir}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  fs.mkdirSync(temporary);
+  const made = make();
+  fs.writeFileSync(path.join(temporary, 'key.pem'), made.keyPem, { mode: 0o600 });
+  fs.writeFileSync(path.join(temporary, 'cert.pem'), made.certPem);
+  try {
+    fs.renameSync(temporary, dir);
+  } catch (error) {
+    fs.rmSync(temporary, { recursive: true, force: true });
+    if (!fs.existsSync(path.join(dir, 'cert.pem'))) throw error;
+  }
+  return read();
+}
 
 /**
- * Development signers under `dir`: the CA made on first start (`ca-key.pem`, `ca-cert.pem`), and each unit's
- * key and certificate issued by it the first time the unit signs (`units/<id>.key.pem`, `.cert.pem`), kept after.
- * `organisationOf` names a unit for its certificate. A certificate that has expired is refused, as in production.
+ * Development signers under `dir`: the CA made on first start (`ca/`), and each unit's key and certificate issued
+ * by it the first time the unit signs (`units/<id>/`), kept after. `organisationOf` names a unit for its
+ * certificate. A certificate that has expired is refused, as in production.
  */
 export class DevelopmentSigners {
   private readonly ca: DevelopmentCa;
@@ -252,28 +269,21 @@ export class DevelopmentSigners {
     assertCurrent(identityOf(this.ca.certPem), `the development CA in ${dir}`);
     const unitsDir = path.join(dir, 'units');
     // Refused at start, not at the first document: an expired certificate would sign documents nobody can verify.
-    for (const file of fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir).filter((f) => f.endsWith('.cert.pem')) : []) {
-      assertCurrent(
-        identityOf(fs.readFileSync(path.join(unitsDir, file), 'utf8')),
-        `the development signer ${file} (delete it to have a new one issued)`,
-      );
+    for (const unit of fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir) : []) {
+      const certFile = path.join(unitsDir, unit, 'cert.pem');
+      if (fs.existsSync(certFile))
+        assertCurrent(
+          identityOf(fs.readFileSync(certFile, 'utf8')),
+          `the development signer ${certFile} (delete its folder to have a new one issued)`,
+        );
     }
   }
 
   forUnit(unitId: string): CmsSigner {
     const known = this.signers.get(unitId);
     if (known) return known;
-    const unitsDir = path.join(this.dir, 'units');
-    const keyFile = path.join(unitsDir, `${unitId}.key.pem`);
-    const certFile = path.join(unitsDir, `${unitId}.cert.pem`);
-    if (!fs.existsSync(certFile) || !fs.existsSync(keyFile)) {
-      fs.mkdirSync(unitsDir, { recursive: true });
-      const issued = this.ca.issue(developmentPersonOf(unitId), this.organisationOf(unitId));
-      // key first: a reader that sees the certificate finds its key
-      writeAtomically(keyFile, issued.keyPem, 0o600);
-      writeAtomically(certFile, issued.certPem);
-    }
-    const signer = new CmsSigner(fs.readFileSync(keyFile, 'utf8'), fs.readFileSync(certFile, 'utf8'));
+    const pair = keyPairOnce(path.join(this.dir, 'units', unitId), () => this.ca.issue(developmentPersonOf(unitId), this.organisationOf(unitId)));
+    const signer = new CmsSigner(pair.keyPem, pair.certPem);
     this.signers.set(unitId, signer);
     return signer;
   }
@@ -283,17 +293,10 @@ export class DevelopmentSigners {
   }
 }
 
-/** The development CA under `dir`, made on first use. */
+/** The development CA under `dir` (`ca/key.pem`, `ca/cert.pem`), made on first use. */
 export function ensureDevelopmentCa(dir: string): DevelopmentCa {
-  const keyFile = path.join(dir, 'ca-key.pem');
-  const certFile = path.join(dir, 'ca-cert.pem');
-  if (!fs.existsSync(keyFile) || !fs.existsSync(certFile)) {
-    fs.mkdirSync(dir, { recursive: true });
-    const ca = DevelopmentCa.create();
-    writeAtomically(keyFile, ca.keyPem, 0o600);
-    writeAtomically(certFile, ca.certPem);
-  }
-  return DevelopmentCa.fromPem(fs.readFileSync(keyFile, 'utf8'), fs.readFileSync(certFile, 'utf8'));
+  const pair = keyPairOnce(path.join(dir, 'ca'), () => DevelopmentCa.create());
+  return DevelopmentCa.fromPem(pair.keyPem, pair.certPem);
 }
 
 /** The certificate embedded in a CMS signature (PEM), or null when it carries none. */

@@ -194,8 +194,11 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     );
     expect(racing.map((r) => r.status).sort()).toEqual([202, 409]);
     const third = racing.find((r) => r.status === 202)!.body.applicationId as string;
-    await eventually(application(third), (r) => r.body.state === 'under-review');
-    const rows = await store.application.findMany({ where: { iin: sampleIin(1212) }, orderBy: { createdAt: 'asc' } });
+    // The workflow answers under-review a moment before its stage activity writes the row: wait for the row.
+    const rows = await eventually(
+      () => store.application.findMany({ where: { iin: sampleIin(1212) }, orderBy: { createdAt: 'asc' } }),
+      (found) => found.at(-1)?.state === 'under-review',
+    );
     expect(rows.map((r) => [r.id, r.state, r.holdsYear])).toEqual([
       [refused.body.applicationId, 'notified', null],
       [again.body.applicationId, 'withdrawn', null],

@@ -4,7 +4,7 @@
  * key signed it; an expired certificate or one from another CA stops the start; the adapter for NCANode's
  * signing service works over real HTTP against a local stand-in of its protocol.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -87,6 +87,31 @@ describe('development signers: a local CA issues each unit its own certificate (
     expect(developmentSigners(dir, units).forUnit('almaty-city-education-department').signer.identity().fingerprint).toBe(almaty.fingerprint);
   });
 
+  test('processes that start together make one CA, never a key with another’s certificate', () => {
+    const shared = scratch();
+    const script = `const { ensureDevelopmentCa, fingerprintOf } = require(${JSON.stringify(path.join(__dirname, '..', 'infra', 'signer.ts'))});
+      const { createPrivateKey, createPublicKey } = require('node:crypto');
+      const ca = ensureDevelopmentCa(process.argv[1]);
+      const matches = createPublicKey(createPrivateKey(ca.keyPem)).export({ type: 'spki', format: 'pem' }) === createPublicKey(ca.certPem).export({ type: 'spki', format: 'pem' });
+      console.log(fingerprintOf(ca.certPem) + ' ' + matches);`;
+    const started = Array.from({ length: 4 }, () =>
+      spawn(process.execPath, ['--import', 'tsx', '-e', script, shared], { stdio: ['ignore', 'pipe', 'inherit'] }),
+    );
+    return Promise.all(
+      started.map(
+        (child: ChildProcess) =>
+          new Promise<string>((resolve) => {
+            let out = '';
+            child.stdout!.on('data', (d) => (out += d));
+            child.on('close', () => resolve(out.trim()));
+          }),
+      ),
+    ).then((answers) => {
+      expect(new Set(answers).size).toBe(1);
+      expect(answers[0]).toMatch(/^[0-9a-f]{64} true$/);
+    });
+  });
+
   test('a case from before the registry (its unit free text) is signed for by the Ministry', () => {
     expect(signers.forUnit('Almaty city education department').unit).toBe('ministry-of-education');
   });
@@ -94,13 +119,15 @@ describe('development signers: a local CA issues each unit its own certificate (
   test('an expired certificate stops the start, naming the file', () => {
     const expiredDir = scratch();
     const ca = DevelopmentCa.create();
-    fs.writeFileSync(path.join(expiredDir, 'ca-key.pem'), ca.keyPem);
-    fs.writeFileSync(path.join(expiredDir, 'ca-cert.pem'), ca.certPem);
+    fs.mkdirSync(path.join(expiredDir, 'ca'));
+    fs.writeFileSync(path.join(expiredDir, 'ca', 'key.pem'), ca.keyPem);
+    fs.writeFileSync(path.join(expiredDir, 'ca', 'cert.pem'), ca.certPem);
     const old = ca.issue('Исаев Ерлан Бахытович', 'Управление образования города Астаны', { from: new Date('2024-01-01T00:00:00Z'), days: 365 });
-    fs.mkdirSync(path.join(expiredDir, 'units'));
-    fs.writeFileSync(path.join(expiredDir, 'units', 'astana-city-education-department.key.pem'), old.keyPem);
-    fs.writeFileSync(path.join(expiredDir, 'units', 'astana-city-education-department.cert.pem'), old.certPem);
-    expect(() => new DevelopmentSigners(expiredDir)).toThrow(/astana-city-education-department\.cert\.pem .*expired on 2024-12-31/);
+    const unitDir = path.join(expiredDir, 'units', 'astana-city-education-department');
+    fs.mkdirSync(unitDir, { recursive: true });
+    fs.writeFileSync(path.join(unitDir, 'key.pem'), old.keyPem);
+    fs.writeFileSync(path.join(unitDir, 'cert.pem'), old.certPem);
+    expect(() => new DevelopmentSigners(expiredDir)).toThrow(/astana-city-education-department\/cert\.pem .*expired on 2024-12-31/);
   });
 });
 

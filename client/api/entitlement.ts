@@ -1,8 +1,9 @@
 /**
  * Whose case is it (R1): the facts the API needs to ask domain/authority.ts whether a caller may act on a case or
  * a complaint — the provider unit and the submitting client of an application, the reviewing body of a
- * complaint. The case store knows them once the first activity has run; in the moment before, the workflow's
- * search attributes and memo (set at its start) do.
+ * complaint. The case store knows them once the case's first activity has run, moments after its start; a
+ * request in that moment waits for the row, and past a few seconds the workflow's search attributes tell the
+ * unit (the submitter is then unknown, as for a case from before it was recorded).
  */
 import type { Client } from '@temporalio/client';
 import type { Addressee } from '../../domain/complaint';
@@ -25,29 +26,35 @@ interface Deps {
   units: ProviderUnits;
 }
 
-/** A workflow's provider unit, addressee and memo as it was started, or null when there is no such workflow. */
+/** A workflow's provider unit and addressee as it was started, or null when there is no such workflow. */
 async function startedWith(client: Client, workflowId: string) {
   try {
     const described = await client.workflow.getHandle(workflowId).describe();
     const providerUnit = described.typedSearchAttributes.get(ProviderUnitKey);
     if (providerUnit === undefined) return null;
-    return {
-      providerUnit,
-      addressee: described.typedSearchAttributes.get(ComplaintAddresseeKey),
-      submittedBy: ((described.memo as { submittedBy?: unknown } | undefined)?.submittedBy as string | undefined) ?? null,
-    };
+    return { providerUnit, addressee: described.typedSearchAttributes.get(ComplaintAddresseeKey) };
   } catch {
     return null;
   }
 }
 
+/** How long a request waits for a just-started case's first activity to write its row. */
+const ROW_WAIT_MS = 5_000;
+
 /** The parties of an application, or null for an unknown one (the update that follows answers 404). */
 export async function partiesOf(deps: Deps, applicationId: string): Promise<CaseParties | null> {
   if (!UUID.test(applicationId)) return null;
-  const row = await deps.store.application.findUnique({ where: { id: applicationId }, select: { providerUnit: true, submittedBy: true } });
-  if (row) return row;
+  const row = () => deps.store.application.findUnique({ where: { id: applicationId }, select: { providerUnit: true, submittedBy: true } });
+  const found = await row();
+  if (found) return found;
   const started = await startedWith(deps.client, workflowIdFor(applicationId));
-  return started && { providerUnit: started.providerUnit, submittedBy: started.submittedBy };
+  if (!started) return null;
+  for (const deadline = Date.now() + ROW_WAIT_MS; Date.now() < deadline;) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const recorded = await row();
+    if (recorded) return recorded;
+  }
+  return { providerUnit: started.providerUnit, submittedBy: null };
 }
 
 /** The body reviewing a complaint (R13), as fixed when it was filed; null for an unknown complaint. */

@@ -105,8 +105,6 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
       ],
       staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,
       staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} by ${caller.client} to ${deps.units.get(submission.providerUnit).names.ru}`,
-      // who submitted it, for the API's checks before the case store has its row (entitlement.ts)
-      memo: { submittedBy: caller.client },
     });
   } catch (error) {
     // The same attempt started a moment ago (its row not yet written): named only to the system that started it.
