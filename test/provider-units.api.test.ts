@@ -204,6 +204,7 @@ describe('provider units and their keys (R1)', () => {
         () => http('GET', `/complaints/${c.complaintId}`),
         (r) => r.body.documents.length === 2,
       );
+      expect(decided.body.reviewingUnit).toBe(issuer);
       for (const d of decided.body.documents as Document[]) expect((await expectSignedBy(d, issuer)).unit).toBe(issuer);
     }
   });

@@ -39,6 +39,7 @@ type ComplaintRow = {
   id: string;
   applicationId: string;
   addressee: string;
+  reviewingUnit: string | null;
   state: string;
   overdue: boolean;
   submittedAt: Date;
@@ -60,6 +61,8 @@ export function complaintFromRow(c: ComplaintRow) {
     complaintId: c.id,
     applicationId: c.applicationId,
     addressee: c.addressee,
+    // R13: the unit of the registry reviewing it (the provider, or the authority's department); null before the registry
+    reviewingUnit: c.reviewingUnit,
     state: c.state,
     overdue: c.overdue,
     submittedAt: c.submittedAt.toISOString(),
