@@ -4,19 +4,13 @@
  * two providers' (Almaty, Astana) and the quality-control authority's Almaty department. Who may decide what,
  * who signs what (every document verified with OpenSSL against the development CA), and who is told of a breach.
  */
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { DateTime } from 'luxon';
 import { parseApiKeys } from '../client/api/auth';
-import { WorkingCalendar, ZONE } from '../domain/calendar';
 import type { Store } from '../infra/store';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { eventually, httpClient, TEST_API_KEY } from './helpers/http';
+import { opensslVerify } from './helpers/openssl';
 import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
 
-const calendar = new WorkingCalendar();
 const KEYS = {
   portal: 'portal-key-0123456789abcdef',
   platform: 'platform-key-0123456789abcdef',
@@ -57,11 +51,9 @@ afterAll(async () => {
   await stack?.stop();
 });
 
-const now = async () => DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE });
 /** A portal submission at the next working moment (the clock moves there), so it registers at once (R7). */
 const submission = async (serial: number, overrides: object = {}) => {
-  await stack.skipTo(new Date(calendar.registrationMoment((await now()).toJSDate()).getTime() + 1000));
-  const at = (await now()).toISO()!;
+  const at = await stack.atNextWorkingMoment();
   return { ...sampleSubmission({ iin: sampleIin(serial), category: 'researcher', submittedAt: at, academicYear: academicYearOf(at) }), ...overrides };
 };
 const state = (id: string, wanted: string) =>
@@ -83,39 +75,12 @@ interface Document {
  * and is headed by its issuing unit. Answers the signer's record.
  */
 async function expectSignedBy(document: Document, issuer: string) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'documents-'));
-  fs.writeFileSync(path.join(dir, 'doc'), document.body);
-  fs.writeFileSync(path.join(dir, 'sig'), Buffer.from(document.signature.value, 'base64'));
-  fs.writeFileSync(path.join(dir, 'ca.pem'), await (await fetch(`${baseUrl}/signing-certificate`)).text());
-  execFileSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      'sig',
-      '-content',
-      'doc',
-      '-CAfile',
-      'ca.pem',
-      '-out',
-      '/dev/null',
-      '-certsout',
-      'signer.pem',
-    ],
-    {
-      cwd: dir,
-      stdio: 'pipe',
-    },
-  );
+  const { signerPem } = opensslVerify(document.body, document.signature.value, await (await fetch(`${baseUrl}/signing-certificate`)).text());
   const signer = await fetch(`${baseUrl}/signing-certificates/${document.signature.certificateFingerprint}`);
   expect(signer.status).toBe(200);
   const record = (await signer.json()) as { unit: string; person: string; pem: string };
   const pem = (text: string) => text.replace(/\r\n/g, '\n').trim();
-  expect(pem(record.pem)).toBe(pem(fs.readFileSync(path.join(dir, 'signer.pem'), 'utf8')));
+  expect(pem(record.pem)).toBe(pem(signerPem));
   const units = (await (await fetch(`${baseUrl}/provider-units`)).json()) as { units: Array<{ id: string; names: Record<string, string> }> };
   expect(document.body.split('\n')[0]).toBe(units.units.find((u) => u.id === issuer)!.names[document.language]);
   expect(document.body).toContain(document.language === 'ru' ? `Подписант: ${record.person};` : `Қол қойған тұлға: ${record.person};`);

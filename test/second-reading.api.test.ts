@@ -53,8 +53,7 @@ afterAll(async () => {
 const now = async () => DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE });
 /** A submission at the next working moment (the clock moves there), so it registers at once (R7). */
 const submission = async (serial: number, overrides: object = {}) => {
-  await stack.skipTo(new Date(calendar.registrationMoment((await now()).toJSDate()).getTime() + 1000));
-  const at = (await now()).toISO()!;
+  const at = await stack.atNextWorkingMoment();
   return { ...sampleSubmission({ iin: sampleIin(serial), submittedAt: at, academicYear: academicYearOf(at) }), ...overrides };
 };
 const application = (id: string) => () => http('GET', `/applications/${id}`);

@@ -4,7 +4,7 @@
  * key signed it; an expired certificate or one from another CA stops the start; the adapter for NCANode's
  * signing service works over real HTTP against a local stand-in of its protocol.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,55 +13,11 @@ import { NcaNodeSigner } from '../infra/ncanode-signer';
 import { DevelopmentCa, DevelopmentSigners, fingerprintOf, identityOf, verifyDocument, type DocumentSigner } from '../infra/signer';
 import { ConfiguredSigners, developmentSigners } from '../infra/signers';
 import { pkcs12Of, startFakeNcaNode, type FakeNcaNode } from './helpers/fake-ncanode';
+import { opensslRefuses, opensslVerify } from './helpers/openssl';
 
 const units = shippedProviderUnits();
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signers-'));
 const document = Buffer.from('УВЕДОМЛЕНИЕ о приеме документов\nЗаявление № 1\n', 'utf8');
-
-/** Verifies with `openssl cms -verify … -CAfile`, and answers the signer's subject as OpenSSL reads it. */
-function opensslVerifies(body: Buffer, cms: string, caPem: string): string {
-  const dir = scratch();
-  fs.writeFileSync(path.join(dir, 'doc'), body);
-  fs.writeFileSync(path.join(dir, 'sig'), Buffer.from(cms, 'base64'));
-  fs.writeFileSync(path.join(dir, 'ca.pem'), caPem);
-  execFileSync(
-    'openssl',
-    [
-      'cms',
-      '-verify',
-      '-binary',
-      '-inform',
-      'DER',
-      '-in',
-      'sig',
-      '-content',
-      'doc',
-      '-CAfile',
-      'ca.pem',
-      '-out',
-      '/dev/null',
-      '-certsout',
-      'signer.pem',
-    ],
-    {
-      cwd: dir,
-      stdio: 'pipe',
-    },
-  );
-  return execFileSync('openssl', ['x509', '-in', 'signer.pem', '-noout', '-subject', '-nameopt', 'utf8,sep_comma_plus'], {
-    cwd: dir,
-    encoding: 'utf8',
-  }).trim();
-}
-
-function opensslRefuses(body: Buffer, cms: string, caPem: string): boolean {
-  try {
-    opensslVerifies(body, cms, caPem);
-    return false;
-  } catch {
-    return true;
-  }
-}
 
 describe('development signers: a local CA issues each unit its own certificate (R5)', () => {
   const dir = scratch();
@@ -71,7 +27,7 @@ describe('development signers: a local CA issues each unit its own certificate (
     const { unit, signer } = signers.forUnit('almaty-city-education-department');
     expect(unit).toBe('almaty-city-education-department');
     const signature = await signer.sign(document);
-    const subject = opensslVerifies(document, signature.cms, signers.trustAnchorsPem());
+    const subject = opensslVerify(document, signature.cms, signers.trustAnchorsPem()).subject;
     expect(subject).toBe(`subject=CN=${signer.identity().person},O=Управление образования города Алматы,C=KZ`);
     expect(verifyDocument(document, signature.cms, signers.trustAnchorsPem())?.fingerprint).toBe(signature.certificateFingerprint);
     // a changed document, or another CA, does not verify
@@ -171,7 +127,7 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
     expect(signers.forUnit('astana-city-education-department').unit).toBe('ministry-of-education');
     expect(signers.forUnit('quality-authority-almaty-city').unit).toBe('quality-authority');
     const signature = await school.signer.sign(document);
-    expect(opensslVerifies(document, signature.cms, signers.trustAnchorsPem())).toContain('CN=Ахметова Динара Кайратовна');
+    expect(opensslVerify(document, signature.cms, signers.trustAnchorsPem()).subject).toContain('CN=Ахметова Динара Кайратовна');
   });
 
   test.each<[string, () => object[], RegExp]>([
@@ -222,7 +178,7 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
     expect(signer).toBeInstanceOf(NcaNodeSigner);
     const signature = await signer.sign(document);
     expect(signature.certificateFingerprint).toBe(fingerprintOf(made.certPem));
-    expect(opensslVerifies(document, signature.cms, ca.certPem)).toContain('CN=Серикбаев Нурлан Асетович');
+    expect(opensslVerify(document, signature.cms, ca.certPem).subject).toContain('CN=Серикбаев Нурлан Асетович');
     expect(ncanode.requests.at(-1)).toEqual({ detached: true, withTsp: false, signers: 1 });
   });
 

@@ -18,6 +18,8 @@ import { parseApiKeys } from '../../client/api/auth';
 import { createWorker } from '../../worker/worker';
 import { TEST_API_KEY, eventually } from './http';
 import { createTimeSkippingEnv } from './workflow-env';
+import { DateTime } from 'luxon';
+import { WorkingCalendar, ZONE } from '../../domain/calendar';
 
 export interface TestDatabase {
   dataDir: string;
@@ -93,6 +95,8 @@ export interface TimeSkippingStack {
   trustAnchorsPem: string;
   /** moves the test server's clock forward to an instant */
   skipTo(instant: Date): Promise<void>;
+  /** moves the clock just past the next working moment, where a submission registers at once (R7): the instant, ISO */
+  atNextWorkingMoment(): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -130,15 +134,20 @@ export async function startTimeSkippingStack(
     trustAnchorsPem: () => signers.trustAnchorsPem(),
     ...api,
   });
+  const skipTo = async (instant: Date) => {
+    const ms = instant.getTime() - (await env.currentTimeMs());
+    if (ms > 0) await env.sleep(ms);
+    offset = (await env.currentTimeMs()) - Date.now();
+  };
   return {
     store: database.store,
     env,
     baseUrl: httpSide.baseUrl,
     trustAnchorsPem: signers.trustAnchorsPem(),
-    async skipTo(instant) {
-      const ms = instant.getTime() - (await env.currentTimeMs());
-      if (ms > 0) await env.sleep(ms);
-      offset = (await env.currentTimeMs()) - Date.now();
+    skipTo,
+    async atNextWorkingMoment() {
+      await skipTo(new Date(new WorkingCalendar().registrationMoment(new Date(await env.currentTimeMs())).getTime() + 1000));
+      return DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).toISO()!;
     },
     async stop() {
       await httpSide.stop();
