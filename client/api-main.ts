@@ -1,7 +1,10 @@
 /** The API process: HTTP on PORT (3000), talking to Temporal at TEMPORAL_ADDRESS and the case store. */
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { assertReadyForProduction } from '../infra/production';
+import { API_REQUIREMENTS } from './api-production';
 import { providerUnitsFromEnvironment } from '../infra/provider-units';
+import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
 import { trustAnchorsFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
@@ -15,13 +18,14 @@ import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
+  assertReadyForProduction('API', API_REQUIREMENTS);
   // Checked before anything connects: a broken registry or a key naming a unit it lacks stops the start.
   const units = providerUnitsFromEnvironment();
   const apiKeys = apiKeysFromEnvironment();
   checkKeyUnits(apiKeys, units);
   const trustAnchors = trustAnchorsFromEnvironment(path.join(DATA_DIR, 'signing'));
   const store = createStore(requiredEnv('DATABASE_URL'));
-  const connection = await Connection.connect({ address: process.env.TEMPORAL_ADDRESS ?? 'localhost:7233' });
+  const connection = await Connection.connect(temporalConnectionFromEnvironment());
   const keys = payloadKeysFromEnvironment();
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(keys) });
   const app = buildApi({
@@ -34,6 +38,7 @@ runMain(async () => {
     units,
     trustAnchorsPem: () => trustAnchors,
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
+    ...(process.env.CODEC_SESSION_SECRET && { codecSessionSecret: process.env.CODEC_SESSION_SECRET }),
     apiKeys,
     ...(keys && { codec: new EncryptionCodec(keys) }),
     ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),

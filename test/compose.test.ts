@@ -44,6 +44,8 @@ const OPTIONAL = new Set([
   'WORKER_MAX_CACHED_WORKFLOWS',
   'IDEMPOTENCY_RETENTION_DAYS',
   'PROVIDER_UNITS_FILE',
+  // TLS to Temporal: the client's settings are provided (x-temporal-client-tls); TEMPORAL_TLS alone is a shortcut
+  'TEMPORAL_TLS',
 ]);
 
 describe('docker-compose.yml', () => {
@@ -71,5 +73,70 @@ describe('docker-compose.yml', () => {
   test('registers every search attribute the workflow uses', () => {
     const setup = compose.services['temporal-setup'].command.join(' ');
     for (const key of SEARCH_ATTRIBUTES) expect(setup).toContain(` ${key.name}:${CLI_TYPE_NAMES[key.type]}`);
+  });
+
+  test("keeps Temporal's frontend off the host and behind mTLS: no service publishes 7233, every caller presents a certificate", () => {
+    for (const [name, service] of Object.entries(compose.services as Record<string, { ports?: string[] }>)) {
+      expect({
+        name,
+        published: (service.ports ?? []).filter((p) => /(^|:)7233(\/|$)/.test(String(p).split(':').slice(-1)[0]) || String(p).endsWith(':7233')),
+      }).toEqual({
+        name,
+        published: [],
+      });
+    }
+    expect(compose.services.temporal.environment.TEMPORAL_TLS_REQUIRE_CLIENT_AUTH).toBe('true');
+    for (const caller of ['worker', 'api', 'migrate', 'temporal-setup', 'temporal-ui']) {
+      const env = compose.services[caller].environment;
+      expect({ caller, ca: env.TEMPORAL_TLS_CA, cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }).toEqual({
+        caller,
+        ca: '/run/secrets/temporal/ca.pem',
+        cert: '/run/secrets/temporal/client.pem',
+        key: '/run/secrets/temporal/client-key.pem',
+      });
+    }
+    expect(compose.services.worker.environment.NODE_ENV).toBe('production');
+    expect(compose.services.api.environment.NODE_ENV).toBe('production');
+  });
+
+  test('the image leaves secrets out of its build context and runs unprivileged without dev dependencies', () => {
+    // .dockerignore as Docker reads it: patterns anchored at the context's root, `**/` for any folder, and a
+    // matched folder excludes everything in it.
+    const patterns = fs
+      .readFileSync(path.join(root, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#'));
+    const toRegExp = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .split('**/')
+          .map((part) => part.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]'))
+          .join('(?:.*/)?')}(?:/.*)?$`,
+      );
+    const excluded = (file: string) => patterns.some((p) => toRegExp(p).test(file));
+    for (const secret of [
+      'secrets/signers.json',
+      'secrets/temporal/client-key.pem',
+      '.env',
+      '.env.production',
+      'deploy/.env.local',
+      'keys/almaty.key',
+      'ops/almaty.p12',
+      'ca.pem',
+      '.data/signing/ca/key.pem',
+    ]) {
+      expect({ secret, excluded: excluded(secret) }).toEqual({ secret, excluded: true });
+    }
+    for (const needed of ['worker/main.ts', 'domain/provider-units.json', 'prisma/schema.prisma', 'package.json']) {
+      expect({ needed, excluded: excluded(needed) }).toEqual({ needed, excluded: false });
+    }
+    const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/npm ci --omit=dev/);
+    // …which leaves what the migrations and the processes run on in the dependencies
+    const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    expect(Object.keys(pkg.dependencies)).toEqual(expect.arrayContaining(['prisma', 'tsx', '@prisma/client']));
   });
 });

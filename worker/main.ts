@@ -1,7 +1,10 @@
 /** The worker process. SIGINT/SIGTERM drain it gracefully (the SDK's default shutdown signals). */
 import path from 'node:path';
 import { NativeConnection } from '@temporalio/worker';
+import { assertReadyForProduction } from '../infra/production';
+import { WORKER_REQUIREMENTS } from './production';
 import { providerUnitsFromEnvironment } from '../infra/provider-units';
+import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
 import { signersFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
@@ -12,9 +15,10 @@ import { installTelemetry } from './telemetry';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
+  assertReadyForProduction('worker', WORKER_REQUIREMENTS);
   // Before any connection: JSON log lines with the case id, and Prometheus metrics (docs/operators.md).
   installTelemetry({ metricsAddress: process.env.METRICS_ADDRESS ?? '127.0.0.1:9464' });
-  const address = process.env.TEMPORAL_ADDRESS ?? 'localhost:7233';
+  const temporal = temporalConnectionFromEnvironment();
   const store = createStore(requiredEnv('DATABASE_URL'));
   // R1, R5: the registry and every unit's signer, checked before the worker polls (an expired certificate stops it).
   const units = providerUnitsFromEnvironment();
@@ -24,7 +28,7 @@ runMain(async () => {
     { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
     { onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })) },
   );
-  const connection = await NativeConnection.connect({ address });
+  const connection = await NativeConnection.connect(temporal);
   try {
     const keys = payloadKeysFromEnvironment();
     if (!keys) console.error(JSON.stringify({ level: 'warn', message: 'PAYLOAD_KEYS is not set: personal data goes to Temporal unencrypted' }));
@@ -39,7 +43,7 @@ runMain(async () => {
       // an evicted case replays its short history when it next has work (docs/performance.md).
       options: { maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250) },
     });
-    console.log(`worker polling ${worker.options.taskQueue} on ${address}`);
+    console.log(`worker polling ${worker.options.taskQueue} on ${temporal.address}${temporal.tls ? ' (TLS)' : ''}`);
     await worker.run();
   } finally {
     await relay.stop();

@@ -39,9 +39,16 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-/** Signed, expiring session tokens for the cookie: `client.expiresAtMs.hmac`. */
+/**
+ * Signed, expiring session tokens for the cookie: `client.expiresAtMs.hmac`, under a secret of their own. A
+ * session is honoured only while its client still holds a key with the `decode` scope (`stillEntitled`): a key
+ * withdrawn from the configuration ends its sessions at the next start of the API.
+ */
 export class CodecSessions {
-  constructor(private readonly secret: string) {}
+  constructor(
+    private readonly secret: string,
+    private readonly stillEntitled: (client: string) => boolean = () => true,
+  ) {}
 
   issue(client: string, now = Date.now()): string {
     const body = `${Buffer.from(client).toString('base64url')}.${now + SESSION_HOURS * 3600_000}`;
@@ -59,11 +66,14 @@ export class CodecSessions {
     const expected = Buffer.from(this.sign(`${client}.${expires}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given) || Number(expires) < now) return null;
-    return { client: Buffer.from(client, 'base64url').toString(), scopes: ['decode'], role: 'operator', units: [] };
+    const name = Buffer.from(client, 'base64url').toString();
+    return this.stillEntitled(name) ? { client: name, scopes: ['decode'], role: 'operator', units: [] } : null;
   }
 
-  cookie(token: string): string {
-    return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/codec; Max-Age=${SESSION_HOURS * 3600}`;
+  /** The cookie; `Secure` unless the API is reached on this machine (a browser sends it over HTTPS only). */
+  cookie(token: string, host = 'localhost'): string {
+    const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
+    return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/codec; Max-Age=${SESSION_HOURS * 3600}${local ? '' : '; Secure'}`;
   }
 
   private sign(body: string): string {
@@ -169,7 +179,7 @@ export function registerCodecServer({
     },
     async (request, reply) =>
       reply
-        .header('set-cookie', sessions.cookie(sessions.issue(request.apiClient!.client)))
+        .header('set-cookie', sessions.cookie(sessions.issue(request.apiClient!.client), request.headers.host))
         .code(204)
         .send(),
   );

@@ -28,6 +28,8 @@ export interface ApiDeps {
   apiKeys: readonly ApiKeyEntry[];
   /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
   codec?: EncryptionCodec;
+  /** the secret that signs codec sessions (CODEC_SESSION_SECRET); derived from the identity secret in development */
+  codecSessionSecret?: string;
   /** the Temporal UI's origins allowed to call the codec server from a browser */
   codecCorsOrigins?: readonly string[];
 }

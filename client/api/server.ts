@@ -48,7 +48,10 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });
   const routes: RouteDoc[] = [];
-  const sessions = new CodecSessions(deps.identitySecret);
+  // Codec sessions under a secret of their own, honoured while the client still holds a decode key.
+  const sessions = new CodecSessions(deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`, (client) =>
+    apiKeys.some((k) => k.client === client && k.scopes.includes('decode')),
+  );
 
   /**
    * Registers a route from its definition: the caller's key is checked for the route's scope, an idempotent

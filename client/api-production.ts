@@ -1,0 +1,21 @@
+/** What the API cannot run on in production (infra/production.ts): the development fallbacks of `npm start`. */
+import { longSecret, PAYLOAD_ENCRYPTED, type ProductionRequirement } from '../infra/production';
+
+export const API_REQUIREMENTS: readonly ProductionRequirement[] = [
+  PAYLOAD_ENCRYPTED,
+  longSecret('IDENTITY_SECRET', (env) => env.IDENTITY_SECRET, 'it keys the hashes that make application and cabinet ids'),
+  longSecret(
+    'CODEC_SESSION_SECRET',
+    (env) => env.CODEC_SESSION_SECRET,
+    "it signs the codec server's browser sessions, apart from the identity secret",
+  ),
+  {
+    missing: (env) => !env.CAMPAIGN_WINDOWS,
+    why: 'CAMPAIGN_WINDOWS is not set: applications are taken only within the periods the authorised body set (R10)',
+  },
+  {
+    missing: (env) => !env.SIGNERS_FILE,
+    why: "SIGNERS_FILE is not set: the API publishes the trust anchors of the documents' signatures from it (R5)",
+  },
+  { missing: (env) => !env.API_KEYS && !env.API_KEYS_FILE, why: 'API_KEYS or API_KEYS_FILE is not set: no one could call the API' },
+];

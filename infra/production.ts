@@ -1,0 +1,41 @@
+/**
+ * A production deployment is closed by default: with `NODE_ENV=production` a process refuses to start on the
+ * development fallbacks that `npm start` relies on. Each process lists what it cannot do without
+ * (worker/production.ts, client/api-production.ts); every problem is named, with the setting that fixes it,
+ * all at once.
+ */
+
+/** The smallest secret accepted in production: 32 characters. */
+export const MIN_SECRET_LENGTH = 32;
+
+/** A setting production cannot do without: whether it is missing from an environment, and why it matters. */
+export interface ProductionRequirement {
+  missing(env: NodeJS.ProcessEnv): boolean;
+  why: string;
+}
+
+/** Shared by both processes: personal data never reaches Temporal in the clear. */
+export const PAYLOAD_ENCRYPTED: ProductionRequirement = {
+  missing: (env) => !env.PAYLOAD_KEYS,
+  why: 'PAYLOAD_KEYS is not set: personal data would reach Temporal unencrypted',
+};
+
+/** A secret of at least MIN_SECRET_LENGTH characters in `name`. */
+export function longSecret(name: string, read: (env: NodeJS.ProcessEnv) => string | undefined, purpose: string): ProductionRequirement {
+  return {
+    missing: (env) => (read(env) ?? '').length < MIN_SECRET_LENGTH,
+    why: `${name} must be at least ${MIN_SECRET_LENGTH} characters: ${purpose}`,
+  };
+}
+
+/** What a production process lacks, in words; empty when it may start, or when this is not production. */
+export function productionProblems(requirements: readonly ProductionRequirement[], env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.NODE_ENV !== 'production') return [];
+  return requirements.filter((r) => r.missing(env)).map((r) => r.why);
+}
+
+/** Throws, listing every problem, when a production process may not start. */
+export function assertReadyForProduction(name: string, requirements: readonly ProductionRequirement[], env: NodeJS.ProcessEnv = process.env): void {
+  const problems = productionProblems(requirements, env);
+  if (problems.length > 0) throw new Error(`the ${name} refuses to start with NODE_ENV=production:\n- ${problems.join('\n- ')}`);
+}

@@ -1,0 +1,121 @@
+/**
+ * A production deployment is closed by default: started with NODE_ENV=production and none of the development
+ * fallbacks' replacements, the worker and the API each refuse to start and say why; and the settings that
+ * reach Temporal over TLS are read whole or refused by name.
+ */
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { API_REQUIREMENTS } from '../client/api-production';
+import { CodecSessions } from '../client/api/codec-server';
+import { productionProblems } from '../infra/production';
+import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
+import { WORKER_REQUIREMENTS } from '../worker/production';
+
+const root = path.join(__dirname, '..');
+
+/** Starts a process of the service as a deployment would, with only the environment given; answers how it ended. */
+function start(entry: string, env: NodeJS.ProcessEnv) {
+  const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
+    cwd: root,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
+  return { status: run.status, stderr: run.stderr };
+}
+
+describe('production is closed by default', () => {
+  test('the worker started with NODE_ENV=production and no keys refuses, naming each missing setting', () => {
+    const run = start('worker/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the worker refuses to start with NODE_ENV=production');
+    for (const setting of ['PAYLOAD_KEYS', 'SIGNERS_FILE', 'GATEWAY_URL']) expect(run.stderr).toContain(`${setting} is not set`);
+  }, 90_000);
+
+  test('the API started with NODE_ENV=production and no keys refuses, naming each missing setting', () => {
+    const run = start('client/api-main.ts', {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none',
+      IDENTITY_SECRET: 'short',
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain('the API refuses to start with NODE_ENV=production');
+    for (const problem of [
+      'PAYLOAD_KEYS is not set',
+      'IDENTITY_SECRET must be at least 32 characters',
+      'CODEC_SESSION_SECRET must be at least 32 characters',
+      'CAMPAIGN_WINDOWS is not set',
+      'SIGNERS_FILE is not set',
+      'API_KEYS or API_KEYS_FILE is not set',
+    ]) {
+      expect(run.stderr).toContain(problem);
+    }
+  }, 90_000);
+
+  test('a complete production environment passes, and development needs none of it', () => {
+    const complete = {
+      NODE_ENV: 'production',
+      PAYLOAD_KEYS: '{"k1":"…"}',
+      SIGNERS_FILE: '/run/secrets/signers.json',
+      GATEWAY_URL: 'https://gateway.internal',
+      IDENTITY_SECRET: 'x'.repeat(32),
+      CODEC_SESSION_SECRET: 'y'.repeat(32),
+      CAMPAIGN_WINDOWS: '[]',
+      API_KEYS_FILE: '/run/secrets/api-keys.json',
+    };
+    expect(productionProblems(WORKER_REQUIREMENTS, complete)).toEqual([]);
+    expect(productionProblems(API_REQUIREMENTS, complete)).toEqual([]);
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, IDENTITY_SECRET: 'x'.repeat(31) })).toEqual([
+      expect.stringContaining('IDENTITY_SECRET must be at least 32 characters'),
+    ]);
+    expect(productionProblems(WORKER_REQUIREMENTS, {})).toEqual([]);
+    expect(productionProblems(API_REQUIREMENTS, { NODE_ENV: 'development' })).toEqual([]);
+  });
+});
+
+describe('TLS to Temporal (TEMPORAL_TLS_*)', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'temporal-tls-'));
+  for (const file of ['ca.pem', 'client.pem', 'client-key.pem']) fs.writeFileSync(path.join(dir, file), `${file}\n`);
+
+  test('plain without settings; mTLS with the CA, the client pair and the server name read from their files', () => {
+    expect(temporalConnectionFromEnvironment({ TEMPORAL_ADDRESS: 'temporal:7233' })).toEqual({ address: 'temporal:7233' });
+    const settings = temporalConnectionFromEnvironment({
+      TEMPORAL_ADDRESS: 'temporal:7233',
+      TEMPORAL_TLS_CA: path.join(dir, 'ca.pem'),
+      TEMPORAL_TLS_CERT: path.join(dir, 'client.pem'),
+      TEMPORAL_TLS_KEY: path.join(dir, 'client-key.pem'),
+      TEMPORAL_TLS_SERVER_NAME: 'temporal',
+    });
+    expect(settings.tls?.serverNameOverride).toBe('temporal');
+    expect(settings.tls?.serverRootCACertificate?.toString()).toBe('ca.pem\n');
+    expect(settings.tls?.clientCertPair?.key.toString()).toBe('client-key.pem\n');
+    expect(temporalConnectionFromEnvironment({ TEMPORAL_TLS: 'true' })).toEqual({ address: 'localhost:7233', tls: {} });
+  });
+
+  test('a certificate without its key, or a file that cannot be read, is refused by name', () => {
+    expect(() => temporalConnectionFromEnvironment({ TEMPORAL_TLS_CERT: path.join(dir, 'client.pem') })).toThrow(
+      /both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY/,
+    );
+    expect(() => temporalConnectionFromEnvironment({ TEMPORAL_TLS_CA: path.join(dir, 'missing.pem') })).toThrow(
+      /TEMPORAL_TLS_CA: .*missing\.pem could not be read/,
+    );
+  });
+});
+
+describe("the codec server's sessions", () => {
+  test('are honoured only while the client still holds a decode key, and are Secure outside this machine', () => {
+    const holders = new Set(['operator-a']);
+    const sessions = new CodecSessions('s'.repeat(32), (client) => holders.has(client));
+    const cookie = (host: string) => sessions.cookie(sessions.issue('operator-a'), host);
+    const header = cookie('localhost:3000').split(';')[0];
+    expect(sessions.verify(header)).toMatchObject({ client: 'operator-a', scopes: ['decode'] });
+    holders.delete('operator-a'); // the key is withdrawn from the configuration
+    expect(sessions.verify(header)).toBeNull();
+    expect(cookie('localhost:3000')).not.toContain('Secure');
+    expect(cookie('attestation.example.kz')).toMatch(/; Secure$/);
+    // another secret (the identity secret, say) does not forge one
+    expect(new CodecSessions('i'.repeat(32)).verify(header)).toBeNull();
+  });
+});

@@ -1,0 +1,14 @@
+/** What the worker cannot run on in production (infra/production.ts): the development fallbacks of `npm start`. */
+import { PAYLOAD_ENCRYPTED, type ProductionRequirement } from '../infra/production';
+
+export const WORKER_REQUIREMENTS: readonly ProductionRequirement[] = [
+  PAYLOAD_ENCRYPTED,
+  {
+    missing: (env) => !env.SIGNERS_FILE,
+    why: "SIGNERS_FILE is not set: documents would be signed with development keys, not the units' authorised persons' (R5)",
+  },
+  {
+    missing: (env) => !env.GATEWAY_URL,
+    why: 'GATEWAY_URL is not set: the database stand-in would answer that every state record exists (R8)',
+  },
+];
