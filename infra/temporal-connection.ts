@@ -28,7 +28,8 @@ export function temporalConnectionFromEnvironment(env: NodeJS.ProcessEnv = proce
       throw new Error(`${name}: ${file} could not be read (${(error as Error).message})`, { cause: error });
     }
   };
-  const wanted = env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_TLS_CA || env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_SERVER_NAME);
+  const wanted =
+    env.TEMPORAL_TLS === 'true' || Boolean(env.TEMPORAL_TLS_CA || env.TEMPORAL_TLS_CERT || env.TEMPORAL_TLS_KEY || env.TEMPORAL_TLS_SERVER_NAME);
   if (!wanted) return { address };
   if (Boolean(env.TEMPORAL_TLS_CERT) !== Boolean(env.TEMPORAL_TLS_KEY)) {
     throw new Error('set both TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS), or neither');
