@@ -155,6 +155,45 @@ describe('the API contract', () => {
   });
 });
 
+describe('the API under abuse', () => {
+  const portalKey = KEYS.find((k) => k.client === 'portal')!.key;
+  const post = (payload: string, headers: Record<string, string> = {}) =>
+    app.inject({ method: 'POST', url: '/applications', payload, headers: { 'content-type': 'application/json', ...headers } });
+
+  test('an unknown caller is refused before its body is read: bad JSON without a key is 401, not 400', async () => {
+    const stranger = await post('{"iin": ');
+    expect(stranger.statusCode).toBe(401);
+    expect(stranger.json().error.code).toBe('unauthenticated');
+    expect((await post('{"iin": ', { authorization: `Bearer ${portalKey}` })).json().error.code).toBe('malformed-body');
+  });
+
+  test('a body nested deeper than any request of ours is refused with 400, with or without an idempotency key', async () => {
+    const deep = (n: number) => `{"essay":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`;
+    for (const headers of [{}, { 'idempotency-key': 'deep-1' }] as Array<Record<string, string>>) {
+      for (const depth of [40, 100_000]) {
+        const answer = await post(deep(depth), { authorization: `Bearer ${portalKey}`, ...headers });
+        expect([depth, answer.statusCode]).toEqual([depth, 400]);
+        expect(answer.json().error).toMatchObject({ code: 'malformed-body', message: expect.stringContaining('nested deeper than 32 levels') });
+      }
+    }
+    // a body of the usual depth still reaches validation, which names the field
+    expect((await post(deep(2), { authorization: `Bearer ${portalKey}` })).json().error.field).not.toBeNull();
+  });
+
+  test('a query parameter outside its bounds is refused naming it, never 500', async () => {
+    const reader = { authorization: `Bearer ${KEYS.find((k) => k.scopes.includes('read'))!.key}` };
+    for (const url of [
+      '/support/stuck?closedWithinDays=200000000',
+      '/support/stuck?retryingLongerThanSeconds=99999999999999999999',
+      '/support/stuck?closedWithinDays=-1',
+    ]) {
+      const answer = await app.inject({ method: 'GET', url, headers: reader });
+      expect([url, answer.statusCode]).toEqual([url, 400]);
+      expect(answer.json().error.message).toMatch(/must be a whole number from 0 to \d+/);
+    }
+  });
+});
+
 describe('API keys', () => {
   test('a configuration may hold digests only, and a key is matched in constant time against them', () => {
     const keys = parseApiKeys(JSON.stringify([keyEntry('platform', 'the-platform-secret-key', ['read'])]));
@@ -171,6 +210,10 @@ describe('API keys', () => {
       /API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/,
     );
     expect(() => parseApiKeys('{')).toThrow(/API_KEYS is not JSON/);
+    // a colon would let two clients' idempotency keys (client:key) name one record
+    expect(() => parseApiKeys('[{"client":"portal:a","key":"long-enough-key-123","scopes":["read"]}]')).toThrow(
+      /API_KEYS: 0\.client: must be letters, digits/,
+    );
     expect(() => parseApiKeys('[]')).toThrow(/at least one key/);
   });
 });

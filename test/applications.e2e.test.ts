@@ -37,6 +37,9 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       (r) => r.status === 200,
     );
     expect(health.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', worker: 'ok' } });
+    // A stranger learns up or down, not what the service runs on.
+    const stranger = await fetch(`${baseUrl}/healthz`);
+    expect([stranger.status, await stranger.json()]).toEqual([200, { status: 'ok' }]);
   });
 
   test.each([

@@ -24,7 +24,12 @@ export interface ApiClient extends Caller {
 
 const ApiKeySchema = z
   .strictObject({
-    client: z.string().trim().min(1).max(100),
+    // a name of letters, digits, dots, hyphens and underscores: it prefixes the client's idempotency keys
+    // (client:key), so no two clients' keys can ever name the same record, and it appears in logs and refusals
+    client: z
+      .string()
+      .max(100)
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, hyphens and underscores (no colon, no spaces)'),
     // the key itself (development), or its SHA-256 in hex (production configuration)
     key: z.string().min(16, 'must be at least 16 characters').optional(),
     sha256: z

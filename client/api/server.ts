@@ -23,6 +23,21 @@ import { supportRoutes } from './routes/support';
 
 export type { ApiDeps } from './routing';
 
+/** The deepest a request body may nest: ours nest three levels (a document in a list in the body). */
+export const MAX_BODY_DEPTH = 32;
+
+/** Whether a parsed JSON value nests deeper than `limit` (walked without recursion). */
+export function nestedDeeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(node as object)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 declare module 'fastify' {
   interface FastifyRequest {
     /** the authenticated caller */
@@ -53,16 +68,30 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     apiKeys.some((k) => k.client === client && k.scopes.includes('decode')),
   );
 
+  // JSON as Fastify parses it (prototype poisoning refused), and no deeper than a request of ours can be: a body
+  // nested deeper is refused before anything walks it (a deep one would overflow the stack of what does).
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) =>
+    parseJson(request, body as string, (error, value) => {
+      if (error) return done(error, undefined);
+      if (nestedDeeperThan(value, MAX_BODY_DEPTH)) {
+        return done(Object.assign(new Error(`the body is nested deeper than ${MAX_BODY_DEPTH} levels`), { statusCode: 400 }), undefined);
+      }
+      done(null, value);
+    }),
+  );
+
   /**
-   * Registers a route from its definition: the caller's key is checked for the route's scope, an idempotent
-   * route answers a repeated key once, and the definition joins the OpenAPI document.
+   * Registers a route from its definition: the caller's key is checked for the route's scope before its body is
+   * read (an unknown caller costs no parsing), an idempotent route answers a repeated key once, and the
+   * definition joins the OpenAPI document.
    */
   function route(doc: RouteDoc, handler: Handler): void {
     routes.push(doc);
     app.route<{ Params: Record<string, string> }>({
       method: doc.method,
       url: doc.url,
-      preHandler: async (request, reply) => {
+      onRequest: async (request, reply) => {
         if (doc.scope === null) return;
         const caller =
           authenticate(request.headers.authorization, apiKeys) ??
@@ -80,7 +109,10 @@ export function buildApi(options: ApiDeps): FastifyInstance {
           });
         }
         request.apiClient = caller;
-        if (!doc.idempotent) return;
+      },
+      preHandler: async (request, reply) => {
+        if (doc.scope === null || !doc.idempotent) return;
+        const caller = request.apiClient!;
         const found = await claim(store, request, caller.client);
         if (found.kind === 'refused') return refuse(reply, found.refusal);
         if (found.kind === 'replay') return reply.code(found.status).header('idempotent-replayed', 'true').send(found.body);
@@ -128,7 +160,7 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     }
     return reply
       .code(status)
-      .send({ error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message}` } });
+      .send({ error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message.slice(0, 300)}` } });
   });
 
   const modules: ApiRoutes = { route, deps, routes, updateApplication };

@@ -1,4 +1,5 @@
 /** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
+import { authenticate } from '../auth';
 import { openApiDocument } from '../openapi';
 import { refuse } from '../refusals';
 import type { ApiRoutes } from '../routing';
@@ -80,10 +81,10 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       method: 'GET',
       url: '/healthz',
       operationId: 'health',
-      summary: 'Whether the database, Temporal and a worker answer',
+      summary: 'Whether the database, Temporal and a worker answer; which one does not, to a caller with a read key',
       tag: 'service',
       scope: null,
-      responses: { 200: 'all answer', 503: 'one does not: checks says which' },
+      responses: { 200: 'all answer: { status }, with checks for a read key', 503: 'one does not: { status }, with checks (which one) for a read key' },
     },
     async (request, reply) => {
       const checks: Record<string, string> = {};
@@ -104,7 +105,9 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
         ),
       ]);
       const healthy = Object.values(checks).every((v) => v === 'ok');
-      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', checks });
+      // A stranger learns up or down; what is down, and its error, only a caller that may read cases.
+      const reader = authenticate(request.headers.authorization, deps.apiKeys)?.scopes.includes('read') ?? false;
+      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', ...(reader && { checks }) });
     },
   );
 

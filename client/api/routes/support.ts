@@ -3,6 +3,9 @@ import { caseStory, findStuckCases } from '../../inspector';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
+/** The largest values the stuck listing takes: a month of retrying, and a year of closed runs (visibility keeps no more). */
+const QUERY_BOUNDS = { retryingLongerThanSeconds: 30 * 86_400, closedWithinDays: 366 } as const;
+
 export function supportRoutes({ route, deps }: ApiRoutes): void {
   const { client, store, now } = deps;
 
@@ -15,8 +18,8 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
       tag: 'support',
       scope: 'read',
       query: {
-        retryingLongerThanSeconds: 'report an activity retrying for longer than this (default 300)',
-        closedWithinDays: 'report failed or timed-out runs closed within this many days (default 30)',
+        retryingLongerThanSeconds: `report an activity retrying for longer than this (default 300, at most ${QUERY_BOUNDS.retryingLongerThanSeconds})`,
+        closedWithinDays: `report failed or timed-out runs closed within this many days (default 30, at most ${QUERY_BOUNDS.closedWithinDays})`,
       },
       responses: {
         200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
@@ -28,10 +31,12 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
     async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const numbers: Record<string, number | undefined> = {};
-      for (const name of ['retryingLongerThanSeconds', 'closedWithinDays']) {
+      for (const [name, most] of Object.entries(QUERY_BOUNDS)) {
         const raw = query[name];
         if (raw === undefined) continue;
-        if (!/^\d+$/.test(raw)) return refuse(reply, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number` });
+        if (!/^\d{1,9}$/.test(raw) || Number(raw) > most) {
+          return refuse(reply, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number from 0 to ${most}` });
+        }
         numbers[name] = Number(raw);
       }
       const checkedAt = now();
