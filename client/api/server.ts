@@ -158,9 +158,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
       app.log.error(error);
       return refuse(reply, { code: 'internal', field: null, rule: null, message: 'internal error' });
     }
-    return reply
-      .code(status)
-      .send({ error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message.slice(0, 300)}` } });
+    return reply.code(status).send({
+      error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message.slice(0, 300)}` },
+    });
   });
 
   const modules: ApiRoutes = { route, deps, routes, updateApplication };

@@ -84,7 +84,10 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       summary: 'Whether the database, Temporal and a worker answer; which one does not, to a caller with a read key',
       tag: 'service',
       scope: null,
-      responses: { 200: 'all answer: { status }, with checks for a read key', 503: 'one does not: { status }, with checks (which one) for a read key' },
+      responses: {
+        200: 'all answer: { status }, with checks for a read key',
+        503: 'one does not: { status }, with checks (which one) for a read key',
+      },
     },
     async (request, reply) => {
       const checks: Record<string, string> = {};
