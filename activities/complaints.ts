@@ -3,7 +3,7 @@
  * when its review is late), and the reviewing body's decision. Idempotent like every activity here.
  */
 import { complaintWorkflowIdFor } from '../domain/case-ids';
-import { subjectAndLateness, type Addressee, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import { subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
 import type { ProviderUnits } from '../domain/provider-units';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
@@ -64,9 +64,9 @@ export function createComplaintActivities({ store, units }: { store: Store; unit
      * also gets an escalation to the body above the reviewer (R13).
      */
     async recordComplaintStage(stage: ComplaintStageRecord): Promise<void> {
-      // R13: the body above the reviewer (a complaint from before the registry: reviewed where it would be now)
+      // R13: the body above the reviewer
       const superiorBody = (complaint: { reviewingUnit: string | null; addressee: string; application: { providerUnit: string } }) => {
-        const reviewer = complaint.reviewingUnit ?? units.reviewingBody(complaint.application.providerUnit, complaint.addressee as Addressee).id;
+        const reviewer = units.reviewerOf(complaint, complaint.application.providerUnit).id;
         const above = units.superiorOf(reviewer);
         return { reviewingUnit: reviewer, unit: above.id, unitName: above.names.ru };
       };

@@ -36,14 +36,14 @@ export function issuingUnitOf(
   complaint?: { reviewingUnit: string | null; addressee: string },
 ): string {
   if (kind === 'intake-receipt') return units.stateCorporation().id;
-  if (kind === 'complaint-decision' && complaint) {
-    return complaint.reviewingUnit ?? units.reviewingBody(application.providerUnit, complaint.addressee as ComplaintFacts['addressee']).id;
-  }
+  if (kind === 'complaint-decision' && complaint) return units.reviewerOf(complaint, application.providerUnit).id;
   return application.providerUnit;
 }
 
 /** The document activities, over the store, each unit's signer and the registry given. */
 export function createDocumentActivities({ store, signers, units }: { store: Store; signers: UnitSigners; units: ProviderUnits }) {
+  /** The certificates this worker has seen stored: each is written once, not with every document it signs. */
+  const certificatesStored = new Set<string>();
   return {
     /**
      * A document for the applicant's cabinet — a result (R5), a complaint's decision or the pre-trial record
@@ -137,19 +137,20 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
       );
       const notices = await store.$transaction(async (tx) => {
         // R5: the certificate stays resolvable by its fingerprint for as long as the documents it signed are kept.
-        await tx.signingCertificate.upsert({
-          where: { fingerprint: identity.fingerprint },
-          update: {},
-          create: {
-            fingerprint: identity.fingerprint,
-            unit: key.unit,
-            person: identity.person,
-            organisation: identity.organisation,
-            pem: identity.certificatePem,
-            notBefore: identity.notBefore,
-            notAfter: identity.notAfter,
-          },
-        });
+        if (!certificatesStored.has(identity.fingerprint))
+          await tx.signingCertificate.upsert({
+            where: { fingerprint: identity.fingerprint },
+            update: {},
+            create: {
+              fingerprint: identity.fingerprint,
+              unit: key.unit,
+              person: identity.person,
+              organisation: identity.organisation,
+              pem: identity.certificatePem,
+              notBefore: identity.notBefore,
+              notAfter: identity.notAfter,
+            },
+          });
         const rows = [];
         for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
         if ((RESULT_KINDS as readonly string[]).includes(kind)) {
@@ -168,6 +169,7 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         ]);
         return rows;
       });
+      certificatesStored.add(identity.fingerprint); // committed with the documents it signed
       return { noticeIds: notices.map((n) => n.id), kind, createdAt: notices[0].createdAt.toISOString() };
     },
   };

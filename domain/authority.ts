@@ -6,6 +6,7 @@
  * One pure function per question, each answering a typed refusal (403) or null; the API asks them before it
  * touches a case.
  */
+import type { CustodyEvent } from './custody';
 import type { ProviderUnit } from './provider-units';
 import type { Refusal } from './refusals';
 
@@ -100,12 +101,8 @@ export function mayDecideComplaint(caller: Caller, reviewer: Pick<ProviderUnit, 
 }
 
 /** R5, R14 (earlier standard): the State Corporation's steps are its own; sending a result back is the provider's. */
-export function mayRecordCustody(
-  caller: Caller,
-  step: 'result-issue' | 'result-request' | 'result-dispatch',
-  application: { providerUnit: string },
-): Refusal | null {
-  if (step === 'result-dispatch')
+export function mayRecordCustody(caller: Caller, step: CustodyEvent['event'], application: { providerUnit: string }): Refusal | null {
+  if (step === 'sent-again')
     return mayDecideCase(caller, application) && notEntitled(caller, `does not send results back for ${application.providerUnit}`);
   if (caller.role === 'administrator' || caller.role === 'state-corporation') return null;
   return notEntitled(caller, "does not record the State Corporation's custody steps");

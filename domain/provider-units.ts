@@ -144,6 +144,15 @@ export class ProviderUnits {
     return department ?? this.centralQualityAuthority();
   }
 
+  /**
+   * R13: the body reviewing a filed complaint: the one fixed when it was filed, while the registry knows it; for a
+   * complaint from before (or a body since removed), the one that would review it now.
+   */
+  reviewerOf(complaint: { reviewingUnit: string | null; addressee: string }, providerUnitId: string): ProviderUnit {
+    const fixed = complaint.reviewingUnit === null ? undefined : this.find(complaint.reviewingUnit);
+    return fixed ?? this.reviewingBody(providerUnitId, complaint.addressee as Addressee);
+  }
+
   /** R13: who hears that a review is late — the body above the reviewer (the authority's centre above its departments). */
   superiorOf(bodyId: string): ProviderUnit {
     return this.supervisorOf(bodyId);

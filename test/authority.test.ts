@@ -71,9 +71,9 @@ test('only the submitter withdraws, and only the submitter is told which applica
 test('complaints come through the submitting systems; the custody steps are the State Corporation’s (R5, R13, R14)', () => {
   expect(mayFileComplaint(portal)).toBeNull();
   expect(mayFileComplaint(almaty)?.code).toBe('not-entitled');
-  expect(mayRecordCustody(stateCorporation, 'result-issue', almatyCase)).toBeNull();
-  expect(mayRecordCustody(portal, 'result-issue', almatyCase)?.code).toBe('not-entitled');
-  expect(mayRecordCustody(almaty, 'result-dispatch', almatyCase)).toBeNull();
-  expect(mayRecordCustody(astana, 'result-dispatch', almatyCase)?.code).toBe('not-entitled');
-  expect(mayRecordCustody(stateCorporation, 'result-dispatch', almatyCase)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(stateCorporation, 'issued', almatyCase)).toBeNull();
+  expect(mayRecordCustody(portal, 'issued', almatyCase)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(almaty, 'sent-again', almatyCase)).toBeNull();
+  expect(mayRecordCustody(astana, 'sent-again', almatyCase)?.code).toBe('not-entitled');
+  expect(mayRecordCustody(stateCorporation, 'sent-again', almatyCase)?.code).toBe('not-entitled');
 });

@@ -64,9 +64,7 @@ export async function reviewerOf(deps: Deps, complaintId: string): Promise<Provi
     where: { id: complaintId },
     select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true } } },
   });
-  const fixed = row?.reviewingUnit && deps.units.find(row.reviewingUnit);
-  if (fixed) return fixed;
-  if (row) return deps.units.reviewingBody(row.application.providerUnit, row.addressee as Addressee);
+  if (row) return deps.units.reviewerOf(row, row.application.providerUnit);
   const started = await startedWith(deps.client, complaintWorkflowIdFor(complaintId));
   return started?.addressee ? deps.units.reviewingBody(started.providerUnit, started.addressee as Addressee) : null;
 }

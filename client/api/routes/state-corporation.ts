@@ -69,8 +69,7 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         const parsed = parseInput(CUSTODY_BODIES[r.event] as z.ZodType<object>, request.body ?? {});
         if (!parsed.ok) return refuse(reply, parsed.error);
         const event = { event: r.event, ...parsed.value } as CustodyEvent;
-        const step = r.url.slice(r.url.lastIndexOf('/') + 1) as Parameters<typeof mayRecordCustody>[1];
-        const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, step, kase));
+        const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, r.event, kase));
         if (denied) return refuse(reply, denied);
         return updateApplication(
           request.params.id,
