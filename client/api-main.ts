@@ -10,9 +10,10 @@ import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
 import { scheduleFrom } from '../domain/standards';
 import { DATA_DIR } from '../infra/paths';
-import { requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
+import { countEnv, durationEnv, requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
+import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../domain/application';
 import { TASK_QUEUE } from '../worker/task-queue';
-import { buildApi } from './api/server';
+import { buildApi, DEFAULT_RATE_LIMIT_PER_MINUTE } from './api/server';
 import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
@@ -34,6 +35,8 @@ runMain(async () => {
     taskQueue: TASK_QUEUE,
     identitySecret: requiredEnv('IDENTITY_SECRET'),
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
+    submissionMaxDelayMs: durationEnv('SUBMISSION_MAX_DELAY', DEFAULT_SUBMISSION_MAX_DELAY_MS),
+    rateLimitPerMinute: countEnv('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
     standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
     units,
     trustAnchorsPem: () => trustAnchors,

@@ -8,7 +8,9 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { Command, InvalidArgumentError } from 'commander';
 import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride } from '../domain/calendar';
+import { characterProblem } from '../domain/fields';
 import { readCalendarOverrides } from '../infra/calendar-overrides';
+import { requeueDeadLetters, undeliveredCounts } from '../infra/outbox';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
 import type { StuckCase, caseStory } from './inspector';
@@ -88,6 +90,13 @@ function instant(value: string): Date {
     throw new InvalidArgumentError('must be an ISO 8601 date-time, e.g. 2026-03-20T19:05:00+05:00');
   }
   return date;
+}
+
+/** A text an override shows with its day: one line, none of the characters no text may hold (issue 16). */
+function oneLineArgument(value: string): string {
+  const problem = characterProblem(value, false);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
 }
 
 function localDate(value: string): string {
@@ -431,9 +440,9 @@ calendar
     if (v !== 'day-off' && v !== 'working-day') throw new InvalidArgumentError('must be day-off or working-day');
     return v;
   })
-  .requiredOption('--basis <reference>', 'the legal reference: decree or order, number and date')
-  .requiredOption('--by <name>', 'who adds it')
-  .option('--note <text>', 'a note shown with the day')
+  .requiredOption('--basis <reference>', 'the legal reference: decree or order, number and date', oneLineArgument)
+  .requiredOption('--by <name>', 'who adds it', oneLineArgument)
+  .option('--note <text>', 'a note shown with the day', oneLineArgument)
   .action(async (o: { date: string; kind: string; basis: string; by: string; note?: string }) => {
     if (o.basis.trim().length < 5) fail('--basis must cite the decree or order (number and date)');
     const store = createStore(databaseUrl());
@@ -442,6 +451,38 @@ calendar
       console.log(`added: ${o.date} ${o.kind}; running cases pick it up at their next calendar look-up`);
     } catch (error) {
       fail(`not added: ${(error as Error).message.split('\n').pop()}`);
+    } finally {
+      await store.$disconnect();
+    }
+  });
+
+const outbox = program
+  .command('outbox')
+  .description('the notices and stage reports not yet delivered, and the dead letters the relay gave up on (reads the case store)')
+  .action(async () => {
+    const store = createStore(databaseUrl());
+    try {
+      const { pending, dead } = await undeliveredCounts(store);
+      console.log(`Outbox: ${pending} waiting or retrying, ${dead} dead letter(s).`);
+      const letters = await store.outboxMessage.findMany({ where: { status: 'dead' }, orderBy: { createdAt: 'asc' }, take: 200 });
+      for (const m of letters) console.log(`\nDEAD  ${m.key}  (${m.channel}, ${m.attempts} attempts)\n  last error: ${m.lastError ?? '—'}`);
+      if (dead > 0) console.log('\nnext: fix what the last error names, then cli outbox requeue <key>… (or --all)');
+    } finally {
+      await store.$disconnect();
+    }
+  });
+
+outbox
+  .command('requeue')
+  .description('try dead letters again from the start, once what refused them is fixed')
+  .argument('[keys...]', 'the keys of the dead letters')
+  .option('--all', 'every dead letter')
+  .action(async (keys: string[], o: { all?: boolean }) => {
+    if (keys.length === 0 && !o.all) fail('name the dead letters to requeue, or --all');
+    const store = createStore(databaseUrl());
+    try {
+      const count = await requeueDeadLetters(store, o.all ? undefined : keys);
+      console.log(`requeued ${count} dead letter(s); the relay delivers them within a few seconds`);
     } finally {
       await store.$disconnect();
     }

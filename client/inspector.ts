@@ -9,7 +9,7 @@ import { PERMANENT_FAILURE_TYPE } from '../infra/failures';
 import type { Store } from '../infra/store';
 import { formatInstant } from '../domain/calendar';
 import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
-import { caseOf } from '../domain/case-ids';
+import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../domain/case-ids';
 import { eachLimited } from './each-limited';
 
 export type StuckReason =
@@ -20,7 +20,8 @@ export type StuckReason =
   | 'workflow-task-failing'
   | 'state-mismatch'
   | 'workflow-failed'
-  | 'workflow-timed-out';
+  | 'workflow-timed-out'
+  | 'message-undelivered';
 
 export interface StuckCase {
   reason: StuckReason;
@@ -260,10 +261,32 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     });
   }
 
+  // 5. Notices and stage reports the outbox relay gave up on (dead letters): the applicant or monitoring never heard.
+  const dead = await store.outboxMessage.findMany({
+    where: { status: 'dead' },
+    orderBy: { createdAt: 'asc' },
+    take: 500,
+    select: { key: true, channel: true, payload: true, attempts: true, lastError: true, claimedAt: true },
+  });
+  for (const m of dead) {
+    const { applicationId, complaintId } = (m.payload ?? {}) as { applicationId?: string; complaintId?: string };
+    stuck.push({
+      reason: 'message-undelivered',
+      applicationId: applicationId ?? null,
+      complaintId: complaintId ?? null,
+      workflowId: complaintId ? complaintWorkflowIdFor(complaintId) : applicationId ? workflowIdFor(applicationId) : '',
+      detail: `the ${m.channel === 'notifier' ? 'notice' : 'stage report'} ${m.key} was refused or unanswered ${m.attempts} times; the relay stopped trying (a dead letter)`,
+      nextStep: `fix what the last error names (the receiver's address, its shared secret, the receiver itself), then cli outbox requeue ${m.key}`,
+      since: m.claimedAt?.toISOString() ?? null,
+      lastError: m.lastError,
+    });
+  }
+
   const order: StuckReason[] = [
     'workflow-task-failing',
     'workflow-failed',
     'workflow-timed-out',
+    'message-undelivered',
     'state-mismatch',
     'activity-retrying',
     'decision-overdue',

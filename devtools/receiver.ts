@@ -5,14 +5,19 @@
  */
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { Store } from '../infra/store';
+import { SIGNATURE_HEADER, webhookSignatureProblem } from '../infra/webhook-signature';
 
 export interface ReceiverOptions {
   /** while it says so for a channel, the receiver answers 503, as a failing notifier or monitoring system would */
   unavailable?: (channel: 'notifier' | 'monitoring') => boolean;
+  /** each channel's shared secret: a post whose signature does not verify is refused with 401, as a real receiver would */
+  secrets?: Partial<Record<'notifier' | 'monitoring', string>>;
 }
 
-export function buildReceiver(store: Store, { unavailable = () => false }: ReceiverOptions = {}): FastifyInstance {
+export function buildReceiver(store: Store, { unavailable = () => false, secrets = {} }: ReceiverOptions = {}): FastifyInstance {
   const app = Fastify({ logger: false });
+  // The signature is over the bytes sent: the body is kept as it came, and parsed after it verifies.
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   for (const [route, channel] of [
     ['/notifications', 'notifier'],
     ['/stages', 'monitoring'],
@@ -21,7 +26,16 @@ export function buildReceiver(store: Store, { unavailable = () => false }: Recei
       if (unavailable(channel)) return reply.code(503).send({ error: `${channel} unavailable` });
       const key = request.headers['idempotency-key'];
       if (typeof key !== 'string' || key.length === 0) return reply.code(400).send({ error: 'Idempotency-Key header is required' });
-      const payload = request.body as object;
+      const raw = request.body as string;
+      const secret = secrets[channel];
+      const forged = secret && webhookSignatureProblem(secret, request.headers[SIGNATURE_HEADER] as string | undefined, raw);
+      if (forged) return reply.code(401).send({ error: forged });
+      let payload: object;
+      try {
+        payload = JSON.parse(raw) as object;
+      } catch {
+        return reply.code(400).send({ error: 'the body is not JSON' });
+      }
       await store.receivedMessage.upsert({
         where: { key },
         update: { deliveries: { increment: 1 } },

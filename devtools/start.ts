@@ -143,6 +143,9 @@ async function main(): Promise<void> {
     env.RECEIVER_PORT = String(receiverPort);
     env.NOTIFIER_URL ??= `http://127.0.0.1:${receiverPort}/notifications`;
     env.MONITORING_URL ??= `http://127.0.0.1:${receiverPort}/stages`;
+    // Signed as in production: the relay signs each post, the receiver refuses one that does not verify.
+    env.NOTIFIER_WEBHOOK_SECRET ??= devSecret('dev-notifier-webhook-secret', () => randomBytes(32).toString('base64url'));
+    env.MONITORING_WEBHOOK_SECRET ??= devSecret('dev-monitoring-webhook-secret', () => randomBytes(32).toString('base64url'));
     runNode('receiver', 'devtools/receiver-main.ts', env);
   }
 

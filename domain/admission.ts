@@ -5,7 +5,7 @@
  * context it fixed at submission and puts that context into the workflow's input; the workflow decides again
  * from the same input, so the two can never disagree.
  */
-import { SubmissionSchema, type ApplicationInput, type Submission } from './application';
+import { SubmissionSchema, SubmissionSchemaBeforeCharacterRule, type ApplicationInput, type Submission } from './application';
 import { WorkingCalendar, formatInstant, type CalendarOverride } from './calendar';
 import { defaultWindow, withinWindow, type CampaignWindow } from './campaign';
 import { parseInput, type Refusal } from './refusals';
@@ -38,9 +38,12 @@ export function admissionContextOf(input: ApplicationInput): AdmissionContext {
 
 export type Admission = { ok: true; application: Submission & { submittedAt: string } } | { ok: false; refusal: Refusal };
 
-/** R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks — its form first. */
-export function admit(submission: unknown, context: AdmissionContext): Admission {
-  const parsed = parseInput(SubmissionSchema, submission);
+/**
+ * R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks — its form first, its texts
+ * checked for characters no text may hold unless `charactersChecked` is false (workflows admitted before the rule).
+ */
+export function admit(submission: unknown, context: AdmissionContext, charactersChecked = true): Admission {
+  const parsed = parseInput(charactersChecked ? SubmissionSchema : SubmissionSchemaBeforeCharacterRule, submission);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   const { submittedAt } = parsed.value;
   if (submittedAt === undefined) {

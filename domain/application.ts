@@ -3,46 +3,81 @@
  * the CLI and again at the workflow boundary, so every door refuses the same input with the same words.
  */
 import { z } from 'zod';
-import type { CalendarOverride } from './calendar';
+import { formatInstant, type CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
 import { DOCUMENT_KINDS, PURPOSES } from './documents';
+import { CHECKED, UNCHECKED, distinct, instant, line, text, type CharacterRule } from './fields';
 import { isValidIin } from './iin';
+import { refusal, type Refusal } from './refusals';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
 
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+/** A submission's form, its texts checked by `characters`. */
+function submissionSchema(characters: CharacterRule) {
+  return z.strictObject({
+    iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
+    fullName: characters.line(z.string().trim().min(1, 'must not be empty').max(300)),
+    category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
+    channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
+    providerUnit: characters.line(z.string().trim().min(1, 'must not be empty').max(200)),
+    // R8 item 6: to assign a category, or to confirm the one held (whose certificate and order are then required)
+    purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(', ')} (assign a category, or confirm the one held)` }),
+    academicYear: z
+      .string()
+      .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
+      .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
+    submittedAt: instant.optional(),
+    personalDataConsent: z.boolean(),
+    essay: characters.text(z.string().max(20_000)),
+    documents: z
+      .array(
+        z.strictObject({
+          kind: z.enum(DOCUMENT_KINDS, { error: `must be one of ${DOCUMENT_KINDS.join(', ')}` }),
+          fileName: characters.line(z.string().min(1).max(255)),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+        }),
+      )
+      .max(50),
+    // R3 (earlier standard): a State Corporation case's term depends on whether its office is in the provider's locality
+    serviceLocality: z.enum(['provider-locality', 'elsewhere'], { error: 'must be provider-locality or elsewhere' }).optional(),
+    // R11 (earlier standard): served at home by the State Corporation, on request, for lasting disabilities
+    homeVisit: z.boolean().optional(),
+  });
+}
 
-export const SubmissionSchema = z.strictObject({
-  iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
-  fullName: z.string().trim().min(1, 'must not be empty').max(300),
-  category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
-  channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
-  providerUnit: z.string().trim().min(1, 'must not be empty').max(200),
-  // R8 item 6: to assign a category, or to confirm the one held (whose certificate and order are then required)
-  purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(', ')} (assign a category, or confirm the one held)` }),
-  academicYear: z
-    .string()
-    .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
-    .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
-  submittedAt: instant.optional(),
-  personalDataConsent: z.boolean(),
-  essay: z.string().max(20_000),
-  documents: z
-    .array(
-      z.strictObject({
-        kind: z.enum(DOCUMENT_KINDS, { error: `must be one of ${DOCUMENT_KINDS.join(', ')}` }),
-        fileName: z.string().min(1).max(255),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-      }),
-    )
-    .max(50),
-  // R3 (earlier standard): a State Corporation case's term depends on whether its office is in the provider's locality
-  serviceLocality: z.enum(['provider-locality', 'elsewhere'], { error: 'must be provider-locality or elsewhere' }).optional(),
-  // R11 (earlier standard): served at home by the State Corporation, on request, for lasting disabilities
-  homeVisit: z.boolean().optional(),
-});
+/** A submission's form, as every door checks it. */
+export const SubmissionSchema = submissionSchema(CHECKED);
+/**
+ * The form as it was checked before the character rule (issue 16): a workflow admitted then decides on replay as
+ * it did, so its history stays valid (workflows/application.ts, `TEXT_CHARACTERS_PATCH`).
+ */
+export const SubmissionSchemaBeforeCharacterRule = submissionSchema(UNCHECKED);
 // Which channels take which categories, and when, depends on the standard in force: standards.ts (R2, R7).
 export type Submission = z.infer<typeof SubmissionSchema>;
+
+/** How far a `submittedAt` may run ahead of the clock that receives it: the clocks of the caller and the server. */
+export const CLOCK_SKEW_MS = 5 * 60_000;
+/** How long after the fact an upstream system may relay a submission, unless SUBMISSION_MAX_DELAY says otherwise. */
+export const DEFAULT_SUBMISSION_MAX_DELAY_MS = 7 * 24 * 3600_000;
+
+/**
+ * A `submittedAt` the service takes from a caller: a few minutes ahead of its clock at most (a date far ahead
+ * would park a case on a long timer), and no further back than `maxDelayMs` (a date far back would make a case
+ * overdue on arrival and escalate a breach the provider never made). Checked at the API's doors only: it is
+ * about the caller's clock, not a rule a workflow replays.
+ */
+export function submittedAtRefusal(submittedAt: string, now: Date, maxDelayMs: number): Refusal | null {
+  const at = Date.parse(submittedAt);
+  const earliest = new Date(now.getTime() - maxDelayMs);
+  const latest = new Date(now.getTime() + CLOCK_SKEW_MS);
+  if (at >= earliest.getTime() && at <= latest.getTime()) return null;
+  const days = Math.round((maxDelayMs / 86_400_000) * 100) / 100;
+  return refusal(
+    'submittedAt',
+    null,
+    `submittedAt: must lie between ${formatInstant(earliest)} and ${formatInstant(latest)}: no more than ${CLOCK_SKEW_MS / 60_000} minutes ahead of the service's clock, nor more than ${days} day(s) behind it (SUBMISSION_MAX_DELAY)`,
+  );
+}
 
 /** What the workflow receives: the submission with its identity and submission instant fixed by the API. */
 export interface ApplicationInput extends Submission {
@@ -65,12 +100,15 @@ export interface ApplicationInput extends Submission {
 export const DecisionSchema = z
   .strictObject({
     decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
-    grounds: z
-      .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
-      .min(1)
-      .optional(),
-    motivation: z.string().trim().min(1).max(5_000).optional(),
-    official: z.string().trim().min(1, 'must name the deciding official').max(300),
+    grounds: distinct(
+      z
+        .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
+        .min(1)
+        .max(3),
+      'ground',
+    ).optional(),
+    motivation: text(z.string().trim().min(1).max(5_000)).optional(),
+    official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
   })
   .superRefine((d, ctx) => {
     // R9: a refusal is motivated and names its grounds; an acceptance has none.
@@ -95,6 +133,6 @@ export type ProviderDecision = z.infer<typeof DecisionSchema>;
 
 /** The applicant's withdrawal of an application before the decision. */
 export const WithdrawalSchema = z.strictObject({
-  reason: z.string().trim().max(2_000).optional(),
+  reason: text(z.string().trim().max(2_000)).optional(),
 });
 export type Withdrawal = z.infer<typeof WithdrawalSchema>;

@@ -9,6 +9,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { complaintWorkflowIdFor } from './case-ids';
 import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from './search-attributes';
+import { distinct, instant, line, text } from './fields';
 import { step } from './lifecycle';
 
 /** R13: the bodies a complaint is addressed to. */
@@ -45,31 +46,17 @@ export type ComplaintSubject = (typeof SUBJECTS)[number];
 export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected', 'left-without-consideration'] as const;
 export type ComplaintOutcome = (typeof OUTCOMES)[number];
 
-const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
-
-/** C0 and C1 controls other than tab and line breaks, and a surrogate half without its pair. */
-const CONTROL_OR_LONE_SURROGATE =
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point
-  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-
 export const ComplaintSchema = z.strictObject({
   addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
   subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
-  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard. A free
-  // text: line breaks and tabs, but no other control characters (a NUL cannot be stored) nor unpaired surrogates.
-  restorationReason: z
-    .string()
-    .trim()
-    .min(1)
-    .max(5_000)
-    .refine((t) => !CONTROL_OR_LONE_SURROGATE.test(t), 'must be text without control characters')
-    .optional(),
-  text: z.string().trim().min(1, 'must state what the complaint is about').max(20_000),
-  grounds: z.array(z.string().trim().min(1).max(500)).max(20).optional(),
+  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard.
+  restorationReason: text(z.string().trim().min(1).max(5_000)).optional(),
+  text: text(z.string().trim().min(1, 'must state what the complaint is about').max(20_000)),
+  grounds: distinct(z.array(line(z.string().trim().min(1).max(500))).max(20), 'ground').optional(),
   attachments: z
     .array(
       z.strictObject({
-        fileName: z.string().min(1).max(255),
+        fileName: line(z.string().min(1).max(255)),
         sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
       }),
     )
@@ -82,8 +69,8 @@ export type ComplaintFiling = z.infer<typeof ComplaintSchema>;
 export const ComplaintDecisionSchema = z.strictObject({
   outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
   // R13 with R5: every outcome is a motivated decision.
-  motivation: z.string().trim().min(1, 'a complaint decision is motivated').max(20_000),
-  official: z.string().trim().min(1, 'must name the deciding official').max(300),
+  motivation: text(z.string().trim().min(1, 'a complaint decision is motivated').max(20_000)),
+  official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
   // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
   periodRestored: z.boolean().optional(),
 });

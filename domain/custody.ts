@@ -5,9 +5,10 @@
  * the State Corporation's request.
  */
 import { z } from 'zod';
+import { line } from './fields';
 import { parseInput, refusal, type ParseResult } from './refusals';
 
-const official = (who: string) => z.string().trim().min(1, `must name ${who}`).max(300);
+const official = (who: string) => line(z.string().trim().min(1, `must name ${who}`).max(300));
 
 /** R5: the State Corporation issues the result against an identity document, or a notarised power of attorney. */
 export const ResultIssueSchema = z
@@ -15,7 +16,7 @@ export const ResultIssueSchema = z
     to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
     place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
     // its number and date, recorded
-    powerOfAttorney: z.string().trim().min(3).max(200).optional(),
+    powerOfAttorney: line(z.string().trim().min(3).max(200)).optional(),
     official: official('the State Corporation employee'),
   })
   .refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {

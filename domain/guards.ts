@@ -4,7 +4,7 @@
  * the case as it stands and the request, answering a typed refusal or null. The workflows' update validators
  * call them and raise what they answer; they are tested without Temporal (test/guards.test.ts).
  */
-import { DecisionSchema, WithdrawalSchema } from './application';
+import { CLOCK_SKEW_MS, DecisionSchema, WithdrawalSchema } from './application';
 import { formatInstant } from './calendar';
 import type { ApplicationStatus, ComplaintStatus } from './case-status';
 import { ComplaintDecisionSchema, ComplaintSchema, type ComplaintFiling, type ComplaintSnapshot } from './complaint';
@@ -12,9 +12,6 @@ import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
 import type { LifecycleSnapshot } from './lifecycle';
 import { parseInput, type Refusal } from './refusals';
 import type { StandardProfile } from './standards';
-
-/** How far a complaint's `submittedAt` may run ahead of the case's clock (clocks of the caller and the server). */
-export const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** An application's case as the guards see it. */
 export interface ApplicationCaseView {

@@ -8,6 +8,7 @@
  * complaint against it. Pure: no I/O.
  */
 import { z } from 'zod';
+import { asOneLine, line } from './fields';
 import type { Addressee } from './complaint';
 import type { Refusal } from './refusals';
 
@@ -33,16 +34,8 @@ export const PROVIDER_KINDS: readonly UnitKind[] = ['ministry', 'region', 'city'
 /** A stable slug: lowercase letters, digits, single hyphens. It is an id in URLs, metrics and search attributes. */
 export const UNIT_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
-/** Line breaks, controls and bidi overrides: a unit's name heads signed documents, so none may hide in it. */
-// eslint-disable-next-line no-control-regex -- matching control and bidi characters is the point
-const NOT_ONE_LINE = /[\u0000-\u001F\u007F-\u009F\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]+/g;
-
-const name = z
-  .string()
-  .min(1)
-  .max(300)
-  .refine((t) => t.replace(NOT_ONE_LINE, '') === t, 'must be one line without control characters')
-  .refine((t) => t === t.trim(), 'must not begin or end with spaces');
+/** A unit's name heads signed documents: one line, with none of the characters a text may not hold (fields.ts). */
+const name = line(z.string().min(1).max(300)).refine((t) => t === t.trim(), 'must not begin or end with spaces');
 
 const UnitSchema = z.strictObject({
   id: z.string().max(100).regex(UNIT_ID, 'must be a slug: lowercase letters, digits and single hyphens'),
@@ -212,5 +205,5 @@ export function unknownProviderUnitRefusal(units: ProviderUnits, providerUnit: s
 export function unitName(units: ProviderUnits, unitId: string, language: 'kk' | 'ru'): string {
   const unit = units.find(unitId);
   if (unit) return unit.names[language];
-  return unitId.replace(NOT_ONE_LINE, ' ').trim().slice(0, 300);
+  return asOneLine(unitId).slice(0, 300);
 }

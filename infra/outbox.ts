@@ -1,5 +1,12 @@
-/** Writing to the transactional outbox: always inside the transaction of the state change it reports. */
+/**
+ * The transactional outbox: written always inside the transaction of the state change it reports; delivered by
+ * the relay (worker/outbox-relay.ts); its dead letters counted and requeued by operators.
+ */
 import type { Prisma } from '../prisma/generated/client';
+import type { Store } from './store';
+
+/** The states of an outbox message: waiting or retrying, delivered, or a dead letter the relay gave up on. */
+export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
 
 export interface OutboxEntry {
   /** exactly-once key: a second write of the same key is a no-op, and the receiver sees it as Idempotency-Key */
@@ -12,4 +19,21 @@ export async function enqueue(tx: Prisma.TransactionClient, entries: readonly Ou
   for (const e of entries) {
     await tx.outboxMessage.upsert({ where: { key: e.key }, update: {}, create: { ...e, payload: e.payload as Prisma.InputJsonObject } });
   }
+}
+
+/** How many messages wait (pending) and how many the relay gave up on (dead): what /healthz and `cli outbox` show. */
+export async function undeliveredCounts(store: Store): Promise<{ pending: number; dead: number }> {
+  const rows = await store.outboxMessage.groupBy({ by: ['status'], where: { status: { not: 'delivered' } }, _count: { _all: true } });
+  const counts = { pending: 0, dead: 0 };
+  for (const r of rows) if (r.status in counts) counts[r.status as keyof typeof counts] = r._count._all;
+  return counts;
+}
+
+/** Puts dead letters back to be tried again from the start (all of them when no keys are given); answers how many. */
+export async function requeueDeadLetters(store: Store, keys?: readonly string[]): Promise<number> {
+  const { count } = await store.outboxMessage.updateMany({
+    where: { status: 'dead', ...(keys && { key: { in: [...keys] } }) },
+    data: { status: 'pending', attempts: 0, claimedAt: null },
+  });
+  return count;
 }

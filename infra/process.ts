@@ -1,5 +1,6 @@
 /** Small pieces every process of the service shares: required settings and a clean stop on a signal. */
 import type { FastifyInstance } from 'fastify';
+import { Duration } from 'luxon';
 
 /** A setting the process cannot run without; the message says who normally sets it. */
 export function requiredEnv(name: string): string {
@@ -26,4 +27,22 @@ export function runMain(main: () => Promise<void>): void {
     console.error(error);
     process.exit(1);
   });
+}
+
+/** A duration setting in ISO 8601 (`P7D`, `PT36H`), in milliseconds; `fallbackMs` when unset. Refuses a bad one by name. */
+export function durationEnv(name: string, fallbackMs: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallbackMs;
+  const duration = Duration.fromISO(raw);
+  if (!duration.isValid || duration.toMillis() <= 0)
+    throw new Error(`${name} must be a positive ISO 8601 duration such as P7D or PT36H; it is ${JSON.stringify(raw)}`);
+  return duration.toMillis();
+}
+
+/** A positive whole-number setting; `fallback` when unset. Refuses a bad one by name. */
+export function countEnv(name: string, fallback: number, env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^[1-9][0-9]{0,8}$/.test(raw)) throw new Error(`${name} must be a positive whole number; it is ${JSON.stringify(raw)}`);
+  return Number(raw);
 }

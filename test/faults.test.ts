@@ -90,6 +90,7 @@ beforeAll(async () => {
     store,
     taskQueue: TASK_QUEUE,
     identitySecret: 'faults',
+    rateLimitPerMinute: 1_000_000,
     apiKeys: parseApiKeys(JSON.stringify([keyEntry('faults', TEST_API_KEY)])),
   });
   await api.listen({ port: 0, host: '127.0.0.1' });

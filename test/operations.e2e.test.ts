@@ -197,8 +197,14 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
   });
 
   test('data the database refuses fails its activity once, not forever, and support is told what to do (issue 13)', async () => {
-    // A NUL character in a name passes today's schema, and PostgreSQL refuses it (SQLSTATE 22021): no retry can cure it.
-    const submission = sampleSubmission({ iin: sampleIin(1818), submittedAt: IN_HOURS, fullName: 'Ерлан\u0000Жаксылыков' });
+    // A NUL character in a name, as a case admitted before the API refused it could hold: PostgreSQL refuses it
+    // (SQLSTATE 22021) and no retry can cure it. The worker's real activity is handed that name.
+    const real = createActivities({ store, signers });
+    await stack.restartWorker({
+      ...real,
+      recordApplication: (input) => real.recordApplication({ ...input, fullName: 'Ерлан\u0000Жаксылыков' }),
+    });
+    const submission = sampleSubmission({ iin: sampleIin(1818), submittedAt: IN_HOURS });
     const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;
     const failed = await client.workflow
       .getHandle(workflowId)
@@ -224,6 +230,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
         nextStep: expect.stringMatching(/^the data is what fails, not a dependency/),
       }),
     );
+    await stack.restartWorker();
   });
 
   test('cli stuck lists forced stuck cases with the right reason in one poll, and drops them once resolved; cli case tells the story (issue 6)', async () => {

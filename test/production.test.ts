@@ -32,6 +32,7 @@ describe('production is closed by default', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the worker refuses to start with NODE_ENV=production');
     for (const setting of ['PAYLOAD_KEYS', 'SIGNERS_FILE', 'GATEWAY_URL']) expect(run.stderr).toContain(`${setting} is not set`);
+    for (const secret of ['NOTIFIER_WEBHOOK_SECRET', 'MONITORING_WEBHOOK_SECRET']) expect(run.stderr).toContain(`${secret} must be at least 32 characters`);
   }, 90_000);
 
   test('the API started with NODE_ENV=production and no keys refuses, naming each missing setting', () => {
@@ -64,8 +65,13 @@ describe('production is closed by default', () => {
       CODEC_SESSION_SECRET: 'y'.repeat(32),
       CAMPAIGN_WINDOWS: '[]',
       API_KEYS_FILE: '/run/secrets/api-keys.json',
+      NOTIFIER_WEBHOOK_SECRET: 'n'.repeat(32),
+      MONITORING_WEBHOOK_SECRET: 'm'.repeat(32),
     };
     expect(productionProblems(WORKER_REQUIREMENTS, complete)).toEqual([]);
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...complete, NOTIFIER_WEBHOOK_SECRET: undefined })).toEqual([
+      expect.stringContaining('NOTIFIER_WEBHOOK_SECRET must be at least 32 characters'),
+    ]);
     expect(productionProblems(API_REQUIREMENTS, complete)).toEqual([]);
     expect(productionProblems(API_REQUIREMENTS, { ...complete, IDENTITY_SECRET: 'x'.repeat(31) })).toEqual([
       expect.stringContaining('IDENTITY_SECRET must be at least 32 characters'),

@@ -8,8 +8,8 @@ import { temporalConnectionFromEnvironment } from '../infra/temporal-connection'
 import { signersFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
-import { requiredEnv, runMain } from '../infra/process';
-import { startOutboxRelay } from './outbox-relay';
+import { countEnv, requiredEnv, runMain } from '../infra/process';
+import { DEFAULT_MAX_ATTEMPTS, startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 import { installTelemetry } from './telemetry';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
@@ -26,7 +26,12 @@ runMain(async () => {
   const relay = startOutboxRelay(
     store,
     { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
-    { onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })) },
+    {
+      // Each receiver verifies the posts with its own shared secret (docs/integrators.md, signed webhooks).
+      secrets: { notifier: process.env.NOTIFIER_WEBHOOK_SECRET, monitoring: process.env.MONITORING_WEBHOOK_SECRET },
+      maxAttempts: countEnv('OUTBOX_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS),
+      onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })),
+    },
   );
   const connection = await NativeConnection.connect(temporal);
   try {

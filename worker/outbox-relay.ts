@@ -2,13 +2,16 @@
  * Delivers the transactional outbox: notices to the notifier and stage reports to monitoring (R5, R12).
  * Each message is claimed with FOR UPDATE SKIP LOCKED for a lease, posted with its key as `Idempotency-Key` (a
  * receiver that saw it already ignores it), and marked delivered; a failed delivery stays pending with its error
- * and is tried again with back-off.
+ * and is tried again with back-off (2^attempts seconds, at most a minute). After `maxAttempts` failures a message
+ * is a dead letter: no longer tried, shown to operators (`cli outbox`, `cli stuck`, /healthz for a read key)
+ * until they requeue it. Each post is signed with its receiver's shared secret (infra/webhook-signature.ts).
  *
  * Delivery is at least once: a relay killed between a receiver's answer and the mark sends that message again
  * after the lease, under the same key. Several relays (one per worker) never send a message at the same time:
  * a relay stops working through its batch before its lease could run out.
  */
 import type { Store } from '../infra/store';
+import { SIGNATURE_HEADER, signWebhook } from '../infra/webhook-signature';
 
 export interface OutboxTargets {
   notifier: string;
@@ -23,12 +26,23 @@ interface Claimed {
   attempts: number;
 }
 
+export type OutboxChannel = keyof OutboxTargets;
+
 export interface RelayOptions {
   intervalMs?: number;
   batch?: number;
+  /** each receiver's shared secret: its posts are signed with it (unsigned when absent, development only) */
+  secrets?: Partial<Record<OutboxChannel, string>>;
+  /** failed deliveries after which a message is a dead letter (OUTBOX_MAX_ATTEMPTS; DEFAULT_MAX_ATTEMPTS) */
+  maxAttempts?: number;
   onError?: (message: string, details: Record<string, unknown>) => void;
 }
 
+/**
+ * Failed deliveries before a message is a dead letter: with the back-off capped at a minute, about an hour and a
+ * half of a receiver refusing or not answering.
+ */
+export const DEFAULT_MAX_ATTEMPTS = 100;
 /** How long a claim keeps other relays off a message. */
 export const LEASE_SECONDS = 30;
 const POST_TIMEOUT_MS = 10_000;
@@ -53,16 +67,21 @@ async function claim(store: Store, batch: number): Promise<Claimed[]> {
   );
 }
 
-/** After a failed delivery: claimable again once the back-off (2^attempts s, at most a minute) has passed. */
-async function backOff(store: Store, id: string, attempts: number, lastError: string): Promise<void> {
+/**
+ * After a failed delivery: claimable again once the back-off (2^attempts s, at most a minute) has passed; a dead
+ * letter once it has failed `maxAttempts` times.
+ */
+async function backOff(store: Store, id: string, attempts: number, lastError: string, maxAttempts: number): Promise<void> {
   await store.$executeRawUnsafe(
     `UPDATE "OutboxMessage" SET attempts = $2::int, "lastError" = $3::text,
+            status = CASE WHEN $2::int >= $5::int THEN 'dead' ELSE status END,
             "claimedAt" = now() - make_interval(secs => $4::double precision) + make_interval(secs => LEAST(60, power(2, $2::int)))
       WHERE id = $1::uuid`,
     id,
     attempts,
     lastError,
     LEASE_SECONDS,
+    maxAttempts,
   );
 }
 
@@ -74,10 +93,12 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
     // Late in the lease another relay may claim what is left: leave it to whoever claims it next.
     if (Date.now() - claimedAt > LAST_START_MS) break;
     try {
+      const body = JSON.stringify({ key: m.key, ...(m.payload as object) });
+      const secret = options.secrets?.[m.channel];
       const response = await fetch(targets[m.channel], {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': m.key },
-        body: JSON.stringify({ key: m.key, ...(m.payload as object) }),
+        headers: { 'content-type': 'application/json', 'idempotency-key': m.key, ...(secret && { [SIGNATURE_HEADER]: signWebhook(secret, body) }) },
+        body,
         signal: AbortSignal.timeout(POST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);
@@ -88,8 +109,18 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
       delivered++;
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);
-      await backOff(store, m.id, m.attempts + 1, lastError);
-      options.onError?.('outbox delivery failed; will retry', { key: m.key, channel: m.channel, attempts: m.attempts + 1, error: lastError });
+      const attempts = m.attempts + 1;
+      const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
+      await backOff(store, m.id, attempts, lastError, maxAttempts);
+      options.onError?.(
+        attempts >= maxAttempts ? 'outbox delivery failed; a dead letter now, until an operator requeues it' : 'outbox delivery failed; will retry',
+        {
+          key: m.key,
+          channel: m.channel,
+          attempts,
+          error: lastError,
+        },
+      );
     }
   }
   return delivered;

@@ -1,5 +1,5 @@
 /** What the worker cannot run on in production (infra/production.ts): the development fallbacks of `npm start`. */
-import { PAYLOAD_ENCRYPTED, type ProductionRequirement } from '../infra/production';
+import { PAYLOAD_ENCRYPTED, longSecret, type ProductionRequirement } from '../infra/production';
 
 export const WORKER_REQUIREMENTS: readonly ProductionRequirement[] = [
   PAYLOAD_ENCRYPTED,
@@ -11,4 +11,6 @@ export const WORKER_REQUIREMENTS: readonly ProductionRequirement[] = [
     missing: (env) => !env.GATEWAY_URL,
     why: 'GATEWAY_URL is not set: the database stand-in would answer that every state record exists (R8)',
   },
+  longSecret('NOTIFIER_WEBHOOK_SECRET', (env) => env.NOTIFIER_WEBHOOK_SECRET, 'the notifier could not tell a real notice from a forged one'),
+  longSecret('MONITORING_WEBHOOK_SECRET', (env) => env.MONITORING_WEBHOOK_SECRET, 'monitoring could not tell a real stage report from a forged one'),
 ];

@@ -29,6 +29,8 @@ export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
 export const CONSENT_FIRST_PATCH = 'consent-first-r9';
 /** R13: complaints against the provider's inaction are taken while the decision is overdue. */
 export const INACTION_COMPLAINTS_PATCH = 'inaction-complaints-r13';
+/** Issue 16: a submission's texts are checked for characters no text may hold; cases admitted before are not. */
+export const TEXT_CHARACTERS_PATCH = 'text-characters-checked';
 /** Who decides an application refused by rule (R9), for the case's own status and metrics; its document names the provider's authorised person. */
 const AUTOMATIC_CHECK = 'automatic check of the application';
 
@@ -98,7 +100,7 @@ function admitted(input: ApplicationInput): Submission {
   } = input;
   // Inputs from before `purpose` asked to assign a category, or did not say: R8 item 6 stays optional for them.
   const submission = { ...rest, purpose: rest.purpose ?? 'assign' };
-  const admission = admit(submission, admissionContextOf(input));
+  const admission = admit(submission, admissionContextOf(input), patched(TEXT_CHARACTERS_PATCH));
   if (!admission.ok) {
     const { refusal } = admission;
     throw ApplicationFailure.create({ type: 'InvalidApplication', message: refusal.message, details: [refusal], nonRetryable: true });

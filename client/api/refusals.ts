@@ -9,7 +9,7 @@ import { REFUSAL_KINDS, isRefusalCode, type Refusal, type RefusalCode } from '..
 
 /** The API's own refusals, besides the domain's. */
 export type ApiRefusalCode =
-  'unauthenticated' | 'forbidden' | 'not-found' | 'idempotency-key-reused' | 'request-in-progress' | 'undecodable' | 'internal';
+  'unauthenticated' | 'forbidden' | 'not-found' | 'idempotency-key-reused' | 'request-in-progress' | 'rate-limited' | 'undecodable' | 'internal';
 
 /** A refusal as the API answers it: `{ error: { code, field, rule, message } }`. */
 export type ApiRefusal = Omit<Refusal, 'code'> & { code: RefusalCode | ApiRefusalCode };
@@ -24,6 +24,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode | ApiRefusalCode, numbe
   'not-found': 404,
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
+  'rate-limited': 429,
   undecodable: 400,
   internal: 500,
 };

@@ -14,6 +14,10 @@ export interface ApiDeps {
   identitySecret: string;
   /** the clock for submissions that carry no `submittedAt` */
   now?: () => Date;
+  /** how far back a caller's `submittedAt` may lie (SUBMISSION_MAX_DELAY; 7 days by default) */
+  submissionMaxDelayMs?: number;
+  /** requests a client may send per minute before 429 (RATE_LIMIT_PER_MINUTE); unauthenticated callers count by address */
+  rateLimitPerMinute?: number;
   /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
   campaignWindows?: readonly CampaignWindow[];
   /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */
@@ -53,7 +57,13 @@ export const ERRORS = {
 /** What a module of routes gets: the route registrar, the dependencies, and the way to update a case. */
 export interface ApiRoutes {
   route: (doc: RouteDoc, handler: Handler) => void;
-  deps: ApiDeps & { now: () => Date; campaignWindows: readonly CampaignWindow[]; standardSchedule: readonly StandardInForce[]; units: ProviderUnits };
+  deps: ApiDeps & {
+    now: () => Date;
+    submissionMaxDelayMs: number;
+    campaignWindows: readonly CampaignWindow[];
+    standardSchedule: readonly StandardInForce[];
+    units: ProviderUnits;
+  };
   /** every route registered so far, for the OpenAPI document */
   routes: readonly RouteDoc[];
   /**

@@ -3,7 +3,9 @@
  * the quality-control authority and operators. Thin: routes by tag (routes/), the submission use case
  * (submission.ts), rules and guards from domain/, refusals answered from one table (refusals.ts).
  */
+import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../../domain/application';
 import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
 import { shippedProviderUnits } from '../../infra/provider-units';
@@ -13,7 +15,7 @@ import { CodecSessions, registerCodecServer } from './codec-server';
 import { claim, settle } from './idempotency';
 import type { RouteDoc } from './openapi';
 import type { ApiDeps, ApiRoutes, Handler } from './routing';
-import { refuse, refuseBadId, UUID } from './refusals';
+import { refuse, refuseBadId, UUID, type ApiRefusal } from './refusals';
 import { applicationRoutes } from './routes/applications';
 import { cabinetRoutes } from './routes/cabinets';
 import { complaintRoutes } from './routes/complaints';
@@ -22,6 +24,9 @@ import { stateCorporationRoutes } from './routes/state-corporation';
 import { supportRoutes } from './routes/support';
 
 export type { ApiDeps } from './routing';
+
+/** Requests a client may send in a minute unless RATE_LIMIT_PER_MINUTE says otherwise: ten a second, sustained. */
+export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
 /** The deepest a request body may nest: ours nest three levels (a document in a list in the body). */
 export const MAX_BODY_DEPTH = 32;
@@ -55,6 +60,7 @@ declare module 'fastify' {
 export function buildApi(options: ApiDeps): FastifyInstance {
   const deps: ApiRoutes['deps'] = {
     now: () => new Date(),
+    submissionMaxDelayMs: DEFAULT_SUBMISSION_MAX_DELAY_MS,
     campaignWindows: [],
     standardSchedule: SHIPPED_SCHEDULE,
     ...options,
@@ -67,6 +73,27 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   const sessions = new CodecSessions(deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`, (client) =>
     apiKeys.some((k) => k.client === client && k.scopes.includes('decode')),
   );
+
+  // Per client, counted after its key is checked (the route's own onRequest runs first): an authenticated
+  // caller by its client name, whatever address it comes from; anyone else by address. 429 with Retry-After.
+  const perMinute = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
+  app.register(rateLimit, {
+    global: true,
+    max: perMinute,
+    timeWindow: 60_000,
+    keyGenerator: (request) => (request.apiClient ? `client:${request.apiClient.client}` : `address:${request.ip}`),
+    errorResponseBuilder: (request, context) => ({
+      statusCode: 429,
+      refusal: {
+        code: 'rate-limited',
+        field: null,
+        rule: null,
+        message: `${request.apiClient ? `client ${request.apiClient.client}` : 'this address'} sent more than ${context.max} requests in a minute; retry in ${context.after}`,
+      } satisfies ApiRefusal,
+    }),
+  });
+  // Routes are added once the limiter is loaded, so each gets its hook.
+  let scope: FastifyInstance = app;
 
   // JSON as Fastify parses it (prototype poisoning refused), and no deeper than a request of ours can be: a body
   // nested deeper is refused before anything walks it (a deep one would overflow the stack of what does).
@@ -88,9 +115,11 @@ export function buildApi(options: ApiDeps): FastifyInstance {
    */
   function route(doc: RouteDoc, handler: Handler): void {
     routes.push(doc);
-    app.route<{ Params: Record<string, string> }>({
+    scope.route<{ Params: Record<string, string> }>({
       method: doc.method,
       url: doc.url,
+      // A load balancer's probe is never turned away.
+      ...(doc.url === '/healthz' && { config: { rateLimit: false } }),
       onRequest: async (request, reply) => {
         if (doc.scope === null) return;
         const caller =
@@ -152,7 +181,8 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   });
 
   // A body that is not JSON is refused with the same error shape as any other bad input.
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; message: string; refusal?: ApiRefusal }, _request, reply) => {
+    if (error.refusal) return refuse(reply, error.refusal);
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       app.log.error(error);
@@ -163,13 +193,16 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     });
   });
 
-  const modules: ApiRoutes = { route, deps, routes, updateApplication };
-  applicationRoutes(modules);
-  cabinetRoutes(modules);
-  stateCorporationRoutes(modules);
-  complaintRoutes(modules);
-  if (codec) registerCodecServer({ app, route, codec, sessions, corsOrigins: codecCorsOrigins });
-  supportRoutes(modules);
-  serviceRoutes(modules);
+  app.register(async (api) => {
+    scope = api;
+    const modules: ApiRoutes = { route, deps, routes, updateApplication };
+    applicationRoutes(modules);
+    cabinetRoutes(modules);
+    stateCorporationRoutes(modules);
+    complaintRoutes(modules);
+    if (codec) registerCodecServer({ app: api, route, codec, sessions, corsOrigins: codecCorsOrigins });
+    supportRoutes(modules);
+    serviceRoutes(modules);
+  });
   return app;
 }

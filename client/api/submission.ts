@@ -7,7 +7,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { nextAttempt, yearHeldRefusal } from '../../domain/academic-year';
 import { admissionContextOf, admitWellFormed } from '../../domain/admission';
-import { SubmissionSchema, type ApplicationInput } from '../../domain/application';
+import { SubmissionSchema, submittedAtRefusal, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
 import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
 import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
@@ -27,6 +27,7 @@ export interface SubmissionDeps {
   taskQueue: string;
   identitySecret: string;
   now: () => Date;
+  submissionMaxDelayMs: number;
   campaignWindows: readonly CampaignWindow[];
   standardSchedule: readonly StandardInForce[];
   units: ProviderUnits;
@@ -59,6 +60,8 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
   const denied = maySubmit(caller, submission);
   if (denied) return { ok: false, refusal: denied };
   const submittedAt = submission.submittedAt ?? deps.now().toISOString();
+  const untimely = submittedAtRefusal(submittedAt, deps.now(), deps.submissionMaxDelayMs);
+  if (untimely) return { ok: false, refusal: untimely };
   // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
   const inForce = standardInForce(new Date(submittedAt), deps.standardSchedule);
   const standard = STANDARDS[inForce.standard];

@@ -101,6 +101,8 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
       ]),
     ),
     codec,
+    // Dated scenarios (a holiday in October, IN_HOURS) are relayed late on purpose: the default bound is tested apart.
+    submissionMaxDelayMs: 400 * 86_400_000,
     campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
   });
   const baseUrl = httpSide.baseUrl;

@@ -64,7 +64,8 @@ export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
     { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` },
     { intervalMs: 100 },
   );
-  const api = buildApi(options);
+  // Tests send thousands of requests as one client: the limiter is tested by itself (test/api-abuse.test.ts).
+  const api = buildApi({ rateLimitPerMinute: 1_000_000, ...options });
   await api.listen({ port: 0, host: '127.0.0.1' });
   return {
     baseUrl: `http://127.0.0.1:${(api.server.address() as { port: number }).port}`,

@@ -1,4 +1,5 @@
 /** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
+import { submittedAtRefusal } from '../../../domain/application';
 import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/complaint';
 import { parseInput } from '../../../domain/refusals';
 import { complaintWorkflowIdFor } from '../../../infra/identity';
@@ -41,6 +42,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const denied = mayFileComplaint(request.apiClient!);
       if (denied) return refuse(reply, denied);
       const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
+      const untimely = submittedAtRefusal(filing.submittedAt, now(), deps.submissionMaxDelayMs);
+      if (untimely) return refuse(reply, untimely);
       return updateApplication(
         request.params.id,
         reply,

@@ -1,4 +1,5 @@
 /** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
+import { undeliveredCounts } from '../../../infra/outbox';
 import { authenticate } from '../auth';
 import { openApiDocument } from '../openapi';
 import { refuse } from '../refusals';
@@ -85,7 +86,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       tag: 'service',
       scope: null,
       responses: {
-        200: 'all answer: { status }, with checks for a read key',
+        200: 'all answer: { status }, with checks and the outbox (pending, dead letters) for a read key',
         503: 'one does not: { status }, with checks (which one) for a read key',
       },
     },
@@ -110,7 +111,9 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       const healthy = Object.values(checks).every((v) => v === 'ok');
       // A stranger learns up or down; what is down, and its error, only a caller that may read cases.
       const reader = authenticate(request.headers.authorization, deps.apiKeys)?.scopes.includes('read') ?? false;
-      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', ...(reader && { checks }) });
+      // Undelivered notices and reports, the dead letters among them (`cli outbox`): shown, not a reason for 503.
+      const outbox = reader && checks.database === 'ok' ? await undeliveredCounts(store).catch(() => undefined) : undefined;
+      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', ...(reader && { checks }), ...(outbox && { outbox }) });
     },
   );
 

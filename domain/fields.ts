@@ -1,0 +1,86 @@
+/**
+ * The shapes every request's fields share (issue 16): an instant, a text, a list. A text reaches the store, a
+ * signed document and an operator's screen, so each door refuses in it what no reader should meet: a C0 or C1
+ * control character (PostgreSQL cannot store a NUL; the others garble a document), a bidirectional embedding,
+ * override, isolate or mark (they make a reader see text in another order than the one signed), and half of a
+ * surrogate pair (not Unicode at all). Line breaks and tabs only in free texts that need them (an essay, a
+ * motivation, a complaint). Pure: used by the API and inside workflows alike.
+ */
+import { z } from 'zod';
+
+/** An instant with its zone, as every `submittedAt` is given. */
+export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+
+/** What a character is, when a text may not hold it; undefined when it may. */
+function forbidden(text: string, i: number, lineBreaks: boolean): string | undefined {
+  const c = text.charCodeAt(i);
+  if (c === 0x0a || c === 0x0d || c === 0x2028 || c === 0x2029) return lineBreaks && c < 0x2028 ? undefined : 'a line break';
+  if (c === 0x09) return lineBreaks ? undefined : 'a tab';
+  if (c <= 0x1f || (c >= 0x7f && c <= 0x9f)) return 'a control character';
+  if (c === 0x061c || c === 0x200e || c === 0x200f || (c >= 0x202a && c <= 0x202e) || (c >= 0x2066 && c <= 0x2069)) {
+    return 'a bidirectional control';
+  }
+  if (c >= 0xd800 && c <= 0xdbff) {
+    const next = text.charCodeAt(i + 1);
+    return next >= 0xdc00 && next <= 0xdfff ? undefined : 'half of a surrogate pair';
+  }
+  if (c >= 0xdc00 && c <= 0xdfff) {
+    const previous = text.charCodeAt(i - 1);
+    return previous >= 0xd800 && previous <= 0xdbff ? undefined : 'half of a surrogate pair';
+  }
+  return undefined;
+}
+
+/**
+ * Why a text may not be taken, naming its first forbidden character and where it stands; null when it may.
+ * `lineBreaks`: a free text, where line breaks (LF, CR) and tabs are allowed.
+ */
+export function characterProblem(text: string, lineBreaks: boolean): string | null {
+  for (let i = 0; i < text.length; i++) {
+    const what = forbidden(text, i, lineBreaks);
+    if (what) {
+      const code = text.charCodeAt(i).toString(16).toUpperCase().padStart(4, '0');
+      return `must be ${lineBreaks ? 'text' : 'one line of text'}: character ${i + 1} is ${what} (U+${code}), which is not allowed`;
+    }
+  }
+  return null;
+}
+
+/**
+ * A text from before the rule, made fit for one line of a document: each forbidden character becomes a space, so
+ * no stored value can forge a line of what is signed.
+ */
+export function asOneLine(text: string): string {
+  let out = '';
+  for (let i = 0; i < text.length; i++) out += forbidden(text, i, false) ? ' ' : text[i];
+  return out.replace(/ {2,}/g, ' ').trim();
+}
+
+/** Adds the character rule to a string's schema. */
+function withCharacters(schema: z.ZodString, lineBreaks: boolean): z.ZodString {
+  return schema.check((ctx) => {
+    const problem = characterProblem(ctx.value, lineBreaks);
+    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+}
+
+/** How a schema's texts are checked: one line (a name, an official, a file name), or a free text. */
+export interface CharacterRule {
+  line(schema: z.ZodString): z.ZodString;
+  text(schema: z.ZodString): z.ZodString;
+}
+
+/** The rule of every door since issue 16. */
+export const CHECKED: CharacterRule = { line: (s) => withCharacters(s, false), text: (s) => withCharacters(s, true) };
+/** Before it: the form alone. Only for workflows admitted then, which must decide on replay as they did. */
+export const UNCHECKED: CharacterRule = { line: (s) => s, text: (s) => s };
+
+/** One line of text. */
+export const line = CHECKED.line;
+/** A free text: line breaks and tabs allowed. */
+export const text = CHECKED.text;
+
+/** A list that names each item once. */
+export function distinct<T extends z.ZodType>(items: z.ZodArray<T>, what: string): z.ZodArray<T> {
+  return items.refine((list) => new Set(list.map((i) => JSON.stringify(i))).size === list.length, `must name each ${what} once`);
+}
