@@ -9,6 +9,7 @@ import { createStore, type Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
 import { authenticate, keyEntry, parseApiKeys } from '../client/api/auth';
 import { EncryptionCodec } from '../infra/payload-codec';
+import { sampleIin } from './helpers/applications';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -190,6 +191,81 @@ describe('the API under abuse', () => {
       const answer = await app.inject({ method: 'GET', url, headers: reader });
       expect([url, answer.statusCode]).toEqual([url, 400]);
       expect(answer.json().error.message).toMatch(/must be a whole number from 0 to \d+/);
+    }
+  });
+});
+
+describe('submittedAt and the rate limit', () => {
+  const portal = { authorization: `Bearer ${KEYS[0].key}`, 'content-type': 'application/json' };
+  const submission = (submittedAt: string) =>
+    JSON.stringify({
+      iin: sampleIin(77),
+      fullName: 'Айгуль Нурланова',
+      category: 'moderator',
+      channel: 'platform',
+      providerUnit: 'almaty-city-education-department',
+      purpose: 'assign',
+      academicYear: '2026-2027',
+      submittedAt,
+      personalDataConsent: true,
+      essay: 'e',
+      documents: [],
+    });
+
+  test('a submittedAt months ahead or months back is refused with 400 naming it and its bounds, before anything is stored', async () => {
+    // The store here cannot be reached: a refusal that needed it would be a 500.
+    for (const at of [
+      '2099-01-01T10:00:00+05:00',
+      new Date(Date.now() + 3_600_000).toISOString(),
+      '2026-01-05T10:00:00+05:00',
+      new Date(Date.now() - 8 * 86_400_000).toISOString(),
+    ]) {
+      const answer = await app.inject({ method: 'POST', url: '/applications', headers: portal, payload: submission(at) });
+      expect([at, answer.statusCode]).toEqual([at, 400]);
+      expect(answer.json().error).toMatchObject({
+        code: 'invalid-field',
+        field: 'submittedAt',
+        message: expect.stringMatching(/must lie between .* nor more than 7 day\(s\) behind it \(SUBMISSION_MAX_DELAY\)$/),
+      });
+    }
+  });
+
+  test('a client past its requests per minute gets 429 with Retry-After; another client and the health probe are not held back', async () => {
+    const limited = buildApi({
+      client: new Client(),
+      store,
+      taskQueue: 'contract',
+      identitySecret: 'contract',
+      apiKeys: parseApiKeys(JSON.stringify(KEYS)),
+      rateLimitPerMinute: 3,
+    });
+    try {
+      const as = (key: string) => ({ authorization: `Bearer ${key}` });
+      // a route with a scope, answered without Temporal or the database (a bad query parameter is 400)
+      const url = '/support/stuck?closedWithinDays=-1';
+      const statuses = [];
+      for (let i = 0; i < 4; i++) statuses.push((await limited.inject({ method: 'GET', url, headers: as(KEYS[0].key) })).statusCode);
+      expect(statuses).toEqual([400, 400, 400, 429]);
+      const refused = await limited.inject({ method: 'GET', url, headers: as(KEYS[0].key) });
+      expect(refused.statusCode).toBe(429);
+      expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
+      expect(refused.json()).toEqual({
+        error: {
+          code: 'rate-limited',
+          field: null,
+          rule: null,
+          message: expect.stringMatching(/^client portal sent more than 3 requests in a minute; retry in/),
+        },
+      });
+      // counted by client, not by address: the operator, from the same address, is served
+      expect((await limited.inject({ method: 'GET', url, headers: as(KEYS[2].key) })).statusCode).toBe(400);
+      // a public route counts by address
+      const publicStatuses = [];
+      for (let i = 0; i < 4; i++) publicStatuses.push((await limited.inject({ method: 'GET', url: '/provider-units' })).statusCode);
+      expect(publicStatuses).toEqual([200, 200, 200, 429]);
+      for (let i = 0; i < 5; i++) expect((await limited.inject({ method: 'GET', url: '/healthz' })).statusCode).not.toBe(429);
+    } finally {
+      await limited.close();
     }
   });
 });

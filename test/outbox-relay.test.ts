@@ -1,8 +1,12 @@
 /**
  * The outbox relay against a real PostgreSQL and a real (slow) HTTP receiver: two relays, as two workers run
- * them, never send a message twice; a failed delivery waits out its back-off.
+ * them, never send a message twice; a failed delivery waits out its back-off; after its last attempt a message is
+ * a dead letter until requeued; every post is signed, and the local receiver refuses one that does not verify.
  */
 import http from 'node:http';
+import { buildReceiver } from '../devtools/receiver';
+import { requeueDeadLetters, undeliveredCounts } from '../infra/outbox';
+import { SIGNATURE_HEADER, signWebhook, webhookSignatureProblem } from '../infra/webhook-signature';
 import { deliverDue, startOutboxRelay } from '../worker/outbox-relay';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
 
@@ -64,3 +68,75 @@ test('a failed delivery keeps its error and is not tried again before its back-o
   expect(receiver.posts.get('relay-test:failing')).toBe(2);
   await receiver.close();
 }, 30_000);
+
+test('after its last attempt a message is a dead letter: no longer tried, counted, and tried again once requeued', async () => {
+  const { store } = database;
+  await store.outboxMessage.create({ data: { key: 'relay-test:dead', channel: 'notifier', payload: { applicationId: 'x' } } });
+  const receiver = await slowReceiver(0, 401);
+  const targets = { notifier: receiver.url, monitoring: receiver.url };
+  await deliverDue(store, targets, { maxAttempts: 1 });
+  expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({
+    status: 'dead',
+    attempts: 1,
+    lastError: 'notifier answered 401',
+  });
+  await new Promise((r) => setTimeout(r, 2_500)); // past the back-off: a pending message would be tried now
+  await deliverDue(store, targets, { maxAttempts: 1 });
+  expect(receiver.posts.get('relay-test:dead')).toBe(1);
+  expect(await undeliveredCounts(store)).toMatchObject({ dead: 1 });
+
+  expect(await requeueDeadLetters(store, ['relay-test:dead'])).toBe(1);
+  await receiver.close();
+  const healthy = await slowReceiver(0, 200);
+  await deliverDue(store, { notifier: healthy.url, monitoring: healthy.url });
+  expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({ status: 'delivered', attempts: 1 });
+  expect(await undeliveredCounts(store)).toMatchObject({ dead: 0 });
+  await healthy.close();
+}, 30_000);
+
+test("each post is signed with its receiver's secret; the local receiver refuses a forged, altered or unsigned one", async () => {
+  const { store } = database;
+  const secrets = { notifier: 'n'.repeat(32), monitoring: 'm'.repeat(32) };
+  const receiver = buildReceiver(store, { secrets });
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  try {
+    await store.outboxMessage.create({ data: { key: 'relay-test:signed', channel: 'notifier', payload: { applicationId: 'y' } } });
+    // the monitoring secret on the notifier's post: refused, and retried later like any failure
+    await deliverDue(store, { notifier: `${base}/notifications`, monitoring: `${base}/stages` }, { secrets: { notifier: secrets.monitoring } });
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:signed' } })).toMatchObject({
+      status: 'pending',
+      lastError: 'notifier answered 401',
+    });
+    await store.outboxMessage.update({ where: { key: 'relay-test:signed' }, data: { claimedAt: null } });
+    await deliverDue(store, { notifier: `${base}/notifications`, monitoring: `${base}/stages` }, { secrets });
+    expect((await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:signed' } })).status).toBe('delivered');
+    expect(await store.receivedMessage.findUnique({ where: { key: 'relay-test:signed' } })).toMatchObject({ channel: 'notifier', deliveries: 1 });
+
+    const body = JSON.stringify({ key: 'forged', applicationId: 'z' });
+    const send = (headers: Record<string, string>, sent = body) =>
+      fetch(`${base}/notifications`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': 'forged', ...headers },
+        body: sent,
+      });
+    expect((await send({})).status).toBe(401);
+    expect((await send({ [SIGNATURE_HEADER]: signWebhook('w'.repeat(32), body) })).status).toBe(401);
+    expect((await send({ [SIGNATURE_HEADER]: signWebhook(secrets.notifier, body) }, body.replace('z', 'q'))).status).toBe(401);
+    expect((await send({ [SIGNATURE_HEADER]: signWebhook(secrets.notifier, body, Math.floor(Date.now() / 1000) - 3600) })).status).toBe(401);
+    expect(await store.receivedMessage.findUnique({ where: { key: 'forged' } })).toBeNull();
+  } finally {
+    await receiver.close();
+  }
+});
+
+test('a signature verifies only the body it was made for, under its secret, while fresh', () => {
+  const now = 1_800_000_000;
+  const header = signWebhook('s'.repeat(32), '{"a":1}', now);
+  expect(header).toMatch(/^t=1800000000,v1=[0-9a-f]{64}$/);
+  expect(webhookSignatureProblem('s'.repeat(32), header, '{"a":1}', now + 10)).toBeNull();
+  expect(webhookSignatureProblem('s'.repeat(32), header, '{"a":2}', now)).toBe('the signature does not match the body under the shared secret');
+  expect(webhookSignatureProblem('t'.repeat(32), header, '{"a":1}', now)).toBe('the signature does not match the body under the shared secret');
+  expect(webhookSignatureProblem('s'.repeat(32), header, '{"a":1}', now + 301)).toBe('the signature is 301 s old; at most 300 s is taken');
+  expect(webhookSignatureProblem('s'.repeat(32), undefined, '{"a":1}', now)).toMatch(/missing or not of the form/);
+});
