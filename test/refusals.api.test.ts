@@ -36,6 +36,7 @@ const EXPECTED_STATUS = {
   'not-found': 404,
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
+  'rate-limited': 429,
   undecodable: 400,
   internal: 500,
 } as const;

@@ -2,7 +2,8 @@
  * Replays the recorded histories of every workflow path (test/histories/**.binpb, protobuf, written by
  * `npm run histories`) against the current workflow code. Histories of earlier code stay in subdirectories
  * (before-complaints/: cases that closed right after the notice; before-second-reading/: cases from before
- * resubmission, consent first and complaints during the review), so cases started by it keep replaying. A change that would make a running case fail to replay — a
+ * resubmission, consent first and complaints during the review; before-character-rule/: cases admitted before
+ * their texts' characters were checked), so cases started by it keep replaying. A change that would make a running case fail to replay — a
  * non-determinism error — fails here, before it reaches a server with cases in flight. Changes that must alter
  * running workflows go behind `patched()`.
  */
@@ -34,6 +35,8 @@ describe('replay of recorded workflow histories', () => {
       'refused-automatically-without-consent',
       'before-second-reading/complaint-upheld-reopens-review',
       'before-second-reading/refused-automatically-no-consent',
+      'before-character-rule/accepted',
+      'before-character-rule/complaint-upheld-reopens-review',
     ]) {
       expect(names).toContain(path);
     }
