@@ -32,7 +32,8 @@ describe('production is closed by default', () => {
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the worker refuses to start with NODE_ENV=production');
     for (const setting of ['PAYLOAD_KEYS', 'SIGNERS_FILE', 'GATEWAY_URL']) expect(run.stderr).toContain(`${setting} is not set`);
-    for (const secret of ['NOTIFIER_WEBHOOK_SECRET', 'MONITORING_WEBHOOK_SECRET']) expect(run.stderr).toContain(`${secret} must be at least 32 characters`);
+    for (const secret of ['NOTIFIER_WEBHOOK_SECRET', 'MONITORING_WEBHOOK_SECRET'])
+      expect(run.stderr).toContain(`${secret} must be at least 32 characters`);
   }, 90_000);
 
   test('the API started with NODE_ENV=production and no keys refuses, naming each missing setting', () => {
