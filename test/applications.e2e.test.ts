@@ -36,7 +36,11 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       () => http('GET', '/healthz'),
       (r) => r.status === 200,
     );
-    expect(health.body).toEqual({ status: 'ok', checks: { database: 'ok', temporal: 'ok', worker: 'ok' } });
+    expect(health.body).toEqual({
+      status: 'ok',
+      checks: { database: 'ok', temporal: 'ok', worker: 'ok' },
+      outbox: { pending: expect.any(Number), dead: 0 },
+    });
     // A stranger learns up or down, not what the service runs on.
     const stranger = await fetch(`${baseUrl}/healthz`);
     expect([stranger.status, await stranger.json()]).toEqual([200, { status: 'ok' }]);
@@ -325,17 +329,22 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
   });
 
   test('a decision is refused while the application waits for registration (R7, R3)', async () => {
-    const lateTonight = `${formatInstant(new Date()).slice(0, 10)}T23:00:00+05:00`; // after hours: registers on a later day
+    // Today declared a day off by a (test) order: a submission made now registers on a later day, whatever the hour.
+    // (A date ahead of the clock would be refused: submittedAt is at most minutes ahead.)
+    const today = formatInstant(new Date()).slice(0, 10);
+    await store.calendarOverride.create({ data: { date: today, kind: 'day-off', basis: 'test order No. 2 of 02.12.2026', addedBy: 'e2e' } });
+    const now = new Date().toISOString();
     const submitted = await http(
       'POST',
       '/applications',
-      sampleSubmission({ iin: sampleIin(404), submittedAt: lateTonight, academicYear: academicYearOf(lateTonight) }),
+      sampleSubmission({ iin: sampleIin(404), submittedAt: now, academicYear: academicYearOf(now) }),
     );
     const { applicationId } = submitted.body;
     await eventually(
       () => http('GET', `/applications/${applicationId}`),
       (r) => r.body.state === 'waiting-for-registration',
     );
+    await store.calendarOverride.delete({ where: { date: today } });
     const early = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
     expect(early.status).toBe(409);
     expect(early.body.error.message).toMatch(/under review/);

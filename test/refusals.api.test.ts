@@ -43,6 +43,8 @@ const EXPECTED_STATUS = {
 
 const READ_ONLY_KEY = 'read-only-key-0123456789abcdef';
 const OTHER_PROVIDER_KEY = 'astana-provider-key-0123456789';
+/** A client allowed one request a minute (its key's own rate limit). */
+const HASTY_KEY = 'hasty-client-key-0123456789abc';
 let stack: TimeSkippingStack;
 let baseUrl: string;
 const http = httpClient(() => baseUrl);
@@ -60,6 +62,7 @@ beforeAll(async () => {
       JSON.stringify([
         { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
         { client: 'reader', key: READ_ONLY_KEY, scopes: ['read'] },
+        { client: 'hasty', key: HASTY_KEY, scopes: ['read'], rateLimitPerMinute: 1 },
         { client: 'astana-education', key: OTHER_PROVIDER_KEY, scopes: ['decide'], role: 'provider', units: ['astana-city-education-department'] },
       ]),
     ),
@@ -196,6 +199,11 @@ test('every refusal reaches the caller with the status of the table, its field a
     payloads: [{ metadata: { encoding: Buffer.from('binary/encrypted').toString('base64') }, data: Buffer.from('not sealed').toString('base64') }],
   };
   await refused('undecodable', 'payloads', null, http('POST', '/codec/decode', forged));
+
+  // A client past its own limit: 429, nothing named but the wait (Retry-After).
+  const hasty = { authorization: `Bearer ${HASTY_KEY}` };
+  expect((await http('GET', '/support/stuck?closedWithinDays=-1', undefined, undefined, hasty)).status).toBe(400);
+  await refused('rate-limited', null, null, http('GET', '/support/stuck?closedWithinDays=-1', undefined, undefined, hasty));
 
   // Every refusal but the internal error was met on the way.
   expect([...seen.keys()].sort()).toEqual(

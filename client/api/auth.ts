@@ -20,6 +20,8 @@ export type Scope = (typeof SCOPES)[number];
 /** An authenticated caller: its scopes (what kind of request) and its role and units (on whose cases, R1). */
 export interface ApiClient extends Caller {
   scopes: readonly Scope[];
+  /** the client's own requests per minute, where it differs from RATE_LIMIT_PER_MINUTE (a portal sends more than a school) */
+  rateLimitPerMinute?: number;
 }
 
 const ApiKeySchema = z
@@ -40,6 +42,7 @@ const ApiKeySchema = z
     // R1: whose cases the key acts on (domain/authority.ts); without a role, a service-wide administrator's key
     role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).optional(),
     units: z.array(z.string().regex(UNIT_ID, 'must be a unit id of the registry')).min(1).optional(),
+    rateLimitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   })
   .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256')
   .refine((k) => UNIT_BOUND_ROLES.includes(k.role ?? 'administrator') === Boolean(k.units), {
@@ -71,6 +74,7 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
     scopes: k.scopes,
     role: k.role ?? 'administrator',
     units: k.units ?? [],
+    ...(k.rateLimitPerMinute && { rateLimitPerMinute: k.rateLimitPerMinute }),
     digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!),
   }));
 }
@@ -105,7 +109,15 @@ export function authenticate(header: string | undefined, keys: readonly ApiKeyEn
   if (!match) return null;
   const digest = digestOf(match[1]);
   const found = keys.find((k) => timingSafeEqual(k.digest, digest));
-  return found ? { client: found.client, scopes: found.scopes, role: found.role, units: found.units } : null;
+  return found
+    ? {
+        client: found.client,
+        scopes: found.scopes,
+        role: found.role,
+        units: found.units,
+        ...(found.rateLimitPerMinute && { rateLimitPerMinute: found.rateLimitPerMinute }),
+      }
+    : null;
 }
 
 /** A new random key (256 bits, base64url). */

@@ -75,11 +75,12 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   );
 
   // Per client, counted after its key is checked (the route's own onRequest runs first): an authenticated
-  // caller by its client name, whatever address it comes from; anyone else by address. 429 with Retry-After.
+  // caller by its client name, whatever address it comes from, at its key's own limit if it has one; anyone
+  // else by address. 429 with Retry-After.
   const perMinute = deps.rateLimitPerMinute ?? DEFAULT_RATE_LIMIT_PER_MINUTE;
   app.register(rateLimit, {
     global: true,
-    max: perMinute,
+    max: (request) => request.apiClient?.rateLimitPerMinute ?? perMinute,
     timeWindow: 60_000,
     keyGenerator: (request) => (request.apiClient ? `client:${request.apiClient.client}` : `address:${request.ip}`),
     errorResponseBuilder: (request, context) => ({
