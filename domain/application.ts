@@ -104,7 +104,7 @@ export const DecisionSchema = z
       z
         .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
         .min(1)
-        .max(3),
+        .max(3, 'names at most the three grounds of R9'),
       'ground',
     ).optional(),
     motivation: text(z.string().trim().min(1).max(5_000)).optional(),
