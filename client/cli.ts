@@ -11,6 +11,8 @@ import { WorkingCalendar, formatInstant, parseLocalDate, type CalendarOverride }
 import { characterProblem } from '../domain/fields';
 import { readCalendarOverrides } from '../infra/calendar-overrides';
 import { requeueDeadLetters, undeliveredCounts } from '../infra/outbox';
+import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
+import { setUpTemporal } from '../infra/temporal-setup';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
 import type { StuckCase, caseStory } from './inspector';
@@ -454,6 +456,21 @@ calendar
     } finally {
       await store.$disconnect();
     }
+  });
+
+program
+  .command('setup')
+  .description(
+    'set a Temporal server up for the service: its namespace and every search attribute, registering only what is missing (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*)',
+  )
+  .action(async () => {
+    const settings = temporalConnectionFromEnvironment();
+    const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+    const report = await setUpTemporal(settings, namespace).catch((error: Error) =>
+      fail(`Temporal at ${settings.address} could not be set up: ${error.message}`),
+    );
+    console.log(`namespace ${namespace} on ${settings.address}: ${report.namespaceCreated ? 'created' : 'present'}`);
+    console.log(report.registered.length > 0 ? `search attributes registered: ${report.registered.join(', ')}` : 'search attributes: all present');
   });
 
 const outbox = program

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import type { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ensureTemporalSetup } from '../infra/temporal-setup';
 import { ensureTemporalCli } from './tools';
 
 export interface DevServerOptions {
@@ -63,36 +64,6 @@ export async function stopProcess(child: ChildProcess, graceMs = 10_000): Promis
   clearTimeout(timer);
 }
 
-// temporal.api.enums.v1.IndexedValueType
-const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
-
-/** Search attributes as the operator service's `addSearchAttributes` takes them. */
-export function indexedTypes(attributes = SEARCH_ATTRIBUTES): Record<string, number> {
-  return Object.fromEntries(attributes.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]]));
-}
-
-/**
- * Registers the search attributes a server lacks, at every start. Not with the dev server's `--search-attribute`
- * flags: they register only when it creates its database, so a data directory from before an attribute existed
- * (`Standard`) would refuse every workflow start that sets it.
- */
-export async function registerSearchAttributes(address: string, attributes = SEARCH_ATTRIBUTES, namespace = 'default'): Promise<string[]> {
-  const connection = await Connection.connect({ address });
-  try {
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
-    const missing = attributes.filter((k) => !(customAttributes && k.name in customAttributes));
-    if (missing.length > 0) {
-      await connection.operatorService.addSearchAttributes({
-        namespace,
-        searchAttributes: indexedTypes(missing),
-      });
-    }
-    return missing.map((k) => k.name);
-  } finally {
-    await connection.close();
-  }
-}
-
 export async function startDevServer(options: DevServerOptions): Promise<RunningDevServer> {
   const cli = ensureTemporalCli();
   fs.mkdirSync(options.dataDir, { recursive: true });
@@ -124,7 +95,14 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   );
   exited.catch(() => {});
   await Promise.race([waitForPort(options.port, 60_000), exited]);
-  await registerSearchAttributes(`127.0.0.1:${options.port}`, options.searchAttributes);
+  // Not with the dev server's `--search-attribute` flags: they register only when it creates its database, so a
+  // data directory from before an attribute existed (`Standard`) would refuse every workflow start that sets it.
+  const connection = await Connection.connect({ address: `127.0.0.1:${options.port}` });
+  try {
+    await ensureTemporalSetup(connection, 'default', { ...(options.searchAttributes && { attributes: options.searchAttributes }) });
+  } finally {
+    await connection.close();
+  }
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,

@@ -38,7 +38,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     );
     expect(health.body).toEqual({
       status: 'ok',
-      checks: { database: 'ok', temporal: 'ok', worker: 'ok' },
+      checks: { database: 'ok', temporal: 'ok', worker: 'ok', searchAttributes: 'ok' },
       outbox: { pending: expect.any(Number), dead: 0 },
     });
     // A stranger learns up or down, not what the service runs on.

@@ -5,6 +5,7 @@ import { assertReadyForProduction } from '../infra/production';
 import { WORKER_REQUIREMENTS } from './production';
 import { providerUnitsFromEnvironment } from '../infra/provider-units';
 import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
+import { setUpTemporal } from '../infra/temporal-setup';
 import { signersFromEnvironment } from '../infra/signers';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
@@ -33,6 +34,18 @@ runMain(async () => {
       onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })),
     },
   );
+  // Issue 18: any Temporal server is set up for the service: its namespace and search attributes, idempotently.
+  const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
+  const setup = await setUpTemporal(temporal, namespace).catch((error: Error) => {
+    // A server that does not let workers administer it is set up by an operator (`cli setup`); /healthz tells.
+    console.error(
+      JSON.stringify({ level: 'warn', message: 'could not set up Temporal; run `cli setup` with operator rights', error: error.message }),
+    );
+    return null;
+  });
+  if (setup && (setup.namespaceCreated || setup.registered.length > 0)) {
+    console.log(JSON.stringify({ level: 'info', message: 'Temporal set up for the service', namespace, ...setup }));
+  }
   const connection = await NativeConnection.connect(temporal);
   try {
     const keys = payloadKeysFromEnvironment();
@@ -42,7 +55,7 @@ runMain(async () => {
       store,
       signers,
       units,
-      namespace: process.env.TEMPORAL_NAMESPACE,
+      namespace,
       dataConverter: dataConverterFor(keys),
       // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;
       // an evicted case replays its short history when it next has work (docs/performance.md).

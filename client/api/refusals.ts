@@ -9,7 +9,15 @@ import { REFUSAL_KINDS, isRefusalCode, type Refusal, type RefusalCode } from '..
 
 /** The API's own refusals, besides the domain's. */
 export type ApiRefusalCode =
-  'unauthenticated' | 'forbidden' | 'not-found' | 'idempotency-key-reused' | 'request-in-progress' | 'rate-limited' | 'undecodable' | 'internal';
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not-found'
+  | 'idempotency-key-reused'
+  | 'request-in-progress'
+  | 'rate-limited'
+  | 'unavailable'
+  | 'undecodable'
+  | 'internal';
 
 /** A refusal as the API answers it: `{ error: { code, field, rule, message } }`. */
 export type ApiRefusal = Omit<Refusal, 'code'> & { code: RefusalCode | ApiRefusalCode };
@@ -25,6 +33,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode | ApiRefusalCode, numbe
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
   'rate-limited': 429,
+  unavailable: 503,
   undecodable: 400,
   internal: 500,
 };

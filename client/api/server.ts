@@ -8,6 +8,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../../domain/application';
 import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
+import { temporalNotReady } from '../../infra/temporal-setup';
 import { shippedProviderUnits } from '../../infra/provider-units';
 import { authenticate, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
@@ -184,6 +185,12 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   // A body that is not JSON is refused with the same error shape as any other bad input.
   app.setErrorHandler((error: { statusCode?: number; message: string; refusal?: ApiRefusal }, _request, reply) => {
     if (error.refusal) return refuse(reply, error.refusal);
+    // Temporal not answering, or not set up for the service: the request was fine, the server is not ready (503).
+    const notReady = temporalNotReady(error);
+    if (notReady) {
+      app.log.warn({ err: error }, 'Temporal is not ready');
+      return refuse(reply, { code: 'unavailable', field: null, rule: null, message: notReady });
+    }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       app.log.error(error);

@@ -1,7 +1,7 @@
 /** The time-skipping test environment on Temporal's Java test server, provisioned by devtools/tools.ts. */
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { ensureTestServer } from '../../devtools/tools';
-import { indexedTypes } from '../../devtools/temporal-server';
+import { indexedTypes } from '../../infra/temporal-setup';
 
 export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> {
   const env = await TestWorkflowEnvironment.createTimeSkipping({

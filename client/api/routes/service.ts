@@ -1,5 +1,6 @@
 /** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
 import { undeliveredCounts } from '../../../infra/outbox';
+import { missingSearchAttributes } from '../../../infra/temporal-setup';
 import { authenticate } from '../auth';
 import { openApiDocument } from '../openapi';
 import { refuse } from '../refusals';
@@ -82,7 +83,8 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       method: 'GET',
       url: '/healthz',
       operationId: 'health',
-      summary: 'Whether the database, Temporal and a worker answer; which one does not, to a caller with a read key',
+      summary:
+        "Whether the database, Temporal (with the service's search attributes) and a worker answer; which one does not, to a caller with a read key",
       tag: 'service',
       scope: null,
       responses: {
@@ -106,6 +108,11 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
             checks.temporal = `unreachable: ${e.message}`;
             checks.worker = 'unknown';
           },
+        ),
+        // Issue 18: a server without the service's search attributes would refuse every start.
+        missingSearchAttributes(client.connection, client.options.namespace).then(
+          (missing) => (checks.searchAttributes = missing.length === 0 ? 'ok' : `missing: ${missing.join(', ')} (run cli setup)`),
+          (e: Error) => (checks.searchAttributes = `unknown: ${e.message}`),
         ),
       ]);
       const healthy = Object.values(checks).every((v) => v === 'ok');

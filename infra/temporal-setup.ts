@@ -1,0 +1,111 @@
+/**
+ * What the service needs of any Temporal server (issue 18): its namespace, and every search attribute the
+ * workflows set and operators filter by (domain/search-attributes.ts). Registered idempotently — at every start
+ * of the dev server and of a worker, and by `cli setup` — so a cluster of one's own, or a server from before an
+ * attribute existed, is never left refusing every workflow start.
+ */
+import { Connection, isGrpcServiceError, NamespaceNotFoundError, type ConnectionOptions } from '@temporalio/client';
+import { msToTs } from '@temporalio/common';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+
+/** temporal.api.enums.v1.IndexedValueType, by the SDK's type names. */
+const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
+/** gRPC's NOT_FOUND. */
+const NOT_FOUND = 5;
+/** How long a closed case's history stays on a namespace this service creates (its own store keeps the case). */
+export const DEFAULT_RETENTION_DAYS = 30;
+
+/** Search attributes as the operator service's `addSearchAttributes` takes them. */
+export function indexedTypes(attributes = SEARCH_ATTRIBUTES): Record<string, number> {
+  return Object.fromEntries(attributes.map((k) => [k.name, INDEXED_VALUE_TYPES[k.type]]));
+}
+
+/** The service's search attributes a namespace lacks, by name. */
+export async function missingSearchAttributes(
+  connection: Pick<Connection, 'operatorService'>,
+  namespace: string,
+  attributes = SEARCH_ATTRIBUTES,
+): Promise<string[]> {
+  const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+  return attributes.filter((k) => !(customAttributes && k.name in customAttributes)).map((k) => k.name);
+}
+
+export interface SetupReport {
+  namespaceCreated: boolean;
+  /** the search attributes registered now (those already there are left alone) */
+  registered: string[];
+}
+
+/** Registers the namespace if absent and the search attributes it lacks; answers what it did. */
+export async function ensureTemporalSetup(
+  connection: Connection,
+  namespace: string,
+  { attributes = SEARCH_ATTRIBUTES, retentionDays = DEFAULT_RETENTION_DAYS } = {},
+): Promise<SetupReport> {
+  let namespaceCreated = false;
+  try {
+    await connection.workflowService.describeNamespace({ namespace });
+  } catch (error) {
+    if (!(isGrpcServiceError(error) && error.code === NOT_FOUND)) throw error;
+    await connection.workflowService.registerNamespace({
+      namespace,
+      workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+    });
+    namespaceCreated = true;
+  }
+  // A namespace just created reaches every service of a cluster within seconds: until then it is "not found".
+  let missing: string[] | undefined;
+  for (let attempt = 0; missing === undefined; attempt++) {
+    try {
+      missing = await missingSearchAttributes(connection, namespace, attributes);
+    } catch (error) {
+      if (!(isGrpcServiceError(error) && error.code === NOT_FOUND) || attempt >= 30) throw error;
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  if (missing.length > 0) {
+    await connection.operatorService.addSearchAttributes({
+      namespace,
+      searchAttributes: indexedTypes(attributes.filter((k) => missing.includes(k.name))),
+    });
+  }
+  return { namespaceCreated, registered: missing };
+}
+
+/** gRPC codes that say Temporal cannot take a request now, or is not set up for this service. */
+const UNAVAILABLE = 14;
+const DEADLINE_EXCEEDED = 4;
+const INVALID_ARGUMENT = 3;
+
+/**
+ * Why Temporal refused or did not answer a request, in words for the caller, when that is the cause — it does
+ * not answer, or it lacks this service's namespace or a search attribute — or null for anything else. The API
+ * answers it with 503, never 500: the request was fine, the server is not ready for it.
+ */
+export function temporalNotReady(error: unknown): string | null {
+  const notSetUp = (details: string) =>
+    `Temporal is not set up for this service: ${details}. An operator runs \`npm run cli -- setup\` (workers do it at start)`;
+  if (error instanceof NamespaceNotFoundError) return notSetUp(error.message);
+  const grpc = isGrpcServiceError(error)
+    ? error
+    : isGrpcServiceError((error as { cause?: unknown })?.cause)
+      ? (error as { cause: unknown }).cause
+      : null;
+  if (!isGrpcServiceError(grpc)) return null;
+  const details = grpc.details || grpc.message;
+  if (grpc.code === UNAVAILABLE || grpc.code === DEADLINE_EXCEEDED) return `Temporal does not answer (${details}); try again shortly`;
+  if ((grpc.code === INVALID_ARGUMENT && /search attribute/i.test(details)) || (grpc.code === NOT_FOUND && /namespace/i.test(details))) {
+    return notSetUp(details);
+  }
+  return null;
+}
+
+/** Connects with `options` (infra/temporal-connection.ts), sets the server up for `namespace`, and disconnects. */
+export async function setUpTemporal(options: ConnectionOptions, namespace: string): Promise<SetupReport> {
+  const connection = await Connection.connect(options);
+  try {
+    return await ensureTemporalSetup(connection, namespace);
+  } finally {
+    await connection.close();
+  }
+}

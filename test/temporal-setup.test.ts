@@ -1,0 +1,108 @@
+/**
+ * Any Temporal server is set up by the service (issue 18): against a real dev server that knows none of our
+ * search attributes and not our namespace, the API answers 503 naming the cause (never 500) and /healthz says
+ * what is missing; `cli setup` registers the namespace and every attribute, once; then a submission starts.
+ */
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyInstance } from 'fastify';
+import { parseApiKeys } from '../client/api/auth';
+import { buildApi } from '../client/api/server';
+import { startDevServer, type RunningDevServer } from '../devtools/temporal-server';
+import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { ensureTemporalSetup, missingSearchAttributes } from '../infra/temporal-setup';
+import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
+import { cli } from './helpers/cli';
+import { TEST_API_KEY } from './helpers/http';
+import { freePort } from './helpers/ports';
+import { startTestDatabase, type TestDatabase } from './helpers/service';
+
+let database: TestDatabase;
+let server: RunningDevServer;
+let connection: Connection;
+
+beforeAll(async () => {
+  database = await startTestDatabase('attestation-setup-');
+  // A server as a cluster of one's own comes: the default namespace only, none of our search attributes.
+  server = await startDevServer({
+    dataDir: database.dataDir,
+    port: await freePort(),
+    uiPort: null,
+    logFile: path.join(database.dataDir, 'temporal.log'),
+    searchAttributes: [],
+  });
+  connection = await Connection.connect({ address: server.address });
+}, 180_000);
+
+afterAll(async () => {
+  await connection?.close();
+  await server?.stop();
+  await database?.stop();
+});
+
+function apiOn(namespace: string): FastifyInstance {
+  return buildApi({
+    client: new Client({ connection, namespace }),
+    store: database.store,
+    taskQueue: 'setup',
+    identitySecret: 'setup',
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'read'] }])),
+  });
+}
+
+const headers = { authorization: `Bearer ${TEST_API_KEY}`, 'content-type': 'application/json' };
+let serial = 0;
+function submission() {
+  const submittedAt = lastWorkingMoment().toISOString();
+  return JSON.stringify(sampleSubmission({ iin: sampleIin(70_000 + serial++), submittedAt, academicYear: academicYearOf(submittedAt) }));
+}
+
+test('without its search attributes, a submission is 503 naming the missing attribute, /healthz names them, and nothing is left behind', async () => {
+  const api = apiOn('default');
+  try {
+    const refused = await api.inject({ method: 'POST', url: '/applications', headers, payload: submission() });
+    expect(refused.statusCode).toBe(503);
+    expect(refused.json().error).toEqual({
+      code: 'unavailable',
+      field: null,
+      rule: null,
+      message: expect.stringMatching(/^Temporal is not set up for this service: .*search attribute.*cli -- setup/),
+    });
+    expect(await database.store.application.count()).toBe(0);
+    const health = await api.inject({ method: 'GET', url: '/healthz', headers });
+    expect(health.statusCode).toBe(503);
+    expect(health.json().checks.searchAttributes).toBe(`missing: ${SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')} (run cli setup)`);
+  } finally {
+    await api.close();
+  }
+});
+
+test('on a namespace the server lacks, 503 names it; cli setup creates it with every attribute, once; then a submission starts', async () => {
+  const api = apiOn('ministry');
+  try {
+    const refused = await api.inject({ method: 'POST', url: '/applications', headers, payload: submission() });
+    expect([refused.statusCode, refused.json().error.code]).toEqual([503, 'unavailable']);
+    expect(refused.json().error.message).toMatch(/namespace/i);
+
+    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'ministry' };
+    const first = cli(['setup'], { env });
+    expect(first.stdout).toContain(`namespace ministry on ${server.address}: created`);
+    expect(first.stdout).toContain(`search attributes registered: ${SEARCH_ATTRIBUTES.map((k) => k.name).join(', ')}`);
+    expect(await missingSearchAttributes(connection, 'ministry')).toEqual([]);
+    const again = cli(['setup'], { env });
+    expect(again.stdout).toContain('namespace ministry on');
+    expect(again.stdout).toContain(': present');
+    expect(again.stdout).toContain('search attributes: all present');
+
+    const started = await api.inject({ method: 'POST', url: '/applications', headers, payload: submission() });
+    expect(started.statusCode).toBe(202);
+    const health = await api.inject({ method: 'GET', url: '/healthz', headers });
+    expect(health.json().checks).toMatchObject({ temporal: 'ok', searchAttributes: 'ok', worker: 'no worker polls setup' });
+  } finally {
+    await api.close();
+  }
+}, 120_000);
+
+test('setting up a server that has everything changes nothing', async () => {
+  expect(await ensureTemporalSetup(connection, 'ministry')).toEqual({ namespaceCreated: false, registered: [] });
+});
