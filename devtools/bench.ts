@@ -3,7 +3,10 @@
  * PostgreSQL, the Temporal dev server, the worker and the API as processes of their own), N applications
  * submitted through the HTTP API, each decided, every notice awaited at the receiver; then, in the same run and on
  * the same server, a baseline of bare workflows with the same number of no-op activities and timers. Prints one
- * table; `--json` for machines.
+ * table; `--json` for machines. `--rate R[,R…]` is open loop instead: submissions arrive at R a second whatever
+ * the answers (as a national portal sends them), and the API's latency and submission → registration are
+ * reported for each rate. `--open-cases` leaves the applications waiting and reports memory as they grow.
+ * Every mode stops the stack and exits by itself.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +18,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createStore, type Store } from '../infra/store';
 import { keyEntry, newApiKey } from '../client/api/auth';
 import { newPayloadKey } from '../infra/payload-codec';
-import { parseOutboxKey } from '../infra/outbox-keys';
+import { outboxKeys, parseOutboxKey } from '../infra/outbox-keys';
 import { buildReceiver } from './receiver';
 import { eachLimited } from '../client/each-limited';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
@@ -33,6 +36,11 @@ const options = new Command('bench')
   .option('--applications <n>', 'applications to submit', positive, 200)
   .option('--concurrency <c>', 'requests in flight at once', positive, 16)
   .option('--open-cases', 'leave the applications waiting for a decision and report memory and footprint as they grow')
+  .option(
+    '--rate <r...>',
+    'open loop: submissions arrive at R a second whatever the answers (--applications of them at each rate)',
+    (v, previous: number[] = []) => [...previous, ...v.split(',').map(positive)],
+  )
   .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
   .option('--sqlite-pragma <pragma...>', "the dev server's SQLite pragmas (default: journal_mode=wal synchronous=normal); 'none' for SQLite's own")
   .option('--json', 'print the figures as JSON')
@@ -43,6 +51,7 @@ const options = new Command('bench')
     concurrency: number;
     sqlitePragma?: string[];
     openCases?: boolean;
+    rate?: number[];
     maxCachedWorkflows?: number;
     json?: boolean;
     keep?: boolean;
@@ -157,9 +166,15 @@ async function main() {
     const sampler = setInterval(() => {
       if (!fatal) peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB);
     }, 500);
+    // Cleared with the stack in every mode: a live interval kept the process from exiting after --open-cases.
+    stops.push(async () => clearInterval(sampler));
 
     if (options.openCases) {
       await openCases({ n, c, post, store, workerPid: worker.pid!, dataDir, submittedAt });
+      return;
+    }
+    if (options.rate) {
+      await openLoop({ rates: options.rate, n, base, apiKey, store, submittedAt });
       return;
     }
 
@@ -344,6 +359,68 @@ async function openCases(a: {
   );
 }
 
+/**
+ * Open loop: at each rate, `n` submissions sent on a fixed schedule (R a second), none waiting for the answer to
+ * another, as arrivals from a national portal come; the API's latency, and how long each took to register.
+ */
+async function openLoop(a: { rates: number[]; n: number; base: string; apiKey: string; store: Store; submittedAt: string }) {
+  const rows: Array<Record<string, number>> = [];
+  let serial = 0;
+  for (const rate of a.rates) {
+    say(`open loop: ${a.n} submissions at ${rate}/s`);
+    const latencies: number[] = [];
+    const sentAt = new Map<string, number>();
+    let refused = 0;
+    const answers: Array<Promise<void>> = [];
+    const start = performance.now();
+    for (let i = 0; i < a.n; i++) {
+      const wait = start + (i * 1000) / rate - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const iin = sampleIin(500_000 + serial++ * 7);
+      const sent = Date.now();
+      const t = performance.now();
+      answers.push(
+        fetch(`${a.base}/applications`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${a.apiKey}`, 'content-type': 'application/json' },
+          body: JSON.stringify(sampleSubmission({ iin, submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) })),
+        }).then(async (r) => {
+          latencies.push(performance.now() - t);
+          if (r.status !== 202) return void refused++;
+          sentAt.set(((await r.json()) as { applicationId: string }).applicationId, sent);
+        }),
+      );
+    }
+    const offeredSeconds = (performance.now() - start) / 1000;
+    await Promise.all(answers);
+    const keys = [...sentAt.keys()].map((id) => outboxKeys.stage(id, 'under-review'));
+    await until(
+      `${keys.length} registrations at ${rate}/s`,
+      async () => (await a.store.outboxMessage.count({ where: { key: { in: keys } } })) >= keys.length,
+    );
+    const stages = await a.store.outboxMessage.findMany({ where: { key: { in: keys } }, select: { key: true, createdAt: true } });
+    const toRegistration = stages.map((m) => m.createdAt.getTime() - sentAt.get(parseOutboxKey(m.key).caseId)!);
+    rows.push({
+      rate,
+      achieved: a.n / offeredSeconds,
+      refused,
+      p50: percentile(latencies, 50),
+      p95: percentile(latencies, 95),
+      p99: percentile(latencies, 99),
+      registration50: percentile(toRegistration, 50),
+      registration99: percentile(toRegistration, 99),
+    });
+  }
+  if (options.json) return void console.log(JSON.stringify({ applicationsPerRate: a.n, cores: os.cpus().length, rates: rows }, null, 2));
+  console.log(`| offered /s | sent /s | refused | API p50 / p95 / p99 (ms) | submission → registration p50 / p99 (ms) |
+| ---: | ---: | ---: | ---: | ---: |`);
+  for (const r of rows) {
+    console.log(
+      `| ${r.rate} | ${r.achieved.toFixed(1)} | ${r.refused} | ${r.p50.toFixed(0)} / ${r.p95.toFixed(0)} / ${r.p99.toFixed(0)} | ${r.registration50.toFixed(0)} / ${r.registration99.toFixed(0)} |`,
+    );
+  }
+}
+
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the bench's figures, printed as they come
 function printTable(f: Record<string, any>) {
   const r = (x: number, d = 1) => x.toFixed(d);
@@ -365,7 +442,11 @@ function printTable(f: Record<string, any>) {
   console.log(lines.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`).join('\n'));
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+// Exits when done, whatever handle a library leaves open: a bench that hangs after its table is no bench.
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);

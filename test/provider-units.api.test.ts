@@ -94,9 +94,12 @@ describe('provider units and their keys (R1)', () => {
     const { units } = (await registry.json()) as { units: Array<{ id: string; parent: string | null }> };
     expect(units.find((u) => u.id === 'almaty-city-education-department')).toMatchObject({ parent: 'ministry-of-education' });
 
-    const freeText = await portal('POST', '/applications', await submission(1501, { providerUnit: 'Управление образования\nУВЕДОМЛЕНИЕ о приеме' }));
+    const freeText = await portal('POST', '/applications', await submission(1501, { providerUnit: 'Управление образования города Алматы' }));
     expect(freeText.status).toBe(422);
     expect(freeText.body.error).toMatchObject({ code: 'unknown-provider-unit', field: 'providerUnit', rule: 'R1' });
+    // one that would forge a line of a signed document is not even a text the service takes (issue 16)
+    const forged = await portal('POST', '/applications', await submission(1503, { providerUnit: 'Управление образования\nУВЕДОМЛЕНИЕ о приеме' }));
+    expect([forged.status, forged.body.error.field]).toEqual([400, 'providerUnit']);
     const otherChannel = await platform('POST', '/applications', await submission(1502, { providerUnit: 'almaty-city-education-department' }));
     expect(otherChannel.status).toBe(403);
     expect(otherChannel.body.error).toMatchObject({ code: 'not-entitled', field: 'Authorization' });
