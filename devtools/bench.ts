@@ -8,12 +8,11 @@
  * reported for each rate. `--open-cases` leaves the applications waiting and reports memory as they grow.
  * Every mode stops the stack and exits by itself.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { Command, InvalidArgumentError } from 'commander';
 import { createStore, type Store } from '../infra/store';
 import { keyEntry, newApiKey } from '../client/api/auth';
@@ -230,24 +229,39 @@ async function main() {
       (await store.complaint.count()) +
       (await store.idempotentRequest.count());
 
-    say('baseline: bare workflows with 7 no-op activities, an update and 2 timers on the same server');
-    const nativeConnection = await NativeConnection.connect({ address: server.address });
-    stops.push(() => nativeConnection.close());
+    // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, 250 by default).
+    const cacheSize = options.maxCachedWorkflows ?? 250;
+    const ourShape = await historyShape(
+      server.address,
+      ids.map((id) => `application-${id}`),
+    );
+
+    say('baseline: bare workflows with 7 no-op activities, an update and 2 timers, on the same server, in a worker process of its own');
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });
-    const steps = new Array(8).fill(0) as number[];
-    const baselineWorker = await Worker.create({
-      connection: nativeConnection,
-      taskQueue: 'bench-baseline',
-      workflowsPath: require.resolve('./bench-baseline'),
-      activities: { step: async (k: number) => void steps[k]++ },
+    const baselineLog = fs.openSync(path.join(dataDir, 'baseline-worker.log'), 'a');
+    const baselineWorker = fork(path.join(PROJECT_ROOT, 'devtools', 'bench-baseline-worker.ts'), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ['--import', 'tsx'],
+      env: { ...env, TEMPORAL_ADDRESS: server.address },
+      stdio: ['ignore', baselineLog, baselineLog, 'ipc'],
     });
-    const baselineRun = baselineWorker.run();
+    let steps = new Array(8).fill(0) as number[];
+    let baselineReady = false;
+    baselineWorker.on('message', (m: { steps?: number[]; ready?: boolean }) => {
+      if (m.steps) steps = m.steps;
+      if (m.ready) baselineReady = true;
+    });
+    const baselineExited = new Promise<void>((resolve) => baselineWorker.once('exit', () => resolve()));
     stops.push(async () => {
-      baselineWorker.shutdown();
-      await baselineRun;
+      if (baselineWorker.connected) baselineWorker.send({ stop: true });
+      const timer = setTimeout(() => baselineWorker.kill('SIGKILL'), 15_000);
+      await baselineExited;
+      clearTimeout(timer);
     });
+    await until('the baseline worker', async () => baselineReady, 120_000);
+    const baselineAtStart = processUsage(baselineWorker.pid!);
     const b0 = Date.now();
     await eachLimited(
       Array.from({ length: n }, (_, i) => i),
@@ -267,6 +281,11 @@ async function main() {
     );
     await until('baseline step 7', async () => steps[7] >= n);
     const bDone = Date.now();
+    const baselineAtEnd = processUsage(baselineWorker.pid!);
+    const baselineShape = await historyShape(
+      server.address,
+      Array.from({ length: n }, (_, i) => `baseline-${i}`),
+    );
 
     const ours = n / ((tDone - t0) / 1000);
     const baseline = n / ((bDone - b0) / 1000);
@@ -286,6 +305,13 @@ async function main() {
       databaseRowsPerCase: rows / n,
       baselineCompletedCasesPerSecond: baseline,
       baselineToOursRatio: baseline / ours,
+      baselineWorkerCpuPerCaseMs: ((baselineAtEnd.cpuSeconds - baselineAtStart.cpuSeconds) * 1000) / n,
+      // RSS with a full sticky cache minus the empty worker's, over the workflows the cache holds
+      cachedWorkflows: Math.min(n, cacheSize),
+      memoryPerCachedWorkflowMiB: (usageAtEnd.rssMiB - usageAtStart.rssMiB) / Math.min(n, cacheSize),
+      baselineMemoryPerCachedWorkflowMiB: (baselineAtEnd.rssMiB - baselineAtStart.rssMiB) / Math.min(n, cacheSize),
+      historyPerCase: ourShape,
+      baselineHistoryPerCase: baselineShape,
       baselineSecondsToWait: (bWaiting - b0) / 1000,
       cores: os.cpus().length,
     };
@@ -294,6 +320,32 @@ async function main() {
   } finally {
     for (const stop of stops.reverse()) await stop().catch((e: Error) => say(`while stopping: ${e.message}`));
     if (!options.keep) fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What a case's history holds, averaged over (up to) 20 of them: events, workflow tasks, activity tasks. Read
+ * where each side has got to at the end of the run (both wait on a long timer by then).
+ */
+async function historyShape(address: string, workflowIds: string[]): Promise<{ events: number; workflowTasks: number; activityTasks: number }> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const sample = workflowIds.filter((_, i) => i % Math.max(1, Math.floor(workflowIds.length / 20)) === 0).slice(0, 20);
+    const totals = { events: 0, workflowTasks: 0, activityTasks: 0 };
+    for (const id of sample) {
+      const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      totals.events += events.length;
+      totals.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+      totals.activityTasks += events.filter((e) => e.activityTaskScheduledEventAttributes).length;
+    }
+    return {
+      events: totals.events / sample.length,
+      workflowTasks: totals.workflowTasks / sample.length,
+      activityTasks: totals.activityTasks / sample.length,
+    };
+  } finally {
+    await connection.close();
   }
 }
 
@@ -438,6 +490,15 @@ function printTable(f: Record<string, any>) {
     ['baseline completed cases/s', r(f.baselineCompletedCasesPerSecond)],
     ['our cost per case vs baseline', `${r(f.baselineToOursRatio, 2)}×`],
   ];
+  // Ours, the baseline's and the ratio, measured the same way on both sides.
+  const side = (label: string, ours: number, base: number, d = 1) =>
+    lines.push([`${label}: ours / baseline`, `${r(ours, d)} / ${r(base, d)} (${r(ours / base, 2)}×)`]);
+  side('completed cases/s', f.completedCasesPerSecond, f.baselineCompletedCasesPerSecond);
+  side('worker CPU per case (ms)', f.workerCpuPerCaseMs, f.baselineWorkerCpuPerCaseMs);
+  side(`memory per cached workflow (MiB, ${f.cachedWorkflows} cached)`, f.memoryPerCachedWorkflowMiB, f.baselineMemoryPerCachedWorkflowMiB, 2);
+  side('workflow tasks per case', f.historyPerCase.workflowTasks, f.baselineHistoryPerCase.workflowTasks);
+  side('activity tasks per case', f.historyPerCase.activityTasks, f.baselineHistoryPerCase.activityTasks);
+  side('history events per case', f.historyPerCase.events, f.baselineHistoryPerCase.events);
   const width = Math.max(...lines.map(([k]) => k.length));
   console.log(lines.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`).join('\n'));
 }
