@@ -42,6 +42,7 @@ const options = new Command('bench')
   )
   .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
   .option('--sqlite-pragma <pragma...>', "the dev server's SQLite pragmas (default: journal_mode=wal synchronous=normal); 'none' for SQLite's own")
+  .option('--cpu-prof <dir>', "write the worker's CPU profile (node --cpu-prof) into this folder when it stops")
   .option('--json', 'print the figures as JSON')
   .option('--keep', 'keep the data directory')
   .parse()
@@ -52,6 +53,7 @@ const options = new Command('bench')
     openCases?: boolean;
     rate?: number[];
     maxCachedWorkflows?: number;
+    cpuProf?: string;
     json?: boolean;
     keep?: boolean;
   }>();
@@ -84,9 +86,13 @@ function processUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
   return { cpuSeconds: ticks / 100, rssMiB: rss / 1024 };
 }
 
-function runNode(script: string, env: NodeJS.ProcessEnv, log: string): ChildProcess {
+function runNode(script: string, env: NodeJS.ProcessEnv, log: string, nodeArgs: readonly string[] = []): ChildProcess {
   const out = fs.openSync(log, 'a');
-  return spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script)], { cwd: PROJECT_ROOT, env, stdio: ['ignore', out, out] });
+  return spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, script)], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', out, out],
+  });
 }
 
 async function main() {
@@ -134,7 +140,12 @@ async function main() {
       RATE_LIMIT_PER_MINUTE: '1000000',
       ...(options.maxCachedWorkflows && { WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
     };
-    const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'));
+    const worker = runNode(
+      'worker/main.ts',
+      env,
+      path.join(dataDir, 'worker.log'),
+      options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProf)}`] : [],
+    );
     worker.once(
       'exit',
       (code, signal) =>
