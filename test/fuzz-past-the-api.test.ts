@@ -66,13 +66,19 @@ const tally = { accepted: 0, refused: 0 };
 const expected: Array<{ what: string; applicationId: string; complaintId?: string; reach: (app: HttpAnswer, complaint?: HttpAnswer) => boolean }> =
   [];
 
-function values(field: Field): Array<[string, string, boolean]> {
+/**
+ * Every hostile value, and the unusual ones a person may write: all of them in a submission; past it, where each
+ * taken value uses up a case, those the character rule could most plausibly get wrong (the same rule checks
+ * every field: domain/fields.ts).
+ */
+function values(field: Field, unusual: ReadonlyArray<[string, string]> = UNUSUAL): Array<[string, string, boolean]> {
   return [
     ...HOSTILE.map(([label, v]): [string, string, boolean] => [label, v, false]),
     ...BREAKS.map(([label, v]): [string, string, boolean] => [label, v, !field.line]),
-    ...UNUSUAL.map(([label, v]): [string, string, boolean] => [label, v, true]),
+    ...unusual.map(([label, v]): [string, string, boolean] => [label, v, true]),
   ];
 }
+const UNUSUAL_PAST_SUBMISSION = UNUSUAL.filter(([label]) => ['Kazakh letters', 'emoji', 'combining mark', 'markup'].includes(label));
 
 /** A refusal must be a 4xx naming the field; an answer the test did not foresee fails it. */
 function judge(answer: HttpAnswer, field: string, takeable: boolean, what: string): boolean {
@@ -130,7 +136,7 @@ async function fuzz(
 ): Promise<void> {
   for (const field of fields) {
     let current = await target();
-    for (const [label, value, takeable] of values(field)) {
+    for (const [label, value, takeable] of values(field, UNUSUAL_PAST_SUBMISSION)) {
       const what = `${kind}: ${label} in ${field.name}`;
       if (judge(await http('POST', current.route, body(field.name, value)), field.name, takeable, what)) {
         expected.push({ what, applicationId: current.applicationId, complaintId: current.complaintId, reach });
