@@ -17,6 +17,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { createStore, type Store } from '../infra/store';
 import { keyEntry, newApiKey } from '../client/api/auth';
 import { newPayloadKey } from '../infra/payload-codec';
+import { workflowIdFor } from '../infra/identity';
 import { outboxKeys, parseOutboxKey } from '../infra/outbox-keys';
 import { buildReceiver } from './receiver';
 import { eachLimited } from '../client/each-limited';
@@ -242,15 +243,12 @@ async function main() {
 
     // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, 250 by default).
     const cacheSize = options.maxCachedWorkflows ?? 250;
-    const ourShape = await historyShape(
-      server.address,
-      ids.map((id) => `application-${id}`),
-    );
-
-    say('baseline: bare workflows with 7 no-op activities, an update and 2 timers, on the same server, in a worker process of its own');
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });
+    const ourShape = await historyShape(client, ids.map(workflowIdFor));
+
+    say('baseline: bare workflows with 7 no-op activities, an update and 2 timers, on the same server, in a worker process of its own');
     const baselineLog = fs.openSync(path.join(dataDir, 'baseline-worker.log'), 'a');
     const baselineWorker = fork(path.join(PROJECT_ROOT, 'devtools', 'bench-baseline-worker.ts'), [], {
       cwd: PROJECT_ROOT,
@@ -294,7 +292,7 @@ async function main() {
     const bDone = Date.now();
     const baselineAtEnd = processUsage(baselineWorker.pid!);
     const baselineShape = await historyShape(
-      server.address,
+      client,
       Array.from({ length: n }, (_, i) => `baseline-${i}`),
     );
 
@@ -338,26 +336,20 @@ async function main() {
  * What a case's history holds, averaged over (up to) 20 of them: events, workflow tasks, activity tasks. Read
  * where each side has got to at the end of the run (both wait on a long timer by then).
  */
-async function historyShape(address: string, workflowIds: string[]): Promise<{ events: number; workflowTasks: number; activityTasks: number }> {
-  const connection = await Connection.connect({ address });
-  try {
-    const client = new Client({ connection });
-    const sample = workflowIds.filter((_, i) => i % Math.max(1, Math.floor(workflowIds.length / 20)) === 0).slice(0, 20);
-    const totals = { events: 0, workflowTasks: 0, activityTasks: 0 };
-    for (const id of sample) {
-      const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
-      totals.events += events.length;
-      totals.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
-      totals.activityTasks += events.filter((e) => e.activityTaskScheduledEventAttributes).length;
-    }
-    return {
-      events: totals.events / sample.length,
-      workflowTasks: totals.workflowTasks / sample.length,
-      activityTasks: totals.activityTasks / sample.length,
-    };
-  } finally {
-    await connection.close();
+async function historyShape(client: Client, workflowIds: string[]): Promise<{ events: number; workflowTasks: number; activityTasks: number }> {
+  const sample = workflowIds.filter((_, i) => i % Math.max(1, Math.floor(workflowIds.length / 20)) === 0).slice(0, 20);
+  const totals = { events: 0, workflowTasks: 0, activityTasks: 0 };
+  for (const id of sample) {
+    const events = (await client.workflow.getHandle(id).fetchHistory()).events ?? [];
+    totals.events += events.length;
+    totals.workflowTasks += events.filter((e) => e.workflowTaskCompletedEventAttributes).length;
+    totals.activityTasks += events.filter((e) => e.activityTaskScheduledEventAttributes).length;
   }
+  return {
+    events: totals.events / sample.length,
+    workflowTasks: totals.workflowTasks / sample.length,
+    activityTasks: totals.activityTasks / sample.length,
+  };
 }
 
 /**

@@ -6,9 +6,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
 import type { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
-import { ensureTemporalSetup } from '../infra/temporal-setup';
+import { setUpTemporal } from '../infra/temporal-setup';
 import { ensureTemporalCli } from './tools';
 
 export interface DevServerOptions {
@@ -97,12 +96,9 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   await Promise.race([waitForPort(options.port, 60_000), exited]);
   // Not with the dev server's `--search-attribute` flags: they register only when it creates its database, so a
   // data directory from before an attribute existed (`Standard`) would refuse every workflow start that sets it.
-  const connection = await Connection.connect({ address: `127.0.0.1:${options.port}` });
-  try {
-    await ensureTemporalSetup(connection, 'default', { ...(options.searchAttributes && { attributes: options.searchAttributes }) });
-  } finally {
-    await connection.close();
-  }
+  await setUpTemporal({ address: `127.0.0.1:${options.port}` }, 'default', {
+    ...(options.searchAttributes && { attributes: options.searchAttributes }),
+  });
   return {
     address: `127.0.0.1:${options.port}`,
     uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,

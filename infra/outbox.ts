@@ -5,9 +5,6 @@
 import type { Prisma } from '../prisma/generated/client';
 import type { Store } from './store';
 
-/** The states of an outbox message: waiting or retrying, delivered, or a dead letter the relay gave up on. */
-export const OUTBOX_STATUSES = ['pending', 'delivered', 'dead'] as const;
-
 export interface OutboxEntry {
   /** exactly-once key: a second write of the same key is a no-op, and the receiver sees it as Idempotency-Key */
   key: string;

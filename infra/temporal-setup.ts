@@ -86,12 +86,10 @@ export function temporalNotReady(error: unknown): string | null {
   const notSetUp = (details: string) =>
     `Temporal is not set up for this service: ${details}. An operator runs \`npm run cli -- setup\` (workers do it at start)`;
   if (error instanceof NamespaceNotFoundError) return notSetUp(error.message);
-  const grpc = isGrpcServiceError(error)
-    ? error
-    : isGrpcServiceError((error as { cause?: unknown })?.cause)
-      ? (error as { cause: unknown }).cause
-      : null;
-  if (!isGrpcServiceError(grpc)) return null;
+  // The client wraps the gRPC error of a failed call (ServiceError) as its cause.
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  const grpc = isGrpcServiceError(error) ? error : isGrpcServiceError(cause) ? cause : null;
+  if (!grpc) return null;
   const details = grpc.details || grpc.message;
   if (grpc.code === UNAVAILABLE || grpc.code === DEADLINE_EXCEEDED) return `Temporal does not answer (${details}); try again shortly`;
   if ((grpc.code === INVALID_ARGUMENT && /search attribute/i.test(details)) || (grpc.code === NOT_FOUND && /namespace/i.test(details))) {
@@ -101,10 +99,14 @@ export function temporalNotReady(error: unknown): string | null {
 }
 
 /** Connects with `options` (infra/temporal-connection.ts), sets the server up for `namespace`, and disconnects. */
-export async function setUpTemporal(options: ConnectionOptions, namespace: string): Promise<SetupReport> {
+export async function setUpTemporal(
+  options: ConnectionOptions,
+  namespace: string,
+  setup: Parameters<typeof ensureTemporalSetup>[2] = {},
+): Promise<SetupReport> {
   const connection = await Connection.connect(options);
   try {
-    return await ensureTemporalSetup(connection, namespace);
+    return await ensureTemporalSetup(connection, namespace, setup);
   } finally {
     await connection.close();
   }

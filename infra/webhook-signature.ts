@@ -2,7 +2,7 @@
  * Signed webhooks (issue 16): every notice and stage report the outbox relay posts carries
  * `X-Attestation-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">` under a secret shared with
  * that receiver alone, so a receiver tells a real notice from a forged one, and (by the time in it) from an old
- * one sent again by someone else. `verifyWebhook` is what a receiver runs; the local receiver runs it too.
+ * one sent again by someone else. `webhookSignatureProblem` is what a receiver runs; the local receiver runs it too.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 

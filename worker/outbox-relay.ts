@@ -68,20 +68,20 @@ async function claim(store: Store, batch: number): Promise<Claimed[]> {
 }
 
 /**
- * After a failed delivery: claimable again once the back-off (2^attempts s, at most a minute) has passed; a dead
- * letter once it has failed `maxAttempts` times.
+ * After a failed delivery: claimable again once the back-off (2^attempts s, at most a minute) has passed, or a
+ * dead letter (`dead`), never claimed again.
  */
-async function backOff(store: Store, id: string, attempts: number, lastError: string, maxAttempts: number): Promise<void> {
+async function backOff(store: Store, id: string, attempts: number, lastError: string, dead: boolean): Promise<void> {
   await store.$executeRawUnsafe(
     `UPDATE "OutboxMessage" SET attempts = $2::int, "lastError" = $3::text,
-            status = CASE WHEN $2::int >= $5::int THEN 'dead' ELSE status END,
+            status = CASE WHEN $5::boolean THEN 'dead' ELSE status END,
             "claimedAt" = now() - make_interval(secs => $4::double precision) + make_interval(secs => LEAST(60, power(2, $2::int)))
       WHERE id = $1::uuid`,
     id,
     attempts,
     lastError,
     LEASE_SECONDS,
-    maxAttempts,
+    dead,
   );
 }
 
@@ -110,17 +110,14 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
     } catch (error) {
       const lastError = error instanceof Error ? error.message : String(error);
       const attempts = m.attempts + 1;
-      const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS;
-      await backOff(store, m.id, attempts, lastError, maxAttempts);
-      options.onError?.(
-        attempts >= maxAttempts ? 'outbox delivery failed; a dead letter now, until an operator requeues it' : 'outbox delivery failed; will retry',
-        {
-          key: m.key,
-          channel: m.channel,
-          attempts,
-          error: lastError,
-        },
-      );
+      const dead = attempts >= (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+      await backOff(store, m.id, attempts, lastError, dead);
+      options.onError?.(dead ? 'outbox delivery failed; a dead letter now, until an operator requeues it' : 'outbox delivery failed; will retry', {
+        key: m.key,
+        channel: m.channel,
+        attempts,
+        error: lastError,
+      });
     }
   }
   return delivered;

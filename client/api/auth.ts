@@ -109,15 +109,9 @@ export function authenticate(header: string | undefined, keys: readonly ApiKeyEn
   if (!match) return null;
   const digest = digestOf(match[1]);
   const found = keys.find((k) => timingSafeEqual(k.digest, digest));
-  return found
-    ? {
-        client: found.client,
-        scopes: found.scopes,
-        role: found.role,
-        units: found.units,
-        ...(found.rateLimitPerMinute && { rateLimitPerMinute: found.rateLimitPerMinute }),
-      }
-    : null;
+  if (!found) return null;
+  const { digest: _digest, ...caller } = found;
+  return caller;
 }
 
 /** A new random key (256 bits, base64url). */
