@@ -12,6 +12,7 @@ import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { ToolUnavailableError } from './tools';
+import { startUiServer } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/signer';
 import { keyEntry, newApiKey, type Scope } from '../client/api/auth';
 import type { Role } from '../domain/authority';
@@ -107,17 +108,18 @@ async function main(): Promise<void> {
     const port = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
     say(`starting the Temporal dev server on :${port} with the Web UI on :${uiPort}`);
-    const server = await startDevServer({
-      dataDir: DATA_DIR,
-      port,
-      uiPort,
-      logFile: path.join(DATA_DIR, 'logs', 'temporal.log'),
-      // The UI decodes the encrypted payloads through the API's codec server, for signed-in operators.
-      uiCodecEndpoint: `http://localhost:${env.PORT ?? 3000}/codec`,
-    });
+    const server = await startDevServer({ dataDir: DATA_DIR, port, logFile: path.join(DATA_DIR, 'logs', 'temporal.log') });
     stops.push(server.stop);
     env.TEMPORAL_ADDRESS = server.address;
-    uiUrl = server.uiUrl;
+    // The UI decodes the encrypted payloads through the API's codec server, for operators signed in there.
+    const ui = await startUiServer({
+      temporalAddress: server.address,
+      port: uiPort,
+      dataDir: DATA_DIR,
+      codecEndpoint: `http://localhost:${env.PORT ?? 3000}/codec`,
+    });
+    stops.push(ui.stop);
+    uiUrl = ui.url;
   }
   env.IDENTITY_SECRET ??= devSecret('identity-secret');
   // Personal data goes to Temporal encrypted, on the embedded defaults too: a development key kept in .data/.

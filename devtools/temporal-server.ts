@@ -1,6 +1,6 @@
 /**
  * The Temporal dev server of the embedded defaults: `temporal server start-dev` with its state in a SQLite
- * file under DATA_DIR (kept across restarts), the Web UI, and the project's search attributes registered.
+ * file under DATA_DIR (kept across restarts), headless, and the project's search attributes registered.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -13,10 +13,7 @@ import { ensureTemporalCli } from './tools';
 export interface DevServerOptions {
   dataDir: string;
   port: number;
-  uiPort: number | null; // null: headless
   logFile: string;
-  /** the codec server the Web UI decodes payloads with (our API's /codec) */
-  uiCodecEndpoint?: string;
   /** SQLite pragmas of the server's store; write-ahead logging unless said otherwise (docs/performance.md) */
   sqlitePragmas?: readonly string[];
   /** the search attributes to register; all of the project's unless said otherwise (a test of an older data directory) */
@@ -31,7 +28,6 @@ export const DEFAULT_SQLITE_PRAGMAS = ['journal_mode=wal', 'synchronous=normal']
 
 export interface RunningDevServer {
   address: string;
-  uiUrl: string | null;
   process: ChildProcess;
   stop(): Promise<void>;
 }
@@ -83,8 +79,8 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
     'json',
     '--log-level',
     'warn',
-    ...(options.uiPort === null ? ['--headless'] : ['--ui-port', String(options.uiPort)]),
-    ...(options.uiCodecEndpoint && options.uiPort !== null ? ['--ui-codec-endpoint', options.uiCodecEndpoint] : []),
+    // The Web UI is Temporal's UI server of its own (devtools/ui-server.ts): the dev server's cannot send the codec session.
+    '--headless',
     ...(options.sqlitePragmas ?? DEFAULT_SQLITE_PRAGMAS).flatMap((p) => ['--sqlite-pragma', p]),
   ];
   const child = spawn(cli, args, { stdio: ['ignore', log, log] });
@@ -101,7 +97,6 @@ export async function startDevServer(options: DevServerOptions): Promise<Running
   });
   return {
     address: `127.0.0.1:${options.port}`,
-    uiUrl: options.uiPort === null ? null : `http://localhost:${options.uiPort}`,
     process: child,
     stop: () => stopProcess(child),
   };

@@ -1,7 +1,8 @@
 /**
- * Provisioning of the Temporal tools that the SDK would otherwise download (which cannot work here):
- * the Temporal CLI (dev server with the Web UI) built from its Go module, and the time-skipping test server
- * from Maven Central. Both are cached in CACHE_DIR; `tsx devtools/tools.ts ensure` prepares them.
+ * Provisioning of the tools that would otherwise be downloaded (which cannot work here): the Temporal CLI (the
+ * dev server) and Temporal's Web UI server, built from their Go modules; the time-skipping test server from
+ * Maven Central; Chromium for the browser tests from Debian's packages. The builds are cached in CACHE_DIR;
+ * `tsx devtools/tools.ts ensure` prepares them all.
  */
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -11,6 +12,9 @@ import { CACHE_DIR } from '../infra/paths';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 /** The newest CLI tag whose go.mod has no `replace` directive, so `go install` accepts it (DESIGN.md). */
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
+/** Temporal's Web UI server, the same version as compose's `temporalio/ui` image (test/compose.test.ts checks). */
+export const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2/cmd/server';
+export const UI_SERVER_VERSION = '2.42.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.32.1';
 
@@ -29,49 +33,103 @@ function log(message: string): void {
 }
 
 /**
- * The Temporal CLI: `TEMPORAL_CLI` if set, else `temporal` on PATH, else the cached build, else a fresh
- * `go install` into the cache (a few minutes on two cores, once per machine).
+ * A Go program built once with `go install <module>@<version>` into CACHE_DIR/<dirName>/<binary> (a few minutes
+ * on two cores the first time on a machine); `what` names it in messages.
  */
+function goInstallCached(what: string, module: string, version: string, dirName: string, binary: string): string {
+  const dir = path.join(CACHE_DIR, dirName);
+  const cached = path.join(dir, binary);
+  if (fs.existsSync(cached)) return cached;
+
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  if (!onPath('go')) {
+    throw new ToolUnavailableError(
+      `${what} is needed and was not found: no cached build at ${cached}, and no Go toolchain to build it with. ` +
+        `Install Go (https://go.dev/dl/ or \`apt-get install golang\`), or set TEMPORAL_ADDRESS to use a server you run.`,
+    );
+  }
+  log(`building ${what} ${version} with go install (first run on this machine: a few minutes)…`);
+  const staging = fs.mkdtempSync(path.join(CACHE_DIR, '.build-'));
+  const started = Date.now();
+  const build = spawnSync('go', ['install', `${module}@${version}`], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, GOBIN: staging, GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' ') },
+  });
+  const built = path.join(staging, path.basename(module));
+  if (build.status !== 0 || !fs.existsSync(built)) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new ToolUnavailableError(
+      `go install ${module}@${version} failed (exit ${build.status}); see the output above. ` +
+        `If the Go checksum database cannot be reached, try GONOSUMDB=github.com/temporalio or GOFLAGS=-mod=mod.`,
+    );
+  }
+  fs.mkdirSync(dir, { recursive: true });
+  fs.renameSync(built, cached); // atomic: a half-built binary is never cached
+  fs.rmSync(staging, { recursive: true, force: true });
+  log(`${what} built in ${Math.round((Date.now() - started) / 1000)} s: ${cached}`);
+  return cached;
+}
+
+/** The Temporal CLI (the dev server): `TEMPORAL_CLI` if set, else `temporal` on PATH, else the cached build. */
 export function ensureTemporalCli(): string {
   const named = process.env.TEMPORAL_CLI;
   if (named) {
     if (!fs.existsSync(named)) throw new ToolUnavailableError(`TEMPORAL_CLI names ${named}, which does not exist`);
     return named;
   }
-  const installed = onPath('temporal');
-  if (installed) return installed;
+  return (
+    onPath('temporal') ??
+    goInstallCached('the Temporal CLI', TEMPORAL_CLI_MODULE, TEMPORAL_CLI_VERSION, `temporal-cli-${TEMPORAL_CLI_VERSION}`, 'temporal')
+  );
+}
 
-  const dir = path.join(CACHE_DIR, `temporal-cli-${TEMPORAL_CLI_VERSION}`);
-  const binary = path.join(dir, 'temporal');
-  if (fs.existsSync(binary)) return binary;
+/**
+ * Temporal's Web UI server — the program inside the `temporalio/ui` image compose runs, at the same version — so
+ * that `npm start` serves the UI with the codec's `includeCredentials` (the dev server's own UI cannot set it, and
+ * without it the browser never sends the operator's codec session: issue 17).
+ */
+export function ensureUiServer(): string {
+  return goInstallCached(
+    'the Temporal UI server',
+    UI_SERVER_MODULE,
+    `v${UI_SERVER_VERSION}`,
+    `temporal-ui-server-v${UI_SERVER_VERSION}`,
+    'temporal-ui-server',
+  );
+}
 
-  fs.mkdirSync(CACHE_DIR, { recursive: true });
-  if (!onPath('go')) {
+/**
+ * Chromium for the browser tests and the docs' screenshots: `CHROMIUM` if set, else Debian's `chromium` on PATH,
+ * else installed from Debian's packages (as root, with apt-get; about half a minute) — never a browser download.
+ */
+export function ensureChromium(): string {
+  const named = process.env.CHROMIUM;
+  if (named) {
+    if (!fs.existsSync(named)) throw new ToolUnavailableError(`CHROMIUM names ${named}, which does not exist`);
+    return named;
+  }
+  const found = onPath('chromium');
+  if (found) return found;
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot || !onPath('apt-get')) {
     throw new ToolUnavailableError(
-      `The Temporal CLI is needed for the dev server and was not found: no TEMPORAL_CLI, no \`temporal\` on PATH, ` +
-        `no cached build at ${binary}, and no Go toolchain to build it with. Install Go (https://go.dev/dl/ or ` +
-        `\`apt-get install golang\`) or the Temporal CLI, or set TEMPORAL_ADDRESS to use a server you run.`,
+      "The browser tests need Chromium and it was not found: install Debian's package (`sudo apt-get install chromium`) " +
+        'or set CHROMIUM to a Chromium or Chrome executable.',
     );
   }
-  log(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with go install (first run on this machine: a few minutes)…`);
-  const staging = fs.mkdtempSync(path.join(CACHE_DIR, '.build-'));
-  const started = Date.now();
-  const build = spawnSync('go', ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, GOBIN: staging, GOFLAGS: [process.env.GOFLAGS, '-buildvcs=false'].filter(Boolean).join(' ') },
-  });
-  if (build.status !== 0 || !fs.existsSync(path.join(staging, 'temporal'))) {
-    fs.rmSync(staging, { recursive: true, force: true });
-    throw new ToolUnavailableError(
-      `go install ${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION} failed (exit ${build.status}); see the output above. ` +
-        `If the Go checksum database cannot be reached, try GONOSUMDB=github.com/temporalio or GOFLAGS=-mod=mod.`,
-    );
+  log("installing Debian's chromium package (first run on this machine: about half a minute)…");
+  const install = () =>
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    }).status === 0;
+  // A machine whose package lists were never read knows no chromium yet: read them once, then try again.
+  if (!install() && !(spawnSync('apt-get', ['update'], { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0 && install())) {
+    throw new ToolUnavailableError('apt-get could not install chromium; see the output above, or set CHROMIUM to a browser executable.');
   }
-  fs.mkdirSync(dir, { recursive: true });
-  fs.renameSync(path.join(staging, 'temporal'), binary); // atomic: a half-built binary is never cached
-  fs.rmSync(staging, { recursive: true, force: true });
-  log(`Temporal CLI built in ${Math.round((Date.now() - started) / 1000)} s: ${binary}`);
-  return binary;
+  const installed = onPath('chromium');
+  if (!installed) throw new ToolUnavailableError('apt-get installed chromium, but no `chromium` is on PATH');
+  return installed;
 }
 
 /**
@@ -128,7 +186,9 @@ if (require.main === module) {
     if (command !== 'ensure') throw new ToolUnavailableError(`unknown command ${command}; use: ensure`);
     fs.mkdirSync(CACHE_DIR, { recursive: true });
     log(`temporal CLI: ${ensureTemporalCli()}`);
+    log(`UI server:    ${ensureUiServer()}`);
     log(`test server:  ${ensureTestServer()}`);
+    log(`chromium:     ${ensureChromium()}`);
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

@@ -6,6 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { UI_SERVER_VERSION } from '../devtools/tools';
+import { CODEC_ERROR_MESSAGE, uiServerConfig } from '../devtools/ui-server';
 
 const root = path.resolve(__dirname, '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
@@ -68,6 +70,25 @@ describe('docker-compose.yml', () => {
     const needed = [...envReads(path.join(root, entry))].filter((n) => !OPTIONAL.has(n));
     expect(needed.length).toBeGreaterThan(0);
     for (const name of needed) expect({ service, name, provided: provided.has(name) }).toEqual({ service, name, provided: true });
+  });
+
+  test('runs the same Temporal UI server as npm start, at the same version, with the same codec settings (issue 17)', () => {
+    const ui = compose.services['temporal-ui'];
+    expect(ui.image).toBe(`temporalio/ui:${UI_SERVER_VERSION}`);
+    const local = uiServerConfig({
+      temporalAddress: 'x:7233',
+      port: 8233,
+      dataDir: '/unused',
+      codecEndpoint: ui.environment.TEMPORAL_CODEC_ENDPOINT,
+    });
+    expect(ui.environment).toMatchObject({
+      TEMPORAL_CODEC_INCLUDE_CREDENTIALS: String(local.codec.includeCredentials),
+      TEMPORAL_CODEC_DEFAULT_ERROR_MESSAGE: CODEC_ERROR_MESSAGE,
+      TEMPORAL_CODEC_DEFAULT_ERROR_LINK: local.codec.defaultErrorLink,
+    });
+    expect(local.codec.includeCredentials).toBe(true);
+    // The UI's origin is one the API's codec server answers with credentials.
+    expect(compose.services.api.environment.CODEC_CORS_ORIGINS).toContain(`http://localhost:${ui.ports[0].split(':')[0]}`);
   });
 
   test('registers every search attribute the workflow uses', () => {

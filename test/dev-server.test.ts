@@ -18,7 +18,7 @@ test('a data directory from before an attribute existed gets it on the next star
     running = await startDevServer({
       dataDir,
       port,
-      uiPort: null,
+
       logFile: path.join(dataDir, 'temporal.log'),
       ...(searchAttributes && { searchAttributes }),
     });

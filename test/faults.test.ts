@@ -58,7 +58,7 @@ beforeAll(async () => {
   server = await startDevServer({
     dataDir: database.dataDir,
     port: temporalPort,
-    uiPort: null,
+
     logFile: path.join(database.dataDir, 'temporal.log'),
   });
   // The local receiver counts each key's deliveries; the notifier can be made to fail.
@@ -218,7 +218,7 @@ describe(`fault suite (${CASES} cases per fault)`, () => {
       server = await startDevServer({
         dataDir: database.dataDir,
         port: temporalPort,
-        uiPort: null,
+
         logFile: path.join(database.dataDir, 'temporal.log'),
       });
     });

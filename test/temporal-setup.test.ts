@@ -27,7 +27,7 @@ beforeAll(async () => {
   server = await startDevServer({
     dataDir: database.dataDir,
     port: await freePort(),
-    uiPort: null,
+
     logFile: path.join(database.dataDir, 'temporal.log'),
     searchAttributes: [],
   });

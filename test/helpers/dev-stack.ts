@@ -54,12 +54,18 @@ export interface DevStack {
   stop(): Promise<void>;
 }
 
-/** Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process). */
-export async function startDevStack(name: string, { telemetry = false } = {}): Promise<DevStack> {
+/**
+ * Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process);
+ * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server).
+ */
+export async function startDevStack(
+  name: string,
+  { telemetry = false, codecCorsOrigins }: { telemetry?: boolean; codecCorsOrigins?: string[] } = {},
+): Promise<DevStack> {
   const taskQueue = name;
   const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
   const { dataDir, db, store } = database;
-  const server = await startDevServer({ dataDir, port: await freePort(), uiPort: null, logFile: path.join(dataDir, 'temporal.log') });
+  const server = await startDevServer({ dataDir, port: await freePort(), logFile: path.join(dataDir, 'temporal.log') });
   const logLines: string[] = [];
   const metricsPort = await freePort();
   if (telemetry) installTelemetry({ metricsAddress: `127.0.0.1:${metricsPort}`, write: (line) => void logLines.push(line) });
@@ -101,6 +107,7 @@ export async function startDevStack(name: string, { telemetry = false } = {}): P
       ]),
     ),
     codec,
+    ...(codecCorsOrigins && { codecCorsOrigins }),
     // Dated scenarios (a holiday in October, IN_HOURS) are relayed late on purpose: the default bound is tested apart.
     submissionMaxDelayMs: 400 * 86_400_000,
     campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
