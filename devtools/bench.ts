@@ -112,7 +112,7 @@ async function main() {
     const server = await startDevServer({
       dataDir,
       port: await freePort(),
-      uiPort: null,
+
       logFile: path.join(dataDir, 'temporal.log'),
       ...(options.sqlitePragma && { sqlitePragmas: options.sqlitePragma.filter((p) => p !== 'none') }),
     });
@@ -181,7 +181,7 @@ async function main() {
     stops.push(async () => clearInterval(sampler));
 
     if (options.openCases) {
-      await openCases({ n, c, post, store, workerPid: worker.pid!, dataDir, submittedAt });
+      await openCases({ n, c, post, store, workerPid: worker.pid!, dataDir, submittedAt, base, apiKey, address: server.address });
       return;
     }
     if (options.rate) {
@@ -364,7 +364,13 @@ async function openCases(a: {
   workerPid: number;
   dataDir: string;
   submittedAt: string;
+  base: string;
+  apiKey: string;
+  address: string;
 }) {
+  // One case in a hundred was submitted four days ago: its decision is overdue, a case for the stuck listing.
+  const overdueEvery = 100;
+  const fourDaysAgo = new Date(Date.now() - 4 * 86_400_000).toISOString();
   const registered = () => a.store.outboxMessage.count({ where: { key: { startsWith: 'stage:', endsWith: ':under-review' } } });
   const samples: Array<{ open: number; rssMiB: number; seconds: number }> = [];
   const t0 = Date.now();
@@ -391,10 +397,8 @@ async function openCases(a: {
     Array.from({ length: a.n }, (_, i) => i),
     a.c,
     async (i) => {
-      await a.post(
-        '/applications',
-        sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt: a.submittedAt, academicYear: academicYearOf(a.submittedAt) }),
-      );
+      const submittedAt = i % overdueEvery === 0 ? fourDaysAgo : a.submittedAt;
+      await a.post('/applications', sampleSubmission({ iin: sampleIin(100_000 + i * 7), submittedAt, academicYear: academicYearOf(submittedAt) }));
       submitted++;
     },
   ).catch((error: Error) => {
@@ -412,6 +416,44 @@ async function openCases(a: {
   console.log(
     `\nTemporal (SQLite) ${mib(temporalBytes)} MiB, ${(temporalBytes / a.n / 1024).toFixed(1)} KiB per case; PostgreSQL ${mib(Number(bytes))} MiB, ${(Number(bytes) / a.n / 1024).toFixed(1)} KiB per case`,
   );
+  await stuckListing(a);
+}
+
+/**
+ * The stuck listing over the open cases (issue 17): `GET /support/stuck` as support staff call it, first and last
+ * page, against what the former inspector did on every call — describe each running workflow, 8 at a time.
+ */
+async function stuckListing(a: { n: number; base: string; apiKey: string; address: string }) {
+  const expected = Math.ceil(a.n / 100);
+  const get = async (query: string) => {
+    const started = performance.now();
+    const r = await fetch(`${a.base}/support/stuck?${query}`, { headers: { authorization: `Bearer ${a.apiKey}` } });
+    if (r.status !== 200) throw new Error(`/support/stuck: ${r.status} ${await r.text()}`);
+    return { seconds: (performance.now() - started) / 1000, body: (await r.json()) as { total: number; cases: unknown[] } };
+  };
+  await until(`${expected} overdue cases listed`, async () => (await get('pageSize=1')).body.total >= expected, 10 * 60_000);
+  const rows: Array<[string, number, number, number]> = [];
+  for (let i = 0; i < 3; i++) {
+    const first = await get('pageSize=50');
+    rows.push([`first page (run ${i + 1})`, first.seconds, first.body.total, first.body.cases.length]);
+  }
+  const last = await get(`pageSize=50&page=${Math.ceil(expected / 50)}`);
+  rows.push(['last page', last.seconds, last.body.total, last.body.cases.length]);
+
+  const connection = await Connection.connect({ address: a.address });
+  const client = new Client({ connection });
+  const started = performance.now();
+  const running: string[] = [];
+  for await (const w of client.workflow.list({ query: "ExecutionStatus = 'Running'", pageSize: 1000 })) running.push(w.workflowId);
+  await eachLimited(running, 8, async (id) => void (await client.workflow.getHandle(id).describe()));
+  const describeAll = (performance.now() - started) / 1000;
+  await connection.close();
+
+  console.log(`\n| stuck listing over ${a.n} open cases | seconds | total | shown |
+| --- | ---: | ---: | ---: |`);
+  for (const [what, seconds, total, shown] of rows) console.log(`| ${what} | ${seconds.toFixed(2)} | ${total} | ${shown} |`);
+  console.log(`| the former way: describe each of ${running.length} running workflows | ${describeAll.toFixed(2)} | | |`);
+  console.log(`\nratio, the former way / the first page: ${(describeAll / rows[0][1]).toFixed(1)}×`);
 }
 
 /**

@@ -8,6 +8,7 @@ import { EncryptionCodec } from '../infra/payload-codec';
 import { workflowIdFor } from '../infra/identity';
 import { createActivities } from '../activities';
 import { expireIdempotentRequests } from '../client/api/idempotency';
+import { findStuckCases } from '../client/inspector';
 import { cli, cliAsync } from './helpers/cli';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually } from './helpers/http';
@@ -309,10 +310,45 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       () => http('GET', `/applications/${late}`),
       (r) => r.body.state === 'notified',
     );
+    // The worker recorded both troubles (worker/trouble.ts); the look-up that succeeded removed its own row.
+    expect(await store.workflowTrouble.count({ where: { workflowId: workflowIdFor(retrying) } })).toBe(0);
+    expect(await store.workflowTrouble.findMany({ where: { workflowId: broken } })).toEqual([
+      expect.objectContaining({ part: 'workflow-task', what: 'applicationWorkflow', lastError: expect.stringMatching(/null/) }),
+    ]);
     const after = await poll();
+    // …and the listing removed the row of the run an operator ended.
+    expect(await store.workflowTrouble.count({ where: { workflowId: broken } })).toBe(0);
     expect(after.filter((c) => c.applicationId === retrying && c.reason === 'activity-retrying')).toEqual([]);
     expect(after.filter((c) => c.applicationId === late)).toEqual([]);
     expect(after.filter((c) => c.workflowId === broken && c.reason === 'workflow-task-failing')).toEqual([]);
+  });
+
+  test('a case the store holds open whose workflow ended, and a store row that disagrees with a quiet workflow, are state mismatches (issue 17)', async () => {
+    const ended = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }))).body
+      .applicationId as string;
+    const disagreeing = (await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1718), submittedAt: IN_HOURS }))).body
+      .applicationId as string;
+    for (const id of [ended, disagreeing]) {
+      await eventually(
+        () => http('GET', `/applications/${id}`),
+        (r) => r.body.state === 'under-review',
+      );
+    }
+    await client.workflow.getHandle(workflowIdFor(ended)).terminate('support: ended by mistake (test)');
+    await store.application.update({ where: { id: disagreeing }, data: { state: 'notified' } }); // a defect's trace
+    // Two minutes on: past the minute a write on its way may take.
+    const later = new Date(Date.now() + 120_000);
+    const { cases } = await findStuckCases(client, store, { now: () => later, pageSize: 200 });
+    expect(cases.filter((c) => c.reason === 'state-mismatch' && c.applicationId === ended)).toEqual([
+      expect.objectContaining({ detail: 'the case store says under-review, but its workflow is terminated: nothing will move this case' }),
+    ]);
+    expect(cases.filter((c) => c.reason === 'state-mismatch' && c.applicationId === disagreeing)).toEqual([
+      expect.objectContaining({ detail: 'the workflow is under-review but the case store says notified, and nothing is on its way to correct it' }),
+    ]);
+    // Not yet a minute on: the listing waits for writes on their way.
+    const now = (await findStuckCases(client, store, { pageSize: 200 })).cases;
+    expect(now.filter((c) => c.reason === 'state-mismatch' && [ended, disagreeing].includes(c.applicationId!))).toEqual([]);
+    await store.application.update({ where: { id: disagreeing }, data: { state: 'under-review' } });
   });
 
   test('the worker logs one JSON line per event with the case id and no personal data, and exports Prometheus metrics (issue 6)', async () => {

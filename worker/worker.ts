@@ -7,6 +7,7 @@ import type { ProviderUnits } from '../domain/provider-units';
 import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
+import { troubleInterceptor, troubleSinks } from './trouble';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -49,6 +50,9 @@ export async function createWorker({
     ...(dataConverter && { dataConverter }),
     workflowsPath: require.resolve('../workflows'),
     activities: createActivities({ store, signers, units, gateway: gateway ?? gatewayFromEnvironment(store) }),
+    // What the stuck-case listing reads instead of describing every running workflow (worker/trouble.ts).
+    interceptors: { activity: [troubleInterceptor(store)], workflowModules: [require.resolve('../workflows/trouble')] },
+    sinks: troubleSinks(store),
     ...options,
   });
 }

@@ -1,10 +1,10 @@
 /** Routes of the `support` tag: stuck cases and one case's whole story, for support staff. */
-import { caseStory, findStuckCases } from '../../inspector';
+import { caseStory, findStuckCases, MAX_PAGE_SIZE } from '../../inspector';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
 /** The largest values the stuck listing takes: a month of retrying, and a year of closed runs (visibility keeps no more). */
-const QUERY_BOUNDS = { retryingLongerThanSeconds: 30 * 86_400, closedWithinDays: 366 } as const;
+const QUERY_BOUNDS = { retryingLongerThanSeconds: 30 * 86_400, closedWithinDays: 366, page: 100_000, pageSize: MAX_PAGE_SIZE } as const;
 
 export function supportRoutes({ route, deps }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -20,9 +20,11 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
       query: {
         retryingLongerThanSeconds: `report an activity retrying for longer than this (default 300, at most ${QUERY_BOUNDS.retryingLongerThanSeconds})`,
         closedWithinDays: `report failed or timed-out runs closed within this many days (default 30, at most ${QUERY_BOUNDS.closedWithinDays})`,
+        page: 'which page, from 1 (default 1)',
+        pageSize: `cases on a page (default 50, at most ${MAX_PAGE_SIZE})`,
       },
       responses: {
-        200: '{ checkedAt, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
+        200: '{ checkedAt, total, page, pageSize, truncated, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
         400: 'a bad query parameter',
         401: ERRORS[401],
         403: ERRORS[403],
@@ -40,12 +42,14 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         numbers[name] = Number(raw);
       }
       const checkedAt = now();
-      const cases = await findStuckCases(client, store, {
+      const listing = await findStuckCases(client, store, {
         now: () => checkedAt,
         ...(numbers.retryingLongerThanSeconds !== undefined && { activityRetryThresholdMs: numbers.retryingLongerThanSeconds * 1000 }),
         ...(numbers.closedWithinDays !== undefined && { closedWithinMs: numbers.closedWithinDays * 86_400_000 }),
+        ...(numbers.page && { page: numbers.page }),
+        ...(numbers.pageSize && { pageSize: numbers.pageSize }),
       });
-      return { checkedAt: checkedAt.toISOString(), cases };
+      return { checkedAt: checkedAt.toISOString(), ...listing };
     },
   );
 
