@@ -113,9 +113,15 @@ describe('the API contract', () => {
     expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read', 'decode']));
     for (const { method, url, scope } of routes) {
       const anonymous = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
-      expect([url, anonymous.statusCode]).toEqual([url, 401]);
-      expect(anonymous.headers['www-authenticate']).toBe('Bearer');
-      expect(anonymous.json().error.code).toBe('unauthenticated');
+      if (url.startsWith('/support/console')) {
+        // A page of the support console: a browser without a session is sent to sign in, and back afterwards.
+        expect([url, anonymous.statusCode]).toEqual([url, 303]);
+        expect(anonymous.headers.location).toBe(`/support/console/sign-in?then=${encodeURIComponent(url)}`);
+      } else {
+        expect([url, anonymous.statusCode]).toEqual([url, 401]);
+        expect(anonymous.headers['www-authenticate']).toBe('Bearer');
+        expect(anonymous.json().error.code).toBe('unauthenticated');
+      }
       const forged = await app.inject({ method, url, headers: { authorization: 'Bearer not-a-key-of-ours-at-all' } });
       expect(forged.statusCode).toBe(401);
       const lacking = KEYS.find((k) => !k.scopes.includes(scope))!;
@@ -140,13 +146,17 @@ describe('the API contract', () => {
       problems: Array<{ ruleId: string; severity: string; location: Array<{ pointer: string }> }>;
     };
     expect(report.totals.errors).toBe(0);
-    // A page, the health probe, the registry of units and this document take no input and need no key: they have
-    // no 4xx to give.
+    // The sign-in pages, the health probe, the registry of units and this document take no input and need no key:
+    // they have no 4xx to give; the console's search and sign-out answer by sending the browser on (303).
     expect(report.problems.map((p) => `${p.severity} ${p.ruleId} ${p.location[0].pointer}`).sort()).toEqual([
+      'warn operation-2xx-response #/paths/~1support~1console~1cases/get/responses',
+      'warn operation-2xx-response #/paths/~1support~1console~1sign-out/post/responses',
       'warn operation-4xx-response #/paths/~1codec~1login/get/responses',
       'warn operation-4xx-response #/paths/~1healthz/get/responses',
       'warn operation-4xx-response #/paths/~1openapi.json/get/responses',
       'warn operation-4xx-response #/paths/~1provider-units/get/responses',
+      'warn operation-4xx-response #/paths/~1support~1console~1sign-in/get/responses',
+      'warn operation-4xx-response #/paths/~1support~1console~1sign-out/post/responses',
     ]);
   });
 

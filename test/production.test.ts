@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { API_REQUIREMENTS } from '../client/api-production';
-import { CodecSessions } from '../client/api/codec-server';
+import { BrowserSessions } from '../client/api/sessions';
+import type { Scope } from '../client/api/auth';
 import { productionProblems } from '../infra/production';
 import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
 import { WORKER_REQUIREMENTS } from '../worker/production';
@@ -111,18 +112,31 @@ describe('TLS to Temporal (TEMPORAL_TLS_*)', () => {
   });
 });
 
-describe("the codec server's sessions", () => {
-  test('are honoured only while the client still holds a decode key, and are Secure outside this machine', () => {
-    const holders = new Set(['operator-a']);
-    const sessions = new CodecSessions('s'.repeat(32), (client) => holders.has(client));
-    const cookie = (host: string) => sessions.cookie(sessions.issue('operator-a'), host);
+describe('browser sessions (the codec server, the support console)', () => {
+  const operator = { client: 'operator-a', scopes: ['decode', 'read'] as Scope[], role: 'administrator' as const, units: [] };
+  test('are honoured only while the client still holds a key of the scope, and are Secure outside this machine', () => {
+    const holders = new Map([[operator.client, operator]]);
+    const sessions = new BrowserSessions('s'.repeat(32), (client) => holders.get(client));
+    const cookie = (host: string) => sessions.cookie('codec', sessions.issue('codec', 'operator-a'), host);
     const header = cookie('localhost:3000').split(';')[0];
-    expect(sessions.verify(header)).toMatchObject({ client: 'operator-a', scopes: ['decode'] });
+    // the session grants its kind's scope only, whatever else the key may do
+    expect(sessions.verify('codec', header)).toEqual({ client: 'operator-a', scopes: ['decode'], role: 'administrator', units: [] });
+    holders.set(operator.client, { ...operator, scopes: ['read'] }); // the decode scope is withdrawn from the key
+    expect(sessions.verify('codec', header)).toBeNull();
     holders.delete('operator-a'); // the key is withdrawn from the configuration
-    expect(sessions.verify(header)).toBeNull();
+    expect(sessions.verify('codec', header)).toBeNull();
     expect(cookie('localhost:3000')).not.toContain('Secure');
     expect(cookie('attestation.example.kz')).toMatch(/; Secure$/);
     // another secret (the identity secret, say) does not forge one
-    expect(new CodecSessions('i'.repeat(32)).verify(header)).toBeNull();
+    expect(new BrowserSessions('i'.repeat(32), () => operator).verify('codec', header)).toBeNull();
+  });
+
+  test('of one kind do not open the other: a codec session is no console session', () => {
+    const sessions = new BrowserSessions('s'.repeat(32), () => operator);
+    const codec = `codec_session=${sessions.issue('codec', 'operator-a')}`;
+    expect(sessions.verify('support', codec.replace('codec_session', 'support_session'))).toBeNull();
+    const support = sessions.cookie('support', sessions.issue('support', 'operator-a')).split(';')[0];
+    expect(sessions.verify('support', support)).toMatchObject({ client: 'operator-a', scopes: ['read'] });
+    expect(sessions.cleared('support')).toMatch(/^support_session=; .*Path=\/support; Max-Age=0/);
   });
 });

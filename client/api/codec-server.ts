@@ -2,19 +2,15 @@
  * The codec server (issue 6): the Temporal Web UI sends the encrypted payloads it shows to `<endpoint>/decode`
  * and gets them back readable — for an authorised operator only. Operators hold an API key with the `decode`
  * scope; the UI either passes it as a bearer token, or the operator signs in once at `/codec/login` and the
- * browser sends the session cookie (the UI's "include cross-origin credentials" setting).
+ * browser sends the session cookie (sessions.ts) — the UI server's codec `includeCredentials` (devtools/ui-server.ts).
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../../domain/refusals';
-import type { ApiClient } from './auth';
 import type { EncryptionCodec } from '../../infra/payload-codec';
-import type { RouteDoc } from './openapi';
+import type { ApiRoutes } from './routing';
 import { refuse } from './refusals';
-
-const SESSION_COOKIE = 'codec_session';
-const SESSION_HOURS = 8;
+import { SESSION_HOURS, sessionRoute, type BrowserSessions } from './sessions';
 
 /** The body of /encode and /decode: Payloads in protobuf JSON (bytes as base64). */
 export const CodecRequestSchema = z.strictObject({
@@ -39,53 +35,12 @@ const toJson = (p: { metadata?: Record<string, Uint8Array> | null; data?: Uint8A
   data: Buffer.from(p.data ?? new Uint8Array()).toString('base64'),
 });
 
-/**
- * Signed, expiring session tokens for the cookie: `client.expiresAtMs.hmac`, under a secret of their own. A
- * session is honoured only while its client still holds a key with the `decode` scope (`stillEntitled`): a key
- * withdrawn from the configuration ends its sessions at the next start of the API.
- */
-export class CodecSessions {
-  constructor(
-    private readonly secret: string,
-    private readonly stillEntitled: (client: string) => boolean = () => true,
-  ) {}
-
-  issue(client: string, now = Date.now()): string {
-    const body = `${Buffer.from(client).toString('base64url')}.${now + SESSION_HOURS * 3600_000}`;
-    return `${body}.${this.sign(body)}`;
-  }
-
-  /** The client a cookie header's session names, if it is genuine and not expired. */
-  verify(cookieHeader: string | undefined, now = Date.now()): ApiClient | null {
-    const token = cookieHeader
-      ?.split(/;\s*/)
-      .find((c) => c.startsWith(`${SESSION_COOKIE}=`))
-      ?.slice(SESSION_COOKIE.length + 1);
-    const [client, expires, signature] = token?.split('.') ?? [];
-    if (!client || !expires || !signature) return null;
-    const expected = Buffer.from(this.sign(`${client}.${expires}`));
-    const given = Buffer.from(signature);
-    if (expected.length !== given.length || !timingSafeEqual(expected, given) || Number(expires) < now) return null;
-    const name = Buffer.from(client, 'base64url').toString();
-    return this.stillEntitled(name) ? { client: name, scopes: ['decode'], role: 'operator', units: [] } : null;
-  }
-
-  /** The cookie; `Secure` unless the API is reached on this machine (a browser sends it over HTTPS only). */
-  cookie(token: string, host = 'localhost'): string {
-    const local = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/.test(host);
-    return `${SESSION_COOKIE}=${token}; HttpOnly; SameSite=Strict; Path=/codec; Max-Age=${SESSION_HOURS * 3600}${local ? '' : '; Secure'}`;
-  }
-
-  private sign(body: string): string {
-    return createHmac('sha256', this.secret).update(`codec-session|${body}`).digest('base64url');
-  }
-}
-
 const LOGIN_PAGE = `<!doctype html><meta charset="utf-8"><title>Codec server: sign in</title>
 <body style="font-family:sans-serif;max-width:40em;margin:3em auto">
 <h1>Decode payloads in the Temporal UI</h1>
 <p>Paste an API key with the <code>decode</code> scope. The browser keeps a session cookie for ${SESSION_HOURS} hours; in the
-Temporal UI's codec settings, turn on <em>Include cross-origin credentials</em>.</p>
+Temporal UI (<code>npm start</code> serves it with the codec's <em>include credentials</em> on), workflow pages then show
+their input and results decoded.</p>
 <input id="key" type="password" size="50" autocomplete="off"> <button id="go">Sign in</button>
 <p id="out"></p>
 <script>
@@ -95,8 +50,6 @@ document.getElementById('go').onclick = async () => {
 };
 </script>`;
 
-type Route = (doc: RouteDoc, handler: (request: FastifyRequest, reply: FastifyReply) => Promise<unknown>) => void;
-
 export function registerCodecServer({
   app,
   route,
@@ -105,9 +58,9 @@ export function registerCodecServer({
   corsOrigins,
 }: {
   app: FastifyInstance;
-  route: Route;
+  route: ApiRoutes['route'];
   codec: EncryptionCodec;
-  sessions: CodecSessions;
+  sessions: BrowserSessions;
   /** the origins of the Temporal UI allowed to call from a browser */
   corsOrigins: readonly string[];
 }): void {
@@ -133,7 +86,7 @@ export function registerCodecServer({
         tag: 'support',
         scope: 'decode',
         body: CodecRequestSchema,
-        sessionCookie: true,
+        session: 'codec',
         responses: { 200: '{ payloads }, same shape', 400: 'not payloads', 401: 'no key or session', 403: 'no decode scope' },
       },
       async (request, reply) => {
@@ -167,20 +120,9 @@ export function registerCodecServer({
     },
     async (_request, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE),
   );
-  route(
-    {
-      method: 'POST',
-      url: '/codec/session',
-      operationId: 'codecSession',
-      summary: 'Signs the browser in: sets the session cookie the Temporal UI sends with its codec calls',
-      tag: 'support',
-      scope: 'decode',
-      responses: { 204: 'signed in (Set-Cookie)', 401: 'no key', 403: 'no decode scope' },
-    },
-    async (request, reply) =>
-      reply
-        .header('set-cookie', sessions.cookie(sessions.issue(request.apiClient!.client), request.headers.host))
-        .code(204)
-        .send(),
-  );
+  sessionRoute({ route, sessions }, 'codec', {
+    url: '/codec/session',
+    operationId: 'codecSession',
+    summary: 'Signs the browser in: sets the session cookie the Temporal UI sends with its codec calls',
+  });
 }

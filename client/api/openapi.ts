@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { Scope } from './auth';
+import { SESSION_KINDS, type SessionKind } from './sessions';
 
 export interface RouteDoc {
   method: 'GET' | 'POST';
@@ -19,8 +20,10 @@ export interface RouteDoc {
   params?: Record<string, string>;
   query?: Record<string, string>;
   body?: z.ZodType;
-  /** also accepts the codec server's session cookie in place of a bearer key */
-  sessionCookie?: boolean;
+  /** also accepts a browser session of this kind (sessions.ts) in place of a bearer key */
+  session?: SessionKind;
+  /** an HTML page: a browser without a session is sent to this sign-in page instead of a 401 */
+  signInPage?: string;
   /** takes an Idempotency-Key (or X-Request-Id): the same request twice is answered once */
   idempotent?: boolean;
   /** status → what it means; error statuses answer the Error schema */
@@ -104,7 +107,7 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
       summary: r.summary,
       ...(r.description && { description: r.description }),
       tags: [r.tag],
-      security: r.scope ? [{ apiKey: [r.scope] }, ...(r.sessionCookie ? [{ codecSession: [r.scope] }] : [])] : [],
+      security: r.scope ? [{ apiKey: [r.scope] }, ...(r.session ? [{ [`${r.session}Session`]: [r.scope] }] : [])] : [],
       ...(parameters.length > 0 && { parameters }),
       ...(r.body && {
         requestBody: { required: true, content: { 'application/json': { schema: z.toJSONSchema(r.body, { io: 'input', unrepresentable: 'any' }) } } },
@@ -130,8 +133,14 @@ export function openApiDocument(routes: readonly RouteDoc[], info: { title: stri
         codecSession: {
           type: 'apiKey',
           in: 'cookie',
-          name: 'codec_session',
+          name: SESSION_KINDS.codec.cookie,
           description: 'set by POST /codec/session, for the Temporal UI in a browser',
+        },
+        supportSession: {
+          type: 'apiKey',
+          in: 'cookie',
+          name: SESSION_KINDS.support.cookie,
+          description: 'set by POST /support/session, for the support console in a browser',
         },
       },
     },

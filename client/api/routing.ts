@@ -43,6 +43,7 @@ import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { Store } from '../../infra/store';
 import type { ProviderUnits } from '../../domain/provider-units';
 import type { ApiKeyEntry } from './auth';
+import type { BrowserSessions } from './sessions';
 
 export type Handler = (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => Promise<unknown>;
 
@@ -66,6 +67,8 @@ export interface ApiRoutes {
   };
   /** every route registered so far, for the OpenAPI document */
   routes: readonly RouteDoc[];
+  /** the browser sessions of the codec server and the support console */
+  sessions: BrowserSessions;
   /**
    * Sends an update to an application's workflow: 400 for an id that is not one, 404 for an unknown case, the
    * refusal given for a closed case (`closedMessage` in words of its state) unless `whenFinished`, given the

@@ -12,7 +12,8 @@ import { temporalNotReady } from '../../infra/temporal-setup';
 import { shippedProviderUnits } from '../../infra/provider-units';
 import { authenticate, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
-import { CodecSessions, registerCodecServer } from './codec-server';
+import { registerCodecServer } from './codec-server';
+import { BrowserSessions } from './sessions';
 import { claim, settle } from './idempotency';
 import type { RouteDoc } from './openapi';
 import type { ApiDeps, ApiRoutes, Handler } from './routing';
@@ -23,6 +24,7 @@ import { complaintRoutes } from './routes/complaints';
 import { serviceRoutes } from './routes/service';
 import { stateCorporationRoutes } from './routes/state-corporation';
 import { supportRoutes } from './routes/support';
+import { supportConsoleRoutes } from './routes/support-console';
 
 export type { ApiDeps } from './routing';
 
@@ -70,9 +72,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });
   const routes: RouteDoc[] = [];
-  // Codec sessions under a secret of their own, honoured while the client still holds a decode key.
-  const sessions = new CodecSessions(deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`, (client) =>
-    apiKeys.some((k) => k.client === client && k.scopes.includes('decode')),
+  // Browser sessions under a secret of their own, honoured while the client still holds a key of the scope.
+  const sessions = new BrowserSessions(deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`, (client) =>
+    apiKeys.find((k) => k.client === client),
   );
 
   // Per client, counted after its key is checked (the route's own onRequest runs first): an authenticated
@@ -110,6 +112,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     }),
   );
 
+  // The console's sign-out is a plain HTML form: its (empty) form body is accepted and not read.
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: 1024 }, (_request, _body, done) => done(null, {}));
+
   /**
    * Registers a route from its definition: the caller's key is checked for the route's scope before its body is
    * read (an unknown caller costs no parsing), an idempotent route answers a repeated key once, and the
@@ -126,7 +131,10 @@ export function buildApi(options: ApiDeps): FastifyInstance {
         if (doc.scope === null) return;
         const caller =
           authenticate(request.headers.authorization, apiKeys) ??
-          (doc.sessionCookie && !request.headers.authorization ? sessions.verify(request.headers.cookie) : null);
+          (doc.session && !request.headers.authorization ? sessions.verify(doc.session, request.headers.cookie) : null);
+        // A page asked for by a browser without a session: to its sign-in page, back here afterwards.
+        if (!caller && doc.signInPage && !request.headers.authorization)
+          return reply.redirect(`${doc.signInPage}?${new URLSearchParams({ then: request.url })}`, 303);
         if (!caller) {
           reply.header('www-authenticate', 'Bearer');
           return refuse(reply, { code: 'unauthenticated', field: 'Authorization', rule: null, message: 'send Authorization: Bearer <API key>' });
@@ -203,13 +211,14 @@ export function buildApi(options: ApiDeps): FastifyInstance {
 
   app.register(async (api) => {
     scope = api;
-    const modules: ApiRoutes = { route, deps, routes, updateApplication };
+    const modules: ApiRoutes = { route, deps, routes, updateApplication, sessions };
     applicationRoutes(modules);
     cabinetRoutes(modules);
     stateCorporationRoutes(modules);
     complaintRoutes(modules);
     if (codec) registerCodecServer({ app: api, route, codec, sessions, corsOrigins: codecCorsOrigins });
     supportRoutes(modules);
+    supportConsoleRoutes(modules);
     serviceRoutes(modules);
   });
   return app;

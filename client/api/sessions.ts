@@ -1,0 +1,83 @@
+/**
+ * Browser sessions (issues 6 and 17): an operator signs in once with an API key and the browser keeps a signed,
+ * expiring cookie instead of the key. Two kinds, each with a cookie, a path and the one scope it grants: the codec
+ * server's (`decode`, for the Temporal UI) and the support console's (`read`). A session is honoured only while
+ * its client still holds a key with that scope: a key withdrawn from the configuration ends its sessions at the
+ * next start of the API.
+ */
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { ApiClient, Scope } from './auth';
+import type { ApiRoutes } from './routing';
+
+export const SESSION_KINDS = {
+  codec: { cookie: 'codec_session', path: '/codec', scope: 'decode' },
+  support: { cookie: 'support_session', path: '/support', scope: 'read' },
+} as const satisfies Record<string, { cookie: string; path: string; scope: Scope }>;
+export type SessionKind = keyof typeof SESSION_KINDS;
+
+export const SESSION_HOURS = 8;
+
+const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
+
+export class BrowserSessions {
+  /** `holder(client)`: the client's configured key, if it still has one */
+  constructor(
+    private readonly secret: string,
+    private readonly holder: (client: string) => ApiClient | undefined,
+  ) {}
+
+  /** A token `client.expiresAtMs.hmac`, signed for its kind: a codec session never opens the console. */
+  issue(kind: SessionKind, client: string, now = Date.now()): string {
+    const body = `${Buffer.from(client).toString('base64url')}.${now + SESSION_HOURS * 3600_000}`;
+    return `${body}.${this.sign(kind, body)}`;
+  }
+
+  /** The caller a cookie header's session of this kind names, granted that kind's scope only; null if none holds. */
+  verify(kind: SessionKind, cookieHeader: string | undefined, now = Date.now()): ApiClient | null {
+    const { cookie, scope } = SESSION_KINDS[kind];
+    const token = cookieHeader
+      ?.split(/;\s*/)
+      .find((c) => c.startsWith(`${cookie}=`))
+      ?.slice(cookie.length + 1);
+    const [client, expires, signature] = token?.split('.') ?? [];
+    if (!client || !expires || !signature) return null;
+    const expected = Buffer.from(this.sign(kind, `${client}.${expires}`));
+    const given = Buffer.from(signature);
+    if (expected.length !== given.length || !timingSafeEqual(expected, given) || Number(expires) < now) return null;
+    const holder = this.holder(Buffer.from(client, 'base64url').toString());
+    if (!holder?.scopes.includes(scope)) return null;
+    return { client: holder.client, scopes: [scope], role: holder.role, units: holder.units };
+  }
+
+  /** The Set-Cookie value; `Secure` unless the API is reached on this machine (a browser sends it over HTTPS only). */
+  cookie(kind: SessionKind, token: string, host = 'localhost'): string {
+    const { cookie, path } = SESSION_KINDS[kind];
+    return `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=${path}; Max-Age=${SESSION_HOURS * 3600}${LOCAL_HOST.test(host) ? '' : '; Secure'}`;
+  }
+
+  /** The Set-Cookie value that ends the session in the browser. */
+  cleared(kind: SessionKind, host = 'localhost'): string {
+    return this.cookie(kind, '', host).replace(/Max-Age=\d+/, 'Max-Age=0');
+  }
+
+  private sign(kind: SessionKind, body: string): string {
+    return createHmac('sha256', this.secret).update(`${kind}-session|${body}`).digest('base64url');
+  }
+}
+
+/** The route that signs a browser in: a key with the kind's scope as the bearer, the session's cookie back (204). */
+export function sessionRoute(
+  { route, sessions }: Pick<ApiRoutes, 'route' | 'sessions'>,
+  kind: SessionKind,
+  doc: { url: string; operationId: string; summary: string },
+): void {
+  const { scope } = SESSION_KINDS[kind];
+  route(
+    { ...doc, method: 'POST', tag: 'support', scope, responses: { 204: 'signed in (Set-Cookie)', 401: 'no key', 403: `no ${scope} scope` } },
+    async (request, reply) =>
+      reply
+        .header('set-cookie', sessions.cookie(kind, sessions.issue(kind, request.apiClient!.client), request.headers.host))
+        .code(204)
+        .send(),
+  );
+}
