@@ -313,39 +313,43 @@ program
   .option('--closed-within-days <days>', 'report failed or timed-out runs closed within this many days', '30')
   .option('--page <n>', 'which page of the listing', '1')
   .option('--page-size <n>', 'cases on a page (at most 200)', '50')
-  .action(async (o: { json?: boolean; retryingLongerThan: string; closedWithinDays: string; page: string; pageSize: string }) => {
-    const query = new URLSearchParams({
-      retryingLongerThanSeconds: o.retryingLongerThan,
-      closedWithinDays: o.closedWithinDays,
-      page: o.page,
-      pageSize: o.pageSize,
-    });
-    const text = await call('GET', `/support/stuck?${query}`);
-    if (o.json) return void process.stdout.write(`${text}\n`);
-    const { checkedAt, cases, total, page, pageSize, truncated } = JSON.parse(text) as {
-      checkedAt: string;
-      cases: StuckCase[];
-      total: number;
-      page: number;
-      pageSize: number;
-      truncated: boolean;
-    };
-    const checked = formatInstant(new Date(checkedAt));
-    const first = (page - 1) * pageSize + 1;
-    console.log(
-      total === 0
-        ? `No case needs a person (checked ${checked}).`
-        : `${total}${truncated ? ' or more' : ''} case(s) need a person (checked ${checked}); page ${page}, from ${first}:`,
-    );
-    if (total > page * pageSize) console.log(`(the next page: --page ${page + 1})`);
-    for (const c of cases) {
-      const id = c.complaintId ? `complaint ${c.complaintId}` : `application ${c.applicationId ?? c.workflowId}`;
-      console.log(`\n${c.reason.toUpperCase().replace(/-/g, ' ')}  ${id}`);
-      console.log(`  ${c.detail}`);
-      if (c.lastError) console.log(`  last error: ${c.lastError}`);
-      console.log(`  next: ${c.nextStep}`);
-    }
-  });
+  .option('--audit-states', "also compare every running workflow's state with the case store (reads every open case)")
+  .action(
+    async (o: { json?: boolean; retryingLongerThan: string; closedWithinDays: string; page: string; pageSize: string; auditStates?: boolean }) => {
+      const query = new URLSearchParams({
+        retryingLongerThanSeconds: o.retryingLongerThan,
+        closedWithinDays: o.closedWithinDays,
+        page: o.page,
+        pageSize: o.pageSize,
+        ...(o.auditStates && { audit: 'states' }),
+      });
+      const text = await call('GET', `/support/stuck?${query}`);
+      if (o.json) return void process.stdout.write(`${text}\n`);
+      const { checkedAt, cases, total, page, pageSize, truncated } = JSON.parse(text) as {
+        checkedAt: string;
+        cases: StuckCase[];
+        total: number;
+        page: number;
+        pageSize: number;
+        truncated: boolean;
+      };
+      const checked = formatInstant(new Date(checkedAt));
+      const first = (page - 1) * pageSize + 1;
+      console.log(
+        total === 0
+          ? `No case needs a person (checked ${checked}).`
+          : `${total}${truncated ? ' or more' : ''} case(s) need a person (checked ${checked}); page ${page}, from ${first}:`,
+      );
+      if (total > page * pageSize) console.log(`(the next page: --page ${page + 1})`);
+      for (const c of cases) {
+        const id = c.complaintId ? `complaint ${c.complaintId}` : `application ${c.applicationId ?? c.workflowId}`;
+        console.log(`\n${c.reason.toUpperCase().replace(/-/g, ' ')}  ${id}`);
+        console.log(`  ${c.detail}`);
+        if (c.lastError) console.log(`  last error: ${c.lastError}`);
+        console.log(`  next: ${c.nextStep}`);
+      }
+    },
+  );
 
 program
   .command('case')

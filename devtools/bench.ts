@@ -439,6 +439,13 @@ async function stuckListing(a: { n: number; base: string; apiKey: string; addres
   }
   const last = await get(`pageSize=50&page=${Math.ceil(expected / 50)}`);
   rows.push(['last page', last.seconds, last.body.total, last.body.cases.length]);
+  const audited = await get('pageSize=50&audit=states');
+  rows.push([
+    "first page with the state audit (every running workflow's state against the store)",
+    audited.seconds,
+    audited.body.total,
+    audited.body.cases.length,
+  ]);
 
   const connection = await Connection.connect({ address: a.address });
   const client = new Client({ connection });

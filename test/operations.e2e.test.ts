@@ -338,15 +338,19 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     await store.application.update({ where: { id: disagreeing }, data: { state: 'notified' } }); // a defect's trace
     // Two minutes on: past the minute a write on its way may take.
     const later = new Date(Date.now() + 120_000);
-    const { cases } = await findStuckCases(client, store, { now: () => later, pageSize: 200 });
+    const { cases } = await findStuckCases(client, store, { now: () => later, pageSize: 200, auditStates: true });
     expect(cases.filter((c) => c.reason === 'state-mismatch' && c.applicationId === ended)).toEqual([
       expect.objectContaining({ detail: 'the case store says under-review, but its workflow is terminated: nothing will move this case' }),
     ]);
     expect(cases.filter((c) => c.reason === 'state-mismatch' && c.applicationId === disagreeing)).toEqual([
       expect.objectContaining({ detail: 'the workflow is under-review but the case store says notified, and nothing is on its way to correct it' }),
     ]);
+    // Without the audit, the listing does not read every open case: the ended one is found, the disagreeing one not.
+    const unaudited = (await findStuckCases(client, store, { now: () => later, pageSize: 200 })).cases.filter((c) => c.reason === 'state-mismatch');
+    expect(unaudited.map((c) => c.applicationId)).toContain(ended);
+    expect(unaudited.map((c) => c.applicationId)).not.toContain(disagreeing);
     // Not yet a minute on: the listing waits for writes on their way.
-    const now = (await findStuckCases(client, store, { pageSize: 200 })).cases;
+    const now = (await findStuckCases(client, store, { pageSize: 200, auditStates: true })).cases;
     expect(now.filter((c) => c.reason === 'state-mismatch' && [ended, disagreeing].includes(c.applicationId!))).toEqual([]);
     await store.application.update({ where: { id: disagreeing }, data: { state: 'under-review' } });
   });

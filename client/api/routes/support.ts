@@ -22,6 +22,7 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         closedWithinDays: `report failed or timed-out runs closed within this many days (default 30, at most ${QUERY_BOUNDS.closedWithinDays})`,
         page: 'which page, from 1 (default 1)',
         pageSize: `cases on a page (default 50, at most ${MAX_PAGE_SIZE})`,
+        audit: "'states': also compare every running workflow's state with the case store (reads every open case; seconds per 10 000)",
       },
       responses: {
         200: '{ checkedAt, total, page, pageSize, truncated, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
@@ -41,6 +42,9 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         }
         numbers[name] = Number(raw);
       }
+      if (query.audit !== undefined && query.audit !== 'states') {
+        return refuse(reply, { code: 'invalid-field', field: 'audit', rule: null, message: "audit: must be 'states'" });
+      }
       const checkedAt = now();
       const listing = await findStuckCases(client, store, {
         now: () => checkedAt,
@@ -48,6 +52,7 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         ...(numbers.closedWithinDays !== undefined && { closedWithinMs: numbers.closedWithinDays * 86_400_000 }),
         ...(numbers.page && { page: numbers.page }),
         ...(numbers.pageSize && { pageSize: numbers.pageSize }),
+        auditStates: query.audit === 'states',
       });
       return { checkedAt: checkedAt.toISOString(), ...listing };
     },
