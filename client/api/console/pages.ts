@@ -11,6 +11,8 @@ import { LANGUAGES, REASONS, UI, stageWords, type Language, type UiWord } from '
 export type CaseStory = NonNullable<Awaited<ReturnType<typeof caseStory>>>;
 
 export const CONSOLE_PATH = '/support/console';
+/** Where the sign-in page's script sends the key, and the route that answers with the session's cookie. */
+export const SESSION_URL = '/support/session';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 /** Text as HTML, never markup. */
@@ -75,7 +77,7 @@ export function signInPage(lang: Language, then: string): string {
 <script>
 document.getElementById('sign-in').onsubmit = async (event) => {
   event.preventDefault();
-  const r = await fetch('${CONSOLE_PATH.replace('/console', '')}/session', { method: 'POST', headers: { authorization: 'Bearer ' + document.getElementById('key').value } });
+  const r = await fetch('${SESSION_URL}', { method: 'POST', headers: { authorization: 'Bearer ' + document.getElementById('key').value } });
   if (r.ok) location.assign(${JSON.stringify(then)});
   else document.getElementById('out').textContent = (await r.json()).error.message;
 };

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from 'fastify';
 import { caseStory, findStuckCases } from '../../inspector';
-import { CONSOLE_PATH, notFoundPage, signInPage, storyPage, stuckPage } from '../console/pages';
+import { CONSOLE_PATH, SESSION_URL, notFoundPage, signInPage, storyPage, stuckPage } from '../console/pages';
 import { languageOf } from '../console/words';
 import { UUID } from '../refusals';
 import type { ApiRoutes } from '../routing';
@@ -28,8 +28,7 @@ function html(reply: FastifyReply, page: string, status = 200) {
 }
 
 /** Where to go after signing in: a page of the console only (never another site). */
-const consolePage = (then: unknown) =>
-  typeof then === 'string' && then.startsWith(`${CONSOLE_PATH}`) && !then.startsWith('//') ? then : CONSOLE_PATH;
+const consolePage = (then: unknown) => (typeof then === 'string' && then.startsWith(CONSOLE_PATH) ? then : CONSOLE_PATH);
 
 export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -127,7 +126,7 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
   );
 
   sessionRoute({ route, sessions }, 'support', {
-    url: '/support/session',
+    url: SESSION_URL,
     operationId: 'supportSession',
     summary: 'Signs the browser in to the support console: sets its session cookie',
   });
