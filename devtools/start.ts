@@ -1,7 +1,9 @@
 /**
  * `npm start`: the whole service in one terminal on embedded defaults — PostgreSQL (unless DATABASE_URL),
  * migrations, the Temporal dev server with its Web UI (unless TEMPORAL_ADDRESS), the worker and the HTTP API.
- * Ctrl-C stops everything in reverse order; a second `npm start` reuses DATA_DIR.
+ * `npm run start:cluster` (`--cluster`, issue 18): Temporal as a cluster of four service processes on that
+ * PostgreSQL, two workers and two API replicas, in DATA_DIR=.data/cluster.
+ * Ctrl-C stops everything in reverse order; a second start reuses DATA_DIR.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -11,6 +13,7 @@ import readline from 'node:readline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
+import { DEFAULT_CLUSTER_PORTS, startTemporalCluster } from './temporal-cluster';
 import { ToolUnavailableError } from './tools';
 import { startUiServer } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/signer';
@@ -20,6 +23,9 @@ import { newPayloadKey } from '../infra/payload-codec';
 
 const stops: Array<() => Promise<void>> = [];
 let stopping = false;
+/** Temporal as a cluster, and the service's workers and API replicated (npm run start:cluster). */
+const asCluster = process.argv.includes('--cluster');
+const REPLICAS = 2;
 
 /** The development keys bound to a role (R1), besides the administrator's: `.data/dev-role-keys.json` holds them. */
 const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role; units?: string[] } }> = [
@@ -107,13 +113,35 @@ async function main(): Promise<void> {
   if (!env.TEMPORAL_ADDRESS) {
     const port = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
-    say(`starting the Temporal dev server on :${port} with the Web UI on :${uiPort}`);
-    const server = await startDevServer({ dataDir: DATA_DIR, port, logFile: path.join(DATA_DIR, 'logs', 'temporal.log') });
-    stops.push(server.stop);
-    env.TEMPORAL_ADDRESS = server.address;
+    if (asCluster) {
+      const database = new URL(env.DATABASE_URL!);
+      say(
+        `starting the Temporal cluster (history, matching, frontend on :${port}, worker) on ${database.host}; logs in ${path.join(DATA_DIR, 'logs')}`,
+      );
+      const started = Date.now();
+      const cluster = await startTemporalCluster({
+        database: {
+          host: database.hostname,
+          port: Number(database.port || 5432),
+          user: decodeURIComponent(database.username),
+          password: decodeURIComponent(database.password),
+        },
+        logDir: path.join(DATA_DIR, 'logs'),
+        ports: { ...DEFAULT_CLUSTER_PORTS, frontend: port },
+      });
+      stops.push(cluster.stop);
+      env.TEMPORAL_ADDRESS = cluster.address;
+      say(`the Temporal cluster answers at ${cluster.address} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+    } else {
+      say(`starting the Temporal dev server on :${port}`);
+      const server = await startDevServer({ dataDir: DATA_DIR, port, logFile: path.join(DATA_DIR, 'logs', 'temporal.log') });
+      stops.push(server.stop);
+      env.TEMPORAL_ADDRESS = server.address;
+    }
     // The UI decodes the encrypted payloads through the API's codec server, for operators signed in there.
+    say(`starting Temporal's Web UI server on :${uiPort}`);
     const ui = await startUiServer({
-      temporalAddress: server.address,
+      temporalAddress: env.TEMPORAL_ADDRESS,
       port: uiPort,
       dataDir: DATA_DIR,
       codecEndpoint: `http://localhost:${env.PORT ?? 3000}/codec`,
@@ -152,9 +180,21 @@ async function main(): Promise<void> {
   }
 
   env.METRICS_ADDRESS ??= '127.0.0.1:9464';
-  runNode('worker', 'worker/main.ts', env);
+  const metricsAddresses: string[] = [];
+  if (asCluster) {
+    // Two workers on the one task queue, each with its own metrics port (the next one up).
+    const [host, first] = [env.METRICS_ADDRESS.replace(/:\d+$/, ''), Number(env.METRICS_ADDRESS.split(':').pop())];
+    for (let i = 0; i < REPLICAS; i++) {
+      metricsAddresses.push(`${host}:${first + i}`);
+      runNode(`worker-${i + 1}`, 'worker/main.ts', { ...env, METRICS_ADDRESS: metricsAddresses[i] });
+    }
+  } else {
+    metricsAddresses.push(env.METRICS_ADDRESS);
+    runNode('worker', 'worker/main.ts', env);
+  }
   const port = Number(env.PORT ?? 3000);
-  runNode('api', 'client/api-main.ts', env);
+  if (asCluster) runNode('api', 'devtools/api-replicas.ts', { ...env, API_REPLICAS: String(REPLICAS) });
+  else runNode('api', 'client/api-main.ts', env);
   await waitForPort(port, 60_000);
   // "ready" means ready: the database, Temporal and a polling worker all answer /healthz.
   const deadline = Date.now() + 180_000;
@@ -169,10 +209,10 @@ async function main(): Promise<void> {
   }
 
   say('ready');
-  say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)`);
+  say(`  API          http://localhost:${port}  (GET /healthz, POST /applications)${asCluster ? `; ${REPLICAS} replicas` : ''}`);
   if (uiUrl) say(`  Temporal UI  ${uiUrl}  (payloads decode after signing in at http://localhost:${port}/codec/login)`);
-  say(`  Temporal     ${env.TEMPORAL_ADDRESS}`);
-  say(`  Metrics      http://${env.METRICS_ADDRESS}/metrics  (Prometheus: worker, workflow and case metrics)`);
+  say(`  Temporal     ${env.TEMPORAL_ADDRESS}${asCluster ? '  (a cluster: history, matching, frontend, worker)' : ''}`);
+  for (const address of metricsAddresses) say(`  Metrics      http://${address}/metrics  (Prometheus: worker, workflow and case metrics)`);
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
@@ -180,6 +220,8 @@ async function main(): Promise<void> {
     say(`  API key      ${devApiKey}  (an administrator's, every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
     say(`  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department: R1)`);
   }
+  if (asCluster)
+    say(`  CLI          DATA_DIR=${path.relative(PROJECT_ROOT, DATA_DIR) || '.'} npm run --silent cli -- …  (this stack's keys and database)`);
   say('Ctrl-C stops everything.');
 }
 

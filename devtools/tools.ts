@@ -15,6 +15,13 @@ export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 /** Temporal's Web UI server, the same version as compose's `temporalio/ui` image (test/compose.test.ts checks). */
 export const UI_SERVER_MODULE = 'github.com/temporalio/ui-server/v2/cmd/server';
 export const UI_SERVER_VERSION = '2.42.1';
+/**
+ * The Temporal server and its SQL schema tool for `npm run start:cluster` (issue 18): the same version as compose's
+ * `temporalio/server` and `temporalio/admin-tools` images (test/compose.test.ts checks). v1.29.x builds with Go
+ * 1.26 and has no `replace` directive; later ones ask for a newer Go.
+ */
+export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
+export const TEMPORAL_SERVER_VERSION = '1.29.1';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.32.1';
 
@@ -96,6 +103,39 @@ export function ensureUiServer(): string {
     `temporal-ui-server-v${UI_SERVER_VERSION}`,
     'temporal-ui-server',
   );
+}
+
+export interface TemporalServerTools {
+  /** the server binary (`temporal-server … start --service <name>`) */
+  server: string;
+  /** `temporal-sql-tool`, with the server's schemas embedded */
+  sqlTool: string;
+  /** the directory holding `config/docker.yaml`, the config template the `temporalio/server` image starts from */
+  root: string;
+}
+
+/**
+ * Temporal's server and SQL tool, built from `go.temporal.io/server` (about ten minutes the first time on two
+ * cores), with the module's own config template beside them: the file the `temporalio/server` image of the same
+ * version renders from its environment, so compose and the local cluster configure the server the same way.
+ */
+export function ensureTemporalServer(): TemporalServerTools {
+  const version = `v${TEMPORAL_SERVER_VERSION}`;
+  const dirName = `temporal-server-${version}`;
+  const root = path.join(CACHE_DIR, dirName);
+  const server = goInstallCached('the Temporal server', `${TEMPORAL_SERVER_MODULE}/cmd/server`, version, dirName, 'temporal-server');
+  const sqlTool = goInstallCached("Temporal's SQL schema tool", `${TEMPORAL_SERVER_MODULE}/cmd/tools/sql`, version, dirName, 'temporal-sql-tool');
+  const template = path.join(root, 'config', 'docker.yaml');
+  if (!fs.existsSync(template)) {
+    // The module's source is in Go's module cache after the build (or is fetched again from the module proxy).
+    const download = spawnSync('go', ['mod', 'download', '-json', `${TEMPORAL_SERVER_MODULE}@${version}`], { encoding: 'utf8' });
+    const dir = download.status === 0 ? (JSON.parse(download.stdout) as { Dir?: string }).Dir : undefined;
+    if (!dir) throw new ToolUnavailableError(`go mod download ${TEMPORAL_SERVER_MODULE}@${version} failed: ${download.stderr}`);
+    fs.mkdirSync(path.dirname(template), { recursive: true });
+    fs.copyFileSync(path.join(dir, 'config', 'docker.yaml'), `${template}.partial`);
+    fs.renameSync(`${template}.partial`, template);
+  }
+  return { server, sqlTool, root };
 }
 
 /**
@@ -183,12 +223,19 @@ export function ensureTestServer(): string {
 if (require.main === module) {
   const command = process.argv[2] ?? 'ensure';
   try {
-    if (command !== 'ensure') throw new ToolUnavailableError(`unknown command ${command}; use: ensure`);
     fs.mkdirSync(CACHE_DIR, { recursive: true });
-    log(`temporal CLI: ${ensureTemporalCli()}`);
-    log(`UI server:    ${ensureUiServer()}`);
-    log(`test server:  ${ensureTestServer()}`);
-    log(`chromium:     ${ensureChromium()}`);
+    if (command === 'ensure') {
+      log(`temporal CLI: ${ensureTemporalCli()}`);
+      log(`UI server:    ${ensureUiServer()}`);
+      log(`test server:  ${ensureTestServer()}`);
+      log(`chromium:     ${ensureChromium()}`);
+    } else if (command === 'ensure-cluster') {
+      // What `npm run start:cluster` and `npm run test:cluster` add: the server itself and the UI server.
+      log(`server:       ${ensureTemporalServer().server}`);
+      log(`UI server:    ${ensureUiServer()}`);
+    } else {
+      throw new ToolUnavailableError(`unknown command ${command}; use: ensure | ensure-cluster`);
+    }
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(1);

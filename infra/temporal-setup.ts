@@ -10,8 +10,9 @@ import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 
 /** temporal.api.enums.v1.IndexedValueType, by the SDK's type names. */
 const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
-/** gRPC's NOT_FOUND. */
+/** gRPC's NOT_FOUND and ALREADY_EXISTS. */
 const NOT_FOUND = 5;
+const ALREADY_EXISTS = 6;
 /** How long a closed case's history stays on a namespace this service creates (its own store keeps the case). */
 export const DEFAULT_RETENTION_DAYS = 30;
 
@@ -47,11 +48,16 @@ export async function ensureTemporalSetup(
     await connection.workflowService.describeNamespace({ namespace });
   } catch (error) {
     if (!(isGrpcServiceError(error) && error.code === NOT_FOUND)) throw error;
-    await connection.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
-    });
-    namespaceCreated = true;
+    try {
+      await connection.workflowService.registerNamespace({
+        namespace,
+        workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
+      });
+      namespaceCreated = true;
+    } catch (raced) {
+      // Two workers starting together (a cluster's replicas): the other one registered it first.
+      if (!(isGrpcServiceError(raced) && raced.code === ALREADY_EXISTS)) throw raced;
+    }
   }
   // A namespace just created reaches every service of a cluster within seconds: until then it is "not found".
   let missing: string[] | undefined;
@@ -64,12 +70,52 @@ export async function ensureTemporalSetup(
     }
   }
   if (missing.length > 0) {
-    await connection.operatorService.addSearchAttributes({
-      namespace,
-      searchAttributes: indexedTypes(attributes.filter((k) => missing.includes(k.name))),
-    });
+    try {
+      await connection.operatorService.addSearchAttributes({
+        namespace,
+        searchAttributes: indexedTypes(attributes.filter((k) => missing.includes(k.name))),
+      });
+    } catch (error) {
+      // Another replica registering the same attributes at the same moment is no failure, if they are all there now.
+      if ((await missingSearchAttributes(connection, namespace, attributes)).length > 0) throw error;
+      return { namespaceCreated, registered: [] };
+    }
   }
   return { namespaceCreated, registered: missing };
+}
+
+/** A visibility query that names every attribute: the frontend refuses it while any is unknown to it. */
+export function probeQuery(attributes = SEARCH_ATTRIBUTES): string {
+  const condition = (k: (typeof attributes)[number]) =>
+    k.type === 'BOOL' ? `${k.name} = false` : k.type === 'DATETIME' ? `${k.name} > '2000-01-01T00:00:00Z'` : `${k.name} = 'probe'`;
+  return attributes.map(condition).join(' OR ');
+}
+
+/**
+ * Waits until the frontend knows every attribute. A cluster's services cache the attributes and refresh them
+ * about once a minute, so a start right after registering them may still be refused ("no mapping defined for
+ * search attribute"); the dev server refreshes on every read.
+ */
+export async function awaitSearchAttributesUsable(
+  options: ConnectionOptions,
+  namespace: string,
+  { attributes = SEARCH_ATTRIBUTES, timeoutMs = 120_000 } = {},
+): Promise<void> {
+  const connection = await Connection.connect(options);
+  const deadline = Date.now() + timeoutMs;
+  try {
+    for (;;) {
+      try {
+        await connection.workflowService.countWorkflowExecutions({ namespace, query: probeQuery(attributes) });
+        return;
+      } catch (error) {
+        if (!(isGrpcServiceError(error) && (error.code === INVALID_ARGUMENT || error.code === NOT_FOUND)) || Date.now() > deadline) throw error;
+      }
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /** gRPC codes that say Temporal cannot take a request now, or is not set up for this service. */

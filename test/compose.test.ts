@@ -6,7 +6,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
-import { UI_SERVER_VERSION } from '../devtools/tools';
+import { TEMPORAL_SERVER_VERSION, UI_SERVER_VERSION } from '../devtools/tools';
+import {
+  CLUSTER_SETTINGS,
+  DEFAULT_CLUSTER_PORTS,
+  DYNAMIC_CONFIG_FILE,
+  SCHEMAS,
+  TEMPORAL_SERVICES,
+  serviceEnvironment,
+} from '../devtools/temporal-cluster';
 import { CODEC_ERROR_MESSAGE, uiServerConfig } from '../devtools/ui-server';
 
 const root = path.resolve(__dirname, '..');
@@ -89,6 +97,34 @@ describe('docker-compose.yml', () => {
     expect(local.codec.includeCredentials).toBe(true);
     // The UI's origin is one the API's codec server answers with credentials.
     expect(compose.services.api.environment.CODEC_CORS_ORIGINS).toContain(`http://localhost:${ui.ports[0].split(':')[0]}`);
+  });
+
+  test('runs the same Temporal cluster as npm run start:cluster: version, services, template settings, dynamic configuration (issue 18)', () => {
+    const servers = Object.entries(
+      compose.services as Record<string, { image: string; environment: Record<string, string>; volumes: string[] }>,
+    ).filter(([, service]) => String(service.image ?? '').startsWith('temporalio/server:'));
+    // each of the server's services in a container of its own
+    expect(servers.map(([, service]) => service.environment.SERVICES).sort()).toEqual([...TEMPORAL_SERVICES].sort());
+    // What only the local cluster sets, because its four processes share one loopback address and a port each.
+    const localOnly = new Set(['BIND_ON_IP', 'TEMPORAL_BROADCAST_ADDRESS', 'VISIBILITY_DB_PORT', 'PATH']);
+    const local = serviceEnvironment({ host: '127.0.0.1', port: 5433, user: 'postgres', password: 'postgres' }, DEFAULT_CLUSTER_PORTS);
+    for (const [name, service] of servers) {
+      expect({ name, image: service.image }).toEqual({ name, image: `temporalio/server:${TEMPORAL_SERVER_VERSION}` });
+      expect(service.environment).toMatchObject(CLUSTER_SETTINGS);
+      for (const key of Object.keys(local).filter((k) => !localOnly.has(k) && !/_PORT$/.test(k))) {
+        expect({ name, key, provided: key in service.environment }).toEqual({ name, key, provided: true });
+      }
+      // the file mounted where DYNAMIC_CONFIG_FILE_PATH points is the one the local cluster reads
+      const mount = service.volumes.find((v) => v.split(':')[1] === service.environment.DYNAMIC_CONFIG_FILE_PATH);
+      expect({ name, file: mount && path.resolve(root, mount.split(':')[0]) }).toEqual({ name, file: DYNAMIC_CONFIG_FILE });
+    }
+    // the schema tool of the same release, bringing each database to the schema start:cluster applies
+    const schema = compose.services['temporal-schema'];
+    expect(schema.image).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
+    expect(schema.environment.SQL_PLUGIN).toBe(CLUSTER_SETTINGS.DB);
+    for (const [database, name] of Object.entries(SCHEMAS))
+      expect(schema.command.join(' ')).toContain(`--db ${database} update-schema --schema-name ${name}`);
+    expect(compose.services['temporal-setup'].image).toBe(`temporalio/admin-tools:${TEMPORAL_SERVER_VERSION}`);
   });
 
   test('registers every search attribute the workflow uses', () => {

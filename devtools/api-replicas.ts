@@ -1,0 +1,36 @@
+/**
+ * API_REPLICAS copies of the API process (client/api-main.ts) serving one port, as replicas behind a load
+ * balancer would (`npm run start:cluster`): Node's cluster module hands each connection to the next replica in
+ * turn. A replica that dies takes the group down, so that the starter sees it; SIGINT/SIGTERM stop each gracefully.
+ */
+import cluster from 'node:cluster';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../infra/paths';
+import { countEnv } from '../infra/process';
+
+const replicas = countEnv('API_REPLICAS', 2);
+let stopping = false;
+
+cluster.setupPrimary({ exec: path.join(PROJECT_ROOT, 'client', 'api-main.ts'), execArgv: ['--import', 'tsx'] });
+for (let i = 0; i < replicas; i++) cluster.fork({ API_REPLICA: String(i + 1) });
+
+cluster.on('exit', (replica, code, signal) => {
+  if (stopping) {
+    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
+    return;
+  }
+  console.error(`API replica ${replica.process.pid} exited (code ${code}, signal ${signal}); stopping the others`);
+  stopping = true;
+  for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
+  process.exitCode = 1;
+});
+
+function stop(): void {
+  if (stopping) return;
+  stopping = true;
+  const running = Object.values(cluster.workers ?? {});
+  if (running.length === 0) process.exit(0);
+  for (const replica of running) replica?.process.kill('SIGTERM');
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);
