@@ -27,6 +27,8 @@ import { baselineDecide } from './bench-baseline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
+import { clusterDatabaseFrom, startTemporalCluster } from './temporal-cluster';
+import { clusterPorts } from '../test/helpers/temporal';
 
 const positive = (v: string) => {
   if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
@@ -41,6 +43,7 @@ const options = new Command('bench')
     'open loop: submissions arrive at R a second whatever the answers (--applications of them at each rate)',
     (v, previous: number[] = []) => [...previous, ...v.split(',').map(positive)],
   )
+  .option('--cluster', 'run Temporal as a cluster of four service processes on the PostgreSQL (npm run start:cluster), not the dev server')
   .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
   .option('--sqlite-pragma <pragma...>', "the dev server's SQLite pragmas (default: journal_mode=wal synchronous=normal); 'none' for SQLite's own")
   .option('--cpu-prof <dir>', "write the worker's CPU profile (node --cpu-prof) into this folder when it stops")
@@ -57,6 +60,7 @@ const options = new Command('bench')
     cpuProf?: string;
     json?: boolean;
     keep?: boolean;
+    cluster?: boolean;
   }>();
 
 const say = (m: string) => process.stderr.write(`[bench] ${m}\n`);
@@ -109,14 +113,24 @@ async function main() {
     await migrateDeploy(db.url);
     const store: Store = createStore(db.url);
     stops.push(() => store.$disconnect());
-    const server = await startDevServer({
-      dataDir,
-      port: await freePort(),
-
-      logFile: path.join(dataDir, 'temporal.log'),
-      ...(options.sqlitePragma && { sqlitePragmas: options.sqlitePragma.filter((p) => p !== 'none') }),
-    });
+    // The baseline runs on the same Temporal, whichever it is.
+    const server = options.cluster
+      ? await startTemporalCluster({ database: clusterDatabaseFrom(db.url), logDir: path.join(dataDir, 'logs'), ports: await clusterPorts() })
+      : await startDevServer({
+          dataDir,
+          port: await freePort(),
+          logFile: path.join(dataDir, 'temporal.log'),
+          ...(options.sqlitePragma && { sqlitePragmas: options.sqlitePragma.filter((p) => p !== 'none') }),
+        });
     stops.push(server.stop);
+    // Temporal's own CPU, summed over its processes (the dev server, or the cluster's four services).
+    const temporalCpu = (): Record<string, number> =>
+      'services' in server
+        ? Object.fromEntries(Object.values(server.services).map((svc) => [svc.name, processUsage(svc.process.pid!).cpuSeconds]))
+        : { 'dev server': processUsage(server.process.pid!).cpuSeconds };
+    say(
+      `Temporal: ${options.cluster ? 'a cluster (history, matching, frontend, worker) on PostgreSQL' : 'the dev server on SQLite'} at ${server.address}`,
+    );
 
     const receiver = buildReceiver(store);
     await receiver.listen({ port: 0, host: '127.0.0.1' });
@@ -173,6 +187,7 @@ async function main() {
       return (await r.json()) as Record<string, string>;
     };
     const usageAtStart = processUsage(worker.pid!);
+    const temporalAtStart = temporalCpu();
     let peakRss = usageAtStart.rssMiB;
     const sampler = setInterval(() => {
       if (!fatal) peakRss = Math.max(peakRss, processUsage(worker.pid!).rssMiB);
@@ -222,6 +237,7 @@ async function main() {
     const tDone = Date.now();
     clearInterval(sampler);
     const usageAtEnd = processUsage(worker.pid!);
+    const temporalAtEnd = temporalCpu();
 
     const outbox = await store.outboxMessage.findMany({ select: { key: true, createdAt: true } });
     const stageAt = new Map<string, number>();
@@ -271,6 +287,7 @@ async function main() {
     });
     await until('the baseline worker', async () => baselineReady, 120_000);
     const baselineAtStart = processUsage(baselineWorker.pid!);
+    const baselineTemporalAtStart = temporalCpu();
     const b0 = Date.now();
     await eachLimited(
       Array.from({ length: n }, (_, i) => i),
@@ -291,6 +308,9 @@ async function main() {
     await until('baseline step 7', async () => steps[7] >= n);
     const bDone = Date.now();
     const baselineAtEnd = processUsage(baselineWorker.pid!);
+    const baselineTemporalAtEnd = temporalCpu();
+    const perCaseMs = (end: Record<string, number>, start: Record<string, number>) =>
+      Object.fromEntries(Object.keys(end).map((k) => [k, ((end[k] - start[k]) * 1000) / n]));
     const baselineShape = await historyShape(
       client,
       Array.from({ length: n }, (_, i) => `baseline-${i}`),
@@ -322,6 +342,10 @@ async function main() {
       historyPerCase: ourShape,
       baselineHistoryPerCase: baselineShape,
       baselineSecondsToWait: (bWaiting - b0) / 1000,
+      temporal: options.cluster ? 'cluster' : 'dev server',
+      // Temporal's CPU per case by process: what sizing its services starts from (docs/deployment.md)
+      temporalCpuPerCaseMs: perCaseMs(temporalAtEnd, temporalAtStart),
+      baselineTemporalCpuPerCaseMs: perCaseMs(baselineTemporalAtEnd, baselineTemporalAtStart),
       cores: os.cpus().length,
     };
     if (options.json) console.log(JSON.stringify(figures, null, 2));
@@ -529,7 +553,7 @@ async function openLoop(a: { rates: number[]; n: number; base: string; apiKey: s
 function printTable(f: Record<string, any>) {
   const r = (x: number, d = 1) => x.toFixed(d);
   const lines: Array<[string, string]> = [
-    ['applications × concurrency', `${f.applications} × ${f.concurrency} (${f.cores} cores)`],
+    ['applications × concurrency', `${f.applications} × ${f.concurrency} (${f.cores} cores; Temporal: ${f.temporal})`],
     ['submissions/s (API accepted)', r(f.submissionsPerSecond)],
     ['registrations/s (under review)', r(f.registrationsPerSecond)],
     ['completed cases/s (notice delivered)', r(f.completedCasesPerSecond)],
@@ -551,6 +575,13 @@ function printTable(f: Record<string, any>) {
   side('workflow tasks per case', f.historyPerCase.workflowTasks, f.baselineHistoryPerCase.workflowTasks);
   side('activity tasks per case', f.historyPerCase.activityTasks, f.baselineHistoryPerCase.activityTasks);
   side('history events per case', f.historyPerCase.events, f.baselineHistoryPerCase.events);
+  const temporalTotal = (x: Record<string, number>) => Object.values(x).reduce((a, b) => a + b, 0);
+  side('Temporal CPU per case (ms)', temporalTotal(f.temporalCpuPerCaseMs), temporalTotal(f.baselineTemporalCpuPerCaseMs));
+  if (Object.keys(f.temporalCpuPerCaseMs).length > 1) {
+    for (const name of Object.keys(f.temporalCpuPerCaseMs)) {
+      side(`  of which its ${name} service`, f.temporalCpuPerCaseMs[name], f.baselineTemporalCpuPerCaseMs[name]);
+    }
+  }
   const width = Math.max(...lines.map(([k]) => k.length));
   console.log(lines.map(([k, v]) => `| ${k.padEnd(width)} | ${v} |`).join('\n'));
 }

@@ -13,7 +13,7 @@ import readline from 'node:readline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
-import { DEFAULT_CLUSTER_PORTS, startTemporalCluster } from './temporal-cluster';
+import { clusterDatabaseFrom, DEFAULT_CLUSTER_PORTS, startTemporalCluster } from './temporal-cluster';
 import { ToolUnavailableError } from './tools';
 import { startUiServer } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/signer';
@@ -114,18 +114,13 @@ async function main(): Promise<void> {
     const port = Number(env.TEMPORAL_PORT ?? 7233);
     const uiPort = Number(env.TEMPORAL_UI_PORT ?? 8233);
     if (asCluster) {
-      const database = new URL(env.DATABASE_URL!);
+      const database = clusterDatabaseFrom(env.DATABASE_URL!);
       say(
-        `starting the Temporal cluster (history, matching, frontend on :${port}, worker) on ${database.host}; logs in ${path.join(DATA_DIR, 'logs')}`,
+        `starting the Temporal cluster (history, matching, frontend on :${port}, worker) on ${database.host}:${database.port}; logs in ${path.join(DATA_DIR, 'logs')}`,
       );
       const started = Date.now();
       const cluster = await startTemporalCluster({
-        database: {
-          host: database.hostname,
-          port: Number(database.port || 5432),
-          user: decodeURIComponent(database.username),
-          password: decodeURIComponent(database.password),
-        },
+        database,
         logDir: path.join(DATA_DIR, 'logs'),
         ports: { ...DEFAULT_CLUSTER_PORTS, frontend: port },
       });

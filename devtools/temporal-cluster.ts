@@ -11,7 +11,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { PROJECT_ROOT } from '../infra/paths';
-import { awaitSearchAttributesUsable, setUpTemporal } from '../infra/temporal-setup';
+import type { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { setUpTemporal } from '../infra/temporal-setup';
 import { ensureTemporalServer, ToolUnavailableError } from './tools';
 import { stopProcess, waitForPort } from './temporal-server';
 
@@ -37,7 +38,10 @@ export const CLUSTER_SETTINGS = {
 /** The embedded schemas of Temporal's SQL tool, for each database. */
 export const SCHEMAS = { [CLUSTER_SETTINGS.DBNAME]: 'postgresql/v12/temporal', [CLUSTER_SETTINGS.VISIBILITY_DBNAME]: 'postgresql/v12/visibility' };
 
-/** Each service's gRPC and membership port (and the frontend's HTTP one); the template's defaults. */
+/**
+ * Each service's gRPC and membership port (and the frontend's HTTP one); the template's defaults. Membership ports
+ * must stay below 32768: the cluster's membership table keeps them as a `smallint`.
+ */
 export interface ClusterPorts {
   frontend: number;
   frontendHttp: number;
@@ -68,12 +72,28 @@ export interface ClusterDatabase {
   password: string;
 }
 
+/** The cluster's database server, from the service's DATABASE_URL (its databases beside the service's own). */
+export function clusterDatabaseFrom(databaseUrl: string): ClusterDatabase {
+  const url = new URL(databaseUrl);
+  return {
+    host: url.hostname,
+    port: Number(url.port || 5432),
+    user: decodeURIComponent(url.username),
+    password: decodeURIComponent(url.password),
+  };
+}
+
 export interface ClusterOptions {
   database: ClusterDatabase;
   /** where the services' logs go (temporal-<service>.log) */
   logDir: string;
   ports?: ClusterPorts;
   namespace?: string;
+  /**
+   * the search attributes to register (all of the service's unless said otherwise: a test of a cluster set up by
+   * hand registers none and leaves the service to find out)
+   */
+  searchAttributes?: typeof SEARCH_ATTRIBUTES;
 }
 
 /** One of the cluster's service processes, which a fault test may kill and start again. */
@@ -205,12 +225,16 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
         });
         fs.closeSync(log);
         const started = child;
-        started.once('exit', (code, signal) => {
-          if (started === child && code !== 0 && signal === null)
-            unexpected = new Error(`Temporal's ${name} service exited (code ${code}); see ${logFile}`);
-        });
+        const exited = new Promise<never>((_, reject) =>
+          started.once('exit', (code, signal) => {
+            const failure = new Error(`Temporal's ${name} service exited (code ${code}, signal ${signal}); see ${logFile}`);
+            if (started === child && code !== 0 && signal === null) unexpected = failure;
+            reject(failure);
+          }),
+        );
+        exited.catch(() => {});
         // The internal worker serves no gRPC of its own: it is up once it has joined the membership ring.
-        await waitForPort(name === 'worker' ? ports.workerMembership : ports[name], 60_000);
+        await Promise.race([waitForPort(name === 'worker' ? ports.workerMembership : ports[name], 60_000), exited]);
       },
       async kill() {
         if (!child || child.exitCode !== null || child.signalCode !== null) return;
@@ -234,8 +258,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
     for (const name of TEMPORAL_SERVICES) await services[name].start();
     const address = `127.0.0.1:${ports.frontend}`;
     await waitForFrontend(address, 120_000, () => unexpected);
-    await setUpTemporal({ address }, namespace);
-    await awaitSearchAttributesUsable({ address }, namespace);
+    await setUpTemporal({ address }, namespace, { ...(options.searchAttributes && { attributes: options.searchAttributes }) });
     return { address, services, stop };
   } catch (error) {
     await stop();

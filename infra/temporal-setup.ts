@@ -144,16 +144,24 @@ export function temporalNotReady(error: unknown): string | null {
   return null;
 }
 
-/** Connects with `options` (infra/temporal-connection.ts), sets the server up for `namespace`, and disconnects. */
+/**
+ * Connects with `options` (infra/temporal-connection.ts), sets the server up for `namespace`, and disconnects;
+ * when it registered anything, only once the frontend accepts every attribute (a cluster's cache lags).
+ */
 export async function setUpTemporal(
   options: ConnectionOptions,
   namespace: string,
   setup: Parameters<typeof ensureTemporalSetup>[2] = {},
 ): Promise<SetupReport> {
   const connection = await Connection.connect(options);
+  let report: SetupReport;
   try {
-    return await ensureTemporalSetup(connection, namespace, setup);
+    report = await ensureTemporalSetup(connection, namespace, setup);
   } finally {
     await connection.close();
   }
+  if (report.namespaceCreated || report.registered.length > 0) {
+    await awaitSearchAttributesUsable(options, namespace, { ...(setup.attributes && { attributes: setup.attributes }) });
+  }
+  return report;
 }

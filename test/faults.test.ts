@@ -1,6 +1,8 @@
 /**
  * The fault suite (issue 7): a batch of cases in flight while the worker is killed mid-activity, the Temporal
- * dev server restarts, PostgreSQL stops for 30 seconds, and the notifier fails for a while. After each: every case
+ * dev server restarts, PostgreSQL stops for 30 seconds, and the notifier fails for a while. On a cluster
+ * (TEMPORAL_TOPOLOGY=cluster, `npm run test:cluster`; issue 18) the same with two workers, one of them killed, the
+ * frontend restarted, PostgreSQL gone under Temporal too, and the history service killed. After each: every case
  * reaches its end state, every notice and stage report reaches the receivers, and nothing is half-written.
  * Delivery is at least once: where a fault cuts the relay off between a receiver's answer and its mark (a killed
  * worker, the database gone), that message is sent again under the same Idempotency-Key and the receiver takes
@@ -18,11 +20,12 @@ import { buildApi } from '../client/api/server';
 import { keyEntry, parseApiKeys } from '../client/api/auth';
 import { newPayloadKey, EncryptionCodec, payloadKeysFromEnvironment } from '../infra/payload-codec';
 import { startEmbeddedPostgresProcess, type RunningDatabase } from '../devtools/database';
-import { startDevServer, stopProcess, type RunningDevServer } from '../devtools/temporal-server';
+import { stopProcess } from '../devtools/temporal-server';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { freePort } from './helpers/ports';
 import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
+import { startTestTemporal, TOPOLOGY, type TestTemporal } from './helpers/temporal';
 
 const CASES = Number(process.env.FAULT_CASES ?? 12);
 const TASK_QUEUE = 'teacher-attestation';
@@ -30,10 +33,11 @@ let database: TestDatabase;
 let db: RunningDatabase;
 let store: Store;
 let pgPort: number;
-let temporalPort: number;
-let server: RunningDevServer;
+let temporalServer: TestTemporal;
 let connection: Connection;
-let worker: ChildProcess;
+/** One worker on the dev server; two on a cluster, as a deployment scales them (the first is the one killed). */
+const WORKERS = TOPOLOGY === 'cluster' ? 2 : 1;
+const workers: ChildProcess[] = [];
 let api: FastifyInstance;
 let receiver: FastifyInstance;
 let baseUrl: string;
@@ -46,21 +50,18 @@ let gateway: FastifyInstance;
 const http = httpClient(() => baseUrl);
 const summary: string[] = [];
 
-function spawnWorker(): void {
-  worker = startWorkerProcess(workerEnv, path.join(database.dataDir, 'worker.log'));
+async function spawnWorker(index: number): Promise<void> {
+  workers[index] = startWorkerProcess(
+    { ...workerEnv, METRICS_ADDRESS: `127.0.0.1:${await freePort()}` },
+    path.join(database.dataDir, `worker-${index + 1}.log`),
+  );
 }
 
 beforeAll(async () => {
   database = await startTestDatabase('attestation-faults-');
   ({ db, store } = database);
   pgPort = Number(new URL(db.url).port);
-  temporalPort = await freePort();
-  server = await startDevServer({
-    dataDir: database.dataDir,
-    port: temporalPort,
-
-    logFile: path.join(database.dataDir, 'temporal.log'),
-  });
+  temporalServer = await startTestTemporal(database.dataDir, db.url);
   // The local receiver counts each key's deliveries; the notifier can be made to fail.
   receiver = buildReceiver(store, { unavailable: (channel) => channel === 'notifier' && notifierDown });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
@@ -75,15 +76,14 @@ beforeAll(async () => {
   workerEnv = {
     GATEWAY_URL: `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}`,
     DATABASE_URL: db.url,
-    TEMPORAL_ADDRESS: server.address,
+    TEMPORAL_ADDRESS: temporalServer.address,
     NOTIFIER_URL: `${receiverUrl}/notifications`,
     MONITORING_URL: `${receiverUrl}/stages`,
     PAYLOAD_KEYS: JSON.stringify({ faults: newPayloadKey() }),
-    METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
     DATA_DIR: database.dataDir,
   };
-  spawnWorker();
-  connection = await Connection.connect({ address: server.address });
+  for (let i = 0; i < WORKERS; i++) await spawnWorker(i);
+  connection = await Connection.connect({ address: temporalServer.address });
   const codec = new EncryptionCodec(payloadKeysFromEnvironment(workerEnv)!);
   api = buildApi({
     client: new Client({ connection, dataConverter: { payloadCodecs: [codec] } }),
@@ -100,11 +100,11 @@ beforeAll(async () => {
 afterAll(async () => {
   process.stdout.write(`${summary.join('\n')}\n`);
   await api?.close();
-  if (worker) await stopProcess(worker);
+  for (const worker of workers) await stopProcess(worker);
   await receiver?.close();
   await gateway?.close();
   await connection?.close();
-  await server?.stop();
+  await temporalServer?.stop();
   await db?.stop(); // the PostgreSQL started last (the fault restarts it)
   await database?.stop();
 });
@@ -185,12 +185,12 @@ async function batchThrough(
   expect(await store.receivedMessage.count({ where: { key: { in: expected } } })).toBe(expected.length);
 }
 
-describe(`fault suite (${CASES} cases per fault)`, () => {
-  test('the worker is killed mid-activity and started again', async () => {
+describe(`fault suite (${CASES} cases per fault, on the ${TOPOLOGY})`, () => {
+  test(`${WORKERS === 1 ? 'the worker' : 'one of the two workers'} is killed mid-activity and started again`, async () => {
     let release = () => {};
     gatewayHeld = new Promise((resolve) => (release = resolve));
     await batchThrough(
-      'worker killed (SIGKILL) and restarted',
+      WORKERS === 1 ? 'worker killed (SIGKILL) and restarted' : 'one of 2 workers killed, restarted',
       async (ids) => {
         try {
           await eventually(
@@ -198,6 +198,7 @@ describe(`fault suite (${CASES} cases per fault)`, () => {
             (n) => n >= 1,
             60_000,
           );
+          const [worker] = workers;
           worker.kill('SIGKILL');
           await new Promise((r) => worker.once('exit', r));
           // Still started on the server after the death: the worker died with it in hand (it is retried after its timeout).
@@ -206,23 +207,27 @@ describe(`fault suite (${CASES} cases per fault)`, () => {
           gatewayHeld = null;
           release();
         }
-        spawnWorker();
+        await spawnWorker(0);
       },
       { cutsOffTheRelay: true, strikeAtOnce: true },
     );
   });
 
-  test('the Temporal dev server restarts', async () => {
-    await batchThrough('Temporal dev server restarted', async () => {
-      await server.stop();
-      server = await startDevServer({
-        dataDir: database.dataDir,
-        port: temporalPort,
+  test(`the Temporal ${TOPOLOGY === 'cluster' ? "cluster's frontend" : 'dev server'} restarts`, async () => {
+    await batchThrough(TOPOLOGY === 'cluster' ? 'frontend restarted' : 'Temporal dev server restarted', () => temporalServer.restart());
+  });
 
-        logFile: path.join(database.dataDir, 'temporal.log'),
+  // Only a cluster has a history service of its own to lose (the dev server's restart above covers it there).
+  if (TOPOLOGY === 'cluster') {
+    test("the cluster's history service is killed mid-flight and started 10 s later", async () => {
+      await batchThrough('history service killed (SIGKILL), 10 s', async () => {
+        const history = temporalServer.cluster!.services.history;
+        await history.kill();
+        await new Promise((r) => setTimeout(r, 10_000));
+        await history.start();
       });
     });
-  });
+  }
 
   test('PostgreSQL stops for 30 seconds', async () => {
     await batchThrough(

@@ -1,36 +1,28 @@
 /**
- * Any Temporal server is set up by the service (issue 18): against a real dev server that knows none of our
- * search attributes and not our namespace, the API answers 503 naming the cause (never 500) and /healthz says
+ * Any Temporal server is set up by the service (issue 18): against a real dev server (or, in `npm run
+ * test:cluster`, a cluster) that knows none of our search attributes and not our namespace, the API answers 503 naming the cause (never 500) and /healthz says
  * what is missing; `cli setup` registers the namespace and every attribute, once; then a submission starts.
  */
-import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { parseApiKeys } from '../client/api/auth';
 import { buildApi } from '../client/api/server';
-import { startDevServer, type RunningDevServer } from '../devtools/temporal-server';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { ensureTemporalSetup, missingSearchAttributes } from '../infra/temporal-setup';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
 import { cli } from './helpers/cli';
 import { TEST_API_KEY } from './helpers/http';
-import { freePort } from './helpers/ports';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
+import { startTestTemporal, type TestTemporal } from './helpers/temporal';
 
 let database: TestDatabase;
-let server: RunningDevServer;
+let server: TestTemporal;
 let connection: Connection;
 
 beforeAll(async () => {
   database = await startTestDatabase('attestation-setup-');
   // A server as a cluster of one's own comes: the default namespace only, none of our search attributes.
-  server = await startDevServer({
-    dataDir: database.dataDir,
-    port: await freePort(),
-
-    logFile: path.join(database.dataDir, 'temporal.log'),
-    searchAttributes: [],
-  });
+  server = await startTestTemporal(database.dataDir, database.db.url, { searchAttributes: [] });
   connection = await Connection.connect({ address: server.address });
 }, 180_000);
 

@@ -1,5 +1,5 @@
 /**
- * The real stack for end-to-end tests: the Temporal dev server (built by devtools/tools.ts), an embedded
+ * The real stack for end-to-end tests: the Temporal dev server (built by devtools/tools.ts) or a cluster, an embedded
  * PostgreSQL with the committed migrations, a worker and the HTTP API, each on its own loopback port, in a
  * temporary data directory. Every payload sent to Temporal is encrypted, as in production.
  */
@@ -10,7 +10,6 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { parseApiKeys } from '../../client/api/auth';
 import type { RunningDatabase } from '../../devtools/database';
-import { startDevServer, type RunningDevServer } from '../../devtools/temporal-server';
 import { EncryptionCodec } from '../../infra/payload-codec';
 import { shippedProviderUnits } from '../../infra/provider-units';
 import type { UnitSigners } from '../../infra/signer';
@@ -21,6 +20,7 @@ import { createWorker } from '../../worker/worker';
 import { TEST_API_KEY, eventually, httpClient } from './http';
 import { freePort } from './ports';
 import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './service';
+import { startTestTemporal, type TestTemporal } from './temporal';
 
 /** A key that may only read, as a support desk holds. */
 export const READ_ONLY_KEY = 'support-desk-key-read-only-0123';
@@ -31,7 +31,8 @@ export interface DevStack {
   taskQueue: string;
   dataDir: string;
   db: RunningDatabase;
-  server: RunningDevServer;
+  /** the dev server, or with TEMPORAL_TOPOLOGY=cluster a cluster (test/helpers/temporal.ts) */
+  server: TestTemporal;
   store: Store;
   nativeConnection: NativeConnection;
   client: Client;
@@ -65,7 +66,7 @@ export async function startDevStack(
   const taskQueue = name;
   const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
   const { dataDir, db, store } = database;
-  const server = await startDevServer({ dataDir, port: await freePort(), logFile: path.join(dataDir, 'temporal.log') });
+  const server = await startTestTemporal(dataDir, db.url);
   const logLines: string[] = [];
   const metricsPort = await freePort();
   if (telemetry) installTelemetry({ metricsAddress: `127.0.0.1:${metricsPort}`, write: (line) => void logLines.push(line) });
