@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/test'],
   testMatch: ['**/*.test.ts'],
+  // *.cluster.test.ts need the Temporal server's build: only `npm run test:cluster` (TEMPORAL_TOPOLOGY=cluster) runs them.
+  testPathIgnorePatterns: process.env.TEMPORAL_TOPOLOGY === 'cluster' ? ['/node_modules/'] : ['/node_modules/', '\\.cluster\\.test\\.ts$'],
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
     // fastify's inject (light-my-request) needs cookie 2, which ships as ES modules only.

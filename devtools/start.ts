@@ -123,6 +123,8 @@ async function main(): Promise<void> {
         database,
         logDir: path.join(DATA_DIR, 'logs'),
         ports: { ...DEFAULT_CLUSTER_PORTS, frontend: port },
+        // A service that crashes is started again, as compose's restart policy does.
+        supervise: { say: (message) => say(message) },
       });
       stops.push(cluster.stop);
       env.TEMPORAL_ADDRESS = cluster.address;

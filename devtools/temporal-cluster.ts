@@ -94,6 +94,11 @@ export interface ClusterOptions {
    * hand registers none and leaves the service to find out)
    */
   searchAttributes?: typeof SEARCH_ATTRIBUTES;
+  /**
+   * starts a service again when it dies of itself once the cluster is up (a crash, the OOM killer), as compose's
+   * `restart: unless-stopped` does; `say` is told. Tests leave it off: they kill and start services themselves.
+   */
+  supervise?: { say(message: string): void };
 }
 
 /** One of the cluster's service processes, which a fault test may kill and start again. */
@@ -208,16 +213,20 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
   setUpClusterSchemas(tools.sqlTool, options.database);
   const env = serviceEnvironment(options.database, ports);
   let unexpected: Error | null = null;
+  let up = false;
+  let stopping = false;
 
   const service = (name: TemporalService): ClusterService => {
     const logFile = path.join(options.logDir, `temporal-${name}.log`);
     let child: ChildProcess | null = null;
+    let stopped = false;
     const handle: ClusterService = {
       name,
       get process() {
         return child!;
       },
       async start() {
+        stopped = false;
         const log = fs.openSync(logFile, 'a');
         child = spawn(tools.server, ['--root', tools.root, '--env', 'docker', '--allow-no-auth', 'start', '--service', name], {
           env,
@@ -230,6 +239,14 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
             const failure = new Error(`Temporal's ${name} service exited (code ${code}, signal ${signal}); see ${logFile}`);
             if (started === child && code !== 0 && signal === null) unexpected = failure;
             reject(failure);
+            // Died of itself (not stopped here, nor by a Ctrl-C reaching the whole process group): start it again.
+            const deliberate = stopped || stopping || code === 0 || signal === 'SIGINT' || signal === 'SIGTERM';
+            if (options.supervise && up && started === child && !deliberate) {
+              options.supervise.say(`${failure.message}; starting it again`);
+              setTimeout(() => {
+                if (!stopping) handle.start().catch((error: Error) => options.supervise!.say(`could not start ${name} again: ${error.message}`));
+              }, 1000);
+            }
           }),
         );
         exited.catch(() => {});
@@ -237,12 +254,14 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
         await Promise.race([waitForPort(name === 'worker' ? ports.workerMembership : ports[name], 60_000), exited]);
       },
       async kill() {
+        stopped = true;
         if (!child || child.exitCode !== null || child.signalCode !== null) return;
         const exited = new Promise((r) => child!.once('exit', r));
         child.kill('SIGKILL');
         await exited;
       },
       async stop() {
+        stopped = true;
         if (child) await stopProcess(child, 15_000);
       },
     };
@@ -251,6 +270,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
 
   const services = Object.fromEntries(TEMPORAL_SERVICES.map((name) => [name, service(name)])) as Record<TemporalService, ClusterService>;
   const stop = async () => {
+    stopping = true;
     // The frontend first, so that no new request reaches services on their way out.
     for (const name of ['frontend', 'worker', 'matching', 'history'] as const) await services[name].stop();
   };
@@ -259,6 +279,7 @@ export async function startTemporalCluster(options: ClusterOptions): Promise<Run
     const address = `127.0.0.1:${ports.frontend}`;
     await waitForFrontend(address, 120_000, () => unexpected);
     await setUpTemporal({ address }, namespace, { ...(options.searchAttributes && { attributes: options.searchAttributes }) });
+    up = true;
     return { address, services, stop };
   } catch (error) {
     await stop();
