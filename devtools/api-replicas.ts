@@ -14,23 +14,23 @@ let stopping = false;
 cluster.setupPrimary({ exec: path.join(PROJECT_ROOT, 'client', 'api-main.ts'), execArgv: ['--import', 'tsx'] });
 for (let i = 0; i < replicas; i++) cluster.fork({ API_REPLICA: String(i + 1) });
 
-cluster.on('exit', (replica, code, signal) => {
-  if (stopping) {
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(process.exitCode ?? 0);
-    return;
-  }
-  console.error(`API replica ${replica.process.pid} exited (code ${code}, signal ${signal}); stopping the others`);
-  stopping = true;
-  for (const other of Object.values(cluster.workers ?? {})) other?.process.kill('SIGTERM');
-  process.exitCode = 1;
-});
-
-function stop(): void {
+/** Stops every replica (SIGTERM: each closes its server gracefully); the primary exits with `code` once all have. */
+function stopAll(code: number): void {
   if (stopping) return;
   stopping = true;
+  process.exitCode = code;
   const running = Object.values(cluster.workers ?? {});
-  if (running.length === 0) process.exit(0);
+  if (running.length === 0) process.exit(code);
   for (const replica of running) replica?.process.kill('SIGTERM');
 }
-process.on('SIGINT', stop);
-process.on('SIGTERM', stop);
+
+cluster.on('exit', (replica, code, signal) => {
+  if (!stopping) {
+    console.error(`API replica ${replica.process.pid} exited (code ${code}, signal ${signal}); stopping the others`);
+    stopAll(1);
+  } else if (Object.keys(cluster.workers ?? {}).length === 0) {
+    process.exit(process.exitCode ?? 0);
+  }
+});
+process.on('SIGINT', () => stopAll(0));
+process.on('SIGTERM', () => stopAll(0));

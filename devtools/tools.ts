@@ -115,7 +115,7 @@ export interface TemporalServerTools {
 }
 
 /**
- * Temporal's server and SQL tool, built from `go.temporal.io/server` (about ten minutes the first time on two
+ * Temporal's server and SQL tool, built from `go.temporal.io/server` (about four minutes the first time on two
  * cores), with the module's own config template beside them: the file the `temporalio/server` image of the same
  * version renders from its environment, so compose and the local cluster configure the server the same way.
  */

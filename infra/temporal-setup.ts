@@ -85,7 +85,7 @@ export async function ensureTemporalSetup(
 }
 
 /** A visibility query that names every attribute: the frontend refuses it while any is unknown to it. */
-export function probeQuery(attributes = SEARCH_ATTRIBUTES): string {
+function probeQuery(attributes = SEARCH_ATTRIBUTES): string {
   const condition = (k: (typeof attributes)[number]) =>
     k.type === 'BOOL' ? `${k.name} = false` : k.type === 'DATETIME' ? `${k.name} > '2000-01-01T00:00:00Z'` : `${k.name} = 'probe'`;
   return attributes.map(condition).join(' OR ');
@@ -97,24 +97,19 @@ export function probeQuery(attributes = SEARCH_ATTRIBUTES): string {
  * search attribute"); the dev server refreshes on every read.
  */
 export async function awaitSearchAttributesUsable(
-  options: ConnectionOptions,
+  connection: Pick<Connection, 'workflowService'>,
   namespace: string,
   { attributes = SEARCH_ATTRIBUTES, timeoutMs = 120_000 } = {},
 ): Promise<void> {
-  const connection = await Connection.connect(options);
   const deadline = Date.now() + timeoutMs;
-  try {
-    for (;;) {
-      try {
-        await connection.workflowService.countWorkflowExecutions({ namespace, query: probeQuery(attributes) });
-        return;
-      } catch (error) {
-        if (!(isGrpcServiceError(error) && (error.code === INVALID_ARGUMENT || error.code === NOT_FOUND)) || Date.now() > deadline) throw error;
-      }
-      await new Promise((r) => setTimeout(r, 1000));
+  for (;;) {
+    try {
+      await connection.workflowService.countWorkflowExecutions({ namespace, query: probeQuery(attributes) });
+      return;
+    } catch (error) {
+      if (!(isGrpcServiceError(error) && (error.code === INVALID_ARGUMENT || error.code === NOT_FOUND)) || Date.now() > deadline) throw error;
     }
-  } finally {
-    await connection.close();
+    await new Promise((r) => setTimeout(r, 1000));
   }
 }
 
@@ -154,14 +149,13 @@ export async function setUpTemporal(
   setup: Parameters<typeof ensureTemporalSetup>[2] = {},
 ): Promise<SetupReport> {
   const connection = await Connection.connect(options);
-  let report: SetupReport;
   try {
-    report = await ensureTemporalSetup(connection, namespace, setup);
+    const report = await ensureTemporalSetup(connection, namespace, setup);
+    if (report.namespaceCreated || report.registered.length > 0) {
+      await awaitSearchAttributesUsable(connection, namespace, { ...(setup.attributes && { attributes: setup.attributes }) });
+    }
+    return report;
   } finally {
     await connection.close();
   }
-  if (report.namespaceCreated || report.registered.length > 0) {
-    await awaitSearchAttributesUsable(options, namespace, { ...(setup.attributes && { attributes: setup.attributes }) });
-  }
-  return report;
 }
