@@ -245,10 +245,12 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       () => http('GET', `/applications/${late}`),
       (r) => r.body.state === 'under-review',
     );
-    // Wait for the look-up's second attempt; each poll below is one `cli stuck`, a person's one look.
+    // Wait until the look-up's second attempt has run and failed (the third is pending): the worker records an
+    // activity when its second attempt starts, which is the back-off (2 s) after the first failed, not when the
+    // server first shows attempt 2 pending. Each poll below is one `cli stuck`, a person's one look.
     await eventually(
       () => client.workflow.getHandle(workflowIdFor(retrying)).describe(),
-      (d) => (d.raw.pendingActivities ?? []).some((a) => (a.attempt ?? 0) >= 2),
+      (d) => (d.raw.pendingActivities ?? []).some((a) => (a.attempt ?? 0) >= 3),
     );
     // A workflow whose own code fails on its input: the task is retried and the case cannot move.
     const broken = workflowIdFor('00000000-0000-8000-8000-0000000b0b0b');
