@@ -11,6 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
+import { workflowCode } from '../worker/workflow-code';
 
 const dir = path.join(__dirname, 'histories');
 const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.binpb')).sort();
@@ -49,7 +50,7 @@ describe('replay of recorded workflow histories', () => {
     }));
     const failures: string[] = [];
     let replayed = 0;
-    for await (const result of Worker.runReplayHistories({ workflowsPath: require.resolve('../workflows') }, histories)) {
+    for await (const result of Worker.runReplayHistories(workflowCode, histories)) {
       replayed++;
       if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
     }

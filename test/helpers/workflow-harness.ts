@@ -20,6 +20,7 @@ import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
 import type { CustodyRecord, DecisionRecord, NoticeRequest, StageRecord } from '../../activities';
 import type { ApplicationInput } from '../../domain/application';
 import { createTimeSkippingEnv } from './workflow-env';
+import { workflowCode } from '../../worker/workflow-code';
 
 let env: TestWorkflowEnvironment;
 // A plain client: unlike env.client, its calls do not let the server skip time, so time moves only when a
@@ -79,7 +80,7 @@ export async function withWorker<T>(activities: Activities, run: (taskQueue: str
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows'),
+    ...workflowCode,
     activities,
   });
   return worker.runUntil(run(taskQueue));

@@ -1,0 +1,17 @@
+/**
+ * What a worker bundles and how (issue 19): the workflows, and the module every workflow shares. The worker, the
+ * workflow tests and the replay of recorded histories all take it from here, so that they run the same code.
+ */
+import type { BundleOptions } from '@temporalio/worker';
+
+/**
+ * Loaded once per worker, before any workflow, instead of once per workflow (workflows/shared-domain.ts says why
+ * and what it holds). Nothing else is listed: the workflows' own modules call the workflow API as they load.
+ */
+export const SHARED_WORKFLOW_MODULES: readonly string[] = [require.resolve('../workflows/shared-domain')];
+
+/** The worker options that choose the workflow code (spread into Worker.create and Worker.runReplayHistories). */
+export const workflowCode: { workflowsPath: string; bundlerOptions: Pick<BundleOptions, 'preloadModules'> } = {
+  workflowsPath: require.resolve('../workflows'),
+  bundlerOptions: { preloadModules: [...SHARED_WORKFLOW_MODULES] },
+};
