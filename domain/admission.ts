@@ -5,7 +5,7 @@
  * context it fixed at submission and puts that context into the workflow's input; the workflow decides again
  * from the same input, so the two can never disagree.
  */
-import { SubmissionSchema, SubmissionSchemaBeforeCharacterRule, type ApplicationInput, type Submission } from './application';
+import { submissionSchema, submissionSchemaBeforeCharacterRule, type ApplicationInput, type Submission } from './application';
 import { WorkingCalendar, formatInstant, type CalendarOverride } from './calendar';
 import { defaultWindow, withinWindow, type CampaignWindow } from './campaign';
 import { parseInput, type Refusal } from './refusals';
@@ -43,7 +43,7 @@ export type Admission = { ok: true; application: Submission & { submittedAt: str
  * checked for characters no text may hold unless `charactersChecked` is false (workflows admitted before the rule).
  */
 export function admit(submission: unknown, context: AdmissionContext, charactersChecked = true): Admission {
-  const parsed = parseInput(charactersChecked ? SubmissionSchema : SubmissionSchemaBeforeCharacterRule, submission);
+  const parsed = parseInput(charactersChecked ? submissionSchema() : submissionSchemaBeforeCharacterRule(), submission);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   const { submittedAt } = parsed.value;
   if (submittedAt === undefined) {

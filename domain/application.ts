@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { formatInstant, type CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
 import { DOCUMENT_KINDS, PURPOSES } from './documents';
-import { CHECKED, UNCHECKED, distinct, instant, line, text, type CharacterRule } from './fields';
+import { CHECKED, UNCHECKED, distinct, instant, line, schemaOnce, text, type CharacterRule } from './fields';
 import { isValidIin } from './iin';
 import { refusal, type Refusal } from './refusals';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
 
 /** A submission's form, its texts checked by `characters`. */
-function submissionSchema(characters: CharacterRule) {
+function submissionForm(characters: CharacterRule) {
   return z.strictObject({
     iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
     fullName: characters.line(z.string().trim().min(1, 'must not be empty').max(300)),
@@ -26,7 +26,7 @@ function submissionSchema(characters: CharacterRule) {
       .string()
       .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
       .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
-    submittedAt: instant.optional(),
+    submittedAt: instant().optional(),
     personalDataConsent: z.boolean(),
     essay: characters.text(z.string().max(20_000)),
     documents: z
@@ -46,14 +46,14 @@ function submissionSchema(characters: CharacterRule) {
 }
 
 /** A submission's form, as every door checks it. */
-export const SubmissionSchema = submissionSchema(CHECKED);
+export const submissionSchema = schemaOnce(() => submissionForm(CHECKED));
 /**
  * The form as it was checked before the character rule (issue 16): a workflow admitted then decides on replay as
  * it did, so its history stays valid (workflows/application.ts, `TEXT_CHARACTERS_PATCH`).
  */
-export const SubmissionSchemaBeforeCharacterRule = submissionSchema(UNCHECKED);
+export const submissionSchemaBeforeCharacterRule = schemaOnce(() => submissionForm(UNCHECKED));
 // Which channels take which categories, and when, depends on the standard in force: standards.ts (R2, R7).
-export type Submission = z.infer<typeof SubmissionSchema>;
+export type Submission = z.infer<ReturnType<typeof submissionSchema>>;
 
 /** How far a `submittedAt` may run ahead of the clock that receives it: the clocks of the caller and the server. */
 export const CLOCK_SKEW_MS = 5 * 60_000;
@@ -97,42 +97,46 @@ export interface ApplicationInput extends Submission {
   submittedBy?: string;
 }
 
-export const DecisionSchema = z
-  .strictObject({
-    decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
-    grounds: distinct(
-      z
-        .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
-        .min(1)
-        .max(3, 'names at most the three grounds of R9'),
-      'ground',
-    ).optional(),
-    motivation: text(z.string().trim().min(1).max(5_000)).optional(),
-    official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
-  })
-  .superRefine((d, ctx) => {
-    // R9: a refusal is motivated and names its grounds; an acceptance has none.
-    if (d.decision === 'refuse' && !d.grounds) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['grounds'],
-        message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS)
-          .map(([k, v]) => `${k} — ${v}`)
-          .join('; ')}`,
-        params: { rule: 'R9' },
-      });
-    }
-    if (d.decision === 'refuse' && !d.motivation) {
-      ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });
-    }
-    if (d.decision === 'accept' && d.grounds) {
-      ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
-    }
-  });
-export type ProviderDecision = z.infer<typeof DecisionSchema>;
+export const decisionSchema = schemaOnce(() =>
+  z
+    .strictObject({
+      decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
+      grounds: distinct(
+        z
+          .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
+          .min(1)
+          .max(3, 'names at most the three grounds of R9'),
+        'ground',
+      ).optional(),
+      motivation: text(z.string().trim().min(1).max(5_000)).optional(),
+      official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
+    })
+    .superRefine((d, ctx) => {
+      // R9: a refusal is motivated and names its grounds; an acceptance has none.
+      if (d.decision === 'refuse' && !d.grounds) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['grounds'],
+          message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS)
+            .map(([k, v]) => `${k} — ${v}`)
+            .join('; ')}`,
+          params: { rule: 'R9' },
+        });
+      }
+      if (d.decision === 'refuse' && !d.motivation) {
+        ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });
+      }
+      if (d.decision === 'accept' && d.grounds) {
+        ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
+      }
+    }),
+);
+export type ProviderDecision = z.infer<ReturnType<typeof decisionSchema>>;
 
 /** The applicant's withdrawal of an application before the decision. */
-export const WithdrawalSchema = z.strictObject({
-  reason: text(z.string().trim().max(2_000)).optional(),
-});
-export type Withdrawal = z.infer<typeof WithdrawalSchema>;
+export const withdrawalSchema = schemaOnce(() =>
+  z.strictObject({
+    reason: text(z.string().trim().max(2_000)).optional(),
+  }),
+);
+export type Withdrawal = z.infer<ReturnType<typeof withdrawalSchema>>;

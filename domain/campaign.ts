@@ -6,6 +6,7 @@
 import { DateTime } from 'luxon';
 import { z } from 'zod';
 import { ZONE } from './calendar';
+import { schemaOnce } from './fields';
 
 export interface CampaignWindow {
   academicYear: string; // "2026-2027"
@@ -34,19 +35,21 @@ export function withinWindow(submittedAt: Date, window: CampaignWindow): boolean
 }
 
 /** The shape of CAMPAIGN_WINDOWS: a JSON array of windows, each with the order that set it. */
-export const CampaignWindowsSchema = z.array(
-  z.strictObject({
-    academicYear: z.string().regex(/^\d{4}-\d{4}$/),
-    opens: z.iso.datetime({ offset: true }),
-    closes: z.iso.datetime({ offset: true }),
-    basis: z.string().min(5),
-  }),
+export const campaignWindowsSchema = schemaOnce(() =>
+  z.array(
+    z.strictObject({
+      academicYear: z.string().regex(/^\d{4}-\d{4}$/),
+      opens: z.iso.datetime({ offset: true }),
+      closes: z.iso.datetime({ offset: true }),
+      basis: z.string().min(5),
+    }),
+  ),
 );
 
 /** Reads CAMPAIGN_WINDOWS, refusing a malformed value with the reason (a start-up error, not a guess). */
 export function campaignWindowsFrom(json: string | undefined): CampaignWindow[] {
   if (!json) return [];
-  const parsed = CampaignWindowsSchema.safeParse(JSON.parse(json));
+  const parsed = campaignWindowsSchema().safeParse(JSON.parse(json));
   if (!parsed.success)
     throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
   return parsed.data;

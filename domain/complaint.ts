@@ -9,7 +9,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { complaintWorkflowIdFor } from './case-ids';
 import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from './search-attributes';
-import { distinct, instant, line, text } from './fields';
+import { distinct, instant, line, schemaOnce, text } from './fields';
 import { step } from './lifecycle';
 
 /** R13: the bodies a complaint is addressed to. */
@@ -46,35 +46,39 @@ export type ComplaintSubject = (typeof SUBJECTS)[number];
 export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected', 'left-without-consideration'] as const;
 export type ComplaintOutcome = (typeof OUTCOMES)[number];
 
-export const ComplaintSchema = z.strictObject({
-  addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
-  subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
-  // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard.
-  restorationReason: text(z.string().trim().min(1).max(5_000)).optional(),
-  text: text(z.string().trim().min(1, 'must state what the complaint is about').max(20_000)),
-  grounds: distinct(z.array(line(z.string().trim().min(1).max(500))).max(20), 'ground').optional(),
-  attachments: z
-    .array(
-      z.strictObject({
-        fileName: line(z.string().min(1).max(255)),
-        sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
-      }),
-    )
-    .max(20)
-    .optional(),
-  submittedAt: instant.optional(),
-});
-export type ComplaintFiling = z.infer<typeof ComplaintSchema>;
+export const complaintSchema = schemaOnce(() =>
+  z.strictObject({
+    addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
+    subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
+    // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard.
+    restorationReason: text(z.string().trim().min(1).max(5_000)).optional(),
+    text: text(z.string().trim().min(1, 'must state what the complaint is about').max(20_000)),
+    grounds: distinct(z.array(line(z.string().trim().min(1).max(500))).max(20), 'ground').optional(),
+    attachments: z
+      .array(
+        z.strictObject({
+          fileName: line(z.string().min(1).max(255)),
+          sha256: z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits'),
+        }),
+      )
+      .max(20)
+      .optional(),
+    submittedAt: instant().optional(),
+  }),
+);
+export type ComplaintFiling = z.infer<ReturnType<typeof complaintSchema>>;
 
-export const ComplaintDecisionSchema = z.strictObject({
-  outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
-  // R13 with R5: every outcome is a motivated decision.
-  motivation: text(z.string().trim().min(1, 'a complaint decision is motivated').max(20_000)),
-  official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
-  // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
-  periodRestored: z.boolean().optional(),
-});
-export type ComplaintDecision = z.infer<typeof ComplaintDecisionSchema>;
+export const complaintDecisionSchema = schemaOnce(() =>
+  z.strictObject({
+    outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
+    // R13 with R5: every outcome is a motivated decision.
+    motivation: text(z.string().trim().min(1, 'a complaint decision is motivated').max(20_000)),
+    official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
+    // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
+    periodRestored: z.boolean().optional(),
+  }),
+);
+export type ComplaintDecision = z.infer<ReturnType<typeof complaintDecisionSchema>>;
 
 /** What the complaint workflow receives: the filing with its identity, registration and term fixed by the case. */
 export interface ComplaintInput {

@@ -5,36 +5,38 @@
  * the State Corporation's request.
  */
 import { z } from 'zod';
-import { line } from './fields';
+import { line, schemaOnce } from './fields';
 import { parseInput, refusal, type ParseResult } from './refusals';
 
 const official = (who: string) => line(z.string().trim().min(1, `must name ${who}`).max(300));
 
 /** R5: the State Corporation issues the result against an identity document, or a notarised power of attorney. */
-export const ResultIssueSchema = z
-  .strictObject({
-    to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
-    place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
-    // its number and date, recorded
-    powerOfAttorney: line(z.string().trim().min(3).max(200)).optional(),
-    official: official('the State Corporation employee'),
-  })
-  .refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {
-    path: ['powerOfAttorney'],
-    message: 'a representative collects the result on a notarised power of attorney: give its number and date (R5)',
-    params: { rule: 'R5' },
-  });
+export const resultIssueSchema = schemaOnce(() =>
+  z
+    .strictObject({
+      to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
+      place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
+      // its number and date, recorded
+      powerOfAttorney: line(z.string().trim().min(3).max(200)).optional(),
+      official: official('the State Corporation employee'),
+    })
+    .refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {
+      path: ['powerOfAttorney'],
+      message: 'a representative collects the result on a notarised power of attorney: give its number and date (R5)',
+      params: { rule: 'R5' },
+    }),
+);
 /** R14: the applicant came after the return; the State Corporation asks the provider for the result. */
-export const ResultRequestSchema = z.strictObject({ official: official('the State Corporation employee') });
+export const resultRequestSchema = schemaOnce(() => z.strictObject({ official: official('the State Corporation employee') }));
 /** R14: the provider sends the result back to the State Corporation. */
-export const ResultDispatchSchema = z.strictObject({ official: official("the provider's official") });
+export const resultDispatchSchema = schemaOnce(() => z.strictObject({ official: official("the provider's official") }));
 
 /** Each report's body, by its event. */
-export const CUSTODY_BODIES = { issued: ResultIssueSchema, requested: ResultRequestSchema, 'sent-again': ResultDispatchSchema } as const;
+export const CUSTODY_BODIES = { issued: resultIssueSchema, requested: resultRequestSchema, 'sent-again': resultDispatchSchema } as const;
 type Bodies = typeof CUSTODY_BODIES;
 
 /** What the State Corporation and the provider report about a result, each in its turn. */
-export type CustodyEvent = { [E in keyof Bodies]: { event: E } & z.infer<Bodies[E]> }[keyof Bodies];
+export type CustodyEvent = { [E in keyof Bodies]: { event: E } & z.infer<ReturnType<Bodies[E]>> }[keyof Bodies];
 
 /** Parses a report: its event names the body it must have. */
 export function parseCustodyEvent(input: unknown): ParseResult<CustodyEvent> {
@@ -42,7 +44,7 @@ export function parseCustodyEvent(input: unknown): ParseResult<CustodyEvent> {
   if (typeof event !== 'string' || !Object.hasOwn(CUSTODY_BODIES, event)) {
     return { ok: false, error: refusal('event', null, 'event: must be issued, requested or sent-again') };
   }
-  const parsed = parseInput(CUSTODY_BODIES[event as keyof Bodies] as z.ZodType<object>, body);
+  const parsed = parseInput(CUSTODY_BODIES[event as keyof Bodies]() as z.ZodType<object>, body);
   return parsed.ok ? { ok: true, value: { event, ...parsed.value } as CustodyEvent } : parsed;
 }
 

@@ -9,7 +9,18 @@
 import { z } from 'zod';
 
 /** An instant with its zone, as every `submittedAt` is given. */
-export const instant = z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+export const instant = () => z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
+
+/**
+ * A schema a module exports, built once on first use and handed out by a function (issue 19). The worker shares
+ * the domain's modules between its workflows (workflows/shared-domain.ts), and the SDK freezes whatever their
+ * exports reach; zod completes a schema on its first reads and parses, which a frozen schema refuses. What a
+ * function closes over is out of the freeze's reach, so every door still parses with the one schema.
+ */
+export function schemaOnce<S extends z.ZodType>(build: () => S): () => S {
+  let schema: S | undefined;
+  return () => (schema ??= build());
+}
 
 /** What a character is, when a text may not hold it; undefined when it may. */
 function forbidden(text: string, i: number, lineBreaks: boolean): string | undefined {

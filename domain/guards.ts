@@ -4,11 +4,12 @@
  * the case as it stands and the request, answering a typed refusal or null. The workflows' update validators
  * call them and raise what they answer; they are tested without Temporal (test/guards.test.ts).
  */
-import { CLOCK_SKEW_MS, DecisionSchema, WithdrawalSchema } from './application';
+import { CLOCK_SKEW_MS, decisionSchema, withdrawalSchema } from './application';
 import { formatInstant } from './calendar';
 import type { ApplicationStatus, ComplaintStatus } from './case-status';
-import { ComplaintDecisionSchema, ComplaintSchema, type ComplaintFiling, type ComplaintSnapshot } from './complaint';
+import { complaintDecisionSchema, complaintSchema, type ComplaintFiling, type ComplaintSnapshot } from './complaint';
 import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
+import { schemaOnce } from './fields';
 import type { LifecycleSnapshot } from './lifecycle';
 import { parseInput, type Refusal } from './refusals';
 import type { StandardProfile } from './standards';
@@ -32,7 +33,7 @@ export interface ApplicationCaseView {
 
 /** R3, R9: a decision is taken while the application is under review, on grounds of its standard. */
 export function decisionRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
-  const parsed = parseInput(DecisionSchema, request);
+  const parsed = parseInput(decisionSchema(), request);
   if (!parsed.ok) return parsed.error;
   const { standard } = view;
   const foreign = (parsed.value.grounds ?? []).filter((g) => !standard.refusalGrounds.includes(g));
@@ -58,7 +59,7 @@ export function decisionRefusal(view: ApplicationCaseView, request: unknown): Re
 
 /** The applicant withdraws an application only before its decision. */
 export function withdrawalRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
-  const parsed = parseInput(WithdrawalSchema, request);
+  const parsed = parseInput(withdrawalSchema(), request);
   if (!parsed.ok) return parsed.error;
   if (!view.lifecycle.can({ type: 'WITHDRAWN' }) || view.decided) {
     return {
@@ -123,9 +124,12 @@ function notNowInWords(state: ApplicationStatus['state']): string {
 type Filing = ComplaintFiling & { submittedAt: string };
 const complaintRefusal = (field: string, message: string): Refusal => ({ code: 'complaint-not-allowed', field, rule: 'R13', message });
 
+/** A filing as a case receives it: its instant fixed by the caller. */
+const filingSchema = schemaOnce(() => complaintSchema().required({ submittedAt: true }));
+
 /** The filing's form, and a `submittedAt` not ahead of the case's clock. */
 function parseFiling(request: unknown, now: number): { ok: true; filing: Filing } | { ok: false; refusal: Refusal } {
-  const parsed = parseInput(ComplaintSchema.required({ submittedAt: true }), request);
+  const parsed = parseInput(filingSchema(), request);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   if (Date.parse(parsed.value.submittedAt) > now + CLOCK_SKEW_MS) {
     return { ok: false, refusal: complaintRefusal('submittedAt', 'submittedAt: must not be in the future') };
@@ -223,7 +227,7 @@ export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknow
  * whether the period is restored, and one not restored is left without consideration (APPK art. 92 §2).
  */
 export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
-  const parsed = parseInput(ComplaintDecisionSchema, request);
+  const parsed = parseInput(complaintDecisionSchema(), request);
   if (!parsed.ok) return parsed.error;
   const { outcome, periodRestored } = parsed.value;
   if (!view.lifecycle.can({ type: 'REVIEWED', outcome })) {

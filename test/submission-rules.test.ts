@@ -1,4 +1,4 @@
-import { DecisionSchema, SubmissionSchema } from '../domain/application';
+import { decisionSchema, submissionSchema } from '../domain/application';
 import { parseInput } from '../domain/refusals';
 import { iinCheckDigit, isValidIin } from '../domain/iin';
 import { countWords } from '../domain/documents';
@@ -37,18 +37,18 @@ describe('IIN check digit', () => {
 describe('what is not an application (answered at once, nothing started)', () => {
   test('names a missing field', () => {
     const { iin: _, ...rest } = sampleSubmission();
-    expect(parseInput(SubmissionSchema, rest)).toEqual({ ok: false, error: expect.objectContaining({ code: 'missing-field', field: 'iin' }) });
+    expect(parseInput(submissionSchema(), rest)).toEqual({ ok: false, error: expect.objectContaining({ code: 'missing-field', field: 'iin' }) });
   });
 
   test('names an unknown field', () => {
-    expect(parseInput(SubmissionSchema, { ...sampleSubmission(), nickname: 'x' })).toEqual({
+    expect(parseInput(submissionSchema(), { ...sampleSubmission(), nickname: 'x' })).toEqual({
       ok: false,
       error: expect.objectContaining({ code: 'unknown-field', field: 'nickname' }),
     });
   });
 
   test('refuses a body that is not an object', () => {
-    expect(parseInput(SubmissionSchema, 'hello')).toEqual({ ok: false, error: expect.objectContaining({ code: 'malformed-body', field: null }) });
+    expect(parseInput(submissionSchema(), 'hello')).toEqual({ ok: false, error: expect.objectContaining({ code: 'malformed-body', field: null }) });
   });
 
   const current = STANDARDS['standard-2'];
@@ -70,7 +70,7 @@ describe('what is not an application (answered at once, nothing started)', () =>
   );
 
   test('an academic year is two consecutive years', () => {
-    expect(parseInput(SubmissionSchema, sampleSubmission({ academicYear: '2026-2028' }))).toEqual({
+    expect(parseInput(submissionSchema(), sampleSubmission({ academicYear: '2026-2028' }))).toEqual({
       ok: false,
       error: expect.objectContaining({ field: 'academicYear' }),
     });
@@ -79,21 +79,21 @@ describe('what is not an application (answered at once, nothing started)', () =>
 
 describe("the provider's decision (R9)", () => {
   test('a refusal names its grounds and is motivated', () => {
-    expect(parseInput(DecisionSchema, { decision: 'refuse', official: 'A' })).toEqual({
+    expect(parseInput(decisionSchema(), { decision: 'refuse', official: 'A' })).toEqual({
       ok: false,
       error: expect.objectContaining({ field: 'grounds', rule: 'R9' }),
     });
-    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [2], official: 'A' })).toEqual({
+    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [2], official: 'A' })).toEqual({
       ok: false,
       error: expect.objectContaining({ field: 'motivation', rule: 'R9' }),
     });
-    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [4], motivation: 'm', official: 'A' }).ok).toBe(false);
-    expect(parseInput(DecisionSchema, { decision: 'refuse', grounds: [1, 3], motivation: 'm', official: 'A' }).ok).toBe(true);
+    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [4], motivation: 'm', official: 'A' }).ok).toBe(false);
+    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [1, 3], motivation: 'm', official: 'A' }).ok).toBe(true);
   });
 
   test('an acceptance carries no refusal grounds', () => {
-    expect(parseInput(DecisionSchema, { decision: 'accept', grounds: [1], official: 'A' }).ok).toBe(false);
-    expect(parseInput(DecisionSchema, { decision: 'accept', official: 'A' }).ok).toBe(true);
+    expect(parseInput(decisionSchema(), { decision: 'accept', grounds: [1], official: 'A' }).ok).toBe(false);
+    expect(parseInput(decisionSchema(), { decision: 'accept', official: 'A' }).ok).toBe(true);
   });
 });
 

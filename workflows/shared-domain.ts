@@ -3,25 +3,36 @@
  * a module cache of its own, so every module a workflow imports was evaluated again for it, zod, xstate and luxon
  * included: ~1.2 MiB of heap per cached workflow for module code alone (docs/performance.md). The worker preloads
  * this module (worker/workflow-code.ts): what it imports is evaluated once, before any workflow, and the SDK then
- * freezes what those modules export.
+ * freezes what those modules export. `domain/` may be shared because it is pure by rule (DESIGN.md): no I/O,
+ * nothing kept between calls. Its schemas are exported behind functions (domain/fields.ts `schemaOnce`): zod
+ * completes a schema on its first reads and parses, which a frozen one refuses.
  *
- * Shared: the libraries, and the domain modules that are pure (DESIGN.md: no I/O, nothing kept between calls) and
- * build no zod schema. Not shared: the modules that build schemas (domain/fields.ts and those importing it). zod 4
- * completes a schema on its first reads and parses (bound methods, derived internals, its memoizer rewriting
- * `_zod.parse`), which a frozen schema refuses; they stay per workflow, built on the shared zod.
- * test/workflow-code.test.ts lists what a workflow still evaluates for itself.
+ * A domain module the workflows import and this list lacks still works, evaluated per workflow as before;
+ * test/workflow-code.test.ts fails until it is listed.
  */
 import { z } from 'zod';
-import 'luxon';
-import 'xstate';
+import '../domain/admissibility';
+import '../domain/admission';
+import '../domain/application';
 import '../domain/calendar';
+import '../domain/calendar-data';
+import '../domain/campaign';
 import '../domain/case-ids';
+import '../domain/case-status';
+import '../domain/complaint';
+import '../domain/custody';
 import '../domain/documents';
+import '../domain/fields';
+import '../domain/guards';
 import '../domain/iin';
 import '../domain/lifecycle';
+import '../domain/notices';
+import '../domain/refusals';
 import '../domain/search-attributes';
 import '../domain/service';
+import '../domain/standards';
 
 // zod completes its global config (the default locale, the memoizer) as it builds its first schemas, which would
-// be in a workflow, after the freeze; building one here completes it before.
+// be in a workflow, after the freeze, since the domain builds its schemas on first use; building one here
+// completes it before.
 z.object({ settled: z.string().min(1), at: z.iso.datetime() }).optional();

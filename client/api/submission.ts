@@ -7,7 +7,7 @@
 import { Client, WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
 import { nextAttempt, yearHeldRefusal } from '../../domain/academic-year';
 import { admissionContextOf, admitWellFormed } from '../../domain/admission';
-import { SubmissionSchema, submittedAtRefusal, type ApplicationInput } from '../../domain/application';
+import { submissionSchema, submittedAtRefusal, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
 import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
 import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
@@ -50,7 +50,7 @@ export type SubmissionOutcome = { ok: true; submitted: Submitted } | { ok: false
  */
 export async function submitApplication(deps: SubmissionDeps, body: unknown, caller: Caller): Promise<SubmissionOutcome> {
   // The form first: the context of admission depends on the year, the instant and the channel.
-  const parsed = parseInput(SubmissionSchema, body);
+  const parsed = parseInput(submissionSchema(), body);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   const submission = parsed.value;
   // R1: a unit of the registry that provides the service, on the caller's own channel. The registry is operators'

@@ -1,5 +1,5 @@
 /** Routes of the `applications` tag: submit, read, decide, withdraw (R1–R11). */
-import { DecisionSchema, SubmissionSchema, WithdrawalSchema } from '../../../domain/application';
+import { decisionSchema, submissionSchema, withdrawalSchema } from '../../../domain/application';
 import { parseInput } from '../../../domain/refusals';
 import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
@@ -26,7 +26,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
         "Earlier standard: also the provider's office (during its hours, 20 minutes) and the State Corporation (serviceLocality: 3 or 7 working days; homeVisit on request, R11).",
       tag: 'applications',
       scope: 'submit',
-      body: SubmissionSchema,
+      body: submissionSchema(),
       idempotent: true,
       responses: {
         202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
@@ -91,7 +91,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       tag: 'applications',
       scope: 'decide',
       params: { id: 'the application id' },
-      body: DecisionSchema,
+      body: decisionSchema(),
       responses: {
         200: 'the case after the decision',
         ...ERRORS,
@@ -101,7 +101,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       },
     },
     async (request, reply) => {
-      const parsed = parseInput(DecisionSchema, request.body);
+      const parsed = parseInput(decisionSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayDecideCase(request.apiClient!, kase));
       if (denied) return refuse(reply, denied);
@@ -123,11 +123,11 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       tag: 'applications',
       scope: 'submit',
       params: { id: 'the application id' },
-      body: WithdrawalSchema,
+      body: withdrawalSchema(),
       responses: { 200: 'the withdrawn case', ...ERRORS, 403: 'the key did not submit this application (R1)', 409: 'decided already, or closed' },
     },
     async (request, reply) => {
-      const parsed = parseInput(WithdrawalSchema, request.body ?? {});
+      const parsed = parseInput(withdrawalSchema(), request.body ?? {});
       if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayWithdraw(request.apiClient!, kase));
       if (denied) return refuse(reply, denied);

@@ -1,6 +1,6 @@
 /** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
 import { submittedAtRefusal } from '../../../domain/application';
-import { ComplaintDecisionSchema, ComplaintSchema } from '../../../domain/complaint';
+import { complaintDecisionSchema, complaintSchema } from '../../../domain/complaint';
 import { parseInput } from '../../../domain/refusals';
 import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
@@ -26,7 +26,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       tag: 'complaints',
       scope: 'submit',
       params: { id: 'the application id' },
-      body: ComplaintSchema,
+      body: complaintSchema(),
       idempotent: true,
       responses: {
         202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
@@ -37,7 +37,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       },
     },
     async (request, reply) => {
-      const parsed = parseInput(ComplaintSchema, request.body);
+      const parsed = parseInput(complaintSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = mayFileComplaint(request.apiClient!);
       if (denied) return refuse(reply, denied);
@@ -95,7 +95,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       tag: 'complaints',
       scope: 'decide',
       params: { id: 'the complaint id' },
-      body: ComplaintDecisionSchema,
+      body: complaintDecisionSchema(),
       responses: {
         200: 'the complaint after the decision',
         ...ERRORS,
@@ -106,7 +106,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
-      const parsed = parseInput(ComplaintDecisionSchema, request.body);
+      const parsed = parseInput(complaintDecisionSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = entitlementRefusal(await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
       if (denied) return refuse(reply, denied);

@@ -56,7 +56,7 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         tag: 'state-corporation',
         scope: r.scope,
         params: { id: 'the application id' },
-        body: CUSTODY_BODIES[r.event],
+        body: CUSTODY_BODIES[r.event](),
         responses: {
           200: 'the case after the step',
           ...ERRORS,
@@ -66,7 +66,7 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         },
       },
       async (request, reply) => {
-        const parsed = parseInput(CUSTODY_BODIES[r.event] as z.ZodType<object>, request.body ?? {});
+        const parsed = parseInput(CUSTODY_BODIES[r.event]() as z.ZodType<object>, request.body ?? {});
         if (!parsed.ok) return refuse(reply, parsed.error);
         const event = { event: r.event, ...parsed.value } as CustodyEvent;
         const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, r.event, kase));
