@@ -29,6 +29,7 @@ import { PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { clusterDatabaseFrom, startTemporalCluster } from './temporal-cluster';
 import { clusterPorts } from '../test/helpers/temporal';
+import { growthTable, summarise } from './heap-top';
 
 const positive = (v: string) => {
   if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
@@ -47,6 +48,10 @@ const options = new Command('bench')
   .option('--max-cached-workflows <n>', "the worker's sticky cache (WORKER_MAX_CACHED_WORKFLOWS)", positive)
   .option('--sqlite-pragma <pragma...>', "the dev server's SQLite pragmas (default: journal_mode=wal synchronous=normal); 'none' for SQLite's own")
   .option('--cpu-prof <dir>', "write the worker's CPU profile (node --cpu-prof) into this folder when it stops")
+  .option(
+    '--heap-snapshot <dir>',
+    "write the worker's heap snapshots into this folder, empty and with the sticky cache full, and print what a cached workflow holds (runs the workflows in the worker's main thread, WORKER_DEBUG_MODE)",
+  )
   .option('--json', 'print the figures as JSON')
   .option('--keep', 'keep the data directory')
   .parse()
@@ -58,6 +63,7 @@ const options = new Command('bench')
     rate?: number[];
     maxCachedWorkflows?: number;
     cpuProf?: string;
+    heapSnapshot?: string;
     json?: boolean;
     keep?: boolean;
     cluster?: boolean;
@@ -89,6 +95,31 @@ function processUsage(pid: number): { cpuSeconds: number; rssMiB: number } {
   const ticks = Number(stat[11]) + Number(stat[12]); // utime + stime
   const rss = Number(/VmRSS:\s+(\d+)/.exec(status)![1]);
   return { cpuSeconds: ticks / 100, rssMiB: rss / 1024 };
+}
+
+/** Has the worker write a heap snapshot (SIGWINCH, --heapsnapshot-signal: the SDK stops a worker on SIGUSR2) and names it `<label>.heapsnapshot`. */
+async function heapSnapshot(worker: ChildProcess, dir: string, label: string): Promise<void> {
+  const written = () => new Set(fs.readdirSync(dir).filter((f) => f.endsWith('.heapsnapshot')));
+  const before = written();
+  worker.kill('SIGWINCH');
+  let file: string | undefined;
+  let size = -1;
+  // Written by the worker while it pauses: done when the file has stopped growing.
+  await until(
+    `the ${label} heap snapshot`,
+    async () => {
+      file ??= [...written()].find((f) => !before.has(f));
+      if (!file) return false;
+      const now = fs.statSync(path.join(dir, file)).size;
+      const settled = now > 0 && now === size;
+      size = now;
+      if (settled) await new Promise((r) => setTimeout(r, 2000));
+      return settled && fs.statSync(path.join(dir, file)).size === now;
+    },
+    10 * 60_000,
+  );
+  fs.renameSync(path.join(dir, file!), path.join(dir, `${label}.heapsnapshot`));
+  say(`heap snapshot: ${path.join(dir, `${label}.heapsnapshot`)} (${(size / 2 ** 20).toFixed(0)} MiB)`);
 }
 
 function runNode(script: string, env: NodeJS.ProcessEnv, log: string, nodeArgs: readonly string[] = []): ChildProcess {
@@ -154,13 +185,13 @@ async function main() {
       // The bench measures the service, not the limiter: one client sends thousands of requests a minute.
       RATE_LIMIT_PER_MINUTE: '1000000',
       ...(options.maxCachedWorkflows && { WORKER_MAX_CACHED_WORKFLOWS: String(options.maxCachedWorkflows) }),
+      // A heap snapshot sees the main thread only; the SDK runs workflows there in debug mode.
+      ...(options.heapSnapshot && { WORKER_DEBUG_MODE: '1' }),
     };
-    const worker = runNode(
-      'worker/main.ts',
-      env,
-      path.join(dataDir, 'worker.log'),
-      options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProf)}`] : [],
-    );
+    const worker = runNode('worker/main.ts', env, path.join(dataDir, 'worker.log'), [
+      ...(options.cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(options.cpuProf)}`] : []),
+      ...(options.heapSnapshot ? ['--heapsnapshot-signal=SIGWINCH', `--diagnostic-dir=${path.resolve(options.heapSnapshot)}`] : []),
+    ]);
     worker.once(
       'exit',
       (code, signal) =>
@@ -186,6 +217,10 @@ async function main() {
       if (r.status >= 300) throw new Error(`${route}: ${r.status} ${await r.text()}`);
       return (await r.json()) as Record<string, string>;
     };
+    if (options.heapSnapshot) {
+      fs.mkdirSync(options.heapSnapshot, { recursive: true });
+      await heapSnapshot(worker, options.heapSnapshot, 'empty');
+    }
     const usageAtStart = processUsage(worker.pid!);
     const temporalAtStart = temporalCpu();
     let peakRss = usageAtStart.rssMiB;
@@ -238,6 +273,12 @@ async function main() {
     clearInterval(sampler);
     const usageAtEnd = processUsage(worker.pid!);
     const temporalAtEnd = temporalCpu();
+    if (options.heapSnapshot) {
+      await heapSnapshot(worker, options.heapSnapshot, 'full');
+      const snapshots = (label: string) => path.join(options.heapSnapshot!, `${label}.heapsnapshot`);
+      const cached = Math.min(n, options.maxCachedWorkflows ?? 250);
+      process.stdout.write(growthTable(summarise(snapshots('empty')), summarise(snapshots('full')), cached, 'cached workflow'));
+    }
 
     const outbox = await store.outboxMessage.findMany({ select: { key: true, createdAt: true } });
     const stageAt = new Map<string, number>();

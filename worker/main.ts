@@ -59,7 +59,11 @@ runMain(async () => {
       dataConverter: dataConverterFor(keys),
       // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;
       // an evicted case replays its short history when it next has work (docs/performance.md).
-      options: { maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250) },
+      options: {
+        maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+        // The SDK's debug mode runs the workflows in the main thread, where a heap snapshot sees them (bench --heap-snapshot).
+        ...(process.env.WORKER_DEBUG_MODE === '1' && { debugMode: true }),
+      },
     });
     console.log(`worker polling ${worker.options.taskQueue} on ${temporal.address}${temporal.tls ? ' (TLS)' : ''}`);
     await worker.run();
