@@ -5,6 +5,7 @@
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { runMain } from '../infra/process';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';
 
 runMain(async () => {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
@@ -14,7 +15,7 @@ runMain(async () => {
     taskQueue: 'bench-baseline',
     workflowsPath: require.resolve('./bench-baseline'),
     activities: { step: async (k: number) => void steps[k]++ },
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS),
   });
   const report = setInterval(() => process.send?.({ steps }), 200);
   process.on('message', (m: { stop?: boolean }) => {

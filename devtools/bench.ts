@@ -30,6 +30,7 @@ import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { clusterDatabaseFrom, startTemporalCluster } from './temporal-cluster';
 import { clusterPorts } from '../test/helpers/temporal';
 import { growthTable, summarise } from './heap-top';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';
 
 const positive = (v: string) => {
   if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
@@ -276,7 +277,7 @@ async function main() {
     if (options.heapSnapshot) {
       await heapSnapshot(worker, options.heapSnapshot, 'full');
       const snapshots = (label: string) => path.join(options.heapSnapshot!, `${label}.heapsnapshot`);
-      const cached = Math.min(n, options.maxCachedWorkflows ?? 250);
+      const cached = Math.min(n, options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS);
       process.stdout.write(growthTable(summarise(snapshots('empty')), summarise(snapshots('full')), cached, 'cached workflow'));
     }
 
@@ -298,8 +299,8 @@ async function main() {
       (await store.complaint.count()) +
       (await store.idempotentRequest.count());
 
-    // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, 250 by default).
-    const cacheSize = options.maxCachedWorkflows ?? 250;
+    // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, the worker's default unless given).
+    const cacheSize = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });

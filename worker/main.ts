@@ -13,6 +13,7 @@ import { countEnv, requiredEnv, runMain } from '../infra/process';
 import { DEFAULT_MAX_ATTEMPTS, startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 import { installTelemetry } from './telemetry';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from './workflow-code';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
 runMain(async () => {
@@ -60,7 +61,7 @@ runMain(async () => {
       // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;
       // an evicted case replays its short history when it next has work (docs/performance.md).
       options: {
-        maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 250),
+        maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS),
         // The SDK's debug mode runs the workflows in the main thread, where a heap snapshot sees them (bench --heap-snapshot).
         ...(process.env.WORKER_DEBUG_MODE === '1' && { debugMode: true }),
       },
