@@ -52,6 +52,8 @@ const OPTIONAL = new Set([
   'PAYLOAD_KEY_ID',
   'CODEC_CORS_ORIGINS',
   'WORKER_MAX_CACHED_WORKFLOWS',
+  // the SDK's debug mode, for heap snapshots and debuggers (bench --heap-snapshot); never in a deployment
+  'WORKER_DEBUG_MODE',
   'IDEMPOTENCY_RETENTION_DAYS',
   'PROVIDER_UNITS_FILE',
   // TLS to Temporal: the client's settings are provided (x-temporal-client-tls); TEMPORAL_TLS alone is a shortcut
