@@ -13,7 +13,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { createStore, type Store } from '../infra/store';
 import { keyEntry, newApiKey } from '../client/api/auth';
 import { newPayloadKey } from '../infra/payload-codec';
@@ -30,12 +30,9 @@ import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { clusterDatabaseFrom, startTemporalCluster } from './temporal-cluster';
 import { clusterPorts } from '../test/helpers/temporal';
 import { growthTable, summarise } from './heap-top';
+import { positive } from './cli-options';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';
 
-const positive = (v: string) => {
-  if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
-  return Number(v);
-};
 const options = new Command('bench')
   .option('--applications <n>', 'applications to submit', positive, 200)
   .option('--concurrency <c>', 'requests in flight at once', positive, 16)
@@ -135,6 +132,8 @@ function runNode(script: string, env: NodeJS.ProcessEnv, log: string, nodeArgs: 
 async function main() {
   const n = options.applications;
   const c = options.concurrency;
+  // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, the worker's default unless given).
+  const cacheSize = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-bench-'));
   fs.chmodSync(dataDir, 0o755);
   const stops: Array<() => Promise<void>> = [];
@@ -277,8 +276,7 @@ async function main() {
     if (options.heapSnapshot) {
       await heapSnapshot(worker, options.heapSnapshot, 'full');
       const snapshots = (label: string) => path.join(options.heapSnapshot!, `${label}.heapsnapshot`);
-      const cached = Math.min(n, options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS);
-      process.stdout.write(growthTable(summarise(snapshots('empty')), summarise(snapshots('full')), cached, 'cached workflow'));
+      process.stdout.write(growthTable(summarise(snapshots('empty')), summarise(snapshots('full')), Math.min(n, cacheSize), 'cached workflow'));
     }
 
     const outbox = await store.outboxMessage.findMany({ select: { key: true, createdAt: true } });
@@ -299,8 +297,6 @@ async function main() {
       (await store.complaint.count()) +
       (await store.idempotentRequest.count());
 
-    // Both workers hold the same sticky cache (WORKER_MAX_CACHED_WORKFLOWS, the worker's default unless given).
-    const cacheSize = options.maxCachedWorkflows ?? DEFAULT_MAX_CACHED_WORKFLOWS;
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());
     const client = new Client({ connection });

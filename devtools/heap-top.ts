@@ -6,7 +6,8 @@
  *   npm run heap-top -- DIR/empty.heapsnapshot DIR/full.heapsnapshot --per 250
  */
 import fs from 'node:fs';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { positive } from './cli-options';
 
 interface HeapSnapshot {
   snapshot: { meta: { node_fields: string[]; node_types: [string[], ...unknown[]] } };
@@ -63,15 +64,7 @@ if (require.main === module) {
   const command = new Command('heap-top')
     .argument('<before>', 'the snapshot taken first (the empty worker)')
     .argument('<after>', 'the snapshot taken later (the full cache)')
-    .option(
-      '--per <n>',
-      'what the heap grew by between them (cached workflows)',
-      (v) => {
-        if (!/^[1-9]\d*$/.test(v)) throw new InvalidArgumentError('must be a whole number ≥ 1');
-        return Number(v);
-      },
-      1,
-    )
+    .option('--per <n>', 'what the heap grew by between them (cached workflows)', positive, 1)
     .parse();
   const [before, after] = command.args;
   process.stdout.write(growthTable(summarise(before), summarise(after), command.opts<{ per: number }>().per, 'cached workflow'));

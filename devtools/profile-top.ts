@@ -7,6 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Command } from 'commander';
+import { positive } from './cli-options';
 
 interface CpuProfile {
   nodes: { id: number; hitCount?: number; callFrame: { functionName: string; url: string; lineNumber: number } }[];
@@ -42,7 +43,7 @@ export function profileTable(file: string, top: number): string {
 if (require.main === module) {
   const command = new Command('profile-top')
     .argument('<profiles...>', '.cpuprofile files')
-    .option('--top <n>', 'rows per profile', (v) => Number(v), 15)
+    .option('--top <n>', 'rows per profile', positive, 15)
     .parse();
   for (const file of command.args) process.stdout.write(`${profileTable(file, command.opts<{ top: number }>().top)}\n`);
 }

@@ -10,7 +10,8 @@
 import vm from 'node:vm';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { Command } from 'commander';
-import { workflowCode } from '../worker/workflow-code';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowCode } from '../worker/workflow-code';
+import { positive } from './cli-options';
 
 const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
@@ -18,7 +19,7 @@ const quiet = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() 
 export async function workflowBundle({ preload }: { preload: boolean }): Promise<string> {
   const { code } = await bundleWorkflowCode({
     workflowsPath: workflowCode.workflowsPath,
-    workflowInterceptorModules: [require.resolve('../workflows/trouble')],
+    workflowInterceptorModules: [...WORKFLOW_INTERCEPTOR_MODULES],
     ...(preload && { preloadModules: workflowCode.bundlerOptions.preloadModules }),
     logger: quiet,
   });
@@ -90,7 +91,7 @@ function heapPerWorkflowKiB(code: string, workflows: number): { modules: number;
 
 if (require.main === module) {
   const { workflows } = new Command('workflow-modules')
-    .option('--workflows <n>', 'workflows to hold', (v) => Number(v), 200)
+    .option('--workflows <n>', 'workflows to hold', positive, 200)
     .parse()
     .opts<{ workflows: number }>();
   void (async () => {

@@ -212,8 +212,10 @@ describe(`fault suite (${CASES} cases per fault, on the ${TOPOLOGY})`, () => {
           gatewayHeld = null;
           release();
           // Started again whatever happened above, so that a failure here does not take the later faults with it.
-          if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGKILL');
-          if (worker.exitCode === null && worker.signalCode === null) await new Promise((r) => worker.once('exit', r));
+          if (worker.exitCode === null && worker.signalCode === null) {
+            worker.kill('SIGKILL');
+            await new Promise((r) => worker.once('exit', r));
+          }
           await spawnWorker(0);
         }
       },

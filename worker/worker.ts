@@ -8,7 +8,7 @@ import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from './task-queue';
 import { troubleInterceptor, troubleSinks } from './trouble';
-import { workflowCode } from './workflow-code';
+import { WORKFLOW_INTERCEPTOR_MODULES, workflowCode } from './workflow-code';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -52,7 +52,7 @@ export async function createWorker({
     ...workflowCode,
     activities: createActivities({ store, signers, units, gateway: gateway ?? gatewayFromEnvironment(store) }),
     // What the stuck-case listing reads instead of describing every running workflow (worker/trouble.ts).
-    interceptors: { activity: [troubleInterceptor(store)], workflowModules: [require.resolve('../workflows/trouble')] },
+    interceptors: { activity: [troubleInterceptor(store)], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
     sinks: troubleSinks(store),
     ...options,
   });
