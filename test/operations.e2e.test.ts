@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { workflowIdFor } from '../infra/identity';
+import { ApplicationStateKey } from '../domain/search-attributes';
 import { createActivities } from '../activities';
 import { expireIdempotentRequests } from '../client/api/idempotency';
 import { findStuckCases } from '../client/inspector';
@@ -336,7 +337,21 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
         (r) => r.body.state === 'under-review',
       );
     }
+    // The audit reads visibility and asks for a quiet workflow: on a cluster both lag the case store by moments
+    // (visibility is written by the history service's queue, the registration's notices are still in flight).
+    await eventually(
+      () => client.workflow.getHandle(workflowIdFor(disagreeing)).describe(),
+      (d) => d.typedSearchAttributes.get(ApplicationStateKey) === 'under-review' && (d.raw.pendingActivities ?? []).length === 0,
+    );
     await client.workflow.getHandle(workflowIdFor(ended)).terminate('support: ended by mistake (test)');
+    await eventually(
+      () => client.workflow.count(`WorkflowId = '${workflowIdFor(ended)}' AND ExecutionStatus = 'Terminated'`),
+      (c) => c.count === 1,
+    );
+    await eventually(
+      () => client.workflow.count(`WorkflowId = '${workflowIdFor(disagreeing)}' AND ApplicationState = 'under-review'`),
+      (c) => c.count === 1,
+    );
     await store.application.update({ where: { id: disagreeing }, data: { state: 'notified' } }); // a defect's trace
     // Two minutes on: past the minute a write on its way may take.
     const later = new Date(Date.now() + 120_000);
