@@ -151,8 +151,10 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
               notAfter: identity.notAfter,
             },
           });
-        const rows = [];
-        for (const d of documents) rows.push(await tx.notice.upsert({ where: { noticeKey: d.noticeKey }, update: {}, create: d }));
+        // A retried activity finds the documents it wrote before and keeps them (one insert, one read: issue 19).
+        await tx.notice.createMany({ data: documents, skipDuplicates: true });
+        const stored = await tx.notice.findMany({ where: { noticeKey: { in: documents.map((d) => d.noticeKey) } } });
+        const rows = documents.map((d) => stored.find((row) => row.noticeKey === d.noticeKey)!);
         if ((RESULT_KINDS as readonly string[]).includes(kind)) {
           // R13: the new result replaces the one an upheld complaint overturned.
           await tx.notice.updateMany({

@@ -1,0 +1,80 @@
+/**
+ * The case store's writes that a retried activity repeats, against a real PostgreSQL: each is one statement that
+ * keeps what the first attempt wrote (issue 19 took the upserts with nothing to update out of the hot path; these
+ * say what the upserts promised still holds).
+ */
+import { ApplicationFailure } from '@temporalio/common';
+import { createCaseStoreActivities } from '../activities/case-store';
+import { enqueue } from '../infra/outbox';
+import { shippedProviderUnits } from '../infra/provider-units';
+import { createStore } from '../infra/store';
+import { deliverDue } from '../worker/outbox-relay';
+import { sampleIin, sampleInput } from './helpers/applications';
+import { startTestDatabase, type TestDatabase } from './helpers/service';
+
+let database: TestDatabase;
+beforeAll(async () => {
+  database = await startTestDatabase('attestation-case-store-');
+}, 120_000);
+afterAll(async () => {
+  await database?.stop();
+});
+
+const IN_HOURS = '2026-10-14T05:00:00.000Z';
+
+test('recordApplication again (a retried attempt) keeps the one row; another application for the held year is refused for good, naming the holder (R10)', async () => {
+  const { store } = database;
+  const activities = createCaseStoreActivities({ store, units: shippedProviderUnits() });
+  const first = sampleInput(IN_HOURS, { iin: sampleIin(4101) });
+  await activities.recordApplication(first);
+  await activities.recordApplication({ ...first, fullName: 'Another Name' });
+  const rows = await store.application.findMany({ where: { iin: first.iin } });
+  expect(rows.map((r) => [r.id, r.fullName, r.holdsYear])).toEqual([[first.applicationId, first.fullName, true]]);
+
+  const second = sampleInput(IN_HOURS, { iin: first.iin });
+  const refusal = await activities.recordApplication(second).then(
+    () => null,
+    (error: unknown) => error,
+  );
+  expect(refusal).toBeInstanceOf(ApplicationFailure);
+  expect(refusal).toMatchObject({ type: 'DuplicateApplication', nonRetryable: true, message: expect.stringContaining(first.applicationId) });
+  expect(await store.application.count({ where: { iin: first.iin } })).toBe(1);
+});
+
+test('enqueue of a key written before keeps the first message; the relay keeps its times in UTC whatever the session time zone', async () => {
+  const { store } = database;
+  await store.$transaction((tx) =>
+    enqueue(tx, [
+      { key: 'case-store-test:a', channel: 'monitoring', payload: { n: 1 } },
+      { key: 'case-store-test:b', channel: 'notifier', payload: { n: 1 } },
+    ]),
+  );
+  await store.$transaction((tx) => enqueue(tx, [{ key: 'case-store-test:a', channel: 'monitoring', payload: { n: 2 } }]));
+  const messages = await store.outboxMessage.findMany({ where: { key: { startsWith: 'case-store-test:' } }, orderBy: { key: 'asc' } });
+  expect(messages.map((m) => [m.key, m.payload])).toEqual([
+    ['case-store-test:a', { n: 1 }],
+    ['case-store-test:b', { n: 1 }],
+  ]);
+
+  // A server whose sessions run in Almaty (UTC+5): the mark must still be the instant, as Prisma would write it.
+  await store.$executeRawUnsafe(`ALTER DATABASE ${new URL(database.db.url).pathname.slice(1)} SET timezone TO 'Asia/Almaty'`);
+  const almaty = createStore(database.db.url);
+  try {
+    const before = Date.now();
+    const delivered = await deliverDue(almaty, { notifier: 'data:,', monitoring: 'data:,' });
+    expect(delivered).toBe(2);
+    const marked = await almaty.outboxMessage.findMany({ where: { key: { startsWith: 'case-store-test:' } } });
+    for (const m of marked) {
+      expect(m.status).toBe('delivered');
+      expect(Math.abs(m.deliveredAt!.getTime() - before)).toBeLessThan(60_000);
+    }
+    // A refused delivery's back-off is kept in the claim (its lease ends when the back-off does): also UTC.
+    await almaty.outboxMessage.create({ data: { key: 'case-store-test:c', channel: 'notifier', payload: {} } });
+    expect(await deliverDue(almaty, { notifier: 'http://127.0.0.1:1/', monitoring: 'data:,' })).toBe(0);
+    const backingOff = await almaty.outboxMessage.findUniqueOrThrow({ where: { key: 'case-store-test:c' } });
+    expect(backingOff).toMatchObject({ status: 'pending', attempts: 1 });
+    expect(Math.abs(backingOff.claimedAt!.getTime() - before)).toBeLessThan(60_000);
+  } finally {
+    await almaty.$disconnect();
+  }
+});
