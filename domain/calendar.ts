@@ -66,9 +66,72 @@ function assertWholeDays(days: number): void {
   if (!Number.isInteger(days) || days < 0) throw new RangeError(`days must be a whole number ≥ 0, got ${days}`);
 }
 
+/**
+ * The departures of a year from the Monday–Friday week that hold for every calendar (holidays, their transfers,
+ * ordered transfers): built once per year and shared, read-only (issue 19: every workflow built its years again,
+ * 2 ms of a case's workflow CPU). Pure data of a pure rule, so sharing it across workflows cannot change a result.
+ */
+const statutoryYears = new Map<number, ReadonlyMap<LocalDate, CalendarDay>>();
+
+function statutoryYear(year: number): ReadonlyMap<LocalDate, CalendarDay> {
+  let days = statutoryYears.get(year);
+  if (!days) {
+    days = buildStatutoryYear(year);
+    statutoryYears.set(year, days);
+  }
+  return days;
+}
+
+function buildStatutoryYear(year: number): ReadonlyMap<LocalDate, CalendarDay> {
+  const days = new Map<LocalDate, CalendarDay>();
+  const holidays = STATUTORY_HOLIDAYS.filter((h) => (h.fromYear ?? -Infinity) <= year && year <= (h.toYear ?? Infinity)).map((h) => ({
+    ...h,
+    date: `${year}-${h.monthDay}`,
+  }));
+  for (const h of holidays) days.set(h.date, { date: h.date, kind: 'holiday', name: h.name, basis: h.basis, working: false });
+  for (const k of KURBAN_AIT.filter((k) => k.date.startsWith(`${year}-`))) {
+    const name = k.provisional ? 'Kurban Ait, first day (date provisional)' : 'Kurban Ait, first day';
+    days.set(k.date, { date: k.date, kind: 'holiday', name, basis: `Labour Code art. 84 p. 5; ${k.basis}`, working: false });
+  }
+
+  // Law "On holidays" art. 5, Labour Code art. 85 p. 2: a holiday on a weekend makes the next working day
+  // after it a day off; religious holidays are excepted. Several such holidays take successive days.
+  for (const h of holidays.filter((h) => !h.religious).sort((a, b) => a.date.localeCompare(b.date))) {
+    const date = parseLocalDate(h.date);
+    if (!isWeekend(date)) continue;
+    let substitute = date.plus({ days: 1 });
+    while (isWeekend(substitute) || days.has(substitute.toISODate()!)) substitute = substitute.plus({ days: 1 });
+    const iso = substitute.toISODate()!;
+    days.set(iso, {
+      date: iso,
+      kind: 'transferred-day-off',
+      name: `Day off for ${h.name} (${h.date}, a ${date.weekdayLong})`,
+      basis: 'Law "On holidays" art. 5; Labour Code art. 85 p. 2: a holiday on a weekend moves the day off to the next working day',
+      working: false,
+    });
+  }
+
+  for (const t of ORDERED_TRANSFERS) {
+    if (t.workingDay.startsWith(`${year}-`)) {
+      days.set(t.workingDay, {
+        date: t.workingDay,
+        kind: 'ordered-working-day',
+        name: `Working day (day off moved to ${t.dayOff})`,
+        basis: t.basis,
+        working: true,
+      });
+    }
+    if (t.dayOff.startsWith(`${year}-`)) {
+      days.set(t.dayOff, { date: t.dayOff, kind: 'ordered-day-off', name: `Day off (moved from ${t.workingDay})`, basis: t.basis, working: false });
+    }
+  }
+  for (const day of days.values()) Object.freeze(day);
+  return days;
+}
+
 /** Kazakhstan's working calendar: shipped data plus operator overrides. */
 export class WorkingCalendar {
-  private readonly years = new Map<number, Map<LocalDate, CalendarDay>>();
+  private readonly years = new Map<number, ReadonlyMap<LocalDate, CalendarDay>>();
   private readonly overrides: readonly CalendarOverride[];
 
   constructor(overrides: readonly CalendarOverride[] = []) {
@@ -163,68 +226,32 @@ export class WorkingCalendar {
       .toJSDate();
   }
 
-  private daysOf(year: number): Map<LocalDate, CalendarDay> {
+  private daysOf(year: number): ReadonlyMap<LocalDate, CalendarDay> {
     let days = this.years.get(year);
     if (!days) {
-      days = this.buildYear(year);
+      days = this.withOverrides(year);
       this.years.set(year, days);
     }
     return days;
   }
 
-  private buildYear(year: number): Map<LocalDate, CalendarDay> {
-    const days = new Map<LocalDate, CalendarDay>();
-    const holidays = STATUTORY_HOLIDAYS.filter((h) => (h.fromYear ?? -Infinity) <= year && year <= (h.toYear ?? Infinity)).map((h) => ({
-      ...h,
-      date: `${year}-${h.monthDay}`,
-    }));
-    for (const h of holidays) days.set(h.date, { date: h.date, kind: 'holiday', name: h.name, basis: h.basis, working: false });
-    for (const k of KURBAN_AIT.filter((k) => k.date.startsWith(`${year}-`))) {
-      const name = k.provisional ? 'Kurban Ait, first day (date provisional)' : 'Kurban Ait, first day';
-      days.set(k.date, { date: k.date, kind: 'holiday', name, basis: `Labour Code art. 84 p. 5; ${k.basis}`, working: false });
-    }
-
-    // Law "On holidays" art. 5, Labour Code art. 85 p. 2: a holiday on a weekend makes the next working day
-    // after it a day off; religious holidays are excepted. Several such holidays take successive days.
-    for (const h of holidays.filter((h) => !h.religious).sort((a, b) => a.date.localeCompare(b.date))) {
-      const date = parseLocalDate(h.date);
-      if (!isWeekend(date)) continue;
-      let substitute = date.plus({ days: 1 });
-      while (isWeekend(substitute) || days.has(substitute.toISODate()!)) substitute = substitute.plus({ days: 1 });
-      const iso = substitute.toISODate()!;
-      days.set(iso, {
-        date: iso,
-        kind: 'transferred-day-off',
-        name: `Day off for ${h.name} (${h.date}, a ${date.weekdayLong})`,
-        basis: 'Law "On holidays" art. 5; Labour Code art. 85 p. 2: a holiday on a weekend moves the day off to the next working day',
-        working: false,
-      });
-    }
-
-    for (const t of ORDERED_TRANSFERS) {
-      if (t.workingDay.startsWith(`${year}-`)) {
-        days.set(t.workingDay, {
-          date: t.workingDay,
-          kind: 'ordered-working-day',
-          name: `Working day (day off moved to ${t.dayOff})`,
-          basis: t.basis,
-          working: true,
-        });
-      }
-      if (t.dayOff.startsWith(`${year}-`)) {
-        days.set(t.dayOff, { date: t.dayOff, kind: 'ordered-day-off', name: `Day off (moved from ${t.workingDay})`, basis: t.basis, working: false });
-      }
-    }
-
-    for (const o of this.overrides.filter((o) => o.date.startsWith(`${year}-`))) {
+  /** The year's statutory days with this calendar's operator overrides on top (a copy only when it has some). */
+  private withOverrides(year: number): ReadonlyMap<LocalDate, CalendarDay> {
+    const overrides = this.overrides.filter((o) => o.date.startsWith(`${year}-`));
+    if (overrides.length === 0) return statutoryYear(year);
+    const days = new Map(statutoryYear(year));
+    for (const o of overrides) {
       const working = o.kind === 'working-day';
-      days.set(o.date, {
-        date: o.date,
-        kind: working ? 'override-working-day' : 'override-day-off',
-        name: o.note ?? (working ? 'Working day (operator override)' : 'Day off (operator override)'),
-        basis: o.basis,
-        working,
-      });
+      days.set(
+        o.date,
+        Object.freeze({
+          date: o.date,
+          kind: working ? 'override-working-day' : 'override-day-off',
+          name: o.note ?? (working ? 'Working day (operator override)' : 'Day off (operator override)'),
+          basis: o.basis,
+          working,
+        }),
+      );
     }
     return days;
   }

@@ -65,6 +65,17 @@ describe('working days of Kazakhstan (R7)', () => {
     expect(calendar.isWorkingDay('2027-05-06')).toBe(true);
   });
 
+  test("one calendar's overrides stay its own, whichever calendar reads the year first (the statutory days are shared)", () => {
+    const plain = new WorkingCalendar();
+    expect(plain.isWorkingDay('2028-05-06')).toBe(false); // a Saturday, read first: the shared year is built
+    const withOrder = new WorkingCalendar([{ date: '2028-05-06', kind: 'working-day', basis: 'test order' }]);
+    expect(withOrder.isWorkingDay('2028-05-06')).toBe(true);
+    expect(new WorkingCalendar().isWorkingDay('2028-05-06')).toBe(false);
+    expect(plain.yearDays(2028).some((d) => d.date === '2028-05-06')).toBe(false);
+    expect(() => Object.assign(plain.dayOf('2028-01-01')!, { working: true })).toThrow(TypeError);
+    expect(new WorkingCalendar().isWorkingDay('2028-01-01')).toBe(false);
+  });
+
   test('years are confirmed, provisional or unknown, and unknown years are reported', () => {
     expect(calendar.yearStatus(2026)).toBe('confirmed');
     expect(calendar.yearStatus(2027)).toBe('provisional');
