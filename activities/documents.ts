@@ -151,12 +151,16 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
               notAfter: identity.notAfter,
             },
           });
-        // A retried activity finds the documents it wrote before and keeps them (one insert, one read: issue 19).
-        await tx.notice.createMany({ data: documents, skipDuplicates: true });
-        const stored = await tx.notice.findMany({ where: { noticeKey: { in: documents.map((d) => d.noticeKey) } } });
+        // A retried attempt finds the documents it wrote before and keeps them: an insert that skips them, and a
+        // read only when it skipped some (an upsert with nothing to update costs Prisma a read and a write: issue 19).
+        const created = await tx.notice.createManyAndReturn({ data: documents, skipDuplicates: true });
+        const stored =
+          created.length === documents.length
+            ? created
+            : await tx.notice.findMany({ where: { noticeKey: { in: documents.map((d) => d.noticeKey) } } });
         const rows = documents.map((d) => stored.find((row) => row.noticeKey === d.noticeKey)!);
-        if ((RESULT_KINDS as readonly string[]).includes(kind)) {
-          // R13: the new result replaces the one an upheld complaint overturned.
+        if (round > 1 && (RESULT_KINDS as readonly string[]).includes(kind)) {
+          // R13: the new result replaces the one an upheld complaint overturned (the first round has none).
           await tx.notice.updateMany({
             where: { applicationId, kind: { in: [...RESULT_KINDS] }, round: { lt: round }, supersededAt: null },
             data: { supersededAt: rows[0].createdAt },
