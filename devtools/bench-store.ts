@@ -13,15 +13,17 @@ import path from 'node:path';
 import { Command } from 'commander';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { positive } from './cli-options';
+import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { Prisma, createStore, type Store } from '../infra/store';
 import { freePort } from '../test/helpers/ports';
+import { markDelivered } from '../worker/outbox-relay';
 
 const options = new Command()
   .option('--operations <n>', 'operations measured per form (after 200 to warm up)', positive, 1500)
   .parse()
   .opts<{ operations: number }>();
 
-const message = (channel = 'monitoring') => ({ key: randomUUID(), channel, payload: { report: 'stage' } });
+const message = (channel: OutboxEntry['channel'] = 'monitoring'): OutboxEntry => ({ key: randomUUID(), channel, payload: { report: 'stage' } });
 
 interface Pair {
   write: string;
@@ -33,14 +35,15 @@ interface Pair {
 function pairs(store: Store, ids: readonly string[]): Pair[] {
   let next = 0;
   const anId = () => ids[next++ % ids.length];
-  const upsert = async (tx: Prisma.TransactionClient, m: ReturnType<typeof message>) => {
-    await tx.outboxMessage.upsert({ where: { key: m.key }, update: {}, create: m });
+  // The form enqueue had before issue 19.
+  const upsert = async (tx: Prisma.TransactionClient, m: OutboxEntry) => {
+    await tx.outboxMessage.upsert({ where: { key: m.key }, update: {}, create: { ...m, payload: m.payload as Prisma.InputJsonObject } });
   };
   return [
     {
       write: 'an outbox message',
       before: () => upsert(store, message()),
-      after: () => store.outboxMessage.createMany({ data: [message()], skipDuplicates: true }),
+      after: () => enqueue(store, [message()]),
     },
     {
       write: 'two outbox messages in a transaction',
@@ -48,7 +51,7 @@ function pairs(store: Store, ids: readonly string[]): Pair[] {
         store.$transaction(async (tx) => {
           for (const m of [message(), message('notifier')]) await upsert(tx, m);
         }),
-      after: () => store.$transaction((tx) => tx.outboxMessage.createMany({ data: [message(), message('notifier')], skipDuplicates: true })),
+      after: () => store.$transaction((tx) => enqueue(tx, [message(), message('notifier')])),
     },
     {
       write: 'the relay marks a delivery',
@@ -57,11 +60,7 @@ function pairs(store: Store, ids: readonly string[]): Pair[] {
           where: { id: anId() },
           data: { status: 'delivered', deliveredAt: new Date(), attempts: { increment: 1 }, lastError: null },
         }),
-      after: () =>
-        store.$executeRawUnsafe(
-          `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = (now() AT TIME ZONE 'UTC'), attempts = attempts + 1, "lastError" = NULL WHERE id = $1::uuid`,
-          anId(),
-        ),
+      after: () => markDelivered(store, anId()),
     },
   ];
 }
@@ -84,10 +83,11 @@ async function main(): Promise<void> {
     await migrateDeploy(db.url);
     const n = options.operations;
     // Messages for the relay's marks, written beforehand so that only the mark is measured.
-    const pending = await store.outboxMessage.createManyAndReturn({
-      data: Array.from({ length: 2 * (n + 200) }, () => message()),
-      select: { id: true },
-    });
+    await enqueue(
+      store,
+      Array.from({ length: 2 * (n + 200) }, () => message()),
+    );
+    const pending = await store.outboxMessage.findMany({ where: { status: 'pending' }, select: { id: true } });
     const forms = pairs(
       store,
       pending.map((m) => m.id),

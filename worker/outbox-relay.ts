@@ -91,7 +91,7 @@ async function backOff(store: Store, id: string, attempts: number, lastError: st
 }
 
 /** Raw, as the claim and the back-off are: a third of the CPU of the model's update, once per message (issue 19). */
-async function markDelivered(store: Store, id: string): Promise<void> {
+export async function markDelivered(store: Store, id: string): Promise<void> {
   await store.$executeRawUnsafe(
     `UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${UTC_NOW}, attempts = attempts + 1, "lastError" = NULL WHERE id = $1::uuid`,
     id,
