@@ -338,7 +338,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       );
     }
     // The audit reads visibility and asks for a quiet workflow: on a cluster both lag the case store by moments
-    // (visibility is written by the history service's queue, the registration's notices are still in flight).
+    // (visibility is written by the history service's queue; the activity that wrote the row reports after).
     await eventually(
       () => client.workflow.getHandle(workflowIdFor(disagreeing)).describe(),
       (d) => d.typedSearchAttributes.get(ApplicationStateKey) === 'under-review' && (d.raw.pendingActivities ?? []).length === 0,
