@@ -7,15 +7,11 @@
  *   npm run bench:store [-- --operations 1500]
  */
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { Command } from 'commander';
-import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { positive } from './cli-options';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
-import { Prisma, createStore, type Store } from '../infra/store';
-import { freePort } from '../test/helpers/ports';
+import type { Prisma, Store } from '../infra/store';
+import { startTestDatabase } from '../test/helpers/service';
 import { markDelivered } from '../worker/outbox-relay';
 
 const options = new Command()
@@ -75,12 +71,9 @@ async function measure(operation: () => Promise<unknown>, n: number): Promise<{ 
 }
 
 async function main(): Promise<void> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-bench-store-'));
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
-  const db = await startEmbeddedPostgres(dataDir, await freePort());
-  const store = createStore(db.url);
+  // The tests' database: an embedded PostgreSQL of its own, migrated, removed afterwards.
+  const { store, stop } = await startTestDatabase('attestation-bench-store-');
   try {
-    await migrateDeploy(db.url);
     const n = options.operations;
     // Messages for the relay's marks, written beforehand so that only the mark is measured.
     await enqueue(
@@ -108,9 +101,7 @@ async function main(): Promise<void> {
     }
     console.log(`| (a raw SELECT 1: a round trip and nothing else) | | ${ms(trip.cpu)}, ${ms(trip.wall)} | |`);
   } finally {
-    await store.$disconnect();
-    await db.stop();
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    await stop();
   }
 }
 
