@@ -4,10 +4,11 @@
  * included: ~1.2 MiB of heap per cached workflow for module code alone (docs/performance.md). The worker preloads
  * this module (worker/workflow-code.ts): what it imports is evaluated once, before any workflow, and the SDK then
  * freezes what those modules export. `domain/` may be shared because it is pure by rule (DESIGN.md): no I/O,
- * nothing kept between calls (xstate's one module-level counter names the throwaway actors of `transition()`; the
- * machines spawn, invoke and delay nothing, so no name reaches a command). Its schemas are exported behind
- * functions (domain/fields.ts `schemaOnce`): zod completes a schema on its first reads and parses, which a frozen
- * one refuses.
+ * nothing kept between calls that could change a result (xstate's one module-level counter names the throwaway
+ * actors of `transition()`, and the machines spawn, invoke and delay nothing, so no name reaches a command; the
+ * calendar's memo of each year's statutory days is frozen and the same whichever workflow built it). Its schemas
+ * are exported behind functions (domain/fields.ts `schemaOnce`): zod completes a schema on its first reads and
+ * parses, which a frozen one refuses.
  *
  * A domain module the workflows import and this list lacks still works, evaluated per workflow as before;
  * test/workflow-code.test.ts fails until it is listed.
