@@ -65,7 +65,7 @@ describe('working days of Kazakhstan (R7)', () => {
     expect(calendar.isWorkingDay('2027-05-06')).toBe(true);
   });
 
-  test("one calendar's overrides stay its own, whichever calendar reads the year first (the statutory days are shared)", () => {
+  test("R7: one calendar's overrides stay its own, whichever calendar reads the year first (the statutory days are shared)", () => {
     const plain = new WorkingCalendar();
     expect(plain.isWorkingDay('2028-05-06')).toBe(false); // a Saturday, read first: the shared year is built
     const withOrder = new WorkingCalendar([{ date: '2028-05-06', kind: 'working-day', basis: 'test order' }]);
