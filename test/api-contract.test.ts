@@ -178,6 +178,19 @@ describe('the API under abuse', () => {
     expect((await post('{"iin": ', { authorization: `Bearer ${portalKey}` })).json().error.code).toBe('malformed-body');
   });
 
+  test('a route the API does not have is a 404 in its own shape, naming the path (an id "." folded away by the caller\'s URL)', async () => {
+    const folded = await app.inject({
+      method: 'POST',
+      url: new URL('http://localhost/applications/./decision').pathname,
+      payload: '{}',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${portalKey}` },
+    });
+    expect(folded.statusCode).toBe(404);
+    expect(folded.json()).toEqual({
+      error: { code: 'not-found', field: 'path', rule: null, message: 'no route POST /applications/decision' },
+    });
+  });
+
   test('a body nested deeper than any request of ours is refused with 400, with or without an idempotency key', async () => {
     const deep = (n: number) => `{"essay":${'{"a":'.repeat(n)}1${'}'.repeat(n)}}`;
     for (const headers of [{}, { 'idempotency-key': 'deep-1' }] as Array<Record<string, string>>) {

@@ -209,6 +209,12 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     });
   });
 
+  // A route the API does not have answers in the API's own shape: a mistyped path, or an id such as "." that the
+  // caller's URL handling folded away (/applications/./decision reaches the server as /applications/decision).
+  app.setNotFoundHandler((request, reply) =>
+    refuse(reply, { code: 'not-found', field: 'path', rule: null, message: `no route ${request.method} ${request.url.split('?')[0].slice(0, 200)}` }),
+  );
+
   app.register(async (api) => {
     scope = api;
     const modules: ApiRoutes = { route, deps, routes, updateApplication, sessions };
