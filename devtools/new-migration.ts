@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startEmbeddedPostgresProcess } from './database';
+import { startEmbeddedPostgres } from './database';
 import { PROJECT_ROOT } from '../infra/paths';
 
 async function main(): Promise<void> {
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   fs.chmodSync(scratch, 0o755);
   const previous = path.join(scratch, 'previous.prisma');
   fs.writeFileSync(previous, execFileSync('git', ['show', 'HEAD:prisma/schema.prisma'], { cwd: PROJECT_ROOT }));
-  const db = await startEmbeddedPostgresProcess(scratch, 54000 + Math.floor(Math.random() * 1000));
+  const db = await startEmbeddedPostgres(scratch, 54000 + Math.floor(Math.random() * 1000));
   try {
     const sql = execFileSync(
       path.join(PROJECT_ROOT, 'node_modules', '.bin', 'prisma'),

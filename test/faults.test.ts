@@ -19,7 +19,7 @@ import type { Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
 import { keyEntry, parseApiKeys } from '../client/api/auth';
 import { newPayloadKey, EncryptionCodec, payloadKeysFromEnvironment } from '../infra/payload-codec';
-import { startEmbeddedPostgresProcess, type RunningDatabase } from '../devtools/database';
+import { startEmbeddedPostgres, type RunningDatabase } from '../devtools/database';
 import { stopProcess } from '../devtools/temporal-server';
 import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
@@ -245,7 +245,7 @@ describe(`fault suite (${CASES} cases per fault, on the ${TOPOLOGY})`, () => {
       async () => {
         await db.stop();
         await new Promise((r) => setTimeout(r, 30_000));
-        db = await startEmbeddedPostgresProcess(database.dataDir, pgPort);
+        db = await startEmbeddedPostgres(database.dataDir, pgPort);
       },
       { cutsOffTheRelay: true },
     );

@@ -7,7 +7,7 @@ import { createStore, type Store } from '../../infra/store';
 import type { StateRecordsGateway } from '../../infra/gateway';
 import { buildApi, type ApiDeps } from '../../client/api/server';
 import { buildReceiver } from '../../devtools/receiver';
-import { migrateDeploy, startEmbeddedPostgresProcess, type RunningDatabase } from '../../devtools/database';
+import { migrateDeploy, startEmbeddedPostgres, type RunningDatabase } from '../../devtools/database';
 import { startOutboxRelay } from '../../worker/outbox-relay';
 import { freePort } from './ports';
 import { Client } from '@temporalio/client';
@@ -33,7 +33,7 @@ export interface TestDatabase {
 export async function startTestDatabase(prefix: string): Promise<TestDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
-  const db = await startEmbeddedPostgresProcess(dataDir, await freePort());
+  const db = await startEmbeddedPostgres(dataDir, await freePort());
   await migrateDeploy(db.url);
   const store = createStore(db.url);
   return {
