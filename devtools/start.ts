@@ -11,11 +11,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import readline from 'node:readline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
+import { DatabaseUnavailableError } from './postgres-runtime';
 import { DATA_DIR, PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { clusterDatabaseFrom, DEFAULT_CLUSTER_PORTS, startTemporalCluster } from './temporal-cluster';
 import { ToolUnavailableError } from './tools';
-import { startUiServer } from './ui-server';
+import { startUiServer, uiOrigins } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/signer';
 import { keyEntry, newApiKey, type Scope } from '../client/api/auth';
 import type { Role } from '../domain/authority';
@@ -102,6 +103,7 @@ async function main(): Promise<void> {
     say(`starting the embedded PostgreSQL on :${port} (${path.join(DATA_DIR, 'postgres')})`);
     const db = await startEmbeddedPostgres(DATA_DIR, port);
     stops.push(db.stop);
+    if (db.directory !== path.join(DATA_DIR, 'postgres')) say(`  its files are in ${db.directory}, where its own user can reach them`);
     env.DATABASE_URL = db.url;
   }
   // The CLI's calendar-override commands find this database without further setup.
@@ -145,6 +147,8 @@ async function main(): Promise<void> {
     });
     stops.push(ui.stop);
     uiUrl = ui.url;
+    // The UI's own origin may call the codec, on whatever port it was given, by either name of this host.
+    env.CODEC_CORS_ORIGINS ??= uiOrigins(uiPort).join(',');
   }
   env.IDENTITY_SECRET ??= devSecret('identity-secret');
   // Personal data goes to Temporal encrypted, on the embedded defaults too: a development key kept in .data/.
@@ -223,6 +227,8 @@ async function main(): Promise<void> {
 }
 
 main().catch(async (error) => {
-  process.stdout.write(`[start] ${error instanceof ToolUnavailableError ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
+  // A cause the user can act on is one line with its fix; anything else gets its stack.
+  const said = error instanceof ToolUnavailableError || error instanceof DatabaseUnavailableError;
+  process.stdout.write(`[start] ${said ? error.message : error instanceof Error ? error.stack : String(error)}\n`);
   await shutdown(1);
 });

@@ -65,3 +65,8 @@ export async function startUiServer(options: UiServerOptions): Promise<RunningUi
   await Promise.race([waitForPort(options.port, 30_000), exited]);
   return { url: `http://localhost:${options.port}`, stop: () => stopProcess(child) };
 }
+
+/** The origins a browser gives the UI served on `port` of this machine: the codec server must allow them. */
+export function uiOrigins(port: number): string[] {
+  return [`http://localhost:${port}`, `http://127.0.0.1:${port}`];
+}

@@ -4,7 +4,7 @@
  * (devtools/ui-server.ts), PostgreSQL, the worker and the API.
  */
 import type { Browser, Page } from 'puppeteer-core';
-import { startUiServer, type RunningUiServer } from '../devtools/ui-server';
+import { startUiServer, uiOrigins, type RunningUiServer } from '../devtools/ui-server';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { freshPage, launchBrowser, screenshot, textOf } from './helpers/browser';
 import { IN_HOURS, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
@@ -18,8 +18,10 @@ let browser: Browser;
 let api: string;
 
 beforeAll(async () => {
+  // Not the UI's default port, and the origins `npm start` allows for whatever port it gives the UI (issue 27).
   const uiPort = await freePort();
-  stack = await startDevStack('browser', { codecCorsOrigins: [`http://localhost:${uiPort}`] });
+  expect(uiPort).not.toBe(8233);
+  stack = await startDevStack('browser', { codecCorsOrigins: uiOrigins(uiPort) });
   api = stack.baseUrl.replace('127.0.0.1', 'localhost');
   ui = await startUiServer({ temporalAddress: stack.server.address, port: uiPort, dataDir: stack.dataDir, codecEndpoint: `${api}/codec` });
   browser = await launchBrowser();
