@@ -7,7 +7,7 @@
 import { CLOCK_SKEW_MS, decisionSchema, withdrawalSchema } from './application';
 import { formatInstant } from './calendar';
 import type { ApplicationStatus, ComplaintStatus } from './case-status';
-import { complaintDecisionSchema, complaintSchema, type ComplaintFiling, type ComplaintSnapshot } from './complaint';
+import { complaintDecisionSchema, complaintSchema, type ComplaintFiling, type ComplaintSnapshot, type ComplaintSubject } from './complaint';
 import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
 import { schemaOnce } from './fields';
 import type { LifecycleSnapshot } from './lifecycle';
@@ -138,8 +138,8 @@ function parseFiling(request: unknown, now: number): { ok: true; filing: Filing 
 }
 
 /** R13: the lateness of a decision is contested only when the decision was late. */
-function latenessRefusal(filing: Filing, decisionWasLate: boolean): Refusal | null {
-  if ((filing.subject ?? 'result') !== 'lateness' || decisionWasLate) return null;
+function latenessRefusal(subject: ComplaintSubject, decisionWasLate: boolean): Refusal | null {
+  if (subject !== 'lateness' || decisionWasLate) return null;
   return complaintRefusal('subject', 'subject: the decision was taken within its term; there is no lateness to contest (R3, R13)');
 }
 
@@ -154,9 +154,46 @@ function alreadyUnderReview(filing: Filing, open: ReadonlyArray<{ complaintId: s
 }
 
 /**
+ * R13: what a complaint can contest in the case as it stands — the delivered result (and the lateness of a
+ * decision taken after its term), or the provider's inaction while the decision is overdue.
+ */
+export function contestableSubjects(view: ApplicationCaseView): ComplaintSubject[] {
+  const { status } = view;
+  if (view.administrativeStageOver) return [];
+  if (status.state === 'under-review') return status.overdue && !view.decided && !view.withdrawalRequested ? ['inaction'] : [];
+  if (status.state === 'notified' || status.state === 'contested') return status.overdue ? ['result', 'lateness'] : ['result'];
+  return [];
+}
+
+/**
+ * The subject a filing contests: the one it names, else the only one the case leaves; undefined where it names
+ * none and the case leaves none or several (its refusal says which).
+ */
+export function subjectOf(named: ComplaintSubject | undefined, contestable: readonly ComplaintSubject[]): ComplaintSubject | undefined {
+  return named ?? (contestable.length === 1 ? contestable[0] : undefined);
+}
+
+/** 400 for a filing that names no subject where the case leaves several, naming them (R13). */
+function chooseSubject(contestable: readonly ComplaintSubject[]): Refusal {
+  return {
+    code: 'missing-field',
+    field: 'subject',
+    rule: 'R13',
+    message: `subject: this case allows a complaint against ${contestable.map((s) => SUBJECT_IN_WORDS[s]).join(' or against ')}; say which (subject: ${contestable.join(' | ')})`,
+  };
+}
+
+const SUBJECT_IN_WORDS: Readonly<Record<ComplaintSubject, string>> = {
+  result: 'the result',
+  lateness: 'the lateness of the decision',
+  inaction: "the provider's inaction",
+};
+
+/**
  * R13: a complaint against the delivered result or the lateness of its decision, or against the provider's
- * inaction while the decision is overdue; one at a time to each body. A complaint after the filing period is
- * not refused for that (Administrative Procedural Code art. 92 §3): it is registered as late (`filedLate`).
+ * inaction while the decision is overdue; one at a time to each body. A filing that names no subject contests the
+ * only one the case leaves (`contestableSubjects`). A complaint after the filing period is not refused for that
+ * (Administrative Procedural Code art. 92 §3): it is registered as late (`filedLate`).
  */
 export function complaintFilingRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
   const { status, now } = view;
@@ -164,8 +201,11 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
   if (!parsed.ok) return parsed.refusal;
   const { filing } = parsed;
   if (view.administrativeStageOver) return complaintRefusal('id', notNowInWords(status.state));
-  if ((filing.subject ?? 'result') === 'inaction') {
-    if (status.state !== 'under-review' || !status.overdue || view.decided || view.withdrawalRequested) {
+  const contestable = contestableSubjects(view);
+  const subject = subjectOf(filing.subject, contestable);
+  if (subject === undefined) return contestable.length > 1 ? chooseSubject(contestable) : complaintRefusal('id', notNowInWords(status.state));
+  if (subject === 'inaction') {
+    if (!contestable.includes('inaction')) {
       const due = status.decisionDueAt ? `; it is due by ${formatInstant(new Date(status.decisionDueAt))}` : '';
       return complaintRefusal(
         'subject',
@@ -174,7 +214,7 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
     }
   } else {
     if (status.state !== 'notified' && status.state !== 'contested') return complaintRefusal('id', notNowInWords(status.state));
-    const lateness = latenessRefusal(filing, status.overdue);
+    const lateness = latenessRefusal(subject, status.overdue);
     if (lateness) return lateness;
     if (Date.parse(filing.submittedAt) < view.resultDeliveredAt - CLOCK_SKEW_MS) {
       return complaintRefusal(
@@ -216,10 +256,13 @@ export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknow
       'the quality-control authority, the last administrative instance, has decided on this result; it may now be contested in court (Administrative Procedural Code art. 91 §5)',
     );
   }
-  if ((filing.subject ?? 'result') === 'inaction') {
+  const contestable: ComplaintSubject[] = view.decisionWasLate ? ['result', 'lateness'] : ['result'];
+  const subject = subjectOf(filing.subject, contestable);
+  if (subject === undefined) return chooseSubject(contestable);
+  if (subject === 'inaction') {
     return complaintRefusal('subject', 'subject: the decision was taken; its lateness may be contested (subject lateness), not an inaction (R13)');
   }
-  return latenessRefusal(filing, view.decisionWasLate) ?? alreadyUnderReview(filing, view.openComplaints);
+  return latenessRefusal(subject, view.decisionWasLate) ?? alreadyUnderReview(filing, view.openComplaints);
 }
 
 /**

@@ -228,10 +228,10 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       () => http('GET', `/applications/${id}`),
       (r) => r.body.state === 'under-review' && r.body.overdue === true,
     );
-    // Filed on a working morning a week after the term ran out: registered at once (R7).
+    // Filed on a working morning a week after the term ran out: registered at once (R7). Without a subject: with
+    // no result yet, the inaction is the one thing it can contest (issue 27).
     const filed = await http('POST', `/applications/${id}/complaints`, {
       addressee: 'provider',
-      subject: 'inaction',
       text: 'No decision in a week.',
       submittedAt: '2026-11-27T10:00:00+05:00',
     });

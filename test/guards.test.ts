@@ -9,6 +9,8 @@ import {
   closedCaseComplaintRefusal,
   complaintDecisionRefusal,
   complaintFilingRefusal,
+  contestableSubjects,
+  subjectOf,
   custodyStepRefusal,
   decisionRefusal,
   withdrawalRefusal,
@@ -117,7 +119,7 @@ describe("the applicant's withdrawal", () => {
 describe('a complaint filing (R13)', () => {
   const delivered = Date.parse('2026-12-03T09:00:00+05:00');
   const open = caseAfter(notified, { resultDeliveredAt: delivered }, { complaintPeriodEndsAt: '2027-03-03T23:59:59.999+05:00' });
-  const filing = { addressee: 'provider', text: 'The refusal ignores my diploma.', submittedAt: '2026-12-03T09:30:00+05:00' };
+  const filing = { addressee: 'provider', text: 'The refusal ignores my diploma.', submittedAt: '2026-12-03T09:30:00+05:00' } as const;
 
   test('is taken after the result is delivered, within the period', () => {
     expect(complaintFilingRefusal(open, filing)).toBeNull();
@@ -158,6 +160,31 @@ describe('a complaint filing (R13)', () => {
       { complaintPeriodEndsAt: '2027-03-03T23:59:59.999+05:00' },
     );
     expect(complaintFilingRefusal(lateDecision, lateness)).toBeNull();
+  });
+
+  test("without a subject, an overdue case with no result takes it as one against the provider's inaction: nothing else can be contested (R13)", () => {
+    const overdue = caseAfter([...underReview, { type: 'DECISION_DEADLINE_PASSED' }]);
+    expect(contestableSubjects(overdue)).toEqual(['inaction']);
+    expect(complaintFilingRefusal(overdue, filing)).toBeNull();
+    expect(subjectOf(undefined, contestableSubjects(overdue))).toBe('inaction');
+  });
+
+  test('without a subject, a result decided in time is contested; after a late decision the refusal names the two choices (R13)', () => {
+    expect(contestableSubjects(open)).toEqual(['result']);
+    expect(subjectOf(undefined, contestableSubjects(open))).toBe('result');
+    const lateDecision = caseAfter(
+      [...underReview, { type: 'DECISION_DEADLINE_PASSED' }, { type: 'DECISION_MADE', decision: 'accept' }, { type: 'NOTICE_ISSUED' }],
+      { resultDeliveredAt: delivered },
+      { complaintPeriodEndsAt: '2027-03-03T23:59:59.999+05:00' },
+    );
+    expect(complaintFilingRefusal(lateDecision, filing)).toEqual({
+      code: 'missing-field',
+      field: 'subject',
+      rule: 'R13',
+      message:
+        'subject: this case allows a complaint against the result or against the lateness of the decision; say which (subject: result | lateness)',
+    });
+    expect(complaintFilingRefusal(lateDecision, { ...filing, subject: 'result' })).toBeNull();
   });
 
   test('dated before the result it contests is refused, naming submittedAt', () => {
@@ -282,6 +309,15 @@ describe('a complaint against a case whose workflow has ended (R13, APPK art. 92
     expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'inaction' })).toMatchObject({ field: 'subject' });
     expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'lateness' })).toMatchObject({ field: 'subject' });
     expect(closedCaseComplaintRefusal({ ...closed, decisionWasLate: true }, { ...filing, subject: 'lateness' })).toBeNull();
+  });
+
+  test('without a subject: the result where the decision came in time; after a late one, the refusal names result and lateness (R13)', () => {
+    expect(closedCaseComplaintRefusal(closed, filing)).toBeNull();
+    expect(closedCaseComplaintRefusal({ ...closed, decisionWasLate: true }, filing)).toMatchObject({
+      code: 'missing-field',
+      field: 'subject',
+      message: expect.stringContaining('(subject: result | lateness)'),
+    });
   });
 });
 

@@ -19,7 +19,7 @@ import {
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
 import { filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
-import { complaintFilingRefusal } from '../domain/guards';
+import { complaintFilingRefusal, contestableSubjects, subjectOf } from '../domain/guards';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
 import { RESUBMISSION_PATCH, type ApplicationCase } from './case-state';
@@ -44,7 +44,9 @@ export class ComplaintStage {
     setHandler(
       fileComplaintUpdate,
       async (request) => {
-        const filing: Filing = { request };
+        // A filing that names no subject contests the only one the case leaves (its validator saw the same case).
+        const subject = subjectOf(request.subject, contestableSubjects(this.kase.view()));
+        const filing: Filing = { request: subject ? { ...request, subject } : request };
         this.filings.push(filing);
         await condition(() => filing.answer !== undefined);
         return filing.answer!;
