@@ -5,9 +5,10 @@
  * `tsx devtools/tools.ts ensure` prepares them all.
  */
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { CACHE_DIR } from '../infra/paths';
+import { CACHE_DIR, PROJECT_ROOT } from '../infra/paths';
 
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
 /** The newest CLI tag whose go.mod has no `replace` directive, so `go install` accepts it (DESIGN.md). */
@@ -174,14 +175,18 @@ export function ensureChromium(): string {
 
 /**
  * An executable that runs Temporal's Java test server with time skipping, in the form the TypeScript SDK
- * calls it (`<path> <port> …`), resolved from Maven Central once and cached.
+ * calls it (`<path> <port> [--start-at=<epoch ms>]`): the server's libraries resolved from Maven Central once and
+ * cached, and our launcher (devtools/test-server/TestServerAt.java, which can start the server's clock at a given
+ * instant) compiled once per version of its source.
  */
 export function ensureTestServer(): string {
   const dir = path.join(CACHE_DIR, `temporal-test-server-${TEST_SERVER_VERSION}`);
-  const launcher = path.join(dir, 'test-server');
-  if (fs.existsSync(launcher)) return launcher;
+  if (!fs.existsSync(path.join(dir, 'lib'))) fetchTestServer(dir);
+  return ensureTestServerLauncher(dir);
+}
 
-  for (const tool of ['java', 'mvn']) {
+function fetchTestServer(dir: string): void {
+  for (const tool of ['java', 'javac', 'mvn']) {
     if (!onPath(tool)) {
       throw new ToolUnavailableError(
         `The time-skipping test server (${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION}) needs \`${tool}\` to be ` +
@@ -208,15 +213,37 @@ export function ensureTestServer(): string {
     fs.rmSync(staging, { recursive: true, force: true });
     throw new ToolUnavailableError(`mvn could not fetch ${TEST_SERVER_ARTIFACT}:${TEST_SERVER_VERSION} (exit ${fetch.status})`);
   }
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.renameSync(staging, dir);
+}
+
+const TEST_SERVER_LAUNCHER_SOURCE = path.join(PROJECT_ROOT, 'devtools', 'test-server', 'TestServerAt.java');
+
+function ensureTestServerLauncher(dir: string): string {
+  const source = fs.readFileSync(TEST_SERVER_LAUNCHER_SOURCE);
+  const classes = path.join(dir, `launcher-${createHash('sha256').update(source).digest('hex').slice(0, 12)}`);
+  const launcher = path.join(classes, 'test-server');
+  if (fs.existsSync(launcher)) return launcher;
+  if (!onPath('javac')) {
+    throw new ToolUnavailableError("The time-skipping test server's launcher needs `javac`; install a JDK 17+ (`apt-get install default-jdk`).");
+  }
+  const staging = fs.mkdtempSync(path.join(dir, '.launcher-'));
+  const compiled = spawnSync('javac', ['-nowarn', '-cp', `${dir}/lib/*`, '-d', staging, TEST_SERVER_LAUNCHER_SOURCE], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  if (compiled.status !== 0) {
+    fs.rmSync(staging, { recursive: true, force: true });
+    throw new ToolUnavailableError(`javac could not compile ${TEST_SERVER_LAUNCHER_SOURCE} (exit ${compiled.status})`);
+  }
   // Quick JVM start matters: the SDK gives the server about five seconds to answer.
   fs.writeFileSync(
     path.join(staging, 'test-server'),
-    `#!/bin/sh\n# Temporal's time-skipping test server; called by the SDK as: test-server <port> [args…]\n` +
-      `exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -cp "${dir}/lib/*" io.temporal.testserver.TestServer "$@" --enable-time-skipping\n`,
+    `#!/bin/sh\n# Temporal's time-skipping test server; called by the SDK as: test-server <port> [--start-at=<epoch ms>]\n` +
+      `exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m -cp "${dir}/lib/*:${classes}" TestServerAt "$@"\n`,
     { mode: 0o755 },
   );
-  fs.rmSync(dir, { recursive: true, force: true });
-  fs.renameSync(staging, dir);
+  fs.rmSync(classes, { recursive: true, force: true });
+  fs.renameSync(staging, classes);
   return launcher;
 }
 
