@@ -71,6 +71,16 @@ export const KURBAN_AIT: readonly KurbanAit[] = [
     provisional: true,
     basis: 'Astronomical estimate of 10 Dhu al-Hijjah 1448; to be confirmed by the Spiritual Administration of Muslims of Kazakhstan',
   },
+  {
+    date: '2028-05-05',
+    provisional: true,
+    basis: 'Astronomical estimate of 10 Dhu al-Hijjah 1449; to be confirmed by the Spiritual Administration of Muslims of Kazakhstan',
+  },
+  {
+    date: '2029-04-24',
+    provisional: true,
+    basis: 'Astronomical estimate of 10 Dhu al-Hijjah 1450; to be confirmed by the Spiritual Administration of Muslims of Kazakhstan',
+  },
 ];
 
 /** A transfer of a day off ordered for one year: `workingDay` (a weekend day) is worked, `dayOff` is rested. */
@@ -105,4 +115,6 @@ export const YEAR_COVERAGE: Readonly<Record<number, 'confirmed' | 'provisional'>
   2025: 'confirmed',
   2026: 'confirmed',
   2027: 'provisional',
+  2028: 'provisional',
+  2029: 'provisional',
 };

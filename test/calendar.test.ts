@@ -1,10 +1,25 @@
 import fc from 'fast-check';
+import { DateTime } from 'luxon';
 import { WorkingCalendar, formatInstant, localDateOf } from '../domain/calendar';
+import { LAST_YEAR, PUBLISHED_CALENDARS } from './fixtures/published-calendar';
+import { isWorkingDay as publishedWorkingDay } from './helpers/clock';
 
 const calendar = new WorkingCalendar();
 const at = (iso: string) => new Date(iso);
 
 describe('working days of Kazakhstan (R7)', () => {
+  test.each(Object.keys(PUBLISHED_CALENDARS).map(Number))(
+    'R7: every date of %i is a working day or not as the calendar written out in test/fixtures says',
+    (year) => {
+      const disagreements: string[] = [];
+      for (let day = DateTime.fromObject({ year, month: 1, day: 1 }); day.year === year; day = day.plus({ days: 1 })) {
+        const date = day.toISODate()!;
+        if (calendar.isWorkingDay(date) !== publishedWorkingDay(date)) disagreements.push(date);
+      }
+      expect(disagreements).toEqual([]);
+    },
+  );
+
   // Every holiday of 2024–2026 and each ordered or rule transfer, as the official calendars publish them.
   test.each([
     ['2024-01-01', false, 'New Year'],
@@ -76,11 +91,18 @@ describe('working days of Kazakhstan (R7)', () => {
     expect(new WorkingCalendar().isWorkingDay('2028-01-01')).toBe(false);
   });
 
-  test('years are confirmed, provisional or unknown, and unknown years are reported', () => {
+  test('a year published is confirmed, one known by law only provisional, one with no data unknown; the uncertain ones are reported', () => {
+    for (const [year, { status }] of Object.entries(PUBLISHED_CALENDARS)) {
+      expect([year, calendar.yearStatus(Number(year))]).toEqual([year, status === 'published' ? 'confirmed' : 'provisional']);
+    }
+    expect(calendar.yearStatus(LAST_YEAR + 2)).toBe('unknown');
     expect(calendar.yearStatus(2026)).toBe('confirmed');
-    expect(calendar.yearStatus(2027)).toBe('provisional');
-    expect(calendar.yearStatus(2031)).toBe('unknown');
-    expect(calendar.uncertainYears(at('2026-12-30T10:00:00+05:00'), at('2027-01-05T18:30:00+05:00'))).toEqual([2027]);
+    expect(calendar.uncertainYears(at('2026-12-30T10:00:00+05:00'), at(`${LAST_YEAR + 2}-01-05T18:30:00+05:00`))).toEqual(
+      Object.entries(PUBLISHED_CALENDARS)
+        .filter(([, y]) => y.status !== 'published')
+        .map(([year]) => Number(year))
+        .concat(LAST_YEAR + 1, LAST_YEAR + 2),
+    );
   });
 
   test('every data entry carries its legal basis', () => {
