@@ -14,4 +14,6 @@ module.exports = {
   // The generated Prisma client imports its TypeScript siblings as `./x.js`.
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   testTimeout: 120000,
+  // Each test's count of assertions, for the closing summary (test/helpers/count-assertions.ts).
+  setupFilesAfterEnv: ['<rootDir>/test/helpers/count-assertions.ts'],
 };
