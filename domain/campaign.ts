@@ -34,23 +34,36 @@ export function withinWindow(submittedAt: Date, window: CampaignWindow): boolean
   return submittedAt >= new Date(window.opens) && submittedAt < new Date(window.closes);
 }
 
-/** The shape of CAMPAIGN_WINDOWS: a JSON array of windows, each with the order that set it. */
+/** The shape of CAMPAIGN_WINDOWS: a JSON array of windows, each with the order that set it, one per year. */
 export const campaignWindowsSchema = schemaOnce(() =>
-  z.array(
-    z.strictObject({
-      academicYear: z.string().regex(/^\d{4}-\d{4}$/),
-      opens: z.iso.datetime({ offset: true }),
-      closes: z.iso.datetime({ offset: true }),
-      basis: z.string().min(5),
-    }),
-  ),
+  z
+    .array(
+      z
+        .strictObject({
+          academicYear: z.string().regex(/^\d{4}-\d{4}$/),
+          opens: z.iso.datetime({ offset: true }),
+          closes: z.iso.datetime({ offset: true }),
+          basis: z.string().min(5),
+        })
+        // closes is exclusive: a window that closes when (or before) it opens takes no application at all
+        .refine((w) => Date.parse(w.closes) > Date.parse(w.opens), { message: 'closes must come after opens', path: ['closes'] }),
+    )
+    .refine((ws) => new Set(ws.map((w) => w.academicYear)).size === ws.length, { message: 'one window per academic year' }),
 );
 
 /** Reads CAMPAIGN_WINDOWS, refusing a malformed value with the reason (a start-up error, not a guess). */
 export function campaignWindowsFrom(json: string | undefined): CampaignWindow[] {
   if (!json) return [];
-  const parsed = campaignWindowsSchema().safeParse(JSON.parse(json));
-  if (!parsed.success)
-    throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${parsed.error.issues[0].message} at ${parsed.error.issues[0].path.join('.')}`);
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch {
+    throw new Error('CAMPAIGN_WINDOWS is not JSON: a list of {"academicYear","opens","closes","basis"}');
+  }
+  const parsed = campaignWindowsSchema().safeParse(value);
+  if (!parsed.success) {
+    const [issue] = parsed.error.issues;
+    throw new Error(`CAMPAIGN_WINDOWS is not a list of windows: ${issue.message} at ${issue.path.join('.') || 'the list'}`);
+  }
   return parsed.data;
 }

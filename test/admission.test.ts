@@ -3,7 +3,7 @@
  * submission — the standard in force, the campaign window, the operators' calendar overrides.
  */
 import { admissionContextOf, admit, type AdmissionContext } from '../domain/admission';
-import { defaultWindow } from '../domain/campaign';
+import { campaignWindow, campaignWindowsFrom, defaultWindow, withinWindow } from '../domain/campaign';
 import { STANDARDS } from '../domain/standards';
 import { sampleInput, sampleSubmission } from './helpers/applications';
 
@@ -78,5 +78,34 @@ describe('admission of a submission (R2, R7, R10, R11)', () => {
       calendarOverrides: [],
       window: { opens: '2026-09-01T00:00:00.000+05:00' },
     });
+  });
+});
+
+describe('the campaign windows an operator configures (CAMPAIGN_WINDOWS, R10)', () => {
+  const window = { academicYear: '2027-2028', opens: '2027-09-01T00:00:00+05:00', closes: '2028-06-01T00:00:00+05:00', basis: 'order No. 12' };
+
+  test('a list of windows is read as written; none configured is the whole year by default', () => {
+    expect(campaignWindowsFrom(JSON.stringify([window]))).toEqual([window]);
+    expect(campaignWindowsFrom(undefined)).toEqual([]);
+    expect(campaignWindow('2027-2028', [window])).toBe(window);
+    expect(campaignWindow('2028-2029', [window])).toMatchObject({ opens: '2028-09-01T00:00:00.000+05:00', closes: '2029-09-01T00:00:00.000+05:00' });
+  });
+
+  test('closes is exclusive: the last instant before it is inside, the instant itself outside', () => {
+    expect(withinWindow(new Date(Date.parse(window.closes) - 1), window)).toBe(true);
+    expect(withinWindow(new Date(window.closes), window)).toBe(false);
+    expect(withinWindow(new Date(window.opens), window)).toBe(true);
+    expect(withinWindow(new Date(Date.parse(window.opens) - 1), window)).toBe(false);
+  });
+
+  test.each([
+    ['not JSON', '[{', 'CAMPAIGN_WINDOWS is not JSON'],
+    ['no basis', JSON.stringify([{ ...window, basis: undefined }]), 'at 0.basis'],
+    ['a year not of the form', JSON.stringify([{ ...window, academicYear: '2027' }]), 'at 0.academicYear'],
+    ['an instant without its zone', JSON.stringify([{ ...window, opens: '2027-09-01T00:00:00' }]), 'at 0.opens'],
+    ['a window that closes before it opens', JSON.stringify([{ ...window, closes: window.opens }]), 'closes must come after opens at 0.closes'],
+    ['two windows for one year', JSON.stringify([window, window]), 'one window per academic year'],
+  ])('%s is refused at start naming where', (_what, json, words) => {
+    expect(() => campaignWindowsFrom(json)).toThrow(words);
   });
 });

@@ -6,12 +6,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { WorkflowFailedError } from '@temporalio/client';
 import { workflowIdFor } from '../infra/identity';
 import { verifySignature } from '../infra/signer';
 import { formatInstant } from '../domain/calendar';
-import { academicYearOf, essayOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { DateTime } from 'luxon';
+import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { academicYearOf, at, complaintPeriodEnd, deadline, isWorkingDay, lastDateBefore, registrationMoment, workingDayBack } from './helpers/clock';
 import { eventually } from './helpers/http';
-import { IN_HOURS, startDevStack, type DevStack } from './helpers/dev-stack';
+import { inHours, startDevStack, type DevStack } from './helpers/dev-stack';
+
+/** A working morning a few working days back: registered at once, its decision already owed (test/helpers/dev-stack.ts). */
+const IN_HOURS = inHours();
 
 let stack: DevStack;
 let store: DevStack['store'];
@@ -48,14 +54,20 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
 
   test.each([
     ['bad JSON', undefined, '{"iin": ', 400, null],
-    ['a missing field', { ...sampleSubmission(), iin: undefined }, undefined, 400, 'iin'],
-    ['an unknown field', { ...sampleSubmission(), salary: 1 }, undefined, 400, 'salary'],
-    ['an unknown category', sampleSubmission({ category: 'principal' as never }), undefined, 400, 'category'],
-    ['a bad IIN check digit', sampleSubmission({ iin: BAD_IIN }), undefined, 400, 'iin'],
-    ['the wrong channel for the category (R2)', sampleSubmission({ category: 'master', channel: 'platform' }), undefined, 422, 'channel'],
+    ['a missing field', { ...sampleSubmission({ submittedAt: IN_HOURS }), iin: undefined }, undefined, 400, 'iin'],
+    ['an unknown field', { ...sampleSubmission({ submittedAt: IN_HOURS }), salary: 1 }, undefined, 400, 'salary'],
+    ['an unknown category', sampleSubmission({ submittedAt: IN_HOURS, category: 'principal' as never }), undefined, 400, 'category'],
+    ['a bad IIN check digit', sampleSubmission({ submittedAt: IN_HOURS, iin: BAD_IIN }), undefined, 400, 'iin'],
+    [
+      'the wrong channel for the category (R2)',
+      sampleSubmission({ submittedAt: IN_HOURS, category: 'master', channel: 'platform' }),
+      undefined,
+      422,
+      'channel',
+    ],
     [
       'a submission outside the campaign window (R10)',
-      sampleSubmission({ academicYear: '2025-2026', submittedAt: IN_HOURS }),
+      sampleSubmission({ academicYear: academicYearOf(new Date(Date.parse(IN_HOURS) - 365 * 86_400_000)), submittedAt: IN_HOURS }),
       undefined,
       422,
       'submittedAt',
@@ -87,7 +99,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       (r) => r.body.state === 'under-review',
     );
     expect(review.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
-    expect(review.body.decisionDueAt).toBe(new Date('2026-11-20T18:30:00+05:00').toISOString());
+    expect(review.body.decisionDueAt).toBe(deadline(new Date(IN_HOURS), 1).toISOString()); // R3, published calendar
 
     const decided = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
     expect(decided.status).toBe(200);
@@ -98,7 +110,8 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       () => http('GET', `/applications/${applicationId}`),
       (r) => r.body.state === 'notified' && r.body.notices.length > 0,
     );
-    expect(done.body.complaintPeriodEndsAt).toEqual(expect.any(String));
+    // R13, APPK art. 92 §1: three months from the delivery (the notice's signing, a moment before the case learns it)
+    expect(done.body.complaintPeriodEndsAt).toBe(complaintPeriodEnd(new Date(done.body.notices[0].createdAt)).toISOString());
     expect(done.body.notices.map((n: { kind: string; language: string }) => `${n.kind}/${n.language}`).sort()).toEqual([
       'acceptance/kk',
       'acceptance/ru',
@@ -187,7 +200,12 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       workflowId: 'application-00000000-0000-8000-8000-0000000000ff',
       args: [{ ...submission, applicationId: '00000000-0000-8000-8000-0000000000ff' }],
     });
-    await expect(handle.result()).rejects.toThrow();
+    const failure = await handle.result().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect((failure as WorkflowFailedError).cause?.cause).toMatchObject({ type: 'DuplicateApplication', nonRetryable: true });
     expect(await store.application.count({ where: { iin: submission.iin } })).toBe(1);
   });
 
@@ -222,21 +240,24 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
 
   test("an overdue case takes a complaint against the provider's inaction; upheld, the decision is due at once (R13)", async () => {
     // Submitted a fortnight ago and relayed only now: registered late, its one working day long over (R3).
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1313), submittedAt: IN_HOURS }));
+    const submittedAt = at(workingDayBack(3), 10).toISOString();
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1313), submittedAt }));
     const id = submitted.body.applicationId as string;
     await eventually(
       () => http('GET', `/applications/${id}`),
       (r) => r.body.state === 'under-review' && r.body.overdue === true,
     );
-    // Filed on a working morning a week after the term ran out: registered at once (R7). Without a subject: with
-    // no result yet, the inaction is the one thing it can contest (issue 27).
+    // Filed on a working morning after the term ran out (published calendar): registered at once (R7). Without a
+    // subject: with no result yet, the inaction is the one thing it can contest (issue 27).
+    const complainedAt = at(workingDayBack(1), 10).toISOString();
+    expect(Date.parse(complainedAt)).toBeGreaterThan(deadline(new Date(submittedAt), 1).getTime());
     const filed = await http('POST', `/applications/${id}/complaints`, {
       addressee: 'provider',
-      text: 'No decision in a week.',
-      submittedAt: '2026-11-27T10:00:00+05:00',
+      text: 'No decision in time.',
+      submittedAt: complainedAt,
     });
     expect(filed.status).toBe(202);
-    expect(filed.body).toMatchObject({ subject: 'inaction', late: false, registeredAt: new Date('2026-11-27T10:00:00+05:00').toISOString() });
+    expect(filed.body).toMatchObject({ subject: 'inaction', late: false, registeredAt: complainedAt });
     await eventually(
       () => http('GET', `/complaints/${filed.body.complaintId}`),
       (r) => r.body.state === 'under-review',
@@ -254,15 +275,20 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     expect(ordered.body).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.body.decidedAt });
   });
 
-  test('a submission on a holiday registers at 09:00 of the next working day, here after a transferred day off (R7)', async () => {
-    // Sunday 25 October 2026 is Republic Day; its day off moves to Monday 26, so Tuesday 27 is the next working day.
-    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt: '2026-10-25T11:00:00+05:00' }));
+  test('a submission on a holiday registers at 09:00 of the next working day (R7)', async () => {
+    // The latest weekday off before the week (published calendar), within the stack's bound.
+    const holiday = lastDateBefore(new Date(IN_HOURS), (d) => !isWorkingDay(d) && DateTime.fromISO(d).weekday <= 5);
+    const submittedAt = at(holiday, 11).toISOString();
+    const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(1111), submittedAt }));
+    expect(submitted.status).toBe(202);
     const review = await eventually(
       () => http('GET', `/applications/${submitted.body.applicationId}`),
       (r) => r.body.registeredAt !== null,
     );
-    expect(review.body.registeredAt).toBe(new Date('2026-10-27T09:00:00+05:00').toISOString());
-    expect(review.body.decisionDueAt).toBe(new Date('2026-10-28T18:30:00+05:00').toISOString());
+    const registered = registrationMoment(new Date(submittedAt));
+    expect(formatInstant(registered).slice(11)).toBe('09:00:00+05:00');
+    expect(review.body.registeredAt).toBe(registered.toISOString());
+    expect(review.body.decisionDueAt).toBe(deadline(registered, 1).toISOString());
   });
 
   test('a second application of the same teacher in the same academic year is refused with 409 (R10)', async () => {
@@ -271,7 +297,13 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     const again = await http('POST', '/applications', { ...submission, category: 'expert' });
     expect(again.status).toBe(409);
     expect(again.body.error).toMatchObject({ code: 'duplicate-application', rule: 'R10' });
-    const lastYear = await http('POST', '/applications', { ...submission, academicYear: '2025-2026', submittedAt: '2026-08-20T10:00:00+05:00' });
+    const aYearBack = at(lastDateBefore(new Date(Date.parse(IN_HOURS) - 365 * 86_400_000), isWorkingDay), 10);
+    expect(academicYearOf(aYearBack)).not.toBe(submission.academicYear);
+    const lastYear = await http('POST', '/applications', {
+      ...submission,
+      academicYear: academicYearOf(aYearBack),
+      submittedAt: aYearBack.toISOString(),
+    });
     expect(lastYear.status).toBe(202);
   });
 
@@ -352,17 +384,16 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
   });
 
   test("an operator's calendar override reaches the workflow through an activity (issue 3)", async () => {
-    // Saturday 21 November 2026 declared a working day by a (test) order: a Saturday submission registers at once.
-    await store.calendarOverride.create({
-      data: { date: '2026-11-21', kind: 'working-day', basis: 'test order No. 1 of 23.11.2026', addedBy: 'e2e' },
-    });
-    const saturday = '2026-11-21T11:00:00+05:00';
+    // The last Saturday declared a working day by a (test) order: a Saturday submission registers at once.
+    const date = lastDateBefore(new Date(), (d) => DateTime.fromISO(d).weekday === 6);
+    await store.calendarOverride.create({ data: { date, kind: 'working-day', basis: 'test order No. 1', addedBy: 'e2e' } });
+    const saturday = at(date, 11).toISOString();
     const submitted = await http('POST', '/applications', sampleSubmission({ iin: sampleIin(505), submittedAt: saturday }));
     const review = await eventually(
       () => http('GET', `/applications/${submitted.body.applicationId}`),
       (r) => r.body.state === 'under-review',
     );
     expect(review.body.registeredAt).toBe(new Date(saturday).toISOString());
-    await store.calendarOverride.delete({ where: { date: '2026-11-21' } });
+    await store.calendarOverride.delete({ where: { date } });
   });
 });

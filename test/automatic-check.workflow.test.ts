@@ -3,6 +3,7 @@
  * The harness is test/helpers/workflow-harness.ts.
  */
 import { essayOf, sampleInput, sampleSubmission } from './helpers/applications';
+import { registrationMoment } from './helpers/clock';
 import {
   fakeActivities,
   withWorker,
@@ -11,7 +12,6 @@ import {
   startApplication,
   until,
   closeAfterComplaintPeriod,
-  calendar,
   serverTime,
   freshServerPerTest,
 } from './helpers/workflow-harness';
@@ -28,7 +28,7 @@ describe('the automatic check (time skipping)', () => {
       const input = sampleInput(now.toISOString(), overrides);
       return withWorker(fake.activities, async (taskQueue) => {
         const handle = await startApplication(taskQueue, input);
-        await skipTo(new Date(calendar.registrationMoment(now).getTime() + 1000));
+        await skipTo(new Date(registrationMoment(now).getTime() + 1000));
         const reached = await until(handle, (s) => s.state === 'under-review' || s.state === 'notified');
         if (reached.state === 'under-review') {
           await handle.terminate('went to review');

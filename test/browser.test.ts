@@ -7,9 +7,12 @@ import type { Browser, Page } from 'puppeteer-core';
 import { startUiServer, uiOrigins, type RunningUiServer } from '../devtools/ui-server';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { freshPage, launchBrowser, screenshot, textOf } from './helpers/browser';
-import { IN_HOURS, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
+import { inHours, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
 import { TEST_API_KEY, eventually } from './helpers/http';
 import { freePort } from './helpers/ports';
+
+/** A working morning a few working days back: registered at once, its decision already owed (test/helpers/dev-stack.ts). */
+const IN_HOURS = inHours();
 
 let stack: DevStack;
 let ui: RunningUiServer;
@@ -132,6 +135,10 @@ describe('in a real browser', () => {
   });
 
   test('the stuck listing pages: each page shows other cases, the total stays', async () => {
+    // Two cases of its own whose decisions are overdue.
+    for (const serial of [1703, 1704]) {
+      expect((await stack.http('POST', '/applications', sampleSubmission({ iin: sampleIin(serial), submittedAt: IN_HOURS }))).status).toBe(202);
+    }
     await eventually(
       () => stack.http('GET', '/support/stuck?pageSize=1'),
       (r) => r.body.total >= 2,

@@ -8,12 +8,12 @@ import { DateTime } from 'luxon';
 import type { Store } from '../infra/store';
 import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
 import { verifySignature } from '../infra/signer';
-import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
-import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { ZONE, formatInstant } from '../domain/calendar';
+import { sampleIin, sampleSubmission } from './helpers/applications';
+import { academicYearOf, at, deadline, fridayEveningBeforeHolidayAfter, isWorkingDay, lastDateBefore, registrationMoment } from './helpers/clock';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { cliAsync } from './helpers/cli';
 
-const calendar = new WorkingCalendar();
 let stack: TimeSkippingStack;
 let store: Store;
 let baseUrl: string;
@@ -31,19 +31,10 @@ afterAll(async () => {
 
 const skipTo = (instant: Date) => stack.skipTo(instant);
 
-/** The first Friday 19:00 after `from` that is a working day and whose Monday is a holiday. */
-function fridayEveningBeforeHoliday(from: DateTime): DateTime {
-  let day = from.startOf('day').plus({ days: 1 });
-  while (!(day.weekday === 5 && calendar.isWorkingDay(day.toISODate()!) && !calendar.isWorkingDay(day.plus({ days: 3 }).toISODate()!))) {
-    day = day.plus({ days: 1 });
-  }
-  return day.set({ hour: 19 });
-}
-
 test('an upheld complaint reopens the review and a second one, late, escalates; the cabinet ends with the pre-trial record (R13)', async () => {
-  const friday = fridayEveningBeforeHoliday(DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE }).plus({ days: 7 }));
-  let morning = friday.minus({ days: 4 }).set({ hour: 10 });
-  while (!calendar.isWorkingDay(morning.toISODate()!)) morning = morning.minus({ days: 1 });
+  // A long weekend of the published calendar a week or more ahead, and a working morning before it.
+  const friday = DateTime.fromJSDate(fridayEveningBeforeHolidayAfter(new Date((await stack.env.currentTimeMs()) + 7 * 86_400_000)), { zone: ZONE });
+  const morning = DateTime.fromJSDate(at(lastDateBefore(friday.minus({ days: 3 }).toJSDate(), isWorkingDay), 10), { zone: ZONE });
   await skipTo(morning.toJSDate());
 
   const submittedAt = morning.toISO()!;
@@ -81,18 +72,24 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
     submittedAt: filedAt,
   });
   expect([toProvider.status, toAuthority.status]).toEqual([202, 202]);
-  const registered = calendar.registrationMoment(friday.toJSDate());
+  // R7, R13 by the published calendar: after the long weekend, 5 and 15 working days on.
+  const registered = registrationMoment(friday.toJSDate());
+  expect(formatInstant(registered).slice(0, 10) > friday.plus({ days: 3 }).toISODate()!).toBe(true);
   expect(toProvider.body).toMatchObject({
     addressee: 'provider',
     registeredAt: registered.toISOString(),
-    dueAt: calendar.deadline(registered, 5).toISOString(),
+    dueAt: deadline(registered, 5).toISOString(),
   });
-  expect(toAuthority.body).toMatchObject({ registeredAt: registered.toISOString(), dueAt: calendar.deadline(registered, 15).toISOString() });
-  if (friday.toISODate() === '2027-03-05') {
-    expect(formatInstant(registered)).toBe('2027-03-09T09:00:00+05:00');
-    expect(formatInstant(new Date(toProvider.body.dueAt))).toBe('2027-03-17T18:30:00+05:00');
-    expect(formatInstant(new Date(toAuthority.body.dueAt))).toBe('2027-04-05T18:30:00+05:00');
-  }
+  expect(toAuthority.body).toMatchObject({ registeredAt: registered.toISOString(), dueAt: deadline(registered, 15).toISOString() });
+  // No decision before the registration (R7): the body waits for the next working morning.
+  const early = await http('POST', `/complaints/${toProvider.body.complaintId}/decision`, {
+    outcome: 'rejected',
+    motivation: 'Too early.',
+    official: 'C. Director',
+  });
+  expect(early.status).toBe(409);
+  expect(early.body.error).toMatchObject({ code: 'complaint-decision-not-allowed' });
+  expect(early.body.error.message).toMatch(/only while it is under review/);
   const providerComplaint = toProvider.body.complaintId as string;
   const authorityComplaint = toAuthority.body.complaintId as string;
 
@@ -111,7 +108,14 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   const reopenedAt = new Date(await stack.env.currentTimeMs());
   const reopened = await eventually(application, (r) => r.body.state === 'under-review');
   expect(reopened.body).toMatchObject({ round: 2, decision: null, overdue: false });
-  expect(reopened.body.decisionDueAt).toBe(calendar.deadline(calendar.registrationMoment(reopenedAt), 1).toISOString());
+  expect(reopened.body.decisionDueAt).toBe(deadline(registrationMoment(reopenedAt), 1).toISOString());
+  // Decided once: a second decision on the upheld complaint is refused.
+  const twice = await http('POST', `/complaints/${providerComplaint}/decision`, {
+    outcome: 'rejected',
+    motivation: 'Changed my mind.',
+    official: 'C. Director',
+  });
+  expect(twice.status).toBe(409);
   expect(reopened.body.supersededResults).toEqual([expect.objectContaining({ round: 1, decision: 'refuse' })]);
   const accepted = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
   expect(accepted.status).toBe(200);

@@ -1,13 +1,15 @@
 /**
- * Complaints on the real stack (R13): filed through the API into a workflow of their own, refused when they are bad, and a complaint ended by hand.
+ * Complaints on the real stack (R13): filed through the API into a workflow of their own, refused when they are bad, and a complaint ended by
+ * hand. The stack's workflows run on the machine's clock, so deciding a complaint (which waits for its registration, R7) is tried in
+ * complaints.api, where the clock is moved.
  * The stack is test/helpers/dev-stack.ts.
  */
 import { ComplaintAddresseeKey } from '../domain/search-attributes';
 import { workflowIdFor } from '../infra/identity';
-import { WorkingCalendar } from '../domain/calendar';
 import { sampleIin, sampleSubmission } from './helpers/applications';
+import { deadline, registrationMoment } from './helpers/clock';
 import { eventually } from './helpers/http';
-import { IN_HOURS, startDevStack, type DevStack } from './helpers/dev-stack';
+import { inHours, startDevStack, type DevStack } from './helpers/dev-stack';
 
 let stack: DevStack;
 let client: DevStack['client'];
@@ -24,7 +26,7 @@ afterAll(async () => {
 
 describe('complaints end to end (real Temporal dev server and PostgreSQL)', () => {
   test('a complaint goes in through the API, gets its own workflow and clock, and bad complaints are refused (R13)', async () => {
-    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1212), submittedAt: IN_HOURS }), {
+    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1212), submittedAt: inHours() }), {
       decision: 'refuse',
       grounds: [1],
       motivation: 'the diploma could not be verified',
@@ -42,10 +44,23 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
       404,
     );
 
-    const filed = await http('POST', route, { addressee: 'provider', text: 'The diploma is in the register.' });
+    // Decided after its term (dated a few working days back), the case leaves two things to contest (issue 27).
+    const unnamed = await http('POST', route, { addressee: 'provider', text: 'The diploma is in the register.' });
+    expect(unnamed.status).toBe(400);
+    expect(unnamed.body.error).toMatchObject({ code: 'missing-field', field: 'subject', rule: 'R13' });
+    expect(unnamed.body.error.message).toContain('(subject: result | lateness)');
+    const submittedAt = new Date();
+    const filed = await http('POST', route, {
+      addressee: 'provider',
+      subject: 'result',
+      text: 'The diploma is in the register.',
+      submittedAt: submittedAt.toISOString(),
+    });
     expect(filed.status).toBe(202);
     const { complaintId, registeredAt, dueAt, workflowId } = filed.body;
-    expect(dueAt).toBe(new WorkingCalendar().deadline(new Date(registeredAt), 5).toISOString());
+    // R7, R13 by the published calendar: registered at the next working moment, due 5 working days later.
+    expect(registeredAt).toBe(registrationMoment(submittedAt).toISOString());
+    expect(dueAt).toBe(deadline(registrationMoment(submittedAt), 5).toISOString());
     const child = await client.workflow.getHandle(workflowId).describe();
     expect(child.type).toBe('complaintWorkflow');
     expect(child.parentExecution?.workflowId).toBe(workflowIdFor(applicationId));
@@ -59,7 +74,7 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
     const application = await http('GET', `/applications/${applicationId}`);
     expect(application.body.state).toBe('contested');
     expect(application.body.complaints).toEqual([expect.objectContaining({ complaintId, addressee: 'provider', outcome: null })]);
-    const twice = await http('POST', route, { addressee: 'provider', text: 'Again.' });
+    const twice = await http('POST', route, { addressee: 'provider', subject: 'result', text: 'Again.' });
     expect(twice.status).toBe(409);
     expect(twice.body.error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
     expect(twice.body.error.message).toContain('already under review');
@@ -67,36 +82,19 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
       (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error,
     ).toMatchObject({ field: 'outcome' });
 
-    const decision = { outcome: 'rejected', motivation: 'The register has no such diploma.', official: 'B. Deputy' };
-    if (shown.body.state === 'waiting-for-registration') {
-      // Filed outside working hours (this test runs at any hour): no decision before registration (R7).
-      const early = await http('POST', `/complaints/${complaintId}/decision`, decision);
-      expect(early.status).toBe(409);
-      expect(early.body.error.message).toMatch(/only while it is under review/);
-    } else {
-      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);
-      const decided = await eventually(
-        () => http('GET', `/complaints/${complaintId}`),
-        (r) => r.body.state === 'decided',
-      );
-      expect(decided.body.documents.map((d: { kind: string; language: string }) => `${d.kind}/${d.language}`)).toEqual([
-        'complaint-decision/kk',
-        'complaint-decision/ru',
-      ]);
-      expect(decided.body.documents[1].body).toContain('жалоба оставлена без удовлетворения');
-      await eventually(
-        () => http('GET', `/applications/${applicationId}`),
-        (r) => r.body.state === 'notified',
-      );
-      expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(409);
-    }
+    // Deciding it, and deciding before its registration, are tried where the clock can be moved (complaints.api).
     await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
   });
 
   test('a complaint workflow ended by hand settles nothing: the case stops waiting for it and stays open for complaints (R13)', async () => {
-    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1717), submittedAt: IN_HOURS }));
-    const filed = (await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'Filed by mistake.' }))
-      .body;
+    const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1717), submittedAt: inHours() }));
+    const filed = (
+      await http('POST', `/applications/${applicationId}/complaints`, {
+        addressee: 'quality-authority',
+        subject: 'result',
+        text: 'Filed by mistake.',
+      })
+    ).body;
     await client.workflow.getHandle(filed.workflowId).terminate('filed by mistake (support)');
     const after = await eventually(
       () => http('GET', `/applications/${applicationId}`),
@@ -104,7 +102,11 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
     );
     expect(after.body.complaints).toEqual([expect.objectContaining({ complaintId: filed.complaintId, outcome: null, endedWithoutDecision: true })]);
     expect(after.body.preTrialCompletedAt).toBeNull(); // not the authority's decision: the stage goes on
-    const again = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'quality-authority', text: 'The real complaint.' });
+    const again = await http('POST', `/applications/${applicationId}/complaints`, {
+      addressee: 'quality-authority',
+      subject: 'result',
+      text: 'The real complaint.',
+    });
     expect(again.status).toBe(202);
     await client.workflow.getHandle(workflowIdFor(applicationId)).terminate('test over');
   });

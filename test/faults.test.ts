@@ -21,8 +21,9 @@ import { keyEntry, parseApiKeys } from '../client/api/auth';
 import { newPayloadKey, EncryptionCodec, payloadKeysFromEnvironment } from '../infra/payload-codec';
 import { startEmbeddedPostgres, type RunningDatabase } from '../devtools/database';
 import { stopProcess } from '../devtools/temporal-server';
-import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './helpers/applications';
-import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
+import { sampleIin, sampleSubmission } from './helpers/applications';
+import { academicYearOf, lastWorkingMoment, machineNow } from './helpers/clock';
+import { PATIENCE_MS, TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { freePort } from './helpers/ports';
 import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
 import { startTestTemporal, TOPOLOGY, type TestTemporal } from './helpers/temporal';
@@ -131,13 +132,15 @@ async function lookUpsInFlight(ids: readonly string[]): Promise<number> {
 }
 
 let serial = 0;
+/** A fault test's own limit: above its waits (the strike's, the decisions', the deliveries') and the fault itself. */
+const FAULT_TEST_TIMEOUT_MS = 12 * PATIENCE_MS;
 /** Submits a batch; `fault` strikes once a few of them are under way; then each is decided once under review. */
 async function batchThrough(
   name: string,
   fault: (ids: readonly string[]) => Promise<void>,
   { cutsOffTheRelay = false, strikeAtOnce = false } = {},
-): Promise<void> {
-  const submittedAt = lastWorkingMoment().toISOString();
+): Promise<string[]> {
+  const submittedAt = lastWorkingMoment(machineNow()).toISOString();
   const ids: string[] = [];
   for (let i = 0; i < CASES; i++) {
     const submission = sampleSubmission({ iin: sampleIin(50_000 + 13 * serial++), submittedAt, academicYear: academicYearOf(submittedAt) });
@@ -146,11 +149,12 @@ async function batchThrough(
   // Strike while the batch is in flight: some cases have reached review, others not yet (or, for a fault that
   // waits for its own moment, at once).
   if (!strikeAtOnce) {
+    // The precondition of the strike: fails the test, loudly, when no case got that far.
     await eventually(
       () => store.outboxMessage.count({ where: { key: { in: ids.map((id) => `stage:${id}:under-review`) } } }),
       (count) => count >= 1,
-      120_000,
-    ).catch(() => 0);
+      2 * PATIENCE_MS,
+    );
   }
   await fault(ids);
   const decided = new Set<string>();
@@ -164,13 +168,13 @@ async function batchThrough(
       return decided.size;
     },
     (count) => count === ids.length,
-    240_000,
+    4 * PATIENCE_MS,
   );
   const expected = ids.flatMap((id) => [`stage:${id}:under-review`, `stage:${id}:notified`, `notice:${id}:acceptance`]);
   const received = await eventually(
     () => store.receivedMessage.findMany({ where: { key: { in: expected } } }),
     (rows) => rows.length === expected.length,
-    240_000,
+    4 * PATIENCE_MS,
   );
   const rows = await store.application.findMany({ where: { id: { in: ids } }, include: { notices: true } });
   const lost = ids.length - rows.filter((r) => r.state === 'notified' && r.decision === 'accept').length;
@@ -188,75 +192,97 @@ async function batchThrough(
   if (!cutsOffTheRelay) expect({ name, redelivered }).toEqual({ name, redelivered: 0 });
   // The receiver keeps the first body under a key: a redelivery is accepted once, never as a second notice.
   expect(await store.receivedMessage.count({ where: { key: { in: expected } } })).toBe(expected.length);
+  return ids;
 }
 
 describe(`fault suite (${CASES} cases per fault, on the ${TOPOLOGY})`, () => {
-  test(`${WORKERS === 1 ? 'the worker' : 'one of the two workers'} is killed mid-activity and started again`, async () => {
-    let release = () => {};
-    gatewayHeld = new Promise((resolve) => (release = resolve));
-    await batchThrough(
-      WORKERS === 1 ? 'worker killed (SIGKILL) and restarted' : 'one of 2 workers killed, restarted',
-      async (ids) => {
-        const [worker] = workers;
-        try {
-          await eventually(
-            () => lookUpsInFlight(ids),
-            (n) => n >= 1,
-            60_000,
-          );
-          worker.kill('SIGKILL');
-          await new Promise((r) => worker.once('exit', r));
-          // Still started on the server after the death: the worker died with it in hand (it is retried after its timeout).
-          expect(await lookUpsInFlight(ids)).toBeGreaterThanOrEqual(1);
-        } finally {
-          gatewayHeld = null;
-          release();
-          // Started again whatever happened above, so that a failure here does not take the later faults with it.
-          if (worker.exitCode === null && worker.signalCode === null) {
+  test(
+    `${WORKERS === 1 ? 'the worker' : 'one of the two workers'} is killed mid-activity and started again`,
+    async () => {
+      let release = () => {};
+      gatewayHeld = new Promise((resolve) => (release = resolve));
+      await batchThrough(
+        WORKERS === 1 ? 'worker killed (SIGKILL) and restarted' : 'one of 2 workers killed, restarted',
+        async (ids) => {
+          const [worker] = workers;
+          try {
+            await eventually(
+              () => lookUpsInFlight(ids),
+              (n) => n >= 1,
+              PATIENCE_MS,
+            );
             worker.kill('SIGKILL');
             await new Promise((r) => worker.once('exit', r));
+            // Still started on the server after the death: the worker died with it in hand (it is retried after its timeout).
+            expect(await lookUpsInFlight(ids)).toBeGreaterThanOrEqual(1);
+          } finally {
+            gatewayHeld = null;
+            release();
+            // Started again whatever happened above, so that a failure here does not take the later faults with it.
+            if (worker.exitCode === null && worker.signalCode === null) {
+              worker.kill('SIGKILL');
+              await new Promise((r) => worker.once('exit', r));
+            }
+            await spawnWorker(0);
           }
-          await spawnWorker(0);
-        }
-      },
-      { cutsOffTheRelay: true, strikeAtOnce: true },
-    );
-  });
+        },
+        { cutsOffTheRelay: true, strikeAtOnce: true },
+      );
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 
-  test(`the Temporal ${TOPOLOGY === 'cluster' ? "cluster's frontend" : 'dev server'} restarts`, async () => {
-    await batchThrough(TOPOLOGY === 'cluster' ? 'frontend restarted' : 'Temporal dev server restarted', () => temporalServer.restart());
-  });
+  test(
+    `the Temporal ${TOPOLOGY === 'cluster' ? "cluster's frontend" : 'dev server'} restarts`,
+    async () => {
+      await batchThrough(TOPOLOGY === 'cluster' ? 'frontend restarted' : 'Temporal dev server restarted', () => temporalServer.restart());
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 
   // Only a cluster has a history service of its own to lose (the dev server's restart above covers it there).
   if (TOPOLOGY === 'cluster') {
-    test("the cluster's history service is killed mid-flight and started 10 s later", async () => {
-      await batchThrough('history service killed (SIGKILL), 10 s', async () => {
-        const history = temporalServer.cluster!.services.history;
-        await history.kill();
-        await new Promise((r) => setTimeout(r, 10_000));
-        await history.start();
-      });
-    });
+    test(
+      "the cluster's history service is killed mid-flight and started 10 s later",
+      async () => {
+        await batchThrough('history service killed (SIGKILL), 10 s', async () => {
+          const history = temporalServer.cluster!.services.history;
+          await history.kill();
+          await new Promise((r) => setTimeout(r, 10_000));
+          await history.start();
+        });
+      },
+      FAULT_TEST_TIMEOUT_MS,
+    );
   }
 
-  test('PostgreSQL stops for 30 seconds', async () => {
-    await batchThrough(
-      'PostgreSQL down for 30 s',
-      async () => {
-        await db.stop();
-        await new Promise((r) => setTimeout(r, 30_000));
-        db = await startEmbeddedPostgres(database.dataDir, pgPort);
-      },
-      { cutsOffTheRelay: true },
-    );
-  });
+  test(
+    'PostgreSQL stops for 30 seconds',
+    async () => {
+      await batchThrough(
+        'PostgreSQL down for 30 s',
+        async () => {
+          await db.stop();
+          await new Promise((r) => setTimeout(r, 30_000));
+          db = await startEmbeddedPostgres(database.dataDir, pgPort);
+        },
+        { cutsOffTheRelay: true },
+      );
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 
-  test('the notifier fails for a while', async () => {
-    await batchThrough('notifier answering 503 for 15 s', async () => {
-      notifierDown = true;
-      setTimeout(() => (notifierDown = false), 15_000);
-    });
-    // The fault really struck: some notices took more than one attempt.
-    expect(await store.outboxMessage.count({ where: { channel: 'notifier', attempts: { gt: 1 } } })).toBeGreaterThan(0);
-  });
+  test(
+    'the notifier fails for a while',
+    async () => {
+      const ids = await batchThrough('notifier answering 503 for 15 s', async () => {
+        notifierDown = true;
+        setTimeout(() => (notifierDown = false), 15_000);
+      });
+      // The fault really struck this batch: some of its notices took more than one attempt.
+      const keys = ids.map((id) => `notice:${id}:acceptance`);
+      expect(await store.outboxMessage.count({ where: { channel: 'notifier', key: { in: keys }, attempts: { gt: 1 } } })).toBeGreaterThan(0);
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
 });

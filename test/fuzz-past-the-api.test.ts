@@ -163,14 +163,15 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
       }
     }
   }
-  // An unknown unit, hostile or not, is named too (R1).
-  for (const [label, value] of [...HOSTILE, ...UNUSUAL]) {
+  // An unknown unit, hostile or not, is named too (R1): a hostile one breaks the field's form (400), a well-formed
+  // one is no unit of the registry (422).
+  const units: Array<[string, string, number]> = [
+    ...HOSTILE.map(([l, v]): [string, string, number] => [l, v, 400]),
+    ...UNUSUAL.map(([l, v]): [string, string, number] => [l, v, 422]),
+  ];
+  for (const [label, value, status] of units) {
     const answer = await submit({ providerUnit: value });
-    expect({ label, status: answer.status, field: answer.body.error?.field }).toEqual({
-      label,
-      status: answer.status < 422 ? 400 : 422,
-      field: 'providerUnit',
-    });
+    expect({ label, status: answer.status, field: answer.body.error?.field }).toEqual({ label, status, field: 'providerUnit' });
     tally.refused++;
   }
 

@@ -8,6 +8,7 @@ import { buildReceiver } from '../devtools/receiver';
 import { requeueDeadLetters, undeliveredCounts } from '../infra/outbox';
 import { SIGNATURE_HEADER, signWebhook, webhookSignatureProblem } from '../infra/webhook-signature';
 import { deliverDue, startOutboxRelay } from '../worker/outbox-relay';
+import { eventually, PATIENCE_MS } from './helpers/http';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
 
 let database: TestDatabase;
@@ -18,81 +19,104 @@ afterAll(async () => {
   await database?.stop();
 });
 
-/** A receiver that takes `delayMs` to answer each POST, counting them by Idempotency-Key. */
+/** A receiver that takes `delayMs` to answer each POST, counting them by Idempotency-Key, with when each came. */
 async function slowReceiver(delayMs: number, status = 200) {
   const posts = new Map<string, number>();
+  const times = new Map<string, number[]>();
   const server = http.createServer((request, response) => {
     const key = String(request.headers['idempotency-key']);
     posts.set(key, (posts.get(key) ?? 0) + 1);
+    times.set(key, [...(times.get(key) ?? []), Date.now()]);
     request.resume();
     setTimeout(() => response.writeHead(status).end(), delayMs);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
-  return { posts, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { posts, times, url, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }
 
-test('two relays working through a slow receiver deliver every message exactly once', async () => {
-  const { store } = database;
-  const keys = Array.from({ length: 12 }, (_, i) => `relay-test:${i}`);
-  await store.outboxMessage.createMany({ data: keys.map((key) => ({ key, channel: 'monitoring', payload: { n: key } })) });
-  // Each answer takes 300 ms: one relay's batch of twelve takes over three seconds, well past the old
-  // one-second claim, when a second relay used to take the rest of the batch and send it again.
-  const receiver = await slowReceiver(300);
-  const targets = { notifier: receiver.url, monitoring: receiver.url };
-  const relays = [startOutboxRelay(store, targets, { intervalMs: 100 }), startOutboxRelay(store, targets, { intervalMs: 100 })];
-  for (let i = 0; i < 200 && (await store.outboxMessage.count({ where: { key: { in: keys }, status: 'delivered' } })) < keys.length; i++) {
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  await Promise.all(relays.map((r) => r.stop()));
-  await receiver.close();
-  expect(await store.outboxMessage.count({ where: { key: { in: keys }, status: 'delivered' } })).toBe(keys.length);
-  expect(keys.map((k) => receiver.posts.get(k))).toEqual(keys.map(() => 1));
-}, 60_000);
+test(
+  'two relays working through a slow receiver deliver every message exactly once',
+  async () => {
+    const { store } = database;
+    const keys = Array.from({ length: 12 }, (_, i) => `relay-test:${i}`);
+    await store.outboxMessage.createMany({ data: keys.map((key) => ({ key, channel: 'monitoring', payload: { n: key } })) });
+    // Each answer takes 300 ms: one relay's batch of twelve takes over three seconds, well past the old
+    // one-second claim, when a second relay used to take the rest of the batch and send it again.
+    const receiver = await slowReceiver(300);
+    const targets = { notifier: receiver.url, monitoring: receiver.url };
+    const relays = [startOutboxRelay(store, targets, { intervalMs: 100 }), startOutboxRelay(store, targets, { intervalMs: 100 })];
+    await eventually(
+      () => store.outboxMessage.count({ where: { key: { in: keys }, status: 'delivered' } }),
+      (n) => n === keys.length,
+    );
+    await Promise.all(relays.map((r) => r.stop()));
+    await receiver.close();
+    expect(await store.outboxMessage.count({ where: { key: { in: keys }, status: 'delivered' } })).toBe(keys.length);
+    expect(keys.map((k) => receiver.posts.get(k))).toEqual(keys.map(() => 1));
+  },
+  2 * PATIENCE_MS,
+);
 
-test('a failed delivery keeps its error and is not tried again before its back-off', async () => {
-  const { store } = database;
-  await store.outboxMessage.create({ data: { key: 'relay-test:failing', channel: 'notifier', payload: {} } });
-  const receiver = await slowReceiver(0, 503);
-  const targets = { notifier: receiver.url, monitoring: receiver.url };
-  await deliverDue(store, targets);
-  await deliverDue(store, targets); // at once: still backing off (2 s after the first failure)
-  expect(receiver.posts.get('relay-test:failing')).toBe(1);
-  expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:failing' } })).toMatchObject({
-    status: 'pending',
-    attempts: 1,
-    lastError: 'notifier answered 503',
-  });
-  await new Promise((r) => setTimeout(r, 2_500));
-  await deliverDue(store, targets);
-  expect(receiver.posts.get('relay-test:failing')).toBe(2);
-  await receiver.close();
-}, 30_000);
+test(
+  'a failed delivery keeps its error and is not tried again before its back-off',
+  async () => {
+    const { store } = database;
+    await store.outboxMessage.create({ data: { key: 'relay-test:failing', channel: 'notifier', payload: {} } });
+    const receiver = await slowReceiver(0, 503);
+    const targets = { notifier: receiver.url, monitoring: receiver.url };
+    await deliverDue(store, targets);
+    await deliverDue(store, targets); // at once: still backing off (2 s after the first failure)
+    expect(receiver.posts.get('relay-test:failing')).toBe(1);
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:failing' } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+      lastError: 'notifier answered 503',
+    });
+    // Tried again once the back-off has passed, and not before: 2 s after the first failure (2^1 s).
+    await eventually(
+      async () => {
+        await deliverDue(store, targets);
+        return receiver.posts.get('relay-test:failing');
+      },
+      (n) => n === 2,
+    );
+    const [first, second] = receiver.times.get('relay-test:failing')!;
+    expect(second - first).toBeGreaterThanOrEqual(1_900); // the database's clock and ours may differ by a moment
+    await receiver.close();
+  },
+  2 * PATIENCE_MS,
+);
 
-test('after its last attempt a message is a dead letter: no longer tried, counted, and tried again once requeued', async () => {
-  const { store } = database;
-  await store.outboxMessage.create({ data: { key: 'relay-test:dead', channel: 'notifier', payload: { applicationId: 'x' } } });
-  const receiver = await slowReceiver(0, 401);
-  const targets = { notifier: receiver.url, monitoring: receiver.url };
-  await deliverDue(store, targets, { maxAttempts: 1 });
-  expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({
-    status: 'dead',
-    attempts: 1,
-    lastError: 'notifier answered 401',
-  });
-  await new Promise((r) => setTimeout(r, 2_500)); // past the back-off: a pending message would be tried now
-  await deliverDue(store, targets, { maxAttempts: 1 });
-  expect(receiver.posts.get('relay-test:dead')).toBe(1);
-  expect(await undeliveredCounts(store)).toMatchObject({ dead: 1 });
+test(
+  'after its last attempt a message is a dead letter: no longer tried, counted, and tried again once requeued',
+  async () => {
+    const { store } = database;
+    await store.outboxMessage.create({ data: { key: 'relay-test:dead', channel: 'notifier', payload: { applicationId: 'x' } } });
+    const receiver = await slowReceiver(0, 401);
+    const targets = { notifier: receiver.url, monitoring: receiver.url };
+    await deliverDue(store, targets, { maxAttempts: 1 });
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({
+      status: 'dead',
+      attempts: 1,
+      lastError: 'notifier answered 401',
+    });
+    // Past the back-off a pending message would be tried: a dead one is not.
+    await store.outboxMessage.update({ where: { key: 'relay-test:dead' }, data: { claimedAt: new Date(Date.now() - 3_600_000) } });
+    await deliverDue(store, targets, { maxAttempts: 1 });
+    expect(receiver.posts.get('relay-test:dead')).toBe(1);
+    expect(await undeliveredCounts(store)).toMatchObject({ dead: 1 });
 
-  expect(await requeueDeadLetters(store, ['relay-test:dead'])).toBe(1);
-  await receiver.close();
-  const healthy = await slowReceiver(0, 200);
-  await deliverDue(store, { notifier: healthy.url, monitoring: healthy.url });
-  expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({ status: 'delivered', attempts: 1 });
-  expect(await undeliveredCounts(store)).toMatchObject({ dead: 0 });
-  await healthy.close();
-}, 30_000);
+    expect(await requeueDeadLetters(store, ['relay-test:dead'])).toBe(1);
+    await receiver.close();
+    const healthy = await slowReceiver(0, 200);
+    await deliverDue(store, { notifier: healthy.url, monitoring: healthy.url });
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:dead' } })).toMatchObject({ status: 'delivered', attempts: 1 });
+    expect(await undeliveredCounts(store)).toMatchObject({ dead: 0 });
+    await healthy.close();
+  },
+  2 * PATIENCE_MS,
+);
 
 test("each post is signed with its receiver's secret; the local receiver refuses a forged, altered or unsigned one", async () => {
   const { store } = database;

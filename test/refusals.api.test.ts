@@ -8,7 +8,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { REFUSAL_STATUS } from '../client/api/refusals';
 import { parseApiKeys } from '../client/api/auth';
-import { WorkingCalendar, ZONE } from '../domain/calendar';
+import { ZONE } from '../domain/calendar';
+import { at, firstDateAfter, isWorkingDay, testNow } from './helpers/clock';
 import { REFUSAL_KINDS } from '../domain/refusals';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
@@ -53,9 +54,7 @@ const http = httpClient(() => baseUrl);
 let morning: DateTime;
 
 beforeAll(async () => {
-  const calendar = new WorkingCalendar();
-  morning = DateTime.now().setZone(ZONE).plus({ days: 1 }).set({ hour: 10, minute: 0, second: 0, millisecond: 0 });
-  while (!calendar.isWorkingDay(morning.toISODate()!)) morning = morning.plus({ days: 1 });
+  morning = DateTime.fromJSDate(at(firstDateAfter(testNow(), isWorkingDay), 10), { zone: ZONE });
   stack = await startTimeSkippingStack('refusals', {
     // The earlier standard in force, so a ground it lacks (3) can be refused by the workflow's guard (R9).
     standardSchedule: [{ standard: 'standard-1', from: null, basis: 'seed 003 (test)' }],

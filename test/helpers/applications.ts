@@ -2,7 +2,9 @@
 import { DateTime } from 'luxon';
 import type { ApplicationInput, Submission } from '../../domain/application';
 import { WorkingCalendar, ZONE } from '../../domain/calendar';
-import { documentSources, type DocumentKind } from '../../domain/documents';
+import { academicYearOf, testNow } from './clock';
+export { academicYearOf } from './clock';
+import type { DocumentKind } from '../../domain/documents';
 import { iinCheckDigit } from '../../domain/iin';
 import type { Category } from '../../domain/service';
 
@@ -51,11 +53,30 @@ export function essayOf(words: number): string {
   return `${out.join(' ')}.`;
 }
 
-/** The documents an applicant of the category must attach (R8). */
+/**
+ * R8 (000 §8) as the standard words it, written out rather than taken from the service's own table: the documents
+ * an applicant of a category attaches to an application for a category (`assign`) under the current standard.
+ * Documents 2 (diploma) and 4 (employment) come from the state systems; 3 (retraining) only if she has one; 6
+ * (the category held) only from one who holds it; and for the moderator and the expert the Platform forms 3, 5,
+ * 6, 7 and 8 itself, so they attach nothing. The portal's categories attach 5 (the courses certificate), 7
+ * (professional achievements) and 8 (the students' achievements).
+ */
+export const R8_MUST_ATTACH: Readonly<Record<Category, readonly DocumentKind[]>> = {
+  moderator: [],
+  expert: [],
+  researcher: ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  master: ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'head-1': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'head-2': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'head-3': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'deputy-head-1': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'deputy-head-2': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+  'deputy-head-3': ['courses-certificate', 'professional-achievements', 'student-achievements'],
+};
+
+/** The documents an applicant of the category must attach (R8, written out above), as attachments. */
 export function requiredDocuments(category: Category) {
-  return (Object.entries(documentSources(category)) as Array<[DocumentKind, string]>)
-    .filter(([, source]) => source === 'attached')
-    .map(([kind]) => ({ kind, fileName: `${kind}.pdf`, sha256: 'a'.repeat(64) }));
+  return (R8_MUST_ATTACH[category] ?? []).map((kind) => ({ kind, fileName: `${kind}.pdf`, sha256: 'a'.repeat(64) }));
 }
 
 export function sampleSubmission(overrides: Partial<Submission> = {}): Submission {
@@ -67,19 +88,13 @@ export function sampleSubmission(overrides: Partial<Submission> = {}): Submissio
     channel: overrides.channel ?? (category === 'moderator' || category === 'expert' ? 'platform' : 'portal'),
     providerUnit: 'almaty-city-education-department',
     purpose: 'assign',
-    academicYear: '2026-2027',
+    // The year the submission falls in, by its own date or else the suite's clock (R10).
+    academicYear: academicYearOf(overrides.submittedAt ?? testNow()),
     personalDataConsent: true,
     essay: essayOf(270),
     documents: requiredDocuments(category),
     ...overrides,
   };
-}
-
-/** The academic year (September to August) an instant falls in, e.g. "2026-2027". */
-export function academicYearOf(instant: string): string {
-  const local = DateTime.fromISO(instant, { zone: ZONE });
-  const first = local.month >= 9 ? local.year : local.year - 1;
-  return `${first}-${first + 1}`;
 }
 
 let counter = 0;
@@ -93,8 +108,9 @@ export function sampleInput(submittedAt: string, overrides: Partial<Submission> 
 }
 
 /**
- * The latest working moment not after `now`: an application submitted then is registered at once, and its
- * decision is due in the future (R7, R3). For runs that must not wait for office hours.
+ * The latest working moment not after `now` by the service's calendar: an application submitted then is
+ * registered at once, and its decision is due in the future (R7, R3). For the bench, which must not wait for
+ * office hours; tests take theirs from test/helpers/clock.ts.
  */
 export function lastWorkingMoment(now = new Date(), calendar = new WorkingCalendar()): Date {
   if (calendar.registrationMoment(now).getTime() === now.getTime()) return now;

@@ -21,11 +21,23 @@ import { TEST_API_KEY, eventually, httpClient } from './http';
 import { freePort } from './ports';
 import { startHttpSide, startTestDatabase, type HttpSide, type TestDatabase } from './service';
 import { startTestTemporal, type TestTemporal } from './temporal';
+import { academicYearWindow, machineNow, recentWorkingMorning } from './clock';
 
 /** A key that may only read, as a support desk holds. */
 export const READ_ONLY_KEY = 'support-desk-key-read-only-0123';
-/** A weekday in working hours in the past: registered at once, the decision already owed. */
-export const IN_HOURS = '2026-11-19T10:00:00+05:00';
+/**
+ * 10:00 of the working day two working days back (published calendar, the machine's clock, which the dev server's
+ * workflows follow): a submission dated then is registered at once, and its decision is already owed (R7, R3).
+ */
+export function inHours(): string {
+  return recentWorkingMorning(machineNow()).toISOString();
+}
+
+/**
+ * How far back the stack takes a caller's `submittedAt`: dated scenarios reach back to the latest holiday, which
+ * can be months ago. Derived dates never overtake it; the default bound (SUBMISSION_MAX_DELAY) is tested apart.
+ */
+const SUBMISSION_MAX_DELAY_MS = 400 * 86_400_000;
 
 export interface DevStack {
   taskQueue: string;
@@ -109,9 +121,9 @@ export async function startDevStack(
     ),
     codec,
     ...(codecCorsOrigins && { codecCorsOrigins }),
-    // Dated scenarios (a holiday in October, IN_HOURS) are relayed late on purpose: the default bound is tested apart.
-    submissionMaxDelayMs: 400 * 86_400_000,
-    campaignWindows: [{ academicYear: '2026-2027', opens: '2026-09-01T00:00:00+05:00', closes: '2027-06-01T00:00:00+05:00', basis: 'test order' }],
+    submissionMaxDelayMs: SUBMISSION_MAX_DELAY_MS,
+    // R10: this academic year and the last, whole, whatever day the suite runs (dated scenarios may fall in either).
+    campaignWindows: [academicYearWindow(new Date(machineNow().getTime() - 365 * 86_400_000)), academicYearWindow(machineNow())],
   });
   const baseUrl = httpSide.baseUrl;
 

@@ -27,8 +27,15 @@ export function httpClient(baseUrl: () => string) {
   };
 }
 
+/**
+ * How long a test waits for something that should happen at once, sized for a slow day: the suite runs in band
+ * for a quarter of an hour on two cores, beside the servers it starts. Every wait of the tests is this or a
+ * multiple of it, and a test's own timeout is above its waits.
+ */
+export const PATIENCE_MS = 60_000;
+
 /** Probes until `accept` holds, failing with the last value after `timeoutMs`. */
-export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(probe: () => Promise<T>, accept: (value: T) => boolean, timeoutMs = PATIENCE_MS): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();

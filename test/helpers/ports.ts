@@ -1,31 +1,36 @@
 import net from 'node:net';
 
-/** A TCP port that is free on loopback right now. */
+/**
+ * The ports tests hand to servers they start, below the kernel's ephemeral range (32768 and up on Linux): a port
+ * found free and closed again cannot be taken meanwhile by another socket's `listen(0)` or outgoing connection,
+ * and no port is handed out twice in a run.
+ */
+const LOW = 20_000;
+const HIGH = 32_000;
+const handedOut = new Set<number>();
+
+/** A TCP port free on loopback, not in the ephemeral range and not handed out before in this process. */
 export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
+  return freePortIn(LOW, HIGH);
 }
 
 /**
- * A free loopback port in [low, high]: Temporal's cluster membership table keeps a service's port as a
- * `smallint`, so a membership port above 32767 stops the service at its start.
+ * A free loopback port in [low, high], never one handed out before in this process: Temporal's cluster membership
+ * table keeps a service's port as a `smallint`, so a membership port above 32767 stops the service at its start.
  */
 export async function freePortIn(low: number, high: number, avoid: ReadonlySet<number> = new Set()): Promise<number> {
-  for (let attempt = 0; attempt < 200; attempt++) {
+  for (let attempt = 0; attempt < 500; attempt++) {
     const port = low + Math.floor(Math.random() * (high - low + 1));
-    if (avoid.has(port)) continue;
+    if (avoid.has(port) || handedOut.has(port)) continue;
     const free = await new Promise<boolean>((resolve) => {
       const server = net.createServer();
       server.once('error', () => resolve(false));
       server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
     });
-    if (free) return port;
+    if (free) {
+      handedOut.add(port);
+      return port;
+    }
   }
   throw new Error(`no free port between ${low} and ${high}`);
 }

@@ -19,7 +19,8 @@ import { createWorker } from '../../worker/worker';
 import { TEST_API_KEY, eventually } from './http';
 import { createTimeSkippingEnv } from './workflow-env';
 import { DateTime } from 'luxon';
-import { WorkingCalendar, ZONE } from '../../domain/calendar';
+import { ZONE } from '../../domain/calendar';
+import { registrationMoment } from './clock';
 
 export interface TestDatabase {
   dataDir: string;
@@ -64,7 +65,7 @@ export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
     { notifier: `${receiverUrl}/notifications`, monitoring: `${receiverUrl}/stages` },
     { intervalMs: 100 },
   );
-  // Tests send thousands of requests as one client: the limiter is tested by itself (test/api-abuse.test.ts).
+  // Tests send thousands of requests as one client: the limiter is tested by itself (test/api-contract.test.ts, 'submittedAt and the rate limit').
   const api = buildApi({ rateLimitPerMinute: 1_000_000, ...options });
   await api.listen({ port: 0, host: '127.0.0.1' });
   return {
@@ -124,7 +125,7 @@ export async function startTimeSkippingStack(
   });
   const workerRun = worker.run();
   // The API's clock follows the test server's, as in a deployment both read the same time.
-  let offset = 0;
+  let offset = (await env.currentTimeMs()) - Date.now();
   const httpSide = await startHttpSide({
     now: () => new Date(Date.now() + offset),
     client: new Client({ connection: env.connection, namespace: env.namespace }),
@@ -147,7 +148,7 @@ export async function startTimeSkippingStack(
     trustAnchorsPem: signers.trustAnchorsPem(),
     skipTo,
     async atNextWorkingMoment() {
-      await skipTo(new Date(new WorkingCalendar().registrationMoment(new Date(await env.currentTimeMs())).getTime() + 1000));
+      await skipTo(new Date(registrationMoment(new Date(await env.currentTimeMs())).getTime() + 1000));
       return DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).toISO()!;
     },
     async stop() {

@@ -5,16 +5,16 @@
  */
 
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { Activities } from '../../activities';
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { DateTime } from 'luxon';
 import type { QueryDefinition } from '@temporalio/common';
 import type { WorkflowHandle } from '@temporalio/client';
-import { WorkingCalendar, ZONE } from '../../domain/calendar';
+import { ordinaryFridayEveningAfter, ordinaryMondayMorningAfter } from './clock';
+import { PATIENCE_MS } from './http';
 import { applicationWorkflow } from '../../workflows';
 import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
 import type { CustodyRecord, DecisionRecord, NoticeRequest, StageRecord } from '../../activities';
@@ -32,18 +32,26 @@ export const serverTime = async (): Promise<number> => env.currentTimeMs();
 export const testClient = (): Client => client;
 
 /**
- * A fresh server per test: each test's clock starts at the real present and no test inherits another's timers.
- * Call once at the top of a test file.
+ * A fresh server per test: each test's clock starts at the suite's "now" (the real present, or TEST_NOW:
+ * test/helpers/clock.ts) and no test inherits another's timers. Call once at the top of a test file.
  */
 export function freshServerPerTest(): void {
-  beforeEach(async () => {
-    env = await createTimeSkippingEnv();
-    client = new Client({ connection: env.connection, namespace: env.namespace });
-    await env.connection.testService!.lockTimeSkipping({});
-  });
+  beforeEach(() => startServer());
   afterEach(async () => {
     await env?.teardown();
   });
+}
+
+async function startServer(startAt?: Date): Promise<void> {
+  env = await createTimeSkippingEnv(startAt);
+  client = new Client({ connection: env.connection, namespace: env.namespace });
+  await env.connection.testService!.lockTimeSkipping({});
+}
+
+/** For a test of a particular date: the test's server is replaced by one whose clock starts at `instant`. */
+export async function restartServerAt(instant: Date): Promise<void> {
+  await env?.teardown();
+  await startServer(instant);
 }
 
 export function fakeActivities() {
@@ -75,16 +83,22 @@ export function fakeActivities() {
   return { activities, stages, notices, gaps, decisions, noticeRequests, complaintStages, custody };
 }
 
+/** The workflow code bundled once per test file, not once per worker: a bundle takes about two seconds. */
+let bundle: Promise<WorkflowBundle> | undefined;
+
 export async function withWorker<T>(activities: Activities, run: (taskQueue: string) => Promise<T>): Promise<T> {
   const taskQueue = `test-${Math.random().toString(36).slice(2)}`;
+  bundle ??= bundleWorkflowCode({ workflowsPath: workflowCode.workflowsPath, ...workflowCode.bundlerOptions, logger: quietBundler });
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    ...workflowCode,
+    workflowBundle: await bundle,
     activities,
   });
   return worker.runUntil(run(taskQueue));
 }
+
+const quietBundler = { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} };
 
 /**
  * With RECORD_HISTORIES=1 (`npm run histories`), saves a finished workflow's history into test/histories/, where
@@ -114,7 +128,8 @@ export async function until(handle: WorkflowHandle, reached: (s: ApplicationStat
 }
 
 export async function untilQuery<S>(handle: WorkflowHandle, query: QueryDefinition<S>, reached: (s: S) => boolean): Promise<S> {
-  for (let i = 0; i < 400; i++) {
+  const deadline = Date.now() + PATIENCE_MS;
+  while (Date.now() < deadline) {
     const status = await handle.query(query);
     if (reached(status)) return status;
     await new Promise((r) => setTimeout(r, 25));
@@ -141,27 +156,14 @@ export async function closeAfterComplaintPeriod(handle: WorkflowHandle): Promise
   return handle.result();
 }
 
-/** The next Friday 19:00 (Asia/Almaty) after the test server's clock whose Friday, Monday and Tuesday are working days. */
+/** A Friday 19:00 after the test server's clock whose Friday, Monday and Tuesday are working days (published calendar). */
 export async function nextOrdinaryFridayEvening(): Promise<Date> {
-  let day = DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE })
-    .startOf('day')
-    .plus({ days: 1 });
-  for (;;) {
-    const monday = day.plus({ days: 3 });
-    const ordinary = [day, monday, monday.plus({ days: 1 })].every((d) => calendar.isWorkingDay(d.toISODate()!));
-    if (day.weekday === 5 && ordinary) {
-      return day.set({ hour: 19 }).toJSDate();
-    }
-    day = day.plus({ days: 1 });
-  }
+  return ordinaryFridayEveningAfter(new Date(await env.currentTimeMs()));
 }
 
-/** 10:00 on the Monday after the next ordinary Friday evening: a working morning with a working week ahead. */
-export async function nextOrdinaryMondayMorning(): Promise<DateTime> {
-  return DateTime.fromJSDate(await nextOrdinaryFridayEvening(), { zone: ZONE })
-    .plus({ days: 3 })
-    .set({ hour: 10 });
+/** 10:00 of a Monday after the test server's clock that begins five plain working days (published calendar). */
+export async function nextOrdinaryMondayMorning(): Promise<Date> {
+  return ordinaryMondayMorningAfter(new Date(await env.currentTimeMs()));
 }
 
-export const calendar = new WorkingCalendar();
 export const decision = { decision: 'accept' as const, official: 'Head of the education department' };
