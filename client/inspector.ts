@@ -4,7 +4,7 @@
  * `TemporalReportedProblems` for failing workflow tasks, pending-activity attempts and last failures from
  * describe, the close event of failed runs — and compares the workflows' states with the case store.
  */
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { PERMANENT_FAILURE_TYPE } from '../infra/failures';
 import type { Store } from '../infra/store';
 import { formatInstant } from '../domain/calendar';
@@ -318,13 +318,17 @@ function overdueCase(w: WorkflowExecutionInfo): StuckCase {
 
 type TroubleRow = { workflowId: string; part: string; attempt: number; since: Date; lastError: string | null };
 
-/** The workflow's running description, or null when it has no run (or none running). */
+/**
+ * The workflow's running description; null when it has no run (or none running); UNKNOWN when Temporal could not
+ * say (issue 29: a describe error is "unknown now", never "resolved").
+ */
+const UNKNOWN = 'unknown' as const;
 async function describeRunning(client: Client, workflowId: string) {
   try {
     const description = await client.workflow.getHandle(workflowId).describe();
     return description.status.name === 'RUNNING' ? description : null;
-  } catch {
-    return null;
+  } catch (error) {
+    return error instanceof WorkflowNotFoundError ? null : UNKNOWN;
   }
 }
 
@@ -334,15 +338,21 @@ async function resolved(store: Store, trouble: TroubleRow): Promise<null> {
   return null;
 }
 
+/** What the worker last recorded, kept and shown as it is while Temporal cannot be asked. */
+const UNCONFIRMED = '; Temporal did not answer just now, so this is as the worker last recorded it';
+
 async function settleFailingTask(client: Client, store: Store, trouble: TroubleRow): Promise<StuckCase | null> {
   const description = await describeRunning(client, trouble.workflowId);
-  const task = description?.raw.pendingWorkflowTask;
-  if ((task?.attempt ?? 0) < 2) return resolved(store, trouble);
+  const unknown = description === UNKNOWN;
+  const task = unknown ? null : description?.raw.pendingWorkflowTask;
+  if (!unknown && (task?.attempt ?? 0) < 2) return resolved(store, trouble);
   return {
     reason: 'workflow-task-failing',
     ...caseOf(trouble.workflowId),
     workflowId: trouble.workflowId,
-    detail: `the workflow's own code has failed ${task!.attempt! - 1} time(s) running its next step; the case cannot move`,
+    detail: unknown
+      ? `the workflow's own code was failing running its next step${UNCONFIRMED}`
+      : `the workflow's own code has failed ${task!.attempt! - 1} time(s) running its next step; the case cannot move`,
     nextStep: WORKFLOW_TASK_FIX,
     since: trouble.since.toISOString(),
     lastError: trouble.lastError,
@@ -352,6 +362,17 @@ async function settleFailingTask(client: Client, store: Store, trouble: TroubleR
 async function settleRetryingActivity(client: Client, store: Store, trouble: TroubleRow, now: Date): Promise<StuckCase | null> {
   const description = await describeRunning(client, trouble.workflowId);
   const activityId = trouble.part.slice(ACTIVITY_PART_PREFIX.length);
+  if (description === UNKNOWN) {
+    return {
+      reason: 'activity-retrying',
+      ...caseOf(trouble.workflowId),
+      workflowId: trouble.workflowId,
+      detail: `an activity (${activityId}) was failing and retrying${UNCONFIRMED}`,
+      nextStep: 'look again shortly; while Temporal does not answer, the operators check its frontend (docs/operators.md)',
+      since: trouble.since.toISOString(),
+      lastError: trouble.lastError,
+    };
+  }
   const activity = description?.raw.pendingActivities?.find((a) => a.activityId === activityId);
   if (!activity || (activity.attempt ?? 1) < 2) return resolved(store, trouble);
   const type = activity.activityType?.name ?? 'an activity';
@@ -376,7 +397,13 @@ async function settleMismatch(
 ): Promise<StuckCase | null> {
   const description = await describeRunning(client, w.workflowId);
   // Something on its way (an activity, a task) may still correct it: only a quiet workflow is stuck.
-  if (!description || (description.raw.pendingActivities ?? []).length > 0 || (description.raw.pendingWorkflowTask?.attempt ?? 0) >= 2) return null;
+  if (
+    !description ||
+    description === UNKNOWN ||
+    (description.raw.pendingActivities ?? []).length > 0 ||
+    (description.raw.pendingWorkflowTask?.attempt ?? 0) >= 2
+  )
+    return null;
   return {
     reason: 'state-mismatch',
     ...caseOf(w.workflowId),

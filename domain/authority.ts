@@ -54,11 +54,10 @@ export function maySubmit(caller: Caller, submission: { channel: string; provide
   return null;
 }
 
-/** Whether the caller submitted the application (a case from before this was recorded: any submitting role). */
+/** Whether the caller submitted the application; where no submitter was recorded, only an administrator may act. */
 function submittedIt(caller: Caller, submittedBy: string | null): boolean {
   if (caller.role === 'administrator') return true;
-  if (submittedBy === null) return CHANNEL_OF_ROLE[caller.role] !== undefined;
-  return submittedBy === caller.client;
+  return submittedBy !== null && submittedBy === caller.client;
 }
 
 /** A withdrawal: only by the system that submitted the application. */

@@ -9,6 +9,8 @@ export const ApplicationStateKey = defineSearchAttributeKey('ApplicationState', 
 export const CategoryKey = defineSearchAttributeKey('Category', SearchAttributeType.KEYWORD);
 export const ChannelKey = defineSearchAttributeKey('Channel', SearchAttributeType.KEYWORD);
 export const ProviderUnitKey = defineSearchAttributeKey('ProviderUnit', SearchAttributeType.KEYWORD);
+/** The API client that submitted the application (the portal, the Platform, …), fixed at its start: who may withdraw it (R1). */
+export const SubmittedByKey = defineSearchAttributeKey('SubmittedBy', SearchAttributeType.KEYWORD);
 /** The standard the case follows (domain/standards.ts), set at its start: a filter for cases of an old standard. */
 export const StandardKey = defineSearchAttributeKey('Standard', SearchAttributeType.KEYWORD);
 export const DecisionDueAtKey = defineSearchAttributeKey('DecisionDueAt', SearchAttributeType.DATETIME);
@@ -22,6 +24,7 @@ export const SEARCH_ATTRIBUTES = [
   CategoryKey,
   ChannelKey,
   ProviderUnitKey,
+  SubmittedByKey,
   StandardKey,
   DecisionDueAtKey,
   OverdueKey,

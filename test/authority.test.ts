@@ -61,8 +61,10 @@ test('only the submitter withdraws, and only the submitter is told which applica
   expect(mayWithdraw(portal, almatyCase)).toBeNull();
   expect(mayWithdraw(platform, almatyCase)?.message).toContain('did not submit this application');
   expect(mayWithdraw(almaty, almatyCase)?.code).toBe('not-entitled');
-  // a case from before the submitter was recorded: any submitting system, as before
-  expect(mayWithdraw(platform, { submittedBy: null })).toBeNull();
+  // no submitter recorded: refused to every submitting system (fails closed, issue 29), an administrator may
+  expect(mayWithdraw(platform, { submittedBy: null })?.code).toBe('not-entitled');
+  expect(mayWithdraw(portal, { submittedBy: null })?.code).toBe('not-entitled');
+  expect(mayWithdraw(administrator, { submittedBy: null })).toBeNull();
   expect(maySeeApplication(portal, almatyCase)).toBe(true);
   expect(maySeeApplication(platform, almatyCase)).toBe(false);
   expect(maySeeApplication(platform, { submittedBy: null })).toBe(false);

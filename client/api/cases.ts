@@ -46,12 +46,16 @@ export async function sendUpdate<T>(
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) {
       // An update cannot reach a workflow that has finished: tell a closed case from an unknown one.
+      // Only "no such workflow" means unknown: any other failure to tell is Temporal's (503), never a 404.
       const finished = await client.workflow
         .getHandle(target.workflowId)
         .describe()
         .then(
           () => true,
-          () => false,
+          (describeError: unknown) => {
+            if (describeError instanceof WorkflowNotFoundError) return false;
+            throw describeError;
+          },
         );
       if (!finished) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no ${target.what} ${target.id}` });
       const instead = await target.finished?.();

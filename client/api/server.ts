@@ -192,7 +192,10 @@ export function buildApi(options: ApiDeps): FastifyInstance {
 
   // A body that is not JSON is refused with the same error shape as any other bad input.
   app.setErrorHandler((error: { statusCode?: number; message: string; refusal?: ApiRefusal }, _request, reply) => {
-    if (error.refusal) return refuse(reply, error.refusal);
+    if (error.refusal) {
+      if (error.refusal.code === 'unavailable') app.log.warn({ err: error }, error.message);
+      return refuse(reply, error.refusal);
+    }
     // Temporal not answering, or not set up for the service: the request was fine, the server is not ready (503).
     const notReady = temporalNotReady(error);
     if (notReady) {

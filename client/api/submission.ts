@@ -13,7 +13,7 @@ import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
 import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
 import { unknownProviderUnitRefusal, type ProviderUnits } from '../../domain/provider-units';
 import { parseInput } from '../../domain/refusals';
-import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey } from '../../domain/search-attributes';
+import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey, SubmittedByKey } from '../../domain/search-attributes';
 import { STANDARDS, standardInForce, takenInPerson, type StandardId, type StandardInForce } from '../../domain/standards';
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
 import { applicationIdFor, cabinetIdFor, workflowIdFor } from '../../infra/identity';
@@ -104,6 +104,8 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
         { key: CategoryKey, value: submission.category },
         { key: ChannelKey, value: submission.channel },
         { key: ProviderUnitKey, value: submission.providerUnit },
+        // R1: who may withdraw it, readable from the moment it starts (client/api/entitlement.ts).
+        { key: SubmittedByKey, value: caller.client },
         { key: StandardKey, value: standard.id },
       ],
       staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,

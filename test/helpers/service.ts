@@ -99,6 +99,11 @@ export interface TimeSkippingStack {
   skipTo(instant: Date): Promise<void>;
   /** moves the clock just past the next working moment, where a submission registers at once (R7): the instant, ISO */
   atNextWorkingMoment(): Promise<string>;
+  /**
+   * A second API beside the stack's, on the same options but `overrides` (another Temporal client, store or task
+   * queue): its base URL. It closes with the stack.
+   */
+  anotherApi(overrides: Partial<ApiDeps>): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -126,7 +131,7 @@ export async function startTimeSkippingStack(
   const workerRun = worker.run();
   // The API's clock follows the test server's, as in a deployment both read the same time.
   let offset = (await env.currentTimeMs()) - Date.now();
-  const httpSide = await startHttpSide({
+  const apiDeps: ApiDeps = {
     now: () => new Date(Date.now() + offset),
     client: new Client({ connection: env.connection, namespace: env.namespace }),
     store: database.store,
@@ -135,7 +140,9 @@ export async function startTimeSkippingStack(
     apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
     trustAnchorsPem: () => signers.trustAnchorsPem(),
     ...api,
-  });
+  };
+  const httpSide = await startHttpSide(apiDeps);
+  const others: ReturnType<typeof buildApi>[] = [];
   const skipTo = async (instant: Date) => {
     const ms = instant.getTime() - (await env.currentTimeMs());
     if (ms > 0) await env.sleep(ms);
@@ -151,7 +158,14 @@ export async function startTimeSkippingStack(
       await skipTo(new Date(registrationMoment(new Date(await env.currentTimeMs())).getTime() + 1000));
       return DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).toISO()!;
     },
+    async anotherApi(overrides) {
+      const other = buildApi({ rateLimitPerMinute: 1_000_000, ...apiDeps, ...overrides });
+      others.push(other);
+      await other.listen({ port: 0, host: '127.0.0.1' });
+      return `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;
+    },
     async stop() {
+      for (const other of others) await other.close();
       await httpSide.stop();
       worker.shutdown();
       await workerRun.catch(() => {});

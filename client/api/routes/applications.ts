@@ -103,7 +103,9 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const parsed = parseInput(decisionSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayDecideCase(request.apiClient!, kase));
+      const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
+        mayDecideCase(request.apiClient!, kase),
+      );
       if (denied) return refuse(reply, denied);
       return updateApplication(
         request.params.id,
@@ -129,7 +131,9 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const parsed = parseInput(withdrawalSchema(), request.body ?? {});
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayWithdraw(request.apiClient!, kase));
+      const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
+        mayWithdraw(request.apiClient!, kase),
+      );
       if (denied) return refuse(reply, denied);
       return updateApplication(
         request.params.id,

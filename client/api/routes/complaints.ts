@@ -108,7 +108,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
       const parsed = parseInput(complaintDecisionSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = entitlementRefusal(await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
+      const denied = entitlementRefusal('complaint', id, await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
       if (denied) return refuse(reply, denied);
       const closed = async () => {
         const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });

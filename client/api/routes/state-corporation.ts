@@ -69,7 +69,9 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         const parsed = parseInput(CUSTODY_BODIES[r.event]() as z.ZodType<object>, request.body ?? {});
         if (!parsed.ok) return refuse(reply, parsed.error);
         const event = { event: r.event, ...parsed.value } as CustodyEvent;
-        const denied = entitlementRefusal(await partiesOf(deps, request.params.id), (kase) => mayRecordCustody(request.apiClient!, r.event, kase));
+        const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
+          mayRecordCustody(request.apiClient!, r.event, kase),
+        );
         if (denied) return refuse(reply, denied);
         return updateApplication(
           request.params.id,
