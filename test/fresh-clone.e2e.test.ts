@@ -55,7 +55,14 @@ beforeAll(() => {
 }, 120_000);
 
 afterAll(async () => {
-  if (start && start.exitCode === null) process.kill(-start.pid!, 'SIGKILL');
+  // Its group may be gone already though the npm process was not reaped yet (ESRCH): nothing left to stop.
+  if (start && start.exitCode === null) {
+    try {
+      process.kill(-start.pid!, 'SIGKILL');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  }
   // The database placed outside the closed folder goes with the clone.
   const link = path.join(clone, '.data', 'postgres');
   if (fs.lstatSync(link, { throwIfNoEntry: false })?.isSymbolicLink())

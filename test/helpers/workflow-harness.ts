@@ -4,6 +4,7 @@
  * for a workflow to get somewhere. Histories of finished paths are recorded with RECORD_HISTORIES=1.
  */
 
+import { Context } from '@temporalio/activity';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, bundleWorkflowCode, type WorkflowBundle } from '@temporalio/worker';
 import { Client, WorkflowUpdateFailedError } from '@temporalio/client';
@@ -73,7 +74,10 @@ export function fakeActivities() {
     issueNotice: jest.fn(async (request) => {
       notices.push(request.kind);
       noticeRequests.push(request);
-      return { noticeIds: [`n-${notices.length}`], kind: request.kind, createdAt: new Date().toISOString() };
+      // Stamped by the test server's clock, as the real activity's is by the one clock of a deployment: with
+      // TEST_NOW the machine's clock is another day (issue 28).
+      const createdAt = new Date(Context.current().info.currentAttemptScheduledTimestampMs).toISOString();
+      return { noticeIds: [`n-${notices.length}`], kind: request.kind, createdAt };
     }),
     recordComplaint: jest.fn(async () => {}),
     recordComplaintStage: jest.fn(async (s) => void complaintStages.push(s)),
