@@ -11,7 +11,7 @@ import { Command } from 'commander';
 import { positive } from './cli-options';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import type { Prisma, Store } from '../infra/store';
-import { startTestDatabase } from '../test/helpers/service';
+import { startScratchDatabase } from './database';
 import { markDelivered } from '../worker/outbox-relay';
 
 const options = new Command()
@@ -72,7 +72,7 @@ async function measure(operation: () => Promise<unknown>, n: number): Promise<{ 
 
 async function main(): Promise<void> {
   // The tests' database: an embedded PostgreSQL of its own, migrated, removed afterwards.
-  const { store, stop } = await startTestDatabase('attestation-bench-store-');
+  const { store, stop } = await startScratchDatabase('attestation-bench-store-');
   try {
     const n = options.operations;
     // Messages for the relay's marks, written beforehand so that only the mark is measured.

@@ -21,14 +21,14 @@ import { workflowIdFor } from '../infra/identity';
 import { outboxKeys, parseOutboxKey } from '../infra/outbox-keys';
 import { buildReceiver } from './receiver';
 import { eachLimited } from '../client/each-limited';
-import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from '../test/helpers/applications';
-import { freePort } from '../test/helpers/ports';
+import { academicYearOf, lastWorkingMoment, sampleIin, sampleSubmission } from './samples';
+import { freePort } from './ports';
 import { baselineDecide } from './bench-baseline';
 import { migrateDeploy, startEmbeddedPostgres } from './database';
 import { PROJECT_ROOT } from '../infra/paths';
 import { startDevServer, stopProcess, waitForPort } from './temporal-server';
-import { clusterDatabaseFrom, startTemporalCluster } from './temporal-cluster';
-import { clusterPorts } from '../test/helpers/temporal';
+import { clusterDatabaseFrom, clusterPorts, startTemporalCluster } from './temporal-cluster';
+
 import { growthTable, summarise } from './heap-top';
 import { positive } from './cli-options';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';

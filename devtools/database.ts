@@ -9,6 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { PROJECT_ROOT } from '../infra/paths';
+import { createStore, type Store } from '../infra/store';
+import { freePort } from './ports';
 import { postgresBinaries, postgresDataDirectory, postgresUser, type PostgresUser } from './postgres-runtime';
 
 export interface RunningDatabase {
@@ -134,4 +136,31 @@ export async function migrateDeploy(databaseUrl: string): Promise<void> {
     child.on('exit', resolve);
   });
   if (code !== 0) throw new Error(`prisma migrate deploy failed (exit ${code}):\n${output.join('')}`);
+}
+
+export interface ScratchDatabase {
+  dataDir: string;
+  db: RunningDatabase;
+  store: Store;
+  /** disconnects, stops PostgreSQL and removes the data directory */
+  stop(): Promise<void>;
+}
+
+/** An embedded PostgreSQL in a fresh temporary directory, with the committed migrations applied (the tests', the store bench's). */
+export async function startScratchDatabase(prefix: string): Promise<ScratchDatabase> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
+  const db = await startEmbeddedPostgres(dataDir, await freePort());
+  await migrateDeploy(db.url);
+  const store = createStore(db.url);
+  return {
+    dataDir,
+    db,
+    store,
+    async stop() {
+      await store.$disconnect();
+      await db.stop();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
 }

@@ -6,6 +6,7 @@
  * image starts from) from its environment: CLUSTER_SETTINGS here, and the same in docker-compose.yml
  * (test/compose.test.ts checks both).
  */
+import { distinctPorts } from './ports';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -64,6 +65,11 @@ export const DEFAULT_CLUSTER_PORTS: ClusterPorts = {
   worker: 7239,
   workerMembership: 6939,
 };
+
+/** Free loopback ports for each of the cluster's services, all different (below 32768: the membership table's smallint). */
+export function clusterPorts(): Promise<ClusterPorts> {
+  return distinctPorts(Object.keys(DEFAULT_CLUSTER_PORTS) as Array<keyof ClusterPorts>);
+}
 
 export interface ClusterDatabase {
   host: string;

@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { clusterDatabaseFrom, startTemporalCluster, type RunningCluster } from '../devtools/temporal-cluster';
 import { PATIENCE_MS, eventually } from './helpers/http';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
-import { clusterPorts } from './helpers/temporal';
+import { clusterPorts } from '../devtools/temporal-cluster';
 
 let database: TestDatabase;
 let cluster: RunningCluster;

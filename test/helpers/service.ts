@@ -7,7 +7,7 @@ import { createStore, type Store } from '../../infra/store';
 import type { StateRecordsGateway } from '../../infra/gateway';
 import { buildApi, type ApiDeps } from '../../client/api/server';
 import { buildReceiver } from '../../devtools/receiver';
-import { migrateDeploy, startEmbeddedPostgres, type RunningDatabase } from '../../devtools/database';
+import { startScratchDatabase, type ScratchDatabase } from '../../devtools/database';
 import { startOutboxRelay } from '../../worker/outbox-relay';
 import { freePort } from './ports';
 import { Client } from '@temporalio/client';
@@ -22,32 +22,10 @@ import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/calendar';
 import { registrationMoment } from './clock';
 
-export interface TestDatabase {
-  dataDir: string;
-  db: RunningDatabase;
-  store: Store;
-  /** disconnects, stops PostgreSQL and removes the data directory */
-  stop(): Promise<void>;
-}
+export type TestDatabase = ScratchDatabase;
 
 /** An embedded PostgreSQL in a fresh temporary directory, with the committed migrations applied. */
-export async function startTestDatabase(prefix: string): Promise<TestDatabase> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
-  fs.chmodSync(dataDir, 0o755); // PostgreSQL runs as its own user
-  const db = await startEmbeddedPostgres(dataDir, await freePort());
-  await migrateDeploy(db.url);
-  const store = createStore(db.url);
-  return {
-    dataDir,
-    db,
-    store,
-    async stop() {
-      await store.$disconnect();
-      await db.stop();
-      fs.rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
+export const startTestDatabase = startScratchDatabase;
 
 export interface HttpSide {
   baseUrl: string;

@@ -4,16 +4,10 @@
  * own PostgreSQL — the same tests, the same assertions, on the topology a ministry runs.
  */
 import path from 'node:path';
-import {
-  clusterDatabaseFrom,
-  DEFAULT_CLUSTER_PORTS,
-  startTemporalCluster,
-  type ClusterPorts,
-  type RunningCluster,
-} from '../../devtools/temporal-cluster';
+import { clusterDatabaseFrom, clusterPorts, startTemporalCluster, type RunningCluster } from '../../devtools/temporal-cluster';
 import { startDevServer } from '../../devtools/temporal-server';
 import type { SEARCH_ATTRIBUTES } from '../../domain/search-attributes';
-import { freePort, freePortIn } from './ports';
+import { freePort } from './ports';
 
 export type Topology = 'dev-server' | 'cluster';
 export const TOPOLOGY: Topology = process.env.TEMPORAL_TOPOLOGY === 'cluster' ? 'cluster' : 'dev-server';
@@ -26,17 +20,6 @@ export interface TestTemporal {
   /** the dev server stopped and started again on its data; on a cluster, the frontend */
   restart(): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Loopback ports for each of the cluster's services, all different, below the ephemeral range and 32768. */
-export async function clusterPorts(): Promise<ClusterPorts> {
-  const taken = new Set<number>();
-  const ports: Partial<ClusterPorts> = {};
-  for (const key of Object.keys(DEFAULT_CLUSTER_PORTS) as Array<keyof ClusterPorts>) {
-    ports[key] = await freePortIn(20_000, 32_000, taken);
-    taken.add(ports[key]);
-  }
-  return ports as ClusterPorts;
 }
 
 /**
