@@ -6,7 +6,6 @@
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
 import { holdsTheYear, yearHeldRefusal } from '../domain/academic-year';
-import type { Defect } from '../domain/admissibility';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
 import { workflowIdFor } from '../domain/case-ids';
@@ -15,7 +14,7 @@ import { STANDARD_OF_UNPINNED_CASES } from '../domain/standards';
 import { readCalendarOverrides } from '../infra/calendar-overrides';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
-import { Prisma, type Store } from '../infra/store';
+import type { Store } from '../infra/store';
 import type { ProviderUnits } from '../domain/provider-units';
 
 export interface StageRecord {
@@ -72,19 +71,6 @@ function stageReport(application: { id: string; providerUnit: string; category: 
     channel: application.channel,
     at: at.toISOString(),
   };
-}
-
-export interface DecisionRecord {
-  applicationId: string;
-  state: string;
-  decision: 'accept' | 'refuse';
-  grounds: number[];
-  motivation: string | null;
-  /** the deciding official; null for a refusal by rule, issued in the name of the provider's authorised person */
-  official: string | null;
-  /** R9: the defects of a refusal by rule, which its document words in each language */
-  defects?: Defect[];
-  decidedAt: string;
 }
 
 /** The case store's activities, over the store given. */
@@ -248,23 +234,6 @@ export function createCaseStoreActivities({ store, units }: { store: Store; unit
           messages.push({ key: outboxKeys.custody(step.applicationId, step.occurrence), channel: 'notifier', payload: { ...addressed, ...report } });
         }
         await enqueue(tx, messages);
-      });
-    },
-
-    async recordDecision(d: DecisionRecord): Promise<void> {
-      await store.application.update({
-        where: { id: d.applicationId },
-        data: {
-          state: d.state,
-          decision: d.decision,
-          refusalGrounds: d.grounds,
-          motivation: d.motivation,
-          official: d.official,
-          defects: d.defects ?? Prisma.DbNull,
-          // R10: a refusal frees the teacher's year; an acceptance keeps it.
-          holdsYear: holdsTheYear(d) ? true : null,
-          decidedAt: new Date(d.decidedAt),
-        },
       });
     },
   };

@@ -15,8 +15,8 @@ import { createComplaintActivities } from './complaints';
 import { createDocumentActivities } from './documents';
 import { createGatewayActivities } from './gateway';
 
-export type { CustodyRecord, DecisionRecord, StageRecord } from './case-store';
-export type { IssuedNotice, NoticeRequest } from './documents';
+export type { CustodyRecord, StageRecord } from './case-store';
+export type { DecisionRecord, IssuedNotice, NoticeRequest, ResultRecord } from './documents';
 export type { CaseStoreActivities } from './case-store';
 export type { ComplaintActivities } from './complaints';
 export type { DocumentActivities } from './documents';

@@ -79,7 +79,7 @@ const WORKFLOW_TASK_FIX =
   'read the workflow task failure in the Temporal UI, fix the workflow code (replay test/histories first), deploy the worker; the case resumes by itself';
 
 /** Rule-based refusals at the workflow boundary end a run as designed: not a stuck case. */
-const REFUSALS = new Set(['InvalidApplication', 'DuplicateApplication']);
+const REFUSALS = new Set(['DuplicateApplication']);
 /** States in which the database may say otherwise only while an activity is on its way to write. */
 const FINAL_STATES = new Set(['closed', 'withdrawn']);
 /** How long the case store and the workflow may disagree while a write is on its way. */
@@ -496,6 +496,7 @@ function nextStepForActivity(type: string): string {
     case 'lookUpStateRecords':
       return 'the e-government gateway does not answer: check GATEWAY_URL and the gateway status; the look-up retries by itself once it answers';
     case 'issueNotice':
+    case 'issueResult':
       return 'the notice could not be signed or stored: check the signing key (SIGNING_KEY_FILE) and the database; it retries by itself, never twice';
     default:
       return 'read the last error; fix the dependency it names (database, gateway, signer); the activity retries by itself and its writes are idempotent';

@@ -1,11 +1,10 @@
 /**
  * Whether a submission is an application the service takes: its form, the campaign window (R10), and what the
  * standard in force allows — the channel and its categories (R2), the locality (R3), a place's hours with the
- * operators' calendar overrides (R7), a home visit (R11). One function for both doors: the API decides with the
- * context it fixed at submission and puts that context into the workflow's input; the workflow decides again
- * from the same input, so the two can never disagree.
+ * operators' calendar overrides (R7), a home visit (R11). The API decides it, with the context it fixed at
+ * submission, and puts that context into the workflow's input; the workflow trusts what the door admitted.
  */
-import { submissionSchema, submissionSchemaBeforeCharacterRule, type ApplicationInput, type Submission } from './application';
+import { submissionSchema, type ApplicationInput, type Submission } from './application';
 import { WorkingCalendar, formatInstant, type CalendarOverride } from './calendar';
 import { defaultWindow, withinWindow, type CampaignWindow } from './campaign';
 import { parseInput, type Refusal } from './refusals';
@@ -39,11 +38,11 @@ export function admissionContextOf(input: ApplicationInput): AdmissionContext {
 export type Admission = { ok: true; application: Submission & { submittedAt: string } } | { ok: false; refusal: Refusal };
 
 /**
- * R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks — its form first, its texts
- * checked for characters no text may hold unless `charactersChecked` is false (workflows admitted before the rule).
+ * R2, R3, R7, R10, R11: the submission as an application, or the first rule it breaks — its form first (its texts
+ * checked for characters no text may hold), then the rules of admission.
  */
-export function admit(submission: unknown, context: AdmissionContext, charactersChecked = true): Admission {
-  const parsed = parseInput(charactersChecked ? submissionSchema() : submissionSchemaBeforeCharacterRule(), submission);
+export function admit(submission: unknown, context: AdmissionContext): Admission {
+  const parsed = parseInput(submissionSchema(), submission);
   if (!parsed.ok) return { ok: false, refusal: parsed.error };
   const { submittedAt } = parsed.value;
   if (submittedAt === undefined) {

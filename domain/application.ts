@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatInstant, type CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
 import { DOCUMENT_KINDS, PURPOSES } from './documents';
-import { CHECKED, UNCHECKED, distinct, instant, line, schemaOnce, text, type CharacterRule } from './fields';
+import { CHECKED, distinct, instant, line, schemaOnce, text, type CharacterRule } from './fields';
 import { isValidIin } from './iin';
 import { refusal, type Refusal } from './refusals';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
@@ -47,11 +47,6 @@ function submissionForm(characters: CharacterRule) {
 
 /** A submission's form, as every door checks it. */
 export const submissionSchema = schemaOnce(() => submissionForm(CHECKED));
-/**
- * The form as it was checked before the character rule (issue 16): a workflow admitted then decides on replay as
- * it did, so its history stays valid (workflows/application.ts, `TEXT_CHARACTERS_PATCH`).
- */
-export const submissionSchemaBeforeCharacterRule = schemaOnce(() => submissionForm(UNCHECKED));
 // Which channels take which categories, and when, depends on the standard in force: standards.ts (R2, R7).
 export type Submission = z.infer<ReturnType<typeof submissionSchema>>;
 
@@ -132,6 +127,23 @@ export const decisionSchema = schemaOnce(() =>
     }),
 );
 export type ProviderDecision = z.infer<ReturnType<typeof decisionSchema>>;
+
+/** Who decided a case (R9): the rule itself (an automatic refusal of defects found by rule) or a named official. */
+export type DecidedBy = { kind: 'rule' } | { kind: 'official'; name: string };
+export const DECIDED_BY_RULE: DecidedBy = { kind: 'rule' };
+
+/** A decision as the case holds it: what was decided, on which grounds, and by whom. */
+export interface CaseDecision {
+  decision: ProviderDecision['decision'];
+  grounds?: ProviderDecision['grounds'];
+  motivation?: string;
+  decidedBy: DecidedBy;
+}
+
+/** The provider's decision as the case holds it: taken by the official it names. */
+export function officialDecision({ official, ...decision }: ProviderDecision): CaseDecision {
+  return { ...decision, decidedBy: { kind: 'official', name: official } };
+}
 
 /** The applicant's withdrawal of an application before the decision. */
 export const withdrawalSchema = schemaOnce(() =>

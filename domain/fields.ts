@@ -83,8 +83,6 @@ export interface CharacterRule {
 
 /** The rule of every door since issue 16. */
 export const CHECKED: CharacterRule = { line: (s) => withCharacters(s, false), text: (s) => withCharacters(s, true) };
-/** Before it: the form alone. Only for workflows admitted then, which must decide on replay as they did. */
-export const UNCHECKED: CharacterRule = { line: (s) => s, text: (s) => s };
 
 /** One line of text. */
 export const line = CHECKED.line;

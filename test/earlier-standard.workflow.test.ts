@@ -241,22 +241,4 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     ]);
     expect(fake.custody.filter((c) => c.event === 'result-at-state-corporation').map((c) => c.newResult)).toEqual([true, true]);
   });
-
-  test('a channel the pinned standard does not offer is refused at the workflow boundary too (R2)', async () => {
-    const fake = fakeActivities();
-    const input = {
-      ...sampleInput(new Date(await serverTime()).toISOString(), { category: 'master', channel: 'office' }),
-      standard: 'standard-2' as const,
-    };
-    await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await startApplication(taskQueue, input);
-      const failed = await handle.result().then(
-        () => null,
-        (e: Error) => e.cause,
-      );
-      expect(failed).toMatchObject({ type: 'InvalidApplication', details: [{ code: 'against-standard', field: 'channel', rule: 'R2' }] });
-      expect((failed as Error).message).toMatch(/^the office channel is not offered under the current standard/);
-    });
-    expect(fake.activities.recordApplication).not.toHaveBeenCalled();
-  });
 });

@@ -2,13 +2,7 @@
  * What a text of a case may hold, and the bounds of a caller's `submittedAt` (issue 16): pure rules, tested
  * without the service; test/fuzz-past-the-api.test.ts sends the same values through the real API.
  */
-import {
-  DEFAULT_SUBMISSION_MAX_DELAY_MS,
-  decisionSchema,
-  submissionSchema,
-  submissionSchemaBeforeCharacterRule,
-  submittedAtRefusal,
-} from '../domain/application';
+import { DEFAULT_SUBMISSION_MAX_DELAY_MS, decisionSchema, submissionSchema, submittedAtRefusal } from '../domain/application';
 import { complaintSchema } from '../domain/complaint';
 import { DOCUMENT_KINDS } from '../domain/documents';
 import { asOneLine, characterProblem } from '../domain/fields';
@@ -56,10 +50,6 @@ describe('every door refuses them, naming the field', () => {
     expect(parseInput(submissionSchema(), sampleSubmission({ essay: 'Paragraph one.\n\nParagraph two.' })).ok).toBe(true);
     const documents = [{ kind: DOCUMENT_KINDS[0], fileName: 'diploma\u202Efdp.exe', sha256: 'a'.repeat(64) }];
     expect(parseInput(submissionSchema(), sampleSubmission({ documents }))).toMatchObject({ ok: false, error: { field: 'documents.0.fileName' } });
-  });
-
-  test('a workflow admitted before the rule still takes what it took then (its replay must decide the same)', () => {
-    expect(parseInput(submissionSchemaBeforeCharacterRule(), sampleSubmission({ fullName: 'Ерлан\nЖаксылыков' })).ok).toBe(true);
   });
 
   test("a decision: a line break in the official, a bidi override in the motivation; grounds at most the standard's, each once", () => {

@@ -57,7 +57,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     await store.calendarOverride.delete({ where: { date: '2031-05-10' } });
   });
 
-  test('a notice activity that fails after writing is retried by Temporal and leaves exactly one notice (R5)', async () => {
+  test('a result activity that fails after writing is retried by Temporal and leaves exactly one notice (R5)', async () => {
     const submission = sampleSubmission({ iin: sampleIin(909), submittedAt: IN_HOURS });
     const submitted = await http('POST', '/applications', submission);
     const { applicationId } = submitted.body;
@@ -65,13 +65,13 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       () => http('GET', `/applications/${applicationId}`),
       (r) => r.body.state === 'under-review',
     );
-    // Take the case over with a worker whose notice activity loses its answer once, after the commit.
+    // Take the case over with a worker whose result activity (the decision and its notice) loses its answer once, after the commit.
     const real = createActivities({ store, signers });
     let failures = 0;
     await stack.restartWorker({
       ...real,
-      async issueNotice(args: Parameters<typeof real.issueNotice>[0]) {
-        const issued = await real.issueNotice(args);
+      async issueResult(args: Parameters<typeof real.issueResult>[0]) {
+        const issued = await real.issueResult(args);
         if (failures++ === 0) throw new Error('connection lost after the notice was written');
         return issued;
       },

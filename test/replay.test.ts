@@ -1,11 +1,10 @@
 /**
  * Replays the recorded histories of every workflow path (test/histories/**.binpb, protobuf, written by
- * `npm run histories`) against the current workflow code. Histories of earlier code stay in subdirectories
- * (before-complaints/: cases that closed right after the notice; before-second-reading/: cases from before
- * resubmission, consent first and complaints during the review; before-character-rule/: cases admitted before
- * their texts' characters were checked), so cases started by it keep replaying. A change that would make a running case fail to replay — a
- * non-determinism error — fails here, before it reaches a server with cases in flight. Changes that must alter
- * running workflows go behind `patched()`.
+ * `npm run histories`) against the current workflow code. They were recorded afresh at release 1.0.0, which
+ * retired the pre-release patches (CHANGELOG.md); from then on, histories of earlier code stay in subdirectories
+ * named for the change (`before-<change>/`), so cases started by it keep replaying. A change that would make a
+ * running case fail to replay — a non-determinism error — fails here, before it reaches a server with cases in
+ * flight. Changes that must alter running workflows go behind `patched()`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,27 +16,21 @@ const dir = path.join(__dirname, 'histories');
 const files = (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => f.endsWith('.binpb')).sort();
 
 describe('replay of recorded workflow histories', () => {
-  test('there are histories for every path of both workflows, and of the code before complaints and before the second reading', () => {
+  test('there are histories for every path of both workflows', () => {
     const names = files.join(' ');
     for (const path of [
       'accepted',
       'refused-after-overdue',
       'refused-automatically',
       'withdrawn',
-      'invalid-application',
       'complaint-upheld-reopens-review',
       'complaints-side-by-side',
       'complaint-overdue-partly-upheld',
       'complaint-upheld',
-      'before-complaints/accepted',
       'complaint-against-inaction-orders-decision',
       'complaint-late-restored-or-left-without-consideration',
       'complaint-upheld-year-held-by-a-newer-application',
       'refused-automatically-without-consent',
-      'before-second-reading/complaint-upheld-reopens-review',
-      'before-second-reading/refused-automatically-no-consent',
-      'before-character-rule/accepted',
-      'before-character-rule/complaint-upheld-reopens-review',
     ]) {
       expect(names).toContain(path);
     }

@@ -6,9 +6,8 @@
  * is over. The case's state is in case-state.ts, the result's way through the State Corporation in custody.ts,
  * the complaint stage in complaint-stage.ts; the rules themselves are pure functions of domain/.
  */
-import { ApplicationFailure, condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
-import { admissionContextOf, admit } from '../domain/admission';
-import type { ApplicationInput, Submission } from '../domain/application';
+import { condition, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { DECIDED_BY_RULE, type ApplicationInput } from '../domain/application';
 import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ApplicationStatus } from '../domain/case-status';
@@ -21,27 +20,17 @@ import { ComplaintStage } from './complaint-stage';
 import { ResultCustody } from './custody';
 import { count } from './metrics';
 import { caseStore, documents, gateway } from './proxies';
+import type { ResultRecord } from '../activities';
 import { awaitWithinTerm } from './terms';
 
-/** Cases started before complaints existed closed right after the notice; `patched` keeps them replaying so. */
-export const COMPLAINT_STAGE_PATCH = 'complaint-stage-r13';
-/** R9 ground 3 before the gateway: no state records are read for an application without consent. */
-export const CONSENT_FIRST_PATCH = 'consent-first-r9';
-/** R13: complaints against the provider's inaction are taken while the decision is overdue. */
-export const INACTION_COMPLAINTS_PATCH = 'inaction-complaints-r13';
-/** Issue 16: a submission's texts are checked for characters no text may hold; cases admitted before are not. */
-export const TEXT_CHARACTERS_PATCH = 'text-characters-checked';
-/** Who decides an application refused by rule (R9), for the case's own status and metrics; its document names the provider's authorised person. */
-const AUTOMATIC_CHECK = 'automatic check of the application';
-
 /**
- * The workflow of one application (`application-<applicationId>`). Its input is fixed by the API at submission
- * (domain/application.ts `ApplicationInput`), with the context it was admitted in; it answers the case's final
+ * The workflow of one application (`application-<applicationId>`). Its input is the application as the API
+ * admitted it (domain/admission.ts, with the context fixed at submission): the door decides admission, and the
+ * workflow trusts it, so a rule changed at the door never changes a running case. It answers the case's final
  * status. Messages: the `status` query, the `decide`, `withdraw`, `resultCustody` and `fileComplaint` updates
  * (messages.ts), each refused by its guard (domain/guards.ts) with a typed refusal.
  */
 export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
-  const application = admitted(input);
   const kase = new ApplicationCase(input, standardOf(input));
   const custody = new ResultCustody(kase);
   const complaints = new ComplaintStage(kase);
@@ -63,7 +52,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const decisionDueAt = await startTerm(kase, registeredAt);
 
   // R9: defects found by rule are refused at once; ground 1 (unreliable documents) is the provider's finding.
-  const overdueOnArrival = await checkByRule(kase, application);
+  const overdueOnArrival = await checkByRule(kase);
   if (kase.rules.delivery === 'state-corporation') {
     // R5: the State Corporation gives a receipt for the package (the applicant collects the result against it)
     // and hands the package to the provider. After the stage is recorded, so the receipt carries the term.
@@ -76,7 +65,6 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   // R3, R5: the provider's decision within the term, and the signed result delivered; R13: complaints against
   // the provider's inaction while it is overdue.
   if ((await decideAndDeliver(kase, custody, complaints, decisionDueAt, overdueOnArrival)) === 'withdrawn') return kase.status;
-  if (!patched(COMPLAINT_STAGE_PATCH)) return closedAfterNotice(kase);
 
   // R13: the result may be contested; an upheld complaint against it sends the case back to review.
   while ((await complaints.untilOverOrReopened()) === 'reopened') {
@@ -84,28 +72,6 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   }
   await complaints.close();
   return kase.status;
-}
-
-/** Not an application: refused again at the workflow boundary, with the context the API admitted it in. */
-function admitted(input: ApplicationInput): Submission {
-  const {
-    applicationId: _id,
-    cabinetId: _cabinet,
-    campaignWindow: _window,
-    standard: _standard,
-    standardSince: _since,
-    calendarOverrides: _overrides,
-    submittedBy: _by,
-    ...rest
-  } = input;
-  // Inputs from before `purpose` asked to assign a category, or did not say: R8 item 6 stays optional for them.
-  const submission = { ...rest, purpose: rest.purpose ?? 'assign' };
-  const admission = admit(submission, admissionContextOf(input), patched(TEXT_CHARACTERS_PATCH));
-  if (!admission.ok) {
-    const { refusal } = admission;
-    throw ApplicationFailure.create({ type: 'InvalidApplication', message: refusal.message, details: [refusal], nonRetryable: true });
-  }
-  return admission.application;
 }
 
 /**
@@ -151,14 +117,14 @@ async function startTerm(kase: ApplicationCase, registeredAt: Date): Promise<Dat
  * submission relayed late) is overdue on arrival: flagged before any decision can reach it, so a quick decision
  * cannot hide the breach. Answers whether it is.
  */
-async function checkByRule(kase: ApplicationCase, application: Submission): Promise<boolean> {
-  // R9 ground 3: without consent the restricted records are not read at all (cases from before read them).
-  const records =
-    patched(CONSENT_FIRST_PATCH) && !mayReadStateRecords(application, kase.standard)
-      ? null
-      : await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
-          { iin: application.iin },
-        ]);
+async function checkByRule(kase: ApplicationCase): Promise<boolean> {
+  const application = kase.input;
+  // R9 ground 3: without consent the restricted records are not read at all.
+  const records = !mayReadStateRecords(application, kase.standard)
+    ? null
+    : await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
+        { iin: application.iin },
+      ]);
   const defects = findDefects(application, records, kase.standard);
   kase.fire({ type: 'REVIEW_STARTED' });
   const overdueOnArrival = Date.parse(kase.status.decisionDueAt!) <= Date.now();
@@ -168,7 +134,7 @@ async function checkByRule(kase: ApplicationCase, application: Submission): Prom
       decision: 'refuse',
       grounds: [...new Set(defects.map((d) => d.ground))].sort(),
       motivation: defectsInWords(defects, 'ru').join('; '),
-      official: AUTOMATIC_CHECK,
+      decidedBy: DECIDED_BY_RULE,
     });
     kase.defects = defects;
   }
@@ -193,13 +159,12 @@ async function decideAndDeliver(
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3: ${termInWords(rules, input.serviceLocality)})`);
   const decided = () => kase.decision !== undefined;
-  // R13: complaints are taken during the review (cases from before waited for the result to take any).
-  const complaintsDuringReview = patched(INACTION_COMPLAINTS_PATCH);
   let escalated = false;
   const waitForDecision = (lateAlready: boolean) =>
     awaitWithinTerm({
       done: decided,
-      interrupted: () => kase.withdrawalRequested || (complaintsDuringReview && complaints.pending()),
+      // R13: complaints are taken during the review too (against the provider's inaction while it is overdue).
+      interrupted: () => kase.withdrawalRequested || complaints.pending(),
       dueAt: decisionDueAt,
       lateAlready,
       summary: `the provider's decision is due by ${due}`,
@@ -224,31 +189,48 @@ async function decideAndDeliver(
   if (came === 'interrupted' && (await kase.withdrawnHere())) return 'withdrawn';
 
   const made = kase.decision!;
-  const byRule = made.official === AUTOMATIC_CHECK;
+  const byRule = made.decidedBy.kind === 'rule';
   count('decided', { decision: made.decision, in_time: came === 'in-time', automatic: byRule });
-  await caseStore.recordDecision({
-    applicationId: kase.id,
-    state: status.state,
-    decision: made.decision,
-    grounds: made.grounds ?? [],
-    motivation: made.motivation ?? null,
-    // R5: a refusal by rule is issued in the name of the provider's authorised person, with its defects as data.
-    official: byRule ? null : made.official,
-    ...(byRule && { defects: kase.defects as Defect[] }),
-    decidedAt: status.decidedAt!,
-  });
-
-  // R5: the notification of acceptance (the receipt, at the office and the State Corporation) or the
-  // motivated refusal, signed.
+  // R5: the decision with its signed result — the notification of acceptance (the receipt, at the office and the
+  // State Corporation) or the motivated refusal — recorded together, from what the case knows.
   const kind: ResultKind = made.decision === 'accept' ? rules.acceptanceDocument : 'refusal';
-  const result = { applicationId: kase.id, kind, ...(status.round > 1 && { round: status.round }) };
+  const result: ResultRecord = {
+    decision: {
+      applicationId: kase.id,
+      state: status.state,
+      decision: made.decision,
+      grounds: made.grounds ?? [],
+      motivation: made.motivation ?? null,
+      // R5: a refusal by rule is issued in the name of the provider's authorised person, with its defects as data.
+      official: made.decidedBy.kind === 'official' ? made.decidedBy.name : null,
+      ...(byRule && { defects: kase.defects as Defect[] }),
+      decidedAt: status.decidedAt!,
+    },
+    kind,
+    ...(status.round > 1 && { round: status.round }),
+    application: {
+      fullName: input.fullName,
+      category: input.category,
+      purpose: input.purpose,
+      standard: kase.standard.id,
+      providerUnit: input.providerUnit,
+      cabinetId: input.cabinetId ?? null,
+      submittedAt: input.submittedAt,
+      registeredAt: status.registeredAt,
+      decisionDueAt: status.decisionDueAt,
+    },
+  };
   if (rules.delivery === 'state-corporation') {
-    await documents.issueNotice.executeWithOptions({ summary: `sign the ${kind} and send it to the State Corporation (R5)` }, [result]);
+    await documents.issueResult.executeWithOptions({ summary: `record the decision, sign the ${kind} and send it to the State Corporation (R5)` }, [
+      result,
+    ]);
     count('noticeIssued', { kind });
     status.notifiedAt = await custody.untilCollected();
   } else {
     const where = rules.delivery === 'at-the-office' ? 'hand it over at the office' : 'deliver it to the personal cabinet';
-    const notice = await documents.issueNotice.executeWithOptions({ summary: `sign the ${kind} notice and ${where} (R5)` }, [result]);
+    const notice = await documents.issueResult.executeWithOptions({ summary: `record the decision, sign the ${kind} notice and ${where} (R5)` }, [
+      result,
+    ]);
     status.notifiedAt = notice.createdAt;
     count('noticeIssued', { kind });
   }
@@ -273,14 +255,4 @@ async function orderDecisionAtOnce(kase: ApplicationCase, orderedAt: Date): Prom
   log.warn('decision ordered at once by an upheld complaint', { applicationId: kase.id, orderedAt: status.decisionDueAt });
   await kase.recordStage({ decisionDueAt: status.decisionDueAt, overdue: true, occurrence: `ordered-${status.complaints.length}-r${status.round}` });
   setCurrentDetails(`OVERDUE: an upheld complaint ordered the provider's decision at once (${formatInstant(orderedAt)}); it is still owed (R13)`);
-}
-
-/** Cases started before complaints existed: closed right after the notice. */
-async function closedAfterNotice(kase: ApplicationCase): Promise<ApplicationStatus> {
-  kase.fire({ type: 'CASE_CLOSED' });
-  await kase.recordStage();
-  setCurrentDetails(
-    `Closed: ${kase.decision!.decision === 'accept' ? 'documents accepted' : 'motivated refusal'}, notice delivered to the personal cabinet`,
-  );
-  return kase.status;
 }

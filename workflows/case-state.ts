@@ -4,9 +4,9 @@
  * requests that handlers took and the main flow has yet to apply. Handlers decide through the pure guards of
  * domain/guards.ts; the main flow applies what they accepted at its safe points.
  */
-import { condition, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Defect } from '../domain/admissibility';
-import type { ApplicationInput, ProviderDecision } from '../domain/application';
+import { officialDecision, type ApplicationInput, type CaseDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
 import { receivedStatus } from '../domain/case-status';
 import { custodyBeforeResult } from '../domain/custody';
@@ -19,16 +19,13 @@ import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } fro
 import { caseStore } from './proxies';
 import { refuseWith } from './refusals';
 
-/** R10: resubmission after a refusal or a withdrawal: the year is freed before the teacher hears of it. */
-export const RESUBMISSION_PATCH = 'resubmission-r10';
-
 export class ApplicationCase {
   readonly id: string;
   readonly rules: ChannelRules;
   readonly status: ApplicationStatus;
   lifecycle: LifecycleSnapshot = startLifecycle();
   /** the decision of the current round, once taken */
-  decision: ProviderDecision | undefined;
+  decision: CaseDecision | undefined;
   /** R9: the defects an automatic refusal was taken for */
   defects: Defect[] | undefined;
   /** a withdrawal is taken at the next safe point of the main flow, so it never races a stage being recorded */
@@ -80,7 +77,7 @@ export class ApplicationCase {
     setHandler(
       decideUpdate,
       (d) => {
-        this.takeDecision(d);
+        this.takeDecision(officialDecision(d));
         return this.status;
       },
       { validator: (d) => refuseWith(decisionRefusal(this.view(), d)) },
@@ -88,11 +85,9 @@ export class ApplicationCase {
     setHandler(
       withdrawUpdate,
       async () => {
-        // R10: answered once the withdrawal is stored, so the teacher's year is free when the answer arrives
-        // (cases from before answered when the state changed).
-        const untilStored = patched(RESUBMISSION_PATCH);
+        // R10: answered once the withdrawal is stored, so the teacher's year is free when the answer arrives.
         this.withdrawalRequested = true;
-        await condition(() => (untilStored ? this.withdrawalStored : this.status.state === 'withdrawn'));
+        await condition(() => this.withdrawalStored);
         return this.status;
       },
       { validator: (w) => refuseWith(withdrawalRefusal(this.view(), w)) },
@@ -111,7 +106,7 @@ export class ApplicationCase {
   }
 
   /** The provider's decision (or the automatic check's) enters the case: lifecycle, status and all. */
-  takeDecision(d: ProviderDecision): void {
+  takeDecision(d: CaseDecision): void {
     this.decision = d;
     this.fire({ type: 'DECISION_MADE', decision: d.decision });
     this.status.decision = d.decision;

@@ -5,24 +5,14 @@
  * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
  * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
  */
-import {
-  ParentClosePolicy,
-  condition,
-  log,
-  patched,
-  setCurrentDetails,
-  setHandler,
-  startChild,
-  upsertSearchAttributes,
-  uuid4,
-} from '@temporalio/workflow';
+import { ParentClosePolicy, condition, log, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
 import { filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
 import { complaintFilingRefusal, contestableSubjects, subjectOf } from '../domain/guards';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { serviceTermEnd } from '../domain/standards';
-import { RESUBMISSION_PATCH, type ApplicationCase } from './case-state';
+import type { ApplicationCase } from './case-state';
 import { complaintWorkflow } from './complaint';
 import { fileComplaintUpdate } from './messages';
 import { count } from './metrics';
@@ -125,7 +115,7 @@ export class ComplaintStage {
    */
   private async yearStillFree(): Promise<boolean> {
     const { kase } = this;
-    if (kase.status.decision !== 'refuse' || !patched(RESUBMISSION_PATCH)) return true; // an acceptance holds it still
+    if (kase.status.decision !== 'refuse') return true; // an acceptance holds it still
     const { heldBy } = await caseStore.reclaimAcademicYear.executeWithOptions(
       { summary: "take the teacher's year back to reopen the review (R10)" },
       [{ applicationId: kase.id }],

@@ -18,7 +18,7 @@ import { ordinaryFridayEveningAfter, ordinaryMondayMorningAfter } from './clock'
 import { PATIENCE_MS } from './http';
 import { applicationWorkflow } from '../../workflows';
 import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
-import type { CustodyRecord, DecisionRecord, NoticeRequest, StageRecord } from '../../activities';
+import type { CustodyRecord, DecisionRecord, NoticeRequest, ResultRecord, StageRecord } from '../../activities';
 import type { ApplicationInput } from '../../domain/application';
 import { createTimeSkippingEnv } from './workflow-env';
 import { workflowCode } from '../../worker/workflow-code';
@@ -63,6 +63,14 @@ export function fakeActivities() {
   const noticeRequests: NoticeRequest[] = [];
   const complaintStages: Array<{ complaintId: string; state: string; overdue?: boolean }> = [];
   const custody: CustodyRecord[] = [];
+  const issued = (request: NoticeRequest) => {
+    notices.push(request.kind);
+    noticeRequests.push(request);
+    // Stamped by the test server's clock, as the real activity's is by the one clock of a deployment: with
+    // TEST_NOW the machine's clock is another day (issue 28).
+    const createdAt = new Date(Context.current().info.currentAttemptScheduledTimestampMs).toISOString();
+    return { noticeIds: [`n-${notices.length}`], kind: request.kind, createdAt };
+  };
   const activities: Activities = {
     lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
     recordApplication: jest.fn(async () => {}),
@@ -70,15 +78,12 @@ export function fakeActivities() {
     loadCalendarOverrides: jest.fn(async () => []),
     reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
     recordStage: jest.fn(async (s) => void stages.push(s)),
-    recordDecision: jest.fn(async (d) => void decisions.push(d)),
-    issueNotice: jest.fn(async (request) => {
-      notices.push(request.kind);
-      noticeRequests.push(request);
-      // Stamped by the test server's clock, as the real activity's is by the one clock of a deployment: with
-      // TEST_NOW the machine's clock is another day (issue 28).
-      const createdAt = new Date(Context.current().info.currentAttemptScheduledTimestampMs).toISOString();
-      return { noticeIds: [`n-${notices.length}`], kind: request.kind, createdAt };
+    issueResult: jest.fn(async ({ decision, kind, round }: ResultRecord) => {
+      decisions.push(decision);
+      return issued({ applicationId: decision.applicationId, kind, ...(round && { round }) });
     }),
+    issueNotice: jest.fn(async (request) => issued(request)),
+
     recordComplaint: jest.fn(async () => {}),
     recordComplaintStage: jest.fn(async (s) => void complaintStages.push(s)),
     recordComplaintDecision: jest.fn(async () => {}),
