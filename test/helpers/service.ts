@@ -1,15 +1,13 @@
 /** The service's parts for tests that run it for real: a fresh database, and its HTTP side on loopback ports. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { createStore, type Store } from '../../infra/store';
+import type { Store } from '../../infra/store';
 import type { StateRecordsGateway } from '../../infra/gateway';
 import { buildApi, type ApiDeps } from '../../client/api/server';
 import { buildReceiver } from '../../devtools/receiver';
 import { startScratchDatabase, type ScratchDatabase } from '../../devtools/database';
 import { startOutboxRelay } from '../../worker/outbox-relay';
-import { freePort } from './ports';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { developmentSigners } from '../../infra/signers';
