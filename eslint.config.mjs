@@ -1,7 +1,30 @@
 // Lint: typescript-eslint's recommended rules with type information (floating promises are errors), and the
-// layers kept apart: no Node built-ins in workflows/ (the deterministic sandbox) or domain/ (pure rules).
+// layers kept apart: no Node built-ins in workflows/ (the deterministic sandbox) or domain/ (pure rules); the
+// README's arrows (worker → activities → infra → domain, client → infra → domain, workflows → domain) for every
+// folder, and no import circles (eslint-plugin-import-x).
 import js from '@eslint/js';
+import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
+
+/** Where each folder may not import from: the arrows point down only (README, Layout). */
+const LAYERS = {
+  domain: ['workflows', 'activities', 'infra', 'client', 'worker', 'devtools', 'test', 'prisma'],
+  workflows: ['infra', 'client', 'worker', 'devtools', 'test'], // activities: as types only (below)
+  activities: ['workflows', 'client', 'worker', 'devtools', 'test'],
+  infra: ['workflows', 'activities', 'client', 'worker', 'devtools', 'test'],
+  // the workflows' message definitions (workflows/messages.ts) are the contract the API sends through
+  client: ['activities', 'worker', 'devtools', 'test', 'workflows'],
+  worker: ['client', 'devtools', 'test'],
+  devtools: ['test'],
+};
+const layerZones = Object.entries(LAYERS).flatMap(([target, banned]) =>
+  banned.map((from) => ({
+    target: `./${target}`,
+    from: `./${from}`,
+    ...(target === 'client' && from === 'workflows' && { except: ['./messages.ts'] }),
+    message: `${target}/ does not import ${from}/: the arrows are worker → activities → infra → domain, client → infra → domain, workflows → domain`,
+  })),
+);
 
 const NODE_BUILTINS = [
   'assert',
@@ -51,6 +74,15 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+    },
+  },
+  {
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver': { node: { extensions: ['.ts', '.js', '.mjs', '.cjs'] } }, 'import-x/extensions': ['.ts', '.js'] },
+    rules: {
+      'import-x/no-restricted-paths': ['error', { zones: layerZones }],
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
     },
   },
   {

@@ -2,8 +2,8 @@
  * A complaint's I/O (R13): its row, its stages reported to monitoring (with the escalation to the superior body
  * when its review is late), and the reviewing body's decision. Idempotent like every activity here.
  */
-import { complaintWorkflowIdFor } from '../domain/case-ids';
-import { subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../domain/complaint';
+import type { ComplaintInput, ComplaintOutcome } from '../domain/complaint';
+import { complaintRow } from '../infra/case-store';
 import type { ProviderUnits } from '../domain/provider-units';
 import { enqueue, type OutboxEntry } from '../infra/outbox';
 import { outboxKeys } from '../infra/outbox-keys';
@@ -24,30 +24,6 @@ export interface ComplaintDecisionRecord {
   /** APPK art. 92 §2: a late complaint's decision on restoring the period (null: filed in time) */
   periodRestored?: boolean | null;
   decidedAt: string;
-}
-
-/**
- * A filed complaint's row, as it is first stored (by its workflow, or by the API for a late one:
- * late-complaints.ts), with the body that reviews it fixed from the registry (R13).
- */
-export function complaintRow(input: ComplaintInput, reviewingUnit: string) {
-  return {
-    id: input.complaintId,
-    workflowId: complaintWorkflowIdFor(input.complaintId),
-    applicationId: input.applicationId,
-    addressee: input.addressee,
-    reviewingUnit,
-    text: input.text,
-    grounds: input.grounds,
-    attachments: input.attachments,
-    contestedRound: input.contestedRound,
-    ...subjectAndLateness(input),
-    againstClosedCase: input.caseClosed ?? false,
-    state: 'received',
-    submittedAt: new Date(input.submittedAt),
-    registeredAt: new Date(input.registeredAt),
-    dueAt: new Date(input.dueAt),
-  };
 }
 
 export function createComplaintActivities({ store, units }: { store: Store; units: ProviderUnits }) {

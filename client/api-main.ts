@@ -12,7 +12,7 @@ import { scheduleFrom } from '../domain/standards';
 import { DATA_DIR } from '../infra/paths';
 import { countEnv, durationEnv, requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../domain/application';
-import { TASK_QUEUE } from '../worker/task-queue';
+import { TASK_QUEUE } from '../infra/task-queue';
 import { buildApi, DEFAULT_RATE_LIMIT_PER_MINUTE } from './api/server';
 import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';

@@ -6,7 +6,7 @@ import { gatewayFromEnvironment, type StateRecordsGateway } from '../infra/gatew
 import type { ProviderUnits } from '../domain/provider-units';
 import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
-import { TASK_QUEUE } from './task-queue';
+import { TASK_QUEUE } from '../infra/task-queue';
 import { troubleInterceptor, troubleSinks } from './trouble';
 import { WORKFLOW_INTERCEPTOR_MODULES, workflowCode } from './workflow-code';
 

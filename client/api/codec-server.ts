@@ -10,7 +10,8 @@ import { parseInput } from '../../domain/refusals';
 import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { ApiRoutes } from './routing';
 import { refuse } from './refusals';
-import { SESSION_HOURS, sessionRoute, type BrowserSessions } from './sessions';
+import { SESSION_HOURS, type BrowserSessions } from './sessions';
+import { sessionRoute } from './routes/sign-in';
 
 /** The body of /encode and /decode: Payloads in protobuf JSON (bytes as base64). */
 export const CodecRequestSchema = z.strictObject({

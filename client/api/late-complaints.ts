@@ -15,7 +15,7 @@ import type { ProviderUnits } from '../../domain/provider-units';
 import type { Refusal } from '../../domain/refusals';
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
 import type { Store } from '../../infra/store';
-import { complaintRow } from '../../activities/complaints';
+import { complaintRow, forgetUnstartedComplaint, recordLateComplaint } from '../../infra/case-store';
 
 export type LateComplaintOutcome = { ok: true; filed: FiledComplaint } | { ok: false; refusal: Refusal };
 
@@ -25,42 +25,29 @@ export async function fileAgainstClosedCase(
   applicationId: string,
   filing: ComplaintFiling & { submittedAt: string },
 ): Promise<LateComplaintOutcome> {
-  // One at a time to each body (R13): the application's row is locked while the complaint is checked, stored and
-  // started, so two filings cannot both pass; a failed start leaves nothing behind. Its workflow then finds the row.
-  // R7: read before the row is locked, so the lock is held for the check and the writes only.
+  // R7: read before the row is locked, so the lock is held for the check and the write only.
   const calendar = new WorkingCalendar(await readCalendarOverrides(deps.store));
-  const filed = await deps.store.$transaction(async (tx) => {
-    await tx.$queryRaw`SELECT id FROM "Application" WHERE id = ${applicationId}::uuid FOR UPDATE`;
-    const row = await tx.application.findUniqueOrThrow({ where: { id: applicationId }, include: { complaints: true } });
-    const ofLastResult = row.complaints.filter((c) => c.contestedRound === row.round);
-    const refusal = closedCaseComplaintRefusal(
-      {
-        state: row.state,
-        decisionWasLate: row.overdue,
-        // Closed before its period ran out, the stage ended by the last instance's decision (complaint-stage.ts);
-        // after it, the authority may still have decided on the result in force.
-        lastInstanceDecided:
-          (row.preTrialCompletedAt !== null && row.complaintPeriodEndsAt !== null && row.preTrialCompletedAt < row.complaintPeriodEndsAt) ||
-          ofLastResult.some((c) => c.addressee === 'quality-authority' && c.outcome !== null),
-        openComplaints: row.complaints
-          .filter((c) => c.outcome === null && c.state !== 'decided')
-          .map((c) => ({ complaintId: c.id, addressee: c.addressee, dueAt: c.dueAt.toISOString() })),
-        now: deps.now().getTime(),
-      },
-      filing,
-    );
-    if (refusal) return refusal;
+  // One at a time to each body (R13): checked and stored under the application's lock (infra/case-store); its
+  // workflow is started after the commit, never under the lock, and then finds the row.
+  const filed = await recordLateComplaint<Refusal | ReturnType<typeof filedComplaint>>(deps.store, applicationId, (kase) => {
+    const refusal = closedCaseComplaintRefusal({ ...kase.facts, now: deps.now().getTime() }, filing);
+    if (refusal) return { answer: refusal };
     const complaint = filedComplaint(
       filing,
-      { complaintId: randomUUID(), applicationId, providerUnit: row.providerUnit, contestedRound: row.round, late: true, caseClosed: true },
+      { complaintId: randomUUID(), applicationId, providerUnit: kase.providerUnit, contestedRound: kase.round, late: true, caseClosed: true },
       calendar,
     );
-    await tx.complaint.create({ data: complaintRow(complaint.input, deps.units.reviewingBody(row.providerUnit, complaint.input.addressee).id) });
-    await deps.client.workflow.start('complaintWorkflow', { ...complaint.start, taskQueue: deps.taskQueue, args: [complaint.input] });
-    return complaint;
+    return { row: complaintRow(complaint.input, deps.units.reviewingBody(kase.providerUnit, complaint.input.addressee).id), answer: complaint };
   });
   if ('code' in filed) return { ok: false, refusal: filed };
   const { input } = filed;
+  try {
+    await deps.client.workflow.start('complaintWorkflow', { ...filed.start, taskQueue: deps.taskQueue, args: [input] });
+  } catch (error) {
+    // A start that failed leaves nothing behind: the filing can be sent again.
+    await forgetUnstartedComplaint(deps.store, input.complaintId);
+    throw error;
+  }
   return {
     ok: true,
     filed: {

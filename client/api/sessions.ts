@@ -7,7 +7,6 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApiClient, Scope } from './auth';
-import type { ApiRoutes } from './routing';
 
 export const SESSION_KINDS = {
   codec: { cookie: 'codec_session', path: '/codec', scope: 'decode' },
@@ -63,21 +62,4 @@ export class BrowserSessions {
   private sign(kind: SessionKind, body: string): string {
     return createHmac('sha256', this.secret).update(`${kind}-session|${body}`).digest('base64url');
   }
-}
-
-/** The route that signs a browser in: a key with the kind's scope as the bearer, the session's cookie back (204). */
-export function sessionRoute(
-  { route, sessions }: Pick<ApiRoutes, 'route' | 'sessions'>,
-  kind: SessionKind,
-  doc: { url: string; operationId: string; summary: string },
-): void {
-  const { scope } = SESSION_KINDS[kind];
-  route(
-    { ...doc, method: 'POST', tag: 'support', scope, responses: { 204: 'signed in (Set-Cookie)', 401: 'no key', 403: `no ${scope} scope` } },
-    async (request, reply) =>
-      reply
-        .header('set-cookie', sessions.cookie(kind, sessions.issue(kind, request.apiClient!.client), request.headers.host))
-        .code(204)
-        .send(),
-  );
 }

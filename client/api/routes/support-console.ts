@@ -9,7 +9,7 @@ import { CONSOLE_PATH, SESSION_URL, notFoundPage, signInPage, storyPage, stuckPa
 import { languageOf } from '../console/words';
 import { UUID } from '../refusals';
 import type { ApiRoutes } from '../routing';
-import { sessionRoute } from '../sessions';
+import { sessionRoute } from './sign-in';
 
 const SIGN_IN = `${CONSOLE_PATH}/sign-in`;
 const PAGE = { tag: 'support', scope: 'read', session: 'support', signInPage: SIGN_IN, produces: 'text/html' } as const;
