@@ -6,6 +6,9 @@ import js from '@eslint/js';
 import importX from 'eslint-plugin-import-x';
 import tseslint from 'typescript-eslint';
 
+/** The case tables' Prisma delegates (prisma/schema.prisma): infra/case-store/ alone uses them. */
+const CASE_TABLES = ['application', 'complaint', 'notice', 'signingCertificate', 'stageLog'];
+
 /** Where each folder may not import from: the arrows point down only (README, Layout). */
 const LAYERS = {
   domain: ['workflows', 'activities', 'infra', 'client', 'worker', 'devtools', 'test', 'prisma'],
@@ -83,6 +86,24 @@ export default tseslint.config(
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layerZones }],
       'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // One case-store module (issue 29): nothing else reads or writes the case tables, by Prisma or by SQL.
+    files: ['**/*.ts'],
+    ignores: ['infra/case-store/**', 'test/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: `CallExpression > MemberExpression.callee > MemberExpression.object[property.name=/^(${CASE_TABLES.join('|')})$/]`,
+          message: 'the case tables are read and written through infra/case-store/ only (named reads and the projection’s writes)',
+        },
+        {
+          selector: 'TemplateElement[value.raw=/"(Application|Complaint|Notice|SigningCertificate|StageLog)"/]',
+          message: 'the case tables are read and written through infra/case-store/ only, SQL included',
+        },
+      ],
     },
   },
   {

@@ -1,145 +1,30 @@
 /**
- * The case store's activities: the application's row and each stage it reaches, with the stage's report to
- * monitoring (R12) and any escalation written in the same transaction, for the outbox relay to deliver. Each is
- * idempotent — keyed by the application id and the outbox's exactly-once keys — so a retry after a crash never
- * writes a second row or a second report.
+ * The case store's activities: the application's records (infra/case-store), the operators' calendar overrides
+ * and the alert of a calendar year not confirmed. A second application for a held year fails for good: no retry
+ * could make its row insertable.
  */
 import { ApplicationFailure, log } from '@temporalio/activity';
-import { holdsTheYear, yearHeldRefusal } from '../domain/academic-year';
+import { yearHeldRefusal } from '../domain/academic-year';
 import type { ApplicationInput } from '../domain/application';
 import type { CalendarOverride } from '../domain/calendar';
-import { workflowIdFor } from '../domain/case-ids';
-import type { CustodyStep } from '../domain/custody';
-import { STANDARD_OF_UNPINNED_CASES } from '../domain/standards';
-import { readCalendarOverrides } from '../infra/calendar-overrides';
-import { enqueue, type OutboxEntry } from '../infra/outbox';
-import { outboxKeys } from '../infra/outbox-keys';
-import type { Store } from '../infra/store';
+import type { ApplicationStatus } from '../domain/case-status';
 import type { ProviderUnits } from '../domain/provider-units';
+import { readCalendarOverrides } from '../infra/calendar-overrides';
+import { applicationRecords } from '../infra/case-store';
+import type { Store } from '../infra/store';
 
-export interface StageRecord {
-  applicationId: string;
-  state: string;
-  registeredAt?: string;
-  decisionDueAt?: string;
-  overdue?: boolean;
-  /** R13: the result round (an upheld complaint starts the next) */
-  round?: number;
-  complaintPeriodEndsAt?: string;
-  preTrialCompletedAt?: string;
-  /**
-   * Tells apart reports of a stage the case passes more than once (a new round, a further complaint), so the
-   * outbox's exactly-once key does not swallow them; absent the first time.
-   */
-  occurrence?: string;
-}
-
-/** A step of a result's way through the State Corporation (R5, R14). */
-export interface CustodyRecord {
-  applicationId: string;
-  state: string;
-  event: CustodyStep;
-  /** tells apart the reports of steps a case passes more than once (StageRecord.occurrence) */
-  occurrence: string;
-  /** the storage period's end, or the provider's term to send the result back */
-  dueAt?: string;
-  issuedTo?: string;
-  /** the first arrival of a round's result: the last round's way is cleared from the row */
-  newResult?: boolean;
-}
-
-/** Who hears of each step besides monitoring (R12): the provider, the applicant, the supervising unit. */
-const CUSTODY_RECIPIENTS: Record<CustodyStep, 'provider' | 'applicant' | 'supervising-unit' | null> = {
-  'package-handed-over': 'provider', // the package to review
-  'result-at-state-corporation': 'applicant', // ready for collection
-  'result-issued': null,
-  'returned-to-provider': 'provider',
-  'result-requested': 'provider', // to send within a working day
-  'resend-overdue': 'supervising-unit', // an escalation, as for a late decision
-};
-
-/**
- * R12: what monitoring is told of every stage a case reaches: which case, which stage, where (the unit's id in the
- * registry: a bounded label), and when.
- */
-function stageReport(application: { id: string; providerUnit: string; category: string; channel: string }, stage: string, at: Date) {
-  return {
-    applicationId: application.id,
-    stage,
-    providerUnit: application.providerUnit,
-    category: application.category,
-    channel: application.channel,
-    at: at.toISOString(),
-  };
-}
+export type { CustodyRecord, StageRecord } from '../infra/case-store';
 
 /** The case store's activities, over the store given. */
 export function createCaseStoreActivities({ store, units }: { store: Store; units: ProviderUnits }) {
-  /** R3, R14: a late decision or a late result goes to the unit above the provider (R1's tree). */
-  const supervisingUnit = (providerUnit: string) => {
-    const above = units.supervisorOf(providerUnit);
-    return { to: 'supervising-unit', unit: above.id, unitName: above.names.ru };
-  };
-  /** The application that holds a teacher's academic year (R10), if any. */
-  const yearHolder = async ({ iin, academicYear }: { iin: string; academicYear: string }) =>
-    (await store.application.findFirst({ where: { iin, academicYear, holdsYear: true }, select: { id: true } }))?.id ?? null;
+  const records = applicationRecords({ store, units });
   return {
-    /**
-     * Stores a received application, holding its teacher's academic year (R10); a retry finds the row it wrote
-     * before. Another application holding the year (the API refuses a second one; this is the store's guard)
-     * makes it permanent: no retry could make this row insertable.
-     */
-    async recordApplication(input: ApplicationInput): Promise<void> {
-      try {
-        // A create, not an upsert with nothing to update (a read and a write to Prisma, 2.4 times the CPU: issue 19).
-        await store.application.create({
-          data: {
-            id: input.applicationId,
-            workflowId: workflowIdFor(input.applicationId),
-            iin: input.iin,
-            fullName: input.fullName,
-            category: input.category,
-            purpose: input.purpose ?? null,
-            channel: input.channel,
-            providerUnit: input.providerUnit,
-            submittedBy: input.submittedBy ?? null,
-            academicYear: input.academicYear,
-            holdsYear: true,
-            cabinetId: input.cabinetId ?? null,
-            standard: input.standard ?? STANDARD_OF_UNPINNED_CASES,
-            serviceLocality: input.serviceLocality ?? null,
-            homeVisit: input.homeVisit ?? false,
-            state: 'received',
-            submittedAt: new Date(input.submittedAt),
-          },
-        });
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'P2002') throw error;
-        // An earlier attempt of this activity wrote the row (the conflict is on its id), or another holds the year.
-        if (await store.application.findUnique({ where: { id: input.applicationId }, select: { id: true } })) return;
-        const holder = await yearHolder(input);
-        throw ApplicationFailure.nonRetryable(yearHeldRefusal(input.academicYear, holder).message, 'DuplicateApplication');
-      }
-    },
+    ...records,
 
-    /**
-     * R10, R13: an upheld complaint reopens a refused application only if the year is still free: a newer
-     * application of the teacher that holds it (under consideration or accepted) is the one decided. Answers
-     * the holder when it is another application.
-     */
-    async reclaimAcademicYear({ applicationId }: { applicationId: string }): Promise<{ heldBy: string | null }> {
-      try {
-        await store.application.update({ where: { id: applicationId }, data: { holdsYear: true } });
-        return { heldBy: null };
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'P2002') throw error;
-        const application = await store.application.findUniqueOrThrow({ where: { id: applicationId }, select: { iin: true, academicYear: true } });
-        const heldBy = await yearHolder(application);
-        // The holder let the year go between the two reads: the next attempt takes it.
-        if (heldBy === null)
-          throw new Error(`the academic year of application ${applicationId} was freed meanwhile; taking it again`, { cause: error });
-        return { heldBy };
-      }
+    /** Stores a received application, holding its teacher's academic year (R10). */
+    async recordApplication(input: ApplicationInput, view: ApplicationStatus): Promise<void> {
+      const stored = await records.recordApplication(input, view);
+      if (!stored.recorded) throw ApplicationFailure.nonRetryable(yearHeldRefusal(input.academicYear, stored.heldBy).message, 'DuplicateApplication');
     },
 
     /** Operator-maintained calendar entries, read here so workflow code never reads mutable data. */
@@ -154,86 +39,6 @@ export function createCaseStoreActivities({ store, units }: { store: Store; unit
         applicationId,
         years,
         remedy: "add the year's ordered transfers with `npm run cli -- calendar add-override` and update domain/calendar-data.ts",
-      });
-    },
-
-    /**
-     * Records a stage of the case and, in the same transaction, its report to the monitoring system (R12); an
-     * overdue decision also gets an escalation to the supervising unit (R3). The outbox relay delivers both.
-     */
-    async recordStage(stage: StageRecord): Promise<void> {
-      const at = new Date();
-      await store.$transaction(async (tx) => {
-        const application = await tx.application.update({
-          where: { id: stage.applicationId },
-          data: {
-            state: stage.state,
-            // R10 (holdsTheYear): a withdrawal frees the teacher's year for a new application.
-            ...(!holdsTheYear({ state: stage.state, decision: null }) && { holdsYear: null }),
-            ...(stage.registeredAt && { registeredAt: new Date(stage.registeredAt) }),
-            ...(stage.decisionDueAt && { decisionDueAt: new Date(stage.decisionDueAt) }),
-            ...(stage.overdue !== undefined && { overdue: stage.overdue }),
-            ...(stage.round !== undefined && { round: stage.round }),
-            ...(stage.complaintPeriodEndsAt && { complaintPeriodEndsAt: new Date(stage.complaintPeriodEndsAt) }),
-            ...(stage.preTrialCompletedAt && { preTrialCompletedAt: new Date(stage.preTrialCompletedAt) }),
-          },
-        });
-        const stageName = stage.overdue ? 'decision-overdue' : stage.state;
-        const report = { ...stageReport(application, stageName, at), decisionDueAt: application.decisionDueAt?.toISOString() ?? null };
-        const messages: OutboxEntry[] = [
-          { key: outboxKeys.stage(stage.applicationId, stageName, stage.occurrence), channel: 'monitoring', payload: report },
-        ];
-        if (stage.overdue) {
-          messages.push({
-            key: outboxKeys.escalation(stage.applicationId, stage.occurrence),
-            channel: 'notifier',
-            payload: { ...supervisingUnit(application.providerUnit), ...report },
-          });
-        }
-        await enqueue(tx, messages);
-      });
-    },
-
-    /** R5, R14: a step of the result's way through the State Corporation, with its reports, in one transaction. */
-    async recordCustody(step: CustodyRecord): Promise<void> {
-      const at = new Date();
-      const columns: Partial<Record<CustodyStep, object>> = {
-        'result-at-state-corporation': {
-          resultAtStateCorporationAt: at,
-          storageEndsAt: new Date(step.dueAt!),
-          ...(step.newResult && {
-            resultIssuedAt: null,
-            resultIssuedTo: null,
-            returnedToProviderAt: null,
-            resultRequestedAt: null,
-            resendDueAt: null,
-          }),
-        },
-        'result-issued': { resultIssuedAt: at, resultIssuedTo: step.issuedTo },
-        'returned-to-provider': { returnedToProviderAt: at },
-        'result-requested': { resultRequestedAt: at, resendDueAt: new Date(step.dueAt!) },
-        'resend-overdue': { overdue: true },
-      };
-      await store.$transaction(async (tx) => {
-        const application = await tx.application.update({
-          where: { id: step.applicationId },
-          data: { state: step.state, ...columns[step.event] },
-        });
-        const report = { ...stageReport(application, step.event, at), ...(step.dueAt && { dueAt: step.dueAt }) };
-        const messages: OutboxEntry[] = [
-          { key: outboxKeys.stage(step.applicationId, step.event, step.occurrence), channel: 'monitoring', payload: report },
-        ];
-        const to = CUSTODY_RECIPIENTS[step.event];
-        if (to) {
-          const addressed =
-            to === 'applicant'
-              ? { to, cabinetId: application.cabinetId }
-              : to === 'supervising-unit'
-                ? supervisingUnit(application.providerUnit)
-                : { to, unit: application.providerUnit };
-          messages.push({ key: outboxKeys.custody(step.applicationId, step.occurrence), channel: 'notifier', payload: { ...addressed, ...report } });
-        }
-        await enqueue(tx, messages);
       });
     },
   };

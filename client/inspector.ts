@@ -12,6 +12,8 @@ import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attribut
 import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../domain/case-ids';
 import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../infra/workflow-trouble';
 import { eachLimited } from './each-limited';
+import { caseMessages, caseRecordForStory, openCasesAmong, parseView, recordedStates } from '../infra/case-store';
+import type { ApplicationStatus } from '../domain/case-status';
 
 export type StuckReason =
   | 'decision-overdue'
@@ -204,10 +206,7 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   const ended = await bounded(`ExecutionStatus != 'Running' AND WorkflowType = 'applicationWorkflow' AND CloseTime > '${closedSince.toISOString()}'`);
   const endedIds = [...new Set(ended.map((w) => w.workflowId))];
   for (let i = 0; i < endedIds.length; i += 5000) {
-    const rows = await store.application.findMany({
-      where: { workflowId: { in: endedIds.slice(i, i + 5000) }, state: { notIn: [...FINAL_STATES] }, updatedAt: { lt: settled } },
-      select: { id: true, workflowId: true, state: true, updatedAt: true },
-    });
+    const rows = await openCasesAmong(store, endedIds.slice(i, i + 5000), [...FINAL_STATES], settled);
     for (const row of rows) {
       candidates.push({
         reason: 'state-mismatch',
@@ -224,10 +223,10 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     const running = await bounded("ExecutionStatus = 'Running' AND WorkflowType = 'applicationWorkflow'");
     const storedStates = new Map<string, { state: string; updatedAt: Date }>();
     for (let i = 0; i < running.length; i += 5000) {
-      const rows = await store.application.findMany({
-        where: { workflowId: { in: running.slice(i, i + 5000).map((w) => w.workflowId) } },
-        select: { workflowId: true, state: true, updatedAt: true },
-      });
+      const rows = await recordedStates(
+        store,
+        running.slice(i, i + 5000).map((w) => w.workflowId),
+      );
       for (const row of rows) storedStates.set(row.workflowId, row);
     }
     for (const w of running) {
@@ -503,53 +502,15 @@ function nextStepForActivity(type: string): string {
   }
 }
 
-type CustodyRow = {
-  channel: string;
-  homeVisit: boolean;
-  resultAtStateCorporationAt: Date | null;
-  storageEndsAt: Date | null;
-  resultIssuedAt: Date | null;
-  resultIssuedTo: string | null;
-  returnedToProviderAt: Date | null;
-  resultRequestedAt: Date | null;
-  resendDueAt: Date | null;
-};
-
-/** A State Corporation result's way from its row, for cases whose workflow is no longer running (R14). */
-export function custodyFromRow(r: CustodyRow) {
-  if (r.channel !== 'state-corporation') return null;
-  const iso = (d: Date | null) => d?.toISOString() ?? null;
-  return {
-    place: r.homeVisit ? 'home' : 'state-corporation',
-    atStateCorporationAt: iso(r.resultAtStateCorporationAt),
-    storageEndsAt: iso(r.storageEndsAt),
-    issuedAt: iso(r.resultIssuedAt),
-    issuedTo: r.resultIssuedTo,
-    returnedToProviderAt: iso(r.returnedToProviderAt),
-    requestedAt: iso(r.resultRequestedAt),
-    resendDueAt: iso(r.resendDueAt),
-  };
-}
-
 /**
  * One case's whole story for support (`cli case <id>`): where it is, its deadlines, every stage it passed with
  * the time (from the monitoring reports the case itself wrote), what it is doing now (pending activities and
  * their last errors), its documents and complaints, and whether every message left the outbox.
  */
 export async function caseStory(client: Client, store: Store, id: string) {
-  const complaint = await store.complaint.findUnique({ where: { id }, select: { applicationId: true } });
-  const applicationId = complaint?.applicationId ?? id;
-  const application = await store.application.findUnique({
-    where: { id: applicationId },
-    include: {
-      notices: {
-        orderBy: [{ createdAt: 'asc' }, { language: 'asc' }],
-        select: { kind: true, language: true, round: true, complaintId: true, createdAt: true, supersededAt: true },
-      },
-      complaints: { orderBy: { submittedAt: 'asc' } },
-    },
-  });
+  const application = await caseRecordForStory(store, id);
   if (!application) return null;
+  const applicationId = application.id;
   const workflows = [application.workflowId, ...application.complaints.map((c) => c.workflowId)];
   const runs = await Promise.all(
     workflows.map(async (workflowId) => {
@@ -569,15 +530,15 @@ export async function caseStory(client: Client, store: Store, id: string) {
             nextAttemptAt: ts(a.nextAttemptScheduleTime)?.toISOString() ?? null,
           })),
         };
-      } catch {
-        return { workflowId, type: null, status: 'NOT_FOUND', historyLength: 0, startTime: null, closeTime: null, pendingActivities: [] };
+      } catch (error) {
+        // Not found is known; any other failure to ask is "unknown now" (issue 29), never "gone".
+        const status = error instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN';
+        return { workflowId, type: null, status, historyLength: 0, startTime: null, closeTime: null, pendingActivities: [] };
       }
     }),
   );
-  const messages = await store.outboxMessage.findMany({
-    where: { OR: [{ payload: { path: ['applicationId'], equals: applicationId } }] },
-    orderBy: { createdAt: 'asc' },
-  });
+  const messages = await caseMessages(store, applicationId);
+  const delivered = new Set(messages.filter((m) => m.status === 'delivered').map((m) => m.key));
   return {
     applicationId,
     state: application.state,
@@ -587,7 +548,7 @@ export async function caseStory(client: Client, store: Store, id: string) {
     standard: application.standard,
     providerUnit: application.providerUnit,
     round: application.round,
-    custody: custodyFromRow(application),
+    custody: parseView<ApplicationStatus>(application.view)?.custody ?? null,
     deadlines: {
       submittedAt: application.submittedAt.toISOString(),
       registeredAt: application.registeredAt?.toISOString() ?? null,
@@ -601,17 +562,8 @@ export async function caseStory(client: Client, store: Store, id: string) {
       official: application.official,
       decidedAt: application.decidedAt?.toISOString() ?? null,
     },
-    stages: messages
-      .filter((m) => m.channel === 'monitoring')
-      .map((m) => {
-        const p = m.payload as { stage?: string; at?: string; complaintId?: string };
-        return {
-          stage: p.stage ?? null,
-          complaintId: p.complaintId ?? null,
-          at: p.at ?? m.createdAt.toISOString(),
-          delivered: m.status === 'delivered',
-        };
-      }),
+    // The case's own log of its stages (issue 29), each with whether its report reached monitoring (R12).
+    stages: application.stages.map((s) => ({ stage: s.stage, complaintId: s.complaintId, at: s.at.toISOString(), delivered: delivered.has(s.key) })),
     complaints: application.complaints.map((c) => ({
       complaintId: c.id,
       addressee: c.addressee,

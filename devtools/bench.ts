@@ -32,6 +32,7 @@ import { clusterDatabaseFrom, clusterPorts, startTemporalCluster } from './tempo
 import { growthTable, summarise } from './heap-top';
 import { positive } from './cli-options';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';
+import { caseRowCount } from '../infra/case-store';
 
 const options = new Command('bench')
   .option('--applications <n>', 'applications to submit', positive, 200)
@@ -290,12 +291,7 @@ async function main() {
     const toRegistration = ids.map((id) => stageAt.get(id)! - submitTimes.get(id)!);
     const toNotice = ids.map((id) => noticeAt.get(id)! - decideTimes.get(id)!);
     const lastRegistration = Math.max(...stageAt.values());
-    const rows =
-      (await store.application.count()) +
-      (await store.notice.count()) +
-      (await store.outboxMessage.count()) +
-      (await store.complaint.count()) +
-      (await store.idempotentRequest.count());
+    const rows = (await caseRowCount(store)) + (await store.outboxMessage.count()) + (await store.idempotentRequest.count());
 
     const connection = await Connection.connect({ address: server.address });
     stops.push(() => connection.close());

@@ -12,6 +12,12 @@ export interface OutboxEntry {
   payload: Record<string, unknown>;
 }
 
+/** The application a message is about, for the index by case (a message about no case has none). */
+function caseIdOf(entry: OutboxEntry): string | null {
+  const id = entry.payload.applicationId;
+  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? id : null;
+}
+
 /**
  * Adds messages in the caller's transaction; a key written before (a retried activity) is left as it is. One
  * `INSERT … ON CONFLICT DO NOTHING`: an upsert with nothing to update costs Prisma a read and a write per message,
@@ -19,7 +25,10 @@ export interface OutboxEntry {
  */
 export async function enqueue(tx: Prisma.TransactionClient, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
-  await tx.outboxMessage.createMany({ data: entries.map((e) => ({ ...e, payload: e.payload as Prisma.InputJsonObject })), skipDuplicates: true });
+  await tx.outboxMessage.createMany({
+    data: entries.map((e) => ({ ...e, caseId: caseIdOf(e), payload: e.payload as Prisma.InputJsonObject })),
+    skipDuplicates: true,
+  });
 }
 
 /** How many messages wait (pending) and how many the relay gave up on (dead): what /healthz and `cli outbox` show. */

@@ -11,6 +11,8 @@ import { createStore } from '../infra/store';
 import { deliverDue } from '../worker/outbox-relay';
 import { sampleIin, sampleInput } from './helpers/applications';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
+import { receivedStatus } from '../domain/case-status';
+import type { ApplicationInput } from '../domain/application';
 
 let database: TestDatabase;
 beforeAll(async () => {
@@ -22,17 +24,27 @@ afterAll(async () => {
 
 const IN_HOURS = '2026-10-14T05:00:00.000Z';
 
+/** The view a workflow records with its application: as received. */
+const viewOf = (input: ApplicationInput) =>
+  receivedStatus({
+    applicationId: input.applicationId,
+    standard: 'standard-2',
+    channel: input.channel,
+    submittedAt: input.submittedAt,
+    custody: null,
+  });
+
 test('recordApplication again (a retried attempt) keeps the one row; another application for the held year is refused for good, naming the holder (R10)', async () => {
   const { store } = database;
   const activities = createCaseStoreActivities({ store, units: shippedProviderUnits() });
   const first = sampleInput(IN_HOURS, { iin: sampleIin(4101) });
-  await activities.recordApplication(first);
-  await activities.recordApplication({ ...first, fullName: 'Another Name' });
+  await activities.recordApplication(first, viewOf(first));
+  await activities.recordApplication({ ...first, fullName: 'Another Name' }, viewOf(first));
   const rows = await store.application.findMany({ where: { iin: first.iin } });
   expect(rows.map((r) => [r.id, r.fullName, r.holdsYear])).toEqual([[first.applicationId, first.fullName, true]]);
 
   const second = sampleInput(IN_HOURS, { iin: first.iin });
-  const refusal = await activities.recordApplication(second).then(
+  const refusal = await activities.recordApplication(second, viewOf(second)).then(
     () => null,
     (error: unknown) => error,
   );

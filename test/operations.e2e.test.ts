@@ -207,7 +207,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     const real = createActivities({ store, signers });
     await stack.restartWorker({
       ...real,
-      recordApplication: (input) => real.recordApplication({ ...input, fullName: 'Ерлан\u0000Жаксылыков' }),
+      recordApplication: (input, view) => real.recordApplication({ ...input, fullName: 'Ерлан\u0000Жаксылыков' }, view),
     });
     const submission = sampleSubmission({ iin: sampleIin(1818), submittedAt: IN_HOURS });
     const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;

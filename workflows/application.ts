@@ -38,7 +38,10 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   custody.listen();
   complaints.listen();
 
-  await caseStore.recordApplication.executeWithOptions({ summary: "store the received application (R10: it holds the teacher's year)" }, [input]);
+  await caseStore.recordApplication.executeWithOptions({ summary: "store the received application (R10: it holds the teacher's year)" }, [
+    input,
+    kase.status,
+  ]);
   if (await kase.withdrawnHere()) return kase.status;
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.

@@ -115,8 +115,8 @@ export class ApplicationCase {
   }
 
   /** Records the stage the case is in (or `state`), with its report to monitoring (R12). */
-  async recordStage(fields: Omit<StageRecord, 'applicationId' | 'state'> & { state?: string } = {}): Promise<void> {
-    await caseStore.recordStage({ applicationId: this.id, state: this.status.state, ...fields });
+  async recordStage(fields: Omit<StageRecord, 'applicationId' | 'state' | 'view'> & { state?: string } = {}): Promise<void> {
+    await caseStore.recordStage({ applicationId: this.id, state: this.status.state, view: this.status, ...fields });
   }
 
   /** Stage reports of a later round are told apart from the first round's (see StageRecord.occurrence). */

@@ -61,7 +61,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     ]);
   };
   const recordStage = (overdue?: boolean) =>
-    caseStore.recordComplaintStage({ complaintId: input.complaintId, state: status.state, ...(overdue && { overdue }) });
+    caseStore.recordComplaintStage({ complaintId: input.complaintId, state: status.state, view: status, ...(overdue && { overdue }) });
 
   setHandler(complaintStatusQuery, () => status);
   setHandler(

@@ -41,7 +41,14 @@ export class ResultCustody {
 
   /** A step of the result's way, reported to monitoring and to whom it concerns (R12, R14). */
   async record(event: CustodyStep, details: Pick<CustodyRecord, 'dueAt' | 'issuedTo' | 'newResult'> = {}): Promise<void> {
-    await caseStore.recordCustody({ applicationId: this.kase.id, state: this.kase.status.state, event, occurrence: `k${++this.steps}`, ...details });
+    await caseStore.recordCustody({
+      applicationId: this.kase.id,
+      state: this.kase.status.state,
+      view: this.kase.status,
+      event,
+      occurrence: `k${++this.steps}`,
+      ...details,
+    });
   }
 
   /** R5, R14: the result's way until the applicant collects it; answers when it was issued. */

@@ -11,6 +11,7 @@ import type { Addressee } from '../../domain/complaint';
 import type { ProviderUnit, ProviderUnits } from '../../domain/provider-units';
 import type { Refusal } from '../../domain/refusals';
 import { ComplaintAddresseeKey, ProviderUnitKey, SubmittedByKey } from '../../domain/search-attributes';
+import { recordedParties, recordedReview } from '../../infra/case-store';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { UUID, type ApiRefusal } from './refusals';
@@ -60,9 +61,7 @@ async function startAttributes(client: Client, workflowId: string, what: string)
 export async function partiesOf(deps: Deps, applicationId: string): Promise<CaseParties | null> {
   if (!UUID.test(applicationId)) return null;
   const what = `application ${applicationId}`;
-  const row = await readable(what, () =>
-    deps.store.application.findUnique({ where: { id: applicationId }, select: { providerUnit: true, submittedBy: true } }),
-  );
+  const row = await readable(what, () => recordedParties(deps.store, applicationId));
   if (row) return row;
   // Not recorded yet (its first activity has not run): the facts it was started with.
   const started = await startAttributes(deps.client, workflowIdFor(applicationId), what);
@@ -75,12 +74,7 @@ export async function partiesOf(deps: Deps, applicationId: string): Promise<Case
 export async function reviewerOf(deps: Deps, complaintId: string): Promise<ProviderUnit | null> {
   if (!UUID.test(complaintId)) return null;
   const what = `complaint ${complaintId}`;
-  const row = await readable(what, () =>
-    deps.store.complaint.findUnique({
-      where: { id: complaintId },
-      select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true } } },
-    }),
-  );
+  const row = await readable(what, () => recordedReview(deps.store, complaintId));
   if (row) return deps.units.reviewerOf(row, row.application.providerUnit);
   const started = await startAttributes(deps.client, complaintWorkflowIdFor(complaintId), what);
   const providerUnit = started?.get(ProviderUnitKey);

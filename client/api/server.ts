@@ -25,6 +25,7 @@ import { serviceRoutes } from './routes/service';
 import { stateCorporationRoutes } from './routes/state-corporation';
 import { supportRoutes } from './routes/support';
 import { supportConsoleRoutes } from './routes/support-console';
+import { recordedState } from '../../infra/case-store';
 
 export type { ApiDeps } from './routing';
 
@@ -173,7 +174,7 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
     // The case store tells a finished case's state, read once for both the refusal and another way in.
     let stored: Promise<string | null> | undefined;
-    const state = () => (stored ??= store.application.findUnique({ where: { id }, select: { state: true } }).then((row) => row?.state ?? null));
+    const state = () => (stored ??= recordedState(store, id));
     const message = async () => closedMessage((await state()) ?? 'finished');
     const finished = whenFinished && (async () => whenFinished(await state()));
     return sendUpdate(

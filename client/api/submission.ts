@@ -16,6 +16,7 @@ import { parseInput } from '../../domain/refusals';
 import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey, SubmittedByKey } from '../../domain/search-attributes';
 import { STANDARDS, standardInForce, takenInPerson, type StandardId, type StandardInForce } from '../../domain/standards';
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
+import { applicationsOfYear } from '../../infra/case-store';
 import { applicationIdFor, cabinetIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { partiesOf } from './entitlement';
@@ -67,10 +68,7 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
   const standard = STANDARDS[inForce.standard];
   // R10: the year is free unless an application of the teacher holds it (open or accepted); a new one after a
   // refusal or a withdrawal is the next attempt, with an id of its own.
-  const earlier = await deps.store.application.findMany({
-    where: { iin: submission.iin, academicYear: submission.academicYear },
-    select: { id: true, holdsYear: true, submittedBy: true },
-  });
+  const earlier = await applicationsOfYear(deps.store, submission.iin, submission.academicYear);
   const holder = earlier.find((a) => a.holdsYear);
   // The other application is named only to the system that submitted it: to anyone else its id says nothing.
   if (holder) return { ok: false, refusal: yearHeldRefusal(submission.academicYear, maySeeApplication(caller, holder) ? holder.id : null) };

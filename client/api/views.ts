@@ -1,22 +1,14 @@
-/** How the API shows what the case store holds: documents, complaints and a case whose workflow is gone. */
-import type { ApplicationStatus } from '../../domain/case-status';
-import { custodyFromRow } from '../inspector';
-
-type NoticeRow = {
-  id: string;
-  kind: string;
-  round: number;
-  supersededAt: Date | null;
-  complaintId: string | null;
-  language: string;
-  createdAt: Date;
-  body: string;
-  signature: string | null;
-  certificateFingerprint: string | null;
-};
+/**
+ * How the API shows a case (issue 29): one view of each thing, whoever answers it. A case and a complaint are
+ * shown from their workflow's status — its query while the history exists, the status it last recorded in the
+ * case store afterwards (Application.view, Complaint.view) — so `GET` answers the same bytes before and after the
+ * history is gone; documents and the complaints listed on a case come from the store's rows alone.
+ */
+import type { ApplicationStatus, ComplaintStatus, ComplaintSummary } from '../../domain/case-status';
+import type { ComplaintRecord, NoticeRecord } from '../../infra/case-store';
 
 /** A signed document of the cabinet (R5, R13). */
-export function noticeView(n: NoticeRow) {
+export function noticeView(n: NoticeRecord) {
   return {
     noticeId: n.id,
     kind: n.kind,
@@ -35,33 +27,13 @@ export function noticeView(n: NoticeRow) {
   };
 }
 
-type ComplaintRow = {
-  id: string;
-  applicationId: string;
-  addressee: string;
-  reviewingUnit: string | null;
-  state: string;
-  overdue: boolean;
-  submittedAt: Date;
-  registeredAt: Date;
-  dueAt: Date;
-  contestedRound: number;
-  subject: string;
-  late: boolean;
-  periodRestored: boolean | null;
-  outcome: string | null;
-  motivation: string | null;
-  official: string | null;
-  decidedAt: Date | null;
-};
-
-/** A complaint from its row, for cases whose workflow is no longer running. */
-export function complaintFromRow(c: ComplaintRow) {
+/** A complaint as a case lists it, from its row (R13). */
+export function complaintItem(c: ComplaintRecord) {
   return {
     complaintId: c.id,
     applicationId: c.applicationId,
     addressee: c.addressee,
-    // R13: the unit of the registry reviewing it (the provider, or the authority's department); null before the registry
+    // R13: the unit of the registry reviewing it (the provider, or the authority's department)
     reviewingUnit: c.reviewingUnit,
     state: c.state,
     overdue: c.overdue,
@@ -79,8 +51,41 @@ export function complaintFromRow(c: ComplaintRow) {
   };
 }
 
-/** The case as its running workflow tells it: the truth while it runs. */
-export function caseFromStatus(status: ApplicationStatus) {
+/** A complaint the case's workflow has filed and its own workflow not yet recorded: what the case knows of it. */
+function filedItem(applicationId: string, c: ComplaintSummary): ReturnType<typeof complaintItem> {
+  return {
+    complaintId: c.complaintId,
+    applicationId,
+    addressee: c.addressee,
+    reviewingUnit: null,
+    state: 'received',
+    overdue: false,
+    submittedAt: c.submittedAt,
+    registeredAt: c.registeredAt,
+    dueAt: c.dueAt,
+    contestedRound: c.contestedRound,
+    subject: c.subject ?? 'result',
+    late: c.late ?? false,
+    periodRestored: null,
+    outcome: c.outcome,
+    motivation: null,
+    official: null,
+    decidedAt: c.decidedAt,
+  };
+}
+
+/**
+ * The complaints of a case: every one recorded (a late one against a closed case included), then any the case
+ * has filed a moment ago and its workflow not yet recorded, in the order they were filed.
+ */
+export function complaintsOfCase(applicationId: string, rows: readonly ComplaintRecord[], status: ApplicationStatus | null) {
+  const recorded = new Set(rows.map((r) => r.id));
+  const justFiled = (status?.complaints ?? []).filter((c) => !recorded.has(c.complaintId)).map((c) => filedItem(applicationId, c));
+  return [...rows.map(complaintItem), ...justFiled];
+}
+
+/** The case as its workflow holds it. */
+export function caseView(status: ApplicationStatus) {
   return {
     standard: status.standard,
     channel: status.channel,
@@ -101,39 +106,27 @@ export function caseFromStatus(status: ApplicationStatus) {
   };
 }
 
-/** The case as the store keeps it, for a case whose workflow is gone. */
-export function caseFromRow(
-  row: Parameters<typeof custodyFromRow>[0] & {
-    standard: string;
-    channel: string;
-    state: string;
-    submittedAt: Date;
-    registeredAt: Date | null;
-    decisionDueAt: Date | null;
-    overdue: boolean;
-    decision: string | null;
-    refusalGrounds: number[];
-    round: number;
-    complaintPeriodEndsAt: Date | null;
-    preTrialCompletedAt: Date | null;
-  },
-) {
+/** A complaint as its workflow holds it, with the body reviewing it (fixed when it was recorded). */
+export function complaintView(status: ComplaintStatus, reviewingUnit: string | null) {
   return {
-    standard: row.standard,
-    channel: row.channel,
-    state: row.state,
-    submittedAt: row.submittedAt.toISOString(),
-    registeredAt: row.registeredAt?.toISOString() ?? null,
-    decisionDueAt: row.decisionDueAt?.toISOString() ?? null,
-    overdue: row.overdue,
-    decision: row.decision,
-    refusalGrounds: row.decision === 'refuse' ? row.refusalGrounds : null,
-    round: row.round,
-    supersededResults: [],
-    complaintPeriodEndsAt: row.complaintPeriodEndsAt?.toISOString() ?? null,
-    preTrialCompletedAt: row.preTrialCompletedAt?.toISOString() ?? null,
-    custody: custodyFromRow(row),
-    decisionOrderedAt: null,
-    yearHeldBy: null,
+    complaintId: status.complaintId,
+    applicationId: status.applicationId,
+    addressee: status.addressee,
+    reviewingUnit,
+    state: status.state,
+    overdue: status.overdue,
+    submittedAt: status.submittedAt,
+    registeredAt: status.registeredAt,
+    dueAt: status.dueAt,
+    contestedRound: status.contestedRound,
+    subject: status.subject,
+    late: status.late,
+    restorationReason: status.restorationReason,
+    periodRestored: status.periodRestored,
+    outcome: status.outcome,
+    motivation: status.motivation,
+    official: status.official,
+    decidedAt: status.decidedAt,
+    notifiedAt: status.notifiedAt,
   };
 }

@@ -1,10 +1,16 @@
 /**
- * The case store's complaints (R13): a filed complaint's row, and a late complaint against a closed case taken
- * under the application's lock, so that two filings to one body cannot both pass.
+ * The case store's complaints (R13): a filed complaint's row, its stages reported to monitoring (with the
+ * escalation to the superior body when its review is late), the reviewing body's decision, and a late complaint
+ * against a closed case taken under the application's lock, so that two filings to one body cannot both pass.
  */
 import { complaintWorkflowIdFor } from '../../domain/case-ids';
 import type { ClosedCaseView } from '../../domain/guards';
-import { subjectAndLateness, type ComplaintInput } from '../../domain/complaint';
+import { subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../../domain/complaint';
+import type { ComplaintStatus } from '../../domain/case-status';
+import type { ProviderUnits } from '../../domain/provider-units';
+import { logStage } from './applications';
+import { enqueue, type OutboxEntry } from '../outbox';
+import { outboxKeys } from '../outbox-keys';
 import type { Store } from '../store';
 
 /**
@@ -77,4 +83,91 @@ export async function recordLateComplaint<R>(
 /** Removes a late complaint's row whose workflow could not be started: the filing leaves nothing behind. */
 export async function forgetUnstartedComplaint(store: Store, complaintId: string): Promise<void> {
   await store.complaint.deleteMany({ where: { id: complaintId, state: 'received' } });
+}
+
+export interface ComplaintStageRecord {
+  complaintId: string;
+  state: string;
+  /** the complaint as its workflow holds it now: the view the store keeps for when its history is gone */
+  view: ComplaintStatus;
+  overdue?: boolean;
+}
+
+export interface ComplaintDecisionRecord {
+  complaintId: string;
+  state: string;
+  outcome: ComplaintOutcome;
+  motivation: string;
+  official: string;
+  /** APPK art. 92 §2: a late complaint's decision on restoring the period (null: filed in time) */
+  periodRestored?: boolean | null;
+  decidedAt: string;
+}
+
+/** The complaint records of the case store, over the store given. */
+export function complaintRecords({ store, units }: { store: Store; units: ProviderUnits }) {
+  return {
+    /** Stores a filed complaint; a retry finds the row it wrote before. */
+    async recordComplaint(input: ComplaintInput): Promise<void> {
+      const { providerUnit } = await store.application.findUniqueOrThrow({ where: { id: input.applicationId }, select: { providerUnit: true } });
+      const reviewingUnit = units.reviewingBody(providerUnit, input.addressee).id;
+      await store.complaint.upsert({ where: { id: input.complaintId }, update: {}, create: complaintRow(input, reviewingUnit) });
+    },
+
+    /**
+     * Records a complaint's stage and, in the same transaction, its report to monitoring (R12); a late review
+     * also gets an escalation to the body above the reviewer (R13).
+     */
+    async recordComplaintStage(stage: ComplaintStageRecord): Promise<void> {
+      // R13: the body above the reviewer
+      const superiorBody = (complaint: { reviewingUnit: string | null; addressee: string; application: { providerUnit: string } }) => {
+        const reviewer = units.reviewerOf(complaint, complaint.application.providerUnit).id;
+        const above = units.superiorOf(reviewer);
+        return { reviewingUnit: reviewer, unit: above.id, unitName: above.names.ru };
+      };
+      const at = new Date().toISOString();
+      await store.$transaction(async (tx) => {
+        const complaint = await tx.complaint.update({
+          where: { id: stage.complaintId },
+          data: { state: stage.state, view: JSON.stringify(stage.view), ...(stage.overdue !== undefined && { overdue: stage.overdue }) },
+          include: { application: { select: { providerUnit: true } } },
+        });
+        const stageName = stage.overdue ? 'review-overdue' : stage.state;
+        const report = {
+          complaintId: complaint.id,
+          applicationId: complaint.applicationId,
+          addressee: complaint.addressee,
+          stage: stageName,
+          providerUnit: complaint.application.providerUnit,
+          at,
+          dueAt: complaint.dueAt.toISOString(),
+        };
+        const key = outboxKeys.complaintStage(complaint.id, stageName);
+        await logStage(tx, key, report);
+        const messages: OutboxEntry[] = [{ key, channel: 'monitoring', payload: report }];
+        if (stage.overdue) {
+          messages.push({
+            key: outboxKeys.complaintEscalation(complaint.id),
+            channel: 'notifier',
+            payload: { to: 'superior-body', ...superiorBody(complaint), ...report },
+          });
+        }
+        await enqueue(tx, messages);
+      });
+    },
+
+    async recordComplaintDecision(d: ComplaintDecisionRecord): Promise<void> {
+      await store.complaint.update({
+        where: { id: d.complaintId },
+        data: {
+          state: d.state,
+          outcome: d.outcome,
+          motivation: d.motivation,
+          official: d.official,
+          periodRestored: d.periodRestored ?? null,
+          decidedAt: new Date(d.decidedAt),
+        },
+      });
+    },
+  };
 }

@@ -2,4 +2,15 @@
  * The case store: the one module that reads and writes the case tables (applications, complaints, their
  * documents and stages), over Prisma's generated types. Everything else asks it by name (issue 29).
  */
-export { complaintRow, forgetUnstartedComplaint, recordLateComplaint, type ClosedCaseRecord } from './complaints';
+export {
+  complaintRecords,
+  complaintRow,
+  forgetUnstartedComplaint,
+  recordLateComplaint,
+  type ClosedCaseRecord,
+  type ComplaintDecisionRecord,
+  type ComplaintStageRecord,
+} from './complaints';
+export { applicationRecords, yearHolderOf, type CustodyRecord, type StageRecord } from './applications';
+export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest, type SignedDocuments } from './documents';
+export * from './reads';

@@ -9,7 +9,9 @@ import { partiesOf, entitlementRefusal } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
-import { caseFromRow, caseFromStatus, complaintFromRow, noticeView } from '../views';
+import { caseView, complaintsOfCase, noticeView } from '../views';
+import { applicationRecord, parseView } from '../../../infra/case-store';
+import type { ApplicationStatus } from '../../../domain/case-status';
 
 export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store } = deps;
@@ -57,26 +59,16 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
       const status = await queryIfRunning(client, request, workflowIdFor(id), statusQuery);
-      const row = await store.application.findUnique({
-        where: { id },
-        include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] }, complaints: { orderBy: { submittedAt: 'asc' } } },
-      });
+      const row = await applicationRecord(store, id);
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
-      const rows = new Map((row?.complaints ?? []).map((c) => [c.id, complaintFromRow(c)]));
-      // The workflow knows a complaint the moment it is filed; the row adds its state, overdue flag and motivation.
-      // A late complaint against a closed case is not the workflow's (late-complaints.ts): its row alone tells it.
-      const known = new Set(status?.complaints.map((c) => c.complaintId));
-      const complaints = status
-        ? [
-            ...status.complaints.map((c) => ({ ...c, ...rows.get(c.complaintId), outcome: c.outcome ?? rows.get(c.complaintId)?.outcome ?? null })),
-            ...[...rows.values()].filter((c) => !known.has(c.complaintId)),
-          ]
-        : [...rows.values()];
+      // The workflow's status while its history exists; the status it last recorded once it is gone (issue 29).
+      const view = status ?? parseView<ApplicationStatus>(row?.view ?? null);
+      if (!view)
+        return refuse(reply, { code: 'unavailable', field: null, rule: null, message: `application ${id} is being recorded; try again shortly` });
       return {
         applicationId: id,
-        // The running workflow is the truth; the case store answers for cases whose workflow is gone.
-        ...(status ? caseFromStatus(status) : caseFromRow(row!)),
-        complaints,
+        ...caseView(view),
+        complaints: complaintsOfCase(id, row?.complaints ?? [], status),
         notices: (row?.notices ?? []).map(noticeView),
       };
     },

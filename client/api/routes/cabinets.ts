@@ -2,6 +2,7 @@
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { noticeView } from '../views';
+import { cabinetRecords } from '../../../infra/case-store';
 
 export function cabinetRoutes({ route, deps }: ApiRoutes): void {
   // R5, R11: the applicant's personal cabinet — every result document of every application, signed.
@@ -19,11 +20,7 @@ export function cabinetRoutes({ route, deps }: ApiRoutes): void {
     async (request, reply) => {
       const { cabinetId } = request.params;
       if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
-      const applications = await deps.store.application.findMany({
-        where: { cabinetId },
-        orderBy: { submittedAt: 'asc' },
-        include: { notices: { orderBy: [{ createdAt: 'asc' }, { language: 'asc' }] } },
-      });
+      const applications = await cabinetRecords(deps.store, cabinetId);
       if (applications.length === 0) return refuse(reply, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
       return {
         cabinetId,

@@ -10,7 +10,9 @@ import { entitlementRefusal, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
-import { complaintFromRow, noticeView } from '../views';
+import { complaintView, noticeView } from '../views';
+import { complaintRecord, parseView, recordedOutcome } from '../../../infra/case-store';
+import type { ComplaintStatus } from '../../../domain/case-status';
 
 export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -79,9 +81,13 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
       const status = await queryIfRunning(client, request, complaintWorkflowIdFor(id), complaintStatusQuery);
-      const row = await store.complaint.findUnique({ where: { id }, include: { notices: { orderBy: { language: 'asc' } } } });
+      const row = await complaintRecord(store, id);
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });
-      return { ...(row && complaintFromRow(row)), ...status, documents: (row?.notices ?? []).map(noticeView) };
+      // Its workflow's status while the history exists; the status it last recorded once it is gone (issue 29).
+      const view = status ?? parseView<ComplaintStatus>(row?.view ?? null);
+      if (!view)
+        return refuse(reply, { code: 'unavailable', field: null, rule: null, message: `complaint ${id} is being recorded; try again shortly` });
+      return { ...complaintView(view, row?.reviewingUnit ?? null), documents: (row?.notices ?? []).map(noticeView) };
     },
   );
 
@@ -111,8 +117,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const denied = entitlementRefusal('complaint', id, await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
       if (denied) return refuse(reply, denied);
       const closed = async () => {
-        const row = await store.complaint.findUnique({ where: { id }, select: { outcome: true } });
-        return `the complaint has been decided (${row?.outcome ?? 'finished'}); its decision is in the personal cabinet`;
+        const outcome = await recordedOutcome(store, id);
+        return `the complaint has been decided (${outcome ?? 'finished'}); its decision is in the personal cabinet`;
       };
       return sendUpdate(
         client,

@@ -5,6 +5,7 @@ import { authenticate } from '../auth';
 import { openApiDocument } from '../openapi';
 import { refuse } from '../refusals';
 import type { ApiRoutes } from '../routing';
+import { signingCertificate } from '../../../infra/case-store';
 
 export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
   const { client, store, taskQueue, trustAnchorsPem, units } = deps;
@@ -66,7 +67,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
           message: 'fingerprint: must be 64 lowercase hex digits (SHA-256)',
         });
       }
-      const row = await store.signingCertificate.findUnique({ where: { fingerprint } });
+      const row = await signingCertificate(store, fingerprint);
       if (!row)
         return refuse(reply, {
           code: 'not-found',
