@@ -185,6 +185,9 @@ describe('application workflow (time skipping)', () => {
       expect(['waiting-for-registration', 'under-review']).toContain(past.state);
       await handle.terminate('test over');
     });
-    expect(activities.recordApplication).toHaveBeenCalledWith(input, expect.objectContaining({ applicationId: input.applicationId, state: 'received' }));
+    expect(activities.recordApplication).toHaveBeenCalledWith(
+      input,
+      expect.objectContaining({ applicationId: input.applicationId, state: 'received' }),
+    );
   });
 });
