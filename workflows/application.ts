@@ -34,9 +34,7 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
   const kase = new ApplicationCase(input, standardOf(input));
   const custody = new ResultCustody(kase);
   const complaints = new ComplaintStage(kase);
-  kase.listen();
-  custody.listen();
-  complaints.listen();
+  kase.listen({ custody, complaints });
 
   await caseStore.recordApplication.executeWithOptions({ summary: "store the received application (R10: it holds the teacher's year)" }, [
     input,
@@ -67,11 +65,15 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
 
   // R3, R5: the provider's decision within the term, and the signed result delivered; R13: complaints against
   // the provider's inaction while it is overdue.
-  if ((await decideAndDeliver(kase, custody, complaints, decisionDueAt, overdueOnArrival)) === 'withdrawn') return kase.status;
+  let came = await awaitDecision(kase, complaints, decisionDueAt, overdueOnArrival);
+  if (came === 'withdrawn') return kase.status;
+  await deliverResult(kase, custody, came);
 
   // R13: the result may be contested; an upheld complaint against it sends the case back to review.
   while ((await complaints.untilOverOrReopened()) === 'reopened') {
-    if ((await decideAndDeliver(kase, custody, complaints, await complaints.reopenReview(), false)) === 'withdrawn') return kase.status;
+    came = await awaitDecision(kase, complaints, await complaints.reopenReview(), false);
+    if (came === 'withdrawn') return kase.status;
+    await deliverResult(kase, custody, came);
   }
   await complaints.close();
   return kase.status;
@@ -147,17 +149,16 @@ async function checkByRule(kase: ApplicationCase): Promise<boolean> {
 }
 
 /**
- * R3, R5: waits for the provider's decision until the term (flagged and escalated when late: the decision is
- * still owed), then records it and delivers the signed result: to the personal cabinet, at the office, or
- * through the State Corporation.
+ * R3: waits for the provider's decision until the term — flagged and escalated when late: the decision is still
+ * owed — taking complaints against the inaction meanwhile (R13). Answers whether it came in time, late, or the
+ * applicant withdrew first.
  */
-async function decideAndDeliver(
+async function awaitDecision(
   kase: ApplicationCase,
-  custody: ResultCustody,
   complaints: ComplaintStage,
   decisionDueAt: Date,
   overdueOnArrival: boolean,
-): Promise<'withdrawn' | 'notified'> {
+): Promise<'withdrawn' | 'in-time' | 'late'> {
   const { input, rules, status } = kase;
   const due = formatInstant(decisionDueAt);
   setCurrentDetails(`Waiting for the provider's decision until ${due} (R3: ${termInWords(rules, input.serviceLocality)})`);
@@ -190,7 +191,15 @@ async function decideAndDeliver(
     came = decided() ? (escalated ? 'late' : 'in-time') : await waitForDecision(escalated);
   }
   if (came === 'interrupted' && (await kase.withdrawnHere())) return 'withdrawn';
+  return came === 'in-time' ? 'in-time' : 'late';
+}
 
+/**
+ * R5: the decision recorded with its signed result, delivered to the personal cabinet, at the office, or through
+ * the State Corporation; the complaint period runs from the delivery (R13).
+ */
+async function deliverResult(kase: ApplicationCase, custody: ResultCustody, came: 'in-time' | 'late'): Promise<void> {
+  const { input, rules, status } = kase;
   const made = kase.decision!;
   const byRule = made.decidedBy.kind === 'rule';
   count('decided', { decision: made.decision, in_time: came === 'in-time', automatic: byRule });
@@ -242,7 +251,6 @@ async function decideAndDeliver(
   status.complaintPeriodEndsAt = filingPeriodEnd(kase.calendar, new Date(kase.resultDeliveredAt)).toISOString();
   if (rules.delivery !== 'state-corporation') kase.fire({ type: 'NOTICE_ISSUED' });
   await kase.recordStage({ complaintPeriodEndsAt: status.complaintPeriodEndsAt, ...kase.roundStage() });
-  return 'notified';
 }
 
 /**

@@ -1,8 +1,10 @@
 /**
- * One application's case as its workflow holds it: the lifecycle machine's snapshot (the single source of truth
- * for states), the status that queries answer, the search attributes that mirror it for the Temporal UI, and the
- * requests that handlers took and the main flow has yet to apply. Handlers decide through the pure guards of
- * domain/guards.ts; the main flow applies what they accepted at its safe points.
+ * One application's case as its workflow holds it, and the one owner of its state (issue 29): the lifecycle
+ * machine's snapshot (the single source of truth for states), the status that queries answer, the search
+ * attributes that mirror it for the Temporal UI, and the requests that handlers took and the main flow has yet to
+ * apply. Every handler of the case is registered here (`listen`), each deciding through the pure guards of
+ * domain/guards.ts; the main flow applies what they accepted at its safe points. The result's custody and the
+ * complaint stage keep their own parts (custody.ts, complaint-stage.ts) and change the case through its methods.
  */
 import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Defect } from '../domain/admissibility';
@@ -10,12 +12,14 @@ import { officialDecision, type ApplicationInput, type CaseDecision } from '../d
 import type { WorkingCalendar } from '../domain/calendar';
 import { receivedStatus } from '../domain/case-status';
 import { custodyBeforeResult } from '../domain/custody';
-import { decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
+import { complaintFilingRefusal, custodyStepRefusal, decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
 import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
-import { ApplicationStateKey, OverdueKey } from '../domain/search-attributes';
+import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
 import type { ChannelRules, StandardProfile } from '../domain/standards';
 import type { StageRecord } from '../activities';
-import { decideUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
+import type { ComplaintStage } from './complaint-stage';
+import type { ResultCustody } from './custody';
+import { decideUpdate, fileComplaintUpdate, resultCustodyUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
 import { caseStore } from './proxies';
 import { refuseWith } from './refusals';
 
@@ -38,8 +42,8 @@ export class ApplicationCase {
   resultDeliveredAt = 0;
   /** R13: the filing period is over and nothing is under review */
   administrativeStageOver = false;
-  /** a custody step reported and not yet taken by the main flow (custody.ts answers it) */
-  custodyStepPending: () => boolean = () => false;
+  /** the result's way through the State Corporation and the complaint stage, once the case listens */
+  private parts: { custody: ResultCustody; complaints: ComplaintStage } | undefined;
 
   constructor(
     readonly input: ApplicationInput,
@@ -64,16 +68,26 @@ export class ApplicationCase {
       standard: this.standard,
       decided: this.decision !== undefined,
       withdrawalRequested: this.withdrawalRequested,
-      custodyStepPending: this.custodyStepPending(),
+      custodyStepPending: this.parts?.custody.pending() ?? false,
       resultDeliveredAt: this.resultDeliveredAt,
       administrativeStageOver: this.administrativeStageOver,
       now: Date.now(),
     };
   }
 
-  /** The status query, the provider's decision and the applicant's withdrawal. */
-  listen(): void {
+  /**
+   * Every message of the case: the status query, the provider's decision, the applicant's withdrawal, the State
+   * Corporation's and the provider's custody steps (R14) and the applicant's complaints (R13).
+   */
+  listen(parts: { custody: ResultCustody; complaints: ComplaintStage }): void {
+    this.parts = parts;
     setHandler(statusQuery, () => this.status);
+    setHandler(resultCustodyUpdate, async (event) => parts.custody.report(event), {
+      validator: (event) => refuseWith(custodyStepRefusal(this.view(), event)),
+    });
+    setHandler(fileComplaintUpdate, async (request) => parts.complaints.file(request), {
+      validator: (request) => refuseWith(complaintFilingRefusal(this.view(), request)),
+    });
     setHandler(
       decideUpdate,
       (d) => {
@@ -112,6 +126,40 @@ export class ApplicationCase {
     this.status.decision = d.decision;
     this.status.refusalGrounds = d.grounds ?? null;
     this.status.decidedAt = new Date().toISOString();
+  }
+
+  /**
+   * R13: an upheld complaint supersedes the result in force; the case goes back to review with a new term, its
+   * decision and the last round's dates cleared.
+   */
+  reopen(decisionDueAt: Date): void {
+    const { status } = this;
+    status.supersededResults.push({
+      round: status.round,
+      decision: status.decision!,
+      decidedAt: status.decidedAt!,
+      notifiedAt: status.notifiedAt,
+      supersededAt: new Date().toISOString(),
+    });
+    status.round += 1;
+    this.decision = undefined;
+    this.defects = undefined;
+    Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
+    status.decisionDueAt = decisionDueAt.toISOString();
+    this.fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });
+    upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+  }
+
+  /** R10: an upheld complaint does not reopen the case: a newer application of the teacher holds the year. */
+  yearHeldBy(applicationId: string): void {
+    this.status.yearHeldBy = applicationId;
+  }
+
+  /** R13: the administrative stage is over; `heard`: complaints were heard, and the stage's end is recorded. */
+  close(heard: boolean): void {
+    this.administrativeStageOver = true;
+    this.fire({ type: 'CASE_CLOSED' });
+    if (heard) this.status.preTrialCompletedAt = new Date().toISOString();
   }
 
   /** Records the stage the case is in (or `state`), with its report to monitoring (R12). */

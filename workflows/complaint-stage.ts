@@ -5,19 +5,16 @@
  * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
  * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
  */
-import { ParentClosePolicy, condition, log, setCurrentDetails, setHandler, startChild, upsertSearchAttributes, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, log, setCurrentDetails, startChild, uuid4 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
 import { filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
-import { complaintFilingRefusal, contestableSubjects, subjectOf } from '../domain/guards';
-import { DecisionDueAtKey } from '../domain/search-attributes';
+import { contestableSubjects, subjectOf } from '../domain/guards';
 import { serviceTermEnd } from '../domain/standards';
 import type { ApplicationCase } from './case-state';
 import { complaintWorkflow } from './complaint';
-import { fileComplaintUpdate } from './messages';
 import { count } from './metrics';
 import { caseStore, documents } from './proxies';
-import { refuseWith } from './refusals';
 
 type Filing = { request: ComplaintFiling & { submittedAt: string }; answer?: FiledComplaint };
 
@@ -29,20 +26,17 @@ export class ComplaintStage {
 
   constructor(private readonly kase: ApplicationCase) {}
 
-  /** Complaints as the applicant files them; the update answers once the complaint is registered and started. */
-  listen(): void {
-    setHandler(
-      fileComplaintUpdate,
-      async (request) => {
-        // A filing that names no subject contests the only one the case leaves (its validator saw the same case).
-        const subject = subjectOf(request.subject, contestableSubjects(this.kase.view()));
-        const filing: Filing = { request: subject ? { ...request, subject } : request };
-        this.filings.push(filing);
-        await condition(() => filing.answer !== undefined);
-        return filing.answer!;
-      },
-      { validator: (request) => refuseWith(complaintFilingRefusal(this.kase.view(), request)) },
-    );
+  /**
+   * A complaint as the applicant files it (its guard let it through), answered once the main flow has registered
+   * and started it.
+   */
+  async file(request: ComplaintFiling & { submittedAt: string }): Promise<FiledComplaint> {
+    // A filing that names no subject contests the only one the case leaves (its validator saw the same case).
+    const subject = subjectOf(request.subject, contestableSubjects(this.kase.view()));
+    const filing: Filing = { request: subject ? { ...request, subject } : request };
+    this.filings.push(filing);
+    await condition(() => filing.answer !== undefined);
+    return filing.answer!;
   }
 
   /** A filing to register, or a review's conclusion, waits for the main flow. */
@@ -121,7 +115,7 @@ export class ComplaintStage {
       [{ applicationId: kase.id }],
     );
     if (heldBy === null) return true;
-    kase.status.yearHeldBy = heldBy;
+    kase.yearHeldBy(heldBy);
     log.info('upheld complaint does not reopen: a newer application holds the year', { applicationId: kase.id, heldBy });
     return false;
   }
@@ -204,21 +198,8 @@ export class ComplaintStage {
     );
     const reopenedAt = kase.calendar.registrationMoment(new Date());
     const decisionDueAt = serviceTermEnd(kase.rules, reopenedAt, kase.calendar, kase.input.serviceLocality);
-    status.supersededResults.push({
-      round: status.round,
-      decision: status.decision!,
-      decidedAt: status.decidedAt!,
-      notifiedAt: status.notifiedAt,
-      supersededAt: new Date().toISOString(),
-    });
-    status.round += 1;
-    kase.decision = undefined;
-    kase.defects = undefined;
-    Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
-    status.decisionDueAt = decisionDueAt.toISOString();
-    kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });
-    upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
-    await kase.recordStage({ decisionDueAt: status.decisionDueAt, overdue: false, ...kase.roundStage() });
+    kase.reopen(decisionDueAt);
+    await kase.recordStage({ decisionDueAt: status.decisionDueAt!, overdue: false, ...kase.roundStage() });
     return decisionDueAt;
   }
 
@@ -226,11 +207,9 @@ export class ComplaintStage {
   async close(): Promise<void> {
     const { kase } = this;
     const { status } = kase;
-    kase.administrativeStageOver = true;
-    kase.fire({ type: 'CASE_CLOSED' });
     const heard = status.complaints.length > 0;
+    kase.close(heard);
     count('closed', { complaints_heard: heard });
-    if (heard) status.preTrialCompletedAt = new Date().toISOString();
     await kase.recordStage({ ...(heard && { preTrialCompletedAt: status.preTrialCompletedAt! }) });
     if (heard) {
       await documents.issueNotice.executeWithOptions({ summary: 'record in the personal cabinet that the pre-trial stage has ended (R13)' }, [

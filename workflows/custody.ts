@@ -4,16 +4,14 @@
  * day when the applicant asks. The State Corporation and the provider report each step through an update,
  * which the main flow takes at its next safe point and answers once it is recorded.
  */
-import { condition, setCurrentDetails, setHandler } from '@temporalio/workflow';
+import { condition, setCurrentDetails } from '@temporalio/workflow';
 import { formatInstant } from '../domain/calendar';
 import { custodyBeforeResult, type CustodyEvent, type CustodyStep } from '../domain/custody';
-import { custodyStepRefusal } from '../domain/guards';
 import { storageEnd } from '../domain/standards';
 import type { CustodyRecord } from '../activities';
 import type { ApplicationCase } from './case-state';
-import { resultCustodyUpdate } from './messages';
+import type { ApplicationStatus } from './messages';
 import { caseStore } from './proxies';
-import { refuseWith } from './refusals';
 import { awaitWithinTerm } from './terms';
 
 export class ResultCustody {
@@ -24,19 +22,20 @@ export class ResultCustody {
 
   constructor(private readonly kase: ApplicationCase) {}
 
-  /** The State Corporation's and the provider's reports, each refused unless it is its turn. */
-  listen(): void {
-    this.kase.custodyStepPending = () => this.reported.length > 0;
-    setHandler(
-      resultCustodyUpdate,
-      async (event) => {
-        this.reported.push(event);
-        const awaited = this.applied + this.reported.length;
-        await condition(() => this.applied >= awaited);
-        return this.kase.status;
-      },
-      { validator: (event) => refuseWith(custodyStepRefusal(this.kase.view(), event)) },
-    );
+  /** A step reported and not yet taken by the main flow. */
+  pending(): boolean {
+    return this.reported.length > 0;
+  }
+
+  /**
+   * The State Corporation's or the provider's report of a step (its guard let it through: it is its turn),
+   * answered once the main flow has recorded it.
+   */
+  async report(event: CustodyEvent): Promise<ApplicationStatus> {
+    this.reported.push(event);
+    const awaited = this.applied + this.reported.length;
+    await condition(() => this.applied >= awaited);
+    return this.kase.status;
   }
 
   /** A step of the result's way, reported to monitoring and to whom it concerns (R12, R14). */

@@ -1,19 +1,18 @@
 /**
- * The stuck-case inspector for support staff (issue 6): which cases need a person now, why, and what to do.
- * It reads what Temporal already reports — visibility queries on our search attributes, the server's
+ * The stuck-case listing for support staff (issue 6): which cases need a person now, why, and what to do. It
+ * reads what Temporal already reports — visibility queries on our search attributes, the server's
  * `TemporalReportedProblems` for failing workflow tasks, pending-activity attempts and last failures from
  * describe, the close event of failed runs — and compares the workflows' states with the case store.
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
-import { PERMANENT_FAILURE_TYPE } from '../infra/failures';
-import type { Store } from '../infra/store';
-import { formatInstant } from '../domain/calendar';
-import { ApplicationStateKey, DecisionDueAtKey } from '../domain/search-attributes';
-import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../domain/case-ids';
-import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../infra/workflow-trouble';
-import { eachLimited } from './each-limited';
-import { caseMessages, caseRecordForStory, openCasesAmong, parseView, recordedStates } from '../infra/case-store';
-import type { ApplicationStatus } from '../domain/case-status';
+import { formatInstant } from '../../domain/calendar';
+import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../../domain/case-ids';
+import { ApplicationStateKey, DecisionDueAtKey } from '../../domain/search-attributes';
+import { openCasesAmong, recordedStates } from '../../infra/case-store';
+import { PERMANENT_FAILURE_TYPE } from '../../infra/failures';
+import type { Store } from '../../infra/store';
+import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../../infra/workflow-trouble';
+import { eachLimited } from '../each-limited';
 
 export type StuckReason =
   | 'decision-overdue'
@@ -500,82 +499,4 @@ function nextStepForActivity(type: string): string {
     default:
       return 'read the last error; fix the dependency it names (database, gateway, signer); the activity retries by itself and its writes are idempotent';
   }
-}
-
-/**
- * One case's whole story for support (`cli case <id>`): where it is, its deadlines, every stage it passed with
- * the time (from the monitoring reports the case itself wrote), what it is doing now (pending activities and
- * their last errors), its documents and complaints, and whether every message left the outbox.
- */
-export async function caseStory(client: Client, store: Store, id: string) {
-  const application = await caseRecordForStory(store, id);
-  if (!application) return null;
-  const applicationId = application.id;
-  const workflows = [application.workflowId, ...application.complaints.map((c) => c.workflowId)];
-  const runs = await Promise.all(
-    workflows.map(async (workflowId) => {
-      try {
-        const d = await client.workflow.getHandle(workflowId).describe();
-        return {
-          workflowId,
-          type: d.type,
-          status: d.status.name,
-          historyLength: d.historyLength,
-          startTime: d.startTime.toISOString(),
-          closeTime: d.closeTime?.toISOString() ?? null,
-          pendingActivities: (d.raw.pendingActivities ?? []).map((a) => ({
-            activity: a.activityType?.name ?? null,
-            attempt: a.attempt ?? 1,
-            lastError: a.lastFailure?.message ?? null,
-            nextAttemptAt: ts(a.nextAttemptScheduleTime)?.toISOString() ?? null,
-          })),
-        };
-      } catch (error) {
-        // Not found is known; any other failure to ask is "unknown now" (issue 29), never "gone".
-        const status = error instanceof WorkflowNotFoundError ? 'NOT_FOUND' : 'UNKNOWN';
-        return { workflowId, type: null, status, historyLength: 0, startTime: null, closeTime: null, pendingActivities: [] };
-      }
-    }),
-  );
-  const messages = await caseMessages(store, applicationId);
-  const delivered = new Set(messages.filter((m) => m.status === 'delivered').map((m) => m.key));
-  return {
-    applicationId,
-    state: application.state,
-    overdue: application.overdue,
-    category: application.category,
-    channel: application.channel,
-    standard: application.standard,
-    providerUnit: application.providerUnit,
-    round: application.round,
-    custody: parseView<ApplicationStatus>(application.view)?.custody ?? null,
-    deadlines: {
-      submittedAt: application.submittedAt.toISOString(),
-      registeredAt: application.registeredAt?.toISOString() ?? null,
-      decisionDueAt: application.decisionDueAt?.toISOString() ?? null,
-      complaintPeriodEndsAt: application.complaintPeriodEndsAt?.toISOString() ?? null,
-      preTrialCompletedAt: application.preTrialCompletedAt?.toISOString() ?? null,
-    },
-    decision: application.decision && {
-      decision: application.decision,
-      grounds: application.refusalGrounds,
-      official: application.official,
-      decidedAt: application.decidedAt?.toISOString() ?? null,
-    },
-    // The case's own log of its stages (issue 29), each with whether its report reached monitoring (R12).
-    stages: application.stages.map((s) => ({ stage: s.stage, complaintId: s.complaintId, at: s.at.toISOString(), delivered: delivered.has(s.key) })),
-    complaints: application.complaints.map((c) => ({
-      complaintId: c.id,
-      addressee: c.addressee,
-      state: c.state,
-      overdue: c.overdue,
-      registeredAt: c.registeredAt.toISOString(),
-      dueAt: c.dueAt.toISOString(),
-      outcome: c.outcome,
-      decidedAt: c.decidedAt?.toISOString() ?? null,
-    })),
-    documents: application.notices.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), supersededAt: n.supersededAt?.toISOString() ?? null })),
-    outbox: messages.map((m) => ({ key: m.key, channel: m.channel, status: m.status, attempts: m.attempts, lastError: m.lastError })),
-    workflows: runs,
-  };
 }
