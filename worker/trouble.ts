@@ -1,7 +1,7 @@
 /**
  * Where the worker records a workflow in trouble (issue 17): an activity from its second attempt on, with the
  * error of each failed attempt, and a workflow task failing in the workflow's code (workflows/trouble.ts). The
- * stuck-case listing (client/inspector.ts) reads these rows instead of describing every running workflow. The
+ * stuck-case listing (client/inspector/stuck.ts) reads these rows instead of describing every running workflow. The
  * first attempt of an activity touches nothing: the common path costs no write.
  */
 import { ApplicationFailure } from '@temporalio/common';

@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ApplicationStatus } from '../../domain/case-status';
 import { caseMessages, caseRecordForStory, parseView } from '../../infra/case-store';
 import type { Store } from '../../infra/store';
+import { ts } from './proto-time';
 
 /**
  * One case's whole story for support (`cli case <id>`): where it is, its deadlines, every stage it passed with

@@ -13,6 +13,7 @@ import { PERMANENT_FAILURE_TYPE } from '../../infra/failures';
 import type { Store } from '../../infra/store';
 import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../../infra/workflow-trouble';
 import { eachLimited } from '../each-limited';
+import { ts } from './proto-time';
 
 export type StuckReason =
   | 'decision-overdue'
@@ -107,9 +108,6 @@ async function listBounded(client: Client, query: string): Promise<[WorkflowExec
   }
   return [found, false];
 }
-
-const ts = (t: { seconds?: unknown; nanos?: number | null } | null | undefined): Date | null =>
-  t?.seconds == null ? null : new Date(Number(t.seconds) * 1000 + Math.floor((t.nanos ?? 0) / 1e6));
 
 const found = (stuck: StuckCase): Candidate => ({
   reason: stuck.reason,

@@ -5,7 +5,7 @@ const root = path.resolve(__dirname, '..', '..');
 
 /** Runs the CLI as `npm run --silent cli -- …` does, returning its exit code and output. */
 export function cli(args: string[], options: { input?: string; env?: NodeJS.ProcessEnv } = {}) {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'cli.ts'), ...args], {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'cli', 'index.ts'), ...args], {
     cwd: root,
     input: options.input,
     env: { ...process.env, ...options.env },
@@ -20,7 +20,7 @@ export function cliAsync(
   options: { env?: NodeJS.ProcessEnv } = {},
 ): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'cli.ts'), ...args], {
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'client', 'cli', 'index.ts'), ...args], {
       cwd: root,
       env: { ...process.env, ...options.env },
     });

@@ -1,7 +1,7 @@
 /**
  * The support console (issue 17): web pages for support staff, signed in with a `read` key — the stuck cases with
  * the reason in words, the last error and the next step, a search by id, and one case's story as a timeline. The
- * pages read what the JSON routes of support.ts read (client/inspector.ts); console/pages.ts renders them.
+ * pages read what the JSON routes of support.ts read (client/inspector/); console/pages.ts renders them.
  */
 import type { FastifyReply } from 'fastify';
 import { caseStory, findStuckCases } from '../../inspector';

@@ -1,0 +1,111 @@
+/** The application and complaint commands: they talk to the HTTP API as any integrator would. */
+import type { Command } from 'commander';
+import { api, readJson } from './terminal';
+
+export function caseCommands(program: Command): void {
+  program
+    .command('submit')
+    .description('submit an application (JSON as in POST /applications) from a file or - for stdin')
+    .argument('<file>')
+    .action((file: string) => api('POST', '/applications', readJson(file)));
+
+  program
+    .command('status')
+    .description('show an application: state, registration, deadline, decision, notices')
+    .argument('<applicationId>')
+    .action((id: string) => api('GET', `/applications/${encodeURIComponent(id)}`));
+
+  program
+    .command('decide')
+    .description("record the provider's decision (R3, R9)")
+    .argument('<applicationId>')
+    .requiredOption('--decision <decision>', 'accept or refuse')
+    .requiredOption('--official <name>', 'the deciding official')
+    .option('--grounds <list>', 'refusal grounds of R9, comma-separated (1,2,3)')
+    .option('--motivation <text>', 'the motivation of a refusal')
+    .action((id: string, o: { decision: string; official: string; grounds?: string; motivation?: string }) =>
+      api('POST', `/applications/${encodeURIComponent(id)}/decision`, {
+        decision: o.decision,
+        official: o.official,
+        ...(o.grounds && { grounds: o.grounds.split(',').map((g) => Number(g.trim())) }),
+        ...(o.motivation && { motivation: o.motivation }),
+      }),
+    );
+
+  program
+    .command('withdraw')
+    .description("withdraw an application on the applicant's behalf (only before the decision)")
+    .argument('<applicationId>')
+    .option('--reason <text>', "the applicant's reason")
+    .action((id: string, o: { reason?: string }) =>
+      api('POST', `/applications/${encodeURIComponent(id)}/withdrawal`, o.reason ? { reason: o.reason } : {}),
+    );
+
+  // R5, R14 (earlier standard): a State Corporation result, at the counter and after.
+  program
+    .command('issue-result')
+    .description('the State Corporation issues the result to the applicant or a representative (R5); at home for a home visit (R11)')
+    .argument('<applicationId>')
+    .requiredOption('--official <name>', 'the State Corporation employee')
+    .option('--to <whom>', 'applicant or representative', 'applicant')
+    .option('--power-of-attorney <number and date>', "a representative's notarised power of attorney")
+    .option('--at-home', 'issued on the home visit the applicant asked for (R11)')
+    .action((id: string, o: { official: string; to: string; powerOfAttorney?: string; atHome?: boolean }) =>
+      api('POST', `/applications/${encodeURIComponent(id)}/result-issue`, {
+        to: o.to,
+        place: o.atHome ? 'home' : 'state-corporation',
+        official: o.official,
+        ...(o.powerOfAttorney && { powerOfAttorney: o.powerOfAttorney }),
+      }),
+    );
+
+  program
+    .command('request-result')
+    .description('the applicant came after the result went back to the provider: ask for it again (R14, one working day)')
+    .argument('<applicationId>')
+    .requiredOption('--official <name>', 'the State Corporation employee')
+    .action((id: string, o: { official: string }) => api('POST', `/applications/${encodeURIComponent(id)}/result-request`, { official: o.official }));
+
+  program
+    .command('dispatch-result')
+    .description('the provider sends the result back to the State Corporation after a later request (R14)')
+    .argument('<applicationId>')
+    .requiredOption('--official <name>', "the provider's official")
+    .action((id: string, o: { official: string }) =>
+      api('POST', `/applications/${encodeURIComponent(id)}/result-dispatch`, { official: o.official }),
+    );
+
+  program
+    .command('complain')
+    .description("file a complaint against an application's result (R13): reviewed in 5 working days by the provider, 15 by the quality authority")
+    .argument('<applicationId>')
+    .requiredOption('--to <addressee>', 'provider or quality-authority')
+    .requiredOption('--text <text>', 'what the complaint is about')
+    .option('--ground <text...>', 'grounds of the complaint, one per option')
+    .option('--submitted-at <instant>', 'when the applicant filed it (ISO 8601; now when absent)')
+    .action((id: string, o: { to: string; text: string; ground?: string[]; submittedAt?: string }) =>
+      api('POST', `/applications/${encodeURIComponent(id)}/complaints`, {
+        addressee: o.to,
+        text: o.text,
+        ...(o.ground && { grounds: o.ground }),
+        ...(o.submittedAt && { submittedAt: o.submittedAt }),
+      }),
+    );
+
+  program
+    .command('complaint')
+    .description('show a complaint: registration, due time, overdue flag, outcome, decision documents')
+    .argument('<complaintId>')
+    .action((id: string) => api('GET', `/complaints/${encodeURIComponent(id)}`));
+
+  program
+    .command('decide-complaint')
+    .description("record the reviewing body's motivated decision on a complaint (R13)")
+    .argument('<complaintId>')
+    .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
+    .requiredOption('--motivation <text>', 'the motivation of the decision')
+    .requiredOption('--official <name>', 'the deciding official')
+    .action((id: string, o: { outcome: string; motivation: string; official: string }) =>
+      api('POST', `/complaints/${encodeURIComponent(id)}/decision`, o),
+    );
+}

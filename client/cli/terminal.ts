@@ -1,0 +1,113 @@
+/** The CLI's terminal side: parsing arguments, failing with a message, calling the HTTP API, the database `npm start` runs. */
+import fs from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import { formatInstant, parseLocalDate } from '../../domain/calendar';
+import { characterProblem } from '../../domain/fields';
+import { DATA_DIR } from '../../infra/paths';
+import { createStore, type Store } from '../../infra/store';
+
+/** An instant as a person reads it (Asia/Almaty), or a dash. */
+export const at = (iso: string | null | undefined) => (iso ? formatInstant(new Date(iso)) : '—');
+
+const apiUrl = () => (process.env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
+
+/** API_KEY, else the development key a local `npm start` wrote. */
+export function apiKey(): string | undefined {
+  if (process.env.API_KEY) return process.env.API_KEY;
+  const file = path.join(DATA_DIR, 'dev-api-key');
+  return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trim() : undefined;
+}
+
+export function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+export function wholeDays(value: string): number {
+  if (!/^\d+$/.test(value)) throw new InvalidArgumentError('must be a whole number of days ≥ 0');
+  return Number(value);
+}
+
+export function instant(value: string): Date {
+  const date = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}T/.test(value) || Number.isNaN(date.getTime())) {
+    throw new InvalidArgumentError('must be an ISO 8601 date-time, e.g. 2026-03-20T19:05:00+05:00');
+  }
+  return date;
+}
+
+/** A text an override shows with its day: one line, none of the characters no text may hold (issue 16). */
+export function oneLineArgument(value: string): string {
+  const problem = characterProblem(value, false);
+  if (problem) throw new InvalidArgumentError(problem);
+  return value;
+}
+
+export function localDate(value: string): string {
+  try {
+    parseLocalDate(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
+  return value;
+}
+
+export function databaseUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (url) return url;
+  fail('calendar overrides live in the database: set DATABASE_URL, or run `npm start` and use its database (see README)');
+}
+
+/** Runs `use` with a store on the database `npm start` runs (or DATABASE_URL), and disconnects. */
+export async function withStore<T>(use: (store: Store) => Promise<T>): Promise<T> {
+  const store = createStore(databaseUrl());
+  try {
+    return await use(store);
+  } finally {
+    await store.$disconnect();
+  }
+}
+
+/** Calls the API; on an error answer, prints it and exits non-zero. */
+export async function call(method: string, route: string, body?: unknown): Promise<string> {
+  let response: Response;
+  try {
+    const key = apiKey();
+    response = await fetch(`${apiUrl()}${route}`, {
+      method,
+      headers: {
+        ...(key && { authorization: `Bearer ${key}` }),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (error) {
+    fail(`the API at ${apiUrl()} did not answer (${(error as Error).message}); is \`npm start\` running?`);
+  }
+  const text = await response.text();
+  if (!response.ok) {
+    process.stdout.write(`${text}\n`);
+    process.exit(1);
+  }
+  return text;
+}
+
+/** Calls the API and prints its JSON answer as it is. */
+export async function api(method: string, route: string, body?: unknown): Promise<void> {
+  process.stdout.write(`${await call(method, route, body)}\n`);
+}
+
+export function readJson(file: string): unknown {
+  const raw = file === '-' ? fs.readFileSync(0, 'utf8') : fs.readFileSync(path.resolve(file), 'utf8');
+  try {
+    return JSON.parse(raw);
+  } catch (error) {
+    fail(`${file} is not JSON: ${(error as Error).message}`);
+  }
+}
+
+// The database `npm start` runs, for the override commands, when no DATABASE_URL is given.
+if (!process.env.DATABASE_URL && fs.existsSync(path.join(DATA_DIR, 'database-url'))) {
+  process.env.DATABASE_URL = fs.readFileSync(path.join(DATA_DIR, 'database-url'), 'utf8').trim();
+}
