@@ -17,7 +17,7 @@ import { startDevServer, stopProcess, waitForPort } from './temporal-server';
 import { clusterDatabaseFrom, DEFAULT_CLUSTER_PORTS, startTemporalCluster } from './temporal-cluster';
 import { ToolUnavailableError } from './tools';
 import { startUiServer, uiOrigins } from './ui-server';
-import { ensureDevelopmentCa } from '../infra/signer';
+import { ensureDevelopmentCa } from '../infra/development-ca';
 import { keyEntry, newApiKey, type Scope } from '../client/api/auth';
 import type { Role } from '../domain/authority';
 import { newPayloadKey } from '../infra/payload-codec';

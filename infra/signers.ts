@@ -17,16 +17,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { ProviderUnits } from '../domain/provider-units';
 import { NcaNodeSigner } from './ncanode-signer';
-import {
-  assertCurrent,
-  chainsTo,
-  CmsSigner,
-  DevelopmentSigners,
-  ensureDevelopmentCa,
-  type DocumentSigner,
-  type UnitKey,
-  type UnitSigners,
-} from './signer';
+import { DevelopmentSigners, ensureDevelopmentCa } from './development-ca';
+import { assertCurrent, chainsTo, CmsSigner, type DocumentSigner, type UnitKey, type UnitSigners } from './signer';
 
 const SignersFileSchema = z.strictObject({
   trustAnchorsFile: z.string().min(1),
