@@ -1,16 +1,11 @@
 /**
- * The service standard as versioned data. The source documents hold two versions of the same service: the
- * earlier (seed 003: the provider's office, the State Corporation and the portal) and the current (seeds 000,
- * 002: the portal and the Platform). A case is pinned at submission to the standard in force then and follows
- * it to its end, so a change of standard never alters a running case. A shipped profile is never edited: new
- * rules are a new profile, and a new entry in the schedule says from when they apply.
+ * The service standard's profiles (R2, R3, R5, R7, R11, R14): each version's channels, places, terms and
+ * documents as data, and the terms they set. A shipped profile is never edited: new rules are a new profile.
  */
 import { DateTime } from 'luxon';
-import { z } from 'zod';
-import { refusal, type Refusal } from './refusals';
-import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
-import { ESSAY_WORDS } from './documents';
-import { CATEGORIES, CHANNELS, type Category, type Channel, type RefusalGround } from './service';
+import { ZONE, type WorkingCalendar } from '../calendar';
+import { ESSAY_WORDS } from '../documents';
+import { CATEGORIES, type Category, type Channel, type RefusalGround } from '../service';
 
 export const STANDARD_IDS = ['standard-1', 'standard-2'] as const;
 export type StandardId = (typeof STANDARD_IDS)[number];
@@ -18,7 +13,7 @@ export type StandardId = (typeof STANDARD_IDS)[number];
 export const STANDARD_OF_UNPINNED_CASES: StandardId = 'standard-2';
 
 /** A time of day in Asia/Almaty, "HH:MM". */
-type Clock = `${number}:${number}`;
+export type Clock = `${number}:${number}`;
 
 /** A place that takes applications in person, and when (R7). */
 export interface ServicePlace {
@@ -174,142 +169,6 @@ export const STANDARDS: Readonly<Record<StandardId, StandardProfile>> = {
 /** The standard a case was pinned to (the current one for cases older than profiles). */
 export function standardOf(input: { standard?: StandardId }): StandardProfile {
   return STANDARDS[input.standard ?? STANDARD_OF_UNPINNED_CASES];
-}
-
-// ---- which standard is in force when ----
-
-/** One entry of the schedule: a standard applies to applications submitted from `from` (null: from the start). */
-export interface StandardInForce {
-  standard: StandardId;
-  from: string | null;
-  basis: string;
-}
-
-/**
- * The shipped schedule. The seeds do not say when the current standard replaced the earlier one: the date
- * below is a placeholder to check against the order, and STANDARD_SCHEDULE replaces the whole schedule.
- */
-export const SHIPPED_SCHEDULE: readonly StandardInForce[] = [
-  { standard: 'standard-1', from: null, basis: 'seed 003 (the earlier standard)' },
-  {
-    standard: 'standard-2',
-    from: '2024-01-01T00:00:00+06:00', // Almaty was on UTC+6 until March 2024
-    basis: 'seeds 000, 002 (the current standard); date of entry into force not in the seeds, to be checked against the order',
-  },
-];
-
-const ScheduleSchema = z
-  .array(
-    z.strictObject({
-      standard: z.enum(STANDARD_IDS, { error: `must be one of ${STANDARD_IDS.join(', ')}` }),
-      from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' }).nullable(),
-      basis: z.string().trim().min(5, 'must name the order that set it'),
-    }),
-  )
-  .min(1)
-  .superRefine((entries, ctx) => {
-    if (entries[0].from !== null) ctx.addIssue({ code: 'custom', path: [0, 'from'], message: 'the first standard applies from the start (null)' });
-    for (let i = 1; i < entries.length; i++) {
-      const [before, at] = [entries[i - 1].from, entries[i].from];
-      if (at === null || (before !== null && Date.parse(at) <= Date.parse(before))) {
-        ctx.addIssue({ code: 'custom', path: [i, 'from'], message: 'each later standard applies from a later instant' });
-      }
-    }
-  });
-
-/** Reads STANDARD_SCHEDULE (JSON), refusing a malformed one at start-up with the reason. */
-export function scheduleFrom(json: string | undefined): readonly StandardInForce[] {
-  if (!json) return SHIPPED_SCHEDULE;
-  const parsed = ScheduleSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new Error(`STANDARD_SCHEDULE: ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}
-
-/** The standard in force at an instant, with the instant it took effect (null: from the start). */
-export function standardInForce(at: Date, schedule: readonly StandardInForce[] = SHIPPED_SCHEDULE): StandardInForce {
-  let current = schedule[0];
-  for (const entry of schedule) if (entry.from === null || Date.parse(entry.from) <= at.getTime()) current = entry;
-  return current;
-}
-
-// ---- what a standard allows ----
-
-/** What a submission must say for the standard to take it. */
-export interface Intake {
-  category: Category;
-  channel: Channel;
-  submittedAt: string;
-  serviceLocality?: 'provider-locality' | 'elsewhere';
-  homeVisit?: boolean;
-}
-
-/**
- * Why a well-formed submission cannot be taken under a standard (R2, R3, R7, R11), or null. The calendar is
- * needed for in-person intake: places are closed on holidays and other days off.
- */
-export function intakeRefusal(standard: StandardProfile, intake: Intake, calendar: WorkingCalendar, since?: string | null): Refusal | null {
-  const refuse = (field: string, rule: string, message: string): Refusal => refusal(field, rule, message);
-  const rules = standard.channels[intake.channel];
-  const offered = Object.keys(standard.channels).join(', ');
-  if (!rules) {
-    const inForce = since ? ` in force since ${formatInstant(new Date(since))}` : '';
-    return refuse('channel', 'R2', `the ${intake.channel} channel is not offered under ${standard.title}${inForce}; its channels are ${offered}`);
-  }
-  if (!rules.categories.includes(intake.category)) {
-    const serving = CHANNELS.find((c) => standard.channels[c]?.categories.includes(intake.category));
-    return refuse('channel', 'R2', `category ${intake.category} is served through the ${serving} channel, not ${intake.channel}`);
-  }
-  if (rules.term.kind === 'working-days-by-locality' && !intake.serviceLocality) {
-    return {
-      code: 'against-standard',
-      field: 'serviceLocality',
-      rule: 'R3',
-      message: `serviceLocality is required for the ${intake.channel} channel: provider-locality (${rules.term.providerLocality} working days) or elsewhere (${rules.term.elsewhere}) (R3)`,
-    };
-  }
-  if (rules.term.kind !== 'working-days-by-locality' && intake.serviceLocality) {
-    return refuse('serviceLocality', 'R3', `serviceLocality applies only to the State Corporation channel, not ${intake.channel}`);
-  }
-  if (intake.homeVisit && !rules.homeVisits) {
-    const visiting = CHANNELS.filter((c) => standard.channels[c]?.homeVisits);
-    return refuse(
-      'homeVisit',
-      'R11',
-      visiting.length
-        ? `under ${standard.title}, home visits are made only through the ${visiting.join(', ')} channel, not ${intake.channel}`
-        : `there are no home visits under ${standard.title}`,
-    );
-  }
-  if (rules.intake !== 'around-the-clock' && !isOpen(rules.intake, new Date(intake.submittedAt), calendar)) {
-    return refuse(
-      'submittedAt',
-      'R7',
-      `${rules.intake.name} takes applications ${rules.intake.hoursInWords} (R7); this one is dated ${formatInstant(new Date(intake.submittedAt))}`,
-    );
-  }
-  return null;
-}
-
-/** Whether a standard takes applications through a channel in person, at a place with its hours (R7). */
-export function takenInPerson(standard: StandardProfile, channel: Channel): boolean {
-  const intake = standard.channels[channel]?.intake;
-  return intake !== undefined && intake !== 'around-the-clock';
-}
-
-/** Whether a place takes applications at an instant (R7). */
-export function isOpen(place: ServicePlace, at: Date, calendar: WorkingCalendar): boolean {
-  const local = DateTime.fromJSDate(at, { zone: ZONE });
-  // The calendar's special days decide first: a holiday or a day off closes every place, an ordered working day
-  // opens it; otherwise the place's own week (the State Corporation's includes Saturday).
-  const special = calendar.dayOf(local.toISODate()!);
-  if (!(special ? special.working : place.weekdays.includes(local.weekday))) return false;
-  const minutes = local.hour * 60 + local.minute;
-  const m = (clock: Clock) => Number(clock.slice(0, 2)) * 60 + Number(clock.slice(3, 5));
-  if (minutes < m(place.opens) || minutes >= m(place.closes)) return false;
-  return !place.breaks.some((b) => minutes >= m(b.from) && minutes < m(b.to));
 }
 
 /**
