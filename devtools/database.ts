@@ -37,7 +37,13 @@ function processAlive(pid: number): boolean {
  * which always runs the binaries from node_modules: under root they may have to run from elsewhere
  * (devtools/postgres-runtime.ts).
  */
-export async function startEmbeddedPostgres(dataDir: string, port: number, onLog: (line: string) => void = () => {}): Promise<RunningDatabase> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  port: number,
+  onLog: (line: string) => void = () => {},
+  /** server settings beyond the defaults (`postgres -c name=value`), e.g. the bench's statement counter */
+  settings: Record<string, string> = {},
+): Promise<RunningDatabase> {
   const user = postgresUser();
   const binaries = postgresBinaries(user);
   const databaseDir = postgresDataDirectory(dataDir, user);
@@ -49,11 +55,23 @@ export async function startEmbeddedPostgres(dataDir: string, port: number, onLog
     fs.rmSync(pidFile);
   }
   if (!fs.existsSync(path.join(databaseDir, 'PG_VERSION'))) await initialise(binaries, databaseDir, user, onLog);
-  const server = spawn(path.join(binaries, 'bin', 'postgres'), ['-D', databaseDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1'], {
-    ...user.spawnAs,
-    env: { ...process.env, LC_MESSAGES: 'C' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const server = spawn(
+    path.join(binaries, 'bin', 'postgres'),
+    [
+      '-D',
+      databaseDir,
+      '-p',
+      String(port),
+      '-c',
+      'listen_addresses=127.0.0.1',
+      ...Object.entries(settings).flatMap(([name, value]) => ['-c', `${name}=${value}`]),
+    ],
+    {
+      ...user.spawnAs,
+      env: { ...process.env, LC_MESSAGES: 'C' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   await new Promise<void>((resolve, reject) => {
     let seen = '';
     server.stderr!.on('data', (chunk) => {

@@ -119,19 +119,22 @@ export function documentRecords(store: Store) {
       const notices = await store.$transaction(async (tx) => {
         if (decision) await recordDecision(tx, decision);
         // R5: the certificate stays resolvable by its fingerprint for as long as the documents it signed are kept.
+        // One INSERT … ON CONFLICT DO NOTHING: the first documents a unit signs arrive side by side, and Prisma's
+        // upsert (a read, then an insert) made all but one of them fail on the certificate and retry.
         if (!certificatesStored.has(identity.fingerprint))
-          await tx.signingCertificate.upsert({
-            where: { fingerprint: identity.fingerprint },
-            update: {},
-            create: {
-              fingerprint: identity.fingerprint,
-              unit,
-              person: identity.person,
-              organisation: identity.organisation,
-              pem: identity.certificatePem,
-              notBefore: identity.notBefore,
-              notAfter: identity.notAfter,
-            },
+          await tx.signingCertificate.createMany({
+            data: [
+              {
+                fingerprint: identity.fingerprint,
+                unit,
+                person: identity.person,
+                organisation: identity.organisation,
+                pem: identity.certificatePem,
+                notBefore: identity.notBefore,
+                notAfter: identity.notAfter,
+              },
+            ],
+            skipDuplicates: true,
           });
         // A retried attempt finds the documents it wrote before and keeps them: an insert that skips them, and a
         // read only when it skipped some (an upsert with nothing to update costs Prisma a read and a write: issue 19).

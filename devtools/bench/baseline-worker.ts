@@ -4,8 +4,8 @@
  * reached each no-op step, and stops when told.
  */
 import { NativeConnection, Worker } from '@temporalio/worker';
-import { runMain } from '../infra/process';
-import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../worker/workflow-code';
+import { runMain } from '../../infra/process';
+import { DEFAULT_MAX_CACHED_WORKFLOWS } from '../../worker/workflow-code';
 
 runMain(async () => {
   const connection = await NativeConnection.connect({ address: process.env.TEMPORAL_ADDRESS! });
@@ -13,7 +13,7 @@ runMain(async () => {
   const worker = await Worker.create({
     connection,
     taskQueue: 'bench-baseline',
-    workflowsPath: require.resolve('./bench-baseline'),
+    workflowsPath: require.resolve('./baseline-workflow'),
     activities: { step: async (k: number) => void steps[k]++ },
     maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_MAX_CACHED_WORKFLOWS),
   });
