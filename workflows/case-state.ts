@@ -10,18 +10,27 @@ import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from
 import type { Defect } from '../domain/admissibility';
 import { officialDecision, type ApplicationInput, type CaseDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
-import { receivedStatus } from '../domain/case-status';
-import { custodyBeforeResult } from '../domain/custody';
+import { receivedStatus, type FiledComplaint } from '../domain/case-status';
+import type { ComplaintFiling } from '../domain/complaint';
+import { custodyBeforeResult, type CustodyEvent } from '../domain/custody';
 import { complaintFilingRefusal, custodyStepRefusal, decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
 import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
 import type { ChannelRules, StandardProfile } from '../domain/standards';
 import type { StageRecord } from '../activities';
-import type { ComplaintStage } from './complaint-stage';
-import type { ResultCustody } from './custody';
 import { decideUpdate, fileComplaintUpdate, resultCustodyUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
 import { caseStore } from './proxies';
 import { refuseWith } from './refusals';
+
+/**
+ * What the case asks of its parts when a message arrives: the result's custody takes a reported step
+ * (custody.ts), the complaint stage a filed complaint (complaint-stage.ts); each answers once the main flow has
+ * applied it.
+ */
+export interface CaseParts {
+  custody: { pending(): boolean; report(event: CustodyEvent): Promise<ApplicationStatus> };
+  complaints: { file(request: ComplaintFiling & { submittedAt: string }): Promise<FiledComplaint> };
+}
 
 export class ApplicationCase {
   readonly id: string;
@@ -43,7 +52,7 @@ export class ApplicationCase {
   /** R13: the filing period is over and nothing is under review */
   administrativeStageOver = false;
   /** the result's way through the State Corporation and the complaint stage, once the case listens */
-  private parts: { custody: ResultCustody; complaints: ComplaintStage } | undefined;
+  private parts: CaseParts | undefined;
 
   constructor(
     readonly input: ApplicationInput,
@@ -79,7 +88,7 @@ export class ApplicationCase {
    * Every message of the case: the status query, the provider's decision, the applicant's withdrawal, the State
    * Corporation's and the provider's custody steps (R14) and the applicant's complaints (R13).
    */
-  listen(parts: { custody: ResultCustody; complaints: ComplaintStage }): void {
+  listen(parts: CaseParts): void {
     this.parts = parts;
     setHandler(statusQuery, () => this.status);
     setHandler(resultCustodyUpdate, async (event) => parts.custody.report(event), {

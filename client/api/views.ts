@@ -52,7 +52,7 @@ export function complaintItem(c: ComplaintRecord) {
 }
 
 /** A complaint the case's workflow has filed and its own workflow not yet recorded: what the case knows of it. */
-function filedItem(applicationId: string, c: ComplaintSummary): ReturnType<typeof complaintItem> {
+function filedItem(applicationId: string, c: ComplaintSummary): ReturnType<typeof complaintItem> & { endedWithoutDecision?: true } {
   return {
     complaintId: c.complaintId,
     applicationId,
@@ -71,17 +71,21 @@ function filedItem(applicationId: string, c: ComplaintSummary): ReturnType<typeo
     motivation: null,
     official: null,
     decidedAt: c.decidedAt,
+    ...(c.endedWithoutDecision && { endedWithoutDecision: true as const }),
   };
 }
 
 /**
- * The complaints of a case: every one recorded (a late one against a closed case included), then any the case
- * has filed a moment ago and its workflow not yet recorded, in the order they were filed.
+ * The complaints of a case: every one recorded (a late one against a closed case included), marked where the
+ * case saw its workflow end without a decision (terminated by hand: it settles nothing), then any the case has
+ * filed a moment ago and its workflow not yet recorded, in the order they were filed. `view` is the case's view
+ * (its query, or the one it recorded), so the answer is the same before and after its history is gone.
  */
-export function complaintsOfCase(applicationId: string, rows: readonly ComplaintRecord[], status: ApplicationStatus | null) {
+export function complaintsOfCase(applicationId: string, rows: readonly ComplaintRecord[], view: ApplicationStatus) {
+  const known = new Map(view.complaints.map((c) => [c.complaintId, c]));
   const recorded = new Set(rows.map((r) => r.id));
-  const justFiled = (status?.complaints ?? []).filter((c) => !recorded.has(c.complaintId)).map((c) => filedItem(applicationId, c));
-  return [...rows.map(complaintItem), ...justFiled];
+  const justFiled = view.complaints.filter((c) => !recorded.has(c.complaintId)).map((c) => filedItem(applicationId, c));
+  return [...rows.map((r) => ({ ...complaintItem(r), ...(known.get(r.id)?.endedWithoutDecision && { endedWithoutDecision: true }) })), ...justFiled];
 }
 
 /** The case as its workflow holds it. */

@@ -68,7 +68,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       return {
         applicationId: id,
         ...caseView(view),
-        complaints: complaintsOfCase(id, row?.complaints ?? [], status),
+        complaints: complaintsOfCase(id, row?.complaints ?? [], view),
         notices: (row?.notices ?? []).map(noticeView),
       };
     },
