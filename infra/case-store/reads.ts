@@ -100,7 +100,7 @@ export function recordedStates(store: Reader, workflowIds: string[]) {
   return store.application.findMany({ where: { workflowId: { in: workflowIds } }, select: { workflowId: true, state: true, updatedAt: true } });
 }
 
-/** How many case rows the store holds (applications, documents, complaints): the bench's footprint. */
-export async function caseRowCount(store: Reader): Promise<number> {
-  return (await store.application.count()) + (await store.notice.count()) + (await store.complaint.count());
+/** How many case rows the store holds (applications, documents, complaints, stage log lines): the bench's footprint. */
+export async function caseRowCount(store: Reader & Pick<Store, 'stageLog'>): Promise<number> {
+  return (await store.application.count()) + (await store.notice.count()) + (await store.complaint.count()) + (await store.stageLog.count());
 }
