@@ -1,5 +1,8 @@
 /** Workflow ids of a case, from ids that carry no personal data (see infra/identity.ts for how those are made). */
 
+/** The form of a case's ids (applications, complaints, cabinets): a UUID, lower case. */
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 export function workflowIdFor(applicationId: string): string {
   return `application-${applicationId}`;
 }

@@ -3,6 +3,7 @@
  * the relay (worker/outbox-relay.ts); its dead letters counted and requeued by operators.
  */
 import type { Prisma } from '../prisma/generated/client';
+import { UUID } from '../domain/case-ids';
 import type { Store } from './store';
 
 export interface OutboxEntry {
@@ -15,7 +16,7 @@ export interface OutboxEntry {
 /** The application a message is about, for the index by case (a message about no case has none). */
 function caseIdOf(entry: OutboxEntry): string | null {
   const id = entry.payload.applicationId;
-  return typeof id === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(id) ? id : null;
+  return typeof id === 'string' && UUID.test(id) ? id : null;
 }
 
 /**

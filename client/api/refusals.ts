@@ -58,4 +58,4 @@ export function refuseBadId(reply: FastifyReply, field: 'id' | 'cabinetId', what
   return refuse(reply, { code: 'invalid-field', field, rule: null, message: `${field}: must be ${what} (UUID)` });
 }
 
-export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export { UUID } from '../../domain/case-ids';
