@@ -23,6 +23,8 @@ export const UI_SERVER_VERSION = '2.42.1';
  */
 export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
+/** The OpenAPI conformance fuzzer the contract test runs (issue 34), from PyPI. */
+export const SCHEMATHESIS_VERSION = '4.32.5';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.32.1';
 
@@ -174,6 +176,44 @@ export function ensureChromium(): string {
 }
 
 /**
+ * Schemathesis, the OpenAPI conformance fuzzer (`st`), in a virtual environment of its own in CACHE_DIR, installed
+ * from PyPI with the machine's Python 3 once (about half a minute); `SCHEMATHESIS` names another `st` instead.
+ */
+export function ensureSchemathesis(): string {
+  const named = process.env.SCHEMATHESIS;
+  if (named) {
+    if (!fs.existsSync(named)) throw new ToolUnavailableError(`SCHEMATHESIS names ${named}, which does not exist`);
+    return named;
+  }
+  const dir = path.join(CACHE_DIR, `schemathesis-${SCHEMATHESIS_VERSION}`);
+  const st = path.join(dir, 'bin', 'st');
+  // A venv's scripts name its folder, so it is made in place; the mark, written last, says it is whole.
+  const installedMark = path.join(dir, '.installed');
+  if (fs.existsSync(installedMark)) return st;
+  const python = onPath('python3');
+  if (!python) {
+    throw new ToolUnavailableError(
+      'The API contract test needs Python 3 (3.10 or newer) with venv to install Schemathesis from PyPI: `apt-get install python3 python3-venv`, or set SCHEMATHESIS to an `st` executable.',
+    );
+  }
+  log(`installing schemathesis ${SCHEMATHESIS_VERSION} from PyPI into ${dir}…`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(CACHE_DIR, { recursive: true });
+  const run = (command: string, args: string[]) => spawnSync(command, args, { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0;
+  const installed =
+    run(python, ['-m', 'venv', dir]) &&
+    run(path.join(dir, 'bin', 'python'), ['-m', 'pip', 'install', '--quiet', '--disable-pip-version-check', `schemathesis==${SCHEMATHESIS_VERSION}`]);
+  if (!installed || !fs.existsSync(st)) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new ToolUnavailableError(
+      `could not install schemathesis ${SCHEMATHESIS_VERSION} (python3 -m venv, then pip install); see the output above`,
+    );
+  }
+  fs.writeFileSync(installedMark, `schemathesis ${SCHEMATHESIS_VERSION}\n`);
+  return st;
+}
+
+/**
  * An executable that runs Temporal's Java test server with time skipping, in the form the TypeScript SDK
  * calls it (`<path> <port> [--start-at=<epoch ms>]`): the server's libraries resolved from Maven Central once and
  * cached, and our launcher (devtools/test-server/TestServerAt.java, which can start the server's clock at a given
@@ -256,6 +296,7 @@ if (require.main === module) {
       log(`UI server:    ${ensureUiServer()}`);
       log(`test server:  ${ensureTestServer()}`);
       log(`chromium:     ${ensureChromium()}`);
+      log(`schemathesis: ${ensureSchemathesis()}`);
     } else if (command === 'ensure-cluster') {
       // What `npm run start:cluster` and `npm run test:cluster` add: the server itself and the UI server.
       log(`server:       ${ensureTemporalServer().server}`);

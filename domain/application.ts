@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { formatInstant, type CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
 import { DOCUMENT_KINDS, PURPOSES } from './documents';
-import { CHECKED, distinct, instant, line, schemaOnce, text, type CharacterRule } from './fields';
+import { CHECKED, distinct, line, schemaOnce, submittedAt, text, type CharacterRule } from './fields';
 import { isValidIin } from './iin';
 import { refusal, type Refusal } from './refusals';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
@@ -15,18 +15,27 @@ import type { StandardId } from './standards';
 /** A submission's form, its texts checked by `characters`. */
 function submissionForm(characters: CharacterRule) {
   return z.strictObject({
-    iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit'),
-    fullName: characters.line(z.string().trim().min(1, 'must not be empty').max(300)),
+    // The check digit (the 12th) no JSON Schema can say: the document's pattern gives the form, its words the rest.
+    iin: z.string().refine(isValidIin, 'must be 12 digits with a valid check digit').meta({
+      pattern: '^[0-9]{12}$',
+      description: "the teacher's IIN: 12 digits, the last a check digit of the first 11 (refused with 400 otherwise)",
+    }),
+    fullName: characters.line(z.string().max(300).trim().min(1, 'must not be empty'), { filled: true }),
     category: z.enum(CATEGORIES, { error: `must be one of ${CATEGORIES.join(', ')}` }),
     channel: z.enum(CHANNELS, { error: `must be one of ${CHANNELS.join(', ')}` }),
-    providerUnit: characters.line(z.string().trim().min(1, 'must not be empty').max(200)),
+    providerUnit: characters
+      .line(z.string().max(200).trim().min(1, 'must not be empty'), { filled: true })
+      .meta({ description: 'R1: the id of a unit that provides the service, from GET /provider-units (422 unknown-provider-unit otherwise)' }),
     // R8 item 6: to assign a category, or to confirm the one held (whose certificate and order are then required)
     purpose: z.enum(PURPOSES, { error: `must be one of ${PURPOSES.join(', ')} (assign a category, or confirm the one held)` }),
     academicYear: z
       .string()
-      .regex(/^\d{4}-\d{4}$/, 'must look like 2026-2027')
-      .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027'),
-    submittedAt: instant().optional(),
+      .regex(/^[0-9]{4}-[0-9]{4}$/, 'must look like 2026-2027')
+      .refine((y) => Number(y.slice(5)) === Number(y.slice(0, 4)) + 1, 'must be two consecutive years, e.g. 2026-2027')
+      .meta({
+        description: 'two consecutive years, e.g. 2026-2027 (refused with 400 otherwise); R10: within the campaign window set for it (422 otherwise)',
+      }),
+    submittedAt: submittedAt().optional(),
     personalDataConsent: z.boolean(),
     essay: characters.text(z.string().max(20_000)),
     documents: z
@@ -103,8 +112,8 @@ export const decisionSchema = schemaOnce(() =>
           .max(3, 'names at most the three grounds of R9'),
         'ground',
       ).optional(),
-      motivation: text(z.string().trim().min(1).max(5_000)).optional(),
-      official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
+      motivation: text(z.string().max(5_000).trim().min(1), { filled: true }).optional(),
+      official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
     })
     .superRefine((d, ctx) => {
       // R9: a refusal is motivated and names its grounds; an acceptance has none.
@@ -124,6 +133,12 @@ export const decisionSchema = schemaOnce(() =>
       if (d.decision === 'accept' && d.grounds) {
         ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
       }
+    })
+    // The same rule of R9 in the JSON Schema of the OpenAPI document, for a client generated from it.
+    .meta({
+      if: { properties: { decision: { const: 'refuse' } }, required: ['decision'] },
+      then: { properties: { grounds: {}, motivation: {} }, required: ['grounds', 'motivation'] },
+      else: { properties: { grounds: false } },
     }),
 );
 export type ProviderDecision = z.infer<ReturnType<typeof decisionSchema>>;
@@ -148,7 +163,7 @@ export function officialDecision({ official, ...decision }: ProviderDecision): C
 /** The applicant's withdrawal of an application before the decision. */
 export const withdrawalSchema = schemaOnce(() =>
   z.strictObject({
-    reason: text(z.string().trim().max(2_000)).optional(),
+    reason: text(z.string().max(2_000).trim()).optional(),
   }),
 );
 export type Withdrawal = z.infer<ReturnType<typeof withdrawalSchema>>;

@@ -9,7 +9,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { complaintWorkflowIdFor } from './case-ids';
 import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from './search-attributes';
-import { distinct, instant, line, schemaOnce, text } from './fields';
+import { distinct, line, schemaOnce, submittedAt, text } from './fields';
 import { step } from './lifecycle';
 
 /** R13: the bodies a complaint is addressed to. */
@@ -51,9 +51,9 @@ export const complaintSchema = schemaOnce(() =>
     addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
     subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
     // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard.
-    restorationReason: text(z.string().trim().min(1).max(5_000)).optional(),
-    text: text(z.string().trim().min(1, 'must state what the complaint is about').max(20_000)),
-    grounds: distinct(z.array(line(z.string().trim().min(1).max(500))).max(20), 'ground').optional(),
+    restorationReason: text(z.string().max(5_000).trim().min(1), { filled: true }).optional(),
+    text: text(z.string().max(20_000).trim().min(1, 'must state what the complaint is about'), { filled: true }),
+    grounds: distinct(z.array(line(z.string().max(500).trim().min(1), { filled: true })).max(20), 'ground').optional(),
     attachments: z
       .array(
         z.strictObject({
@@ -63,7 +63,7 @@ export const complaintSchema = schemaOnce(() =>
       )
       .max(20)
       .optional(),
-    submittedAt: instant().optional(),
+    submittedAt: submittedAt().optional(),
   }),
 );
 export type ComplaintFiling = z.infer<ReturnType<typeof complaintSchema>>;
@@ -72,8 +72,8 @@ export const complaintDecisionSchema = schemaOnce(() =>
   z.strictObject({
     outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
     // R13 with R5: every outcome is a motivated decision.
-    motivation: text(z.string().trim().min(1, 'a complaint decision is motivated').max(20_000)),
-    official: line(z.string().trim().min(1, 'must name the deciding official').max(300)),
+    motivation: text(z.string().max(20_000).trim().min(1, 'a complaint decision is motivated'), { filled: true }),
+    official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
     // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
     periodRestored: z.boolean().optional(),
   }),

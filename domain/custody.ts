@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { line, schemaOnce } from './fields';
 import { parseInput, refusal, type ParseResult } from './refusals';
 
-const official = (who: string) => line(z.string().trim().min(1, `must name ${who}`).max(300));
+const official = (who: string) => line(z.string().max(300).trim().min(1, `must name ${who}`), { filled: true });
 
 /** R5: the State Corporation issues the result against an identity document, or a notarised power of attorney. */
 export const resultIssueSchema = schemaOnce(() =>
@@ -17,13 +17,18 @@ export const resultIssueSchema = schemaOnce(() =>
       to: z.enum(['applicant', 'representative'], { error: 'must be applicant or representative' }),
       place: z.enum(['state-corporation', 'home'], { error: 'must be state-corporation or home' }),
       // its number and date, recorded
-      powerOfAttorney: line(z.string().trim().min(3).max(200)).optional(),
+      powerOfAttorney: line(z.string().max(200).trim().min(3), { filled: true }).optional(),
       official: official('the State Corporation employee'),
     })
     .refine((e) => e.to === 'applicant' || e.powerOfAttorney !== undefined, {
       path: ['powerOfAttorney'],
       message: 'a representative collects the result on a notarised power of attorney: give its number and date (R5)',
       params: { rule: 'R5' },
+    })
+    // The same rule of R5 in the JSON Schema of the OpenAPI document.
+    .meta({
+      if: { properties: { to: { const: 'representative' } }, required: ['to'] },
+      then: { properties: { powerOfAttorney: {} }, required: ['powerOfAttorney'] },
     }),
 );
 /** R14: the applicant came after the return; the State Corporation asks the provider for the result. */

@@ -12,6 +12,17 @@ import { z } from 'zod';
 export const instant = () => z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone, e.g. 2026-11-23T10:00:00+05:00' });
 
 /**
+ * When a caller says its request was made: an instant no more than a few minutes ahead of the service's clock nor
+ * further behind it than SUBMISSION_MAX_DELAY (submittedAtRefusal, domain/application.ts) — bounds that move with
+ * the clock, so the document says them in words.
+ */
+export const submittedAt = () =>
+  instant().meta({
+    description:
+      "when the caller took the request: ISO 8601 with a zone, no more than 5 minutes ahead of the service's clock nor more than SUBMISSION_MAX_DELAY (7 days by default) behind it (refused with 400 otherwise); the service's clock when absent",
+  });
+
+/**
  * A schema a module exports, built once on first use and handed out by a function (issue 19). The worker shares
  * the domain's modules between its workflows (workflows/shared-domain.ts), and the SDK freezes whatever their
  * exports reach; zod completes a schema on its first reads and parses, which a frozen schema refuses. What a
@@ -67,22 +78,45 @@ export function asOneLine(text: string): string {
   return out.replace(/ {2,}/g, ' ').trim();
 }
 
-/** Adds the character rule to a string's schema. */
-function withCharacters(schema: z.ZodString, lineBreaks: boolean): z.ZodString {
-  return schema.check((ctx) => {
-    const problem = characterProblem(ctx.value, lineBreaks);
-    if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
-  });
+/**
+ * The character rule as a JSON Schema pattern (issue 34), for the OpenAPI document an integrator's generator
+ * reads: the characters `forbidden` refuses, as one class. Half of a surrogate pair is not in it: a pattern reads
+ * code points, where a lone half is no character at all (and regex engines such as Rust's refuse to name one).
+ */
+const FORBIDDEN_IN_TEXT = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028-\\u202e\\u2066-\\u2069';
+const FORBIDDEN_IN_LINE = `${FORBIDDEN_IN_TEXT}\\t\\n\\r`;
+/** What String.prototype.trim takes away: a filled text holds something else. */
+const TRIMMED = '\\s\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000\\ufeff';
+
+/** The pattern of a text: only allowed characters, and (`filled`) at least one that trimming keeps. */
+export function characterPattern(lineBreaks: boolean, filled: boolean): string {
+  const forbidden = lineBreaks ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_LINE;
+  return filled ? `^[^${forbidden}]*[^${forbidden}${TRIMMED}][^${forbidden}]*$` : `^[^${forbidden}]*$`;
+}
+
+/** Options of a text's rule: `filled` when the schema trims it and asks for at least one character. */
+export interface TextOptions {
+  filled?: boolean;
+}
+
+/** Adds the character rule to a string's schema, and says it in the schema's JSON Schema as a pattern. */
+function withCharacters(schema: z.ZodString, lineBreaks: boolean, { filled = false }: TextOptions = {}): z.ZodString {
+  return schema
+    .check((ctx) => {
+      const problem = characterProblem(ctx.value, lineBreaks);
+      if (problem) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+    })
+    .meta({ pattern: characterPattern(lineBreaks, filled) });
 }
 
 /** How a schema's texts are checked: one line (a name, an official, a file name), or a free text. */
 export interface CharacterRule {
-  line(schema: z.ZodString): z.ZodString;
-  text(schema: z.ZodString): z.ZodString;
+  line(schema: z.ZodString, options?: TextOptions): z.ZodString;
+  text(schema: z.ZodString, options?: TextOptions): z.ZodString;
 }
 
 /** The rule of every door since issue 16. */
-export const CHECKED: CharacterRule = { line: (s) => withCharacters(s, false), text: (s) => withCharacters(s, true) };
+export const CHECKED: CharacterRule = { line: (s, o) => withCharacters(s, false, o), text: (s, o) => withCharacters(s, true, o) };
 
 /** One line of text. */
 export const line = CHECKED.line;
@@ -91,5 +125,7 @@ export const text = CHECKED.text;
 
 /** A list that names each item once. */
 export function distinct<T extends z.ZodType>(items: z.ZodArray<T>, what: string): z.ZodArray<T> {
-  return items.refine((list) => new Set(list.map((i) => JSON.stringify(i))).size === list.length, `must name each ${what} once`);
+  return items
+    .refine((list) => new Set(list.map((i) => JSON.stringify(i))).size === list.length, `must name each ${what} once`)
+    .meta({ uniqueItems: true });
 }

@@ -35,6 +35,9 @@ const EXPECTED_STATUS = {
   unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
+  'method-not-allowed': 405,
+  'body-too-large': 413,
+  'unsupported-media-type': 415,
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
   'rate-limited': 429,
@@ -180,6 +183,22 @@ test('every refusal reaches the caller with the status of the table, its field a
     http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A' }, undefined, { authorization: `Bearer ${READ_ONLY_KEY}` }),
   );
   await refused('not-found', 'id', null, http('GET', '/applications/00000000-0000-8000-8000-00000000beef'));
+  // A path the API serves, with a method it does not take: 405, the methods it takes in Allow (RFC 9110 §15.5.6).
+  const deleted = await fetch(`${baseUrl}/applications/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${TEST_API_KEY}` } });
+  expect(deleted.headers.get('allow')).toBe('GET, HEAD');
+  await refused(
+    'method-not-allowed',
+    'method',
+    null,
+    Promise.resolve({ status: deleted.status, body: (await deleted.json()) as Record<string, any> }),
+  );
+  await refused('body-too-large', 'body', null, http('POST', '/applications', undefined, JSON.stringify({ essay: 'x'.repeat(1_100_000) })));
+  await refused(
+    'unsupported-media-type',
+    'Content-Type',
+    null,
+    http('POST', '/applications', undefined, '<iin/>', { 'content-type': 'application/xml' }),
+  );
   const keyed = submission(9003);
   expect((await http('POST', '/applications', keyed, undefined, { 'idempotency-key': 'walk-1' })).status).toBe(202);
   await refused(

@@ -4,6 +4,7 @@
  * scope; the UI either passes it as a bearer token, or the operator signs in once at `/codec/login` and the
  * browser sends the session cookie (sessions.ts) — the UI server's codec `includeCredentials` (devtools/ui-server.ts).
  */
+import { PayloadsAnswer } from './answers';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../../domain/refusals';
@@ -88,6 +89,7 @@ export function registerCodecServer({
         scope: 'decode',
         body: CodecRequestSchema,
         session: 'codec',
+        answers: { 200: PayloadsAnswer },
         responses: { 200: '{ payloads }, same shape', 400: 'not payloads', 401: 'no key or session', 403: 'no decode scope' },
       },
       async (request, reply) => {

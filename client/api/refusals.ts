@@ -12,6 +12,9 @@ export type ApiRefusalCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'not-found'
+  | 'method-not-allowed'
+  | 'body-too-large'
+  | 'unsupported-media-type'
   | 'idempotency-key-reused'
   | 'request-in-progress'
   | 'rate-limited'
@@ -30,6 +33,9 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode | ApiRefusalCode, numbe
   unauthenticated: 401,
   forbidden: 403,
   'not-found': 404,
+  'method-not-allowed': 405,
+  'body-too-large': 413,
+  'unsupported-media-type': 415,
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
   'rate-limited': 429,

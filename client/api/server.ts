@@ -15,7 +15,7 @@ import { sendUpdate } from './cases';
 import { registerCodecServer } from './codec-server';
 import { BrowserSessions } from './sessions';
 import { claim, settle } from './idempotency';
-import type { RouteDoc } from './openapi';
+import { CASE_ID_SCHEMA, type RouteDoc } from './openapi';
 import type { ApiDeps, ApiRoutes, Handler } from './routing';
 import { refuse, refuseBadId, UUID, type ApiRefusal } from './refusals';
 import { applicationRoutes } from './routes/applications';
@@ -45,6 +45,34 @@ export function nestedDeeperThan(value: unknown, limit: number): boolean {
     for (const child of Object.values(node as object)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+/**
+ * The methods the API takes on a concrete path, from the routes' definitions (a GET is also taken as HEAD): a
+ * route's path parameters must have their documented form, so `/applications/decision` (an id "." folded away)
+ * is no resource of the API and stays a 404.
+ */
+export function methodsServing(routes: readonly RouteDoc[], path: string): string[] {
+  const methods = new Set<string>();
+  for (const r of routes) if (pathPattern(r).test(path)) methods.add(r.method).add(r.method === 'GET' ? 'HEAD' : r.method);
+  return [...methods].sort();
+}
+
+const pathPatterns = new WeakMap<RouteDoc, RegExp>();
+/** A route's path as a regular expression, each parameter by the pattern of its schema. */
+function pathPattern(route: RouteDoc): RegExp {
+  let pattern = pathPatterns.get(route);
+  if (!pattern) {
+    const segments = route.url.split('/').map((segment) => {
+      if (!segment.startsWith(':')) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      const param = route.params?.[segment.slice(1)];
+      const schema = typeof param === 'object' ? param.schema : CASE_ID_SCHEMA;
+      return typeof schema.pattern === 'string' ? `(?:${schema.pattern.replace(/^\^|\$$/g, '')})` : '[^/]+';
+    });
+    pattern = new RegExp(`^${segments.join('/')}$`);
+    pathPatterns.set(route, pattern);
+  }
+  return pattern;
 }
 
 declare module 'fastify' {
@@ -203,6 +231,12 @@ export function buildApi(options: ApiDeps): FastifyInstance {
       app.log.warn({ err: error }, 'Temporal is not ready');
       return refuse(reply, { code: 'unavailable', field: null, rule: null, message: notReady });
     }
+    // Fastify's own refusals of a body, in the one table (refusals.ts) like every other.
+    if (error.statusCode === 413)
+      return refuse(reply, { code: 'body-too-large', field: 'body', rule: null, message: 'the body is larger than 1 MiB' });
+    if (error.statusCode === 415) {
+      return refuse(reply, { code: 'unsupported-media-type', field: 'Content-Type', rule: null, message: 'send the body as application/json' });
+    }
     const status = error.statusCode && error.statusCode < 500 ? error.statusCode : 500;
     if (status === 500) {
       app.log.error(error);
@@ -210,6 +244,21 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     }
     return reply.code(status).send({
       error: { code: 'malformed-body', field: null, rule: null, message: `the body could not be read as JSON: ${error.message.slice(0, 300)}` },
+    });
+  });
+
+  // A path the API serves, asked with a method it does not take: 405 with the methods it does (RFC 9110 §15.5.6),
+  // before the body is read — whatever the method, a body of its own or none.
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.is404) return;
+    const allowed = methodsServing(routes, request.url.split('?')[0]);
+    if (allowed.length === 0) return;
+    reply.header('allow', allowed.join(', '));
+    return refuse(reply, {
+      code: 'method-not-allowed',
+      field: 'method',
+      rule: null,
+      message: `${request.method.slice(0, 20)} is not a method of this path; it takes ${allowed.join(', ')}`,
     });
   });
 

@@ -69,11 +69,12 @@ export interface DevStack {
 
 /**
  * Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process);
- * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server).
+ * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server);
+ * `rateLimitPerMinute` raises the API's limit for a test that sends thousands of requests (the fuzzer).
  */
 export async function startDevStack(
   name: string,
-  { telemetry = false, codecCorsOrigins }: { telemetry?: boolean; codecCorsOrigins?: string[] } = {},
+  { telemetry = false, codecCorsOrigins, rateLimitPerMinute }: { telemetry?: boolean; codecCorsOrigins?: string[]; rateLimitPerMinute?: number } = {},
 ): Promise<DevStack> {
   const taskQueue = name;
   const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
@@ -121,6 +122,7 @@ export async function startDevStack(
     ),
     codec,
     ...(codecCorsOrigins && { codecCorsOrigins }),
+    ...(rateLimitPerMinute && { rateLimitPerMinute }),
     submissionMaxDelayMs: SUBMISSION_MAX_DELAY_MS,
     // R10: this academic year and the last, whole, whatever day the suite runs (dated scenarios may fall in either).
     campaignWindows: [academicYearWindow(new Date(machineNow().getTime() - 365 * 86_400_000)), academicYearWindow(machineNow())],

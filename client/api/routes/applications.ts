@@ -12,6 +12,7 @@ import { submitApplication } from '../submission';
 import { caseView, complaintsOfCase, noticeView } from '../views';
 import { applicationRecord, parseView } from '../../../infra/case-store';
 import type { ApplicationStatus } from '../../../domain/case-status';
+import { CaseAnswer, CaseStatusAnswer, SubmittedAnswer } from '../answers';
 
 export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store } = deps;
@@ -30,8 +31,26 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       scope: 'submit',
       body: submissionSchema(),
       idempotent: true,
+      answers: { 202: SubmittedAnswer },
+      links: [
+        {
+          status: 202,
+          to: [
+            'getApplication',
+            'decideApplication',
+            'withdrawApplication',
+            'fileComplaint',
+            'caseStory',
+            'issueResult',
+            'requestResultAgain',
+            'dispatchResultAgain',
+          ],
+          parameters: { id: '$response.body#/applicationId' },
+        },
+        { status: 202, to: ['getCabinet'], parameters: { cabinetId: '$response.body#/cabinetId' } },
+      ],
       responses: {
-        202: 'accepted for processing: { applicationId, workflowId, cabinetId, state }',
+        202: 'accepted for processing: { applicationId, workflowId, cabinetId, state, standard }',
         ...ERRORS,
         403: "the key's role or units do not cover this submission: a portal or Platform key submits on its own channel, a provider's office for its own units (R1)",
         409: 'the teacher already has an application for the academic year (R10); the other application is named only to the system that submitted it',
@@ -53,6 +72,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       tag: 'applications',
       scope: 'read',
       params: { id: 'the application id' },
+      answers: { 200: CaseAnswer },
       responses: { 200: 'the case', ...ERRORS },
     },
     async (request, reply) => {
@@ -84,6 +104,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       scope: 'decide',
       params: { id: 'the application id' },
       body: decisionSchema(),
+      answers: { 200: CaseStatusAnswer },
       responses: {
         200: 'the case after the decision',
         ...ERRORS,
@@ -118,6 +139,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       scope: 'submit',
       params: { id: 'the application id' },
       body: withdrawalSchema(),
+      answers: { 200: CaseStatusAnswer },
       responses: { 200: 'the withdrawn case', ...ERRORS, 403: 'the key did not submit this application (R1)', 409: 'decided already, or closed' },
     },
     async (request, reply) => {

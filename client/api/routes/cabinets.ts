@@ -1,5 +1,6 @@
 /** Routes of the `cabinets` tag: the applicant's personal cabinet (R5, R11, R13). */
 import { refuse, refuseBadId, UUID } from '../refusals';
+import { CabinetAnswer } from '../answers';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { noticeView } from '../views';
 import { cabinetRecords } from '../../../infra/case-store';
@@ -15,6 +16,7 @@ export function cabinetRoutes({ route, deps }: ApiRoutes): void {
       tag: 'cabinets',
       scope: 'read',
       params: { cabinetId: 'the cabinet id given at submission' },
+      answers: { 200: CabinetAnswer },
       responses: { 200: 'the cabinet', ...ERRORS },
     },
     async (request, reply) => {

@@ -13,6 +13,7 @@ import { ERRORS, type ApiRoutes } from '../routing';
 import { complaintView, noticeView } from '../views';
 import { complaintRecord, parseView, recordedOutcome } from '../../../infra/case-store';
 import type { ComplaintStatus } from '../../../domain/case-status';
+import { ComplaintAnswer, ComplaintStatusAnswer, FiledComplaintAnswer } from '../answers';
 
 export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -30,8 +31,10 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       params: { id: 'the application id' },
       body: complaintSchema(),
       idempotent: true,
+      answers: { 202: FiledComplaintAnswer },
+      links: [{ status: 202, to: ['getComplaint', 'decideComplaint'], parameters: { id: '$response.body#/complaintId' } }],
       responses: {
-        202: 'registered: { complaintId, workflowId, addressee, registeredAt, dueAt }',
+        202: 'registered: { complaintId, workflowId, addressee, subject, late, registeredAt, dueAt }',
         ...ERRORS,
         403: 'the key is not a submitting system: a provider or the authority does not file complaints (R1)',
         409: 'no complaint now: the result is not delivered yet (or, against inaction, the decision is not overdue), a complaint to that body is under review, or the last instance has decided (a late complaint is registered, APPK art. 92)',
@@ -75,6 +78,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       tag: 'complaints',
       scope: 'read',
       params: { id: 'the complaint id' },
+      answers: { 200: ComplaintAnswer },
       responses: { 200: 'the complaint', ...ERRORS },
     },
     async (request, reply) => {
@@ -102,6 +106,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       scope: 'decide',
       params: { id: 'the complaint id' },
       body: complaintDecisionSchema(),
+      answers: { 200: ComplaintStatusAnswer },
       responses: {
         200: 'the complaint after the decision',
         ...ERRORS,

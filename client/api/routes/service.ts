@@ -1,4 +1,5 @@
 /** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
+import { HealthAnswer, OpenApiAnswer, ProviderUnitsAnswer, SigningCertificateAnswer } from '../answers';
 import { undeliveredCounts } from '../../../infra/outbox';
 import { missingSearchAttributes } from '../../../infra/temporal-setup';
 import { authenticate } from '../auth';
@@ -19,6 +20,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
         'The registry of units (R1): the providers (Ministry, regional and city departments, district departments, organisations), the quality-control authority and its departments (R13), the State Corporation; a submission names its providerUnit by id',
       tag: 'service',
       scope: null,
+      answers: { 200: ProviderUnitsAnswer },
       responses: { 200: '{ units: [{ id, kind, parent, names: { kk, ru }, territory? }] }' },
     },
     async () => ({ units: units.units }),
@@ -50,7 +52,13 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       summary: "A signer's certificate by the fingerprint a document carries: the authorised person, the unit, the validity and the PEM (R5)",
       tag: 'service',
       scope: null,
-      params: { fingerprint: 'the SHA-256 fingerprint of the certificate, 64 hex digits' },
+      params: {
+        fingerprint: {
+          description: 'the SHA-256 fingerprint of the certificate, 64 hex digits',
+          schema: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
+      answers: { 200: SigningCertificateAnswer },
       responses: {
         200: '{ fingerprint, unit, person, organisation, notBefore, notAfter, pem }',
         400: 'not a fingerprint',
@@ -88,6 +96,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
         "Whether the database, Temporal (with the service's search attributes) and a worker answer; which one does not, to a caller with a read key",
       tag: 'service',
       scope: null,
+      answers: { 200: HealthAnswer, 503: HealthAnswer },
       responses: {
         200: 'all answer: { status }, with checks and the outbox (pending, dead letters) for a read key',
         503: 'one does not: { status }, with checks (which one) for a read key',
@@ -133,6 +142,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       summary: 'This API, as an OpenAPI 3.1 document',
       tag: 'service',
       scope: null,
+      answers: { 200: OpenApiAnswer },
       responses: { 200: 'the document' },
     },
     async () =>

@@ -1,4 +1,5 @@
 /** Routes of the `state-corporation` tag (earlier standard): the result's way, reported as it happens (R5, R14). */
+import { CaseStatusAnswer } from '../answers';
 import type { z } from 'zod';
 import { CUSTODY_BODIES, type CustodyEvent } from '../../../domain/custody';
 import { parseInput } from '../../../domain/refusals';
@@ -57,6 +58,7 @@ export function stateCorporationRoutes({ route, deps, updateApplication }: ApiRo
         scope: r.scope,
         params: { id: 'the application id' },
         body: CUSTODY_BODIES[r.event](),
+        answers: { 200: CaseStatusAnswer },
         responses: {
           200: 'the case after the step',
           ...ERRORS,

@@ -94,6 +94,7 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
         403: 'a key without the read scope',
         404: 'no such case (a page saying so)',
       },
+      errorPages: [404],
     },
     async (request, reply) => {
       const lang = languageOf((request.query as Record<string, string | undefined>).lang);

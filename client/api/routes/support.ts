@@ -1,10 +1,22 @@
 /** Routes of the `support` tag: stuck cases and one case's whole story, for support staff. */
+import { StoryAnswer, StuckAnswer } from '../answers';
 import { caseStory, findStuckCases, MAX_PAGE_SIZE } from '../../inspector';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
 /** The largest values the stuck listing takes: a month of retrying, and a year of closed runs (visibility keeps no more). */
-const QUERY_BOUNDS = { retryingLongerThanSeconds: 30 * 86_400, closedWithinDays: 366, page: 100_000, pageSize: MAX_PAGE_SIZE } as const;
+const QUERY_BOUNDS = {
+  retryingLongerThanSeconds: { least: 0, most: 30 * 86_400 },
+  closedWithinDays: { least: 0, most: 366 },
+  page: { least: 1, most: 100_000 },
+  pageSize: { least: 1, most: MAX_PAGE_SIZE },
+} as const;
+
+/** A whole number of the stuck listing's query, in its bounds, as the document gives it. */
+const wholeNumber = (name: keyof typeof QUERY_BOUNDS, description: string) => ({
+  description,
+  schema: { type: 'integer', minimum: QUERY_BOUNDS[name].least, maximum: QUERY_BOUNDS[name].most },
+});
 
 export function supportRoutes({ route, deps }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -18,12 +30,16 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
       tag: 'support',
       scope: 'read',
       query: {
-        retryingLongerThanSeconds: `report an activity retrying for longer than this (default 300, at most ${QUERY_BOUNDS.retryingLongerThanSeconds})`,
-        closedWithinDays: `report failed or timed-out runs closed within this many days (default 30, at most ${QUERY_BOUNDS.closedWithinDays})`,
-        page: 'which page, from 1 (default 1)',
-        pageSize: `cases on a page (default 50, at most ${MAX_PAGE_SIZE})`,
-        audit: "'states': also compare every running workflow's state with the case store (reads every open case; seconds per 10 000)",
+        retryingLongerThanSeconds: wholeNumber('retryingLongerThanSeconds', 'report an activity retrying for longer than this (default 300)'),
+        closedWithinDays: wholeNumber('closedWithinDays', 'report failed or timed-out runs closed within this many days (default 30)'),
+        page: wholeNumber('page', 'which page, from 1 (default 1)'),
+        pageSize: wholeNumber('pageSize', 'cases on a page (default 50)'),
+        audit: {
+          description: "'states': also compare every running workflow's state with the case store (reads every open case; seconds per 10 000)",
+          schema: { type: 'string', enum: ['states'] },
+        },
       },
+      answers: { 200: StuckAnswer },
       responses: {
         200: '{ checkedAt, total, page, pageSize, truncated, cases: [{ reason, applicationId, complaintId, workflowId, detail, nextStep, since, lastError }] }',
         400: 'a bad query parameter',
@@ -34,11 +50,17 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
     async (request, reply) => {
       const query = request.query as Record<string, string | undefined>;
       const numbers: Record<string, number | undefined> = {};
-      for (const [name, most] of Object.entries(QUERY_BOUNDS)) {
+      for (const [name, { least, most }] of Object.entries(QUERY_BOUNDS)) {
         const raw = query[name];
         if (raw === undefined) continue;
-        if (!/^\d{1,9}$/.test(raw) || Number(raw) > most) {
-          return refuse(reply, { code: 'invalid-field', field: name, rule: null, message: `${name}: must be a whole number from 0 to ${most}` });
+        // Written as the document's integer is: digits without a sign or leading zeros.
+        if (typeof raw !== 'string' || !/^(0|[1-9]\d{0,8})$/.test(raw) || Number(raw) < least || Number(raw) > most) {
+          return refuse(reply, {
+            code: 'invalid-field',
+            field: name,
+            rule: null,
+            message: `${name}: must be a whole number from ${least} to ${most}`,
+          });
         }
         numbers[name] = Number(raw);
       }
@@ -67,6 +89,7 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
       tag: 'support',
       scope: 'read',
       params: { id: 'an application id, or a complaint id (its application is shown)' },
+      answers: { 200: StoryAnswer },
       responses: { 200: 'the story', ...ERRORS },
     },
     async (request, reply) => {
