@@ -2,7 +2,15 @@
 import readline from 'node:readline';
 import { InvalidArgumentError, type Command } from 'commander';
 import { WorkingCalendar, formatInstant, type CalendarOverride } from '../../domain/calendar';
-import { readCalendarOverrides } from '../../infra/calendar-overrides';
+import {
+  OverrideRefused,
+  addCalendarOverride,
+  calendarOverrideHistory,
+  correctCalendarOverride,
+  readCalendarOverrides,
+  removeCalendarOverride,
+} from '../../infra/calendar-overrides';
+import type { Store } from '../../infra/store';
 import { fail, instant, localDate, oneLineArgument, wholeDays, withStore } from './terminal';
 
 async function overrides(withOverrides: boolean): Promise<CalendarOverride[]> {
@@ -128,25 +136,101 @@ export function calendarCommands(program: Command): void {
       });
     });
 
+  const kindOption = (v: string) => {
+    if (v !== 'day-off' && v !== 'working-day') throw new InvalidArgumentError('must be day-off or working-day');
+    return v;
+  };
+  /** Runs a change of the overrides, printing what became of the day, or the reason it was refused. */
+  const change = (what: (store: Store) => Promise<string>) =>
+    withStore(async (store) => {
+      try {
+        console.log(`${await what(store)}; running cases pick it up at their next calendar look-up`);
+      } catch (error) {
+        if (error instanceof OverrideRefused) fail(`not changed: ${error.message}`);
+        fail(`not changed: ${(error as Error).message.split('\n').pop()}`);
+      }
+    });
+  const citesAnOrder = (basis: string | undefined) => {
+    if (basis !== undefined && basis.trim().length < 5) fail('--basis must cite the decree or order (number and date)');
+  };
+
+  /** What an override says (its kind and basis required when adding it, each optional when correcting it) and who changes it. */
+  const overrideOptions = (command: Command, adding: boolean) => {
+    const option = (flags: string, description: string, parse: (v: string) => string) =>
+      adding ? command.requiredOption(flags, description, parse) : command.option(flags, description, parse);
+    option('--kind <kind>', 'day-off or working-day', kindOption);
+    option('--basis <reference>', 'the legal reference: decree or order, number and date', oneLineArgument);
+    return command
+      .option('--note <text>', 'a note shown with the day', oneLineArgument)
+      .requiredOption('--by <name>', 'who changes it', oneLineArgument);
+  };
+
+  overrideOptions(
+    calendar
+      .command('add-override')
+      .description("add an order's transfer for a year the shipped data does not cover (no release needed)")
+      .requiredOption('--date <date>', 'YYYY-MM-DD', localDate),
+    true,
+  )
+    .option('--why <text>', 'why it is added (kept in the history; the basis when absent)', oneLineArgument)
+    .action(async (o: { date: string; kind: string; basis: string; by: string; note?: string; why?: string }) => {
+      citesAnOrder(o.basis);
+      await change(async (store) => {
+        const override = { date: o.date, kind: o.kind as CalendarOverride['kind'], basis: o.basis, note: o.note ?? null };
+        await addCalendarOverride(store, override, { by: o.by, why: o.why ?? o.basis });
+        return `added: ${o.date} ${o.kind}`;
+      });
+    });
+
+  overrideOptions(
+    calendar
+      .command('correct-override')
+      .description("correct a date's override (its kind, basis or note); what it was is kept in the history")
+      .requiredOption('--date <date>', 'YYYY-MM-DD', localDate),
+    false,
+  )
+    .requiredOption('--why <text>', 'why (kept in the history)', oneLineArgument)
+    .action(async (o: { date: string; kind?: string; basis?: string; note?: string; by: string; why: string }) => {
+      citesAnOrder(o.basis);
+      if (o.kind === undefined && o.basis === undefined && o.note === undefined) fail('say what to correct: --kind, --basis or --note');
+      await change(async (store) => {
+        const after = await correctCalendarOverride(
+          store,
+          o.date,
+          {
+            ...(o.kind && { kind: o.kind as CalendarOverride['kind'] }),
+            ...(o.basis && { basis: o.basis }),
+            ...(o.note !== undefined && { note: o.note }),
+          },
+          { by: o.by, why: o.why },
+        );
+        return `corrected: ${after.date} ${after.kind} (${after.basis})`;
+      });
+    });
+
   calendar
-    .command('add-override')
-    .description("add an order's transfer for a year the shipped data does not cover (no release needed)")
+    .command('remove-override')
+    .description("remove a date's override: the day is again as the shipped calendar has it; what it was is kept in the history")
     .requiredOption('--date <date>', 'YYYY-MM-DD', localDate)
-    .requiredOption('--kind <kind>', 'day-off or working-day', (v) => {
-      if (v !== 'day-off' && v !== 'working-day') throw new InvalidArgumentError('must be day-off or working-day');
-      return v;
-    })
-    .requiredOption('--basis <reference>', 'the legal reference: decree or order, number and date', oneLineArgument)
-    .requiredOption('--by <name>', 'who adds it', oneLineArgument)
-    .option('--note <text>', 'a note shown with the day', oneLineArgument)
-    .action(async (o: { date: string; kind: string; basis: string; by: string; note?: string }) => {
-      if (o.basis.trim().length < 5) fail('--basis must cite the decree or order (number and date)');
+    .requiredOption('--by <name>', 'who removes it', oneLineArgument)
+    .requiredOption('--why <text>', 'why (kept in the history)', oneLineArgument)
+    .action(async (o: { date: string; by: string; why: string }) => {
+      await change(async (store) => {
+        await removeCalendarOverride(store, o.date, { by: o.by, why: o.why });
+        return `removed: ${o.date} is ${new WorkingCalendar().isWorkingDay(o.date) ? 'a working day' : 'a day off'} again, as the shipped calendar has it`;
+      });
+    });
+
+  calendar
+    .command('override-history')
+    .description('every change of the overrides (of one date when given): what, who, why, when, and what it was before')
+    .option('--date <date>', 'YYYY-MM-DD', localDate)
+    .action(async (o: { date?: string }) => {
       await withStore(async (store) => {
-        try {
-          await store.calendarOverride.create({ data: { date: o.date, kind: o.kind, basis: o.basis, note: o.note, addedBy: o.by } });
-          console.log(`added: ${o.date} ${o.kind}; running cases pick it up at their next calendar look-up`);
-        } catch (error) {
-          fail(`not added: ${(error as Error).message.split('\n').pop()}`);
+        for (const c of await calendarOverrideHistory(store, o.date)) {
+          const after = c.action === 'removed' ? '' : `  ${c.kind}  ${c.basis}${c.note ? `  ${c.note}` : ''}`;
+          const before = c.previous ? `  (was ${JSON.stringify(c.previous)})` : '';
+          console.log(`${c.at.toISOString()}  ${c.date}  ${c.action}${after}  by ${c.by}: ${c.why}${before}`);
         }
       });
     });
