@@ -20,7 +20,7 @@ import path from 'node:path';
 const KEYS = [
   { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'] },
   { client: 'provider', key: 'provider-key-0123456789abcd', scopes: ['decide'] },
-  { client: 'operator', key: 'operator-key-0123456789abcd', scopes: ['read', 'decode'] },
+  { client: 'operator', key: 'operator-key-0123456789abcd', scopes: ['read', 'decode', 'operate'] },
 ];
 let app: FastifyInstance;
 let store: Store;
@@ -117,7 +117,7 @@ describe('the API contract', () => {
 
   test('every scoped route refuses a caller without a key (401), with an unknown key (401) or without the scope (403)', async () => {
     const routes = scopedOperations();
-    expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read', 'decode']));
+    expect(new Set(routes.map((r) => r.scope))).toEqual(new Set(['submit', 'decide', 'read', 'decode', 'operate']));
     for (const { method, url, scope } of routes) {
       const anonymous = await app.inject({ method, url, payload: method === 'POST' ? {} : undefined });
       if (url.startsWith('/support/console')) {
@@ -315,5 +315,18 @@ describe('API keys', () => {
       /API_KEYS: 0\.client: must be letters, digits/,
     );
     expect(() => parseApiKeys('[]')).toThrow(/at least one key/);
+  });
+
+  test('two keys of one client (a rotation) are both that client; keys that differ in rights, or one key listed twice, are refused', () => {
+    const old = { client: 'portal', key: 'portal-old-key-0123456789', scopes: ['submit', 'read'], role: 'portal' };
+    const keys = parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['read', 'submit'] }]));
+    expect(authenticate('Bearer portal-old-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal', units: [] });
+    expect(authenticate('Bearer portal-new-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal' });
+    expect(() => parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['submit', 'read', 'decode'] }]))).toThrow(
+      /API_KEYS: keys 0 and 1 of client portal differ in their scopes, role, units or rate limit/,
+    );
+    expect(() => parseApiKeys(JSON.stringify([old, { ...old, client: 'platform', role: 'platform' }]))).toThrow(
+      /key 1 \(client platform\) is listed twice/,
+    );
   });
 });

@@ -213,6 +213,7 @@ export const HealthAnswer = z.object({
   status: z.enum(['ok', 'unavailable']),
   checks: z.record(z.string(), z.string()).optional().describe('each part: ok, or what is wrong (a read key only)'),
   outbox: z.looseObject({}).optional().describe('undelivered messages and dead letters (a read key only)'),
+  warnings: z.array(z.string()).optional().describe('what needs an operator soon, e.g. a signing certificate near its end (a read key only)'),
 });
 
 /** GET /support/stuck. */
@@ -253,3 +254,14 @@ export const PayloadsAnswer = z.object({
 
 /** GET /openapi.json: an OpenAPI 3.1 document. */
 export const OpenApiAnswer = z.looseObject({ openapi: z.string(), paths: z.looseObject({}) });
+
+/** POST /support/cases/{id}/restart: the case started again. */
+export const RestartedAnswer = z.object({
+  applicationId: uuid(),
+  workflowId: z.string(),
+  runId: z.string(),
+  endedRun: z.object({
+    status: z.string().describe('how the run before ended: FAILED, TIMED_OUT, TERMINATED, CANCELLED'),
+    closedAt: instant().nullable(),
+  }),
+});

@@ -14,7 +14,7 @@ import { UNIT_ID, type ProviderUnits } from '../../domain/provider-units';
  * read: cases, cabinets, support views; decode: the codec server, which reveals the personal data in Temporal's
  * payloads (kept apart from read, which never shows an IIN).
  */
-export const SCOPES = ['submit', 'decide', 'read', 'decode'] as const;
+export const SCOPES = ['submit', 'decide', 'read', 'decode', 'operate'] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /** An authenticated caller: its scopes (what kind of request) and its role and units (on whose cases, R1). */
@@ -69,7 +69,7 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  return parsed.data.map((k) => ({
+  const entries = parsed.data.map((k) => ({
     client: k.client,
     scopes: k.scopes,
     role: k.role ?? 'administrator',
@@ -77,6 +77,20 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
     ...(k.rateLimitPerMinute && { rateLimitPerMinute: k.rateLimitPerMinute }),
     digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!),
   }));
+  // Two keys of one client are how its key is rotated (docs/operators.md): they must be the same client in all
+  // but the key, or a session, a rate limit or an idempotency record would take one key's rights for the other's.
+  const rights = (k: ApiClient) => JSON.stringify([[...k.scopes].sort(), k.role, [...k.units].sort(), k.rateLimitPerMinute ?? null]);
+  for (const [i, k] of entries.entries()) {
+    const first = entries.findIndex((other) => other.client === k.client);
+    if (first !== i && rights(entries[first]) !== rights(k)) {
+      throw new Error(
+        `${source}: keys ${first} and ${i} of client ${k.client} differ in their scopes, role, units or rate limit; two keys of one client (a rotation) must carry the same`,
+      );
+    }
+    if (entries.findIndex((other) => other.digest.equals(k.digest)) !== i)
+      throw new Error(`${source}: key ${i} (client ${k.client}) is listed twice`);
+  }
+  return entries;
 }
 
 /**

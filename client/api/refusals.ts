@@ -17,6 +17,7 @@ export type ApiRefusalCode =
   | 'unsupported-media-type'
   | 'idempotency-key-reused'
   | 'request-in-progress'
+  | 'restart-not-allowed'
   | 'rate-limited'
   | 'unavailable'
   | 'undecodable'
@@ -38,6 +39,7 @@ export const REFUSAL_STATUS: Readonly<Record<RefusalCode | ApiRefusalCode, numbe
   'unsupported-media-type': 415,
   'idempotency-key-reused': 422,
   'request-in-progress': 409,
+  'restart-not-allowed': 409,
   'rate-limited': 429,
   unavailable: 503,
   undecodable: 400,

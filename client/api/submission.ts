@@ -49,6 +49,39 @@ export type SubmissionOutcome = { ok: true; submitted: Submitted } | { ok: false
  * Admits a submission from `caller` and starts its workflow, or answers why not; nothing is started for a
  * refusal.
  */
+/**
+ * Starts an application's workflow from its input, as a submission does and as an operator's restart does
+ * (routes/support.ts): under its id, with the search attributes the Temporal UI filters on and R1's facts, and a
+ * summary for the UI. An attempt whose run failed, timed out or was terminated may be started again; a running or
+ * completed one may not (WorkflowExecutionAlreadyStartedError).
+ */
+export async function startApplicationWorkflow(
+  deps: Pick<SubmissionDeps, 'client' | 'taskQueue' | 'units'>,
+  input: ApplicationInput,
+  details: string,
+) {
+  const standard = input.standard ?? 'standard-2';
+  return deps.client.workflow.start('applicationWorkflow', {
+    taskQueue: deps.taskQueue,
+    workflowId: workflowIdFor(input.applicationId),
+    args: [input],
+    // A simultaneous submission of the same attempt started it first (R10); an attempt whose run failed before
+    // it stored the application may be started again.
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
+    typedSearchAttributes: [
+      { key: ApplicationStateKey, value: 'received' },
+      { key: CategoryKey, value: input.category },
+      { key: ChannelKey, value: input.channel },
+      { key: ProviderUnitKey, value: input.providerUnit },
+      // R1: who may withdraw it, readable from the moment it starts (client/api/entitlement.ts).
+      ...(input.submittedBy ? [{ key: SubmittedByKey, value: input.submittedBy }] : []),
+      { key: StandardKey, value: standard },
+    ],
+    staticSummary: `Attestation application: ${input.category} via ${input.channel}, ${input.academicYear}, under ${standard}`,
+    staticDetails: `${details} to ${deps.units.get(input.providerUnit).names.ru}`,
+  });
+}
+
 export async function submitApplication(deps: SubmissionDeps, body: unknown, caller: Caller): Promise<SubmissionOutcome> {
   // The form first: the context of admission depends on the year, the instant and the channel.
   const parsed = parseInput(submissionSchema(), body);
@@ -90,25 +123,7 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
 
   const workflowId = workflowIdFor(applicationId);
   try {
-    await deps.client.workflow.start('applicationWorkflow', {
-      taskQueue: deps.taskQueue,
-      workflowId,
-      args: [input],
-      // A simultaneous submission of the same attempt started it first (R10); an attempt whose run failed before
-      // it stored the application may be started again.
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-      typedSearchAttributes: [
-        { key: ApplicationStateKey, value: 'received' },
-        { key: CategoryKey, value: submission.category },
-        { key: ChannelKey, value: submission.channel },
-        { key: ProviderUnitKey, value: submission.providerUnit },
-        // R1: who may withdraw it, readable from the moment it starts (client/api/entitlement.ts).
-        { key: SubmittedByKey, value: caller.client },
-        { key: StandardKey, value: standard.id },
-      ],
-      staticSummary: `Attestation application: ${submission.category} via ${submission.channel}, ${submission.academicYear}, under ${standard.id}`,
-      staticDetails: `Submitted ${formatInstant(new Date(submittedAt))} by ${caller.client} to ${deps.units.get(submission.providerUnit).names.ru}`,
-    });
+    await startApplicationWorkflow(deps, input, `Submitted ${formatInstant(new Date(submittedAt))} by ${caller.client}`);
   } catch (error) {
     // The same attempt started a moment ago (its row not yet written): named only to the system that started it.
     if (error instanceof WorkflowExecutionAlreadyStartedError) {

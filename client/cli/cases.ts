@@ -1,5 +1,5 @@
 /** The application and complaint commands: they talk to the HTTP API as any integrator would. */
-import type { Command } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import { api, readJson } from './terminal';
 
 export function caseCommands(program: Command): void {
@@ -81,13 +81,17 @@ export function caseCommands(program: Command): void {
     .argument('<applicationId>')
     .requiredOption('--to <addressee>', 'provider or quality-authority')
     .requiredOption('--text <text>', 'what the complaint is about')
+    .option('--subject <subject>', "what it contests: result (default), lateness of the decision, or the provider's inaction while overdue")
     .option('--ground <text...>', 'grounds of the complaint, one per option')
+    .option('--restoration-reason <text>', 'for a complaint after the three months: why the period should be restored (APPK art. 92)')
     .option('--submitted-at <instant>', 'when the applicant filed it (ISO 8601; now when absent)')
-    .action((id: string, o: { to: string; text: string; ground?: string[]; submittedAt?: string }) =>
+    .action((id: string, o: { to: string; text: string; subject?: string; ground?: string[]; restorationReason?: string; submittedAt?: string }) =>
       api('POST', `/applications/${encodeURIComponent(id)}/complaints`, {
         addressee: o.to,
         text: o.text,
+        ...(o.subject && { subject: o.subject }),
         ...(o.ground && { grounds: o.ground }),
+        ...(o.restorationReason && { restorationReason: o.restorationReason }),
         ...(o.submittedAt && { submittedAt: o.submittedAt }),
       }),
     );
@@ -105,7 +109,16 @@ export function caseCommands(program: Command): void {
     .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
     .requiredOption('--motivation <text>', 'the motivation of the decision')
     .requiredOption('--official <name>', 'the deciding official')
-    .action((id: string, o: { outcome: string; motivation: string; official: string }) =>
-      api('POST', `/complaints/${encodeURIComponent(id)}/decision`, o),
+    .option('--period-restored <yes|no>', 'for a late complaint: whether the period is restored (APPK art. 92)', (v: string) => {
+      if (v !== 'yes' && v !== 'no') throw new InvalidArgumentError('must be yes or no');
+      return v === 'yes';
+    })
+    .action((id: string, o: { outcome: string; motivation: string; official: string; periodRestored?: boolean }) =>
+      api('POST', `/complaints/${encodeURIComponent(id)}/decision`, {
+        outcome: o.outcome,
+        motivation: o.motivation,
+        official: o.official,
+        ...(o.periodRestored !== undefined && { periodRestored: o.periodRestored }),
+      }),
     );
 }

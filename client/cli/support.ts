@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { formatInstant } from '../../domain/calendar';
 import type { caseStory, StuckCase } from '../inspector';
-import { at, call } from './terminal';
+import { api, at, call } from './terminal';
 
 /** A case's story for a person at a terminal. */
 function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void {
@@ -53,6 +53,18 @@ function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void
 }
 
 export function supportCommands(program: Command): void {
+  program
+    .command('restart-case')
+    .description(
+      'start a case whose run failed, timed out or was terminated again, from the application its run was started with, under the same id (once; never one that runs or completed)',
+    )
+    .argument('<applicationId>')
+    .requiredOption('--by <name>', 'who starts it again (shown in the Temporal UI)')
+    .requiredOption('--why <text>', 'why: the cause that was fixed')
+    .action((id: string, o: { by: string; why: string }) =>
+      api('POST', `/support/cases/${encodeURIComponent(id)}/restart`, { by: o.by, why: o.why }),
+    );
+
   program
     .command('stuck')
     .description(

@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
-import { parseApiKeys } from '../../client/api/auth';
+import { parseApiKeys, SCOPES } from '../../client/api/auth';
 import type { RunningDatabase } from '../../devtools/database';
 import { EncryptionCodec } from '../../infra/payload-codec';
 import { shippedProviderUnits } from '../../infra/provider-units';
@@ -69,12 +69,11 @@ export interface DevStack {
 
 /**
  * Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process);
- * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server);
- * `rateLimitPerMinute` raises the API's limit for a test that sends thousands of requests (the fuzzer).
+ * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server).
  */
 export async function startDevStack(
   name: string,
-  { telemetry = false, codecCorsOrigins, rateLimitPerMinute }: { telemetry?: boolean; codecCorsOrigins?: string[]; rateLimitPerMinute?: number } = {},
+  { telemetry = false, codecCorsOrigins }: { telemetry?: boolean; codecCorsOrigins?: string[] } = {},
 ): Promise<DevStack> {
   const taskQueue = name;
   const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
@@ -116,13 +115,12 @@ export async function startDevStack(
     identitySecret: `${name}-secret`,
     apiKeys: parseApiKeys(
       JSON.stringify([
-        { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
+        { client: 'e2e', key: TEST_API_KEY, scopes: [...SCOPES] },
         { client: 'support-desk', key: READ_ONLY_KEY, scopes: ['read'] },
       ]),
     ),
     codec,
     ...(codecCorsOrigins && { codecCorsOrigins }),
-    ...(rateLimitPerMinute && { rateLimitPerMinute }),
     submissionMaxDelayMs: SUBMISSION_MAX_DELAY_MS,
     // R10: this academic year and the last, whole, whatever day the suite runs (dated scenarios may fall in either).
     campaignWindows: [academicYearWindow(new Date(machineNow().getTime() - 365 * 86_400_000)), academicYearWindow(machineNow())],

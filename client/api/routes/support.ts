@@ -1,5 +1,7 @@
 /** Routes of the `support` tag: stuck cases and one case's whole story, for support staff. */
-import { StoryAnswer, StuckAnswer } from '../answers';
+import { RestartedAnswer, StoryAnswer, StuckAnswer } from '../answers';
+import { parseInput } from '../../../domain/refusals';
+import { restartCase, restartSchema } from '../restart';
 import { caseStory, findStuckCases, MAX_PAGE_SIZE } from '../../inspector';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -77,6 +79,36 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
         auditStates: query.audit === 'states',
       });
       return { checkedAt: checkedAt.toISOString(), ...listing };
+    },
+  );
+
+  // An operator's remedy for a case whose run ended abnormally (the stuck listing's workflow-failed,
+  // workflow-timed-out, a termination by mistake): the same application, under the same id, once.
+  route(
+    {
+      method: 'POST',
+      url: '/support/cases/:id/restart',
+      operationId: 'restartCase',
+      summary:
+        'Start a case whose run failed, timed out or was terminated again, from the application its run was started with, under the same id (once: never a case that runs or completed)',
+      tag: 'support',
+      scope: 'operate',
+      params: { id: 'the application id' },
+      body: restartSchema(),
+      answers: { 202: RestartedAnswer },
+      responses: {
+        202: 'started again: { applicationId, workflowId, runId, endedRun: { status, closedAt } }',
+        ...ERRORS,
+        409: 'restart-not-allowed: the case runs, or its run completed; nothing to start again',
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+      const parsed = parseInput(restartSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const restarted = await restartCase(deps, id, { ...parsed.value, client: request.apiClient!.client });
+      return restarted.ok ? reply.code(202).send(restarted.restarted) : refuse(reply, restarted.refusal);
     },
   );
 
