@@ -5,7 +5,8 @@ import { assertReadyForProduction } from '../infra/production';
 import { API_REQUIREMENTS } from './api-production';
 import { providerUnitsFromEnvironment } from '../infra/provider-units';
 import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
-import { trustAnchorsFromEnvironment } from '../infra/signers';
+import { signingCertificatesFromEnvironment, trustAnchorsFromEnvironment } from '../infra/signers';
+import { certificateWarningDays } from '../infra/certificate-expiry';
 import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
 import { scheduleFrom } from '../domain/standards';
@@ -40,6 +41,9 @@ runMain(async () => {
     standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
     units,
     trustAnchorsPem: () => trustAnchors,
+    // Issue 35: /healthz warns of a signing certificate near its end, read from the certificate files (no key).
+    signingCertificates: () => signingCertificatesFromEnvironment(path.join(DATA_DIR, 'signing')),
+    certificateWarningDays: certificateWarningDays(),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     ...(process.env.CODEC_SESSION_SECRET && { codecSessionSecret: process.env.CODEC_SESSION_SECRET }),
     apiKeys,

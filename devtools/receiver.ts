@@ -10,8 +10,11 @@ import { SIGNATURE_HEADER, webhookSignatureProblem } from '../infra/webhook-sign
 export interface ReceiverOptions {
   /** while it says so for a channel, the receiver answers 503, as a failing notifier or monitoring system would */
   unavailable?: (channel: 'notifier' | 'monitoring') => boolean;
-  /** each channel's shared secret: a post whose signature does not verify is refused with 401, as a real receiver would */
-  secrets?: Partial<Record<'notifier' | 'monitoring', string>>;
+  /**
+   * each channel's shared secret (or both while it switches): a post whose signature does not verify under one is
+   * refused with 401, as a real receiver would
+   */
+  secrets?: Partial<Record<'notifier' | 'monitoring', string | readonly string[]>>;
 }
 
 export function buildReceiver(store: Store, { unavailable = () => false, secrets = {} }: ReceiverOptions = {}): FastifyInstance {

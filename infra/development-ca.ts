@@ -3,6 +3,7 @@
  * certificate, and the unit keys it keeps beside the data, so documents verify against a chain exactly as
  * production ones do against the national CA's (infra/signer.ts signs; infra/signers.ts chooses).
  */
+import type { SigningCertificateInUse } from './certificate-expiry';
 import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -139,15 +140,9 @@ export class DevelopmentSigners {
   ) {
     this.ca = ensureDevelopmentCa(dir);
     assertCurrent(identityOf(this.ca.certPem), `the development CA in ${dir}`);
-    const unitsDir = path.join(dir, 'units');
     // Refused at start, not at the first document: an expired certificate would sign documents nobody can verify.
-    for (const unit of fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir) : []) {
-      const certFile = path.join(unitsDir, unit, 'cert.pem');
-      if (fs.existsSync(certFile))
-        assertCurrent(
-          identityOf(fs.readFileSync(certFile, 'utf8')),
-          `the development signer ${certFile} (delete its folder to have a new one issued)`,
-        );
+    for (const { certFile, ...identity } of issuedCertificates(dir)) {
+      assertCurrent(identity, `the development signer ${certFile} (delete its folder to have a new one issued)`);
     }
   }
 
@@ -163,6 +158,20 @@ export class DevelopmentSigners {
   trustAnchorsPem(): string {
     return this.ca.certPem;
   }
+}
+
+/** The units' certificates the development CA under `dir` has issued so far (`units/<id>/cert.pem`). */
+function issuedCertificates(dir: string) {
+  const unitsDir = path.join(dir, 'units');
+  return (fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir) : [])
+    .map((unit) => ({ unit, certFile: path.join(unitsDir, unit, 'cert.pem') }))
+    .filter(({ certFile }) => fs.existsSync(certFile))
+    .map(({ unit, certFile }) => ({ unit, certFile, ...identityOf(fs.readFileSync(certFile, 'utf8')) }));
+}
+
+/** The development signers' certificates, as the expiry check reads them (no development certificate has a next one). */
+export function developmentCertificates(dir: string): SigningCertificateInUse[] {
+  return issuedCertificates(dir).map(({ certFile: _file, ...certificate }) => ({ ...certificate, slot: 'current' }));
 }
 
 /** The development CA under `dir` (`ca/key.pem`, `ca/cert.pem`), made on first use. */

@@ -58,8 +58,12 @@ export class EncryptionCodec implements PayloadCodec {
 }
 
 /**
- * The keys from the environment: PAYLOAD_KEYS is a JSON object of key id → base64 of 32 bytes; PAYLOAD_KEY_ID
- * names the one to write with (the last listed when absent). Null when no keys are configured.
+ * The keys from the environment: PAYLOAD_KEYS is a JSON object of key id → base64 of 32 bytes, the keys this
+ * process reads with; PAYLOAD_KEY_ID names the one it writes with. The two are set apart (issue 35): a rotation
+ * first gives every process the new key to read, and only then, in a second roll-out, names it to write — so no
+ * process writes a payload that another cannot read yet. With one key listed it is the writing key; with more,
+ * PAYLOAD_KEY_ID must name one (a new key listed last never becomes the writing key by itself). Null when no
+ * keys are configured.
  */
 export function payloadKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env): PayloadKeys | null {
   if (!env.PAYLOAD_KEYS) return null;
@@ -72,7 +76,12 @@ export function payloadKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   const ids = Object.keys(raw);
   if (ids.length === 0) throw new Error('PAYLOAD_KEYS lists no key');
   const keys = Object.fromEntries(ids.map((id) => [id, Buffer.from(raw[id], 'base64')]));
-  return { current: env.PAYLOAD_KEY_ID ?? ids[ids.length - 1], keys };
+  if (!env.PAYLOAD_KEY_ID && ids.length > 1) {
+    throw new Error(
+      `PAYLOAD_KEYS lists ${ids.length} keys (${ids.join(', ')}) and PAYLOAD_KEY_ID names none: set PAYLOAD_KEY_ID to the key to write with (docs/operators.md, rotating payload keys)`,
+    );
+  }
+  return { current: env.PAYLOAD_KEY_ID || ids[0], keys };
 }
 
 /** The data converter every Temporal connection of the service uses, given its keys. */

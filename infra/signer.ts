@@ -146,11 +146,12 @@ export function embeddedCertificate(cmsBase64: string): string | null {
 }
 
 /** Whether a certificate chains to one of the trust anchors (PEM, one or several). */
-export function chainsTo(certificatePem: string, trustAnchorsPem: string): boolean {
+export function chainsTo(certificatePem: string, trustAnchorsPem: string, at: Date = new Date()): boolean {
   const anchors = trustAnchorsPem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? [];
   try {
     const store = forge.pki.createCaStore(anchors.map((a) => forge.pki.certificateFromPem(a)));
-    return forge.pki.verifyCertificateChain(store, [forge.pki.certificateFromPem(certificatePem)]);
+    // `at`: the moment the chain must hold (a next certificate's is its own start, not now).
+    return forge.pki.verifyCertificateChain(store, [forge.pki.certificateFromPem(certificatePem)], { validityCheckDate: at });
   } catch {
     return false;
   }

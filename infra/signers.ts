@@ -18,23 +18,42 @@ import { z } from 'zod';
 import type { ProviderUnits } from '../domain/provider-units';
 import { NcaNodeSigner } from './ncanode-signer';
 import { DevelopmentSigners, ensureDevelopmentCa } from './development-ca';
-import { assertCurrent, chainsTo, CmsSigner, type DocumentSigner, type UnitKey, type UnitSigners } from './signer';
+import { assertCurrent, chainsTo, CmsSigner, identityOf, type DocumentSigner, type UnitKey, type UnitSigners } from './signer';
+import { developmentCertificates } from './development-ca';
+import type { SigningCertificateInUse } from './certificate-expiry';
+
+/** A key and its certificate: files, or a container behind NCANode. */
+const KeyFiles = { keyFile: z.string().min(1), certFile: z.string().min(1) };
+const NcaNodeKey = {
+  certFile: z.string().min(1),
+  ncanode: z.strictObject({ url: z.url(), p12File: z.string().min(1), passwordEnv: z.string().min(1), withTsp: z.boolean().optional() }),
+};
+const SigningKeySchema = z.union([z.strictObject(KeyFiles), z.strictObject(NcaNodeKey)]);
+type SigningKeyEntry = z.infer<typeof SigningKeySchema>;
 
 const SignersFileSchema = z.strictObject({
   trustAnchorsFile: z.string().min(1),
   signers: z
     .array(
+      // `next`: the unit's next certificate, configured beside the current one before it expires (issue 35); it
+      // signs from its notBefore on.
       z.union([
-        z.strictObject({ unit: z.string(), keyFile: z.string().min(1), certFile: z.string().min(1) }),
-        z.strictObject({
-          unit: z.string(),
-          certFile: z.string().min(1),
-          ncanode: z.strictObject({ url: z.url(), p12File: z.string().min(1), passwordEnv: z.string().min(1), withTsp: z.boolean().optional() }),
-        }),
+        z.strictObject({ unit: z.string(), ...KeyFiles, next: SigningKeySchema.optional() }),
+        z.strictObject({ unit: z.string(), ...NcaNodeKey, next: SigningKeySchema.optional() }),
       ]),
     )
     .min(1),
 });
+
+/** The parsed SIGNERS_FILE, its paths resolved against its folder. */
+function readSignersFile(file: string) {
+  const parsed = SignersFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
+  }
+  return { ...parsed.data, resolve: (p: string) => path.resolve(path.dirname(file), p) };
+}
 
 /**
  * The unit whose key signs for `unitId`: the unit itself or the nearest above it with a key. A case from before
@@ -48,51 +67,74 @@ export function signingUnitOf(units: ProviderUnits, unitId: string, hasKey: (id:
 /** Configured signers, checked whole. */
 export class ConfiguredSigners implements UnitSigners {
   private readonly anchors: string;
-  private readonly byUnit = new Map<string, DocumentSigner>();
+  /** each unit's signer, and its next one (configured before the current certificate expires) */
+  private readonly byUnit = new Map<string, { current: DocumentSigner; next?: DocumentSigner }>();
 
   constructor(
     file: string,
     private readonly units: ProviderUnits,
     env: NodeJS.ProcessEnv = process.env,
+    private readonly now: () => Date = () => new Date(),
   ) {
-    const base = path.dirname(file);
-    const resolve = (p: string) => path.resolve(base, p);
-    const parsed = SignersFileSchema.safeParse(JSON.parse(fs.readFileSync(file, 'utf8')));
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0];
-      throw new Error(`${file}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
-    }
-    this.anchors = fs.readFileSync(resolve(parsed.data.trustAnchorsFile), 'utf8');
-    for (const entry of parsed.data.signers) {
+    const parsed = readSignersFile(file);
+    const { resolve } = parsed;
+    this.anchors = fs.readFileSync(resolve(parsed.trustAnchorsFile), 'utf8');
+    const signerOf = (entry: SigningKeyEntry, what: string): DocumentSigner => {
+      if ('keyFile' in entry) return new CmsSigner(fs.readFileSync(resolve(entry.keyFile), 'utf8'), fs.readFileSync(resolve(entry.certFile), 'utf8'));
+      const password = env[entry.ncanode.passwordEnv];
+      if (!password) throw new Error(`${what}: ${entry.ncanode.passwordEnv} (the container's password) is not set`);
+      return new NcaNodeSigner({ ...entry.ncanode, p12File: resolve(entry.ncanode.p12File), certFile: resolve(entry.certFile), password });
+    };
+    // Each chain is checked at a moment within the certificate's own validity (now, for the one in force; a next
+    // one at its start), after the one in force is found current, so an expired certificate is named as such.
+    const chained = (signer: DocumentSigner, what: string) => {
+      const { notBefore, notAfter, certificatePem } = signer.identity();
+      const at = new Date(Math.min(Math.max(this.now().getTime(), notBefore.getTime()), notAfter.getTime()));
+      if (!chainsTo(certificatePem, this.anchors, at)) throw new Error(`${what}: its certificate does not chain to ${parsed.trustAnchorsFile}`);
+    };
+    for (const { next, ...entry } of parsed.signers) {
       const what = `${file}: the signer of ${entry.unit}`;
       if (!units.find(entry.unit)) throw new Error(`${what}: no such unit in the provider units registry`);
       if (this.byUnit.has(entry.unit)) throw new Error(`${what} is listed twice`);
-      let signer: DocumentSigner;
-      if ('keyFile' in entry) {
-        signer = new CmsSigner(fs.readFileSync(resolve(entry.keyFile), 'utf8'), fs.readFileSync(resolve(entry.certFile), 'utf8'));
-      } else {
-        const password = env[entry.ncanode.passwordEnv];
-        if (!password) throw new Error(`${what}: ${entry.ncanode.passwordEnv} (the container's password) is not set`);
-        signer = new NcaNodeSigner({ ...entry.ncanode, p12File: resolve(entry.ncanode.p12File), certFile: resolve(entry.certFile), password });
-      }
-      assertCurrent(signer.identity(), what);
-      if (!chainsTo(signer.identity().certificatePem, this.anchors))
-        throw new Error(`${what}: its certificate does not chain to ${parsed.data.trustAnchorsFile}`);
-      this.byUnit.set(entry.unit, signer);
+      const pair = { current: signerOf(entry, what), ...(next && { next: signerOf(next, `${what} (next)`) }) };
+      // The one in force now must be current; the next one takes over at its notBefore.
+      assertCurrent(this.inForce(pair).identity(), what, this.now());
+      chained(pair.current, what);
+      if (pair.next) chained(pair.next, `${what} (next)`);
+      this.byUnit.set(entry.unit, pair);
     }
     for (const top of units.units.filter((u) => u.parent === null)) {
       if (!this.byUnit.has(top.id)) throw new Error(`${file}: ${top.id} has no signer, and no unit above it to sign for it`);
     }
   }
 
+  /** A unit's signer in force: its next one from that certificate's notBefore on, else the current one. */
+  private inForce({ current, next }: { current: DocumentSigner; next?: DocumentSigner }): DocumentSigner {
+    return next && next.identity().notBefore <= this.now() ? next : current;
+  }
+
   forUnit(unitId: string): UnitKey {
     const unit = signingUnitOf(this.units, unitId, (id) => this.byUnit.has(id))!;
-    return { unit, signer: this.byUnit.get(unit)! };
+    return { unit, signer: this.inForce(this.byUnit.get(unit)!) };
   }
 
   trustAnchorsPem(): string {
     return this.anchors;
   }
+}
+
+/**
+ * The signing certificates configured, each unit's current one and its next (issue 35), read from the
+ * certificate files alone — no key is opened, so the API can tell their expiry too: SIGNERS_FILE's, or the
+ * development signers' issued so far under `devDir`.
+ */
+export function signingCertificatesFromEnvironment(devDir: string, env: NodeJS.ProcessEnv = process.env): SigningCertificateInUse[] {
+  if (!env.SIGNERS_FILE) return developmentCertificates(devDir);
+  const parsed = readSignersFile(env.SIGNERS_FILE);
+  return parsed.signers.flatMap((entry) => [
+    { unit: entry.unit, slot: 'current' as const, ...identityOf(fs.readFileSync(parsed.resolve(entry.certFile), 'utf8')) },
+    ...(entry.next ? [{ unit: entry.unit, slot: 'next' as const, ...identityOf(fs.readFileSync(parsed.resolve(entry.next.certFile), 'utf8')) }] : []),
+  ]);
 }
 
 /** Development signers that keep to the registry: each unit its own key, a case from before it the Ministry's. */

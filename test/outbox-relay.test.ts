@@ -164,3 +164,50 @@ test('a signature verifies only the body it was made for, under its secret, whil
   expect(webhookSignatureProblem('s'.repeat(32), header, '{"a":1}', now + 301)).toBe('the signature is 301 s old; at most 300 s is taken');
   expect(webhookSignatureProblem('s'.repeat(32), undefined, '{"a":1}', now)).toMatch(/missing or not of the form/);
 });
+
+test('a switch of secret, the relay and the receiver each at its own pace, delivers every message once, none refused', async () => {
+  const { store } = database;
+  const [oldSecret, newSecret] = ['old-notifier-secret-0123456789', 'new-notifier-secret-0123456789'];
+  // The receiver's secrets change under it, as its operators switch (a real receiver's configuration).
+  const held: string[] = [oldSecret];
+  const receiver = buildReceiver(store, { secrets: { notifier: held } });
+  const receiverHolds = (secrets: string[]) => held.splice(0, held.length, ...secrets);
+  await receiver.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
+  const targets = { notifier: `${base}/notifications`, monitoring: `${base}/stages` };
+  let n = 0;
+  const sendOne = async (secrets: string | { current: string; previous?: string }) => {
+    const key = `relay-test:switch-${n++}`;
+    await store.outboxMessage.create({ data: { key, channel: 'notifier', payload: { applicationId: key } } });
+    await deliverDue(store, targets, { secrets: { notifier: secrets } });
+    return key;
+  };
+  try {
+    const keys = [
+      await sendOne(oldSecret),
+      // 1. The service signs with the new secret and the previous one: the receiver, still on the old, verifies.
+      await sendOne({ current: newSecret, previous: oldSecret }),
+      // 2. The receiver takes the new secret (holding both for a while, then the new alone).
+      (receiverHolds([oldSecret, newSecret]), await sendOne({ current: newSecret, previous: oldSecret })),
+      (receiverHolds([newSecret]), await sendOne({ current: newSecret, previous: oldSecret })),
+      // 3. The switch ends: the previous secret is dropped from the service.
+      await sendOne(newSecret),
+    ];
+    const messages = await store.outboxMessage.findMany({ where: { key: { in: keys } } });
+    // Each delivered at its first attempt: nothing was refused on the way.
+    expect(messages.map((m) => [m.key, m.status, m.attempts, m.lastError])).toEqual(
+      expect.arrayContaining(keys.map((k) => [k, 'delivered', 1, null])),
+    );
+    const received = await store.receivedMessage.findMany({ where: { key: { in: keys } } });
+    expect(received.map((r) => r.deliveries)).toEqual(keys.map(() => 1));
+    // Without the overlap the receiver on the old secret would refuse what is signed with the new alone.
+    receiverHolds([oldSecret]);
+    const refused = await sendOne(newSecret);
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: refused } })).toMatchObject({
+      status: 'pending',
+      lastError: 'notifier answered 401',
+    });
+  } finally {
+    await receiver.close();
+  }
+});

@@ -43,13 +43,15 @@ describe('payload encryption', () => {
     expect(await codec.decode([payload])).toEqual([payload]);
   });
 
-  test('the configuration is checked: JSON, key length, the current id', () => {
+  test('the configuration is checked: JSON, key length, the writing key named among several', () => {
     expect(payloadKeysFromEnvironment({})).toBeNull();
     expect(() => payloadKeysFromEnvironment({ PAYLOAD_KEYS: '{' })).toThrow(/PAYLOAD_KEYS is not JSON/);
-    const keys = payloadKeysFromEnvironment({
-      PAYLOAD_KEYS: JSON.stringify({ a: randomBytes(32).toString('base64'), b: randomBytes(32).toString('base64') }),
-    })!;
-    expect(keys.current).toBe('b');
+    const two = JSON.stringify({ a: randomBytes(32).toString('base64'), b: randomBytes(32).toString('base64') });
+    // One key writes by itself; of two, the writing one is named (a new key listed last never writes unasked).
+    expect(payloadKeysFromEnvironment({ PAYLOAD_KEYS: JSON.stringify({ a: randomBytes(32).toString('base64') }) })!.current).toBe('a');
+    expect(() => payloadKeysFromEnvironment({ PAYLOAD_KEYS: two })).toThrow(/lists 2 keys \(a, b\) and PAYLOAD_KEY_ID names none/);
+    expect(payloadKeysFromEnvironment({ PAYLOAD_KEYS: two, PAYLOAD_KEY_ID: 'a' })!.current).toBe('a');
+    expect(payloadKeysFromEnvironment({ PAYLOAD_KEYS: two, PAYLOAD_KEY_ID: 'b' })!.current).toBe('b');
     expect(() => new EncryptionCodec({ current: 'a', keys: { a: randomBytes(16) } })).toThrow(/must be 32 bytes/);
     expect(() => new EncryptionCodec({ current: 'z', keys: { a: randomBytes(32) } })).toThrow(/PAYLOAD_KEY_ID z/);
   });

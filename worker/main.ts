@@ -6,7 +6,9 @@ import { WORKER_REQUIREMENTS } from './production';
 import { providerUnitsFromEnvironment } from '../infra/provider-units';
 import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
 import { setUpTemporal } from '../infra/temporal-setup';
-import { signersFromEnvironment } from '../infra/signers';
+import { signersFromEnvironment, signingCertificatesFromEnvironment } from '../infra/signers';
+import { reportSigningCertificates } from './certificate-metrics';
+import { webhookSecretsFromEnvironment } from '../infra/webhook-signature';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
 import { countEnv, requiredEnv, runMain } from '../infra/process';
@@ -25,12 +27,15 @@ runMain(async () => {
   // R1, R5: the registry and every unit's signer, checked before the worker polls (an expired certificate stops it).
   const units = providerUnitsFromEnvironment();
   const signers = signersFromEnvironment(path.join(DATA_DIR, 'signing'), units);
+  // Issue 35: the days each certificate has left, as a metric and, near the end, a warning (docs/operators.md).
+  const certificates = reportSigningCertificates(() => signingCertificatesFromEnvironment(path.join(DATA_DIR, 'signing')));
   const relay = startOutboxRelay(
     store,
     { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
     {
       // Each receiver verifies the posts with its own shared secret (docs/integrators.md, signed webhooks).
-      secrets: { notifier: process.env.NOTIFIER_WEBHOOK_SECRET, monitoring: process.env.MONITORING_WEBHOOK_SECRET },
+      // During a switch of secret, each post is signed with the previous one as well (docs/operators.md).
+      secrets: webhookSecretsFromEnvironment(process.env),
       maxAttempts: countEnv('OUTBOX_MAX_ATTEMPTS', DEFAULT_MAX_ATTEMPTS),
       onError: (message, details) => console.error(JSON.stringify({ level: 'warn', message, ...details })),
     },
@@ -69,6 +74,7 @@ runMain(async () => {
     console.log(`worker polling ${worker.options.taskQueue} on ${temporal.address}${temporal.tls ? ' (TLS)' : ''}`);
     await worker.run();
   } finally {
+    certificates.stop();
     await relay.stop();
     await connection.close();
     await store.$disconnect();

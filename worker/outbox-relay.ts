@@ -11,7 +11,7 @@
  * a relay stops working through its batch before its lease could run out.
  */
 import type { Store } from '../infra/store';
-import { SIGNATURE_HEADER, signWebhook } from '../infra/webhook-signature';
+import { SIGNATURE_HEADER, signWebhook, type WebhookSecrets } from '../infra/webhook-signature';
 
 export interface OutboxTargets {
   notifier: string;
@@ -31,8 +31,11 @@ export type OutboxChannel = keyof OutboxTargets;
 export interface RelayOptions {
   intervalMs?: number;
   batch?: number;
-  /** each receiver's shared secret: its posts are signed with it (unsigned when absent, development only) */
-  secrets?: Partial<Record<OutboxChannel, string>>;
+  /**
+   * each receiver's shared secret: its posts are signed with it (unsigned when absent, development only); during a
+   * switch, with the previous one as well (infra/webhook-signature.ts)
+   */
+  secrets?: Partial<Record<OutboxChannel, string | WebhookSecrets>>;
   /** failed deliveries after which a message is a dead letter (OUTBOX_MAX_ATTEMPTS; DEFAULT_MAX_ATTEMPTS) */
   maxAttempts?: number;
   onError?: (message: string, details: Record<string, unknown>) => void;

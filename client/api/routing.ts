@@ -28,6 +28,10 @@ export interface ApiDeps {
   units?: ProviderUnits;
   /** R5: the certificates that verify the documents' signatures (the CA's, PEM), as published */
   trustAnchorsPem?: () => string;
+  /** the signing certificates configured (their files, not their keys), for /healthz's warning of one near its end */
+  signingCertificates?: () => SigningCertificateInUse[];
+  /** how many days before a unit's signing ends /healthz warns (SIGNING_CERTIFICATE_WARNING_DAYS; 30 by default) */
+  certificateWarningDays?: number;
   /** the API keys accepted, each with its scopes (auth.ts) */
   apiKeys: readonly ApiKeyEntry[];
   /** the payload codec: when given, the API serves the codec server for the Temporal UI at /codec */
@@ -43,6 +47,7 @@ import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { Store } from '../../infra/store';
 import type { ProviderUnits } from '../../domain/provider-units';
 import type { ApiKeyEntry } from './auth';
+import type { SigningCertificateInUse } from '../../infra/certificate-expiry';
 import type { BrowserSessions } from './sessions';
 
 export type Handler = (request: FastifyRequest<{ Params: Record<string, string> }>, reply: FastifyReply) => Promise<unknown>;

@@ -1,4 +1,5 @@
 /** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
+import { certificateWarnings, DEFAULT_CERTIFICATE_WARNING_DAYS, type SigningCertificateInUse } from '../../../infra/certificate-expiry';
 import { HealthAnswer, OpenApiAnswer, ProviderUnitsAnswer, SigningCertificateAnswer } from '../answers';
 import { undeliveredCounts } from '../../../infra/outbox';
 import { missingSearchAttributes } from '../../../infra/temporal-setup';
@@ -87,6 +88,22 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
     },
   );
 
+  // The certificates are read from their files at most once a minute, however often the probe asks.
+  let certificatesReadAt = 0;
+  let certificates: SigningCertificateInUse[] = [];
+  const certificateWarningsNow = () => {
+    if (!deps.signingCertificates) return [];
+    if (Date.now() - certificatesReadAt > 60_000) {
+      certificatesReadAt = Date.now();
+      try {
+        certificates = deps.signingCertificates();
+      } catch (error) {
+        return [`the signing certificates could not be read: ${(error as Error).message}`];
+      }
+    }
+    return certificateWarnings(certificates, deps.now(), deps.certificateWarningDays ?? DEFAULT_CERTIFICATE_WARNING_DAYS);
+  };
+
   route(
     {
       method: 'GET',
@@ -130,7 +147,14 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       const reader = authenticate(request.headers.authorization, deps.apiKeys)?.scopes.includes('read') ?? false;
       // Undelivered notices and reports, the dead letters among them (`cli outbox`): shown, not a reason for 503.
       const outbox = reader && checks.database === 'ok' ? await undeliveredCounts(store).catch(() => undefined) : undefined;
-      return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable', ...(reader && { checks }), ...(outbox && { outbox }) });
+      // Issue 35: a signing certificate near its end is a warning, not a reason for 503 (the worker still signs).
+      const warnings = reader ? certificateWarningsNow() : [];
+      return reply.code(healthy ? 200 : 503).send({
+        status: healthy ? 'ok' : 'unavailable',
+        ...(reader && { checks }),
+        ...(outbox && { outbox }),
+        ...(warnings.length > 0 && { warnings }),
+      });
     },
   );
 
