@@ -28,6 +28,32 @@ export const SCHEMATHESIS_VERSION = '4.32.5';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.32.1';
 
+/**
+ * The oldest Go that builds the pinned Temporal modules: their go.mod files say `go 1.25` (the CLI v1.5.1 and the
+ * server v1.29.1), and an older `go` refuses them with a message about the go line that does not say what to do.
+ */
+export const GO_NEEDED = '1.25';
+/** The Go release the advice installs: the one this project's builds are checked with (DESIGN.md). */
+export const GO_ADVISED = '1.26.8';
+
+/**
+ * Why the `go` found cannot build the tools, in one line that says what to do, or null when it can. `versionLine`
+ * is what `go version` printed. A Go ≥ 1.21 switches to a newer release by itself with GOTOOLCHAIN (fetched from
+ * the module proxy); an older one installs the newer release's wrapper (golang.org/dl) and lets it download.
+ */
+export function goVersionProblem(versionLine: string, needed = GO_NEEDED): string | null {
+  const found = /\bgo(\d+)\.(\d+)(?:\.(\d+))?/.exec(versionLine);
+  if (!found)
+    return `\`go version\` printed ${JSON.stringify(versionLine.trim().slice(0, 80))}, not a Go release; Go ≥ ${needed} is needed to build the Temporal tools`;
+  const [major, minor] = [Number(found[1]), Number(found[2])];
+  const [neededMajor, neededMinor] = needed.split('.').map(Number);
+  if (major > neededMajor || (major === neededMajor && minor >= neededMinor)) return null;
+  const release = `${found[1]}.${found[2]}${found[3] ? `.${found[3]}` : ''}`;
+  return minor >= 21 || major > 1
+    ? `Go ${release} found; the Temporal tools need Go ≥ ${needed}: run again with GOTOOLCHAIN=go${GO_ADVISED} (Go fetches that release from the module proxy by itself)`
+    : `Go ${release} found (Debian 12's golang is 1.19); the Temporal tools need Go ≥ ${needed}: \`go install golang.org/dl/go${GO_ADVISED}@latest && ~/go/bin/go${GO_ADVISED} download\`, then put ~/sdk/go${GO_ADVISED}/bin first on PATH and run again`;
+}
+
 /** A tool cannot be had on this machine; the message says what was tried and what to do. */
 export class ToolUnavailableError extends Error {
   override name = 'ToolUnavailableError';
@@ -55,9 +81,12 @@ function goInstallCached(what: string, module: string, version: string, dirName:
   if (!onPath('go')) {
     throw new ToolUnavailableError(
       `${what} is needed and was not found: no cached build at ${cached}, and no Go toolchain to build it with. ` +
-        `Install Go (https://go.dev/dl/ or \`apt-get install golang\`), or set TEMPORAL_ADDRESS to use a server you run.`,
+        `Install Go ≥ ${GO_NEEDED} (Debian 12's \`apt-get install golang\` gives 1.19, too old: see README, "Set-up"), or set TEMPORAL_ADDRESS to use a server you run.`,
     );
   }
+  const goVersion = spawnSync('go', ['version'], { encoding: 'utf8' });
+  const oldGo = goVersionProblem(`${goVersion.stdout ?? ''}${goVersion.stderr ?? ''}`);
+  if (oldGo) throw new ToolUnavailableError(oldGo);
   log(`building ${what} ${version} with go install (first run on this machine: a few minutes)…`);
   const staging = fs.mkdtempSync(path.join(CACHE_DIR, '.build-'));
   const started = Date.now();

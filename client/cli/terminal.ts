@@ -53,8 +53,10 @@ export function localDate(value: string): string {
   return value;
 }
 
+/** DATABASE_URL, or the database `npm start` runs (its URL kept in DATA_DIR), for the override commands. */
 export function databaseUrl(): string {
-  const url = process.env.DATABASE_URL;
+  const kept = path.join(DATA_DIR, 'database-url');
+  const url = process.env.DATABASE_URL || (fs.existsSync(kept) ? fs.readFileSync(kept, 'utf8').trim() : undefined);
   if (url) return url;
   fail('calendar overrides live in the database: set DATABASE_URL, or run `npm start` and use its database (see README)');
 }
@@ -105,9 +107,4 @@ export function readJson(file: string): unknown {
   } catch (error) {
     fail(`${file} is not JSON: ${(error as Error).message}`);
   }
-}
-
-// The database `npm start` runs, for the override commands, when no DATABASE_URL is given.
-if (!process.env.DATABASE_URL && fs.existsSync(path.join(DATA_DIR, 'database-url'))) {
-  process.env.DATABASE_URL = fs.readFileSync(path.join(DATA_DIR, 'database-url'), 'utf8').trim();
 }

@@ -493,7 +493,7 @@ function nextStepForActivity(type: string): string {
       return 'the e-government gateway does not answer: check GATEWAY_URL and the gateway status; the look-up retries by itself once it answers';
     case 'issueNotice':
     case 'issueResult':
-      return 'the notice could not be signed or stored: check the signing key (SIGNING_KEY_FILE) and the database; it retries by itself, never twice';
+      return 'the notice could not be signed or stored: check the signing keys (SIGNERS_FILE: each certificate current, its key readable) and the database; it retries by itself, never twice';
     default:
       return 'read the last error; fix the dependency it names (database, gateway, signer); the activity retries by itself and its writes are idempotent';
   }
