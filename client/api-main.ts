@@ -46,6 +46,8 @@ runMain(async () => {
     certificateWarningDays: certificateWarningDays(),
     logger: { level: process.env.LOG_LEVEL ?? 'info' },
     ...(process.env.CODEC_SESSION_SECRET && { codecSessionSecret: process.env.CODEC_SESSION_SECRET }),
+    // Issue 32: the session cookies' Secure flag from configuration (on in production), never from a Host header.
+    secureCookies: process.env.SESSION_COOKIE_SECURE ? process.env.SESSION_COOKIE_SECURE === 'true' : process.env.NODE_ENV === 'production',
     apiKeys,
     ...(keys && { codec: new EncryptionCodec(keys) }),
     ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),

@@ -12,7 +12,7 @@ import { EncryptionCodec } from '../infra/payload-codec';
 import { sampleIin } from './helpers/applications';
 import { academicYearOf } from './helpers/clock';
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -298,7 +298,14 @@ describe('API keys', () => {
   test('a configuration may hold digests only, and a key is matched in constant time against them', () => {
     const keys = parseApiKeys(JSON.stringify([keyEntry('platform', 'the-platform-secret-key', ['read'])]));
     expect(JSON.stringify(keyEntry('platform', 'the-platform-secret-key'))).not.toContain('the-platform-secret-key');
-    expect(authenticate('Bearer the-platform-secret-key', keys)).toEqual({ client: 'platform', scopes: ['read'], role: 'administrator', units: [] });
+    expect(authenticate('Bearer the-platform-secret-key', keys)).toEqual({
+      client: 'platform',
+      scopes: ['read'],
+      role: 'administrator',
+      units: [],
+      // which key: a tag of its digest (sessions are bound to it), never the key
+      keyTag: createHash('sha256').update('the-platform-secret-key').digest('hex').slice(0, 16),
+    });
     expect(authenticate('Bearer the-platform-secret-kez', keys)).toBeNull();
     expect(authenticate('Basic dXNlcjpwYXNz', keys)).toBeNull();
     expect(authenticate(undefined, keys)).toBeNull();
@@ -322,6 +329,8 @@ describe('API keys', () => {
     const keys = parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['read', 'submit'] }]));
     expect(authenticate('Bearer portal-old-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal', units: [] });
     expect(authenticate('Bearer portal-new-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal' });
+    // two keys, two tags: a session opened with one ends when that one is removed
+    expect(authenticate('Bearer portal-new-key-0123456789', keys)!.keyTag).not.toBe(authenticate('Bearer portal-old-key-0123456789', keys)!.keyTag);
     expect(() => parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['submit', 'read', 'decode'] }]))).toThrow(
       /API_KEYS: keys 0 and 1 of client portal differ in their scopes, role, units or rate limit/,
     );

@@ -45,6 +45,38 @@ async function signIn(page: Page, key: string, button: string): Promise<void> {
 }
 
 describe('in a real browser', () => {
+  test('the sign-in page runs no script a link brings (a hostile ?then=), and every page of ours carries a CSP with a nonce', async () => {
+    const page = await freshPage(browser);
+    const hostile = '/support/console</script><script>window.pwned = 1</script>';
+    const answer = await page.goto(`${api}/support/console/sign-in?then=${encodeURIComponent(hostile)}`);
+    expect(await page.evaluate('window.pwned')).toBeUndefined();
+    // Not a console page: the sign-in returns to the listing, and the value is nowhere in a script.
+    expect(await page.evaluate("document.getElementById('sign-in').dataset.then")).toBe('/support/console');
+    expect(answer!.headers()['content-security-policy']).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]{24}'; .*frame-ancestors 'none'/);
+    // Each HTML page, signed in or not, and every answer: the policy, no sniffing, HTTPS kept once met.
+    for (const url of [
+      '/support/console/sign-in',
+      '/codec/login',
+      '/support/console',
+      '/support/console/cases/00000000-0000-8000-8000-00000000beef',
+    ]) {
+      const response = await fetch(`${api}${url}`, { headers: { authorization: `Bearer ${READ_ONLY_KEY}` } });
+      expect({ url, type: response.headers.get('content-type'), csp: response.headers.get('content-security-policy') }).toEqual({
+        url,
+        type: 'text/html; charset=utf-8',
+        csp: expect.stringMatching(/^default-src 'none'; .*script-src 'nonce-[^']+'; .*frame-ancestors 'none'/),
+      });
+      const nonce = /'nonce-([^']+)'/.exec(response.headers.get('content-security-policy')!)![1];
+      const html = await response.text();
+      expect([...html.matchAll(/<script([^>]*)>/g)].map((m) => m[1])).toEqual([...html.matchAll(/<script/g)].map(() => ` nonce="${nonce}"`));
+    }
+    const json = await fetch(`${api}/openapi.json`);
+    expect([json.headers.get('x-content-type-options'), json.headers.get('strict-transport-security')]).toEqual([
+      'nosniff',
+      'max-age=31536000; includeSubDomains',
+    ]);
+  });
+
   test("the Temporal UI shows an application's input decoded to an operator signed in to the codec server, and encrypted to anyone else", async () => {
     const fullName = 'Жансая Ерланқызы Сәрсенбаева';
     const { workflowId } = (await stack.http('POST', '/applications', sampleSubmission({ iin: sampleIin(1701), submittedAt: IN_HOURS, fullName })))

@@ -91,8 +91,8 @@ test('an override removed by the command changes the next computed deadline, and
 test('a change of a date without an override is refused, naming the date; nothing is written', () => {
   const removed = cli(['calendar', 'remove-override', '--date', '2026-05-04', '--by', 'A', '--why', 'x'], { env });
   expect(removed.status).not.toBe(0);
-  expect(removed.stderr).toMatch(/not changed: 2026-05-04 has no override to remove/);
+  expect(removed.stderr).toMatch(/not removed: 2026-05-04 has no override to remove/);
   const corrected = cli(['calendar', 'correct-override', '--date', '2026-05-04', '--kind', 'day-off', '--by', 'A', '--why', 'x'], { env });
-  expect(corrected.stderr).toMatch(/not changed: 2026-05-04 has no override to correct/);
+  expect(corrected.stderr).toMatch(/not corrected: 2026-05-04 has no override to correct/);
   expect(cli(['calendar', 'override-history', '--date', '2026-05-04'], { env }).stdout).toBe('');
 });

@@ -114,28 +114,33 @@ describe('TLS to Temporal (TEMPORAL_TLS_*)', () => {
 
 describe('browser sessions (the codec server, the support console)', () => {
   const operator = { client: 'operator-a', scopes: ['decode', 'read'] as Scope[], role: 'administrator' as const, units: [] };
-  test('are honoured only while the client still holds a key of the scope, and are Secure outside this machine', () => {
-    const holders = new Map([[operator.client, operator]]);
-    const sessions = new BrowserSessions('s'.repeat(32), (client) => holders.get(client));
-    const cookie = (host: string) => sessions.cookie('codec', sessions.issue('codec', 'operator-a'), host);
-    const header = cookie('localhost:3000').split(';')[0];
+  const opened = { client: 'operator-a', keyTag: '0123456789abcdef' };
+  test('are honoured only while the key that opened them is configured with the scope, and are Secure as configured', () => {
+    const holders = new Map([[`${operator.client}/${opened.keyTag}`, operator]]);
+    const sessions = new BrowserSessions('s'.repeat(32), (client, keyTag) => holders.get(`${client}/${keyTag}`));
+    const header = sessions.cookie('codec', sessions.issue('codec', opened)).split(';')[0];
     // the session grants its kind's scope only, whatever else the key may do
     expect(sessions.verify('codec', header)).toEqual({ client: 'operator-a', scopes: ['decode'], role: 'administrator', units: [] });
-    holders.set(operator.client, { ...operator, scopes: ['read'] }); // the decode scope is withdrawn from the key
+    // the client's other key does not keep it: a rotation that removes this key ends the session
+    expect(
+      new BrowserSessions('s'.repeat(32), (client, keyTag) => (keyTag === 'fedcba9876543210' ? operator : undefined)).verify('codec', header),
+    ).toBeNull();
+    holders.set(`${operator.client}/${opened.keyTag}`, { ...operator, scopes: ['read'] }); // the decode scope is withdrawn from the key
     expect(sessions.verify('codec', header)).toBeNull();
-    holders.delete('operator-a'); // the key is withdrawn from the configuration
+    holders.clear(); // the key is withdrawn from the configuration
     expect(sessions.verify('codec', header)).toBeNull();
-    expect(cookie('localhost:3000')).not.toContain('Secure');
-    expect(cookie('attestation.example.kz')).toMatch(/; Secure$/);
+    // Secure from configuration, whatever host the browser named
+    expect(sessions.cookie('codec', 'token')).not.toContain('Secure');
+    expect(new BrowserSessions('s'.repeat(32), () => operator, true).cookie('codec', 'token')).toMatch(/; Secure$/);
     // another secret (the identity secret, say) does not forge one
     expect(new BrowserSessions('i'.repeat(32), () => operator).verify('codec', header)).toBeNull();
   });
 
   test('of one kind do not open the other: a codec session is no console session', () => {
     const sessions = new BrowserSessions('s'.repeat(32), () => operator);
-    const codec = `codec_session=${sessions.issue('codec', 'operator-a')}`;
+    const codec = `codec_session=${sessions.issue('codec', opened)}`;
     expect(sessions.verify('support', codec.replace('codec_session', 'support_session'))).toBeNull();
-    const support = sessions.cookie('support', sessions.issue('support', 'operator-a')).split(';')[0];
+    const support = sessions.cookie('support', sessions.issue('support', opened)).split(';')[0];
     expect(sessions.verify('support', support)).toMatchObject({ client: 'operator-a', scopes: ['read'] });
     expect(sessions.cleared('support')).toMatch(/^support_session=; .*Path=\/support; Max-Age=0/);
   });

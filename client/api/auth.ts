@@ -22,7 +22,15 @@ export interface ApiClient extends Caller {
   scopes: readonly Scope[];
   /** the client's own requests per minute, where it differs from RATE_LIMIT_PER_MINUTE (a portal sends more than a school) */
   rateLimitPerMinute?: number;
+  /**
+   * which of the client's keys authenticated it (a tag of its digest, not the key): a browser session is bound to
+   * that key, so removing the key from the configuration (a rotation) ends the sessions it opened
+   */
+  keyTag?: string;
 }
+
+/** A key's tag: the first 16 hex digits of its digest, enough to tell a client's keys apart and nothing more. */
+export const keyTagOf = (digest: Buffer) => digest.subarray(0, 8).toString('hex');
 
 const ApiKeySchema = z
   .strictObject({
@@ -124,8 +132,8 @@ export function authenticate(header: string | undefined, keys: readonly ApiKeyEn
   const digest = digestOf(match[1]);
   const found = keys.find((k) => timingSafeEqual(k.digest, digest));
   if (!found) return null;
-  const { digest: _digest, ...caller } = found;
-  return caller;
+  const { digest: foundDigest, ...caller } = found;
+  return { ...caller, keyTag: keyTagOf(foundDigest) };
 }
 
 /** A new random key (256 bits, base64url). */

@@ -5,6 +5,7 @@
  * browser sends the session cookie (sessions.ts) — the UI server's codec `includeCredentials` (devtools/ui-server.ts).
  */
 import { PayloadsAnswer } from './answers';
+import { sendPage } from './html';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { parseInput } from '../../domain/refusals';
@@ -121,7 +122,7 @@ export function registerCodecServer({
       produces: 'text/html',
       responses: { 200: 'the page' },
     },
-    async (_request, reply) => reply.type('text/html; charset=utf-8').send(LOGIN_PAGE),
+    async (_request, reply) => sendPage(reply, LOGIN_PAGE),
   );
   sessionRoute({ route, sessions }, 'codec', {
     url: '/codec/session',

@@ -38,6 +38,8 @@ export interface ApiDeps {
   codec?: EncryptionCodec;
   /** the secret that signs codec sessions (CODEC_SESSION_SECRET); derived from the identity secret in development */
   codecSessionSecret?: string;
+  /** browser session cookies are `Secure` (HTTPS only): SESSION_COOKIE_SECURE, on in production; off by default */
+  secureCookies?: boolean;
   /** the Temporal UI's origins allowed to call the codec server from a browser */
   codecCorsOrigins?: readonly string[];
 }

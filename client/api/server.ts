@@ -10,7 +10,7 @@ import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
 import { temporalNotReady } from '../../infra/temporal-setup';
 import { shippedProviderUnits } from '../../infra/provider-units';
-import { authenticate, type ApiClient } from './auth';
+import { authenticate, keyTagOf, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
 import { registerCodecServer } from './codec-server';
 import { BrowserSessions } from './sessions';
@@ -102,8 +102,11 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });
   const routes: RouteDoc[] = [];
   // Browser sessions under a secret of their own, honoured while the client still holds a key of the scope.
-  const sessions = new BrowserSessions(deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`, (client) =>
-    apiKeys.find((k) => k.client === client),
+  // Each bound to the key that opened it: a key removed from the configuration ends its sessions (issue 32).
+  const sessions = new BrowserSessions(
+    deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`,
+    (client, keyTag) => apiKeys.find((k) => k.client === client && keyTagOf(k.digest) === keyTag),
+    deps.secureCookies ?? false,
   );
 
   // Per client, counted after its key is checked (the route's own onRequest runs first): an authenticated
@@ -216,6 +219,13 @@ export function buildApi(options: ApiDeps): FastifyInstance {
 
   app.addHook('onSend', async (request, reply, payload) => {
     if (request.idempotencyId) await settle(store, request.idempotencyId, reply, payload);
+    return payload;
+  });
+
+  // Every answer (issue 32): its type is the one declared, never sniffed; and a browser that met the service over
+  // HTTPS (behind its TLS proxy) keeps to HTTPS.
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('x-content-type-options', 'nosniff').header('strict-transport-security', 'max-age=31536000; includeSubDomains');
     return payload;
   });
 

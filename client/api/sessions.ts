@@ -2,8 +2,8 @@
  * Browser sessions (issues 6 and 17): an operator signs in once with an API key and the browser keeps a signed,
  * expiring cookie instead of the key. Two kinds, each with a cookie, a path and the one scope it grants: the codec
  * server's (`decode`, for the Temporal UI) and the support console's (`read`). A session is honoured only while
- * its client still holds a key with that scope: a key withdrawn from the configuration ends its sessions at the
- * next start of the API.
+ * the key that opened it is still configured with that scope: a key withdrawn from the configuration (a rotation,
+ * issue 32) ends its sessions at the next start of the API, even while its client holds another key.
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApiClient, Scope } from './auth';
@@ -16,18 +16,20 @@ export type SessionKind = keyof typeof SESSION_KINDS;
 
 export const SESSION_HOURS = 8;
 
-const LOCAL_HOST = /^(localhost|127\.0\.0\.1|\[::1\])(:\d+)?$/;
-
 export class BrowserSessions {
-  /** `holder(client)`: the client's configured key, if it still has one */
+  /**
+   * `holder(client, keyTag)`: the client's configured key of that tag, if it is still configured; `secureCookies`:
+   * the cookie is sent over HTTPS only (configuration, SESSION_COOKIE_SECURE: never guessed from a Host header)
+   */
   constructor(
     private readonly secret: string,
-    private readonly holder: (client: string) => ApiClient | undefined,
+    private readonly holder: (client: string, keyTag: string) => ApiClient | undefined,
+    private readonly secureCookies = false,
   ) {}
 
-  /** A token `client.expiresAtMs.hmac`, signed for its kind: a codec session never opens the console. */
-  issue(kind: SessionKind, client: string, now = Date.now()): string {
-    const body = `${Buffer.from(client).toString('base64url')}.${now + SESSION_HOURS * 3600_000}`;
+  /** A token `client.keyTag.expiresAtMs.hmac`, signed for its kind: a codec session never opens the console. */
+  issue(kind: SessionKind, caller: { client: string; keyTag?: string }, now = Date.now()): string {
+    const body = `${Buffer.from(caller.client).toString('base64url')}.${caller.keyTag ?? '-'}.${now + SESSION_HOURS * 3600_000}`;
     return `${body}.${this.sign(kind, body)}`;
   }
 
@@ -38,25 +40,25 @@ export class BrowserSessions {
       ?.split(/;\s*/)
       .find((c) => c.startsWith(`${cookie}=`))
       ?.slice(cookie.length + 1);
-    const [client, expires, signature] = token?.split('.') ?? [];
-    if (!client || !expires || !signature) return null;
-    const expected = Buffer.from(this.sign(kind, `${client}.${expires}`));
+    const [client, keyTag, expires, signature] = token?.split('.') ?? [];
+    if (!client || !keyTag || !expires || !signature) return null;
+    const expected = Buffer.from(this.sign(kind, `${client}.${keyTag}.${expires}`));
     const given = Buffer.from(signature);
     if (expected.length !== given.length || !timingSafeEqual(expected, given) || Number(expires) < now) return null;
-    const holder = this.holder(Buffer.from(client, 'base64url').toString());
+    const holder = this.holder(Buffer.from(client, 'base64url').toString(), keyTag);
     if (!holder?.scopes.includes(scope)) return null;
     return { client: holder.client, scopes: [scope], role: holder.role, units: holder.units };
   }
 
-  /** The Set-Cookie value; `Secure` unless the API is reached on this machine (a browser sends it over HTTPS only). */
-  cookie(kind: SessionKind, token: string, host = 'localhost'): string {
+  /** The Set-Cookie value; `Secure` as configured (a browser then sends it over HTTPS only). */
+  cookie(kind: SessionKind, token: string): string {
     const { cookie, path } = SESSION_KINDS[kind];
-    return `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=${path}; Max-Age=${SESSION_HOURS * 3600}${LOCAL_HOST.test(host) ? '' : '; Secure'}`;
+    return `${cookie}=${token}; HttpOnly; SameSite=Strict; Path=${path}; Max-Age=${SESSION_HOURS * 3600}${this.secureCookies ? '; Secure' : ''}`;
   }
 
   /** The Set-Cookie value that ends the session in the browser. */
-  cleared(kind: SessionKind, host = 'localhost'): string {
-    return this.cookie(kind, '', host).replace(/Max-Age=\d+/, 'Max-Age=0');
+  cleared(kind: SessionKind): string {
+    return this.cookie(kind, '').replace(/Max-Age=\d+/, 'Max-Age=0');
   }
 
   private sign(kind: SessionKind, body: string): string {

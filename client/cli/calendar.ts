@@ -141,13 +141,13 @@ export function calendarCommands(program: Command): void {
     return v;
   };
   /** Runs a change of the overrides, printing what became of the day, or the reason it was refused. */
-  const change = (what: (store: Store) => Promise<string>) =>
+  const change = (refused: 'not added' | 'not corrected' | 'not removed', what: (store: Store) => Promise<string>) =>
     withStore(async (store) => {
       try {
         console.log(`${await what(store)}; running cases pick it up at their next calendar look-up`);
       } catch (error) {
-        if (error instanceof OverrideRefused) fail(`not changed: ${error.message}`);
-        fail(`not changed: ${(error as Error).message.split('\n').pop()}`);
+        if (error instanceof OverrideRefused) fail(`${refused}: ${error.message}`);
+        fail(`${refused}: ${(error as Error).message.split('\n').pop()}`);
       }
     });
   const citesAnOrder = (basis: string | undefined) => {
@@ -175,7 +175,7 @@ export function calendarCommands(program: Command): void {
     .option('--why <text>', 'why it is added (kept in the history; the basis when absent)', oneLineArgument)
     .action(async (o: { date: string; kind: string; basis: string; by: string; note?: string; why?: string }) => {
       citesAnOrder(o.basis);
-      await change(async (store) => {
+      await change('not added', async (store) => {
         const override = { date: o.date, kind: o.kind as CalendarOverride['kind'], basis: o.basis, note: o.note ?? null };
         await addCalendarOverride(store, override, { by: o.by, why: o.why ?? o.basis });
         return `added: ${o.date} ${o.kind}`;
@@ -193,7 +193,7 @@ export function calendarCommands(program: Command): void {
     .action(async (o: { date: string; kind?: string; basis?: string; note?: string; by: string; why: string }) => {
       citesAnOrder(o.basis);
       if (o.kind === undefined && o.basis === undefined && o.note === undefined) fail('say what to correct: --kind, --basis or --note');
-      await change(async (store) => {
+      await change('not corrected', async (store) => {
         const after = await correctCalendarOverride(
           store,
           o.date,
@@ -215,7 +215,7 @@ export function calendarCommands(program: Command): void {
     .requiredOption('--by <name>', 'who removes it', oneLineArgument)
     .requiredOption('--why <text>', 'why (kept in the history)', oneLineArgument)
     .action(async (o: { date: string; by: string; why: string }) => {
-      await change(async (store) => {
+      await change('not removed', async (store) => {
         await removeCalendarOverride(store, o.date, { by: o.by, why: o.why });
         return `removed: ${o.date} is ${new WorkingCalendar().isWorkingDay(o.date) ? 'a working day' : 'a day off'} again, as the shipped calendar has it`;
       });

@@ -72,13 +72,13 @@ export function signInPage(lang: Language, then: string): string {
     lang,
     w('signInTitle'),
     `<h1>${esc(w('signInTitle'))}</h1><p>${esc(w('signInHint'))}</p>
-<form id="sign-in"><label>${esc(w('apiKey'))} <input id="key" type="password" autocomplete="off" required></label> <button>${esc(w('signIn'))}</button></form>
+<form id="sign-in" data-then="${esc(then)}"><label>${esc(w('apiKey'))} <input id="key" type="password" autocomplete="off" required></label> <button>${esc(w('signIn'))}</button></form>
 <p id="out" class="error" role="alert"></p>
 <script>
 document.getElementById('sign-in').onsubmit = async (event) => {
   event.preventDefault();
   const r = await fetch('${SESSION_URL}', { method: 'POST', headers: { authorization: 'Bearer ' + document.getElementById('key').value } });
-  if (r.ok) location.assign(${JSON.stringify(then)});
+  if (r.ok) location.assign(document.getElementById('sign-in').dataset.then);
   else document.getElementById('out').textContent = (await r.json()).error.message;
 };
 </script>`,

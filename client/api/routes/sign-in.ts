@@ -13,7 +13,7 @@ export function sessionRoute(
     { ...doc, method: 'POST', tag: 'support', scope, responses: { 204: 'signed in (Set-Cookie)', 401: 'no key', 403: `no ${scope} scope` } },
     async (request, reply) =>
       reply
-        .header('set-cookie', sessions.cookie(kind, sessions.issue(kind, request.apiClient!.client), request.headers.host))
+        .header('set-cookie', sessions.cookie(kind, sessions.issue(kind, request.apiClient!)))
         .code(204)
         .send(),
   );

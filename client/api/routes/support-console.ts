@@ -3,7 +3,7 @@
  * the reason in words, the last error and the next step, a search by id, and one case's story as a timeline. The
  * pages read what the JSON routes of support.ts read (client/inspector/); console/pages.ts renders them.
  */
-import type { FastifyReply } from 'fastify';
+import { sendPage } from '../html';
 import { caseStory, findStuckCases } from '../../inspector';
 import { CONSOLE_PATH, SESSION_URL, notFoundPage, signInPage, storyPage, stuckPage } from '../console/pages';
 import { languageOf } from '../console/words';
@@ -14,21 +14,13 @@ import { sessionRoute } from './sign-in';
 const SIGN_IN = `${CONSOLE_PATH}/sign-in`;
 const PAGE = { tag: 'support', scope: 'read', session: 'support', signInPage: SIGN_IN, produces: 'text/html' } as const;
 
-/** A page, with headers that keep it from being framed or running scripts from elsewhere. */
-function html(reply: FastifyReply, page: string, status = 200) {
-  return reply
-    .code(status)
-    .header(
-      'content-security-policy',
-      "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
-    .header('cache-control', 'no-store')
-    .type('text/html; charset=utf-8')
-    .send(page);
-}
-
-/** Where to go after signing in: a page of the console only (never another site). */
-const consolePage = (then: unknown) => (typeof then === 'string' && then.startsWith(CONSOLE_PATH) ? then : CONSOLE_PATH);
+/**
+ * Where to go after signing in: a page of the console, matched whole — the listing or a case's story, with its
+ * language and page — and nothing else (issue 32: any other value, whatever it starts with, goes to the listing).
+ */
+const CONSOLE_PAGE =
+  /^\/support\/console(?:\/cases\/[0-9a-f-]{36})?(?:\?(?:lang=(?:ru|kk|en)|page=\d{1,6})(?:&(?:lang=(?:ru|kk|en)|page=\d{1,6}))?)?$/;
+const consolePage = (then: unknown) => (typeof then === 'string' && CONSOLE_PAGE.test(then) ? then : CONSOLE_PATH);
 
 export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void {
   const { client, store, now } = deps;
@@ -53,7 +45,7 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       const page = /^\d{1,6}$/.test(query.page ?? '') ? Math.max(1, Number(query.page)) : 1;
       const checkedAt = now();
       const listing = await findStuckCases(client, store, { now: () => checkedAt, page });
-      return html(reply, stuckPage(languageOf(query.lang), { ...listing, checkedAt: checkedAt.toISOString() }));
+      return sendPage(reply, stuckPage(languageOf(query.lang), { ...listing, checkedAt: checkedAt.toISOString() }));
     },
   );
 
@@ -102,7 +94,7 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       const story = UUID.test(id) ? await caseStory(client, store, id) : null;
       // The unit's name as the registry gives it in the page's language (English pages take the Russian one).
       const unitName = (unit: string) => deps.units.find(unit)?.names[lang === 'kk' ? 'kk' : 'ru'] ?? unit;
-      return story ? html(reply, storyPage(lang, story, now(), unitName)) : html(reply, notFoundPage(lang, id), 404);
+      return story ? sendPage(reply, storyPage(lang, story, now(), unitName)) : sendPage(reply, notFoundPage(lang, id), 404);
     },
   );
 
@@ -122,7 +114,7 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       const query = request.query as Record<string, string | undefined>;
       const then = consolePage(query.then);
       const lang = languageOf(query.lang ?? new URLSearchParams(then.split('?')[1] ?? '').get('lang'));
-      return html(reply, signInPage(lang, then));
+      return sendPage(reply, signInPage(lang, then));
     },
   );
 
@@ -143,6 +135,6 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       produces: 'text/html',
       responses: { 303: 'to the sign-in page' },
     },
-    async (request, reply) => reply.header('set-cookie', sessions.cleared('support', request.headers.host)).redirect(SIGN_IN, 303),
+    async (request, reply) => reply.header('set-cookie', sessions.cleared('support')).redirect(SIGN_IN, 303),
   );
 }
