@@ -101,8 +101,8 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });
   const routes: RouteDoc[] = [];
-  // Browser sessions under a secret of their own, honoured while the client still holds a key of the scope.
-  // Each bound to the key that opened it: a key removed from the configuration ends its sessions (issue 32).
+  // Browser sessions under a secret of their own, each bound to the key that opened it and honoured while that key
+  // is configured with the scope: a key removed from the configuration ends its sessions (issue 32).
   const sessions = new BrowserSessions(
     deps.codecSessionSecret ?? `codec-session|${deps.identitySecret}`,
     (client, keyTag) => apiKeys.find((k) => k.client === client && keyTagOf(k.digest) === keyTag),
