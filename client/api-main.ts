@@ -14,7 +14,7 @@ import { DATA_DIR } from '../infra/paths';
 import { countEnv, durationEnv, requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../domain/application';
 import { TASK_QUEUE } from '../infra/task-queue';
-import { buildApi, DEFAULT_RATE_LIMIT_PER_MINUTE } from './api/server';
+import { buildApi, DEFAULT_AUTH_FAILURES_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE } from './api/server';
 import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
@@ -38,6 +38,9 @@ runMain(async () => {
     campaignWindows: campaignWindowsFrom(process.env.CAMPAIGN_WINDOWS),
     submissionMaxDelayMs: durationEnv('SUBMISSION_MAX_DELAY', DEFAULT_SUBMISSION_MAX_DELAY_MS),
     rateLimitPerMinute: countEnv('RATE_LIMIT_PER_MINUTE', DEFAULT_RATE_LIMIT_PER_MINUTE),
+    authFailuresPerMinute: countEnv('AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES_PER_MINUTE),
+    // Behind a load balancer: `true` (trust the forwarded address), or the balancers' addresses, comma-separated.
+    ...(process.env.TRUST_PROXY && { trustProxy: process.env.TRUST_PROXY === 'true' ? true : process.env.TRUST_PROXY }),
     standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
     units,
     trustAnchorsPem: () => trustAnchors,

@@ -197,10 +197,11 @@ async function main(): Promise<void> {
   if (asCluster) runNode('api', 'devtools/api-replicas.ts', { ...env, API_REPLICAS: String(REPLICAS) });
   else runNode('api', 'client/api-main.ts', env);
   await waitForPort(port, 60_000);
-  // "ready" means ready: the database, Temporal and a polling worker all answer /healthz.
+  // "ready" means ready: the database, Temporal and a polling worker all answer /healthz (asked as a reader, whose
+  // answer is never a cached one).
   const deadline = Date.now() + 180_000;
   while (
-    (await fetch(`http://127.0.0.1:${port}/healthz`).then(
+    (await fetch(`http://127.0.0.1:${port}/healthz`, devApiKey ? { headers: { authorization: `Bearer ${devApiKey}` } } : {}).then(
       (r) => r.status,
       () => 0,
     )) !== 200

@@ -41,6 +41,8 @@ beforeAll(async () => {
     identitySecret: 'contract',
     apiKeys: parseApiKeys(JSON.stringify(KEYS)),
     codec: new EncryptionCodec({ current: 'k', keys: { k: randomBytes(32) } }),
+    // These tests refuse hundreds of unknown callers from one address: the limit on that is tested by itself (below).
+    authFailuresPerMinute: 1_000_000,
   });
   await app.ready();
   doc = JSON.parse((await app.inject({ method: 'GET', url: '/openapi.json' })).body);
@@ -290,6 +292,57 @@ describe('submittedAt and the rate limit', () => {
       expect(publicStatuses).toEqual([200, 200, 200, 429]);
     } finally {
       await limited.close();
+    }
+  });
+
+  test('failed authentications are limited per address (8 wrong keys at 3 a minute: three 401s, then 429); a caller with a key is not held back', async () => {
+    const guarded = (trustProxy?: boolean) =>
+      buildApi({
+        client: new Client(),
+        store,
+        taskQueue: 'contract',
+        identitySecret: 'contract',
+        apiKeys: parseApiKeys(JSON.stringify(KEYS)),
+        authFailuresPerMinute: 3,
+        ...(trustProxy && { trustProxy }),
+      });
+    const url = '/support/stuck?closedWithinDays=-1';
+    const attempt = (api: FastifyInstance, key: string, remoteAddress: string, forwardedFor?: string) =>
+      api.inject({
+        method: 'GET',
+        url,
+        remoteAddress,
+        headers: { authorization: `Bearer ${key}`, ...(forwardedFor && { 'x-forwarded-for': forwardedFor }) },
+      });
+    const api = guarded();
+    try {
+      const statuses = [];
+      for (let i = 0; i < 8; i++) statuses.push((await attempt(api, `guessed-key-${i}-0123456789`, '10.0.0.1')).statusCode);
+      expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
+      const held = await attempt(api, 'guessed-key-9-0123456789', '10.0.0.1');
+      expect(Number(held.headers['retry-after'])).toBeGreaterThan(0);
+      expect(held.json().error).toMatchObject({
+        code: 'rate-limited',
+        field: 'Authorization',
+        message: expect.stringMatching(/failed to authenticate more than 3 times in a minute/),
+      });
+      // another address is not held back, nor is a caller who holds a key (from the same address)
+      expect((await attempt(api, 'guessed-key-0-0123456789', '10.0.0.2')).statusCode).toBe(401);
+      expect((await attempt(api, KEYS[2].key, '10.0.0.1')).statusCode).toBe(400);
+      // Behind a balancer without TRUST_PROXY every caller is the balancer: one bucket for all...
+      for (let i = 0; i < 3; i++) await attempt(api, 'guessed-key-x-0123456789', '10.0.0.9', `203.0.113.${i}`);
+      expect((await attempt(api, 'guessed-key-x-0123456789', '10.0.0.9', '203.0.113.50')).statusCode).toBe(429);
+    } finally {
+      await api.close();
+    }
+    // ...and with it, each caller by the address the balancer forwards.
+    const behind = guarded(true);
+    try {
+      for (let i = 0; i < 3; i++) await attempt(behind, 'guessed-key-x-0123456789', '10.0.0.9', '203.0.113.1');
+      expect((await attempt(behind, 'guessed-key-x-0123456789', '10.0.0.9', '203.0.113.1')).statusCode).toBe(429);
+      expect((await attempt(behind, 'guessed-key-x-0123456789', '10.0.0.9', '203.0.113.2')).statusCode).toBe(401);
+    } finally {
+      await behind.close();
     }
   });
 });

@@ -48,6 +48,23 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     expect([stranger.status, await stranger.json()]).toEqual([200, { status: 'ok' }]);
   });
 
+  test('/healthz answers strangers from a short cache: a stream of probes reaches the database at most once; a reader is answered fresh (issue 32)', async () => {
+    const asked = jest.spyOn(store, '$queryRawUnsafe');
+    try {
+      const probes = await Promise.all(Array.from({ length: 20 }, () => fetch(`${baseUrl}/healthz`).then((r) => r.status)));
+      for (let i = 0; i < 5; i++) probes.push((await fetch(`${baseUrl}/healthz`)).status);
+      expect(probes).toEqual(Array(25).fill(200));
+      // (at most once: the test before may have left an answer of a moment ago)
+      const checked = () => asked.mock.calls.filter(([sql]) => sql === 'SELECT 1').length;
+      const byStrangers = checked();
+      expect(byStrangers).toBeLessThanOrEqual(1);
+      expect((await http('GET', '/healthz')).body.checks).toEqual({ database: 'ok', temporal: 'ok', worker: 'ok', searchAttributes: 'ok' });
+      expect(checked()).toBe(byStrangers + 1);
+    } finally {
+      asked.mockRestore();
+    }
+  });
+
   test.each([
     ['bad JSON', undefined, '{"iin": ', 400, null],
     ['a missing field', { ...sampleSubmission({ submittedAt: IN_HOURS }), iin: undefined }, undefined, 400, 'iin'],

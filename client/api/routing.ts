@@ -18,6 +18,10 @@ export interface ApiDeps {
   submissionMaxDelayMs?: number;
   /** requests a client may send per minute before 429 (RATE_LIMIT_PER_MINUTE); unauthenticated callers count by address */
   rateLimitPerMinute?: number;
+  /** failed authentications an address may make per minute before 429 (AUTH_FAILURES_PER_MINUTE; 10 by default) */
+  authFailuresPerMinute?: number;
+  /** whose X-Forwarded-For to believe (TRUST_PROXY: true, or the balancers' addresses, comma-separated), Fastify's trustProxy */
+  trustProxy?: boolean | string;
   /** R10: the campaign windows the authorised body set (the whole academic year where none is set) */
   campaignWindows?: readonly CampaignWindow[];
   /** which standard is in force from when (STANDARD_SCHEDULE; the shipped schedule by default) */

@@ -32,6 +32,12 @@ export type { ApiDeps } from './routing';
 /** Requests a client may send in a minute unless RATE_LIMIT_PER_MINUTE says otherwise: ten a second, sustained. */
 export const DEFAULT_RATE_LIMIT_PER_MINUTE = 600;
 
+/**
+ * Failed authentications an address may make in a minute unless AUTH_FAILURES_PER_MINUTE says otherwise (issue 32):
+ * enough for a person who mistypes a key, too few to guess one.
+ */
+export const DEFAULT_AUTH_FAILURES_PER_MINUTE = 10;
+
 /** The deepest a request body may nest: ours nest three levels (a document in a list in the body). */
 export const MAX_BODY_DEPTH = 32;
 
@@ -99,7 +105,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     units: options.units ?? shippedProviderUnits(),
   };
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
-  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576 });
+  // Behind a load balancer the caller's address is the one it forwards (TRUST_PROXY), or every caller would share
+  // the balancer's: the rate limits and the failed-authentication limit count by it.
+  const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576, trustProxy: deps.trustProxy ?? false });
   const routes: RouteDoc[] = [];
   // Browser sessions under a secret of their own, each bound to the key that opened it and honoured while that key
   // is configured with the scope: a key removed from the configuration ends its sessions (issue 32).
@@ -130,6 +138,8 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   });
   // Routes are added once the limiter is loaded, so each gets its hook.
   let scope: FastifyInstance = app;
+  /** Counts a failed authentication of the request's address: exceeded once it made more than its minute allows. */
+  let countAuthFailure: ReturnType<FastifyInstance['createRateLimit']>;
 
   // JSON as Fastify parses it (prototype poisoning refused), and no deeper than a request of ours can be: a body
   // nested deeper is refused before anything walks it (a deep one would overflow the stack of what does).
@@ -168,6 +178,17 @@ export function buildApi(options: ApiDeps): FastifyInstance {
         if (!caller && doc.signInPage && !request.headers.authorization)
           return reply.redirect(`${doc.signInPage}?${new URLSearchParams({ then: request.url })}`, 303);
         if (!caller) {
+          // Issue 32: an address that keeps failing is held back, whatever keys it tries (never one that knows a key).
+          const failures = await countAuthFailure(request);
+          if (!failures.isAllowed && failures.isExceeded) {
+            reply.header('retry-after', String(failures.ttlInSeconds));
+            return refuse(reply, {
+              code: 'rate-limited',
+              field: 'Authorization',
+              rule: null,
+              message: `this address failed to authenticate more than ${deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE} times in a minute; retry in ${failures.ttlInSeconds} s`,
+            });
+          }
           reply.header('www-authenticate', 'Bearer');
           return refuse(reply, { code: 'unauthenticated', field: 'Authorization', rule: null, message: 'send Authorization: Bearer <API key>' });
         }
@@ -280,6 +301,11 @@ export function buildApi(options: ApiDeps): FastifyInstance {
 
   app.register(async (api) => {
     scope = api;
+    countAuthFailure = api.createRateLimit({
+      max: deps.authFailuresPerMinute ?? DEFAULT_AUTH_FAILURES_PER_MINUTE,
+      timeWindow: 60_000,
+      keyGenerator: (request) => `auth-failure:${request.ip}`,
+    });
     const modules: ApiRoutes = { route, deps, routes, updateApplication, sessions };
     applicationRoutes(modules);
     cabinetRoutes(modules);

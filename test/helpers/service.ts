@@ -42,7 +42,7 @@ export async function startHttpSide(options: ApiDeps): Promise<HttpSide> {
     { intervalMs: 100 },
   );
   // Tests send thousands of requests as one client: the limiter is tested by itself (test/api-contract.test.ts, 'submittedAt and the rate limit').
-  const api = buildApi({ rateLimitPerMinute: 1_000_000, ...options });
+  const api = buildApi({ rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000, ...options });
   await api.listen({ port: 0, host: '127.0.0.1' });
   return {
     baseUrl: `http://127.0.0.1:${(api.server.address() as { port: number }).port}`,
@@ -135,7 +135,7 @@ export async function startTimeSkippingStack(
       return DateTime.fromMillis(await env.currentTimeMs(), { zone: ZONE }).toISO()!;
     },
     async anotherApi(overrides) {
-      const other = buildApi({ rateLimitPerMinute: 1_000_000, ...apiDeps, ...overrides });
+      const other = buildApi({ rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000, ...apiDeps, ...overrides });
       others.push(other);
       await other.listen({ port: 0, host: '127.0.0.1' });
       return `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;

@@ -88,6 +88,36 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
     },
   );
 
+  /** Whether the database, Temporal (with the service's search attributes) and a worker answer, each in words. */
+  const checkAll = async () => {
+    const checks: Record<string, string> = {};
+    await Promise.all([
+      store.$queryRawUnsafe('SELECT 1').then(
+        () => (checks.database = 'ok'),
+        (e: Error) => (checks.database = `unreachable: ${e.message}`),
+      ),
+      client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 }).then(
+        (r) => {
+          checks.temporal = 'ok';
+          checks.worker = (r.pollers?.length ?? 0) > 0 ? 'ok' : `no worker polls ${taskQueue}`;
+        },
+        (e: Error) => {
+          checks.temporal = `unreachable: ${e.message}`;
+          checks.worker = 'unknown';
+        },
+      ),
+      // Issue 18: a server without the service's search attributes would refuse every start.
+      missingSearchAttributes(client.connection, client.options.namespace).then(
+        (missing) => (checks.searchAttributes = missing.length === 0 ? 'ok' : `missing: ${missing.join(', ')} (run cli setup)`),
+        (e: Error) => (checks.searchAttributes = `unknown: ${e.message}`),
+      ),
+    ]);
+    return { checks, healthy: Object.values(checks).every((v) => v === 'ok') };
+  };
+  /** How long a stranger's answer of /healthz is reused. */
+  const STRANGERS_CACHE_MS = 5_000;
+  let strangers: { settledAt: number | null; healthy: Promise<boolean> } | undefined;
+
   // The certificates are read from their files at most once a minute, however often the probe asks.
   let certificatesReadAt = 0;
   let certificates: SigningCertificateInUse[] = [];
@@ -120,38 +150,27 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       },
     },
     async (request, reply) => {
-      const checks: Record<string, string> = {};
-      await Promise.all([
-        store.$queryRawUnsafe('SELECT 1').then(
-          () => (checks.database = 'ok'),
-          (e: Error) => (checks.database = `unreachable: ${e.message}`),
-        ),
-        client.workflowService.describeTaskQueue({ namespace: client.options.namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 }).then(
-          (r) => {
-            checks.temporal = 'ok';
-            checks.worker = (r.pollers?.length ?? 0) > 0 ? 'ok' : `no worker polls ${taskQueue}`;
-          },
-          (e: Error) => {
-            checks.temporal = `unreachable: ${e.message}`;
-            checks.worker = 'unknown';
-          },
-        ),
-        // Issue 18: a server without the service's search attributes would refuse every start.
-        missingSearchAttributes(client.connection, client.options.namespace).then(
-          (missing) => (checks.searchAttributes = missing.length === 0 ? 'ok' : `missing: ${missing.join(', ')} (run cli setup)`),
-          (e: Error) => (checks.searchAttributes = `unknown: ${e.message}`),
-        ),
-      ]);
-      const healthy = Object.values(checks).every((v) => v === 'ok');
-      // A stranger learns up or down; what is down, and its error, only a caller that may read cases.
+      // A stranger learns up or down, from an answer at most a few seconds old: a probe repeated by anyone costs
+      // the database and Temporal nothing more (issue 32). What is down, and its error, only a reader learns, fresh.
       const reader = authenticate(request.headers.authorization, deps.apiKeys)?.scopes.includes('read') ?? false;
+      if (!reader) {
+        // One check at a time for all of them, and its answer kept a few seconds after it came.
+        if (!strangers || (strangers.settledAt !== null && Date.now() - strangers.settledAt > STRANGERS_CACHE_MS)) {
+          const entry: typeof strangers = { settledAt: null, healthy: checkAll().then((c) => c.healthy) };
+          void entry.healthy.finally(() => (entry.settledAt = Date.now()));
+          strangers = entry;
+        }
+        const healthy = await strangers.healthy;
+        return reply.code(healthy ? 200 : 503).send({ status: healthy ? 'ok' : 'unavailable' });
+      }
+      const { checks, healthy } = await checkAll();
       // Undelivered notices and reports, the dead letters among them (`cli outbox`): shown, not a reason for 503.
-      const outbox = reader && checks.database === 'ok' ? await undeliveredCounts(store).catch(() => undefined) : undefined;
+      const outbox = checks.database === 'ok' ? await undeliveredCounts(store).catch(() => undefined) : undefined;
       // Issue 35: a signing certificate near its end is a warning, not a reason for 503 (the worker still signs).
-      const warnings = reader ? certificateWarningsNow() : [];
+      const warnings = certificateWarningsNow();
       return reply.code(healthy ? 200 : 503).send({
         status: healthy ? 'ok' : 'unavailable',
-        ...(reader && { checks }),
+        checks,
         ...(outbox && { outbox }),
         ...(warnings.length > 0 && { warnings }),
       });
