@@ -34,7 +34,9 @@ export interface ActivityDeps {
 
 /**
  * An activity that fails permanently fails as non-retryable, with the classifier's reason; a transient failure
- * is thrown as it is, for the retry policy of its group (workflows/proxies.ts).
+ * fails retryable, for the retry policy of its group (workflows/proxies.ts). Either way its message is a summary
+ * in codes (infra/failures.ts), with no cause attached: a library's message (Prisma's names the values it was
+ * given) goes no further than this process, so no IIN or name reaches a history, the stuck listing or a log.
  */
 export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (...args: never[]) => Promise<unknown>>>(activities: A): A {
   const wrapped: Record<string, (...args: never[]) => Promise<unknown>> = {};
@@ -43,14 +45,12 @@ export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (.
       try {
         return await activity(...args);
       } catch (error) {
-        if (error instanceof ApplicationFailure) throw error; // already says whether to retry
+        if (error instanceof ApplicationFailure) throw error; // already says whether to retry, in our words
         const failure = classifyFailure(error);
-        if (failure.kind === 'transient') throw error;
         throw ApplicationFailure.create({
-          type: PERMANENT_FAILURE_TYPE,
+          type: failure.kind === 'permanent' ? PERMANENT_FAILURE_TYPE : ((error as { name?: unknown } | null)?.name?.toString() ?? 'Error'),
           message: failure.reason,
-          nonRetryable: true,
-          cause: error instanceof Error ? error : undefined,
+          nonRetryable: failure.kind === 'permanent',
         });
       }
     };

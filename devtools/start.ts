@@ -18,7 +18,7 @@ import { clusterDatabaseFrom, DEFAULT_CLUSTER_PORTS, startTemporalCluster } from
 import { ToolUnavailableError } from './tools';
 import { startUiServer, uiOrigins } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/development-ca';
-import { keyEntry, newApiKey, type Scope } from '../client/api/auth';
+import { keyEntry, newApiKey, SCOPES, type Scope } from '../client/api/auth';
 import type { Role } from '../domain/authority';
 import { newPayloadKey } from '../infra/payload-codec';
 
@@ -39,6 +39,9 @@ const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role;
     scopes: ['decide', 'read'],
     binding: { role: 'quality-authority', units: ['quality-authority-almaty-city'] },
   },
+  // the service's staff: a support desk reads stuck cases and stories, an operator steers and decodes
+  { client: 'support-desk', scopes: ['read'], binding: { role: 'support' } },
+  { client: 'operations', scopes: ['read', 'decode', 'operate'], binding: { role: 'operator' } },
 ];
 
 function say(message: string): void {
@@ -158,12 +161,15 @@ async function main(): Promise<void> {
     // Embedded defaults: one development key with every scope, kept in .data/ for the CLI and for you.
     devApiKey = devSecret('dev-api-key', newApiKey);
     // …and one key per role, bound as production keys are (R1), to try who may do what: .data/dev-role-keys.json
-    const roleKeys = JSON.parse(
-      devSecret('dev-role-keys.json', () => JSON.stringify(Object.fromEntries(DEV_ROLES.map((r) => [r.client, newApiKey()])))),
-    ) as Record<string, string>;
+    const roleKeys = JSON.parse(devSecret('dev-role-keys.json', () => '{}')) as Record<string, string>;
+    // a role added since the file was made gets its key too
+    if (DEV_ROLES.some((r) => !roleKeys[r.client])) {
+      for (const r of DEV_ROLES) roleKeys[r.client] ??= newApiKey();
+      fs.writeFileSync(path.join(DATA_DIR, 'dev-role-keys.json'), JSON.stringify(roleKeys), { mode: 0o600 });
+    }
     env.API_KEYS = JSON.stringify([
-      keyEntry('development', devApiKey),
-      ...DEV_ROLES.filter((r) => roleKeys[r.client]).map((r) => keyEntry(r.client, roleKeys[r.client], r.scopes, r.binding)),
+      keyEntry('development', devApiKey, SCOPES, { role: 'administrator' }),
+      ...DEV_ROLES.map((r) => keyEntry(r.client, roleKeys[r.client], r.scopes, r.binding)),
     ]);
   }
   // The development CA, before the worker signs and the API publishes its certificate (infra/signer.ts).
@@ -220,7 +226,9 @@ async function main(): Promise<void> {
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
   if (devApiKey) {
     say(`  API key      ${devApiKey}  (an administrator's, every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
-    say(`  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department: R1)`);
+    say(
+      `  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department, a support desk, an operator: R1)`,
+    );
   }
   if (asCluster)
     say(`  CLI          DATA_DIR=${path.relative(PROJECT_ROOT, DATA_DIR) || '.'} npm run --silent cli -- …  (this stack's keys and database)`);

@@ -10,15 +10,22 @@ import type { CustodyEvent } from './custody';
 import type { ProviderUnit } from './provider-units';
 import type { Refusal } from './refusals';
 
-export const ROLES = ['portal', 'platform', 'state-corporation', 'provider', 'quality-authority', 'operator', 'administrator'] as const;
+export const ROLES = ['portal', 'platform', 'state-corporation', 'provider', 'quality-authority', 'support', 'operator', 'administrator'] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The roles whose keys name the units they act for. */
 export const UNIT_BOUND_ROLES: readonly Role[] = ['provider', 'quality-authority'];
 
 /**
- * A caller of the API as its key configures it. `administrator`: a service-wide key (operators, development),
- * bound to no unit; never one to hand to a provider or an upstream system.
+ * The service's own staff: support staff inspect stuck cases, operators steer workflows, the administrator is a
+ * service-wide key (development, emergencies). They read every case (each read of personal data recorded); nobody
+ * else reaches the support views, the console or the codec.
+ */
+export const STAFF_ROLES: readonly Role[] = ['support', 'operator', 'administrator'];
+
+/**
+ * A caller of the API as its key configures it. `administrator`: a service-wide key, bound to no unit; never one
+ * to hand to a provider or an upstream system.
  */
 export interface Caller {
   client: string;
@@ -105,4 +112,52 @@ export function mayRecordCustody(caller: Caller, step: CustodyEvent['event'], ap
     return mayDecideCase(caller, application) && notEntitled(caller, `does not send results back for ${application.providerUnit}`);
   if (caller.role === 'administrator' || caller.role === 'state-corporation') return null;
   return notEntitled(caller, "does not record the State Corporation's custody steps");
+}
+
+/** Who a case concerns (R1): its provider unit, the system that submitted it, the bodies reviewing its complaints. */
+export interface CaseParties {
+  providerUnit: string;
+  /** the API client that submitted it; null only where no submitter was recorded (then only staff read it) */
+  submittedBy: string | null;
+  /** the units reviewing its complaints (R13) */
+  reviewers: readonly string[];
+}
+
+/**
+ * R1, the Law on personal data (art. 8): a case is read by its parties only — the provider of its unit, a body
+ * reviewing one of its complaints, the system that submitted it (the State Corporation's cases in its custody are
+ * the ones it took) — and by the service's staff. Anyone else is told there is no such case (404, no oracle).
+ */
+export function mayReadCase(caller: Caller, parties: CaseParties): boolean {
+  switch (caller.role) {
+    case 'support':
+    case 'operator':
+    case 'administrator':
+      return true;
+    case 'provider':
+      return caller.units.includes(parties.providerUnit) || parties.reviewers.some((unit) => caller.units.includes(unit));
+    case 'quality-authority':
+      return parties.reviewers.some((unit) => caller.units.includes(unit));
+    case 'portal':
+    case 'platform':
+    case 'state-corporation':
+      return parties.submittedBy !== null && parties.submittedBy === caller.client;
+  }
+}
+
+/**
+ * R5, R11: the personal cabinet is the teacher's, read through the system that submitted for her: each submitting
+ * system sees the applications it submitted, the administrator all; providers, reviewers, support staff and
+ * operators read cases, not cabinets (a cabinet id would otherwise open every document of a teacher).
+ */
+export function mayReadInCabinet(caller: Caller, application: { submittedBy: string | null }): boolean {
+  if (caller.role === 'administrator') return true;
+  return CHANNEL_OF_ROLE[caller.role] !== undefined && caller.role !== 'provider' && application.submittedBy === caller.client;
+}
+
+/** OWASP API5: the support views, the console and the codec are the staff's (a provider's key is refused, 403). */
+export function mayUseStaffViews(caller: Caller): Refusal | null {
+  return STAFF_ROLES.includes(caller.role)
+    ? null
+    : notEntitled(caller, "is not the service's staff: the support views are for support staff and operators");
 }

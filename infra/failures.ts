@@ -41,21 +41,63 @@ function sqlState(error: unknown): string | undefined {
   return undefined;
 }
 
-/** Sorts a failure into transient (retry) or permanent (do not), with the reason. */
+/** An Error, from this realm or another (a library's, a test runner's sandbox), by its shape. */
+const isError = (value: unknown): value is Error =>
+  typeof value === 'object' && value !== null && typeof (value as Error).name === 'string' && typeof (value as Error).message === 'string';
+
+/** Node's system error codes (ECONNREFUSED, ETIMEDOUT…) along an error's causes: what a lost connection says. */
+function systemCode(error: unknown): string | undefined {
+  for (
+    let e = error as { code?: unknown; cause?: unknown } | null | undefined, i = 0;
+    e && typeof e === 'object' && i < 10;
+    e = e.cause as typeof e, i++
+  ) {
+    if (typeof e.code === 'string' && /^E[A-Z_]+$/.test(e.code)) return e.code;
+  }
+  return undefined;
+}
+
+/**
+ * What a failure may say beyond the activity that met it (issue 32, the Law on personal data): codes, and the
+ * words of an error the service raised itself (a plain Error with our message). A library's message is never
+ * passed on: Prisma prints the values of the request it refuses (an IIN, a name), and the message would reach the
+ * workflow's history, the stuck listing and the logs.
+ */
+export function failureSummary(error: unknown): string {
+  if (!isError(error)) return 'a failure that is not an Error';
+  const state = sqlState(error);
+  const prisma = (error as { code?: unknown }).code;
+  const codes = [
+    typeof prisma === 'string' && /^P\d{4}$/.test(prisma) ? prisma : null,
+    state ? `SQLSTATE ${state}` : null,
+    systemCode(error) ?? null,
+  ].filter(Boolean);
+  // our own words: a plain Error that carries no code of a library's
+  if (error.name === 'Error' && Object.getPrototypeOf(error)?.constructor?.name === 'Error' && codes.length === 0)
+    return error.message.split('\n')[0].slice(0, 500);
+  if (error.name === 'AbortError' || error.name === 'TimeoutError') return `${error.name}: the call did not answer in time`;
+  return `${error.name}${codes.length ? ` (${codes.join(', ')})` : ''}`;
+}
+
+/** Sorts a failure into transient (retry) or permanent (do not), with the reason in codes (failureSummary). */
 export function classifyFailure(error: unknown): ClassifiedFailure {
   const message = error instanceof Error ? error.message : String(error);
+  const summary = failureSummary(error);
   const state = sqlState(error);
   if (state && state !== RACING_WRITER && PERMANENT_SQLSTATE_CLASSES.includes(state.slice(0, 2))) {
-    return { kind: 'permanent', reason: `the database refuses the data (SQLSTATE ${state}): ${message}` };
+    return { kind: 'permanent', reason: `the database refuses the data: ${summary}` };
   }
   const prisma = (error as { code?: unknown }).code;
   if (typeof prisma === 'string' && PERMANENT_PRISMA_CODES.has(prisma)) {
-    return { kind: 'permanent', reason: `the database refuses the request (${prisma}): ${message}` };
+    return { kind: 'permanent', reason: `the database refuses the request: ${summary}` };
   }
-  if (/invalid byte sequence|violates (?:not-null|check|foreign key) constraint|value too long for type/i.test(message)) {
-    return { kind: 'permanent', reason: `the database refuses the data: ${message}` };
+  // A request the store's client cannot even build (a value of the wrong type) is sent again the same.
+  if (isError(error) && error.name === 'PrismaClientValidationError') {
+    return { kind: 'permanent', reason: `the store refuses the request as malformed: ${summary}` };
   }
-  return { kind: 'transient', reason: message };
+  const refused = /invalid byte sequence|violates (?:not-null|check|foreign key) constraint|value too long for type/i.exec(message);
+  if (refused) return { kind: 'permanent', reason: `the database refuses the data: ${refused[0].toLowerCase()} (${summary})` };
+  return { kind: 'transient', reason: summary };
 }
 
 /** The failure type a permanent failure carries to the workflow, its history and `cli stuck`. */

@@ -84,9 +84,15 @@ export function payloadKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   return { current: env.PAYLOAD_KEY_ID || ids[0], keys };
 }
 
-/** The data converter every Temporal connection of the service uses, given its keys. */
+/** Where the failure converter is (infra/failure-converter.ts), by path: the workflow bundle loads it too. */
+export const FAILURE_CONVERTER_PATH = require.resolve('./failure-converter');
+
+/**
+ * The data converter every Temporal connection of the service uses, given its keys: payloads encrypted, and
+ * failures' messages with them (infra/failure-converter.ts).
+ */
 export function dataConverterFor(keys: PayloadKeys | null) {
-  return keys ? { payloadCodecs: [new EncryptionCodec(keys)] } : undefined;
+  return keys ? { payloadCodecs: [new EncryptionCodec(keys)], failureConverterPath: FAILURE_CONVERTER_PATH } : undefined;
 }
 
 /** A new key for PAYLOAD_KEYS. */

@@ -18,9 +18,9 @@ import os from 'node:os';
 import path from 'node:path';
 
 const KEYS = [
-  { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'] },
-  { client: 'provider', key: 'provider-key-0123456789abcd', scopes: ['decide'] },
-  { client: 'operator', key: 'operator-key-0123456789abcd', scopes: ['read', 'decode', 'operate'] },
+  { client: 'portal', key: 'portal-key-0123456789abcdef', scopes: ['submit', 'read'], role: 'administrator' },
+  { client: 'provider', key: 'provider-key-0123456789abcd', scopes: ['decide'], role: 'administrator' },
+  { client: 'operator', key: 'operator-key-0123456789abcd', scopes: ['read', 'decode', 'operate'], role: 'operator' },
 ];
 let app: FastifyInstance;
 let store: Store;
@@ -365,30 +365,49 @@ describe('API keys', () => {
   });
 
   test('a bad configuration is refused naming the entry and the field', () => {
-    expect(() => parseApiKeys('[{"client":"x","key":"short","scopes":["read"]}]')).toThrow(/API_KEYS: 0\.key: must be at least 16 characters/);
-    expect(() => parseApiKeys('[{"client":"x","key":"long-enough-key-123","scopes":["admin"]}]')).toThrow(
+    expect(() => parseApiKeys('[{"client":"x","key":"short","scopes":["read"],"role":"support"}]')).toThrow(
+      /API_KEYS: 0\.key: must be at least 16 characters/,
+    );
+    expect(() => parseApiKeys('[{"client":"x","key":"long-enough-key-123","scopes":["admin"],"role":"support"}]')).toThrow(
       /API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/,
     );
     expect(() => parseApiKeys('{')).toThrow(/API_KEYS is not JSON/);
     // a colon would let two clients' idempotency keys (client:key) name one record
-    expect(() => parseApiKeys('[{"client":"portal:a","key":"long-enough-key-123","scopes":["read"]}]')).toThrow(
+    expect(() => parseApiKeys('[{"client":"portal:a","key":"long-enough-key-123","scopes":["read"],"role":"portal"}]')).toThrow(
       /API_KEYS: 0\.client: must be letters, digits/,
     );
     expect(() => parseApiKeys('[]')).toThrow(/at least one key/);
   });
 
-  test('two keys of one client (a rotation) are both that client; keys that differ in rights, or one key listed twice, are refused', () => {
-    const old = { client: 'portal', key: 'portal-old-key-0123456789', scopes: ['submit', 'read'], role: 'portal' };
-    const keys = parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['read', 'submit'] }]));
+  test("a rotation lists the old key in the client's one entry: both keys are that client; two entries of one client, or one key twice, are refused", () => {
+    const sha = (key: string) => createHash('sha256').update(key).digest('hex');
+    const entry = {
+      client: 'portal',
+      key: 'portal-new-key-0123456789',
+      previousSha256: sha('portal-old-key-0123456789'),
+      scopes: ['submit', 'read'],
+      role: 'portal',
+    };
+    const keys = parseApiKeys(JSON.stringify([entry]));
     expect(authenticate('Bearer portal-old-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal', units: [] });
     expect(authenticate('Bearer portal-new-key-0123456789', keys)).toMatchObject({ client: 'portal', role: 'portal' });
     // two keys, two tags: a session opened with one ends when that one is removed
     expect(authenticate('Bearer portal-new-key-0123456789', keys)!.keyTag).not.toBe(authenticate('Bearer portal-old-key-0123456789', keys)!.keyTag);
-    expect(() => parseApiKeys(JSON.stringify([old, { ...old, key: 'portal-new-key-0123456789', scopes: ['submit', 'read', 'decode'] }]))).toThrow(
-      /API_KEYS: keys 0 and 1 of client portal differ in their scopes, role, units or rate limit/,
+    const { previousSha256: _, ...single } = entry;
+    expect(() => parseApiKeys(JSON.stringify([single, { ...single, key: 'portal-other-key-0123456789' }]))).toThrow(
+      'API_KEYS: keys 0 and 1 both name client portal; one entry per client (a rotation gives the old key as previousSha256)',
     );
-    expect(() => parseApiKeys(JSON.stringify([old, { ...old, client: 'platform', role: 'platform' }]))).toThrow(
-      /key 1 \(client platform\) is listed twice/,
+    expect(() => parseApiKeys(JSON.stringify([single, { ...single, client: 'platform', role: 'platform' }]))).toThrow(
+      'API_KEYS: a key of client platform is listed twice',
+    );
+  });
+
+  test('every key names its role: a key without one is no administrator, it is refused naming the entry', () => {
+    expect(() => parseApiKeys('[{"client":"ops","key":"long-enough-key-123","scopes":["read"]}]')).toThrow(
+      'API_KEYS: 0.role: every key names its role: one of portal, platform, state-corporation, provider, quality-authority, support, operator, administrator',
+    );
+    expect(() => parseApiKeys('[{"client":"ops","key":"long-enough-key-123","scopes":["read"],"role":"root"}]')).toThrow(
+      /API_KEYS: 0\.role: must be one of portal/,
     );
   });
 });

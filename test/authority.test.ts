@@ -7,10 +7,14 @@ import {
   mayDecideCase,
   mayDecideComplaint,
   mayFileComplaint,
+  mayReadCase,
+  mayReadInCabinet,
   mayRecordCustody,
+  mayUseStaffViews,
   maySeeApplication,
   maySubmit,
   mayWithdraw,
+  type CaseParties,
   type Caller,
 } from '../domain/authority';
 import { shippedProviderUnits } from '../infra/provider-units';
@@ -78,4 +82,46 @@ test('complaints come through the submitting systems; the custody steps are the 
   expect(mayRecordCustody(almaty, 'sent-again', almatyCase)).toBeNull();
   expect(mayRecordCustody(astana, 'sent-again', almatyCase)?.code).toBe('not-entitled');
   expect(mayRecordCustody(stateCorporation, 'sent-again', almatyCase)?.code).toBe('not-entitled');
+});
+
+describe("who reads what (issue 32, R1): the parties of a case and the service's staff, nobody else", () => {
+  const support: Caller = { client: 'desk', role: 'support', units: [] };
+  const operator: Caller = { client: 'ops-2', role: 'operator', units: [] };
+  const medeu: Caller = { client: 'medeu', role: 'provider', units: ['almaty-medeu-district-education-department'] };
+  const quiet: CaseParties = { ...almatyCase, reviewers: [] };
+  const complained: CaseParties = { ...almatyCase, reviewers: ['quality-authority-almaty-city'] };
+
+  test('a case: its unit, its submitter, a body reviewing its complaint, and staff', () => {
+    const readers = (parties: CaseParties) =>
+      [almaty, astana, medeu, authority, portal, platform, stateCorporation, support, operator, administrator]
+        .filter((c) => mayReadCase(c, parties))
+        .map((c) => c.client);
+    expect(readers(quiet)).toEqual(['almaty-education', 'portal', 'desk', 'ops-2', 'ops']);
+    expect(readers(complained)).toEqual(['almaty-education', 'qa-almaty', 'portal', 'desk', 'ops-2', 'ops']);
+    // the State Corporation reads the cases it took into its custody
+    expect(mayReadCase(stateCorporation, { ...quiet, submittedBy: 'gov4c' })).toBe(true);
+    // a case with no recorded submitter is read by no submitting system
+    expect(mayReadCase(portal, { ...quiet, submittedBy: null })).toBe(false);
+  });
+
+  test("a cabinet: the submitting system's own applications; the administrator all; nobody else", () => {
+    const mine = { submittedBy: 'portal' };
+    expect([portal, platform, almaty, authority, support, operator, administrator].map((c) => mayReadInCabinet(c, mine))).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+      false,
+      true,
+    ]);
+    // a provider's office submits too, but a cabinet is read through the teacher's own systems
+    expect(mayReadInCabinet({ ...almaty, client: 'portal' }, mine)).toBe(false);
+  });
+
+  test('the staff views: support staff, operators and the administrator; a provider or an upstream system is refused naming R1', () => {
+    for (const staff of [support, operator, administrator]) expect(mayUseStaffViews(staff)).toBeNull();
+    for (const outsider of [almaty, authority, portal, platform, stateCorporation])
+      expect(mayUseStaffViews(outsider)).toMatchObject({ code: 'not-entitled', field: 'Authorization', rule: 'R1' });
+  });
 });

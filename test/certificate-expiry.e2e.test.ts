@@ -116,7 +116,7 @@ test('/healthz warns a reader of each unit whose signing ends within the warning
     store: database.store,
     taskQueue: 'certificate-expiry',
     identitySecret: 'certificates',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'operator', key: TEST_API_KEY, scopes: [...SCOPES] }])),
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'operator', key: TEST_API_KEY, scopes: [...SCOPES], role: 'administrator' }])),
     signingCertificates: () => signingCertificatesFromEnvironment(database.dataDir, { SIGNERS_FILE: signersFile }),
     certificateWarningDays: 30,
   });

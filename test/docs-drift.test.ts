@@ -69,7 +69,7 @@ describe('routes', () => {
       store,
       taskQueue: 'docs',
       identitySecret: 'docs',
-      apiKeys: parseApiKeys('[{"client":"a","key":"docs-key-0123456789abcdef","scopes":["read"]}]'),
+      apiKeys: parseApiKeys('[{"client":"a","key":"docs-key-0123456789abcdef","scopes":["read"],"role":"administrator"}]'),
     });
     const doc = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, object> };
     await app.close();

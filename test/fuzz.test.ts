@@ -34,7 +34,7 @@ beforeAll(async () => {
     store: database.store,
     taskQueue: 'fuzz',
     identitySecret: 'fuzz',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'fuzz', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'fuzz', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'], role: 'administrator' }])),
   });
 }, 180_000);
 

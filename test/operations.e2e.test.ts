@@ -7,7 +7,8 @@ import { temporal } from '@temporalio/proto';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { workflowIdFor } from '../infra/identity';
 import { ApplicationStateKey } from '../domain/search-attributes';
-import { createActivities } from '../activities';
+import { createActivities, failingPermanentlyWhenNoRetryCanHelp } from '../activities';
+import type { ApplicationInput } from '../domain/application';
 import { expireIdempotentRequests } from '../client/api/idempotency';
 import { findStuckCases } from '../client/inspector';
 import { cli, cliAsync } from './helpers/cli';
@@ -237,6 +238,72 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     );
     await stack.restartWorker();
   });
+
+  test('a store failure that prints an IIN and a name leaves neither in the history, the stuck listing or the logs (issue 32)', async () => {
+    // A real Prisma validation error: Prisma prints the request it refuses, with the teacher's IIN and name.
+    const real = createActivities({ store, signers });
+    await stack.restartWorker({
+      ...real,
+      // as every activity is: behind the door that turns a failure into codes (activities/index.ts)
+      ...failingPermanentlyWhenNoRetryCanHelp({
+        recordApplication: async (input: ApplicationInput) => {
+          await store.application.create({ data: { id: input.applicationId, iin: input.iin, fullName: input.fullName, category: 42 } as never });
+        },
+      }),
+    });
+    try {
+      await storeFailureLeavesNoPersonalData();
+    } finally {
+      await stack.restartWorker();
+    }
+  });
+
+  async function storeFailureLeavesNoPersonalData() {
+    const submission = sampleSubmission({ iin: sampleIin(3232), submittedAt: IN_HOURS, fullName: 'Айгерим Нурланкызы' });
+    const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;
+    const failed = await client.workflow
+      .getHandle(workflowId)
+      .result()
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    // The workflow's client, holding the keys, reads the reason: codes, no values.
+    expect((failed?.cause as Error | undefined)?.cause).toMatchObject({
+      type: 'PermanentActivityFailure',
+      message: 'the store refuses the request as malformed: PrismaClientValidationError',
+    });
+
+    const secrets = [submission.iin, submission.fullName];
+    const absent = (text: string) => {
+      for (const secret of secrets) {
+        expect(text).not.toContain(secret);
+        expect(text).not.toContain(Buffer.from(secret).toString('base64'));
+      }
+    };
+    // 1. The history as the server keeps it: every failure's message sealed with the payload keys.
+    const raw = await client.workflowService.getWorkflowExecutionHistory({ namespace: 'default', execution: { workflowId } });
+    const rawText = JSON.stringify(temporal.api.history.v1.History.toObject(temporal.api.history.v1.History.create(raw.history!), { bytes: String }));
+    absent(rawText);
+    expect(rawText).toContain('Encoded failure');
+    expect(rawText).not.toContain('PrismaClientValidationError');
+    // 2. The stuck listing, for support: the reason decoded, still without the values.
+    const stuck = await http('GET', '/support/stuck');
+    absent(JSON.stringify(stuck.body));
+    expect(stuck.body.cases).toContainEqual(
+      expect.objectContaining({
+        applicationId,
+        reason: 'workflow-failed',
+        lastError: 'the store refuses the request as malformed: PrismaClientValidationError',
+      }),
+    );
+    // 3. The worker's log, once it has told of the failed activity.
+    await eventually(
+      async () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((l) => l.caseId === applicationId),
+      (lines) => lines.some((l) => l.activityType === 'recordApplication' && /Activity/.test(String(l.msg))),
+    );
+    absent(logLines.join('\n'));
+  }
 
   test('cli stuck lists forced stuck cases with the right reason in one poll, and drops them once resolved; cli case tells the story (issue 6)', async () => {
     const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };

@@ -64,7 +64,7 @@ async function deploy(name: string, env: { PAYLOAD_KEYS: string; PAYLOAD_KEY_ID?
     store: database.store,
     taskQueue: TASK_QUEUE,
     identitySecret: 'rotation-secret',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: [...SCOPES] }])),
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: [...SCOPES], role: 'administrator' }])),
     codec,
     submissionMaxDelayMs: 400 * 86_400_000,
     campaignWindows: [academicYearWindow(machineNow())],

@@ -35,7 +35,7 @@ beforeAll(async () => {
   stack = await startTimeSkippingStack('provider-units', {
     apiKeys: parseApiKeys(
       JSON.stringify([
-        { client: 'operations', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] },
+        { client: 'operations', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'], role: 'administrator' },
         { client: 'portal', key: KEYS.portal, scopes: ['submit', 'read'], role: 'portal' },
         { client: 'platform', key: KEYS.platform, scopes: ['submit', 'read'], role: 'platform' },
         { client: 'almaty-education', key: KEYS.almaty, scopes: ['decide', 'read'], role: 'provider', units: ['almaty-city-education-department'] },

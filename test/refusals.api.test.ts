@@ -64,9 +64,9 @@ beforeAll(async () => {
     standardSchedule: [{ standard: 'standard-1', from: null, basis: 'seed 003 (test)' }],
     apiKeys: parseApiKeys(
       JSON.stringify([
-        { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] },
-        { client: 'reader', key: READ_ONLY_KEY, scopes: ['read'] },
-        { client: 'hasty', key: HASTY_KEY, scopes: ['read'], rateLimitPerMinute: 1 },
+        { client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'], role: 'administrator' },
+        { client: 'reader', key: READ_ONLY_KEY, scopes: ['read'], role: 'administrator' },
+        { client: 'hasty', key: HASTY_KEY, scopes: ['read'], role: 'administrator', rateLimitPerMinute: 1 },
         { client: 'astana-education', key: OTHER_PROVIDER_KEY, scopes: ['decide'], role: 'provider', units: ['astana-city-education-department'] },
       ]),
     ),

@@ -39,7 +39,7 @@ function apiOn(namespace: string): FastifyInstance {
     store: database.store,
     taskQueue: 'setup',
     identitySecret: 'setup',
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'read'] }])),
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'read'], role: 'administrator' }])),
   });
 }
 

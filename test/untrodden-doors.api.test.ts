@@ -36,7 +36,9 @@ const campaign = {
 beforeAll(async () => {
   stack = await startTimeSkippingStack('doors', {
     codec,
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'doors', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'] }])),
+    apiKeys: parseApiKeys(
+      JSON.stringify([{ client: 'doors', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read', 'decode'], role: 'administrator' }]),
+    ),
     campaignWindows: [campaign],
     // The earlier standard in force, for the State Corporation's custody of a result (R14).
     standardSchedule: [{ standard: 'standard-1', from: null, basis: 'seed 003 (test)' }],

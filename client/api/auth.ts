@@ -32,6 +32,8 @@ export interface ApiClient extends Caller {
 /** A key's tag: the first 16 hex digits of its digest, enough to tell a client's keys apart and nothing more. */
 export const keyTagOf = (digest: Buffer) => digest.subarray(0, 8).toString('hex');
 
+const SHA256_HEX = z.string().regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits');
+
 const ApiKeySchema = z
   .strictObject({
     // a name of letters, digits, dots, hyphens and underscores: it prefixes the client's idempotency keys
@@ -42,18 +44,20 @@ const ApiKeySchema = z
       .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'must be letters, digits, dots, hyphens and underscores (no colon, no spaces)'),
     // the key itself (development), or its SHA-256 in hex (production configuration)
     key: z.string().min(16, 'must be at least 16 characters').optional(),
-    sha256: z
-      .string()
-      .regex(/^[0-9a-f]{64}$/, 'must be 64 lowercase hex digits')
-      .optional(),
+    sha256: SHA256_HEX.optional(),
+    // a rotation (docs/operators.md): the client's old key, accepted beside the new one until it is removed
+    previousSha256: SHA256_HEX.optional(),
     scopes: z.array(z.enum(SCOPES, { error: `must be one of ${SCOPES.join(', ')}` })).min(1),
-    // R1: whose cases the key acts on (domain/authority.ts); without a role, a service-wide administrator's key
-    role: z.enum(ROLES, { error: `must be one of ${ROLES.join(', ')}` }).optional(),
+    // R1: whose cases the key acts on (domain/authority.ts); named on every key, so no key is an administrator's
+    // by omission
+    role: z.enum(ROLES, {
+      error: (issue) => (issue.input === undefined ? `every key names its role: one of ${ROLES.join(', ')}` : `must be one of ${ROLES.join(', ')}`),
+    }),
     units: z.array(z.string().regex(UNIT_ID, 'must be a unit id of the registry')).min(1).optional(),
     rateLimitPerMinute: z.number().int().min(1).max(1_000_000).optional(),
   })
   .refine((k) => Boolean(k.key) !== Boolean(k.sha256), 'give either key or sha256')
-  .refine((k) => UNIT_BOUND_ROLES.includes(k.role ?? 'administrator') === Boolean(k.units), {
+  .refine((k) => UNIT_BOUND_ROLES.includes(k.role) === Boolean(k.units), {
     message: `units are given with the roles ${UNIT_BOUND_ROLES.join(' and ')}, and only with them`,
     path: ['units'],
   });
@@ -77,26 +81,28 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
     const issue = parsed.error.issues[0];
     throw new Error(`${source}: ${issue.path.join('.') || '(root)'}: ${issue.message}`);
   }
-  const entries = parsed.data.map((k) => ({
-    client: k.client,
-    scopes: k.scopes,
-    role: k.role ?? 'administrator',
-    units: k.units ?? [],
-    ...(k.rateLimitPerMinute && { rateLimitPerMinute: k.rateLimitPerMinute }),
-    digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!),
-  }));
-  // Two keys of one client are how its key is rotated (docs/operators.md): they must be the same client in all
-  // but the key, or a session, a rate limit or an idempotency record would take one key's rights for the other's.
-  const rights = (k: ApiClient) => JSON.stringify([[...k.scopes].sort(), k.role, [...k.units].sort(), k.rateLimitPerMinute ?? null]);
-  for (const [i, k] of entries.entries()) {
-    const first = entries.findIndex((other) => other.client === k.client);
-    if (first !== i && rights(entries[first]) !== rights(k)) {
+  // One entry per client: a session, a rate limit or an idempotency record is the client's, so two entries of one
+  // name would give one key's rights to the other's; a rotation lists the old key in the same entry.
+  for (const [i, k] of parsed.data.entries()) {
+    const first = parsed.data.findIndex((other) => other.client === k.client);
+    if (first !== i)
       throw new Error(
-        `${source}: keys ${first} and ${i} of client ${k.client} differ in their scopes, role, units or rate limit; two keys of one client (a rotation) must carry the same`,
+        `${source}: keys ${first} and ${i} both name client ${k.client}; one entry per client (a rotation gives the old key as previousSha256)`,
       );
-    }
-    if (entries.findIndex((other) => other.digest.equals(k.digest)) !== i)
-      throw new Error(`${source}: key ${i} (client ${k.client}) is listed twice`);
+  }
+  const entries = parsed.data.flatMap((k) => {
+    const client = {
+      client: k.client,
+      scopes: k.scopes,
+      role: k.role,
+      units: k.units ?? [],
+      ...(k.rateLimitPerMinute && { rateLimitPerMinute: k.rateLimitPerMinute }),
+    };
+    const current = { ...client, digest: k.sha256 ? Buffer.from(k.sha256, 'hex') : digestOf(k.key!) };
+    return k.previousSha256 ? [current, { ...client, digest: Buffer.from(k.previousSha256, 'hex') }] : [current];
+  });
+  for (const [i, k] of entries.entries()) {
+    if (entries.findIndex((other) => other.digest.equals(k.digest)) !== i) throw new Error(`${source}: a key of client ${k.client} is listed twice`);
   }
   return entries;
 }
@@ -141,7 +147,12 @@ export function newApiKey(): string {
   return randomBytes(32).toString('base64url');
 }
 
-/** The configuration entry for a key, digest only: `{"client", "sha256", "scopes"}` (and its role and units when bound). */
-export function keyEntry(client: string, key: string, scopes: readonly Scope[] = SCOPES, binding: { role?: Caller['role']; units?: string[] } = {}) {
+/** The configuration entry for a key, digest only: `{"client", "sha256", "scopes", "role"}` (and its units when bound). */
+export function keyEntry(
+  client: string,
+  key: string,
+  scopes: readonly Scope[] = SCOPES,
+  binding: { role: Caller['role']; units?: string[] } = { role: 'administrator' },
+) {
   return { client, sha256: digestOf(key).toString('hex'), scopes, ...binding };
 }

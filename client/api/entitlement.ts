@@ -9,18 +9,15 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Addressee } from '../../domain/complaint';
 import type { ProviderUnit, ProviderUnits } from '../../domain/provider-units';
+import { mayReadCase, type CaseParties, type Caller } from '../../domain/authority';
+import { caseOf } from '../../domain/case-ids';
 import type { Refusal } from '../../domain/refusals';
+export type { CaseParties };
 import { ComplaintAddresseeKey, ProviderUnitKey, SubmittedByKey } from '../../domain/search-attributes';
 import { recordedParties, recordedReview } from '../../infra/case-store';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { UUID, type ApiRefusal } from './refusals';
-
-export interface CaseParties {
-  providerUnit: string;
-  /** the API client that submitted it; null only where no submitter was recorded (then only an administrator may act) */
-  submittedBy: string | null;
-}
 
 interface Deps {
   client: Client;
@@ -47,39 +44,56 @@ async function readable<T>(what: string, read: () => Promise<T>): Promise<T> {
   }
 }
 
-/** The search attributes a workflow was started with, or null when there is no such workflow. */
-async function startAttributes(client: Client, workflowId: string, what: string) {
+/** How a workflow was started: its search attributes, and its parent's id (a complaint's application); null when there is none. */
+async function started(client: Client, workflowId: string, what: string) {
   try {
-    return (await client.workflow.getHandle(workflowId).describe()).typedSearchAttributes;
+    const described = await client.workflow.getHandle(workflowId).describe();
+    return { attributes: described.typedSearchAttributes, parentId: described.parentExecution?.workflowId ?? null };
   } catch (error) {
     if (error instanceof WorkflowNotFoundError) return null;
     throw new EntitlementUnavailable(what, error);
   }
 }
 
-/** The parties of an application, or null for an unknown one (404). */
+/** The parties of an application (R1): its unit, its submitter, its complaints' reviewers; null for an unknown one (404). */
 export async function partiesOf(deps: Deps, applicationId: string): Promise<CaseParties | null> {
   if (!UUID.test(applicationId)) return null;
   const what = `application ${applicationId}`;
   const row = await readable(what, () => recordedParties(deps.store, applicationId));
-  if (row) return row;
-  // Not recorded yet (its first activity has not run): the facts it was started with.
-  const started = await startAttributes(deps.client, workflowIdFor(applicationId), what);
-  const providerUnit = started?.get(ProviderUnitKey);
+  if (row) {
+    const reviewers = row.complaints.map((complaint) => deps.units.reviewerOf(complaint, row.providerUnit).id);
+    return { providerUnit: row.providerUnit, submittedBy: row.submittedBy, reviewers };
+  }
+  // Not recorded yet (its first activity has not run): the facts it was started with; no complaint can be filed yet.
+  const start = await started(deps.client, workflowIdFor(applicationId), what);
+  const providerUnit = start?.attributes.get(ProviderUnitKey);
   if (providerUnit === undefined) return null;
-  return { providerUnit, submittedBy: started!.get(SubmittedByKey) ?? null };
+  return { providerUnit, submittedBy: start!.attributes.get(SubmittedByKey) ?? null, reviewers: [] };
+}
+
+/** A complaint's reviewing body (R13), as fixed when it was filed, with its case's parties; null for an unknown complaint (404). */
+export async function complaintPartiesOf(deps: Deps, complaintId: string): Promise<{ reviewer: ProviderUnit; parties: CaseParties } | null> {
+  if (!UUID.test(complaintId)) return null;
+  const what = `complaint ${complaintId}`;
+  const row = await readable(what, () => recordedReview(deps.store, complaintId));
+  if (row) {
+    const reviewer = deps.units.reviewerOf(row, row.application.providerUnit);
+    return { reviewer, parties: { providerUnit: row.application.providerUnit, submittedBy: row.application.submittedBy, reviewers: [reviewer.id] } };
+  }
+  const start = await started(deps.client, complaintWorkflowIdFor(complaintId), what);
+  const providerUnit = start?.attributes.get(ProviderUnitKey);
+  const addressee = start?.attributes.get(ComplaintAddresseeKey);
+  if (providerUnit === undefined || addressee === undefined) return null;
+  const reviewer = deps.units.reviewingBody(providerUnit, addressee as Addressee);
+  // Its application's submitter, from the application it is a child of.
+  const applicationId = start!.parentId ? caseOf(start!.parentId).applicationId : null;
+  const application = applicationId ? await partiesOf(deps, applicationId) : null;
+  return { reviewer, parties: { providerUnit, submittedBy: application?.submittedBy ?? null, reviewers: [reviewer.id] } };
 }
 
 /** The body reviewing a complaint (R13), as fixed when it was filed; null for an unknown complaint (404). */
 export async function reviewerOf(deps: Deps, complaintId: string): Promise<ProviderUnit | null> {
-  if (!UUID.test(complaintId)) return null;
-  const what = `complaint ${complaintId}`;
-  const row = await readable(what, () => recordedReview(deps.store, complaintId));
-  if (row) return deps.units.reviewerOf(row, row.application.providerUnit);
-  const started = await startAttributes(deps.client, complaintWorkflowIdFor(complaintId), what);
-  const providerUnit = started?.get(ProviderUnitKey);
-  const addressee = started?.get(ComplaintAddresseeKey);
-  return providerUnit !== undefined && addressee !== undefined ? deps.units.reviewingBody(providerUnit, addressee as Addressee) : null;
+  return (await complaintPartiesOf(deps, complaintId))?.reviewer ?? null;
 }
 
 /**
@@ -90,4 +104,12 @@ export async function reviewerOf(deps: Deps, complaintId: string): Promise<Provi
 export function entitlementRefusal<T>(what: string, id: string, facts: T | null, check: (facts: T) => Refusal | null): ApiRefusal | null {
   if (facts === null) return { code: 'not-found', field: 'id', rule: null, message: `no ${what} ${id}` };
   return check(facts);
+}
+
+/**
+ * The refusal of a read (R1): 404 for an unknown case and for one the caller is no party to, in the same words,
+ * so a key learns nothing of cases that are not its business; null to go on.
+ */
+export function readRefusal(what: string, field: string, id: string, parties: CaseParties | null, caller: Caller): ApiRefusal | null {
+  return parties && mayReadCase(caller, parties) ? null : { code: 'not-found', field, rule: null, message: `no ${what} ${id}` };
 }

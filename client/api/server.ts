@@ -6,6 +6,7 @@
 import rateLimit from '@fastify/rate-limit';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../../domain/application';
+import { mayUseStaffViews } from '../../domain/authority';
 import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
 import { temporalNotReady } from '../../infra/temporal-setup';
@@ -200,6 +201,9 @@ export function buildApi(options: ApiDeps): FastifyInstance {
             message: `client ${caller.client} lacks the ${doc.scope} scope this route needs`,
           });
         }
+        // OWASP API5: the support views, the console, the codec and their sign-ins are the service's staff's.
+        const notStaff = doc.tag === 'support' ? mayUseStaffViews(caller) : null;
+        if (notStaff) return refuse(reply, notStaff);
         request.apiClient = caller;
       },
       preHandler: async (request, reply) => {

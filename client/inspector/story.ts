@@ -6,6 +6,7 @@ import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ApplicationStatus } from '../../domain/case-status';
 import { caseMessages, caseRecordForStory, parseView } from '../../infra/case-store';
 import type { Store } from '../../infra/store';
+import { failureText } from './failure-text';
 import { ts } from './proto-time';
 
 /**
@@ -29,12 +30,14 @@ export async function caseStory(client: Client, store: Store, id: string) {
           historyLength: d.historyLength,
           startTime: d.startTime.toISOString(),
           closeTime: d.closeTime?.toISOString() ?? null,
-          pendingActivities: (d.raw.pendingActivities ?? []).map((a) => ({
-            activity: a.activityType?.name ?? null,
-            attempt: a.attempt ?? 1,
-            lastError: a.lastFailure?.message ?? null,
-            nextAttemptAt: ts(a.nextAttemptScheduleTime)?.toISOString() ?? null,
-          })),
+          pendingActivities: await Promise.all(
+            (d.raw.pendingActivities ?? []).map(async (a) => ({
+              activity: a.activityType?.name ?? null,
+              attempt: a.attempt ?? 1,
+              lastError: await failureText(client, a.lastFailure),
+              nextAttemptAt: ts(a.nextAttemptScheduleTime)?.toISOString() ?? null,
+            })),
+          ),
         };
       } catch (error) {
         // Not found is known; any other failure to ask is "unknown now" (issue 29), never "gone".

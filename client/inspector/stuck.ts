@@ -13,6 +13,7 @@ import { PERMANENT_FAILURE_TYPE } from '../../infra/failures';
 import type { Store } from '../../infra/store';
 import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../../infra/workflow-trouble';
 import { eachLimited } from '../each-limited';
+import { failureText } from './failure-text';
 import { ts } from './proto-time';
 
 export type StuckReason =
@@ -381,7 +382,7 @@ async function settleRetryingActivity(client: Client, store: Store, trouble: Tro
     detail: `${type} has failed ${activity.attempt! - 1} time(s) over ${retryingFor} s and is retrying${next ? `; next attempt ${formatInstant(next)}` : ''}`,
     nextStep: nextStepForActivity(type),
     since: trouble.since.toISOString(),
-    lastError: activity.lastFailure?.message ?? trouble.lastError,
+    lastError: (await failureText(client, activity.lastFailure)) ?? trouble.lastError,
   };
 }
 
@@ -449,6 +450,7 @@ async function settleClosedRun(client: Client, namespace: string, w: WorkflowExe
   // An activity that met data no retry can store (infra/failures.ts) ended the case: the data must change.
   let permanent = failure?.cause;
   while (permanent && permanent.applicationFailureInfo?.type !== PERMANENT_FAILURE_TYPE) permanent = permanent.cause;
+  const [permanentText, failureMessage] = [await failureText(client, permanent), await failureText(client, failure)];
   return {
     reason: timedOut ? 'workflow-timed-out' : 'workflow-failed',
     ...caseOf(w.workflowId),
@@ -456,13 +458,13 @@ async function settleClosedRun(client: Client, namespace: string, w: WorkflowExe
     detail: timedOut
       ? 'the workflow ran out of its execution timeout: the case stopped'
       : permanent
-        ? `an activity failed in a way no retry can cure, and the case stopped: ${permanent.message}`
-        : `the workflow failed: ${failure?.message ?? 'no message'}`,
+        ? `an activity failed in a way no retry can cure, and the case stopped: ${permanentText}`
+        : `the workflow failed: ${failureMessage ?? 'no message'}`,
     nextStep: permanent
       ? 'the data is what fails, not a dependency: correct it at its source (the submitting system), then submit the case again; each write is one transaction, so nothing is half-written'
       : 'read the failure in the Temporal UI; after the cause is fixed, start the case again from its stored application (the workflow id allows it once the run has ended)',
     since: w.closeTime?.toISOString() ?? null,
-    lastError: permanent?.message ?? failure?.message ?? null,
+    lastError: permanentText ?? failureMessage,
   };
 }
 

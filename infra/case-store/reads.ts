@@ -10,16 +10,19 @@ type Reader = Pick<Store, 'application' | 'complaint' | 'notice' | 'signingCerti
 
 const DOCUMENT_ORDER = [{ createdAt: 'asc' as const }, { language: 'asc' as const }];
 
-/** R1: an application's provider unit and submitting client, as recorded; null when it is not recorded (yet). */
+/** R1: an application's provider unit, submitting client and complaints' reviewers, as recorded; null when it is not recorded (yet). */
 export function recordedParties(store: Reader, applicationId: string) {
-  return store.application.findUnique({ where: { id: applicationId }, select: { providerUnit: true, submittedBy: true } });
+  return store.application.findUnique({
+    where: { id: applicationId },
+    select: { providerUnit: true, submittedBy: true, complaints: { select: { reviewingUnit: true, addressee: true } } },
+  });
 }
 
 /** R1, R13: who reviews a complaint, as recorded when it was filed; null when it is not recorded (yet). */
 export function recordedReview(store: Reader, complaintId: string) {
   return store.complaint.findUnique({
     where: { id: complaintId },
-    select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true } } },
+    select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true, submittedBy: true } } },
   });
 }
 

@@ -10,7 +10,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import { createActivities, type Activities } from '../../activities';
 import { parseApiKeys, SCOPES } from '../../client/api/auth';
 import type { RunningDatabase } from '../../devtools/database';
-import { EncryptionCodec } from '../../infra/payload-codec';
+import { EncryptionCodec, FAILURE_CONVERTER_PATH } from '../../infra/payload-codec';
 import { shippedProviderUnits } from '../../infra/provider-units';
 import type { UnitSigners } from '../../infra/signer';
 import { developmentSigners } from '../../infra/signers';
@@ -50,7 +50,7 @@ export interface DevStack {
   client: Client;
   /** every unit's development signer, issued by the stack's own development CA */
   signers: UnitSigners;
-  dataConverter: { payloadCodecs: EncryptionCodec[] };
+  dataConverter: { payloadCodecs: EncryptionCodec[]; failureConverterPath: string };
   baseUrl: string;
   http: ReturnType<typeof httpClient>;
   /** the e-government gateway is "down" for these IINs: their look-up keeps failing until a test lifts it */
@@ -69,11 +69,12 @@ export interface DevStack {
 
 /**
  * Starts the stack for a test file; `telemetry` installs the worker's logging and metrics first (once a process);
- * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server).
+ * `codecCorsOrigins` are the Temporal UI origins the codec server answers (a browser test's UI server); `moreKeys`
+ * are API key entries beside the administrator's and the support desk's.
  */
 export async function startDevStack(
   name: string,
-  { telemetry = false, codecCorsOrigins }: { telemetry?: boolean; codecCorsOrigins?: string[] } = {},
+  { telemetry = false, codecCorsOrigins, moreKeys = [] }: { telemetry?: boolean; codecCorsOrigins?: string[]; moreKeys?: object[] } = {},
 ): Promise<DevStack> {
   const taskQueue = name;
   const database: TestDatabase = await startTestDatabase(`attestation-${name}-`);
@@ -86,7 +87,7 @@ export async function startDevStack(
   const connection = await Connection.connect({ address: server.address });
   // Two keys, the second current: a rotated-out key still decodes (docs/operators.md).
   const codec = new EncryptionCodec({ current: 'e2e-1', keys: { 'e2e-0': randomBytes(32), 'e2e-1': randomBytes(32) } });
-  const dataConverter = { payloadCodecs: [codec] };
+  const dataConverter = { payloadCodecs: [codec], failureConverterPath: FAILURE_CONVERTER_PATH };
   const client = new Client({ connection, dataConverter });
   const signers = developmentSigners(path.join(dataDir, 'signing'), shippedProviderUnits());
   const gatewayDown = new Set<string>();
@@ -115,8 +116,9 @@ export async function startDevStack(
     identitySecret: `${name}-secret`,
     apiKeys: parseApiKeys(
       JSON.stringify([
-        { client: 'e2e', key: TEST_API_KEY, scopes: [...SCOPES] },
-        { client: 'support-desk', key: READ_ONLY_KEY, scopes: ['read'] },
+        { client: 'e2e', key: TEST_API_KEY, scopes: [...SCOPES], role: 'administrator' },
+        { client: 'support-desk', key: READ_ONLY_KEY, scopes: ['read'], role: 'support' },
+        ...moreKeys,
       ]),
     ),
     codec,

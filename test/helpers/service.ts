@@ -113,7 +113,7 @@ export async function startTimeSkippingStack(
     store: database.store,
     taskQueue,
     identitySecret: `${name}-secret`,
-    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'] }])),
+    apiKeys: parseApiKeys(JSON.stringify([{ client: 'e2e', key: TEST_API_KEY, scopes: ['submit', 'decide', 'read'], role: 'administrator' }])),
     trustAnchorsPem: () => signers.trustAnchorsPem(),
     ...api,
   };

@@ -5,7 +5,7 @@ import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
 import { mayDecideCase, mayWithdraw } from '../../../domain/authority';
 import { queryIfRunning } from '../cases';
-import { partiesOf, entitlementRefusal } from '../entitlement';
+import { partiesOf, entitlementRefusal, readRefusal } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
@@ -78,6 +78,8 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+      const unreadable = readRefusal('application', 'id', id, await partiesOf(deps, id), request.apiClient!);
+      if (unreadable) return refuse(reply, unreadable);
       const status = await queryIfRunning(client, request, workflowIdFor(id), statusQuery);
       const row = await applicationRecord(store, id);
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });

@@ -1,4 +1,5 @@
 /** Routes of the `cabinets` tag: the applicant's personal cabinet (R5, R11, R13). */
+import { mayReadInCabinet } from '../../../domain/authority';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { CabinetAnswer } from '../answers';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -22,7 +23,8 @@ export function cabinetRoutes({ route, deps }: ApiRoutes): void {
     async (request, reply) => {
       const { cabinetId } = request.params;
       if (!UUID.test(cabinetId)) return refuseBadId(reply, 'cabinetId', 'a cabinet id');
-      const applications = await cabinetRecords(deps.store, cabinetId);
+      // R1, R11: the applications this caller submitted for the teacher; a cabinet it holds none of is no business of its
+      const applications = (await cabinetRecords(deps.store, cabinetId)).filter((a) => mayReadInCabinet(request.apiClient!, a));
       if (applications.length === 0) return refuse(reply, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
       return {
         cabinetId,

@@ -6,7 +6,7 @@ import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
 import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
-import { entitlementRefusal, reviewerOf } from '../entitlement';
+import { complaintPartiesOf, entitlementRefusal, readRefusal, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -84,6 +84,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const unreadable = readRefusal('complaint', 'id', id, (await complaintPartiesOf(deps, id))?.parties ?? null, request.apiClient!);
+      if (unreadable) return refuse(reply, unreadable);
       const status = await queryIfRunning(client, request, complaintWorkflowIdFor(id), complaintStatusQuery);
       const row = await complaintRecord(store, id);
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` });

@@ -1,0 +1,164 @@
+/**
+ * Nobody reads a case they have no business with (issue 32, R1, the Law on personal data art. 8; OWASP API1 and
+ * API5), through the real API, worker and PostgreSQL on the Temporal dev server (the stuck listing needs its
+ * visibility), with keys bound as production
+ * binds them. Two cases of the Almaty department: A submitted by the portal, refused, and complained of to the
+ * quality-control authority; B submitted by the Platform. Every reading route is walked with every role's key, and
+ * the answer each must get is written out below, not computed: a refused read of a case is 404, the same as an
+ * unknown one (no oracle); a staff route refused to an outsider is 403.
+ */
+import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
+import { inHours, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
+import { eventually, PATIENCE_MS, TEST_API_KEY } from './helpers/http';
+
+const KEYS = {
+  portal: 'read-portal-key-0123456789',
+  platform: 'read-platform-key-0123456789',
+  almaty: 'read-almaty-key-0123456789',
+  astana: 'read-astana-key-0123456789',
+  authority: 'read-authority-key-0123456789',
+  support: READ_ONLY_KEY,
+  operator: 'read-operator-key-0123456789',
+  administrator: TEST_API_KEY,
+};
+type Who = keyof typeof KEYS;
+
+let stack: DevStack;
+const call = async (who: Who, method: string, route: string, body?: unknown) => {
+  const response = await fetch(`${stack.baseUrl}${route}`, {
+    method,
+    redirect: 'manual',
+    headers: { authorization: `Bearer ${KEYS[who]}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  return { status: response.status, text, json: () => JSON.parse(text) as { [k: string]: any } };
+};
+
+beforeAll(async () => {
+  // the administrator's key and the support desk's come with the stack
+  stack = await startDevStack('read-rules', {
+    moreKeys: [
+      { client: 'portal', key: KEYS.portal, scopes: ['submit', 'read'], role: 'portal' },
+      { client: 'platform', key: KEYS.platform, scopes: ['submit', 'read'], role: 'platform' },
+      { client: 'almaty-education', key: KEYS.almaty, scopes: ['decide', 'read'], role: 'provider', units: ['almaty-city-education-department'] },
+      { client: 'astana-education', key: KEYS.astana, scopes: ['decide', 'read'], role: 'provider', units: ['astana-city-education-department'] },
+      { client: 'qa-almaty', key: KEYS.authority, scopes: ['decide', 'read'], role: 'quality-authority', units: ['quality-authority-almaty-city'] },
+      { client: 'operations', key: KEYS.operator, scopes: ['read', 'decode', 'operate'], role: 'operator' },
+    ],
+  });
+}, 3 * PATIENCE_MS);
+
+afterAll(async () => {
+  await stack?.stop();
+});
+
+const submission = async (serial: number, channel: 'portal' | 'platform') => {
+  const at = inHours();
+  return {
+    // R2: the portal takes the leaders' categories, the Platform the teachers'
+    ...sampleSubmission({
+      iin: sampleIin(serial),
+      category: channel === 'portal' ? 'researcher' : 'moderator',
+      submittedAt: at,
+      academicYear: academicYearOf(at),
+      channel,
+    }),
+    providerUnit: 'almaty-city-education-department',
+  };
+};
+const inState = (id: string, wanted: string) =>
+  eventually(
+    () => call('administrator', 'GET', `/applications/${id}`),
+    (r) => r.json().state === wanted,
+  );
+
+test('every reading route × every role: a party reads its own, anyone else is told there is no such case (R1)', async () => {
+  // Case A: the portal's, refused by Almaty, complained of to the authority (its Almaty department reviews).
+  const a = (await call('portal', 'POST', '/applications', await submission(3201, 'portal'))).json();
+  await inState(a.applicationId, 'under-review');
+  const refusal = { decision: 'refuse', grounds: [1], motivation: 'Диплом не подтвержден.', official: 'Динара Ахметова' };
+  expect((await call('almaty', 'POST', `/applications/${a.applicationId}/decision`, refusal)).status).toBe(200);
+  await inState(a.applicationId, 'notified');
+  const filed = await call('portal', 'POST', `/applications/${a.applicationId}/complaints`, {
+    addressee: 'quality-authority',
+    subject: 'result',
+    text: 'Диплом есть.',
+  });
+  expect([filed.status, filed.text]).toEqual([202, expect.stringContaining('complaintId')]);
+  const complaint = filed.json();
+  await eventually(
+    () => stack.store.complaint.findUnique({ where: { id: complaint.complaintId } }),
+    (row) => row !== null,
+  );
+  // Case B: the Platform's, for another teacher.
+  const b = (await call('platform', 'POST', '/applications', await submission(3202, 'platform'))).json();
+  await inState(b.applicationId, 'under-review');
+
+  const routes = {
+    caseA: ['GET', `/applications/${a.applicationId}`],
+    complaintA: ['GET', `/complaints/${complaint.complaintId}`],
+    cabinetA: ['GET', `/cabinets/${a.cabinetId}`],
+    caseB: ['GET', `/applications/${b.applicationId}`],
+    cabinetB: ['GET', `/cabinets/${b.cabinetId}`],
+    stuck: ['GET', '/support/stuck'],
+    storyA: ['GET', `/support/cases/${a.applicationId}`],
+    console: ['GET', '/support/console'],
+    consoleCaseA: ['GET', `/support/console/cases/${a.applicationId}`],
+    consoleSignIn: ['POST', '/support/session'],
+    codecDecode: ['POST', '/codec/decode', { payloads: [] }],
+    codecSignIn: ['POST', '/codec/session'],
+  } as const;
+  type Route = keyof typeof routes;
+  // prettier-ignore
+  const expected: Record<Who, Record<Route, number>> = {
+    //              caseA complaintA cabinetA caseB cabinetB stuck storyA console consoleCaseA consoleSignIn codecDecode codecSignIn
+    portal:        { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
+    platform:      { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 200, cabinetB: 200, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
+    almaty:        { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
+    astana:        { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
+    authority:     { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
+    support:       { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 403, codecSignIn: 403 },
+    operator:      { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204 },
+    administrator: { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 200, cabinetB: 200, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204 },
+  };
+
+  const walked: Record<string, Record<string, number>> = {};
+  const leaks: string[] = [];
+  for (const who of Object.keys(KEYS) as Who[]) {
+    walked[who] = {};
+    for (const [name, [method, route, body]] of Object.entries(routes) as Array<[Route, readonly [string, string, unknown?]]>) {
+      const answer = await call(who, method, route, body);
+      walked[who][name] = answer.status;
+      // A refused read says exactly what an unknown id would, and nothing of the case.
+      if (answer.status === 404) {
+        const error = answer.json().error;
+        expect(error.code).toBe('not-found');
+        expect(error.message).toMatch(/^no (application|complaint|cabinet) [0-9a-f-]{36}$/);
+        if (answer.text.includes(sampleIin(3201)) || answer.text.includes('Диплом')) leaks.push(`${who} ${name}`);
+      }
+    }
+  }
+  expect(walked).toEqual(expected);
+  expect(leaks).toEqual([]);
+  // the 404 of a case one has no business with is word for word the 404 of a case that does not exist
+  const nobody = '0f0e0d0c-0b0a-4909-8807-060504030201';
+  const strange = (await call('astana', 'GET', `/applications/${a.applicationId}`)).json().error.message.replace(a.applicationId, nobody);
+  expect(strange).toBe((await call('astana', 'GET', `/applications/${nobody}`)).json().error.message);
+});
+
+test('a cabinet holding applications of two systems shows each system its own only (R5, R11)', async () => {
+  const first = (await call('portal', 'POST', '/applications', await submission(3203, 'portal'))).json();
+  await inState(first.applicationId, 'under-review');
+  expect((await call('portal', 'POST', `/applications/${first.applicationId}/withdrawal`, {})).status).toBe(200);
+  await inState(first.applicationId, 'withdrawn');
+  // The same teacher tries again through the Platform: one cabinet, two submitters.
+  const second = (await call('platform', 'POST', '/applications', await submission(3203, 'platform'))).json();
+  expect(second.cabinetId).toBe(first.cabinetId);
+  await inState(second.applicationId, 'under-review');
+  const ids = async (who: Who) =>
+    (await call(who, 'GET', `/cabinets/${first.cabinetId}`)).json().applications.map((x: { applicationId: string }) => x.applicationId);
+  expect(await ids('portal')).toEqual([first.applicationId]);
+  expect(await ids('platform')).toEqual([second.applicationId]);
+  expect(await ids('administrator')).toEqual([first.applicationId, second.applicationId]);
+});
