@@ -141,6 +141,35 @@ test('every reading route × every role: a party reads its own, anyone else is t
   }
   expect(walked).toEqual(expected);
   expect(leaks).toEqual([]);
+  // Every read that showed case A is on its record, by whom and through which route; a refused one is not.
+  const record = await call('operator', 'GET', `/support/cases/${a.applicationId}/reads`);
+  expect(record.status).toBe(200);
+  const readers = new Set((record.json().reads as Array<{ client: string; role: string; route: string }>).map((r) => `${r.client} ${r.route}`));
+  expect([...readers].sort()).toEqual([
+    'almaty-education GET /applications/:id',
+    'almaty-education GET /complaints/:id',
+    'e2e GET /applications/:id',
+    'e2e GET /cabinets/:cabinetId',
+    'e2e GET /complaints/:id',
+    'e2e GET /support/cases/:id',
+    'e2e GET /support/console/cases/:id',
+    'operations GET /applications/:id',
+    'operations GET /complaints/:id',
+    'operations GET /support/cases/:id',
+    'operations GET /support/console/cases/:id',
+    'portal GET /applications/:id',
+    'portal GET /cabinets/:cabinetId',
+    'portal GET /complaints/:id',
+    'qa-almaty GET /applications/:id',
+    'qa-almaty GET /complaints/:id',
+    'support-desk GET /applications/:id',
+    'support-desk GET /complaints/:id',
+    'support-desk GET /support/cases/:id',
+    'support-desk GET /support/console/cases/:id',
+  ]);
+  // the record is an operator's to read: a support desk's key (no operate scope) is refused
+  expect((await call('support', 'GET', `/support/cases/${a.applicationId}/reads`)).status).toBe(403);
+
   // the 404 of a case one has no business with is word for word the 404 of a case that does not exist
   const nobody = '0f0e0d0c-0b0a-4909-8807-060504030201';
   const strange = (await call('astana', 'GET', `/applications/${a.applicationId}`)).json().error.message.replace(a.applicationId, nobody);

@@ -6,6 +6,7 @@
  * (test/openapi-conformance.e2e.test.ts).
  */
 import { z } from 'zod';
+import { ROLES } from '../../domain/authority';
 import { ADDRESSEES, COMPLAINT_STATES, OUTCOMES, SUBJECTS } from '../../domain/complaint';
 import { CUSTODY_STEPS } from '../../domain/custody';
 import { APPLICATION_STATES } from '../../domain/lifecycle';
@@ -264,4 +265,17 @@ export const RestartedAnswer = z.object({
     status: z.string().describe('how the run before ended: FAILED, TIMED_OUT, TERMINATED, CANCELLED'),
     closedAt: instant().nullable(),
   }),
+});
+
+/** GET /support/cases/{id}/reads: who read the case's personal data (issue 32). */
+export const CaseReadsAnswer = z.object({
+  applicationId: uuid(),
+  reads: z.array(
+    z.object({
+      client: z.string(),
+      role: z.enum(ROLES),
+      route: z.string().describe('the route it was read through, as registered: GET /applications/:id'),
+      at: instant(),
+    }),
+  ),
 });

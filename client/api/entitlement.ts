@@ -14,7 +14,8 @@ import { caseOf } from '../../domain/case-ids';
 import type { Refusal } from '../../domain/refusals';
 export type { CaseParties };
 import { ComplaintAddresseeKey, ProviderUnitKey, SubmittedByKey } from '../../domain/search-attributes';
-import { recordedParties, recordedReview } from '../../infra/case-store';
+import type { FastifyRequest } from 'fastify';
+import { recordCaseReads, recordedParties, recordedReview } from '../../infra/case-store';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { UUID, type ApiRefusal } from './refusals';
@@ -112,4 +113,13 @@ export function entitlementRefusal<T>(what: string, id: string, facts: T | null,
  */
 export function readRefusal(what: string, field: string, id: string, parties: CaseParties | null, caller: Caller): ApiRefusal | null {
   return parties && mayReadCase(caller, parties) ? null : { code: 'not-found', field, rule: null, message: `no ${what} ${id}` };
+}
+
+/**
+ * Records who read these cases' personal data, through which route (issue 32, the Law on personal data art. 8),
+ * before the answer leaves: a read that cannot be recorded is not answered (the error handler's 503).
+ */
+export async function recordRead(store: Store, request: FastifyRequest, applicationIds: readonly string[]): Promise<void> {
+  const caller = request.apiClient!;
+  await recordCaseReads(store, applicationIds, { client: caller.client, role: caller.role, route: `${request.method} ${request.routeOptions.url}` });
 }

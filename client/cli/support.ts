@@ -123,4 +123,17 @@ export function supportCommands(program: Command): void {
       if (o.json) return void process.stdout.write(`${text}\n`);
       printStory(JSON.parse(text) as NonNullable<Awaited<ReturnType<typeof caseStory>>>);
     });
+
+  program
+    .command('case-reads')
+    .description("who read an application's case (its personal data), through which route and when, newest first")
+    .argument('<applicationId>')
+    .option('--json', 'one JSON document, for machines')
+    .action(async (id: string, o: { json?: boolean }) => {
+      const text = await call('GET', `/support/cases/${encodeURIComponent(id)}/reads`);
+      if (o.json) return void process.stdout.write(`${text}\n`);
+      const { reads } = JSON.parse(text) as { reads: Array<{ client: string; role: string; route: string; at: string }> };
+      if (reads.length === 0) console.log(`Nobody has read application ${id} through the API.`);
+      for (const r of reads) console.log(`${at(r.at)}  ${r.client} (${r.role})  ${r.route}`);
+    });
 }

@@ -14,3 +14,4 @@ export {
 export { applicationRecords, yearHolderOf, type CustodyRecord, type StageRecord } from './applications';
 export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest, type SignedDocuments } from './documents';
 export * from './reads';
+export { caseReads, recordCaseReads, type CaseReadEntry } from './access';

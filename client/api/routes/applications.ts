@@ -5,7 +5,7 @@ import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
 import { mayDecideCase, mayWithdraw } from '../../../domain/authority';
 import { queryIfRunning } from '../cases';
-import { partiesOf, entitlementRefusal, readRefusal } from '../entitlement';
+import { partiesOf, entitlementRefusal, readRefusal, recordRead } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
@@ -87,6 +87,7 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       const view = status ?? parseView<ApplicationStatus>(row?.view ?? null);
       if (!view)
         return refuse(reply, { code: 'unavailable', field: null, rule: null, message: `application ${id} is being recorded; try again shortly` });
+      await recordRead(store, request, [id]);
       return {
         applicationId: id,
         ...caseView(view),

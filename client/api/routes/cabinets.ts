@@ -1,5 +1,6 @@
 /** Routes of the `cabinets` tag: the applicant's personal cabinet (R5, R11, R13). */
 import { mayReadInCabinet } from '../../../domain/authority';
+import { recordRead } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { CabinetAnswer } from '../answers';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -26,6 +27,11 @@ export function cabinetRoutes({ route, deps }: ApiRoutes): void {
       // R1, R11: the applications this caller submitted for the teacher; a cabinet it holds none of is no business of its
       const applications = (await cabinetRecords(deps.store, cabinetId)).filter((a) => mayReadInCabinet(request.apiClient!, a));
       if (applications.length === 0) return refuse(reply, { code: 'not-found', field: 'cabinetId', rule: null, message: `no cabinet ${cabinetId}` });
+      await recordRead(
+        deps.store,
+        request,
+        applications.map((a) => a.id),
+      );
       return {
         cabinetId,
         applications: applications.map((a) => ({

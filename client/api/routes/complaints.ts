@@ -6,7 +6,7 @@ import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
 import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
-import { complaintPartiesOf, entitlementRefusal, readRefusal, reviewerOf } from '../entitlement';
+import { complaintPartiesOf, entitlementRefusal, readRefusal, recordRead, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -93,6 +93,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       const view = status ?? parseView<ComplaintStatus>(row?.view ?? null);
       if (!view)
         return refuse(reply, { code: 'unavailable', field: null, rule: null, message: `complaint ${id} is being recorded; try again shortly` });
+      await recordRead(store, request, [view.applicationId]);
       return { ...complaintView(view, row?.reviewingUnit ?? null), documents: (row?.notices ?? []).map(noticeView) };
     },
   );

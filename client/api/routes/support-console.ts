@@ -5,6 +5,7 @@
  */
 import { sendPage } from '../html';
 import { caseStory, findStuckCases } from '../../inspector';
+import { recordRead } from '../entitlement';
 import { CONSOLE_PATH, SESSION_URL, notFoundPage, signInPage, storyPage, stuckPage } from '../console/pages';
 import { languageOf } from '../console/words';
 import { UUID } from '../refusals';
@@ -94,7 +95,9 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       const story = UUID.test(id) ? await caseStory(client, store, id) : null;
       // The unit's name as the registry gives it in the page's language (English pages take the Russian one).
       const unitName = (unit: string) => deps.units.find(unit)?.names[lang === 'kk' ? 'kk' : 'ru'] ?? unit;
-      return story ? sendPage(reply, storyPage(lang, story, now(), unitName)) : sendPage(reply, notFoundPage(lang, id), 404);
+      if (!story) return sendPage(reply, notFoundPage(lang, id), 404);
+      await recordRead(store, request, [story.applicationId]);
+      return sendPage(reply, storyPage(lang, story, now(), unitName));
     },
   );
 

@@ -1,8 +1,10 @@
 /** Routes of the `support` tag: stuck cases and one case's whole story, for support staff. */
-import { RestartedAnswer, StoryAnswer, StuckAnswer } from '../answers';
+import { CaseReadsAnswer, RestartedAnswer, StoryAnswer, StuckAnswer } from '../answers';
+import { caseReads, recordedState } from '../../../infra/case-store';
 import { parseInput } from '../../../domain/refusals';
 import { restartCase, restartSchema } from '../restart';
 import { caseStory, findStuckCases, MAX_PAGE_SIZE } from '../../inspector';
+import { recordRead } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 
@@ -128,7 +130,31 @@ export function supportRoutes({ route, deps }: ApiRoutes): void {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application or complaint id');
       const story = await caseStory(client, store, id);
-      return story ?? refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application or complaint ${id}` });
+      if (!story) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application or complaint ${id}` });
+      await recordRead(store, request, [story.applicationId]);
+      return story;
+    },
+  );
+
+  // Who read a case's personal data (issue 32): for an operator answering a teacher's or an inspector's question.
+  route(
+    {
+      method: 'GET',
+      url: '/support/cases/:id/reads',
+      operationId: 'caseReads',
+      summary: "Who read an application's case, through which route and when, newest first (at most 500)",
+      tag: 'support',
+      scope: 'operate',
+      params: { id: 'the application id' },
+      answers: { 200: CaseReadsAnswer },
+      responses: { 200: '{ applicationId, reads: [{ client, role, route, at }] }', ...ERRORS },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
+      if (!(await recordedState(store, id))) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
+      const reads = await caseReads(store, id);
+      return { applicationId: id, reads: reads.map((r) => ({ ...r, at: r.at.toISOString() })) };
     },
   );
 }
