@@ -1,8 +1,15 @@
 /** What the API cannot run on in production (infra/production.ts): the development fallbacks of `npm start`. */
-import { longSecret, PAYLOAD_ENCRYPTED, type ProductionRequirement } from '../infra/production';
+import { longSecret, PAYLOAD_ENCRYPTED, TEMPORAL_OVER_TLS, type ProductionRequirement } from '../infra/production';
+import { signingKeysReadable } from '../infra/signers';
 
 export const API_REQUIREMENTS: readonly ProductionRequirement[] = [
   PAYLOAD_ENCRYPTED,
+  TEMPORAL_OVER_TLS,
+  {
+    // issue 32: the internet-facing API publishes the trust anchors and reads certificates; it signs nothing
+    missing: (env) => signingKeysReadable(env).length > 0,
+    why: 'the API can read signing keys listed in SIGNERS_FILE: mount only signers.json, the trust anchors and the certificates into the API, the keys into the worker alone',
+  },
   longSecret('IDENTITY_SECRET', (env) => env.IDENTITY_SECRET, 'it keys the hashes that make application and cabinet ids'),
   longSecret(
     'CODEC_SESSION_SECRET',

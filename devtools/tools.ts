@@ -25,6 +25,8 @@ export const TEMPORAL_SERVER_MODULE = 'go.temporal.io/server';
 export const TEMPORAL_SERVER_VERSION = '1.29.1';
 /** The OpenAPI conformance fuzzer the contract test runs (issue 34), from PyPI. */
 export const SCHEMATHESIS_VERSION = '4.32.5';
+/** The Node LTS the image runs and the suite runs on a second time (issue 32); Node 20's support ended 30 April 2026. */
+export const NODE_LTS_VERSION = '22.23.3';
 export const TEST_SERVER_ARTIFACT = 'io.temporal:temporal-test-server';
 export const TEST_SERVER_VERSION = '1.32.1';
 
@@ -243,6 +245,33 @@ export function ensureSchemathesis(): string {
 }
 
 /**
+ * A supported Node LTS for the suite's second run (issue 32: the image runs Node 22; this machine may run an older
+ * one): the `node` package of the npm registry at NODE_LTS_VERSION, installed once into CACHE_DIR. Its bin folder.
+ */
+export function ensureNodeLts(): string {
+  const dir = path.join(CACHE_DIR, `node-${NODE_LTS_VERSION}`);
+  const bin = path.join(dir, 'node_modules', '.bin');
+  const installedMark = path.join(dir, '.installed');
+  if (fs.existsSync(installedMark)) return bin;
+  log(`installing Node ${NODE_LTS_VERSION} from the npm registry into ${dir}…`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  fs.mkdirSync(dir, { recursive: true });
+  const npm = spawnSync('npm', ['install', '--prefix', dir, '--no-audit', '--no-fund', '--loglevel=error', `node@${NODE_LTS_VERSION}`], {
+    // npm's report to stderr: stdout carries the bin folder alone
+    stdio: ['ignore', 2, 2],
+  });
+  const version = spawnSync(path.join(bin, 'node'), ['--version'], { encoding: 'utf8' }).stdout?.trim();
+  if (npm.status !== 0 || version !== `v${NODE_LTS_VERSION}`) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    throw new ToolUnavailableError(
+      `could not install Node ${NODE_LTS_VERSION} from the npm registry (npm install node@${NODE_LTS_VERSION}); see the output above`,
+    );
+  }
+  fs.writeFileSync(installedMark, `node ${NODE_LTS_VERSION}\n`);
+  return bin;
+}
+
+/**
  * An executable that runs Temporal's Java test server with time skipping, in the form the TypeScript SDK
  * calls it (`<path> <port> [--start-at=<epoch ms>]`): the server's libraries resolved from Maven Central once and
  * cached, and our launcher (devtools/test-server/TestServerAt.java, which can start the server's clock at a given
@@ -326,12 +355,15 @@ if (require.main === module) {
       log(`test server:  ${ensureTestServer()}`);
       log(`chromium:     ${ensureChromium()}`);
       log(`schemathesis: ${ensureSchemathesis()}`);
+    } else if (command === 'node-lts-bin') {
+      // printed alone on stdout, for `npm run test:node-lts` to put first on PATH
+      process.stdout.write(`${ensureNodeLts()}\n`);
     } else if (command === 'ensure-cluster') {
       // What `npm run start:cluster` and `npm run test:cluster` add: the server itself and the UI server.
       log(`server:       ${ensureTemporalServer().server}`);
       log(`UI server:    ${ensureUiServer()}`);
     } else {
-      throw new ToolUnavailableError(`unknown command ${command}; use: ensure | ensure-cluster`);
+      throw new ToolUnavailableError(`unknown command ${command}; use: ensure | ensure-cluster | node-lts-bin`);
     }
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);

@@ -39,6 +39,8 @@ export class HttpGateway implements StateRecordsGateway {
           method: 'POST',
           headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
           body: JSON.stringify({ iin }),
+          // issue 32: a redirect would carry the token and the IIN to wherever it points
+          redirect: 'error',
           signal: AbortSignal.timeout(10_000),
         });
         if (!response.ok) throw new Error(`gateway ${register} look-up answered ${response.status}`);

@@ -36,6 +36,8 @@ export class NcaNodeSigner implements DocumentSigner {
   async sign(document: Buffer): Promise<Signature> {
     const response = await fetch(`${this.settings.url.replace(/\/$/, '')}/cms/sign`, {
       method: 'POST',
+      // issue 32: the key container and its password go to this address and no other
+      redirect: 'error',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
         data: document.toString('base64'),

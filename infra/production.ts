@@ -28,6 +28,20 @@ export function longSecret(name: string, read: (env: NodeJS.ProcessEnv) => strin
   };
 }
 
+/** An outbound address in `name`, when set, is https:// (issue 32): personal data and keys never cross a network in the clear. */
+export function httpsOnly(name: string, what: string): ProductionRequirement {
+  return {
+    missing: (env) => Boolean(env[name]) && !/^https:\/\//i.test(env[name]!),
+    why: `${name} must be an https:// URL in production: ${what} would cross the network in the clear`,
+  };
+}
+
+/** Shared by both processes: Temporal is spoken to over TLS (infra/temporal-connection.ts). */
+export const TEMPORAL_OVER_TLS: ProductionRequirement = {
+  missing: (env) => env.TEMPORAL_TLS !== 'true' && !env.TEMPORAL_TLS_CA && !env.TEMPORAL_TLS_CERT,
+  why: 'Temporal is reached without TLS: set TEMPORAL_TLS_CA, TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY (mTLS), or TEMPORAL_TLS=true',
+};
+
 /** What a production process lacks, in words; empty when it may start, or when this is not production. */
 export function productionProblems(requirements: readonly ProductionRequirement[], env: NodeJS.ProcessEnv = process.env): string[] {
   if (env.NODE_ENV !== 'production') return [];

@@ -175,3 +175,32 @@ export function trustAnchorsFromEnvironment(devDir: string, env: NodeJS.ProcessE
   const { trustAnchorsFile } = JSON.parse(fs.readFileSync(file, 'utf8')) as { trustAnchorsFile: string };
   return fs.readFileSync(path.resolve(path.dirname(file), trustAnchorsFile), 'utf8');
 }
+
+/** The entries of SIGNERS_FILE, current and next, with paths resolved; none without the file. */
+function configuredKeys(env: NodeJS.ProcessEnv): SigningKeyEntry[] {
+  if (!env.SIGNERS_FILE || !fs.existsSync(env.SIGNERS_FILE)) return [];
+  const { signers, resolve } = readSignersFile(env.SIGNERS_FILE);
+  return signers
+    .flatMap((s) => [s, ...(s.next ? [s.next] : [])])
+    .map((k) => ('keyFile' in k ? { ...k, keyFile: resolve(k.keyFile) } : { ...k, ncanode: { ...k.ncanode, p12File: resolve(k.ncanode.p12File) } }));
+}
+
+/** The signing services SIGNERS_FILE names that are not reached over https:// (issue 32). */
+export function signingServicesOverHttp(env: NodeJS.ProcessEnv = process.env): string[] {
+  return configuredKeys(env).flatMap((k) => ('ncanode' in k && !/^https:\/\//i.test(k.ncanode.url) ? [k.ncanode.url] : []));
+}
+
+/** The key files and containers of SIGNERS_FILE this process can read: none, in the API (issue 32). */
+export function signingKeysReadable(env: NodeJS.ProcessEnv = process.env): string[] {
+  const readable = (file: string) => {
+    try {
+      fs.accessSync(file, fs.constants.R_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  return configuredKeys(env)
+    .map((k) => ('keyFile' in k ? k.keyFile : k.ncanode.p12File))
+    .filter(readable);
+}

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { parse } from 'yaml';
 import { CLI_TYPE_NAMES, SEARCH_ATTRIBUTES } from '../domain/search-attributes';
-import { TEMPORAL_SERVER_VERSION, UI_SERVER_VERSION } from '../devtools/tools';
+import { NODE_LTS_VERSION, TEMPORAL_SERVER_VERSION, UI_SERVER_VERSION } from '../devtools/tools';
 import {
   CLUSTER_SETTINGS,
   DEFAULT_CLUSTER_PORTS,
@@ -19,6 +19,8 @@ import { CODEC_ERROR_MESSAGE, uiServerConfig } from '../devtools/ui-server';
 
 const root = path.resolve(__dirname, '..');
 const compose = parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+/** The override that publishes the Temporal UI behind a sign-in (issue 32). */
+const uiOverride = parse(fs.readFileSync(path.join(root, 'docker-compose.ui.yml'), 'utf8'), { merge: true });
 
 /** The `process.env.NAME` reads of a source file and what it imports from the project, transitively. */
 function envReads(file: string, seen = new Set<string>()): Set<string> {
@@ -98,7 +100,9 @@ describe('docker-compose.yml', () => {
     });
     expect(local.codec.includeCredentials).toBe(true);
     // The UI's origin is one the API's codec server answers with credentials.
-    expect(compose.services.api.environment.CODEC_CORS_ORIGINS).toContain(`http://localhost:${ui.ports[0].split(':')[0]}`);
+    expect(compose.services.api.environment.CODEC_CORS_ORIGINS).toContain(
+      `http://localhost:${uiOverride.services['temporal-ui'].ports[0].split(':')[0]}`,
+    );
   });
 
   test('runs the same Temporal cluster as npm run start:cluster: version, services, template settings, dynamic configuration (issue 18)', () => {
@@ -145,7 +149,7 @@ describe('docker-compose.yml', () => {
       });
     }
     expect(compose.services.temporal.environment.TEMPORAL_TLS_REQUIRE_CLIENT_AUTH).toBe('true');
-    for (const caller of ['worker', 'api', 'migrate', 'temporal-setup', 'temporal-ui']) {
+    for (const caller of ['worker', 'api', 'migrate', 'temporal-setup']) {
       const env = compose.services[caller].environment;
       expect({ caller, ca: env.TEMPORAL_TLS_CA, cert: env.TEMPORAL_TLS_CERT, key: env.TEMPORAL_TLS_KEY }).toEqual({
         caller,
@@ -156,6 +160,60 @@ describe('docker-compose.yml', () => {
     }
     expect(compose.services.worker.environment.NODE_ENV).toBe('production');
     expect(compose.services.api.environment.NODE_ENV).toBe('production');
+  });
+
+  test('closed by default (issue 32): no UI port without a sign-in, its actions off, no signing key in the API, a database role for each', () => {
+    const published = (service: { ports?: string[] }) => (service.ports ?? []).map(String);
+    // the base file publishes no UI; the override publishes it with an OpenID Connect sign-in only
+    expect(published(compose.services['temporal-ui'])).toEqual([]);
+    for (const [name, service] of Object.entries(compose.services as Record<string, { ports?: string[] }>))
+      expect({ name, ui: published(service).filter((p) => /(^|:)8233:/.test(p)) }).toEqual({ name, ui: [] });
+    const signedIn = uiOverride.services['temporal-ui'];
+    expect(published(signedIn)).toEqual(['8233:8080']);
+    expect(signedIn.environment).toMatchObject({ TEMPORAL_AUTH_ENABLED: 'true', TEMPORAL_AUTH_TYPE: 'oidc' });
+    for (const name of ['TEMPORAL_AUTH_PROVIDER_URL', 'TEMPORAL_AUTH_CLIENT_ID', 'TEMPORAL_AUTH_CLIENT_SECRET', 'TEMPORAL_AUTH_CALLBACK_URL'])
+      expect({ name, required: /^\$\{[A-Z_]+:\?/.test(signedIn.environment[name]) }).toEqual({ name, required: true });
+    const ui = compose.services['temporal-ui'];
+    for (const action of [
+      'DISABLE_WRITE_ACTIONS',
+      'BATCH_ACTIONS_DISABLED',
+      'WORKFLOW_TERMINATE_DISABLED',
+      'WORKFLOW_RESET_DISABLED',
+      'WORKFLOW_SIGNAL_DISABLED',
+    ])
+      expect({ action, value: ui.environment[`TEMPORAL_${action}`] }).toEqual({ action, value: 'true' });
+    // its own client certificate, from its own folder: not the services', not the server's key
+    expect(ui.environment).toMatchObject({ TEMPORAL_TLS_CERT: '/run/secrets/temporal/ui.pem', TEMPORAL_TLS_KEY: '/run/secrets/temporal/ui-key.pem' });
+    const mounts = (name: string) =>
+      (compose.services[name].volumes as Array<string | { source: string }>).map((v) => (typeof v === 'string' ? v.split(':')[0] : v.source));
+    expect(mounts('temporal-ui')).toEqual(['./secrets/temporal/ui']);
+    // the API: the public parts of signing only; the keys are the worker's
+    expect(mounts('api')).toEqual(['./secrets/temporal/client', './secrets/signing']);
+    expect(mounts('worker')).toEqual(['./secrets/temporal/client', './secrets/signing', './secrets/signing-keys']);
+    for (const name of Object.keys(compose.services).filter((n) => n !== 'worker'))
+      expect({
+        name,
+        keys: (compose.services[name].volumes ?? []).some(
+          (v: unknown) => JSON.stringify(v).includes('signing-keys') || v === './secrets:/run/secrets:ro',
+        ),
+      }).toEqual({ name, keys: false });
+    expect(compose.services.api.environment.SIGNERS_FILE).toBe('/run/secrets/signing/signers.json');
+    // a role and a generated password each: the service, Temporal; the superuser's password required too
+    expect(compose.services.api.environment.DATABASE_URL).toMatch(/^postgresql:\/\/attestation:\$\{ATTESTATION_DB_PASSWORD:\?/);
+    expect(compose.services.temporal.environment).toMatchObject({
+      POSTGRES_USER: 'temporal',
+      POSTGRES_PWD: expect.stringMatching(/^\$\{TEMPORAL_DB_PASSWORD:\?/),
+    });
+    expect(compose.services['temporal-schema'].environment).toMatchObject({
+      SQL_USER: 'temporal',
+      SQL_PASSWORD: expect.stringMatching(/^\$\{TEMPORAL_DB_PASSWORD:\?/),
+    });
+    expect(compose.services.postgres.environment.POSTGRES_PASSWORD).toMatch(/^\$\{POSTGRES_PASSWORD:\?/);
+    expect(compose.services.postgres.environment.POSTGRES_USER).toBeUndefined();
+    const roles = fs.readFileSync(path.join(root, 'infra/postgres/roles.sh'), 'utf8');
+    expect(roles).toMatch(/CREATE ROLE attestation LOGIN PASSWORD :'attestation_password';/);
+    expect(roles).toMatch(/CREATE ROLE temporal LOGIN CREATEDB PASSWORD :'temporal_password';/);
+    expect(roles).not.toMatch(/SUPERUSER/);
   });
 
   test('the image leaves secrets out of its build context and runs unprivileged without dev dependencies', () => {
@@ -193,6 +251,8 @@ describe('docker-compose.yml', () => {
     }
     const dockerfile = fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8');
     expect(dockerfile).toMatch(/^USER node$/m);
+    // a supported Node LTS (issue 32), the one the suite's second run uses (devtools/tools.ts)
+    expect(dockerfile).toMatch(new RegExp(`^FROM node:${NODE_LTS_VERSION.split('.')[0]}-bookworm-slim$`, 'm'));
     expect(dockerfile).toMatch(/npm ci --omit=dev/);
     // …which leaves what the migrations and the processes run on in the dependencies
     const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };

@@ -88,6 +88,29 @@ test(
   2 * PATIENCE_MS,
 );
 
+test('a receiver that redirects is a failed delivery: the notice goes nowhere else (issue 32)', async () => {
+  const { store } = database;
+  await store.outboxMessage.create({ data: { key: 'relay-test:redirected', channel: 'notifier', payload: { teacher: 'x' } } });
+  const elsewhere = await slowReceiver(0);
+  const redirecting = http.createServer((request, response) => {
+    request.resume();
+    response.writeHead(307, { location: `${elsewhere.url}/collect` }).end();
+  });
+  await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(redirecting.address() as { port: number }).port}`;
+  try {
+    expect(await deliverDue(store, { notifier: url, monitoring: url })).toBe(0);
+    expect(elsewhere.posts.size).toBe(0);
+    expect(await store.outboxMessage.findUniqueOrThrow({ where: { key: 'relay-test:redirected' } })).toMatchObject({
+      status: 'pending',
+      attempts: 1,
+    });
+  } finally {
+    await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+    await elsewhere.close();
+  }
+});
+
 test(
   'after its last attempt a message is a dead letter: no longer tried, counted, and tried again once requeued',
   async () => {

@@ -13,6 +13,8 @@ import type { Scope } from '../client/api/auth';
 import { productionProblems } from '../infra/production';
 import { temporalConnectionFromEnvironment } from '../infra/temporal-connection';
 import { WORKER_REQUIREMENTS } from '../worker/production';
+import { signingKeysReadable, signingServicesOverHttp } from '../infra/signers';
+import { keyMayTravelTo } from '../client/cli/terminal';
 
 const root = path.join(__dirname, '..');
 
@@ -52,17 +54,82 @@ describe('production is closed by default', () => {
       'CAMPAIGN_WINDOWS is not set',
       'SIGNERS_FILE is not set',
       'API_KEYS or API_KEYS_FILE is not set',
+      'Temporal is reached without TLS',
     ]) {
       expect(run.stderr).toContain(problem);
     }
   }, 90_000);
 
+  test('in production every outbound address is https:// and Temporal is spoken to over TLS (issue 32)', () => {
+    const base = {
+      NODE_ENV: 'production',
+      PAYLOAD_KEYS: '{"k1":"…"}',
+      SIGNERS_FILE: '/nonexistent/signers.json',
+      TEMPORAL_TLS_CA: '/run/secrets/temporal/ca.pem',
+      NOTIFIER_WEBHOOK_SECRET: 'n'.repeat(32),
+      MONITORING_WEBHOOK_SECRET: 'm'.repeat(32),
+    };
+    expect(
+      productionProblems(WORKER_REQUIREMENTS, {
+        ...base,
+        GATEWAY_URL: 'https://gateway.internal',
+        NOTIFIER_URL: 'https://n',
+        MONITORING_URL: 'https://m',
+      }),
+    ).toEqual([]);
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'http://gateway.internal' })).toEqual([
+      "GATEWAY_URL must be an https:// URL in production: the IINs looked up and the gateway's token would cross the network in the clear",
+    ]);
+    expect(
+      productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'https://g', NOTIFIER_URL: 'http://n', MONITORING_URL: 'HTTP://m' }),
+    ).toEqual([
+      'NOTIFIER_URL must be an https:// URL in production: the notices would cross the network in the clear',
+      'MONITORING_URL must be an https:// URL in production: the stage reports would cross the network in the clear',
+    ]);
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'https://g', TEMPORAL_TLS_CA: undefined })).toEqual([
+      expect.stringContaining('Temporal is reached without TLS'),
+    ]);
+  });
+
+  test('a signing service over http, and an API that can read a signing key, are refused in production (issue 32)', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'signers-'));
+    fs.mkdirSync(path.join(dir, 'keys'));
+    fs.writeFileSync(path.join(dir, 'ca.pem'), 'ca');
+    fs.writeFileSync(path.join(dir, 'a.cert.pem'), 'cert');
+    const file = path.join(dir, 'signers.json');
+    fs.writeFileSync(
+      file,
+      JSON.stringify({
+        trustAnchorsFile: 'ca.pem',
+        signers: [
+          { unit: 'ministry-of-education', keyFile: 'keys/a.key.pem', certFile: 'a.cert.pem' },
+          {
+            unit: 'almaty-city-education-department',
+            certFile: 'a.cert.pem',
+            ncanode: { url: 'http://ncanode:14579', p12File: 'keys/b.p12', passwordEnv: 'P' },
+          },
+        ],
+      }),
+    );
+    expect(signingServicesOverHttp({ SIGNERS_FILE: file })).toEqual(['http://ncanode:14579']);
+    // the keys are not mounted here: the API may start
+    expect(signingKeysReadable({ SIGNERS_FILE: file })).toEqual([]);
+    fs.writeFileSync(path.join(dir, 'keys', 'a.key.pem'), 'key');
+    expect(signingKeysReadable({ SIGNERS_FILE: file })).toEqual([path.join(dir, 'keys', 'a.key.pem')]);
+    const api = { NODE_ENV: 'production', SIGNERS_FILE: file };
+    expect(productionProblems(API_REQUIREMENTS, api)).toContainEqual(expect.stringContaining('the API can read signing keys listed in SIGNERS_FILE'));
+    expect(productionProblems(WORKER_REQUIREMENTS, api)).toContainEqual(
+      expect.stringContaining('a signing service (ncanode.url in SIGNERS_FILE) is not https://'),
+    );
+  });
+
   test('a complete production environment passes, and development needs none of it', () => {
     const complete = {
       NODE_ENV: 'production',
       PAYLOAD_KEYS: '{"k1":"…"}',
-      SIGNERS_FILE: '/run/secrets/signers.json',
+      SIGNERS_FILE: '/run/secrets/signing/signers.json',
       GATEWAY_URL: 'https://gateway.internal',
+      TEMPORAL_TLS_CA: '/run/secrets/temporal/ca.pem',
       IDENTITY_SECRET: 'x'.repeat(32),
       CODEC_SESSION_SECRET: 'y'.repeat(32),
       CAMPAIGN_WINDOWS: '[]',
@@ -144,4 +211,24 @@ describe('browser sessions (the codec server, the support console)', () => {
     expect(sessions.verify('support', support)).toMatchObject({ client: 'operator-a', scopes: ['read'] });
     expect(sessions.cleared('support')).toMatch(/^support_session=; .*Path=\/support; Max-Age=0/);
   });
+});
+
+describe("the CLI's key (issue 32)", () => {
+  test('travels over https://, or plain HTTP to this machine or a container name only', () => {
+    const may = ['https://attestation.example.kz', 'http://localhost:3000', 'http://127.0.0.1:3000', 'http://[::1]:3000', 'http://api:3000'];
+    const mayNot = ['http://attestation.example.kz', 'http://10.0.0.5:3000', 'ftp://localhost', 'not a url'];
+    expect(may.filter(keyMayTravelTo)).toEqual(may);
+    expect(mayNot.filter(keyMayTravelTo)).toEqual([]);
+  });
+
+  test('a command against an http:// API elsewhere stops before sending the key', () => {
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'client/cli/index.ts', 'stuck'], {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, API_URL: 'http://attestation.example.kz', API_KEY: 'k'.repeat(43) },
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain('API_URL http://attestation.example.kz is not https://: the API key would cross the network in the clear');
+  }, 90_000);
 });

@@ -115,6 +115,8 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
         method: 'POST',
         headers: { 'content-type': 'application/json', 'idempotency-key': m.key, ...(secret && { [SIGNATURE_HEADER]: signWebhook(secret, body) }) },
         body,
+        // issue 32: a notice goes to its receiver, never where a redirect points
+        redirect: 'error',
         signal: AbortSignal.timeout(POST_TIMEOUT_MS),
       });
       if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);

@@ -1,8 +1,17 @@
 /** What the worker cannot run on in production (infra/production.ts): the development fallbacks of `npm start`. */
-import { PAYLOAD_ENCRYPTED, longSecret, type ProductionRequirement } from '../infra/production';
+import { PAYLOAD_ENCRYPTED, TEMPORAL_OVER_TLS, httpsOnly, longSecret, type ProductionRequirement } from '../infra/production';
+import { signingServicesOverHttp } from '../infra/signers';
 
 export const WORKER_REQUIREMENTS: readonly ProductionRequirement[] = [
   PAYLOAD_ENCRYPTED,
+  TEMPORAL_OVER_TLS,
+  httpsOnly('GATEWAY_URL', "the IINs looked up and the gateway's token"),
+  httpsOnly('NOTIFIER_URL', 'the notices'),
+  httpsOnly('MONITORING_URL', 'the stage reports'),
+  {
+    missing: (env) => signingServicesOverHttp(env).length > 0,
+    why: 'a signing service (ncanode.url in SIGNERS_FILE) is not https://: the key containers and their passwords would cross the network in the clear',
+  },
   {
     missing: (env) => !env.SIGNERS_FILE,
     why: "SIGNERS_FILE is not set: documents would be signed with development keys, not the units' authorised persons' (R5)",

@@ -12,6 +12,24 @@ export const at = (iso: string | null | undefined) => (iso ? formatInstant(new D
 
 const apiUrl = () => (process.env.API_URL ?? 'http://localhost:3000').replace(/\/$/, '');
 
+/**
+ * Issue 32: the key goes over https://, or plain HTTP to this machine or a container of a private network (a host
+ * name without a dot, as compose's `api`), never in the clear across networks.
+ */
+export function keyMayTravelTo(url: string): boolean {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return false;
+  }
+  if (parsed.protocol === 'https:') return true;
+  const host = parsed.hostname.replace(/^\[|\]$/g, '');
+  return (
+    parsed.protocol === 'http:' && (host === 'localhost' || /^127\./.test(host) || host === '::1' || (!host.includes('.') && !host.includes(':')))
+  );
+}
+
 /** API_KEY, else the development key a local `npm start` wrote. */
 export function apiKey(): string | undefined {
   if (process.env.API_KEY) return process.env.API_KEY;
@@ -76,7 +94,12 @@ export async function call(method: string, route: string, body?: unknown): Promi
   let response: Response;
   try {
     const key = apiKey();
+    if (key && !keyMayTravelTo(apiUrl()))
+      fail(
+        `API_URL ${apiUrl()} is not https://: the API key would cross the network in the clear (plain HTTP only to this machine or a container name)`,
+      );
     response = await fetch(`${apiUrl()}${route}`, {
+      redirect: 'error',
       method,
       headers: {
         ...(key && { authorization: `Bearer ${key}` }),
