@@ -17,6 +17,11 @@ export const API_REQUIREMENTS: readonly ProductionRequirement[] = [
     "it signs the codec server's browser sessions, apart from the identity secret",
   ),
   {
+    // issue 32: one secret's leak must not give the other
+    missing: (env) => Boolean(env.IDENTITY_SECRET) && env.IDENTITY_SECRET === env.CODEC_SESSION_SECRET,
+    why: 'IDENTITY_SECRET and CODEC_SESSION_SECRET are the same: give each a secret of its own',
+  },
+  {
     missing: (env) => !env.CAMPAIGN_WINDOWS,
     why: 'CAMPAIGN_WINDOWS is not set: applications are taken only within the periods the authorised body set (R10)',
   },

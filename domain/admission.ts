@@ -26,7 +26,9 @@ export interface AdmissionContext {
  * The context an application was admitted with, as its workflow input carries it. Inputs older than a field
  * decide as they did then: the academic year's window, the current standard, the shipped calendar.
  */
-export function admissionContextOf(input: ApplicationInput): AdmissionContext {
+export function admissionContextOf(
+  input: Pick<ApplicationInput, 'standard' | 'standardSince' | 'campaignWindow' | 'calendarOverrides' | 'academicYear'>,
+): AdmissionContext {
   return {
     standard: standardOf(input),
     standardSince: input.standardSince ?? null,

@@ -77,10 +77,17 @@ export function maySeeApplication(caller: Caller, application: { submittedBy: st
   return caller.role === 'administrator' || (application.submittedBy !== null && application.submittedBy === caller.client);
 }
 
-/** A complaint is filed by the teacher through a submitting system (R13), never by the body it is against. */
-export function mayFileComplaint(caller: Caller): Refusal | null {
-  if (caller.role === 'administrator' || caller.role === 'portal' || caller.role === 'platform' || caller.role === 'state-corporation') return null;
-  return notEntitled(caller, 'does not file complaints; the applicant files them through the portal or the Platform');
+/**
+ * A complaint is filed by the teacher through the system that submitted her application (R13), never by the body
+ * it is against, nor by another system that holds no business with her case (issue 32).
+ */
+export function mayFileComplaint(caller: Caller, application: { submittedBy: string | null }): Refusal | null {
+  if (caller.role === 'administrator') return null;
+  if (caller.role !== 'portal' && caller.role !== 'platform' && caller.role !== 'state-corporation')
+    return notEntitled(caller, 'does not file complaints; the applicant files them through the portal or the Platform');
+  return submittedIt(caller, application.submittedBy)
+    ? null
+    : notEntitled(caller, 'did not submit this application and may not file a complaint on it');
 }
 
 /** R3, R9: the provider's decision, by a key of the case's own unit. */

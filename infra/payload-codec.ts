@@ -4,6 +4,7 @@
  * only ciphertext. Keys have ids so they can rotate: payloads are written with the current key and read with
  * whichever key their metadata names. Workers, the API's client and the codec server use the same codec.
  */
+import { jsonFaultWithoutContent } from './production';
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { METADATA_ENCODING_KEY, ValueError } from '@temporalio/common';
@@ -71,7 +72,9 @@ export function payloadKeysFromEnvironment(env: NodeJS.ProcessEnv = process.env)
   try {
     raw = JSON.parse(env.PAYLOAD_KEYS);
   } catch (error) {
-    throw new Error(`PAYLOAD_KEYS is not JSON: ${(error as Error).message}`, { cause: error });
+    // no cause: the parser's message quotes part of the text, a key (issue 32); Node would print it with the stack
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`PAYLOAD_KEYS is not JSON: ${jsonFaultWithoutContent(error)}`);
   }
   const ids = Object.keys(raw);
   if (ids.length === 0) throw new Error('PAYLOAD_KEYS lists no key');

@@ -7,6 +7,8 @@
 
 /** The smallest secret accepted in production: 32 characters. */
 export const MIN_SECRET_LENGTH = 32;
+/** …with at least this many different characters: "aaaa…" or "changeme" repeated is no secret. */
+export const MIN_DISTINCT_CHARACTERS = 12;
 
 /** A setting production cannot do without: whether it is missing from an environment, and why it matters. */
 export interface ProductionRequirement {
@@ -23,8 +25,9 @@ export const PAYLOAD_ENCRYPTED: ProductionRequirement = {
 /** A secret of at least MIN_SECRET_LENGTH characters in `name`. */
 export function longSecret(name: string, read: (env: NodeJS.ProcessEnv) => string | undefined, purpose: string): ProductionRequirement {
   return {
-    missing: (env) => (read(env) ?? '').length < MIN_SECRET_LENGTH,
-    why: `${name} must be at least ${MIN_SECRET_LENGTH} characters: ${purpose}`,
+    // long, and not a few characters repeated (issue 32): a generated secret (openssl rand -base64 48) has dozens
+    missing: (env) => (read(env) ?? '').length < MIN_SECRET_LENGTH || new Set(read(env)).size < MIN_DISTINCT_CHARACTERS,
+    why: `${name} must be at least ${MIN_SECRET_LENGTH} characters, ${MIN_DISTINCT_CHARACTERS} of them different (generate it: openssl rand -base64 48): ${purpose}`,
   };
 }
 
@@ -52,4 +55,15 @@ export function productionProblems(requirements: readonly ProductionRequirement[
 export function assertReadyForProduction(name: string, requirements: readonly ProductionRequirement[], env: NodeJS.ProcessEnv = process.env): void {
   const problems = productionProblems(requirements, env);
   if (problems.length > 0) throw new Error(`the ${name} refuses to start with NODE_ENV=production:\n- ${problems.join('\n- ')}`);
+}
+
+/**
+ * Why a secret's JSON does not parse, without a fragment of it (issue 32): Node's message quotes the text around
+ * the fault, which in PAYLOAD_KEYS or API_KEYS is part of a key. The position alone, and the kind of fault.
+ */
+export function jsonFaultWithoutContent(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  const position = /position (\d+)/.exec(message)?.[1];
+  const kind = /Unexpected end/i.test(message) ? 'it ends too early' : 'an unexpected character';
+  return position ? `${kind} at position ${position}` : kind;
 }

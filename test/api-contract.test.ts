@@ -372,6 +372,11 @@ describe('API keys', () => {
       /API_KEYS: 0\.scopes\.0: must be one of submit, decide, read/,
     );
     expect(() => parseApiKeys('{')).toThrow(/API_KEYS is not JSON/);
+    // issue 32: the fault's position, never a fragment of the text (which is part of a key)
+    for (const broken of ['[{"client":"x","key":"secret-material-0123', '[{"client":"x","key": secret-material-0123}]']) {
+      expect(() => parseApiKeys(broken)).toThrow(/^API_KEYS is not JSON: (it ends too early|an unexpected character)/);
+      expect(() => parseApiKeys(broken)).not.toThrow(/secret-material/);
+    }
     // a colon would let two clients' idempotency keys (client:key) name one record
     expect(() => parseApiKeys('[{"client":"portal:a","key":"long-enough-key-123","scopes":["read"],"role":"portal"}]')).toThrow(
       /API_KEYS: 0\.client: must be letters, digits/,

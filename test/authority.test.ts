@@ -75,8 +75,11 @@ test('only the submitter withdraws, and only the submitter is told which applica
 });
 
 test('complaints come through the submitting systems; the custody steps are the State Corporation’s (R5, R13, R14)', () => {
-  expect(mayFileComplaint(portal)).toBeNull();
-  expect(mayFileComplaint(almaty)?.code).toBe('not-entitled');
+  expect(mayFileComplaint(portal, almatyCase)).toBeNull();
+  expect(mayFileComplaint(almaty, almatyCase)?.code).toBe('not-entitled');
+  // issue 32: only the system that submitted it, not any submitting key
+  expect(mayFileComplaint(platform, almatyCase)?.message).toContain('did not submit this application and may not file a complaint on it');
+  expect(mayFileComplaint(administrator, almatyCase)).toBeNull();
   expect(mayRecordCustody(stateCorporation, 'issued', almatyCase)).toBeNull();
   expect(mayRecordCustody(portal, 'issued', almatyCase)?.code).toBe('not-entitled');
   expect(mayRecordCustody(almaty, 'sent-again', almatyCase)).toBeNull();

@@ -116,12 +116,23 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
 
     const viaRequestId = sampleSubmission({ iin: sampleIin(1315), submittedAt: IN_HOURS });
     const one = await http('POST', '/applications', viaRequestId, undefined, { 'x-request-id': 'platform-7f3a' });
-    const two = await http('POST', '/applications', viaRequestId, undefined, { 'x-request-id': 'platform-7f3a' });
+    // the same request with its members in another order is the same request (issue 32)
+    const reordered = Object.fromEntries(Object.entries(viaRequestId).reverse());
+    const two = await http('POST', '/applications', reordered, undefined, { 'x-request-id': 'platform-7f3a' });
     expect([one.status, two.body]).toEqual([202, one.body]);
     expect(await stack.workflowCount()).toBe(before + 2);
     expect((await http('POST', '/applications', viaRequestId, undefined, { 'idempotency-key': 'bad key with spaces' })).body.error).toMatchObject({
       field: 'Idempotency-Key',
     });
+
+    // A claim its process never settled (it died mid-request) holds the key for minutes, not for the retention.
+    const stranded = sampleSubmission({ iin: sampleIin(1316), submittedAt: IN_HOURS });
+    await store.idempotentRequest.create({ data: { id: 'e2e:stranded-1316', client: 'e2e', requestHash: 'a request that never ended' } });
+    expect((await http('POST', '/applications', stranded, undefined, { 'idempotency-key': 'stranded-1316' })).body.error).toMatchObject({
+      code: 'idempotency-key-reused',
+    });
+    await store.idempotentRequest.update({ where: { id: 'e2e:stranded-1316' }, data: { createdAt: new Date(Date.now() - 6 * 60_000) } });
+    expect((await http('POST', '/applications', stranded, undefined, { 'idempotency-key': 'stranded-1316' })).status).toBe(202);
 
     // After the retention the answer is forgotten: the key is free again, and recent keys stay.
     await store.idempotentRequest.update({ where: { id: 'e2e:portal-request-1313' }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });

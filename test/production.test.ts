@@ -16,6 +16,9 @@ import { WORKER_REQUIREMENTS } from '../worker/production';
 import { signingKeysReadable, signingServicesOverHttp } from '../infra/signers';
 import { keyMayTravelTo } from '../client/cli/terminal';
 
+/** A secret as `openssl rand` makes one: 32 characters, most of them different. */
+const secret = (seed: string) => `${seed}-0123456789abcdefghijklmnopqrstu`.slice(0, 32);
+
 const root = path.join(__dirname, '..');
 
 /** Starts a process of the service as a deployment would, with only the environment given; answers how it ended. */
@@ -66,8 +69,8 @@ describe('production is closed by default', () => {
       PAYLOAD_KEYS: '{"k1":"…"}',
       SIGNERS_FILE: '/nonexistent/signers.json',
       TEMPORAL_TLS_CA: '/run/secrets/temporal/ca.pem',
-      NOTIFIER_WEBHOOK_SECRET: 'n'.repeat(32),
-      MONITORING_WEBHOOK_SECRET: 'm'.repeat(32),
+      NOTIFIER_WEBHOOK_SECRET: secret('n'),
+      MONITORING_WEBHOOK_SECRET: secret('m'),
     };
     expect(
       productionProblems(WORKER_REQUIREMENTS, {
@@ -130,20 +133,27 @@ describe('production is closed by default', () => {
       SIGNERS_FILE: '/run/secrets/signing/signers.json',
       GATEWAY_URL: 'https://gateway.internal',
       TEMPORAL_TLS_CA: '/run/secrets/temporal/ca.pem',
-      IDENTITY_SECRET: 'x'.repeat(32),
-      CODEC_SESSION_SECRET: 'y'.repeat(32),
+      IDENTITY_SECRET: secret('x'),
+      CODEC_SESSION_SECRET: secret('y'),
       CAMPAIGN_WINDOWS: '[]',
       API_KEYS_FILE: '/run/secrets/api-keys.json',
-      NOTIFIER_WEBHOOK_SECRET: 'n'.repeat(32),
-      MONITORING_WEBHOOK_SECRET: 'm'.repeat(32),
+      NOTIFIER_WEBHOOK_SECRET: secret('n'),
+      MONITORING_WEBHOOK_SECRET: secret('m'),
     };
     expect(productionProblems(WORKER_REQUIREMENTS, complete)).toEqual([]);
     expect(productionProblems(WORKER_REQUIREMENTS, { ...complete, NOTIFIER_WEBHOOK_SECRET: undefined })).toEqual([
       expect.stringContaining('NOTIFIER_WEBHOOK_SECRET must be at least 32 characters'),
     ]);
     expect(productionProblems(API_REQUIREMENTS, complete)).toEqual([]);
-    expect(productionProblems(API_REQUIREMENTS, { ...complete, IDENTITY_SECRET: 'x'.repeat(31) })).toEqual([
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, IDENTITY_SECRET: secret('x').slice(0, 31) })).toEqual([
       expect.stringContaining('IDENTITY_SECRET must be at least 32 characters'),
+    ]);
+    // issue 32: a long secret of few characters, and one secret used for both, are refused
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, IDENTITY_SECRET: 'ab'.repeat(20) })).toEqual([
+      expect.stringContaining('IDENTITY_SECRET must be at least 32 characters, 12 of them different'),
+    ]);
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, CODEC_SESSION_SECRET: complete.IDENTITY_SECRET })).toEqual([
+      'IDENTITY_SECRET and CODEC_SESSION_SECRET are the same: give each a secret of its own',
     ]);
     expect(productionProblems(WORKER_REQUIREMENTS, {})).toEqual([]);
     expect(productionProblems(API_REQUIREMENTS, { NODE_ENV: 'development' })).toEqual([]);

@@ -191,3 +191,27 @@ test('a cabinet holding applications of two systems shows each system its own on
   expect(await ids('platform')).toEqual([second.applicationId]);
   expect(await ids('administrator')).toEqual([first.applicationId, second.applicationId]);
 });
+
+test('a sign-out ends the session on the server: the same cookie, kept, opens nothing afterwards (issue 32)', async () => {
+  for (const [kind, signIn, page, signOut, signedOut] of [
+    ['support', '/support/session', '/support/console', '/support/console/sign-out', 303],
+    ['codec', '/codec/session', '/codec/decode', '/codec/sign-out', 204],
+  ] as const) {
+    const opened = await fetch(`${stack.baseUrl}${signIn}`, { method: 'POST', headers: { authorization: `Bearer ${KEYS.operator}` } });
+    expect([kind, opened.status]).toEqual([kind, 204]);
+    const cookie = opened.headers.get('set-cookie')!.split(';')[0];
+    const visit = () =>
+      fetch(`${stack.baseUrl}${page}`, {
+        method: kind === 'codec' ? 'POST' : 'GET',
+        redirect: 'manual',
+        headers: { cookie, ...(kind === 'codec' && { 'content-type': 'application/json' }) },
+        body: kind === 'codec' ? JSON.stringify({ payloads: [] }) : undefined,
+      });
+    expect([kind, (await visit()).status]).toEqual([kind, 200]);
+    const out = await fetch(`${stack.baseUrl}${signOut}`, { method: 'POST', redirect: 'manual', headers: { cookie } });
+    expect([kind, out.status, out.headers.get('set-cookie')]).toEqual([kind, signedOut, expect.stringContaining('Max-Age=0')]);
+    // the copy of the cookie a thief kept: the console sends it to sign in again, the codec refuses it
+    expect([kind, (await visit()).status]).toEqual([kind, kind === 'codec' ? 401 : 303]);
+  }
+  expect(await stack.store.revokedSession.count()).toBeGreaterThanOrEqual(2);
+});

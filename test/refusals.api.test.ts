@@ -131,6 +131,8 @@ test('every refusal reaches the caller with the status of the table, its field a
     (r) => r.body.state === 'under-review',
   );
   await refused('duplicate-application', 'iin', 'R10', http('POST', '/applications', submission(9002)));
+  // issue 32: a submission the rules refuse says so, and nothing of whether the teacher's year is held
+  await refused('against-standard', 'homeVisit', 'R11', http('POST', '/applications', submission(9002, { homeVisit: true })));
   // A provider's key for another unit (R1).
   await refused(
     'not-entitled',

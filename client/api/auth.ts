@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { ROLES, UNIT_BOUND_ROLES, type Caller } from '../../domain/authority';
 import { UNIT_ID, type ProviderUnits } from '../../domain/provider-units';
+import { jsonFaultWithoutContent } from '../../infra/production';
 
 /**
  * submit: applications, withdrawals, complaints; decide: the provider's and the reviewing bodies' decisions;
@@ -74,7 +75,9 @@ export function parseApiKeys(json: string, source = 'API_KEYS'): ApiKeyEntry[] {
   try {
     raw = JSON.parse(json);
   } catch (error) {
-    throw new Error(`${source} is not JSON: ${(error as Error).message}`, { cause: error });
+    // no cause: the parser's message quotes part of the text, a key (issue 32); Node would print it with the stack
+    // eslint-disable-next-line preserve-caught-error
+    throw new Error(`${source} is not JSON: ${jsonFaultWithoutContent(error)}`);
   }
   const parsed = z.array(ApiKeySchema).min(1, 'must list at least one key').safeParse(raw);
   if (!parsed.success) {

@@ -13,7 +13,8 @@ import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { ApiRoutes } from './routing';
 import { refuse } from './refusals';
 import { SESSION_HOURS, type BrowserSessions } from './sessions';
-import { sessionRoute } from './routes/sign-in';
+import { endSession, sessionRoute } from './routes/sign-in';
+import type { Store } from '../../infra/store';
 
 /** The body of /encode and /decode: Payloads in protobuf JSON (bytes as base64). */
 export const CodecRequestSchema = z.strictObject({
@@ -59,8 +60,10 @@ export function registerCodecServer({
   codec,
   sessions,
   corsOrigins,
+  store,
 }: {
   app: FastifyInstance;
+  store: Store;
   route: ApiRoutes['route'];
   codec: EncryptionCodec;
   sessions: BrowserSessions;
@@ -129,4 +132,20 @@ export function registerCodecServer({
     operationId: 'codecSession',
     summary: 'Signs the browser in: sets the session cookie the Temporal UI sends with its codec calls',
   });
+  route(
+    {
+      method: 'POST',
+      url: '/codec/sign-out',
+      operationId: 'codecSignOut',
+      summary: "Ends the browser's codec session, on every API process",
+      tag: 'support',
+      scope: null,
+      responses: { 204: 'signed out (the cookie cleared)' },
+    },
+    async (request, reply) =>
+      reply
+        .header('set-cookie', await endSession(store, sessions, 'codec', request.headers.cookie))
+        .code(204)
+        .send(),
+  );
 }

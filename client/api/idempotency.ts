@@ -5,6 +5,7 @@
  * refused (422); one whose first request is still running answers 409, to be retried.
  */
 import { createHash } from 'node:crypto';
+import { stringify } from 'safe-stable-stringify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Store } from '../../infra/store';
 import type { ApiRefusal } from './refusals';
@@ -20,12 +21,20 @@ export function requestKey(request: FastifyRequest): string | undefined {
   return Array.isArray(header) ? header[0] : header;
 }
 
+/** The request as its meaning: the same body with its members in another order is the same request (issue 32). */
 const fingerprint = (request: FastifyRequest) =>
   createHash('sha256')
-    .update(`${request.method} ${request.url}\n${JSON.stringify(request.body ?? null)}`)
+    .update(`${request.method} ${request.url}\n${stringify(request.body ?? null)}`)
     .digest('hex');
 
-export async function claim(store: Store, request: FastifyRequest, client: string): Promise<IdempotencyOutcome> {
+/**
+ * How long a first request may stay unanswered before its claim is void (issue 32): far past any request's own
+ * time (Temporal's start and update calls give up within a minute), so a process that died mid-request does not
+ * block its client's key for the whole retention.
+ */
+export const CLAIM_LEASE_MS = 5 * 60_000;
+
+export async function claim(store: Store, request: FastifyRequest, client: string, now = new Date()): Promise<IdempotencyOutcome> {
   const key = requestKey(request);
   if (key === undefined) return { kind: 'none' };
   if (!KEY_PATTERN.test(key)) {
@@ -43,7 +52,12 @@ export async function claim(store: Store, request: FastifyRequest, client: strin
     if ((error as { code?: string }).code !== 'P2002') throw error;
   }
   const earlier = await store.idempotentRequest.findUnique({ where: { id } });
-  if (!earlier) return claim(store, request, client); // released meanwhile: try again
+  if (!earlier) return claim(store, request, client, now); // released meanwhile: try again
+  if (earlier.responseStatus === null && now.getTime() - earlier.createdAt.getTime() > CLAIM_LEASE_MS) {
+    // Its process never settled it: void the claim (unless another request took it meanwhile) and claim again.
+    await store.idempotentRequest.deleteMany({ where: { id, responseStatus: null, createdAt: earlier.createdAt } });
+    return claim(store, request, client, now);
+  }
   if (earlier.requestHash !== requestHash) {
     return {
       kind: 'refused',

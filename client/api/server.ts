@@ -14,7 +14,8 @@ import { shippedProviderUnits } from '../../infra/provider-units';
 import { authenticate, keyTagOf, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
 import { registerCodecServer } from './codec-server';
-import { BrowserSessions } from './sessions';
+import { BrowserSessions, sessionId } from './sessions';
+import { isSessionRevoked } from '../../infra/revoked-sessions';
 import { claim, settle } from './idempotency';
 import { CASE_ID_SCHEMA, type RouteDoc } from './openapi';
 import type { ApiDeps, ApiRoutes, Handler } from './routing';
@@ -172,9 +173,13 @@ export function buildApi(options: ApiDeps): FastifyInstance {
       ...(doc.url === '/healthz' && { config: { rateLimit: false } }),
       onRequest: async (request, reply) => {
         if (doc.scope === null) return;
-        const caller =
-          authenticate(request.headers.authorization, apiKeys) ??
-          (doc.session && !request.headers.authorization ? sessions.verify(doc.session, request.headers.cookie) : null);
+        let caller = authenticate(request.headers.authorization, apiKeys);
+        if (!caller && doc.session && !request.headers.authorization) {
+          caller = sessions.verify(doc.session, request.headers.cookie);
+          // a session its holder signed out of is ended on every API process (issue 32)
+          const token = caller && sessions.tokenIn(doc.session, request.headers.cookie);
+          if (token && (await isSessionRevoked(store, sessionId(token)))) caller = null;
+        }
         // A page asked for by a browser without a session: to its sign-in page, back here afterwards.
         if (!caller && doc.signInPage && !request.headers.authorization)
           return reply.redirect(`${doc.signInPage}?${new URLSearchParams({ then: request.url })}`, 303);
@@ -315,7 +320,7 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     cabinetRoutes(modules);
     stateCorporationRoutes(modules);
     complaintRoutes(modules);
-    if (codec) registerCodecServer({ app: api, route, codec, sessions, corsOrigins: codecCorsOrigins });
+    if (codec) registerCodecServer({ app: api, route, codec, sessions, corsOrigins: codecCorsOrigins, store });
     supportRoutes(modules);
     supportConsoleRoutes(modules);
     serviceRoutes(modules);

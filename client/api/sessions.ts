@@ -5,7 +5,7 @@
  * the key that opened it is still configured with that scope: a key withdrawn from the configuration (a rotation,
  * issue 32) ends its sessions at the next start of the API, even while its client holds another key.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { ApiClient, Scope } from './auth';
 
 export const SESSION_KINDS = {
@@ -35,11 +35,8 @@ export class BrowserSessions {
 
   /** The caller a cookie header's session of this kind names, granted that kind's scope only; null if none holds. */
   verify(kind: SessionKind, cookieHeader: string | undefined, now = Date.now()): ApiClient | null {
-    const { cookie, scope } = SESSION_KINDS[kind];
-    const token = cookieHeader
-      ?.split(/;\s*/)
-      .find((c) => c.startsWith(`${cookie}=`))
-      ?.slice(cookie.length + 1);
+    const { scope } = SESSION_KINDS[kind];
+    const token = this.tokenIn(kind, cookieHeader);
     const [client, keyTag, expires, signature] = token?.split('.') ?? [];
     if (!client || !keyTag || !expires || !signature) return null;
     const expected = Buffer.from(this.sign(kind, `${client}.${keyTag}.${expires}`));
@@ -48,6 +45,27 @@ export class BrowserSessions {
     const holder = this.holder(Buffer.from(client, 'base64url').toString(), keyTag);
     if (!holder?.scopes.includes(scope)) return null;
     return { client: holder.client, scopes: [scope], role: holder.role, units: holder.units };
+  }
+
+  /** The token of this kind's session a cookie header carries, or null. */
+  tokenIn(kind: SessionKind, cookieHeader: string | undefined): string | null {
+    const { cookie } = SESSION_KINDS[kind];
+    return (
+      cookieHeader
+        ?.split(/;\s*/)
+        .find((c) => c.startsWith(`${cookie}=`))
+        ?.slice(cookie.length + 1) || null
+    );
+  }
+
+  /**
+   * What a sign-out records to end a session on every API process (issue 32): the session's id (the SHA-256 of its
+   * token; the token itself is never stored) and when it would have expired anyway. Null for no valid session.
+   */
+  revocation(kind: SessionKind, cookieHeader: string | undefined, now = Date.now()): { id: string; expiresAt: Date } | null {
+    const token = this.tokenIn(kind, cookieHeader);
+    if (!token || !this.verify(kind, cookieHeader, now)) return null;
+    return { id: sessionId(token), expiresAt: new Date(Number(token.split('.')[2])) };
   }
 
   /** The Set-Cookie value; `Secure` as configured (a browser then sends it over HTTPS only). */
@@ -64,4 +82,9 @@ export class BrowserSessions {
   private sign(kind: SessionKind, body: string): string {
     return createHmac('sha256', this.secret).update(`${kind}-session|${body}`).digest('base64url');
   }
+}
+
+/** A session's id in the revocation list: the SHA-256 of its token. */
+export function sessionId(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
 }

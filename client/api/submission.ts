@@ -99,6 +99,17 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
   // The standard in force at submission; the case is pinned to it (a later change of standard leaves it be).
   const inForce = standardInForce(new Date(submittedAt), deps.standardSchedule);
   const standard = STANDARDS[inForce.standard];
+  // The terms the case will run under, and the rules of admission against them (422) — before the year is looked
+  // up, so a submission the rules refuse learns nothing of whether the teacher's year is held (issue 32).
+  const terms = {
+    campaignWindow: campaignWindow(submission.academicYear, deps.campaignWindows),
+    standard: standard.id,
+    standardSince: inForce.from,
+    // Only a place's hours need the operators' overrides: portal and Platform submissions skip the read (R7).
+    ...(takenInPerson(standard, submission.channel) && { calendarOverrides: await readCalendarOverrides(deps.store) }),
+  };
+  const admission = admitWellFormed({ ...submission, submittedAt }, admissionContextOf({ ...terms, academicYear: submission.academicYear }));
+  if (!admission.ok) return { ok: false, refusal: admission.refusal };
   // R10: the year is free unless an application of the teacher holds it (open or accepted); a new one after a
   // refusal or a withdrawal is the next attempt, with an id of its own.
   const earlier = await applicationsOfYear(deps.store, submission.iin, submission.academicYear);
@@ -112,14 +123,8 @@ export async function submitApplication(deps: SubmissionDeps, body: unknown, cal
     submittedAt,
     cabinetId: cabinetIdFor(submission.iin, deps.identitySecret),
     submittedBy: caller.client,
-    campaignWindow: campaignWindow(submission.academicYear, deps.campaignWindows),
-    standard: standard.id,
-    standardSince: inForce.from,
-    // Only a place's hours need the operators' overrides: portal and Platform submissions skip the read (R7).
-    ...(takenInPerson(standard, submission.channel) && { calendarOverrides: await readCalendarOverrides(deps.store) }),
+    ...terms,
   };
-  const admission = admitWellFormed({ ...submission, submittedAt }, admissionContextOf(input));
-  if (!admission.ok) return { ok: false, refusal: admission.refusal };
 
   const workflowId = workflowIdFor(applicationId);
   try {

@@ -6,7 +6,7 @@ import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
 import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
-import { complaintPartiesOf, entitlementRefusal, readRefusal, recordRead, reviewerOf } from '../entitlement';
+import { complaintPartiesOf, entitlementRefusal, partiesOf, readRefusal, recordRead, reviewerOf } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -44,7 +44,10 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
     async (request, reply) => {
       const parsed = parseInput(complaintSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = mayFileComplaint(request.apiClient!);
+      if (!UUID.test(request.params.id)) return refuseBadId(reply, 'id', 'an application id');
+      const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
+        mayFileComplaint(request.apiClient!, kase),
+      );
       if (denied) return refuse(reply, denied);
       const filing = { ...parsed.value, submittedAt: parsed.value.submittedAt ?? now().toISOString() };
       const untimely = submittedAtRefusal(filing.submittedAt, now(), deps.submissionMaxDelayMs);

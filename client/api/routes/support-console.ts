@@ -10,7 +10,7 @@ import { CONSOLE_PATH, SESSION_URL, notFoundPage, signInPage, storyPage, stuckPa
 import { languageOf } from '../console/words';
 import { UUID } from '../refusals';
 import type { ApiRoutes } from '../routing';
-import { sessionRoute } from './sign-in';
+import { endSession, sessionRoute } from './sign-in';
 
 const SIGN_IN = `${CONSOLE_PATH}/sign-in`;
 const PAGE = { tag: 'support', scope: 'read', session: 'support', signInPage: SIGN_IN, produces: 'text/html' } as const;
@@ -138,6 +138,6 @@ export function supportConsoleRoutes({ route, deps, sessions }: ApiRoutes): void
       produces: 'text/html',
       responses: { 303: 'to the sign-in page' },
     },
-    async (request, reply) => reply.header('set-cookie', sessions.cleared('support')).redirect(SIGN_IN, 303),
+    async (request, reply) => reply.header('set-cookie', await endSession(store, sessions, 'support', request.headers.cookie)).redirect(SIGN_IN, 303),
   );
 }
