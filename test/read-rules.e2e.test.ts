@@ -1,11 +1,12 @@
 /**
  * Nobody reads a case they have no business with (issue 32, R1, the Law on personal data art. 8; OWASP API1 and
  * API5), through the real API, worker and PostgreSQL on the Temporal dev server (the stuck listing needs its
- * visibility), with keys bound as production
- * binds them. Two cases of the Almaty department: A submitted by the portal, refused, and complained of to the
- * quality-control authority; B submitted by the Platform. Every reading route is walked with every role's key, and
- * the answer each must get is written out below, not computed: a refused read of a case is 404, the same as an
- * unknown one (no oracle); a staff route refused to an outsider is 403.
+ * visibility), with keys bound as production binds them. Two cases of the Almaty department: A submitted by the
+ * portal, refused, and complained of to the quality-control authority; B submitted by the Platform. Every reading
+ * route, every staff route and the writes on a case are walked with every role's key, and the answer each must get
+ * is written out below, not computed: a refused read of a case is 404, the same as an unknown one (no oracle); a
+ * staff route refused to an outsider is 403; a write by a party the rules let act meets the case's state (409).
+ * The submissions and complaints, which start cases, are walked by role in test/provider-units.api.test.ts.
  */
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { inHours, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
@@ -73,7 +74,7 @@ const inState = (id: string, wanted: string) =>
     (r) => r.json().state === wanted,
   );
 
-test('every reading route × every role: a party reads its own, anyone else is told there is no such case (R1)', async () => {
+test('every route × every role: a party reads and acts on its own, anyone else is told there is no such case or refused (R1)', async () => {
   // Case A: the portal's, refused by Almaty, complained of to the authority (its Almaty department reviews).
   const a = (await call('portal', 'POST', '/applications', await submission(3201, 'portal'))).json();
   await inState(a.applicationId, 'under-review');
@@ -108,19 +109,24 @@ test('every reading route × every role: a party reads its own, anyone else is t
     consoleSignIn: ['POST', '/support/session'],
     codecDecode: ['POST', '/codec/decode', { payloads: [] }],
     codecSignIn: ['POST', '/codec/session'],
+    // the writes on case A, decided and notified: a party the rules let act meets the case's state (409), nobody
+    // else gets that far
+    decideA: ['POST', `/applications/${a.applicationId}/decision`, { decision: 'accept', official: 'Динара Ахметова' }],
+    withdrawA: ['POST', `/applications/${a.applicationId}/withdrawal`, {}],
+    restartA: ['POST', `/support/cases/${a.applicationId}/restart`, { by: 'A. Operator', why: 'the walk of the routes' }],
   } as const;
   type Route = keyof typeof routes;
   // prettier-ignore
   const expected: Record<Who, Record<Route, number>> = {
-    //              caseA complaintA cabinetA caseB cabinetB stuck storyA console consoleCaseA consoleSignIn codecDecode codecSignIn
-    portal:        { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
-    platform:      { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 200, cabinetB: 200, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
-    almaty:        { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
-    astana:        { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
-    authority:     { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403 },
-    support:       { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 403, codecSignIn: 403 },
-    operator:      { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204 },
-    administrator: { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 200, cabinetB: 200, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204 },
+    //              caseA complaintA cabinetA caseB cabinetB stuck storyA console consoleCaseA consoleSignIn codecDecode codecSignIn decideA withdrawA restartA
+    portal:        { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 409, restartA: 403 },
+    platform:      { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 200, cabinetB: 200, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
+    almaty:        { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 409, withdrawA: 403, restartA: 403 },
+    astana:        { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
+    authority:     { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
+    support:       { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
+    operator:      { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 403, withdrawA: 403, restartA: 409 },
+    administrator: { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 200, cabinetB: 200, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 409, withdrawA: 409, restartA: 409 },
   };
 
   const walked: Record<string, Record<string, number>> = {};
