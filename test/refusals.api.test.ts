@@ -4,6 +4,7 @@
  * and with its field and rule. The statuses below are written out, not read from the table, so a change to the
  * table is a change to this contract.
  */
+import { stringify } from 'safe-stable-stringify';
 import { createHash, randomBytes } from 'node:crypto';
 import { DateTime } from 'luxon';
 import { REFUSAL_STATUS } from '../client/api/refusals';
@@ -213,7 +214,7 @@ test('every refusal reaches the caller with the status of the table, its field a
   // A first request still being answered: its claim is in the store without an answer yet.
   const pending = submission(9005);
   const requestHash = createHash('sha256')
-    .update(`POST /applications\n${JSON.stringify(pending)}`)
+    .update(`POST /applications\n${stringify(pending)}`) // its members in canonical order, as the API keeps it
     .digest('hex');
   await stack.store.idempotentRequest.create({ data: { id: 'e2e:walk-2', client: 'e2e', requestHash } });
   await refused('request-in-progress', 'Idempotency-Key', null, http('POST', '/applications', pending, undefined, { 'idempotency-key': 'walk-2' }));
