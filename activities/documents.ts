@@ -70,6 +70,7 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         addressee: c.addressee as ComplaintFacts['addressee'],
         subject: c.subject as ComplaintFacts['subject'],
         late: c.late,
+        petitioned: c.restorationReason !== null,
         periodRestored: c.periodRestored,
         submittedAt: c.submittedAt,
         registeredAt: c.registeredAt,

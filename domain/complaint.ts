@@ -29,8 +29,9 @@ export const SUPERIOR_BODY: Readonly<Record<Addressee, string>> = {
  * How long after the result a complaint may be filed. Not in the service standard: the Administrative
  * Procedural Code (art. 92 §1) gives three months from the day the person learned of the act, here the day the
  * notice reached the cabinet. A period ending on a day off ends on the next working day. A complaint filed later
- * is still registered (art. 92 §3: lateness alone is no reason to refuse it): it is marked late, with the
- * applicant's request to restore the period, which the reviewing body grants for a valid reason or not (§2).
+ * is registered and considered all the same (§3: a missed period is no ground to refuse to accept it; its reasons
+ * are examined in the review and may be a ground to refuse to satisfy it); a period missed for a valid reason
+ * may be restored on the applicant's petition (§2).
  */
 export const FILING_PERIOD = { months: 3 } as const;
 
@@ -42,15 +43,22 @@ export const FILING_PERIOD = { months: 3 } as const;
 export const SUBJECTS = ['result', 'inaction', 'lateness'] as const;
 export type ComplaintSubject = (typeof SUBJECTS)[number];
 
-/** `left-without-consideration`: a late complaint whose period the reviewing body did not restore (art. 92). */
+/**
+ * The outcomes a review may record. `left-without-consideration` stands only on decisions recorded before
+ * APPK art. 92 §3 was applied as written (a missed period is no ground to leave a complaint unconsidered):
+ * no decision takes it now (DECISION_OUTCOMES).
+ */
 export const OUTCOMES = ['upheld', 'partly-upheld', 'rejected', 'left-without-consideration'] as const;
 export type ComplaintOutcome = (typeof OUTCOMES)[number];
+
+/** What a reviewing body decides on a complaint: it considers it on its merits, late or not (APPK art. 92 §3). */
+export const DECISION_OUTCOMES = ['upheld', 'partly-upheld', 'rejected'] as const satisfies readonly ComplaintOutcome[];
 
 export const complaintSchema = schemaOnce(() =>
   z.strictObject({
     addressee: z.enum(ADDRESSEES, { error: `must be one of ${ADDRESSEES.join(', ')} (R13)` }),
     subject: z.enum(SUBJECTS, { error: `must be one of ${SUBJECTS.join(', ')} (R13)` }).optional(),
-    // Administrative Procedural Code art. 92 §2: why a complaint filed after the period should be heard.
+    // Administrative Procedural Code art. 92 §2: the petition to restore a missed period, with its reasons.
     restorationReason: text(z.string().max(5_000).trim().min(1), { filled: true }).optional(),
     text: text(z.string().max(20_000).trim().min(1, 'must state what the complaint is about'), { filled: true }),
     grounds: distinct(z.array(line(z.string().max(500).trim().min(1), { filled: true })).max(20), 'ground').optional(),
@@ -70,11 +78,13 @@ export type ComplaintFiling = z.infer<ReturnType<typeof complaintSchema>>;
 
 export const complaintDecisionSchema = schemaOnce(() =>
   z.strictObject({
-    outcome: z.enum(OUTCOMES, { error: `must be one of ${OUTCOMES.join(', ')}` }),
+    outcome: z.enum(DECISION_OUTCOMES, {
+      error: `must be one of ${DECISION_OUTCOMES.join(', ')}: a complaint is considered on its merits, and a missed period is no ground to leave it without consideration (APPK art. 92 §3)`,
+    }),
     // R13 with R5: every outcome is a motivated decision.
     motivation: text(z.string().max(20_000).trim().min(1, 'a complaint decision is motivated'), { filled: true }),
     official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
-    // Administrative Procedural Code art. 92 §2: a late complaint's decision says whether the period is restored
+    // Administrative Procedural Code art. 92 §2–3: a late complaint's decision says whether the period is restored
     periodRestored: z.boolean().optional(),
   }),
 );
@@ -95,11 +105,20 @@ export interface ComplaintInput {
   contestedRound: number;
   /** what it contests (`result` when absent: complaints from before the field) */
   subject?: ComplaintSubject;
-  /** art. 92: filed after the period, with the reasons for restoring it */
+  /** art. 92: filed after the period, with the petition to restore it (null: none was made) */
   late?: boolean;
   restorationReason?: string | null;
   /** the application's case had ended when it was filed: no case to reopen (an upheld result is annulled) */
   caseClosed?: boolean;
+}
+
+/**
+ * Whether a complaint's decision ends the administrative (pre-trial) stage: the quality-control authority, the
+ * last administrative instance, decided on the result itself. Its decision on lateness or on inaction leaves the
+ * result open to a complaint within the period (APPK art. 91–92); a complaint ended by hand decided nothing.
+ */
+export function endsThePreTrialStage(c: { addressee: string; subject?: string | null; outcome: string | null }): boolean {
+  return c.addressee === 'quality-authority' && c.outcome !== null && (c.subject ?? 'result') === 'result';
 }
 
 /** What a complaint contests and whether it is late; inputs from before these fields contested the result in time. */
@@ -107,11 +126,13 @@ export function subjectAndLateness(input: ComplaintInput): { subject: ComplaintS
   return { subject: input.subject ?? 'result', late: input.late ?? false, restorationReason: input.restorationReason ?? null };
 }
 
-/** Whether a complaint filed at `at` (seen by the case at `now`) is late (art. 92 §1): after the period's end. */
-export function filedLate(periodEndsAt: string | null, at: number, now: number): boolean {
+/**
+ * Whether a complaint filed at `filedAt` is late (art. 92 §1): filed after the period's end. Filed is filed: the
+ * filing instant counts (a `submittedAt` the door bounded), not when the case's workflow took the complaint.
+ */
+export function filedLate(periodEndsAt: string | null, filedAt: number): boolean {
   if (periodEndsAt === null) return false; // no result yet: a complaint against inaction has no period
-  const end = Date.parse(periodEndsAt);
-  return at > end || now > end;
+  return filedAt > Date.parse(periodEndsAt);
 }
 
 /**
@@ -150,7 +171,7 @@ export function filedComplaint(
       { key: ProviderUnitKey, value: fields.providerUnit },
       { key: DecisionDueAtKey, value: dueAt },
     ] as SearchAttributePair[],
-    staticSummary: `Complaint to the ${filing.addressee} against the ${subject} on application ${fields.applicationId}${fields.late ? ' (late: asks to restore the period)' : ''}`,
+    staticSummary: `Complaint to the ${filing.addressee} against the ${subject} on application ${fields.applicationId}${fields.late ? ` (late${filing.restorationReason ? ': asks to restore the period' : ''})` : ''}`,
     staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[filing.addressee]} working days, R13)`,
   };
   return { input, start, calendarGaps: calendar.uncertainYears(new Date(filing.submittedAt), dueAt) };

@@ -143,16 +143,6 @@ function latenessRefusal(subject: ComplaintSubject, decisionWasLate: boolean): R
   return complaintRefusal('subject', 'subject: the decision was taken within its term; there is no lateness to contest (R3, R13)');
 }
 
-/** R13: one complaint at a time to each body. */
-function alreadyUnderReview(filing: Filing, open: ReadonlyArray<{ complaintId: string; addressee: string; dueAt: string }>): Refusal | null {
-  const same = open.find((c) => c.addressee === filing.addressee);
-  if (!same) return null;
-  return complaintRefusal(
-    'addressee',
-    `a complaint to the ${filing.addressee} (${same.complaintId}) is already under review, due ${formatInstant(new Date(same.dueAt))}; file again after its decision (R13)`,
-  );
-}
-
 /**
  * R13: what a complaint can contest in the case as it stands — the delivered result (and the lateness of a
  * decision taken after its term), or the provider's inaction while the decision is overdue.
@@ -191,9 +181,10 @@ const SUBJECT_IN_WORDS: Readonly<Record<ComplaintSubject, string>> = {
 
 /**
  * R13: a complaint against the delivered result or the lateness of its decision, or against the provider's
- * inaction while the decision is overdue; one at a time to each body. A filing that names no subject contests the
- * only one the case leaves (`contestableSubjects`). A complaint after the filing period is not refused for that
- * (Administrative Procedural Code art. 92 §3): it is registered as late (`filedLate`).
+ * inaction while the decision is overdue. A filing that names no subject contests the only one the case leaves
+ * (`contestableSubjects`). A complaint after the filing period is not refused for that (Administrative Procedural
+ * Code art. 92 §3): it is registered as late (`filedLate`). Nor is one refused for being second: every complaint
+ * is registered (R7) and reviewed on its own clock, even beside another open one to the same body (docs/rules.md).
  */
 export function complaintFilingRefusal(view: ApplicationCaseView, request: unknown): Refusal | null {
   const { status, now } = view;
@@ -223,10 +214,7 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
       );
     }
   }
-  return alreadyUnderReview(
-    filing,
-    status.complaints.filter((c) => c.outcome === null && !c.endedWithoutDecision),
-  );
+  return null;
 }
 
 /** A case whose workflow has ended, as its store row tells it (for a complaint after the period, APPK art. 92). */
@@ -236,8 +224,6 @@ export interface ClosedCaseView {
   decisionWasLate: boolean;
   /** the quality-control authority, the last administrative instance, decided a complaint against the last result */
   lastInstanceDecided: boolean;
-  /** complaints still under review */
-  openComplaints: ReadonlyArray<{ complaintId: string; addressee: string; dueAt: string }>;
   now: number;
 }
 
@@ -248,7 +234,6 @@ export interface ClosedCaseView {
 export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknown): Refusal | null {
   const parsed = parseFiling(request, view.now);
   if (!parsed.ok) return parsed.refusal;
-  const { filing } = parsed;
   if (view.state !== 'closed') return complaintRefusal('id', notNowInWords(view.state as ApplicationStatus['state']));
   if (view.lastInstanceDecided) {
     return complaintRefusal(
@@ -257,17 +242,19 @@ export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknow
     );
   }
   const contestable: ComplaintSubject[] = view.decisionWasLate ? ['result', 'lateness'] : ['result'];
-  const subject = subjectOf(filing.subject, contestable);
+  const subject = subjectOf(parsed.filing.subject, contestable);
   if (subject === undefined) return chooseSubject(contestable);
   if (subject === 'inaction') {
     return complaintRefusal('subject', 'subject: the decision was taken; its lateness may be contested (subject lateness), not an inaction (R13)');
   }
-  return latenessRefusal(subject, view.decisionWasLate) ?? alreadyUnderReview(filing, view.openComplaints);
+  return latenessRefusal(subject, view.decisionWasLate);
 }
 
 /**
- * R13: a complaint is decided while it is under review, with a motivated decision; a late one's decision says
- * whether the period is restored, and one not restored is left without consideration (APPK art. 92 §2).
+ * R13 with APPK art. 92: a complaint is decided while it is under review, with a motivated decision on its merits.
+ * A late one's decision says whether the period is restored (§2); one not restored may be rejected for it (§3:
+ * the reasons for missing the period are examined in the review and may be a ground to refuse to satisfy it), and
+ * is never upheld. A complaint filed in time has no period to restore.
  */
 export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
   const parsed = parseInput(complaintDecisionSchema(), request);
@@ -283,12 +270,8 @@ export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecy
   }
   const refuse = (field: string, message: string): Refusal => ({ code: 'against-standard', field, rule: 'R13', message });
   if (!view.status.late) {
-    if (periodRestored !== undefined)
-      return refuse('periodRestored', 'periodRestored: the complaint was filed within the period; there is nothing to restore');
-    if (outcome === 'left-without-consideration') {
-      return refuse('outcome', 'outcome: a complaint filed within the period is considered: upheld, partly-upheld or rejected (APPK art. 92 §3)');
-    }
-    return null;
+    if (periodRestored === undefined) return null;
+    return refuse('periodRestored', 'periodRestored: the complaint was filed within the period; there is nothing to restore');
   }
   if (periodRestored === undefined) {
     return refuse(
@@ -296,11 +279,11 @@ export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecy
       'periodRestored: the complaint was filed after the period; the decision says whether the period is restored (APPK art. 92 §2)',
     );
   }
-  if (!periodRestored && outcome !== 'left-without-consideration') {
-    return refuse('outcome', 'outcome: a late complaint whose period is not restored is left without consideration (APPK art. 92 §2)');
-  }
-  if (periodRestored && outcome === 'left-without-consideration') {
-    return refuse('outcome', 'outcome: the period is restored, so the complaint is considered: upheld, partly-upheld or rejected');
+  if (!periodRestored && outcome !== 'rejected') {
+    return refuse(
+      'outcome',
+      'outcome: a late complaint whose period is not restored is considered and rejected, not satisfied (APPK art. 92 §3); restore the period to uphold it',
+    );
   }
   return null;
 }

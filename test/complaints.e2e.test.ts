@@ -74,10 +74,21 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
     const application = await http('GET', `/applications/${applicationId}`);
     expect(application.body.state).toBe('contested');
     expect(application.body.complaints).toEqual([expect.objectContaining({ complaintId, addressee: 'provider', outcome: null })]);
+    // A second complaint to the body reviewing the first is registered with its own clock, never refused (R7, R13).
     const twice = await http('POST', route, { addressee: 'provider', subject: 'result', text: 'Again.' });
-    expect(twice.status).toBe(409);
-    expect(twice.body.error).toMatchObject({ code: 'complaint-not-allowed', rule: 'R13' });
-    expect(twice.body.error.message).toContain('already under review');
+    expect(twice.status).toBe(202);
+    expect(twice.body.complaintId).not.toBe(complaintId);
+    expect(
+      (
+        await eventually(
+          () => http('GET', `/applications/${applicationId}`),
+          (r) => r.body.complaints.length === 2,
+        )
+      ).body.complaints,
+    ).toEqual([
+      expect.objectContaining({ complaintId, outcome: null }),
+      expect.objectContaining({ complaintId: twice.body.complaintId, outcome: null }),
+    ]);
     expect(
       (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error,
     ).toMatchObject({ field: 'outcome' });

@@ -78,12 +78,6 @@ describe('complaints (R13, time skipping)', () => {
       const toAuthority = await handle.executeUpdate(fileComplaintUpdate, {
         args: [{ addressee: 'quality-authority', text: complaintText, submittedAt: filedAt }],
       });
-      // A second complaint to a body that is still reviewing one is refused with the reason.
-      await expectRefused(
-        handle.executeUpdate(fileComplaintUpdate, { args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt }] }),
-        /a complaint to the provider \(.*\) is already under review, due 2\d{3}-/,
-      );
-
       // After the weekend and the Monday off: the next working 09:00 (R7); 5 and 15 working days from then (R13),
       // all by the published calendar.
       const registered = registrationMoment(friday);
@@ -270,7 +264,7 @@ describe('complaints (R13, time skipping)', () => {
     expect(fake.notices).toEqual(['complaint-decision', 'acceptance', 'pre-trial-record']);
   });
 
-  test('a complaint after the period is registered as late; not restored, it is left without consideration; restored, it is considered (APPK art. 92)', async () => {
+  test('a complaint after the period is registered as late and considered on its merits: not restored, rejected; restored, considered like any other (APPK art. 92 §2–3)', async () => {
     const fake = fakeActivities();
     const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday);
@@ -302,31 +296,117 @@ describe('complaints (R13, time skipping)', () => {
       expect(notRestored).toMatchObject({ late: true, subject: 'result' });
       const complaint = testClient().workflow.getHandle(notRestored.workflowId);
       expect(await complaint.query(complaintStatusQuery)).toMatchObject({ late: true, restorationReason: 'I was in hospital until last week.' });
-      // The decision must say whether the period is restored, and one not restored leaves it without consideration.
+      // The decision must say whether the period is restored; not restored, the complaint is considered and may be
+      // rejected for it, never left without consideration for its lateness alone (§3).
       await skipTo(new Date(Date.parse(notRestored.registeredAt) + 60_000));
       await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
       await expectRefused(
         complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'rejected', motivation: 'Late.', official: 'Head' }] }),
         /says whether the period is restored/,
       );
-      const left = await decideOn(notRestored, { outcome: 'left-without-consideration', periodRestored: false });
-      expect(left).toMatchObject({ state: 'left-without-consideration', periodRestored: false });
-      await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'left-without-consideration' });
+      await expectRefused(
+        complaint.executeUpdate(decideComplaintUpdate, {
+          args: [{ outcome: 'left-without-consideration' as 'rejected', periodRestored: false, motivation: 'Late.', official: 'Head' }],
+        }),
+        /a missed period is no ground to leave it without consideration \(APPK art\. 92 §3\)/,
+      );
+      const rejected = await decideOn(notRestored, { outcome: 'rejected', periodRestored: false });
+      expect(rejected).toMatchObject({ state: 'rejected', periodRestored: false });
+      await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'rejected' });
 
-      await until(handle, (s) => s.complaints.some((c) => c.outcome === 'left-without-consideration'));
+      // A second complaint to the body whose first is decided, and a third beside it while it is open: both registered.
+      await until(handle, (s) => s.complaints.some((c) => c.outcome === 'rejected'));
       const restored = await fileLate();
-      expect(restored.late).toBe(true);
-      expect(await decideOn(restored, { outcome: 'rejected', periodRestored: true })).toMatchObject({ outcome: 'rejected', periodRestored: true });
+      const beside = await fileLate();
+      expect([restored.late, beside.late]).toEqual([true, true]);
+      expect(beside.complaintId).not.toBe(restored.complaintId);
+      // restored, it is considered like any other (an upheld one would reopen the review: tested above)
+      expect(await decideOn(restored, { outcome: 'partly-upheld', periodRestored: true })).toMatchObject({
+        outcome: 'partly-upheld',
+        periodRestored: true,
+      });
+      await decideOn(beside, { outcome: 'rejected', periodRestored: true });
       await decideOn(inTime, { outcome: 'rejected' });
       const closed = await handle.result();
       expect(closed.state).toBe('closed');
       expect(closed.complaints.map((c) => [c.addressee, c.late ?? false, c.outcome])).toEqual([
         ['quality-authority', false, 'rejected'],
-        ['provider', true, 'left-without-consideration'],
+        ['provider', true, 'rejected'],
+        ['provider', true, 'partly-upheld'],
         ['provider', true, 'rejected'],
       ]);
-      await recordHistory(handle, 'complaint-late-restored-or-left-without-consideration');
+      await recordHistory(handle, 'complaint-late-rejected-or-restored');
     });
+  });
+
+  test('a complaint filed on the last day of the period and taken after midnight is in time (filed is filed, APPK art. 92 §1)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday);
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await deliveredResult(taskQueue, monday, refusal);
+      const { complaintPeriodEndsAt } = await handle.query(statusQuery);
+      // One complaint earlier on the last day keeps the case open past midnight.
+      const lastDay = DateTime.fromISO(complaintPeriodEndsAt!, { zone: ZONE });
+      await skipTo(lastDay.set({ hour: 10 }).toJSDate());
+      await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'quality-authority', text: complaintText, submittedAt: lastDay.set({ hour: 10 }).toJSDate().toISOString() }],
+      });
+      const filedAt = lastDay.set({ hour: 23, minute: 50 }).toJSDate();
+      // the case takes it twenty minutes later, on the next day
+      await skipTo(new Date(filedAt.getTime() + 20 * 60_000));
+      const filed = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'provider', text: complaintText, submittedAt: filedAt.toISOString() }],
+      });
+      expect(filed.late).toBe(false);
+      expect((await until(handle, (s) => s.complaints.length === 2)).complaints[1]).not.toHaveProperty('late');
+    });
+  });
+
+  test("the authority's decision on lateness leaves the result contestable: a complaint against it is registered and the stage ends only after its review (APPK art. 91–92)", async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday);
+    await withWorker(fake.activities, async (taskQueue) => {
+      const input = sampleInput(monday.toISOString());
+      const handle = await startApplication(taskQueue, input);
+      const { decisionDueAt } = await until(handle, (s) => s.state === 'under-review');
+      // decided a day after its term: its lateness may be contested
+      await skipTo(new Date(Date.parse(decisionDueAt!) + 24 * 3600_000));
+      await until(handle, (s) => s.overdue);
+      await handle.executeUpdate(decideUpdate, { args: [refusal] });
+      await until(handle, (s) => s.state === 'notified');
+      const now = async () => new Date(await serverTime()).toISOString();
+      const lateness = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'quality-authority', subject: 'lateness', text: 'The decision came a day late.', submittedAt: await now() }],
+      });
+      const review = testClient().workflow.getHandle(lateness.workflowId);
+      await skipTo(new Date(Date.parse(lateness.registeredAt) + 60_000));
+      await untilQuery(review, complaintStatusQuery, (c) => c.state === 'under-review');
+      await review.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', motivation: 'The term was missed by a day.', official: 'Head of the department' }],
+      });
+      // The case stays open for the result itself.
+      const afterLateness = await until(handle, (s) => s.complaints[0]?.outcome === 'upheld' && s.state === 'notified');
+      expect(afterLateness.preTrialCompletedAt).toBeNull();
+      const against = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'quality-authority', subject: 'result', text: complaintText, submittedAt: await now() }],
+      });
+      expect(against).toMatchObject({ subject: 'result', late: false });
+      const second = testClient().workflow.getHandle(against.workflowId);
+      await skipTo(new Date(Date.parse(against.registeredAt) + 60_000));
+      await untilQuery(second, complaintStatusQuery, (c) => c.state === 'under-review');
+      expect((await handle.query(statusQuery)).state).toBe('contested');
+      await second.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'rejected', motivation: 'The diploma was examined.', official: 'Head of the department' }],
+      });
+      // The authority has decided on the result: the stage is over before its period ends.
+      const closed = await handle.result();
+      expect(closed.state).toBe('closed');
+      expect(Date.parse(closed.preTrialCompletedAt!)).toBeLessThan(Date.parse(closed.complaintPeriodEndsAt!));
+      await recordHistory(handle, 'complaint-lateness-then-result');
+    });
+    expect(fake.notices).toEqual(['refusal', 'complaint-decision', 'complaint-decision', 'pre-trial-record']);
   });
 
   test('an upheld complaint against a refusal does not reopen it once a newer application holds the year (R10)', async () => {

@@ -61,6 +61,7 @@ const complaint: ComplaintFacts = {
   addressee: 'quality-authority',
   subject: 'result',
   late: false,
+  petitioned: false,
   periodRestored: null,
   submittedAt: new Date('2026-12-07T05:00:00Z'),
   registeredAt: new Date('2026-12-07T05:00:00Z'),
@@ -108,17 +109,26 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   [
     'complaint-late-not-restored',
     'complaint-decision',
-    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'left-without-consideration' } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, petitioned: true, periodRestored: false, outcome: 'rejected' } },
   ],
   [
     'complaint-late-upheld-closed-case',
     'complaint-decision',
-    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: true, caseClosed: true } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, petitioned: true, periodRestored: true, caseClosed: true } },
   ],
   [
     'complaint-late-restored',
     'complaint-decision',
-    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: true, subject: 'lateness', outcome: 'partly-upheld' } },
+    {
+      ...base,
+      ...byAuthority,
+      complaint: { ...complaint, late: true, petitioned: true, periodRestored: true, subject: 'lateness', outcome: 'partly-upheld' },
+    },
+  ],
+  [
+    'complaint-late-without-petition',
+    'complaint-decision',
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, periodRestored: false, outcome: 'rejected' } },
   ],
   [
     'pre-trial-record',
@@ -161,6 +171,32 @@ describe('the documents a teacher reads, in each language (R5, R13)', () => {
       // Kazakh's alphabet holds every Russian letter)
       if (file.endsWith('.ru.txt')) expect({ file, kazakh: text.match(/[әғқңөұүһі]/gi) }).toEqual({ file, kazakh: null });
     }
+  });
+});
+
+describe("a late complaint's decision (APPK art. 92)", () => {
+  const decisionOn = (c: Partial<ComplaintFacts>, language: 'ru' | 'kk' = 'ru') =>
+    renderNotice('complaint-decision', language, {
+      ...base,
+      ...byAuthority,
+      complaint: { ...complaint, late: true, periodRestored: false, outcome: 'rejected', ...c },
+    });
+
+  test('names a petition to restore the period only where one was made (§2)', () => {
+    expect(decisionOn({ petitioned: true })).toContain('ходатайство о восстановлении');
+    expect(decisionOn({ petitioned: false })).not.toContain('ходатайство');
+    expect(decisionOn({ petitioned: true }, 'kk')).toContain('өтінішхат');
+    expect(decisionOn({ petitioned: false }, 'kk')).not.toContain('өтінішхат');
+  });
+
+  test('says it was considered on its merits, and never that it was left without consideration for lateness (§3)', () => {
+    for (const language of LANGUAGES) {
+      const text = decisionOn({ petitioned: true }, language);
+      expect(text).toContain(language === 'ru' ? 'рассмотрена по существу' : 'мәні бойынша қаралды');
+      expect(text).toMatch(language === 'ru' ? /част[ьи] 3 статьи 92/ : /92-ба[бп][а-яәіңғүұқөһ]* 3-бөлігі/);
+      expect(text).not.toMatch(/без рассмотрения|қараусыз/);
+    }
+    expect(decisionOn({ petitioned: true })).toContain('Результат рассмотрения: жалоба оставлена без удовлетворения');
   });
 });
 

@@ -212,15 +212,16 @@ describe('a complaint filing (R13)', () => {
   test('after the period is not refused for its lateness (APPK art. 92 §3): it is taken, and marked late', () => {
     const late = { ...open, now: Date.parse('2027-03-04T10:00:00+05:00') };
     expect(complaintFilingRefusal(late, { ...filing, submittedAt: '2027-03-04T10:00:00+05:00', restorationReason: 'I was in hospital' })).toBeNull();
-    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-04T10:00:00+05:00'), late.now)).toBe(true);
-    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-03T23:10:00+05:00'))).toBe(
-      false,
-    );
-    // the case learned of it after the period, whatever date the caller gave
-    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'), Date.parse('2027-03-04T00:10:00+05:00'))).toBe(true);
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-04T10:00:00+05:00'))).toBe(true);
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-04T00:00:00+05:00'))).toBe(true);
   });
 
-  test('to a body already reviewing one is refused, naming the addressee', () => {
+  test('filed on the last day of the period is in time, whenever the case takes it (filed is filed, APPK art. 92 §1)', () => {
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:59:00+05:00'))).toBe(false);
+    expect(filedLate(open.status.complaintPeriodEndsAt, Date.parse('2027-03-03T23:00:00+05:00'))).toBe(false);
+  });
+
+  test('a second complaint to a body already reviewing one is registered all the same, never refused for being second (R7, R13)', () => {
     const complaints = [
       {
         complaintId: 'c-1',
@@ -234,8 +235,7 @@ describe('a complaint filing (R13)', () => {
       },
     ];
     const reviewing = { ...open, status: { ...open.status, complaints } };
-    expect(complaintFilingRefusal(reviewing, filing)).toMatchObject({ code: 'complaint-not-allowed', field: 'addressee', rule: 'R13' });
-    // the other body takes one meanwhile
+    expect(complaintFilingRefusal(reviewing, filing)).toBeNull();
     expect(complaintFilingRefusal(reviewing, { ...filing, addressee: 'quality-authority' })).toBeNull();
   });
 });
@@ -287,7 +287,7 @@ describe("a step of the result's custody (R5, R11, R14)", () => {
 });
 
 describe('a complaint against a case whose workflow has ended (R13, APPK art. 92)', () => {
-  const closed = { state: 'closed', decisionWasLate: false, lastInstanceDecided: false, openComplaints: [], now: NOW };
+  const closed = { state: 'closed', decisionWasLate: false, lastInstanceDecided: false, now: NOW };
   const filing = { addressee: 'provider', text: 'I learned of the refusal only now.', submittedAt: '2026-12-03T09:30:00+05:00' };
 
   test('closed by its period, it is taken (as a late one)', () => {
@@ -303,9 +303,7 @@ describe('a complaint against a case whose workflow has ended (R13, APPK art. 92
     expect(closedCaseComplaintRefusal({ ...closed, state: 'withdrawn' }, filing)).toMatchObject({ message: expect.stringMatching(/withdrawn/) });
   });
 
-  test('one at a time to each body; no inaction to contest once decided; lateness only of a late decision', () => {
-    const open = [{ complaintId: 'c-1', addressee: 'provider', dueAt: '2026-12-10T18:30:00+05:00' }];
-    expect(closedCaseComplaintRefusal({ ...closed, openComplaints: open }, filing)).toMatchObject({ field: 'addressee' });
+  test('no inaction to contest once decided; lateness only of a late decision', () => {
     expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'inaction' })).toMatchObject({ field: 'subject' });
     expect(closedCaseComplaintRefusal(closed, { ...filing, subject: 'lateness' })).toMatchObject({ field: 'subject' });
     expect(closedCaseComplaintRefusal({ ...closed, decisionWasLate: true }, { ...filing, subject: 'lateness' })).toBeNull();
@@ -348,22 +346,35 @@ describe("a complaint's decision (R13)", () => {
     });
   });
 
-  test('of a late complaint says whether the period is restored; not restored, it is left without consideration (APPK art. 92 §2)', () => {
+  test('of a late complaint says whether the period is restored (APPK art. 92 §2); not restored, it is considered and rejected (§3)', () => {
     const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
     const late = { status: { ...status, late: true }, lifecycle };
     expect(complaintDecisionRefusal(late, decision)).toMatchObject({ code: 'against-standard', field: 'periodRestored', rule: 'R13' });
-    expect(complaintDecisionRefusal(late, { ...decision, periodRestored: false })).toMatchObject({ field: 'outcome' });
-    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'left-without-consideration', periodRestored: false })).toBeNull();
-    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'upheld', periodRestored: true })).toBeNull();
-    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'left-without-consideration', periodRestored: true })).toMatchObject({
+    expect(complaintDecisionRefusal(late, { ...decision, periodRestored: false })).toBeNull();
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'upheld', periodRestored: false })).toMatchObject({
       field: 'outcome',
+      message: expect.stringContaining('APPK art. 92 §3'),
     });
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'partly-upheld', periodRestored: false })).toMatchObject({ field: 'outcome' });
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'upheld', periodRestored: true })).toBeNull();
+    expect(complaintDecisionRefusal(late, { ...decision, outcome: 'rejected', periodRestored: true })).toBeNull();
+  });
+
+  test('never leaves a complaint without consideration for its lateness alone (APPK art. 92 §3)', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
+    for (const late of [true, false]) {
+      expect(
+        complaintDecisionRefusal(
+          { status: { ...status, late }, lifecycle },
+          { ...decision, outcome: 'left-without-consideration', periodRestored: false },
+        ),
+      ).toMatchObject({ code: 'invalid-field', field: 'outcome', message: expect.stringContaining('APPK art. 92 §3') });
+    }
   });
 
   test('of a complaint filed in time has no period to restore and is considered', () => {
     const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
     const inTime = { status: { ...status, late: false }, lifecycle };
     expect(complaintDecisionRefusal(inTime, { ...decision, periodRestored: true })).toMatchObject({ field: 'periodRestored' });
-    expect(complaintDecisionRefusal(inTime, { ...decision, outcome: 'left-without-consideration' })).toMatchObject({ field: 'outcome' });
   });
 });

@@ -28,7 +28,8 @@ describe('replay of recorded workflow histories', () => {
       'complaint-overdue-partly-upheld',
       'complaint-upheld',
       'complaint-against-inaction-orders-decision',
-      'complaint-late-restored-or-left-without-consideration',
+      'complaint-late-rejected-or-restored',
+      'complaint-lateness-then-result',
       'complaint-upheld-year-held-by-a-newer-application',
       'refused-automatically-without-consent',
     ]) {

@@ -163,7 +163,7 @@ test("a complaint against the provider's inaction is registered while the decisi
   await eventually(application(id), (r) => r.body.state === 'notified' || r.body.state === 'contested');
 }, 120_000);
 
-test('a complaint after the period is registered as late, and the reviewing body restores the period or leaves it without consideration (APPK art. 92)', async () => {
+test('a complaint after the period is registered as late and considered; its period not restored, it is rejected with a signed decision citing art. 92 §3, never left without consideration', async () => {
   const answer = await http('POST', '/applications', await submission(9406));
   const id = answer.body.applicationId as string;
   await eventually(application(id), (r) => r.body.state === 'under-review');
@@ -194,10 +194,21 @@ test('a complaint after the period is registered as late, and the reviewing body
   const unsaid = await decide({ outcome: 'rejected' });
   expect(unsaid.status).toBe(422);
   expect(unsaid.body.error).toMatchObject({ field: 'periodRestored', rule: 'R13' });
-  expect((await decide({ outcome: 'left-without-consideration', periodRestored: false })).status).toBe(200);
-  const { complaint, ru } = await decisionDocuments(late.body.complaintId);
-  expect(complaint).toMatchObject({ late: true, periodRestored: false, outcome: 'left-without-consideration' });
-  expect(ru).toContain('Пропущенный срок обжалования не восстановлен; жалоба оставлена без рассмотрения');
+  const unconsidered = await decide({ outcome: 'left-without-consideration', periodRestored: false });
+  expect(unconsidered.status).toBe(400);
+  expect(unconsidered.body.error).toMatchObject({ field: 'outcome', message: expect.stringContaining('APPK art. 92 §3') });
+  const upheldUnrestored = await decide({ outcome: 'upheld', periodRestored: false });
+  expect(upheldUnrestored.status).toBe(422);
+  expect(upheldUnrestored.body.error).toMatchObject({ field: 'outcome', rule: 'R13' });
+  expect((await decide({ outcome: 'rejected', periodRestored: false })).status).toBe(200);
+  const { complaint, ru, kk } = await decisionDocuments(late.body.complaintId);
+  expect(complaint).toMatchObject({ late: true, periodRestored: false, outcome: 'rejected' });
+  expect(ru).toContain('жалоба рассмотрена по существу (часть 3 статьи 92)');
+  expect(ru).toContain('Заявлено ходатайство о восстановлении пропущенного срока (часть 2 статьи 92).');
+  expect(ru).toContain('являются основанием для отказа в ее удовлетворении (часть 3 статьи 92');
+  expect(ru).toContain('Результат рассмотрения: жалоба оставлена без удовлетворения');
+  expect(ru).not.toContain('без рассмотрения');
+  expect(kk).toContain('шағым мәні бойынша қаралды');
 }, 120_000);
 
 test('a complaint against a case closed by its period is registered as late outside the case; restored and upheld, it annuls the result (APPK art. 92)', async () => {
@@ -230,10 +241,13 @@ test('a complaint against a case closed by its period is registered as late outs
   });
   expect(late.status).toBe(202);
   expect(late.body).toMatchObject({ late: true, subject: 'result', addressee: 'provider' });
-  // One at a time to each body, as in a running case.
-  const second = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'again', submittedAt: (await now()).toISO() });
-  expect(second.status).toBe(409);
-  expect(second.body.error).toMatchObject({ field: 'addressee' });
+  // A second one to the same body is registered too (R7, R13); one filed on the period's last day and relayed
+  // after the case closed is in time (filed is filed, APPK art. 92 §1).
+  const lastDay = DateTime.fromISO(notified.body.complaintPeriodEndsAt, { zone: ZONE }).set({ hour: 23, minute: 0 });
+  const second = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'again', submittedAt: lastDay.toISO() });
+  expect(second.status).toBe(202);
+  expect(second.body).toMatchObject({ late: false, addressee: 'provider' });
+  expect(second.body.complaintId).not.toBe(late.body.complaintId);
 
   await underReview(late.body);
   const decided = await http('POST', `/complaints/${late.body.complaintId}/decision`, {
@@ -247,7 +261,13 @@ test('a complaint against a case closed by its period is registered as late outs
   expect(ru).toContain('Пропущенный срок обжалования восстановлен по уважительной причине.');
   expect(ru).toContain('услугополучатель вправе подать новое заявление');
   const closedCase = await http('GET', `/applications/${id}`);
-  expect(closedCase.body.complaints).toEqual([expect.objectContaining({ complaintId: late.body.complaintId, late: true, outcome: 'upheld' })]);
+  expect(closedCase.body.complaints).toHaveLength(2);
+  expect(closedCase.body.complaints).toEqual(
+    expect.arrayContaining([
+      expect.objectContaining({ complaintId: late.body.complaintId, late: true, outcome: 'upheld' }),
+      expect.objectContaining({ complaintId: second.body.complaintId, late: false, outcome: null }),
+    ]),
+  );
   // The refused teacher's year is free: a new application for the same year is taken (R10).
   const again = await submission(9407);
   expect(again.academicYear).toBe(refusedSubmission.academicYear);

@@ -2,13 +2,14 @@
  * R13: the administrative (pre-trial) stage of a case. Complaints against the result in force are filed through
  * an update, taken by the main flow at its next safe point (like a withdrawal), registered by the working-time
  * rule (R7) and reviewed each in a child workflow with its own clock (complaint.ts). The stage is over when the
- * filing period has run out, or the quality-control authority (the last administrative instance) has decided,
- * with nothing still under review; an upheld complaint against the result in force reopens the review instead.
+ * filing period has run out, or the quality-control authority (the last administrative instance) has decided on
+ * the result, with nothing still under review; an upheld complaint against the result in force reopens the review instead.
  */
-import { ParentClosePolicy, condition, log, setCurrentDetails, startChild, uuid4 } from '@temporalio/workflow';
+import { ParentClosePolicy, condition, log, patched, setCurrentDetails, startChild, uuid4 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
-import { filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
+import { endsThePreTrialStage, filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
+import { PATCHES } from './patches';
 import { contestableSubjects, subjectOf } from '../domain/guards';
 import { serviceTermEnd } from '../domain/standards';
 import type { ApplicationCase } from './case-state';
@@ -77,8 +78,16 @@ export class ComplaintStage {
         const upheld = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round && (conclusion.subject ?? 'result') === 'result';
         const reopens = upheld && (await this.yearStillFree());
         if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
-        // A complaint ended by hand without a decision settles nothing: only a decision is the last instance's word.
-        if (conclusion.addressee === 'quality-authority' && conclusion.outcome !== null) lastInstanceDecided = true;
+        // Only the authority's decision on the result is the last instance's word (APPK art. 91–92): one on
+        // lateness or inaction leaves the result contestable within the period. Cases running since before keep
+        // the reading they started with (any decision of the authority ended the stage).
+        if (
+          patched(PATCHES.stageEndsOnResultDecision)
+            ? endsThePreTrialStage(conclusion)
+            : conclusion.addressee === 'quality-authority' && conclusion.outcome !== null
+        ) {
+          lastInstanceDecided = true;
+        }
         this.kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens });
         await this.kase.recordStage({ occurrence: `c${++this.events}` });
         continue;
@@ -128,9 +137,9 @@ export class ComplaintStage {
       await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7, R13)" }, []),
     );
     const subject = request.subject ?? 'result';
-    // APPK art. 92: a complaint after the period is registered all the same, marked late, for the reviewing body
-    // to restore the period or not; one against inaction has no period.
-    const late = subject !== 'inaction' && filedLate(status.complaintPeriodEndsAt, Date.parse(request.submittedAt), Date.now());
+    // APPK art. 92: a complaint filed after the period is registered and considered all the same, marked late, for
+    // the reviewing body to restore the period or not; one against inaction has no period.
+    const late = subject !== 'inaction' && filedLate(status.complaintPeriodEndsAt, Date.parse(request.submittedAt));
     const complaintId = uuid4();
     const filed = filedComplaint(
       request,

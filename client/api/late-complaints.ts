@@ -1,15 +1,16 @@
 /**
  * A complaint against a case whose workflow has ended because its filing period ran out (R13): lateness alone
- * is no reason to refuse it (Administrative Procedural Code art. 92 §3), so it is registered as late, with the
- * applicant's reasons for restoring the period, and reviewed in a complaint workflow of its own; the reviewing
- * body decides whether to restore the period (§2). The case itself stays closed: an upheld complaint annuls the
- * result on record, and a refused teacher may apply again (R10).
+ * is no reason to refuse it (Administrative Procedural Code art. 92 §3), so it is registered (late when filed
+ * after the period: one filed on its last day and relayed after the case closed is in time, §1), with the
+ * applicant's petition to restore the period if she made one, and reviewed in a complaint workflow of its own;
+ * the reviewing body decides whether to restore the period (§2). The case itself stays closed: an upheld
+ * complaint annuls the result on record, and a refused teacher may apply again (R10).
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkingCalendar } from '../../domain/calendar';
 import type { FiledComplaint } from '../../domain/case-status';
-import { filedComplaint, type ComplaintFiling } from '../../domain/complaint';
+import { filedComplaint, filedLate, type ComplaintFiling } from '../../domain/complaint';
 import { closedCaseComplaintRefusal } from '../../domain/guards';
 import type { ProviderUnits } from '../../domain/provider-units';
 import type { Refusal } from '../../domain/refusals';
@@ -32,9 +33,10 @@ export async function fileAgainstClosedCase(
   const filed = await recordLateComplaint<Refusal | ReturnType<typeof filedComplaint>>(deps.store, applicationId, (kase) => {
     const refusal = closedCaseComplaintRefusal({ ...kase.facts, now: deps.now().getTime() }, filing);
     if (refusal) return { answer: refusal };
+    const late = filedLate(kase.complaintPeriodEndsAt, Date.parse(filing.submittedAt));
     const complaint = filedComplaint(
       filing,
-      { complaintId: randomUUID(), applicationId, providerUnit: kase.providerUnit, contestedRound: kase.round, late: true, caseClosed: true },
+      { complaintId: randomUUID(), applicationId, providerUnit: kase.providerUnit, contestedRound: kase.round, late, caseClosed: true },
       calendar,
     );
     return { row: complaintRow(complaint.input, deps.units.reviewingBody(kase.providerUnit, complaint.input.addressee).id), answer: complaint };
@@ -55,7 +57,7 @@ export async function fileAgainstClosedCase(
       workflowId: filed.start.workflowId,
       addressee: input.addressee,
       subject: input.subject ?? 'result',
-      late: true,
+      late: input.late ?? false,
       registeredAt: input.registeredAt,
       dueAt: input.dueAt,
     },

@@ -5,7 +5,7 @@
  */
 import { complaintWorkflowIdFor } from '../../domain/case-ids';
 import type { ClosedCaseView } from '../../domain/guards';
-import { subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../../domain/complaint';
+import { endsThePreTrialStage, subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../../domain/complaint';
 import type { ComplaintStatus } from '../../domain/case-status';
 import type { ProviderUnits } from '../../domain/provider-units';
 import { logStage } from './applications';
@@ -41,14 +41,16 @@ export function complaintRow(input: ComplaintInput, reviewingUnit: string) {
 export interface ClosedCaseRecord {
   providerUnit: string;
   round: number;
+  /** the end of the period for a complaint against the last result (APPK art. 92 §1) */
+  complaintPeriodEndsAt: string | null;
   facts: Omit<ClosedCaseView, 'now'>;
 }
 
 /**
- * Stores a late complaint against the closed case `applicationId` if `decide` admits it (R13, one at a time to each
- * body): the application's row is locked while the case's complaints are read, checked and the new one written,
- * and nothing else runs under the lock (the complaint's workflow is started after the commit). Answers what
- * `decide` answered.
+ * Stores a late complaint against the closed case `applicationId` if `decide` admits it (R13): the application's
+ * row is locked while the case's complaints are read, checked and the new one written, so that no decision of the
+ * last instance slips between the check and the write, and nothing else runs under the lock (the complaint's
+ * workflow is started after the commit). Answers what `decide` answered.
  */
 export async function recordLateComplaint<R>(
   store: Store,
@@ -62,17 +64,16 @@ export async function recordLateComplaint<R>(
     const decided = decide({
       providerUnit: row.providerUnit,
       round: row.round,
+      complaintPeriodEndsAt: row.complaintPeriodEndsAt?.toISOString() ?? null,
       facts: {
         state: row.state,
         decisionWasLate: row.overdue,
         // Closed before its period ran out, the stage ended by the last instance's decision (complaint-stage.ts);
-        // after it, the authority may still have decided on the result in force.
+        // after it, the authority may still have decided on the result in force. Only a decision on the result
+        // itself is the last word: one on lateness or inaction leaves the result contestable (APPK art. 91).
         lastInstanceDecided:
           (row.preTrialCompletedAt !== null && row.complaintPeriodEndsAt !== null && row.preTrialCompletedAt < row.complaintPeriodEndsAt) ||
-          ofLastResult.some((c) => c.addressee === 'quality-authority' && c.outcome !== null),
-        openComplaints: row.complaints
-          .filter((c) => c.outcome === null && c.state !== 'decided')
-          .map((c) => ({ complaintId: c.id, addressee: c.addressee, dueAt: c.dueAt.toISOString() })),
+          ofLastResult.some((c) => endsThePreTrialStage(c)),
       },
     });
     if ('row' in decided) await tx.complaint.create({ data: decided.row });

@@ -107,7 +107,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       url: '/complaints/:id/decision',
       operationId: 'decideComplaint',
       summary:
-        "The reviewing body's motivated decision on a complaint: upheld, partly-upheld or rejected; for a late one, whether the period is restored (periodRestored), and left-without-consideration if not (R13, APPK art. 92)",
+        "The reviewing body's motivated decision on a complaint, on its merits: upheld, partly-upheld or rejected; for a late one, whether the period is restored (periodRestored: APPK art. 92 §2); not restored, it is rejected (§3), never left without consideration for its lateness (R13)",
       tag: 'complaints',
       scope: 'decide',
       params: { id: 'the complaint id' },

@@ -1,0 +1,10 @@
+/**
+ * The patches of the workflows' commands since release 1.0.0 (CHANGELOG.md). A case started before a change
+ * replays the path it took; `patched(id)` answers true for cases that start, or reach that point, after it. The
+ * recorded histories of the code before each change stay in test/histories/before-<change>/ and replay in CI.
+ * An id is never reused; one is retired with `deprecatePatch` once no case started before it is open.
+ */
+export const PATCHES = {
+  /** APPK art. 91–92: only the quality-control authority's decision on the result ends the pre-trial stage (issue 30) */
+  stageEndsOnResultDecision: 'stage-ends-on-result-decision',
+} as const;
