@@ -42,10 +42,12 @@ export function issuingUnitOf(
   kind: NoticeKind,
   units: ProviderUnits,
   application: { providerUnit: string },
-  complaint?: { reviewingUnit: string | null; addressee: string },
+  complaint?: { reviewingUnit: string | null; addressee: string; decidedBy: string | null },
 ): string {
   if (kind === 'intake-receipt') return units.stateCorporation().id;
-  if (kind === 'complaint-decision' && complaint) return units.reviewerOf(complaint, application.providerUnit).id;
+  // APPK art. 91 §4: a complaint the provider satisfied in full is the provider's act; any other, the reviewer's.
+  if (kind === 'complaint-decision' && complaint && complaint.decidedBy !== 'provider')
+    return units.reviewerOf(complaint, application.providerUnit).id;
   return application.providerUnit;
 }
 
@@ -70,6 +72,9 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         addressee: c.addressee as ComplaintFacts['addressee'],
         subject: c.subject as ComplaintFacts['subject'],
         late: c.late,
+        throughProvider: c.providerDueAt !== null,
+        forwardedBy: c.forwardedBy as ComplaintFacts['forwardedBy'],
+        decidedBy: c.decidedBy as ComplaintFacts['decidedBy'],
         petitioned: c.restorationReason !== null,
         periodRestored: c.periodRestored,
         submittedAt: c.submittedAt,

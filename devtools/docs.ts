@@ -29,7 +29,11 @@ ${lifecycleDiagram()}
 ## A complaint (R13)
 
 Each complaint is a workflow of its own (a child of the application's), with its own clock: registered at the
-next working moment (R7), reviewed within 5 working days by the provider or 15 by the quality-control authority.
+next working moment (R7). One filed through the provider is \`with-provider\` for 3 working days, in which the
+provider may satisfy it in full (upheld), never reject it; then it is forwarded, by the provider or by the service
+when the days end, to the body above, which decides it within 5 working days of the registration (APPK art. 91
+§4, 002 §18). One to the quality-control authority is decided within 15. \`left-without-consideration\` stands only
+on decisions recorded before a late complaint was always considered (APPK art. 92 §3).
 
 \`\`\`mermaid
 ${lifecycleDiagram(complaintLifecycle)}

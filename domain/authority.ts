@@ -100,9 +100,10 @@ export function mayDecideCase(caller: Caller, application: { providerUnit: strin
 }
 
 /**
- * R13: a complaint's decision, by a key of the body reviewing it: the provider for a complaint addressed to it,
- * the quality-control authority's department for one addressed to the authority. A provider never decides a
- * complaint addressed to the authority, however it is filed.
+ * R13: a complaint's decision, by a key of the body reviewing it: the body above the provider for a complaint
+ * filed through the provider (APPK art. 91 §4), the quality-control authority's department for one addressed to
+ * the authority. A provider never decides a complaint addressed to the authority, however it is filed; the provider
+ * a complaint was filed through only satisfies it (`complaintDeciderOf`).
  */
 export function mayDecideComplaint(caller: Caller, reviewer: Pick<ProviderUnit, 'id' | 'kind'>): Refusal | null {
   if (caller.role === 'administrator') return null;
@@ -110,6 +111,50 @@ export function mayDecideComplaint(caller: Caller, reviewer: Pick<ProviderUnit, 
   const role = authorityReviews ? 'quality-authority' : 'provider';
   if (caller.role !== role) return notEntitled(caller, `may not decide this complaint: it is addressed to ${reviewer.id}`);
   if (!caller.units.includes(reviewer.id)) return notEntitled(caller, `decides complaints addressed to its own units only, not to ${reviewer.id}`);
+  return null;
+}
+
+/** A complaint as the rules of who decides it see it (R13, APPK art. 91). */
+export interface ComplaintDeciders {
+  /** the body reviewing it: the superior body, or the authority's department */
+  reviewer: Pick<ProviderUnit, 'id' | 'kind'>;
+  /** the unit whose act it contests */
+  providerUnit: string;
+  /** filed through the provider (it may satisfy it in full while the complaint is with it) */
+  throughProvider: boolean;
+}
+
+/**
+ * R13 with APPK art. 91 §4: in what capacity a caller decides a complaint — as the body reviewing it, or as the
+ * provider it was filed through, which may only satisfy it in full (`upheld`): a body never rejects or partly
+ * upholds a complaint against its own act. The administrator acts in whichever capacity the complaint's stage
+ * needs (null); the workflow's guard checks the capacity against the stage.
+ */
+export function complaintDeciderOf(
+  caller: Caller,
+  complaint: ComplaintDeciders,
+  outcome: string,
+): { as: 'provider' | 'reviewing-body' | null } | Refusal {
+  if (caller.role === 'administrator') return { as: null };
+  const asReviewer = mayDecideComplaint(caller, complaint.reviewer);
+  if (asReviewer === null) return { as: 'reviewing-body' };
+  if (!complaint.throughProvider || caller.role !== 'provider' || !caller.units.includes(complaint.providerUnit)) return asReviewer;
+  if (outcome !== 'upheld') {
+    return notEntitled(
+      caller,
+      `may not ${outcome === 'rejected' ? 'reject' : 'partly uphold'} a complaint against its own act: it satisfies it in full (upheld) or forwards it to ${complaint.reviewer.id}, which decides it (APPK art. 91 §4)`,
+    );
+  }
+  return { as: 'provider' };
+}
+
+/** R13, APPK art. 91 §4: a complaint filed through the provider is forwarded by that provider's key. */
+export function mayForwardComplaint(caller: Caller, complaint: ComplaintDeciders): Refusal | null {
+  if (caller.role === 'administrator') return null;
+  if (!complaint.throughProvider) return notEntitled(caller, 'may not forward this complaint: it was not filed through a provider');
+  if (caller.role !== 'provider' || !caller.units.includes(complaint.providerUnit)) {
+    return notEntitled(caller, `may not forward this complaint: it was filed through ${complaint.providerUnit}, whose key forwards it`);
+  }
   return null;
 }
 

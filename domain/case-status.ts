@@ -3,7 +3,7 @@
  * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
  */
 import type { ProviderDecision } from './application';
-import type { Addressee, ComplaintOutcome, ComplaintState, ComplaintSubject } from './complaint';
+import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintState, ComplaintSubject, Forwarder } from './complaint';
 import type { CustodyStatus } from './custody';
 import type { ApplicationState } from './lifecycle';
 import type { Channel } from './service';
@@ -100,6 +100,13 @@ export interface ComplaintStatus {
   dueAt: string;
   overdue: boolean;
   contestedRound: number;
+  /** filed through the provider: the end of its 3 working days to satisfy it in full (APPK art. 91 §4) */
+  providerDueAt?: string | null;
+  /** sent on to the superior body, when and by whom (the service when the provider's 3 days ended) */
+  forwardedAt?: string | null;
+  forwardedBy?: Forwarder | null;
+  /** who decided: the provider satisfying it in full, or the body reviewing it */
+  decidedBy?: ComplaintDecider | null;
   outcome: ComplaintOutcome | null;
   motivation: string | null;
   official: string | null;

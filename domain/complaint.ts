@@ -12,12 +12,31 @@ import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUni
 import { distinct, line, schemaOnce, submittedAt, text } from './fields';
 import { step } from './lifecycle';
 
-/** R13: the bodies a complaint is addressed to. */
+/**
+ * R13: the bodies a complaint is addressed to. A complaint "to the provider" is filed *through* it to the body
+ * above it (002 §18, APPK art. 91 §3–4): the provider may satisfy it in full within 3 working days, or it goes on,
+ * with the case file, to the superior body, which decides it.
+ */
 export const ADDRESSEES = ['provider', 'quality-authority'] as const;
 export type Addressee = (typeof ADDRESSEES)[number];
 
-/** R13: a complaint is reviewed within 5 (provider) or 15 (quality-control authority) working days of its registration. */
+/**
+ * R13: a complaint is decided within 5 (filed through the provider: by the body above it) or 15 (the quality-control
+ * authority) working days of its registration (002 §18).
+ */
 export const REVIEW_TERM_WORKING_DAYS: Readonly<Record<Addressee, number>> = { provider: 5, 'quality-authority': 15 };
+
+/**
+ * APPK art. 91 §4: the body whose act is contested has 3 working days from the complaint's registration to satisfy
+ * it in full; otherwise it sends the complaint, with the case file, to the body that reviews it.
+ */
+export const PROVIDER_SATISFACTION_WORKING_DAYS = 3;
+
+/** Who took a complaint's decision: the provider satisfying it in full, or the body reviewing it. */
+export type ComplaintDecider = 'provider' | 'reviewing-body';
+
+/** Who sent a complaint on to the superior body: the provider, or the service when the provider's 3 days ended. */
+export type Forwarder = 'provider' | 'service';
 
 /** The body that hears of a breach of the review term: the one above the reviewer. */
 export const SUPERIOR_BODY: Readonly<Record<Addressee, string>> = {
@@ -90,6 +109,14 @@ export const complaintDecisionSchema = schemaOnce(() =>
 );
 export type ComplaintDecision = z.infer<ReturnType<typeof complaintDecisionSchema>>;
 
+/** The provider sends a complaint filed through it on to the body above (APPK art. 91 §4). */
+export const complaintForwardingSchema = schemaOnce(() =>
+  z.strictObject({
+    official: line(z.string().max(300).trim().min(1, 'must name the official who forwards it'), { filled: true }),
+  }),
+);
+export type ComplaintForwarding = z.infer<ReturnType<typeof complaintForwardingSchema>>;
+
 /** What the complaint workflow receives: the filing with its identity, registration and term fixed by the case. */
 export interface ComplaintInput {
   complaintId: string;
@@ -110,6 +137,11 @@ export interface ComplaintInput {
   restorationReason?: string | null;
   /** the application's case had ended when it was filed: no case to reopen (an upheld result is annulled) */
   caseClosed?: boolean;
+  /**
+   * filed through the provider (APPK art. 91 §4): the end of its 3 working days to satisfy the complaint in full;
+   * absent on complaints filed before the road went through the provider (the provider reviewed them itself)
+   */
+  providerDueAt?: string;
 }
 
 /**
@@ -146,7 +178,7 @@ export function filedComplaint(
   fields: { complaintId: string; applicationId: string; providerUnit: string; contestedRound: number; late: boolean; caseClosed?: boolean },
   calendar: WorkingCalendar,
 ) {
-  const { registeredAt, dueAt } = complaintTerms(calendar, filing.addressee, new Date(filing.submittedAt));
+  const { registeredAt, dueAt, providerDueAt } = complaintTerms(calendar, filing.addressee, new Date(filing.submittedAt));
   const subject = filing.subject ?? 'result';
   const input: ComplaintInput = {
     complaintId: fields.complaintId,
@@ -162,6 +194,7 @@ export function filedComplaint(
     ...(filing.subject && { subject }),
     ...(fields.late && { late: true, restorationReason: filing.restorationReason ?? null }),
     ...(fields.caseClosed && { caseClosed: true }),
+    ...(providerDueAt && { providerDueAt: providerDueAt.toISOString() }),
   };
   const start = {
     workflowId: complaintWorkflowIdFor(fields.complaintId),
@@ -172,15 +205,19 @@ export function filedComplaint(
       { key: DecisionDueAtKey, value: dueAt },
     ] as SearchAttributePair[],
     staticSummary: `Complaint to the ${filing.addressee} against the ${subject} on application ${fields.applicationId}${fields.late ? ` (late${filing.restorationReason ? ': asks to restore the period' : ''})` : ''}`,
-    staticDetails: `Registered ${formatInstant(registeredAt)}; decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[filing.addressee]} working days, R13)`,
+    staticDetails: `Registered ${formatInstant(registeredAt)}; ${providerDueAt ? `the provider may satisfy it until ${formatInstant(providerDueAt)}, then the body above it decides; ` : ''}decision due by ${formatInstant(dueAt)} (${REVIEW_TERM_WORKING_DAYS[filing.addressee]} working days, R13)`,
   };
   return { input, start, calendarGaps: calendar.uncertainYears(new Date(filing.submittedAt), dueAt) };
 }
 
-/** R7 applied to complaints (R13): registered at the next working moment, due N working days later. */
+/**
+ * R7 applied to complaints (R13): registered at the next working moment, due N working days later; one filed
+ * through the provider is with it for its first 3 working days (APPK art. 91 §4).
+ */
 export function complaintTerms(calendar: WorkingCalendar, addressee: Addressee, submittedAt: Date) {
   const registeredAt = calendar.registrationMoment(submittedAt);
-  return { registeredAt, dueAt: calendar.deadline(registeredAt, REVIEW_TERM_WORKING_DAYS[addressee]) };
+  const providerDueAt = addressee === 'provider' ? calendar.deadline(registeredAt, PROVIDER_SATISFACTION_WORKING_DAYS) : null;
+  return { registeredAt, dueAt: calendar.deadline(registeredAt, REVIEW_TERM_WORKING_DAYS[addressee]), providerDueAt };
 }
 
 /** The last moment a complaint against a result notified at `notifiedAt` may be filed: the end of that day. */
@@ -193,6 +230,8 @@ export function filingPeriodEnd(calendar: WorkingCalendar, notifiedAt: Date): Da
 export type ComplaintEvent =
   | { type: 'REGISTRATION_DEFERRED' } // R7: filed after hours, on a weekend or a holiday
   | { type: 'REGISTERED' }
+  | { type: 'REGISTERED_THROUGH_PROVIDER' } // APPK art. 91 §4: with the provider for its 3 working days
+  | { type: 'FORWARDED' } // sent on to the superior body with the case file
   | { type: 'REVIEW_DEADLINE_PASSED' } // R13: overdue is a flag; the review is still owed
   | { type: 'REVIEWED'; outcome: ComplaintOutcome }
   | { type: 'DECISION_DELIVERED' }; // the motivated decision reached the cabinet
@@ -211,8 +250,12 @@ export const complaintLifecycle = setup({
   context: { overdue: false },
   initial: 'received',
   states: {
-    received: { on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'under-review' } },
-    'waiting-for-registration': { on: { REGISTERED: 'under-review' } },
+    received: {
+      on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'under-review', REGISTERED_THROUGH_PROVIDER: 'with-provider' },
+    },
+    'waiting-for-registration': { on: { REGISTERED: 'under-review', REGISTERED_THROUGH_PROVIDER: 'with-provider' } },
+    // The provider satisfies it in full, or it goes on to the body above (APPK art. 91 §4); it never rejects it.
+    'with-provider': { on: { FORWARDED: 'under-review', REVIEWED: { guard: 'upheld', target: 'upheld' } } },
     'under-review': {
       on: {
         REVIEW_DEADLINE_PASSED: { actions: 'flagOverdue' },
@@ -236,6 +279,7 @@ export type ComplaintSnapshot = SnapshotFrom<typeof complaintLifecycle>;
 export const COMPLAINT_STATES = [
   'received',
   'waiting-for-registration',
+  'with-provider',
   'under-review',
   'upheld',
   'partly-upheld',

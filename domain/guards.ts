@@ -7,7 +7,15 @@
 import { CLOCK_SKEW_MS, decisionSchema, withdrawalSchema } from './application';
 import { formatInstant } from './calendar';
 import type { ApplicationStatus, ComplaintStatus } from './case-status';
-import { complaintDecisionSchema, complaintSchema, type ComplaintFiling, type ComplaintSnapshot, type ComplaintSubject } from './complaint';
+import {
+  complaintDecisionSchema,
+  complaintForwardingSchema,
+  complaintSchema,
+  type ComplaintDecider,
+  type ComplaintFiling,
+  type ComplaintSnapshot,
+  type ComplaintSubject,
+} from './complaint';
 import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
 import { schemaOnce } from './fields';
 import type { LifecycleSnapshot } from './lifecycle';
@@ -217,6 +225,21 @@ export function complaintFilingRefusal(view: ApplicationCaseView, request: unkno
   return null;
 }
 
+/** R13, APPK art. 91 §4: a complaint is forwarded to the body above while it is with the provider. */
+export function complaintForwardRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
+  const parsed = parseInput(complaintForwardingSchema(), request);
+  if (!parsed.ok) return parsed.error;
+  if (view.lifecycle.can({ type: 'FORWARDED' })) return null;
+  return {
+    code: 'complaint-decision-not-allowed',
+    field: 'id',
+    rule: 'R13',
+    message: view.status.forwardedAt
+      ? `the complaint was forwarded ${formatInstant(new Date(view.status.forwardedAt))}; the body above decides it`
+      : `only a complaint filed through the provider, while it is with the provider, is forwarded; it is ${view.status.state}`,
+  };
+}
+
 /** A case whose workflow has ended, as its store row tells it (for a complaint after the period, APPK art. 92). */
 export interface ClosedCaseView {
   state: string;
@@ -256,10 +279,29 @@ export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknow
  * the reasons for missing the period are examined in the review and may be a ground to refuse to satisfy it), and
  * is never upheld. A complaint filed in time has no period to restore.
  */
-export function complaintDecisionRefusal(view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot }, request: unknown): Refusal | null {
+export function complaintDecisionRefusal(
+  view: { status: ComplaintStatus; lifecycle: ComplaintSnapshot },
+  request: unknown,
+  as: ComplaintDecider | null = null,
+): Refusal | null {
   const parsed = parseInput(complaintDecisionSchema(), request);
   if (!parsed.ok) return parsed.error;
   const { outcome, periodRestored } = parsed.value;
+  const notNow = (message: string): Refusal => ({ code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message });
+  // APPK art. 91 §4: while with the provider, only the provider's full satisfaction decides it.
+  if (view.status.state === 'with-provider') {
+    const until = view.status.providerDueAt ? ` until ${formatInstant(new Date(view.status.providerDueAt))}` : '';
+    if (as === 'reviewing-body')
+      return notNow(
+        `the complaint is with the provider${until}, which may satisfy it in full; the body above decides it once it is forwarded (APPK art. 91 §4)`,
+      );
+    if (outcome !== 'upheld')
+      return notNow(
+        `the complaint is with the provider${until}: it is satisfied in full (upheld) or forwarded to the body above, which decides it (APPK art. 91 §4)`,
+      );
+  } else if (as === 'provider' && view.status.forwardedAt) {
+    return notNow('the complaint has been forwarded to the body above the provider, which decides it (APPK art. 91 §4)');
+  }
   if (!view.lifecycle.can({ type: 'REVIEWED', outcome })) {
     return {
       code: 'complaint-decision-not-allowed',

@@ -9,7 +9,7 @@
 import { DateTime } from 'luxon';
 import type { Defect } from './admissibility';
 import { ZONE } from './calendar';
-import type { Addressee, ComplaintOutcome, ComplaintSubject } from './complaint';
+import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintSubject, Forwarder } from './complaint';
 import type { DocumentKind, Purpose } from './documents';
 import type { Category } from './service';
 
@@ -58,6 +58,12 @@ export interface ComplaintFacts {
   addressee: Addressee;
   subject: ComplaintSubject;
   late: boolean;
+  /** filed through the provider to the body above it (APPK art. 91 §4); false on complaints from before */
+  throughProvider: boolean;
+  /** who sent it on to the body above: the provider, or the service when the provider's 3 days ended */
+  forwardedBy: Forwarder | null;
+  /** who decided: the provider satisfying it in full, or the body reviewing it */
+  decidedBy: ComplaintDecider | null;
   /** APPK art. 92 §2: the applicant petitioned to restore the missed period */
   petitioned: boolean;
   periodRestored: boolean | null;
@@ -217,6 +223,13 @@ const WORDS = {
     complaintTitle: 'РЕШЕНИЕ по жалобе',
     complaint: (n: string, filed: string, registered: string) => `Жалоба № ${n}, подана ${filed}, зарегистрирована ${registered}`,
     reviewedBy: 'Орган, рассмотревший жалобу',
+    superiorBody: 'вышестоящий административный орган услугодателя',
+    satisfiedByProvider:
+      'Жалоба удовлетворена в полном объеме услугодателем, действие которого обжаловано, в течение трех рабочих дней со дня ее регистрации (часть 4 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
+    forwardedByProvider:
+      'Жалоба подана через услугодателя и направлена им в вышестоящий орган вместе с материалами дела (часть 4 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
+    forwardedByService:
+      'Жалоба подана через услугодателя; услугодатель не удовлетворил ее в течение трех рабочих дней, и информационная система направила ее в вышестоящий орган вместе с материалами дела (часть 4 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
     subject: 'Предмет жалобы',
     subjects: {
       result: 'результат оказания государственной услуги',
@@ -274,6 +287,13 @@ const WORDS = {
     complaintTitle: 'Шағым бойынша ШЕШІМ',
     complaint: (n: string, filed: string, registered: string) => `Шағым № ${n}, берілген күні: ${filed}, тіркелген күні: ${registered}`,
     reviewedBy: 'Шағымды қараған орган',
+    superiorBody: 'көрсетілетін қызметті берушінің жоғары тұрған әкімшілік органы',
+    satisfiedByProvider:
+      'Шағымды әрекетіне шағым жасалған көрсетілетін қызметті беруші ол тіркелген күннен бастап үш жұмыс күні ішінде толық көлемде қанағаттандырды (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 4-бөлігі).',
+    forwardedByProvider:
+      'Шағым көрсетілетін қызметті беруші арқылы берілді және ол іс материалдарымен бірге жоғары тұрған органға жіберілді (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 4-бөлігі).',
+    forwardedByService:
+      'Шағым көрсетілетін қызметті беруші арқылы берілді; көрсетілетін қызметті беруші оны үш жұмыс күні ішінде қанағаттандырмады, сондықтан ақпараттық жүйе оны іс материалдарымен бірге жоғары тұрған органға жіберді (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 4-бөлігі).',
     subject: 'Шағымның мәні',
     subjects: {
       result: 'мемлекеттік қызмет көрсету нәтижесі',
@@ -359,7 +379,14 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
   const signer = w.signer(facts.signer.person, facts.signer.fingerprint);
   const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n${signer}\n`;
   const complaintLine = (c: ComplaintFacts) => w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt));
-  const reviewer = (c: ComplaintFacts) => `${w.reviewedBy}: ${BODIES[language][c.addressee]}`;
+  // APPK art. 91 §4: a complaint filed through the provider is satisfied by it, or decided by the body above it.
+  const reviewer = (c: ComplaintFacts) =>
+    `${w.reviewedBy}: ${c.throughProvider && c.decidedBy !== 'provider' ? w.superiorBody : BODIES[language][c.addressee]}`;
+  const road = (c: ComplaintFacts): string[] => {
+    if (!c.throughProvider) return [];
+    if (c.decidedBy === 'provider') return [w.satisfiedByProvider];
+    return c.forwardedBy === 'service' ? [w.forwardedByService] : c.forwardedBy === 'provider' ? [w.forwardedByProvider] : [];
+  };
 
   switch (kind) {
     case 'acceptance':
@@ -379,7 +406,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
     }
     case 'complaint-decision': {
       const c = facts.complaint!;
-      const lines = [header(w.complaintTitle), '', complaintLine(c), reviewer(c), `${w.subject}: ${w.subjects[c.subject]}`];
+      const lines = [header(w.complaintTitle), '', complaintLine(c), reviewer(c), ...road(c), `${w.subject}: ${w.subjects[c.subject]}`];
       if (c.late) {
         lines.push(w.late, ...(c.petitioned ? [w.petitioned] : []));
         lines.push(...(c.periodRestored === true ? [w.restored] : c.periodRestored === false ? [w.notRestored] : []));

@@ -44,6 +44,11 @@ const UnitSchema = z.strictObject({
   names: z.strictObject({ kk: name, ru: name }),
   /** a territorial department of the quality-control authority: the region or city whose cases it hears */
   territory: z.string().optional(),
+  /**
+   * R13, APPK art. 91: the superior body that decides complaints filed through this unit, where it is not the unit's
+   * parent (an organisation under a region's department but answering to a district's, say)
+   */
+  superiorBody: z.string().optional(),
 });
 export type ProviderUnit = z.infer<typeof UnitSchema>;
 
@@ -91,6 +96,12 @@ export class ProviderUnits {
           fail(`unit ${u.id}: territory must name a region or a city of the registry`);
         }
       } else if (u.territory !== undefined) fail(`unit ${u.id}: only a territorial department of the quality-control authority has a territory`);
+      if (u.superiorBody !== undefined) {
+        const superior = byId.get(u.superiorBody);
+        if (!superior || !PROVIDER_KINDS.includes(superior.kind) || superior.id === u.id) {
+          fail(`unit ${u.id}: superiorBody must name another education department or the Ministry of the registry`);
+        }
+      }
     }
     const once = (kind: UnitKind) => units.filter((u) => u.kind === kind).length === 1 || fail(`the registry must have exactly one ${kind}`);
     once('ministry');
@@ -126,12 +137,23 @@ export class ProviderUnits {
   }
 
   /**
-   * R13: the body that reviews a complaint about a case of this unit. A complaint to the provider is heard by the
-   * provider itself (5 working days); one to the quality-control authority by its department for the region or
-   * city the unit lies in (15 working days), or by the authority itself where it has none there.
+   * R13, APPK art. 91: the superior body that decides a complaint filed through this unit — the one the registry
+   * names (`superiorBody`), else its parent; the Ministry, at the top of the tree, answers to the quality-control
+   * authority.
+   */
+  superiorBodyOf(unitId: string): ProviderUnit {
+    const named = this.find(unitId)?.superiorBody;
+    return named ? this.get(named) : this.supervisorOf(unitId);
+  }
+
+  /**
+   * R13: the body that reviews a complaint about a case of this unit. A complaint to the provider is filed through
+   * it and decided by the body above it (5 working days; 002 §18, APPK art. 91); one to the quality-control
+   * authority by its department for the region or city the unit lies in (15 working days), or by the authority
+   * itself where it has none there.
    */
   reviewingBody(providerUnitId: string, addressee: Addressee): ProviderUnit {
-    if (addressee === 'provider') return this.find(providerUnitId) ?? this.get(this.ministry().id);
+    if (addressee === 'provider') return this.superiorBodyOf(this.find(providerUnitId) ? providerUnitId : this.ministry().id);
     const territory = this.ancestry(providerUnitId).find((u) => u.kind === 'region' || u.kind === 'city');
     const department = territory && this.units.find((u) => u.kind === 'quality-authority-territorial' && u.territory === territory.id);
     return department ?? this.centralQualityAuthority();

@@ -10,6 +10,7 @@
  *   notice:<document>                                 a signed document for the cabinet (R5, R13)
  *   complaint-stage:<complaintId>:<stage>             a complaint's stage (R12, R13)
  *   complaint-escalation:<complaintId>                a late review, to the body above the reviewer (R13)
+ *   complaint-forwarding:<complaintId>                a complaint forwarded by or past the provider, to the body deciding it (APPK art. 91 §4)
  */
 
 /** What a notice key names: a result of a round, a complaint's decision, or another document of the case. */
@@ -40,6 +41,7 @@ export const outboxKeys = {
   notice: (document: string) => `notice:${document}`,
   complaintStage: (complaintId: string, stage: string) => `complaint-stage:${complaintId}:${stage}`,
   complaintEscalation: (complaintId: string) => `complaint-escalation:${complaintId}`,
+  complaintForwarding: (complaintId: string) => `complaint-forwarding:${complaintId}`,
 };
 
 /** A key's kind, the case it belongs to, and the rest (the stage, the document's tail). */

@@ -261,9 +261,10 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     });
     expect(filed.status).toBe(202);
     expect(filed.body).toMatchObject({ subject: 'inaction', late: false, registeredAt: complainedAt });
+    // filed through the provider, which may satisfy it in full (APPK art. 91 §4)
     await eventually(
       () => http('GET', `/complaints/${filed.body.complaintId}`),
-      (r) => r.body.state === 'under-review',
+      (r) => r.body.state === 'with-provider',
     );
     const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
       outcome: 'upheld',

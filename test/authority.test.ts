@@ -4,9 +4,11 @@
  * own channel and withdraw what they submitted; the State Corporation records its custody steps.
  */
 import {
+  complaintDeciderOf,
   mayDecideCase,
   mayDecideComplaint,
   mayFileComplaint,
+  mayForwardComplaint,
   mayReadCase,
   mayReadInCabinet,
   mayRecordCustody,
@@ -38,9 +40,11 @@ test("a provider decides its own unit's cases only (R1, R3)", () => {
   expect(mayDecideCase(administrator, almatyCase)).toBeNull();
 });
 
-test('a complaint is decided by a key of the body it is addressed to (R13)', () => {
-  const toProvider = units.reviewingBody(almatyCase.providerUnit, 'provider');
+test('a complaint is decided by a key of the body reviewing it: the body above the provider, or the authority (R13)', () => {
+  const districtCase = 'almaty-bostandyk-district-education-department';
+  const toProvider = units.reviewingBody(districtCase, 'provider');
   const toAuthority = units.reviewingBody(almatyCase.providerUnit, 'quality-authority');
+  expect(toProvider.id).toBe('almaty-city-education-department');
   expect(mayDecideComplaint(almaty, toProvider)).toBeNull();
   expect(mayDecideComplaint(astana, toProvider)?.code).toBe('not-entitled');
   // a provider can never decide a complaint against itself addressed to the authority
@@ -48,6 +52,49 @@ test('a complaint is decided by a key of the body it is addressed to (R13)', () 
   expect(mayDecideComplaint(authority, toAuthority)).toBeNull();
   expect(mayDecideComplaint(authority, toProvider)?.code).toBe('not-entitled');
   expect(mayDecideComplaint(authority, units.reviewingBody('astana-city-education-department', 'quality-authority'))?.code).toBe('not-entitled');
+});
+
+describe('a complaint filed through the provider (R13, APPK art. 91 §4)', () => {
+  const district: Caller = { client: 'bostandyk', role: 'provider', units: ['almaty-bostandyk-district-education-department'] };
+  const complaint = {
+    reviewer: units.reviewingBody('almaty-bostandyk-district-education-department', 'provider'),
+    providerUnit: 'almaty-bostandyk-district-education-department',
+    throughProvider: true,
+  };
+
+  test('the provider may only satisfy it in full: rejecting or partly upholding it is 403, naming the body that decides', () => {
+    expect(complaintDeciderOf(district, complaint, 'upheld')).toEqual({ as: 'provider' });
+    for (const outcome of ['rejected', 'partly-upheld']) {
+      expect(complaintDeciderOf(district, complaint, outcome)).toMatchObject({
+        code: 'not-entitled',
+        rule: 'R1',
+        message: expect.stringMatching(/against its own act: it satisfies it in full \(upheld\) or forwards it to almaty-city-education-department/),
+      });
+    }
+  });
+
+  test('the body above decides it in any way; another provider not at all; the administrator in whichever capacity the stage needs', () => {
+    for (const outcome of ['upheld', 'rejected', 'partly-upheld'])
+      expect(complaintDeciderOf(almaty, complaint, outcome)).toEqual({ as: 'reviewing-body' });
+    expect(complaintDeciderOf(astana, complaint, 'upheld')).toMatchObject({ code: 'not-entitled' });
+    expect(complaintDeciderOf(administrator, complaint, 'rejected')).toEqual({ as: null });
+  });
+
+  test('a complaint from before the road went through the provider is decided by the provider that reviews it', () => {
+    const before = {
+      reviewer: units.get('almaty-bostandyk-district-education-department'),
+      providerUnit: complaint.providerUnit,
+      throughProvider: false,
+    };
+    expect(complaintDeciderOf(district, before, 'rejected')).toEqual({ as: 'reviewing-body' });
+  });
+
+  test('only the provider it was filed through forwards it', () => {
+    expect(mayForwardComplaint(district, complaint)).toBeNull();
+    expect(mayForwardComplaint(almaty, complaint)).toMatchObject({ code: 'not-entitled', message: expect.stringContaining('whose key forwards it') });
+    expect(mayForwardComplaint(portal, complaint)?.code).toBe('not-entitled');
+    expect(mayForwardComplaint(district, { ...complaint, throughProvider: false })?.code).toBe('not-entitled');
+  });
 });
 
 test('the portal and the Platform submit on their own channel; a provider takes office applications for its units (R2)', () => {

@@ -93,12 +93,14 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   const providerComplaint = toProvider.body.complaintId as string;
   const authorityComplaint = toAuthority.body.complaintId as string;
 
-  // The provider upholds the complaint within its 5 working days: the refusal is superseded, review again.
+  // The provider the complaint was filed through satisfies it in full within its 3 working days (APPK art. 91
+  // §4): the refusal is superseded, review again.
   await skipTo(new Date(registered.getTime() + 60_000));
-  await eventually(
+  const withProvider = await eventually(
     () => http('GET', `/complaints/${providerComplaint}`),
-    (r) => r.body.state === 'under-review',
+    (r) => r.body.state === 'with-provider',
   );
+  expect(withProvider.body.providerDueAt).toBe(deadline(registered, 3).toISOString());
   const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, {
     outcome: 'upheld',
     motivation: 'The diploma is in the register; review again.',

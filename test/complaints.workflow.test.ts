@@ -6,7 +6,15 @@ import { WorkflowNotFoundError } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { ZONE, formatInstant } from '../domain/calendar';
 import type { ComplaintDecision } from '../domain/complaint';
-import { complaintStatusQuery, decideComplaintUpdate, decideUpdate, fileComplaintUpdate, statusQuery } from '../workflows/messages';
+import {
+  complaintStatusQuery,
+  decideComplaintUpdate,
+  decideUpdate,
+  fileComplaintUpdate,
+  forwardComplaintUpdate,
+  statusQuery,
+  type FiledComplaint,
+} from '../workflows/messages';
 import { sampleInput } from './helpers/applications';
 import { eventually } from './helpers/http';
 import {
@@ -28,6 +36,7 @@ import {
   startApplication,
   until,
   untilQuery,
+  untilDecidable,
   expectRefused,
   closeAfterComplaintPeriod,
   nextOrdinaryMondayMorning,
@@ -62,6 +71,22 @@ describe('complaints (R13, time skipping)', () => {
     return handle;
   }
 
+  /** A refusal delivered on an ordinary Monday, and a complaint against it filed through the provider at once. */
+  async function filedThroughTheProvider(
+    fake: ReturnType<typeof fakeActivities>,
+    run: (c: { handle: Awaited<ReturnType<typeof deliveredResult>>; filed: FiledComplaint }) => Promise<void>,
+  ) {
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday);
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await deliveredResult(taskQueue, monday, refusal);
+      const filed = await handle.executeUpdate(fileComplaintUpdate, {
+        args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await serverTime()).toISOString() }],
+      });
+      await run({ handle, filed });
+    });
+  }
+
   test('two complaints filed on a Friday evening before a holiday register after it, keep their own clocks, and the late one escalates', async () => {
     const fake = fakeActivities();
     // A long weekend from the published calendar, a week or more ahead, and a working morning before it.
@@ -93,7 +118,7 @@ describe('complaints (R13, time skipping)', () => {
 
       // The provider decides inside its term: no escalation; the authority's clock runs on.
       await skipTo(new Date(Date.parse(toProvider.registeredAt) + 1000));
-      await untilQuery(provider, complaintStatusQuery, (c) => c.state === 'under-review');
+      await untilDecidable(provider);
       const rejected = await provider.executeUpdate(decideComplaintUpdate, {
         args: [{ outcome: 'rejected', motivation: 'The diploma was considered; the refusal stands.', official: 'Head of department' }],
       });
@@ -162,7 +187,7 @@ describe('complaints (R13, time skipping)', () => {
       });
       expect(filed.registeredAt).toBe(registrationMoment(filedAt).toISOString());
       const complaint = testClient().workflow.getHandle(filed.workflowId);
-      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await untilDecidable(complaint, 'provider');
       await complaint.executeUpdate(decideComplaintUpdate, {
         args: [{ outcome: 'upheld', motivation: 'The diploma is in the register; review again.', official: 'Head of department' }],
       });
@@ -245,7 +270,7 @@ describe('complaints (R13, time skipping)', () => {
 
       const complaint = testClient().workflow.getHandle(filed.workflowId);
       await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
-      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await untilDecidable(complaint, 'provider');
       const decided = await complaint.executeUpdate(decideComplaintUpdate, {
         args: [{ outcome: 'upheld', motivation: 'The term has passed without a decision.', official: 'Head of the department' }],
       });
@@ -288,7 +313,7 @@ describe('complaints (R13, time skipping)', () => {
       const decideOn = async (filed: { workflowId: string; registeredAt: string }, d: Pick<ComplaintDecision, 'outcome' | 'periodRestored'>) => {
         const complaint = testClient().workflow.getHandle(filed.workflowId);
         await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
-        await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+        await untilDecidable(complaint);
         return complaint.executeUpdate(decideComplaintUpdate, { args: [{ motivation: 'Considered.', official: 'Head of the department', ...d }] });
       };
       await skipTo(new Date(Date.parse(complaintPeriodEndsAt!) + 2 * 24 * 3600_000));
@@ -299,7 +324,7 @@ describe('complaints (R13, time skipping)', () => {
       // The decision must say whether the period is restored; not restored, the complaint is considered and may be
       // rejected for it, never left without consideration for its lateness alone (§3).
       await skipTo(new Date(Date.parse(notRestored.registeredAt) + 60_000));
-      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await untilDecidable(complaint);
       await expectRefused(
         complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'rejected', motivation: 'Late.', official: 'Head' }] }),
         /says whether the period is restored/,
@@ -409,20 +434,103 @@ describe('complaints (R13, time skipping)', () => {
     expect(fake.notices).toEqual(['refusal', 'complaint-decision', 'complaint-decision', 'pre-trial-record']);
   });
 
+  describe('through the provider to the body above it (APPK art. 91 §4, 002 §18)', () => {
+    const statusOf = (workflowId: string) => testClient().workflow.getHandle(workflowId);
+    const rejection = {
+      outcome: 'rejected' as const,
+      motivation: 'The diploma was examined; the refusal stands.',
+      official: 'Head of the city department',
+    };
+
+    test("a complaint to the provider is with it 3 working days; it satisfies it in full, and its decision is the provider's", async () => {
+      const fake = fakeActivities();
+      await filedThroughTheProvider(fake, async ({ handle, filed }) => {
+        // 5 working days from registration for the body above; the provider's first 3 of them
+        expect(filed.dueAt).toBe(deadline(new Date(filed.registeredAt), 5).toISOString());
+        const complaint = statusOf(filed.workflowId);
+        const withProvider = await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'with-provider');
+        expect(withProvider.providerDueAt).toBe(deadline(new Date(filed.registeredAt), 3).toISOString());
+        // it never rejects a complaint against its own act, and the body above waits for the forwarding
+        await expectRefused(
+          complaint.executeUpdate(decideComplaintUpdate, { args: [rejection, { as: 'provider' }] }),
+          /satisfied in full \(upheld\) or forwarded/,
+        );
+        await expectRefused(
+          complaint.executeUpdate(decideComplaintUpdate, { args: [{ ...rejection, outcome: 'upheld' }, { as: 'reviewing-body' }] }),
+          /the body above decides it once it is forwarded/,
+        );
+        const satisfied = await complaint.executeUpdate(decideComplaintUpdate, {
+          args: [
+            { outcome: 'upheld', motivation: 'The diploma is in the register; the refusal is withdrawn.', official: 'Head of the school' },
+            { as: 'provider' },
+          ],
+        });
+        expect(satisfied).toMatchObject({ state: 'upheld', decidedBy: 'provider', forwardedAt: null });
+        await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'upheld', decidedBy: 'provider' });
+        // satisfied against the result: the application is decided again (R13)
+        expect(await until(handle, (s) => s.state === 'under-review' && s.round === 2)).toMatchObject({ round: 2 });
+        expect(fake.complaintStages.filter((st) => st.complaintId === filed.complaintId).map((st) => st.state)).toEqual(['with-provider', 'decided']);
+        await recordHistory(complaint, 'complaint-satisfied-by-provider');
+      });
+    });
+
+    test('not satisfied in 3 working days, it is forwarded by the service, the provider flagged; the body above decides it, and its own lateness escalates', async () => {
+      const fake = fakeActivities();
+      await filedThroughTheProvider(fake, async ({ filed }) => {
+        const complaint = statusOf(filed.workflowId);
+        const { providerDueAt } = await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'with-provider');
+        await skipTo(new Date(Date.parse(providerDueAt!) + 60_000));
+        const forwarded = await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+        expect(forwarded).toMatchObject({ forwardedBy: 'service', forwardedAt: providerDueAt, overdue: false });
+        expect(fake.complaintStages).toContainEqual({ complaintId: filed.complaintId, state: 'under-review', forwardedBy: 'service' });
+        // the provider may no longer satisfy it, nor forward it again
+        await expectRefused(
+          complaint.executeUpdate(decideComplaintUpdate, { args: [{ ...rejection, outcome: 'upheld' }, { as: 'provider' }] }),
+          /forwarded to the body above the provider/,
+        );
+        await expectRefused(complaint.executeUpdate(forwardComplaintUpdate, { args: [{ official: 'Head of the school' }] }), /was forwarded/);
+        // the body above misses the 5 working days from registration: flagged and escalated up the tree, still owed
+        await skipTo(new Date(Date.parse(filed.dueAt) + 60_000));
+        expect(await untilQuery(complaint, complaintStatusQuery, (c) => c.overdue)).toMatchObject({ state: 'under-review' });
+        await eventually(async () => fake.complaintStages.some((st) => st.overdue), Boolean);
+        const decided = await complaint.executeUpdate(decideComplaintUpdate, { args: [rejection, { as: 'reviewing-body' }] });
+        expect(decided).toMatchObject({ state: 'rejected', decidedBy: 'reviewing-body', forwardedBy: 'service', overdue: true });
+        await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'rejected' });
+        await recordHistory(complaint, 'complaint-forwarded-on-expiry-decided-late');
+      });
+    });
+
+    test('the provider forwards it itself; the body above decides it within its term', async () => {
+      const fake = fakeActivities();
+      await filedThroughTheProvider(fake, async ({ filed }) => {
+        const complaint = statusOf(filed.workflowId);
+        await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'with-provider');
+        const at = await serverTime();
+        expect(await complaint.executeUpdate(forwardComplaintUpdate, { args: [{ official: 'Head of the school' }] })).toMatchObject({
+          state: 'with-provider',
+        });
+        const forwarded = await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+        expect(forwarded.forwardedBy).toBe('provider');
+        expect(Date.parse(forwarded.forwardedAt!) - at).toBeLessThan(60_000);
+        expect(await complaint.executeUpdate(decideComplaintUpdate, { args: [rejection] })).toMatchObject({
+          decidedBy: 'reviewing-body',
+          overdue: false,
+        });
+        await expect(complaint.result()).resolves.toMatchObject({ outcome: 'rejected', overdue: false });
+        expect(fake.complaintStages.some((st) => st.overdue)).toBe(false);
+        await recordHistory(complaint, 'complaint-forwarded-by-provider');
+      });
+    });
+  });
+
   test('an upheld complaint against a refusal does not reopen it once a newer application holds the year (R10)', async () => {
     const fake = fakeActivities();
     const newer = '00000000-0000-8000-8000-00000000beef';
     fake.activities.reclaimAcademicYear = jest.fn(async () => ({ heldBy: newer }));
-    const monday = await nextOrdinaryMondayMorning();
-    await skipTo(monday);
-    await withWorker(fake.activities, async (taskQueue) => {
-      const handle = await deliveredResult(taskQueue, monday, refusal);
-      const filed = await handle.executeUpdate(fileComplaintUpdate, {
-        args: [{ addressee: 'provider', text: complaintText, submittedAt: new Date(await serverTime()).toISOString() }],
-      });
+    await filedThroughTheProvider(fake, async ({ handle, filed }) => {
       const complaint = testClient().workflow.getHandle(filed.workflowId);
       await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
-      await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
+      await untilDecidable(complaint, 'provider');
       await complaint.executeUpdate(decideComplaintUpdate, {
         args: [{ outcome: 'upheld', motivation: 'The diploma is genuine.', official: 'Head of the department' }],
       });

@@ -47,6 +47,17 @@ const base: NoticeFacts = {
   defects: null,
 };
 
+/** A school's case: a complaint through it is satisfied by the school, or decided by the district above it. */
+const school: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+  issuer: { ru: 'КГУ «Общеобразовательная школа № 12» города Алматы', kk: 'Алматы қаласының № 12 жалпы білім беретін мектебі' },
+  signer: { person: 'Касымова Гульнара Ермековна', fingerprint: '5d2e8a1f0c3b47e69a2d1c8b7f4e03a6d9c2b15e8f7a4d30c6b9e21f5a8d7c40' },
+};
+const district: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+  issuer: { ru: 'Отдел образования Алмалинского района города Алматы', kk: 'Алматы қаласы Алмалы ауданының білім бөлімі' },
+  signer: { person: 'Жумабеков Ерлан Маратович', fingerprint: '1a7c4e2b9d0f36e85c1b2a9d8e7f40c3b6a5d29e1f8c7b04a3d6e52c9b8a1f47' },
+};
+const throughProvider = { addressee: 'provider' as const, throughProvider: true };
+
 /** A complaint to the authority is decided, and its decision signed, by the authority's department (R13). */
 const byAuthority: Pick<NoticeFacts, 'issuer' | 'signer'> = {
   issuer: {
@@ -61,6 +72,9 @@ const complaint: ComplaintFacts = {
   addressee: 'quality-authority',
   subject: 'result',
   late: false,
+  throughProvider: false,
+  forwardedBy: null,
+  decidedBy: 'reviewing-body',
   petitioned: false,
   periodRestored: null,
   submittedAt: new Date('2026-12-07T05:00:00Z'),
@@ -104,7 +118,43 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   [
     'complaint-inaction',
     'complaint-decision',
-    { ...base, decidedAt: null, complaint: { ...complaint, addressee: 'provider', subject: 'inaction', outcome: 'upheld' } },
+    {
+      ...base,
+      ...district,
+      decidedAt: null,
+      complaint: {
+        ...complaint,
+        ...throughProvider,
+        forwardedBy: 'provider',
+        subject: 'inaction',
+        outcome: 'upheld',
+        official: 'Жумабеков Е. М., руководитель отдела образования',
+      },
+    },
+  ],
+  [
+    'complaint-satisfied-by-provider',
+    'complaint-decision',
+    {
+      ...base,
+      ...school,
+      complaint: { ...complaint, ...throughProvider, decidedBy: 'provider', outcome: 'upheld', official: 'Касымова Г. Е., директор школы' },
+    },
+  ],
+  [
+    'complaint-forwarded-on-expiry',
+    'complaint-decision',
+    {
+      ...base,
+      ...district,
+      complaint: {
+        ...complaint,
+        ...throughProvider,
+        forwardedBy: 'service',
+        outcome: 'rejected',
+        official: 'Жумабеков Е. М., руководитель отдела образования',
+      },
+    },
   ],
   [
     'complaint-late-not-restored',

@@ -224,7 +224,7 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
       ...(field === 'grounds.0' && { grounds: [value] }),
       ...(field === 'attachments.0.fileName' && { attachments: [{ fileName: value, sha256: 'a'.repeat(64) }] }),
     }),
-    (app) => app.body.complaints.length === 1 && app.body.complaints[0].state === 'under-review',
+    (app) => app.body.complaints.length === 1 && app.body.complaints[0].state === 'with-provider',
   );
   // A complaint's decision: its motivation and official reach the signed decision.
   await fuzz(
@@ -233,6 +233,12 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
     async () => {
       const applicationId = await delivered();
       const filed = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Please check again.' });
+      await eventually(
+        () => http('GET', `/complaints/${filed.body.complaintId}`),
+        (r) => r.body.state === 'with-provider',
+      );
+      // forwarded to the body above, which may reject it (APPK art. 91 §4)
+      await http('POST', `/complaints/${filed.body.complaintId}/forwarding`, { official: 'B. Head' });
       await eventually(
         () => http('GET', `/complaints/${filed.body.complaintId}`),
         (r) => r.body.state === 'under-review',

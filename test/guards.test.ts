@@ -8,6 +8,7 @@ import { custodyBeforeResult } from '../domain/custody';
 import {
   closedCaseComplaintRefusal,
   complaintDecisionRefusal,
+  complaintForwardRefusal,
   complaintFilingRefusal,
   contestableSubjects,
   subjectOf,
@@ -358,6 +359,34 @@ describe("a complaint's decision (R13)", () => {
     expect(complaintDecisionRefusal(late, { ...decision, outcome: 'partly-upheld', periodRestored: false })).toMatchObject({ field: 'outcome' });
     expect(complaintDecisionRefusal(late, { ...decision, outcome: 'upheld', periodRestored: true })).toBeNull();
     expect(complaintDecisionRefusal(late, { ...decision, outcome: 'rejected', periodRestored: true })).toBeNull();
+  });
+
+  test('while with the provider: only its full satisfaction; the body above waits for the forwarding (APPK art. 91 §4)', () => {
+    const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED_THROUGH_PROVIDER' });
+    const withProvider = { status: { ...status, state: 'with-provider', providerDueAt: '2026-12-09T13:30:00.000Z' } as ComplaintStatus, lifecycle };
+    expect(complaintDecisionRefusal(withProvider, { ...decision, outcome: 'upheld' }, 'provider')).toBeNull();
+    expect(complaintDecisionRefusal(withProvider, { ...decision, outcome: 'upheld' }, null)).toBeNull();
+    expect(complaintDecisionRefusal(withProvider, decision, null)).toMatchObject({
+      code: 'complaint-decision-not-allowed',
+      message: expect.stringContaining('with the provider until 2026-12-09T18:30:00+05:00'),
+    });
+    expect(complaintDecisionRefusal(withProvider, { ...decision, outcome: 'upheld' }, 'reviewing-body')).toMatchObject({
+      code: 'complaint-decision-not-allowed',
+      message: expect.stringContaining('the body above decides it once it is forwarded'),
+    });
+    expect(complaintForwardRefusal(withProvider, { official: 'Head of the school' })).toBeNull();
+    expect(complaintForwardRefusal(withProvider, {})).toMatchObject({ code: 'missing-field', field: 'official' });
+  });
+
+  test('once forwarded: the body above decides it, the provider no longer', () => {
+    const lifecycle = advanceComplaint(advanceComplaint(startComplaint(), { type: 'REGISTERED_THROUGH_PROVIDER' }), { type: 'FORWARDED' });
+    const forwarded = { status: { ...status, forwardedAt: '2026-12-09T13:30:00.000Z' } as ComplaintStatus, lifecycle };
+    expect(complaintDecisionRefusal(forwarded, decision, 'reviewing-body')).toBeNull();
+    expect(complaintDecisionRefusal(forwarded, { ...decision, outcome: 'upheld' }, 'provider')).toMatchObject({
+      code: 'complaint-decision-not-allowed',
+      message: expect.stringContaining('forwarded to the body above the provider'),
+    });
+    expect(complaintForwardRefusal(forwarded, { official: 'Head' })).toMatchObject({ message: expect.stringContaining('was forwarded') });
   });
 
   test('never leaves a complaint without consideration for its lateness alone (APPK art. 92 §3)', () => {

@@ -17,6 +17,7 @@ const KEYS = {
   almaty: 'almaty-education-key-0123456789',
   astana: 'astana-education-key-0123456789',
   authority: 'quality-authority-almaty-key-0123',
+  medeu: 'medeu-district-education-key-01',
 };
 let stack: TimeSkippingStack;
 let store: Store;
@@ -30,6 +31,7 @@ const platform = as('platform');
 const almaty = as('almaty');
 const astana = as('astana');
 const authority = as('authority');
+const medeu = as('medeu');
 
 beforeAll(async () => {
   stack = await startTimeSkippingStack('provider-units', {
@@ -40,6 +42,13 @@ beforeAll(async () => {
         { client: 'platform', key: KEYS.platform, scopes: ['submit', 'read'], role: 'platform' },
         { client: 'almaty-education', key: KEYS.almaty, scopes: ['decide', 'read'], role: 'provider', units: ['almaty-city-education-department'] },
         { client: 'astana-education', key: KEYS.astana, scopes: ['decide', 'read'], role: 'provider', units: ['astana-city-education-department'] },
+        {
+          client: 'medeu-education',
+          key: KEYS.medeu,
+          scopes: ['decide', 'read'],
+          role: 'provider',
+          units: ['almaty-medeu-district-education-department'],
+        },
         { client: 'qa-almaty', key: KEYS.authority, scopes: ['decide', 'read'], role: 'quality-authority', units: ['quality-authority-almaty-city'] },
       ]),
     ),
@@ -131,11 +140,11 @@ describe('provider units and their keys (R1)', () => {
       expect(await expectSignedBy(d, 'almaty-city-education-department')).toMatchObject({ unit: 'almaty-city-education-department' });
   });
 
-  test("a complaint is decided by the key of the body it is addressed to; the authority's decision is signed by its department (R13)", async () => {
-    const submitted = await portal('POST', '/applications', await submission(1504, { providerUnit: 'almaty-city-education-department' }));
+  test("a complaint through the district is decided by the city above it, never rejected by the district; the authority's decision is signed by its department (R13, APPK art. 91 §4)", async () => {
+    const submitted = await portal('POST', '/applications', await submission(1504, { providerUnit: 'almaty-medeu-district-education-department' }));
     const { applicationId } = submitted.body;
     await state(applicationId, 'under-review');
-    await almaty('POST', `/applications/${applicationId}/decision`, {
+    await medeu('POST', `/applications/${applicationId}/decision`, {
       decision: 'refuse',
       grounds: [1],
       motivation: 'Диплом не подтвержден.',
@@ -144,17 +153,33 @@ describe('provider units and their keys (R1)', () => {
     await state(applicationId, 'notified');
 
     const route = `/applications/${applicationId}/complaints`;
-    expect((await almaty('POST', route, { addressee: 'provider', text: 'Жалоба.' })).status).toBe(403); // not the applicant's system
+    expect((await medeu('POST', route, { addressee: 'provider', text: 'Жалоба.' })).status).toBe(403); // not the applicant's system
     const toProvider = (await portal('POST', route, { addressee: 'provider', text: 'Диплом есть в реестре.' })).body;
     const toAuthority = (await portal('POST', route, { addressee: 'quality-authority', text: 'Диплом есть в реестре.' })).body;
     await stack.skipTo(new Date(Math.max(Date.parse(toProvider.registeredAt), Date.parse(toAuthority.registeredAt)) + 60_000));
-    for (const c of [toProvider, toAuthority]) {
-      await eventually(
-        () => http('GET', `/complaints/${c.complaintId}`),
-        (r) => r.body.state === 'under-review',
-      );
-    }
+    await eventually(
+      () => http('GET', `/complaints/${toProvider.complaintId}`),
+      (r) => r.body.state === 'with-provider',
+    );
+    await eventually(
+      () => http('GET', `/complaints/${toAuthority.complaintId}`),
+      (r) => r.body.state === 'under-review',
+    );
     const decision = { outcome: 'rejected', motivation: 'Реестр не содержит диплома.', official: 'Нурлан Серикбаев' };
+    // The district never rejects a complaint against its own act: it satisfies it in full or forwards it.
+    const byDistrict = await medeu('POST', `/complaints/${toProvider.complaintId}/decision`, decision);
+    expect(byDistrict.status).toBe(403);
+    expect(byDistrict.body.error.message).toContain('forwards it to almaty-city-education-department, which decides it (APPK art. 91 §4)');
+    // The city waits until it is forwarded.
+    const tooSoon = await almaty('POST', `/complaints/${toProvider.complaintId}/decision`, decision);
+    expect(tooSoon.status).toBe(409);
+    expect(tooSoon.body.error.message).toContain('the body above decides it once it is forwarded');
+    expect((await almaty('POST', `/complaints/${toProvider.complaintId}/forwarding`, { official: 'Ерлан Жумабеков' })).status).toBe(403);
+    expect((await medeu('POST', `/complaints/${toProvider.complaintId}/forwarding`, { official: 'Ерлан Жумабеков' })).status).toBe(200);
+    await eventually(
+      () => http('GET', `/complaints/${toProvider.complaintId}`),
+      (r) => r.body.state === 'under-review' && r.body.forwardedBy === 'provider',
+    );
     // The provider may not decide the complaint addressed to the authority, however it is filed; nor the other way.
     const providerOnAuthority = await almaty('POST', `/complaints/${toAuthority.complaintId}/decision`, decision);
     expect(providerOnAuthority.status).toBe(403);

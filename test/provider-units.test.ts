@@ -2,6 +2,7 @@
  * R1: the registry of provider units — the shipped data is valid and says what R1 says, a broken file is refused
  * at start naming the unit, and the tree answers who supervises a unit and who reviews a complaint (R3, R13).
  */
+import fs from 'node:fs';
 import { ProviderUnits, unitName, unknownProviderUnitRefusal } from '../domain/provider-units';
 import { loadProviderUnits, SHIPPED_PROVIDER_UNITS_FILE } from '../infra/provider-units';
 
@@ -88,13 +89,31 @@ describe('the tree answers who is told and who reviews (R1, R3, R13)', () => {
     expect(units.supervisorOf('ministry-of-education').id).toBe('quality-authority');
   });
 
-  test('a complaint to the provider is reviewed by the provider, one to the authority by its department for the territory', () => {
-    expect(units.reviewingBody('temirtau-secondary-school-12', 'provider').id).toBe('temirtau-secondary-school-12');
+  test('a complaint through the provider is decided by the body above it, one to the authority by its department for the territory', () => {
+    // APPK art. 91 §4, 002 §18: never by the provider itself
+    expect(units.reviewingBody('temirtau-secondary-school-12', 'provider').id).toBe('karaganda-temirtau-city-education-department');
+    expect(units.reviewingBody('almaty-school-gymnasium-159', 'provider').id).toBe('almaty-bostandyk-district-education-department');
+    expect(units.reviewingBody('almaty-city-education-department', 'provider').id).toBe('ministry-of-education');
+    // the Ministry has no education body above it: the quality-control authority
+    expect(units.reviewingBody('ministry-of-education', 'provider').id).toBe('quality-authority');
     expect(units.reviewingBody('temirtau-secondary-school-12', 'quality-authority').id).toBe('quality-authority-karaganda-region');
     expect(units.reviewingBody('almaty-city-education-department', 'quality-authority').id).toBe('quality-authority-almaty-city');
     // the Ministry lies in no region: the authority itself
     expect(units.reviewingBody('ministry-of-education', 'quality-authority').id).toBe('quality-authority');
     expect(units.superiorOf('quality-authority-almaty-city').id).toBe('quality-authority');
+  });
+
+  test('the registry may name a superior body other than the parent; it must be another education body of the registry', () => {
+    const raw = JSON.parse(fs.readFileSync(SHIPPED_PROVIDER_UNITS_FILE, 'utf8')) as { units: Array<Record<string, unknown>> };
+    const school = raw.units.find((u) => u.id === 'almaty-school-gymnasium-159')!;
+    school.superiorBody = 'almaty-city-education-department';
+    expect(ProviderUnits.parse(raw).reviewingBody('almaty-school-gymnasium-159', 'provider').id).toBe('almaty-city-education-department');
+    for (const wrong of ['quality-authority', 'nowhere', 'almaty-school-gymnasium-159']) {
+      school.superiorBody = wrong;
+      expect(() => ProviderUnits.parse(raw, 'units.json')).toThrow(
+        'units.json: unit almaty-school-gymnasium-159: superiorBody must name another education department or the Ministry of the registry',
+      );
+    }
   });
 
   test('a submission names a providing unit by its id: anything else is refused on providerUnit (R1)', () => {

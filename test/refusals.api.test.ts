@@ -173,6 +173,14 @@ test('every refusal reaches the caller with the status of the table, its field a
   const decision = { outcome: 'rejected', motivation: 'The category is the one applied for.', official: 'C. Reviewer' };
   await eventually(
     () => http('GET', `/complaints/${complaintId}`),
+    (r) => r.body.state === 'with-provider',
+  );
+  // with the provider it is satisfied in full or forwarded (APPK art. 91 §4): a rejection waits for the body above
+  await refused('complaint-decision-not-allowed', 'outcome', 'R13', http('POST', `/complaints/${complaintId}/decision`, decision));
+  expect((await http('POST', `/complaints/${complaintId}/forwarding`, { official: 'C. Head' })).status).toBe(200);
+  await refused('complaint-decision-not-allowed', 'id', 'R13', http('POST', `/complaints/${complaintId}/forwarding`, { official: 'C. Head' }));
+  await eventually(
+    () => http('GET', `/complaints/${complaintId}`),
     (r) => r.body.state === 'under-review',
   );
   expect((await http('POST', `/complaints/${complaintId}/decision`, decision)).status).toBe(200);

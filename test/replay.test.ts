@@ -30,6 +30,9 @@ describe('replay of recorded workflow histories', () => {
       'complaint-against-inaction-orders-decision',
       'complaint-late-rejected-or-restored',
       'complaint-lateness-then-result',
+      'complaint-satisfied-by-provider',
+      'complaint-forwarded-on-expiry-decided-late',
+      'complaint-forwarded-by-provider',
       'complaint-upheld-year-held-by-a-newer-application',
       'refused-automatically-without-consent',
     ]) {

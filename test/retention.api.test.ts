@@ -55,9 +55,10 @@ async function complain(id: string, filing: object): Promise<string> {
   const filed = await http('POST', `/applications/${id}/complaints`, { addressee: 'provider', text: 'I contest this.', ...filing });
   expect(filed.status).toBe(202);
   await stack.skipTo(new Date(Math.max(Date.parse(filed.body.registeredAt), await now()) + 60_000));
+  // with the provider it was filed through, which satisfies it in full (APPK art. 91 §4)
   await eventually(
     () => http('GET', `/complaints/${filed.body.complaintId}`),
-    (r) => r.body.state === 'under-review',
+    (r) => r.body.state === 'with-provider',
   );
   return filed.body.complaintId as string;
 }

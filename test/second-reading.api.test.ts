@@ -55,9 +55,19 @@ const submission = async (serial: number, overrides: object = {}) => {
 };
 const application = (id: string) => () => http('GET', `/applications/${id}`);
 
-/** Moves the clock past a filed complaint's registration and waits for its review to begin (R7, R13). */
-async function underReview(filed: Record<string, string>): Promise<void> {
+/**
+ * Moves the clock past a filed complaint's registration and waits for it to be open for a decision (R7, R13): one
+ * filed through the provider is with it (the provider may satisfy it), or, with `forward`, sent on by the provider
+ * to the body above it, which decides it any way (APPK art. 91 §4).
+ */
+async function underReview(filed: Record<string, string>, { forward = false } = {}): Promise<void> {
   await stack.skipTo(new Date(Math.max(Date.parse(filed.registeredAt), (await now()).toMillis()) + 60_000));
+  const open = await eventually(
+    () => http('GET', `/complaints/${filed.complaintId}`),
+    (r) => r.body.state === 'under-review' || r.body.state === 'with-provider',
+  );
+  if (!forward || open.body.state === 'under-review') return;
+  expect((await http('POST', `/complaints/${filed.complaintId}/forwarding`, { official: 'Head of the provider' })).status).toBe(200);
   await eventually(
     () => http('GET', `/complaints/${filed.complaintId}`),
     (r) => r.body.state === 'under-review',
@@ -188,7 +198,7 @@ test('a complaint after the period is registered as late and considered; its per
   });
   expect(late.status).toBe(202);
   expect(late.body).toMatchObject({ late: true, subject: 'result' });
-  await underReview(late.body);
+  await underReview(late.body, { forward: true });
   const decide = (body: object) =>
     http('POST', `/complaints/${late.body.complaintId}/decision`, { motivation: 'Considered.', official: 'Head', ...body });
   const unsaid = await decide({ outcome: 'rejected' });

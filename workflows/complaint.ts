@@ -1,12 +1,14 @@
 /**
  * One complaint against an application's result (R13), as a child of the application's workflow with a clock
- * of its own: registered at the next working moment (R7), reviewed within 5 working days by the provider or 15
- * by the quality-control authority, escalated to the superior body when late (the review is still owed), and
- * answered with a motivated, signed decision in the applicant's cabinet.
+ * of its own: registered at the next working moment (R7); one filed through the provider stays with it 3 working
+ * days, in which it may satisfy it in full, and then goes on, with the case file, to the body above it (APPK art.
+ * 91 §4), which decides within 5 working days of the registration; one to the quality-control authority is
+ * decided within 15. Escalated up the tree when late (the review is still owed), and answered with a motivated,
+ * signed decision in the applicant's cabinet.
  */
-import { log, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, log, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { formatInstant } from '../domain/calendar';
-import { complaintDecisionRefusal } from '../domain/guards';
+import { complaintDecisionRefusal, complaintForwardRefusal } from '../domain/guards';
 import {
   REVIEW_TERM_WORKING_DAYS,
   SUPERIOR_BODY,
@@ -16,10 +18,13 @@ import {
   type ComplaintDecision,
   type ComplaintEvent,
   type ComplaintInput,
+  type ComplaintDecider,
   type ComplaintState,
+  type Forwarder,
 } from '../domain/complaint';
 import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
-import { complaintStatusQuery, decideComplaintUpdate, type ComplaintStatus } from './messages';
+import { complaintStatusQuery, decideComplaintUpdate, forwardComplaintUpdate, type ComplaintStatus } from './messages';
+import { PATCHES } from './patches';
 import { count } from './metrics';
 import { caseStore, documents } from './proxies';
 import { refuseWith } from './refusals';
@@ -45,6 +50,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     dueAt: input.dueAt,
     overdue: false,
     contestedRound: input.contestedRound,
+    providerDueAt: null,
+    forwardedAt: null,
+    forwardedBy: null,
+    decidedBy: null,
     outcome: null,
     motivation: null,
     official: null,
@@ -68,6 +77,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     decideComplaintUpdate,
     (d) => {
       decision = d;
+      status.decidedBy = status.state === 'with-provider' ? 'provider' : 'reviewing-body';
       fire({ type: 'REVIEWED', outcome: d.outcome });
       status.outcome = d.outcome;
       status.motivation = d.motivation;
@@ -76,7 +86,16 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       status.decidedAt = new Date().toISOString();
       return status;
     },
-    { validator: (d) => refuseWith(complaintDecisionRefusal({ status, lifecycle }, d)) },
+    { validator: (d, by?: { as?: ComplaintDecider | null }) => refuseWith(complaintDecisionRefusal({ status, lifecycle }, d, by?.as ?? null)) },
+  );
+  let forwardedBy: Forwarder | null = null;
+  setHandler(
+    forwardComplaintUpdate,
+    () => {
+      forwardedBy = 'provider';
+      return status;
+    },
+    { validator: (f) => refuseWith(complaintForwardRefusal({ status, lifecycle }, f)) },
   );
 
   await caseStore.recordComplaint.executeWithOptions({ summary: 'store the complaint (R13)' }, [input]);
@@ -89,13 +108,46 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     setCurrentDetails(`Complaint received outside working hours; registers at ${until} (R7, R13)`);
     await sleep(registeredAt.getTime() - Date.now(), { summary: `complaint registration at ${until}` });
   }
-  fire({ type: 'REGISTERED' });
-  await recordStage();
+  // APPK art. 91 §4: filed through the provider, it is with the provider for 3 working days (cases filed before the
+  // road went through the provider are reviewed by it, as they were).
+  const providerDueAt = input.providerDueAt && patched(PATCHES.complaintThroughProvider) ? new Date(input.providerDueAt) : null;
+  if (providerDueAt) {
+    status.providerDueAt = input.providerDueAt;
+    fire({ type: 'REGISTERED_THROUGH_PROVIDER' });
+    await recordStage();
+    const until = formatInstant(providerDueAt);
+    setCurrentDetails(`Complaint with the provider until ${until}: it satisfies it in full or forwards it to the body above (APPK art. 91 §4)`);
+    const acted = await condition(() => decision !== undefined || forwardedBy !== null, Math.max(0, providerDueAt.getTime() - Date.now()), {
+      summary: `the provider may satisfy the complaint until ${until}`,
+    });
+    if (decision === undefined) {
+      // The provider neither satisfied nor forwarded it: the service forwards it, and the provider is flagged.
+      if (!acted) forwardedBy = 'service';
+      // forwarded by the service the moment the provider's days ended; by the provider, when it did
+      status.forwardedAt = acted ? new Date().toISOString() : input.providerDueAt!;
+      status.forwardedBy = forwardedBy;
+      fire({ type: 'FORWARDED' });
+      if (forwardedBy === 'service') {
+        count('complaintForwardedOnExpiry', { addressee: input.addressee });
+        log.warn('complaint forwarded: the provider let its 3 working days pass', { complaintId: input.complaintId });
+      }
+      await caseStore.recordComplaintStage({ complaintId: input.complaintId, state: status.state, view: status, forwardedBy: forwardedBy! });
+    }
+  } else {
+    fire({ type: 'REGISTERED' });
+    await recordStage();
+  }
 
   const dueAt = new Date(input.dueAt);
   const due = formatInstant(dueAt);
   const days = REVIEW_TERM_WORKING_DAYS[input.addressee];
-  setCurrentDetails(`Complaint to the ${input.addressee} under review; its decision is due by ${due} (${days} working days, R13)`);
+  if (decision === undefined) {
+    setCurrentDetails(
+      providerDueAt
+        ? `Complaint forwarded to the body above the provider; its decision is due by ${due} (${days} working days from registration, R13)`
+        : `Complaint to the ${input.addressee} under review; its decision is due by ${due} (${days} working days, R13)`,
+    );
+  }
   const came = await awaitWithinTerm({
     done: () => decision !== undefined,
     dueAt,
@@ -119,6 +171,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     motivation: decision!.motivation,
     official: decision!.official,
     periodRestored: status.periodRestored,
+    ...(status.decidedBy && { decidedBy: status.decidedBy }),
     decidedAt: status.decidedAt!,
   });
   const notice = await documents.issueNotice.executeWithOptions(

@@ -2,7 +2,7 @@
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { ProviderDecision, Withdrawal } from '../domain/application';
 import type { ApplicationStatus, ComplaintStatus, FiledComplaint } from '../domain/case-status';
-import type { ComplaintDecision, ComplaintFiling } from '../domain/complaint';
+import type { ComplaintDecider, ComplaintDecision, ComplaintFiling, ComplaintForwarding } from '../domain/complaint';
 import type { CustodyEvent } from '../domain/custody';
 
 export type { ApplicationStatus, ComplaintStatus, ComplaintSummary, FiledComplaint, SupersededResult } from '../domain/case-status';
@@ -29,5 +29,12 @@ export const fileComplaintUpdate = defineUpdate<FiledComplaint, [ComplaintFiling
 
 export const complaintStatusQuery = defineQuery<ComplaintStatus>('complaintStatus');
 
-/** The reviewing body's motivated decision on a complaint (R13); refused unless the complaint is under review. */
-export const decideComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintDecision]>('decideComplaint');
+/**
+ * A motivated decision on a complaint (R13): the reviewing body's while it is under review, or the provider's full
+ * satisfaction while it is with the provider (APPK art. 91 §4); `as` is the capacity the API found the caller in
+ * (absent: the administrator, in whichever the stage needs). Refused by the validator otherwise.
+ */
+export const decideComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintDecision, { as?: ComplaintDecider | null }?]>('decideComplaint');
+
+/** The provider sends a complaint filed through it on to the body above (APPK art. 91 §4); refused unless with it. */
+export const forwardComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintForwarding]>('forwardComplaint');

@@ -15,6 +15,10 @@ const counters = {
   complaintFiled: ['attestation_complaints_filed', 'complaints registered (R13)'],
   complaintDecided: ['attestation_complaints_decided', 'complaints decided (R13)'],
   complaintOverdue: ['attestation_complaint_reviews_overdue', 'complaint reviews that passed their 5 or 15 working days (R13)'],
+  complaintForwardedOnExpiry: [
+    'attestation_complaints_forwarded_on_expiry',
+    'complaints the service forwarded to the body above because the provider let its 3 working days pass (APPK art. 91 §4)',
+  ],
   closed: ['attestation_cases_closed', 'cases whose administrative stage is over'],
 } as const;
 

@@ -7,4 +7,6 @@
 export const PATCHES = {
   /** APPK art. 91–92: only the quality-control authority's decision on the result ends the pre-trial stage (issue 30) */
   stageEndsOnResultDecision: 'stage-ends-on-result-decision',
+  /** APPK art. 91 §4: a complaint to the provider is with it 3 working days, then goes to the body above (issue 30) */
+  complaintThroughProvider: 'complaint-through-provider',
 } as const;

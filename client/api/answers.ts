@@ -72,9 +72,16 @@ const complaintCommon = {
   subject: z.enum(SUBJECTS),
   late: z.boolean(),
   periodRestored: z.boolean().nullable(),
+  providerDueAt: instant()
+    .nullable()
+    .optional()
+    .describe('filed through the provider: the end of its 3 working days to satisfy it in full (APPK art. 91 §4)'),
+  forwardedAt: instant().nullable().optional().describe('when it went on to the body above the provider'),
+  forwardedBy: z.enum(['provider', 'service']).nullable().optional().describe('service: the provider let its 3 working days pass'),
   outcome: z.enum(OUTCOMES).nullable(),
   motivation: z.string().nullable(),
   official: z.string().nullable(),
+  decidedBy: z.enum(['provider', 'reviewing-body']).nullable().optional().describe('the provider satisfying it in full, or the body reviewing it'),
   decidedAt: instant().nullable(),
 };
 
@@ -194,6 +201,10 @@ export const ProviderUnitsAnswer = z.object({
       parent: z.string().nullable(),
       names: z.object({ kk: z.string(), ru: z.string() }),
       territory: z.string().optional(),
+      superiorBody: z
+        .string()
+        .optional()
+        .describe('the body that decides complaints filed through this unit, where it is not its parent (APPK art. 91 §4)'),
     }),
   ),
 });

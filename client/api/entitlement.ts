@@ -9,16 +9,17 @@
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Addressee } from '../../domain/complaint';
 import type { ProviderUnit, ProviderUnits } from '../../domain/provider-units';
-import { mayReadCase, type CaseParties, type Caller } from '../../domain/authority';
+import { mayReadCase, type CaseParties, type Caller, type ComplaintDeciders } from '../../domain/authority';
 import { caseOf } from '../../domain/case-ids';
 import type { Refusal } from '../../domain/refusals';
-export type { CaseParties };
 import { ComplaintAddresseeKey, ProviderUnitKey, SubmittedByKey } from '../../domain/search-attributes';
 import type { FastifyRequest } from 'fastify';
 import { recordCaseReads, recordedParties, recordedReview } from '../../infra/case-store';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { UUID, type ApiRefusal } from './refusals';
+
+export type { CaseParties };
 
 interface Deps {
   client: Client;
@@ -73,13 +74,20 @@ export async function partiesOf(deps: Deps, applicationId: string): Promise<Case
 }
 
 /** A complaint's reviewing body (R13), as fixed when it was filed, with its case's parties; null for an unknown complaint (404). */
-export async function complaintPartiesOf(deps: Deps, complaintId: string): Promise<{ reviewer: ProviderUnit; parties: CaseParties } | null> {
+export async function complaintPartiesOf(
+  deps: Deps,
+  complaintId: string,
+): Promise<{ reviewer: ProviderUnit; throughProvider: boolean; parties: CaseParties } | null> {
   if (!UUID.test(complaintId)) return null;
   const what = `complaint ${complaintId}`;
   const row = await readable(what, () => recordedReview(deps.store, complaintId));
   if (row) {
     const reviewer = deps.units.reviewerOf(row, row.application.providerUnit);
-    return { reviewer, parties: { providerUnit: row.application.providerUnit, submittedBy: row.application.submittedBy, reviewers: [reviewer.id] } };
+    return {
+      reviewer,
+      throughProvider: row.providerDueAt !== null,
+      parties: { providerUnit: row.application.providerUnit, submittedBy: row.application.submittedBy, reviewers: [reviewer.id] },
+    };
   }
   const start = await started(deps.client, complaintWorkflowIdFor(complaintId), what);
   const providerUnit = start?.attributes.get(ProviderUnitKey);
@@ -89,12 +97,17 @@ export async function complaintPartiesOf(deps: Deps, complaintId: string): Promi
   // Its application's submitter, from the application it is a child of.
   const applicationId = start!.parentId ? caseOf(start!.parentId).applicationId : null;
   const application = applicationId ? await partiesOf(deps, applicationId) : null;
-  return { reviewer, parties: { providerUnit, submittedBy: application?.submittedBy ?? null, reviewers: [reviewer.id] } };
+  return {
+    reviewer,
+    throughProvider: addressee === 'provider',
+    parties: { providerUnit, submittedBy: application?.submittedBy ?? null, reviewers: [reviewer.id] },
+  };
 }
 
-/** The body reviewing a complaint (R13), as fixed when it was filed; null for an unknown complaint (404). */
-export async function reviewerOf(deps: Deps, complaintId: string): Promise<ProviderUnit | null> {
-  return (await complaintPartiesOf(deps, complaintId))?.reviewer ?? null;
+/** Who decides a complaint (R13, APPK art. 91 §4), as fixed when it was filed; null for an unknown complaint (404). */
+export async function decidersOf(deps: Deps, complaintId: string): Promise<ComplaintDeciders | null> {
+  const found = await complaintPartiesOf(deps, complaintId);
+  return found && { reviewer: found.reviewer, providerUnit: found.parties.providerUnit, throughProvider: found.throughProvider };
 }
 
 /**

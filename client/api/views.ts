@@ -127,9 +127,13 @@ export function complaintView(status: ComplaintStatus, reviewingUnit: string | n
     late: status.late,
     restorationReason: status.restorationReason,
     periodRestored: status.periodRestored,
+    providerDueAt: status.providerDueAt ?? null,
+    forwardedAt: status.forwardedAt ?? null,
+    forwardedBy: status.forwardedBy ?? null,
     outcome: status.outcome,
     motivation: status.motivation,
     official: status.official,
+    decidedBy: status.decidedBy ?? null,
     decidedAt: status.decidedAt,
     notifiedAt: status.notifiedAt,
   };

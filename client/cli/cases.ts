@@ -77,7 +77,9 @@ export function caseCommands(program: Command): void {
 
   program
     .command('complain')
-    .description("file a complaint against an application's result (R13): reviewed in 5 working days by the provider, 15 by the quality authority")
+    .description(
+      "file a complaint against an application's result (R13): through the provider to the body above it (the provider may satisfy it in 3 working days; decided in 5), or to the quality authority (15)",
+    )
     .argument('<applicationId>')
     .requiredOption('--to <addressee>', 'provider or quality-authority')
     .requiredOption('--text <text>', 'what the complaint is about')
@@ -104,7 +106,9 @@ export function caseCommands(program: Command): void {
 
   program
     .command('decide-complaint')
-    .description("record the reviewing body's motivated decision on a complaint (R13)")
+    .description(
+      "record a motivated decision on a complaint (R13): the reviewing body's, or the full satisfaction (upheld) by the provider it was filed through (APPK art. 91 §4)",
+    )
     .argument('<complaintId>')
     .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
     .requiredOption('--motivation <text>', 'the motivation of the decision')
@@ -121,4 +125,11 @@ export function caseCommands(program: Command): void {
         ...(o.periodRestored !== undefined && { periodRestored: o.periodRestored }),
       }),
     );
+
+  program
+    .command('forward-complaint')
+    .description('send a complaint filed through the provider on to the body above it, which decides it (R13, APPK art. 91 §4)')
+    .argument('<complaintId>')
+    .requiredOption('--official <name>', 'the official who forwards it')
+    .action((id: string, o: { official: string }) => api('POST', `/complaints/${encodeURIComponent(id)}/forwarding`, { official: o.official }));
 }

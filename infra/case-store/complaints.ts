@@ -5,7 +5,14 @@
  */
 import { complaintWorkflowIdFor } from '../../domain/case-ids';
 import type { ClosedCaseView } from '../../domain/guards';
-import { endsThePreTrialStage, subjectAndLateness, type ComplaintInput, type ComplaintOutcome } from '../../domain/complaint';
+import {
+  endsThePreTrialStage,
+  subjectAndLateness,
+  type ComplaintDecider,
+  type ComplaintInput,
+  type ComplaintOutcome,
+  type Forwarder,
+} from '../../domain/complaint';
 import type { ComplaintStatus } from '../../domain/case-status';
 import type { ProviderUnits } from '../../domain/provider-units';
 import { logStage } from './applications';
@@ -34,6 +41,7 @@ export function complaintRow(input: ComplaintInput, reviewingUnit: string) {
     submittedAt: new Date(input.submittedAt),
     registeredAt: new Date(input.registeredAt),
     dueAt: new Date(input.dueAt),
+    providerDueAt: input.providerDueAt ? new Date(input.providerDueAt) : null,
   };
 }
 
@@ -92,6 +100,8 @@ export interface ComplaintStageRecord {
   /** the complaint as its workflow holds it now: the view the store keeps for when its history is gone */
   view: ComplaintStatus;
   overdue?: boolean;
+  /** sent on to the body above the provider (APPK art. 91 §4): by the provider, or by the service when its days ended */
+  forwardedBy?: Forwarder;
 }
 
 export interface ComplaintDecisionRecord {
@@ -102,6 +112,8 @@ export interface ComplaintDecisionRecord {
   official: string;
   /** APPK art. 92 §2: a late complaint's decision on restoring the period (null: filed in time) */
   periodRestored?: boolean | null;
+  /** the provider satisfying it in full, or the reviewing body (absent: from before the road went through the provider) */
+  decidedBy?: ComplaintDecider | null;
   decidedAt: string;
 }
 
@@ -117,7 +129,8 @@ export function complaintRecords({ store, units }: { store: Store; units: Provid
 
     /**
      * Records a complaint's stage and, in the same transaction, its report to monitoring (R12); a late review
-     * also gets an escalation to the body above the reviewer (R13).
+     * also gets an escalation to the body above the reviewer (R13); a forwarded complaint, its notice to the body
+     * that now decides it, with the case file (APPK art. 91 §4), saying when the provider let its days pass.
      */
     async recordComplaintStage(stage: ComplaintStageRecord): Promise<void> {
       // R13: the body above the reviewer
@@ -130,10 +143,15 @@ export function complaintRecords({ store, units }: { store: Store; units: Provid
       await store.$transaction(async (tx) => {
         const complaint = await tx.complaint.update({
           where: { id: stage.complaintId },
-          data: { state: stage.state, view: JSON.stringify(stage.view), ...(stage.overdue !== undefined && { overdue: stage.overdue }) },
+          data: {
+            state: stage.state,
+            view: JSON.stringify(stage.view),
+            ...(stage.overdue !== undefined && { overdue: stage.overdue }),
+            ...(stage.forwardedBy && { forwardedBy: stage.forwardedBy, forwardedAt: new Date(stage.view.forwardedAt ?? at) }),
+          },
           include: { application: { select: { providerUnit: true } } },
         });
-        const stageName = stage.overdue ? 'review-overdue' : stage.state;
+        const stageName = stage.overdue ? 'review-overdue' : stage.forwardedBy ? 'forwarded' : stage.state;
         const report = {
           complaintId: complaint.id,
           applicationId: complaint.applicationId,
@@ -145,7 +163,25 @@ export function complaintRecords({ store, units }: { store: Store; units: Provid
         };
         const key = outboxKeys.complaintStage(complaint.id, stageName);
         await logStage(tx, key, report);
-        const messages: OutboxEntry[] = [{ key, channel: 'monitoring', payload: report }];
+        const messages: OutboxEntry[] = [
+          { key, channel: 'monitoring', payload: { ...report, ...(stage.forwardedBy && { forwardedBy: stage.forwardedBy }) } },
+        ];
+        if (stage.forwardedBy) {
+          const reviewer = units.reviewerOf(complaint, complaint.application.providerUnit);
+          messages.push({
+            key: outboxKeys.complaintForwarding(complaint.id),
+            channel: 'notifier',
+            payload: {
+              to: 'reviewing-body',
+              unit: reviewer.id,
+              unitName: reviewer.names.ru,
+              forwardedBy: stage.forwardedBy,
+              // the provider let its 3 working days pass without satisfying or forwarding it
+              providerFlagged: stage.forwardedBy === 'service',
+              ...report,
+            },
+          });
+        }
         if (stage.overdue) {
           messages.push({
             key: outboxKeys.complaintEscalation(complaint.id),
@@ -166,6 +202,7 @@ export function complaintRecords({ store, units }: { store: Store; units: Provid
           motivation: d.motivation,
           official: d.official,
           periodRestored: d.periodRestored ?? null,
+          decidedBy: d.decidedBy ?? null,
           decidedAt: new Date(d.decidedAt),
         },
       });

@@ -22,7 +22,7 @@ export function recordedParties(store: Reader, applicationId: string) {
 export function recordedReview(store: Reader, complaintId: string) {
   return store.complaint.findUnique({
     where: { id: complaintId },
-    select: { reviewingUnit: true, addressee: true, application: { select: { providerUnit: true, submittedBy: true } } },
+    select: { reviewingUnit: true, addressee: true, providerDueAt: true, application: { select: { providerUnit: true, submittedBy: true } } },
   });
 }
 

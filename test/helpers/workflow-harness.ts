@@ -17,7 +17,7 @@ import type { WorkflowHandle } from '@temporalio/client';
 import { ordinaryFridayEveningAfter, ordinaryMondayMorningAfter } from './clock';
 import { PATIENCE_MS } from './http';
 import { applicationWorkflow } from '../../workflows';
-import { statusQuery, type ApplicationStatus } from '../../workflows/messages';
+import { complaintStatusQuery, forwardComplaintUpdate, statusQuery, type ApplicationStatus, type ComplaintStatus } from '../../workflows/messages';
 import type { CustodyRecord, DecisionRecord, NoticeRequest, ResultRecord, StageRecord } from '../../activities';
 import type { ApplicationInput } from '../../domain/application';
 import { createTimeSkippingEnv } from './workflow-env';
@@ -61,7 +61,7 @@ export function fakeActivities() {
   const gaps: number[][] = [];
   const decisions: DecisionRecord[] = [];
   const noticeRequests: NoticeRequest[] = [];
-  const complaintStages: Array<{ complaintId: string; state: string; overdue?: boolean }> = [];
+  const complaintStages: Array<{ complaintId: string; state: string; overdue?: boolean; forwardedBy?: string }> = [];
   const custody: Array<Omit<CustodyRecord, 'view'>> = [];
   const issued = (request: NoticeRequest) => {
     notices.push(request.kind);
@@ -119,6 +119,17 @@ export async function recordHistory(handle: WorkflowHandle, name: string): Promi
   if (!process.env.RECORD_HISTORIES) return;
   const history = await handle.fetchHistory();
   fs.writeFileSync(path.join(__dirname, '..', 'histories', `${name}.binpb`), temporal.api.history.v1.History.encode(history).finish());
+}
+
+/**
+ * Waits until a complaint can be decided: registered and, filed through the provider, forwarded by it to the body
+ * above (APPK art. 91 §4) — unless the provider itself is to decide (satisfy it in full) while it holds it.
+ */
+export async function untilDecidable(complaint: WorkflowHandle, by: 'reviewing-body' | 'provider' = 'reviewing-body'): Promise<ComplaintStatus> {
+  const open = await untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'with-provider' || c.state === 'under-review');
+  if (open.state === 'under-review' || by === 'provider') return open;
+  await complaint.executeUpdate(forwardComplaintUpdate, { args: [{ official: 'Head of the provider' }] });
+  return untilQuery(complaint, complaintStatusQuery, (c) => c.state === 'under-review');
 }
 
 /** Moves the test server's clock to an instant (time skipping only goes forward). */

@@ -1,12 +1,13 @@
-/** Routes of the `complaints` tag: file, read and decide complaints against a result (R13). */
+/** Routes of the `complaints` tag: file, read, forward and decide complaints against a result (R13). */
+import type { FastifyReply } from 'fastify';
 import { submittedAtRefusal } from '../../../domain/application';
-import { complaintDecisionSchema, complaintSchema } from '../../../domain/complaint';
+import { complaintDecisionSchema, complaintForwardingSchema, complaintSchema, type ComplaintDecider } from '../../../domain/complaint';
 import { parseInput } from '../../../domain/refusals';
 import { complaintWorkflowIdFor } from '../../../infra/identity';
-import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate } from '../../../workflows/messages';
-import { mayDecideComplaint, mayFileComplaint } from '../../../domain/authority';
+import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate, forwardComplaintUpdate } from '../../../workflows/messages';
+import { complaintDeciderOf, mayFileComplaint, mayForwardComplaint } from '../../../domain/authority';
 import { queryIfRunning, sendUpdate } from '../cases';
-import { complaintPartiesOf, entitlementRefusal, partiesOf, readRefusal, recordRead, reviewerOf } from '../entitlement';
+import { complaintPartiesOf, decidersOf, entitlementRefusal, partiesOf, readRefusal, recordRead } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
@@ -18,6 +19,25 @@ import { ComplaintAnswer, ComplaintStatusAnswer, FiledComplaintAnswer } from '..
 export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store, now } = deps;
 
+  /** An update of a complaint's workflow (R13); one whose workflow has ended is told how it was decided. */
+  const updateComplaint = <T>(reply: FastifyReply, id: string, field: string, then: string, send: (workflowId: string) => Promise<T>) =>
+    sendUpdate(
+      client,
+      reply,
+      {
+        workflowId: complaintWorkflowIdFor(id),
+        what: 'complaint',
+        id,
+        closed: {
+          code: 'complaint-decision-not-allowed',
+          field,
+          rule: 'R13',
+          message: async () => `the complaint has been decided (${(await recordedOutcome(store, id)) ?? 'finished'}); ${then}`,
+        },
+      },
+      send,
+    );
+
   // R13: a complaint against the application's result, registered by the same working-time rule (R7).
   route(
     {
@@ -25,7 +45,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       url: '/applications/:id/complaints',
       operationId: 'fileComplaint',
       summary:
-        "A complaint against the result, the lateness of the decision, or the provider's inaction while it is overdue (subject), to the provider (5 working days) or the quality-control authority (15); one after the three months is registered as late (R13, APPK art. 92)",
+        "A complaint against the result, the lateness of the decision, or the provider's inaction while it is overdue (subject), through the provider to the body above it (the provider may satisfy it in full within 3 working days; decided within 5) or to the quality-control authority (15); one after the three months is registered as late (R13, APPK art. 92)",
       tag: 'complaints',
       scope: 'submit',
       params: { id: 'the application id' },
@@ -37,7 +57,7 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
         202: 'registered: { complaintId, workflowId, addressee, subject, late, registeredAt, dueAt }',
         ...ERRORS,
         403: 'the key is not a submitting system: a provider or the authority does not file complaints (R1)',
-        409: 'no complaint now: the result is not delivered yet (or, against inaction, the decision is not overdue), a complaint to that body is under review, or the last instance has decided (a late complaint is registered, APPK art. 92)',
+        409: 'no complaint now: the result is not delivered yet (or, against inaction, the decision is not overdue), or the quality-control authority has decided on the result (a late complaint is registered, APPK art. 92)',
         422: 'an Idempotency-Key reused for another request',
       },
     },
@@ -116,8 +136,8 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       responses: {
         200: 'the complaint after the decision',
         ...ERRORS,
-        403: "the key is not the reviewing body's: a provider decides complaints addressed to its units, the quality-control authority those addressed to it (R1, R13)",
-        409: 'not under review (not registered yet, or decided)',
+        403: "the key is not the reviewing body's (the body above the provider, or the quality-control authority's department), nor the provider's the complaint was filed through; or it is that provider's and the outcome is not upheld: a provider satisfies a complaint against its own act in full or forwards it, never rejects it (R1, R13, APPK art. 91 §4)",
+        409: 'not under review (not registered yet, or decided), or with the provider while the reviewing body decides, or forwarded while the provider decides',
       },
     },
     async (request, reply) => {
@@ -125,22 +145,50 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
       const parsed = parseInput(complaintDecisionSchema(), request.body);
       if (!parsed.ok) return refuse(reply, parsed.error);
-      const denied = entitlementRefusal('complaint', id, await reviewerOf(deps, id), (reviewer) => mayDecideComplaint(request.apiClient!, reviewer));
+      // APPK art. 91 §4: the body reviewing it, or the provider it was filed through (which may only satisfy it).
+      let as: ComplaintDecider | null = null;
+      const denied = entitlementRefusal('complaint', id, await decidersOf(deps, id), (deciders) => {
+        const capacity = complaintDeciderOf(request.apiClient!, deciders, parsed.value.outcome);
+        if ('code' in capacity) return capacity;
+        as = capacity.as;
+        return null;
+      });
       if (denied) return refuse(reply, denied);
-      const closed = async () => {
-        const outcome = await recordedOutcome(store, id);
-        return `the complaint has been decided (${outcome ?? 'finished'}); its decision is in the personal cabinet`;
-      };
-      return sendUpdate(
-        client,
-        reply,
-        {
-          workflowId: complaintWorkflowIdFor(id),
-          what: 'complaint',
-          id,
-          closed: { code: 'complaint-decision-not-allowed', field: 'outcome', rule: 'R13', message: closed },
-        },
-        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value] }),
+      return updateComplaint(reply, id, 'outcome', 'its decision is in the personal cabinet', (workflowId) =>
+        client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value, { as }] }),
+      );
+    },
+  );
+
+  // APPK art. 91 §4: the provider sends a complaint filed through it on to the body above, with the case file.
+  route(
+    {
+      method: 'POST',
+      url: '/complaints/:id/forwarding',
+      operationId: 'forwardComplaint',
+      summary:
+        "The provider a complaint was filed through sends it on to the body above it, which decides it within the 5 working days from registration; unforwarded, it goes on by itself when the provider's 3 working days end (R13, APPK art. 91 §4)",
+      tag: 'complaints',
+      scope: 'decide',
+      params: { id: 'the complaint id' },
+      body: complaintForwardingSchema(),
+      answers: { 200: ComplaintStatusAnswer },
+      responses: {
+        200: 'the complaint, forwarded',
+        ...ERRORS,
+        403: "the key is not the provider's the complaint was filed through (R1, R13)",
+        409: 'not with the provider (not registered yet, forwarded already, or decided)',
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const parsed = parseInput(complaintForwardingSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const denied = entitlementRefusal('complaint', id, await decidersOf(deps, id), (deciders) => mayForwardComplaint(request.apiClient!, deciders));
+      if (denied) return refuse(reply, denied);
+      return updateComplaint(reply, id, 'id', 'there is nothing to forward', (workflowId) =>
+        client.workflow.getHandle(workflowId).executeUpdate(forwardComplaintUpdate, { args: [parsed.value] }),
       );
     },
   );

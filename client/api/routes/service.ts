@@ -22,7 +22,7 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       tag: 'service',
       scope: null,
       answers: { 200: ProviderUnitsAnswer },
-      responses: { 200: '{ units: [{ id, kind, parent, names: { kk, ru }, territory? }] }' },
+      responses: { 200: '{ units: [{ id, kind, parent, names: { kk, ru }, territory?, superiorBody? }] }' },
     },
     async () => ({ units: units.units }),
   );
