@@ -197,6 +197,26 @@ export class WorkingCalendar {
     return this.closing(this.addWorkingDays(localDateOf(from), days));
   }
 
+  /**
+   * A term of N working days counted in working time from a registration moment (R3 for the service's one working
+   * day, 000 §7; docs/calendar.md): registered at the opening of a working day — an application made after hours,
+   * on a weekend or a holiday — it ends at the close of the N-th working day counting that day; registered within
+   * working hours, at the same time of day (to the minute, rounded up) on the N-th working day after. A registration
+   * moment is always within working hours (`registrationMoment`).
+   */
+  workingTimeDeadline(registeredAt: Date, days: number): Date {
+    assertWholeDays(days);
+    if (days === 0) throw new RangeError('a deadline counts at least one working day');
+    const local = DateTime.fromJSDate(registeredAt, { zone: ZONE });
+    const date = local.toISODate()!;
+    const opens = local.set({ ...WORKDAY_OPENS, second: 0, millisecond: 0 });
+    if (local <= opens) return this.closing(this.addWorkingDays(date, days - 1));
+    const [year, month, day] = this.addWorkingDays(date, days).split('-').map(Number);
+    // to the whole minute after, as a person reads a deadline: registered 11:00:20, due 11:01
+    const due = local.set({ year, month, day });
+    return (due.second === 0 && due.millisecond === 0 ? due : due.startOf('minute').plus({ minutes: 1 })).toJSDate();
+  }
+
   /** The years a computation between two instants touched that are not `confirmed`, for alerts. */
   uncertainYears(...instants: Date[]): number[] {
     const years = new Set(instants.map((i) => DateTime.fromJSDate(i, { zone: ZONE }).year));

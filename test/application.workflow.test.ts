@@ -9,7 +9,7 @@ import { ZONE, formatInstant } from '../domain/calendar';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../workflows/messages';
 import { PUBLISHED_CALENDARS } from './fixtures/published-calendar';
 import { sampleInput } from './helpers/applications';
-import { deadline, formatLocal, registrationMoment } from './helpers/clock';
+import { formatLocal, registrationMoment, serviceDue } from './helpers/clock';
 import {
   fakeActivities,
   withWorker,
@@ -28,7 +28,7 @@ import {
 freshServerPerTest();
 
 describe('application workflow (time skipping)', () => {
-  test('registers a Friday-evening submission on Monday at 09:00 and decides within one working day (R7, R3)', async () => {
+  test('registers a Friday-evening submission on Monday at 09:00, due that Monday at the close (R7, R3; 000 §7: acceptance and result on the next working day)', async () => {
     const { activities, stages, notices } = fakeActivities();
     const friday = await nextOrdinaryFridayEvening();
     const monday = DateTime.fromJSDate(friday, { zone: ZONE }).plus({ days: 3 }).set({ hour: 9 });
@@ -42,9 +42,9 @@ describe('application workflow (time skipping)', () => {
       await skipTo(monday.plus({ seconds: 1 }).toJSDate());
       const registered = await until(handle, (s) => s.state === 'under-review');
       expect(formatInstant(new Date(registered.registeredAt!))).toBe(monday.toISO({ suppressMilliseconds: true }));
-      // One working day: the close of Tuesday's working day, 18:30 (the Friday, Monday and Tuesday are ordinary).
-      const tuesdayClose = monday.plus({ days: 1 }).set({ hour: 18, minute: 30 });
-      expect(registered.decisionDueAt).toBe(tuesdayClose.toJSDate().toISOString());
+      // One working day of working time from the opening: the close of Monday's working day, 18:30 (000 §7).
+      const mondayClose = monday.set({ hour: 18, minute: 30 });
+      expect(registered.decisionDueAt).toBe(mondayClose.toJSDate().toISOString());
 
       await handle.executeUpdate(decideUpdate, { args: [decision] });
       const result = await closeAfterComplaintPeriod(handle);
@@ -57,7 +57,7 @@ describe('application workflow (time skipping)', () => {
     expect(stages.map((s) => s.state)).toEqual(['waiting-for-registration', 'under-review', 'notified', 'closed']);
   });
 
-  test('a late-arriving submission from the eve of Nauryz registers on 26 March, due 27 March (R7, R3)', async () => {
+  test('a late-arriving submission from the eve of Nauryz registers on 26 March, due that day at the close (R7, R3, 000 §7)', async () => {
     const { activities } = fakeActivities();
     const input = sampleInput('2026-03-20T19:05:00+05:00');
     // The test server's clock only goes forward: this case is submitted "late" and registers by the calendar alone.
@@ -67,7 +67,7 @@ describe('application workflow (time skipping)', () => {
       // Due long ago: overdue from the first moment it is under review, before any decision can reach it (R3).
       expect(status.overdue).toBe(true);
       expect(formatInstant(new Date(status.registeredAt!))).toBe('2026-03-26T09:00:00+05:00');
-      expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2026-03-27T18:30:00+05:00');
+      expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2026-03-26T18:30:00+05:00');
       await handle.terminate('test over');
     });
   });
@@ -75,8 +75,8 @@ describe('application workflow (time skipping)', () => {
   test('registers a New Year eve submission after the holidays, and reports the unconfirmed year (R7, R3)', async () => {
     const { activities, gaps } = fakeActivities();
     // Fixed data, whatever today is: 31 December 2026, 19:00. 1–2 January 2027 are holidays and 2 January is a
-    // Saturday, so Monday 4 January is a day off too: registered Tuesday 5 January at 09:00; the one working day
-    // after it is 6 January (7 January, Christmas, is a holiday). Published calendar: domain/calendar-data.ts.
+    // Saturday, so Monday 4 January is a day off too: registered Tuesday 5 January at 09:00, and due at that day's
+    // close (000 §7: the result on the next working day). Published calendar: domain/calendar-data.ts.
     const eve = DateTime.fromISO('2026-12-31T19:00:00', { zone: ZONE });
     await skipTo(eve.toJSDate()); // a no-op once the run's clock is past it: the case then registers by the calendar alone
     const input = sampleInput(eve.toJSDate().toISOString());
@@ -85,7 +85,7 @@ describe('application workflow (time skipping)', () => {
       await skipTo(DateTime.fromISO('2027-01-05T09:00:01', { zone: ZONE }).toJSDate());
       const status = await until(handle, (s) => s.state === 'under-review');
       expect(formatInstant(new Date(status.registeredAt!))).toBe('2027-01-05T09:00:00+05:00');
-      expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2027-01-06T18:30:00+05:00');
+      expect(formatInstant(new Date(status.decisionDueAt!))).toBe('2027-01-05T18:30:00+05:00');
       // A year whose calendar is not yet published is an alert, not a silent guess; published, it is none.
       expect(gaps).toEqual(PUBLISHED_CALENDARS[2027].status === 'published' ? [] : [[2027]]);
       await handle.terminate('test over');
@@ -102,7 +102,7 @@ describe('application workflow (time skipping)', () => {
       await until(handle, (s) => s.state === 'waiting-for-registration' || s.state === 'under-review');
       await skipTo(new Date(registration.getTime() + 1000));
       const { decisionDueAt } = await until(handle, (s) => s.state === 'under-review');
-      expect(decisionDueAt).toBe(deadline(registration, 1).toISOString()); // R3: one working day
+      expect(decisionDueAt).toBe(serviceDue(registration).toISOString()); // R3: one working day of working time
       await skipTo(new Date(new Date(decisionDueAt!).getTime() + 60_000));
       const late = await until(handle, (s) => s.overdue);
       expect(late.state).toBe('under-review');

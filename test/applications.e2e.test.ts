@@ -8,7 +8,16 @@ import { opensslRefuses } from './helpers/openssl';
 import { formatInstant } from '../domain/calendar';
 import { DateTime } from 'luxon';
 import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
-import { academicYearOf, at, complaintPeriodEnd, deadline, isWorkingDay, lastDateBefore, registrationMoment, workingDayBack } from './helpers/clock';
+import {
+  academicYearOf,
+  at,
+  complaintPeriodEnd,
+  isWorkingDay,
+  lastDateBefore,
+  registrationMoment,
+  serviceDue,
+  workingDayBack,
+} from './helpers/clock';
 import { eventually } from './helpers/http';
 import { inHours, startDevStack, type DevStack } from './helpers/dev-stack';
 
@@ -112,7 +121,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       (r) => r.body.state === 'under-review',
     );
     expect(review.body.registeredAt).toBe(new Date(IN_HOURS).toISOString());
-    expect(review.body.decisionDueAt).toBe(deadline(new Date(IN_HOURS), 1).toISOString()); // R3, published calendar
+    expect(review.body.decisionDueAt).toBe(serviceDue(new Date(IN_HOURS)).toISOString()); // R3 in working time, published calendar
 
     const decided = await http('POST', `/applications/${applicationId}/decision`, { decision: 'accept', official: 'A. Head' });
     expect(decided.status).toBe(200);
@@ -253,7 +262,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     // Filed on a working morning after the term ran out (published calendar): registered at once (R7). Without a
     // subject: with no result yet, the inaction is the one thing it can contest (issue 27).
     const complainedAt = at(workingDayBack(1), 10).toISOString();
-    expect(Date.parse(complainedAt)).toBeGreaterThan(deadline(new Date(submittedAt), 1).getTime());
+    expect(Date.parse(complainedAt)).toBeGreaterThan(serviceDue(registrationMoment(new Date(submittedAt))).getTime());
     const filed = await http('POST', `/applications/${id}/complaints`, {
       addressee: 'provider',
       text: 'No decision in time.',
@@ -292,7 +301,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     const registered = registrationMoment(new Date(submittedAt));
     expect(formatInstant(registered).slice(11)).toBe('09:00:00+05:00');
     expect(review.body.registeredAt).toBe(registered.toISOString());
-    expect(review.body.decisionDueAt).toBe(deadline(registered, 1).toISOString());
+    expect(review.body.decisionDueAt).toBe(serviceDue(registered).toISOString()); // at that day's close (000 §7)
   });
 
   test('a second application of the same teacher in the same academic year is refused with 409 (R10)', async () => {

@@ -143,6 +143,21 @@ describe('working-day arithmetic and deadlines (R3, R13)', () => {
     expect(formatInstant(calendar.deadline(at('2026-12-15T10:00:00+05:00'), 15))).toBe('2027-01-11T18:30:00+05:00'); // 16 Dec, 1–2 and 4 Jan, 7 Jan are days off
   });
 
+  test('one working day of working time (R3, 000 §7): registered at the opening, due at that close; within hours, the same time a working day on', () => {
+    // Friday 20:00 → registered Monday 09:00 → due that Monday at the close
+    expect(formatInstant(calendar.workingTimeDeadline(calendar.registrationMoment(at('2026-11-20T20:00:00+05:00')), 1))).toBe(
+      '2026-11-23T18:30:00+05:00',
+    );
+    expect(formatInstant(calendar.workingTimeDeadline(at('2026-11-23T11:00:00+05:00'), 1))).toBe('2026-11-24T11:00:00+05:00');
+    expect(formatInstant(calendar.workingTimeDeadline(at('2026-11-23T18:29:00+05:00'), 1))).toBe('2026-11-24T18:29:00+05:00');
+    // to the whole minute after
+    expect(formatInstant(calendar.workingTimeDeadline(at('2026-11-23T11:00:20.5+05:00'), 1))).toBe('2026-11-24T11:01:00+05:00');
+    // across Independence Day (16 December): Tuesday 15th 17:00 → Thursday 17th 17:00
+    expect(formatInstant(calendar.workingTimeDeadline(at('2026-12-15T17:00:00+05:00'), 1))).toBe('2026-12-17T17:00:00+05:00');
+    expect(formatInstant(calendar.workingTimeDeadline(at('2026-11-23T09:00:00+05:00'), 2))).toBe('2026-11-24T18:30:00+05:00');
+    expect(() => calendar.workingTimeDeadline(at('2026-11-23T09:00:00+05:00'), 0)).toThrow(/at least one/);
+  });
+
   test('nonsense is refused, not guessed', () => {
     expect(() => calendar.isWorkingDay('2026-02-30')).toThrow(/not a calendar date/);
     expect(() => calendar.addWorkingDays('2026-01-01', -1)).toThrow(/whole number/);

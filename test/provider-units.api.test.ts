@@ -235,6 +235,63 @@ describe('provider units and their keys (R1)', () => {
     expect(late!.payload).toMatchObject({ to: 'superior-body', reviewingUnit: 'quality-authority-almaty-city', unit: 'quality-authority' });
   });
 
+  test("a complaint the district lets lie 3 working days goes on by itself to the city, the district flagged; the city's lateness escalates to the Ministry (R13, APPK art. 91 §4)", async () => {
+    const submitted = await portal('POST', '/applications', await submission(1507, { providerUnit: 'almaty-medeu-district-education-department' }));
+    const { applicationId } = submitted.body;
+    await state(applicationId, 'under-review');
+    await medeu('POST', `/applications/${applicationId}/decision`, {
+      decision: 'refuse',
+      grounds: [1],
+      motivation: 'Диплом не подтвержден.',
+      official: 'Динара Ахметова',
+    });
+    await state(applicationId, 'notified');
+    const filed = (await portal('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Диплом есть в реестре.' })).body;
+    const withProvider = await eventually(
+      () => http('GET', `/complaints/${filed.complaintId}`),
+      (r) => r.body.state === 'with-provider',
+    );
+    expect(withProvider.body).toMatchObject({ reviewingUnit: 'almaty-city-education-department', forwardedAt: null });
+    await stack.skipTo(new Date(Date.parse(withProvider.body.providerDueAt) + 60_000));
+    const forwarded = await eventually(
+      () => http('GET', `/complaints/${filed.complaintId}`),
+      (r) => r.body.state === 'under-review',
+    );
+    expect(forwarded.body).toMatchObject({ forwardedBy: 'service', forwardedAt: withProvider.body.providerDueAt });
+    const notice = await eventually(
+      () => store.receivedMessage.findUnique({ where: { key: `complaint-forwarding:${filed.complaintId}` } }),
+      (m) => m !== null,
+    );
+    expect(notice!.payload).toMatchObject({
+      to: 'reviewing-body',
+      unit: 'almaty-city-education-department',
+      forwardedBy: 'service',
+      providerFlagged: true,
+      providerUnit: 'almaty-medeu-district-education-department',
+    });
+    // past the 5 working days from registration, the city is late: escalated to the body above it, still owed
+    await stack.skipTo(new Date(Date.parse(filed.dueAt) + 60_000));
+    const late = await eventually(
+      () => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${filed.complaintId}` } }),
+      (m) => m !== null,
+    );
+    expect(late!.payload).toMatchObject({ to: 'superior-body', reviewingUnit: 'almaty-city-education-department', unit: 'ministry-of-education' });
+    const decided = await almaty('POST', `/complaints/${filed.complaintId}/decision`, {
+      outcome: 'rejected',
+      motivation: 'Реестр не содержит диплома.',
+      official: 'Нурлан Серикбаев',
+    });
+    expect(decided.status).toBe(200);
+    expect(decided.body).toMatchObject({ decidedBy: 'reviewing-body', overdue: true });
+    const { body } = await eventually(
+      () => http('GET', `/complaints/${filed.complaintId}`),
+      (r) => r.body.documents.length === 2,
+    );
+    const ru = (body.documents as Document[]).find((d) => d.language === 'ru')!;
+    expect(ru.body).toContain('информационная система направила ее в вышестоящий орган');
+    expect(ru.body).toContain('Орган, рассмотревший жалобу: вышестоящий административный орган услугодателя');
+  });
+
   test('only the system that submitted an application withdraws it, and only it is told which application holds the year (R1, R10)', async () => {
     const first = await submission(1506, { providerUnit: 'astana-city-education-department' });
     const { applicationId } = (await portal('POST', '/applications', first)).body;

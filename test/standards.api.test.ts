@@ -9,7 +9,7 @@ import { opensslRefuses } from './helpers/openssl';
 import { dateTimeInWords } from '../domain/notices';
 import { ZONE, formatInstant } from '../domain/calendar';
 import { sampleIin, sampleSubmission } from './helpers/applications';
-import { academicYearOf, at, deadline, firstDateAfter, plainRun, testNow } from './helpers/clock';
+import { academicYearOf, at, firstDateAfter, plainRun, serviceDue, testNow } from './helpers/clock';
 import { TEST_API_KEY, eventually, httpClient } from './helpers/http';
 import { cliAsync } from './helpers/cli';
 import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
@@ -128,7 +128,7 @@ test('cases of the earlier standard finish by its terms after the current one ta
   expect(newReview.body).toMatchObject({
     standard: 'standard-2',
     custody: null,
-    decisionDueAt: deadline(monday.toJSDate(), 1).toISOString(),
+    decisionDueAt: serviceDue(monday.toJSDate()).toISOString(),
   });
 
   // The old case, decided on Tuesday, goes to the State Corporation; a representative collects it on Thursday.

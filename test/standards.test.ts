@@ -125,10 +125,16 @@ describe('terms (R3, R14)', () => {
     expect(formatInstant(serviceTermEnd(rules, at('2026-12-15T19:00'), calendar, 'provider-locality'))).toBe('2026-12-21T18:30:00+05:00');
   });
 
-  test('the office: 20 minutes; the portal: one working day, under either standard', () => {
+  test('the office: 20 minutes; the portal: one working day of working time, under either standard (000 §7, 003 §7 3))', () => {
     const monday = at('2026-11-23T10:05');
     expect(formatInstant(serviceTermEnd(earlier.channels.office!, monday, calendar))).toBe('2026-11-23T10:25:00+05:00');
-    expect(serviceTermEnd(earlier.channels.portal!, monday, calendar)).toEqual(serviceTermEnd(current.channels.portal!, monday, calendar));
+    for (const rules of [earlier.channels.portal!, current.channels.portal!, current.channels.platform!]) {
+      expect(formatInstant(serviceTermEnd(rules, monday, calendar))).toBe('2026-11-24T10:05:00+05:00');
+      // after hours: registered at Monday's opening, due at its close
+      expect(formatInstant(serviceTermEnd(rules, at('2026-11-23T09:00'), calendar))).toBe('2026-11-23T18:30:00+05:00');
+      // a case given its term before the reading keeps it: from the next day to its close
+      expect(formatInstant(serviceTermEnd(rules, at('2026-11-23T09:00'), calendar, undefined, 'from-next-day'))).toBe('2026-11-24T18:30:00+05:00');
+    }
   });
 
   test('an uncollected result is kept one calendar month (R14)', () => {

@@ -9,7 +9,7 @@ import { formatInstant } from '../domain/calendar';
 import { decideUpdate, fileComplaintUpdate, resultCustodyUpdate } from '../workflows/messages';
 import { PUBLISHED_CALENDARS } from './fixtures/published-calendar';
 import { sampleInput } from './helpers/applications';
-import { at, deadline, firstDateAfter, formatLocal, isWorkingDay, lastDateBefore, registrationMoment } from './helpers/clock';
+import { at, deadline, firstDateAfter, formatLocal, isWorkingDay, lastDateBefore, registrationMoment, serviceDue } from './helpers/clock';
 import {
   decision,
   fakeActivities,
@@ -47,7 +47,7 @@ async function eachEve(daysBefore: number, check: (eve: string, taskQueue: strin
 }
 
 describe(`every day off of ${YEAR}, as published (a time-skipping server from the working day before each)`, () => {
-  test(`R3, R7: a submission in hours on the working day before each day off is due at the close of the working day after it; one after hours registers then (${YEAR})`, async () => {
+  test(`R3, R7: a submission in hours on the working day before each day off is due at the same time on the working day after it; one after hours registers then, due at that day's close (000 §7) (${YEAR})`, async () => {
     expect(EVES.length).toBeGreaterThanOrEqual(10);
     await eachEve(0, async (eve, taskQueue) => {
       await skipTo(at(eve, 10));
@@ -56,7 +56,7 @@ describe(`every day off of ${YEAR}, as published (a time-skipping server from th
       expect([eve, local(review.registeredAt), local(review.decisionDueAt)]).toEqual([
         eve,
         formatLocal(at(eve, 10)),
-        formatLocal(deadline(at(eve, 10), 1)),
+        formatLocal(serviceDue(at(eve, 10))),
       ]);
       await skipTo(at(eve, 19));
       const afterHours = await startApplication(taskQueue, sampleInput(at(eve, 19).toISOString()));
@@ -67,7 +67,7 @@ describe(`every day off of ${YEAR}, as published (a time-skipping server from th
       expect([eve, local(registered.registeredAt), local(registered.decisionDueAt)]).toEqual([
         eve,
         formatLocal(registration),
-        formatLocal(deadline(registration, 1)),
+        formatLocal(serviceDue(registration)),
       ]);
     });
   });

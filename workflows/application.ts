@@ -13,7 +13,7 @@ import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ApplicationStatus } from '../domain/case-status';
 import { defectsInWords, type ResultKind } from '../domain/notices';
 import { DecisionDueAtKey } from '../domain/search-attributes';
-import { serviceTermEnd, standardOf, termInWords } from '../domain/standards';
+import { standardOf, termInWords } from '../domain/standards';
 import { filingPeriodEnd } from '../domain/complaint';
 import { ApplicationCase } from './case-state';
 import { ComplaintStage } from './complaint-stage';
@@ -100,12 +100,13 @@ async function awaitRegistration(kase: ApplicationCase): Promise<Date | 'withdra
 }
 
 /**
- * R3: the term of the channel: one working day of registration (portal, Platform); 20 minutes at the office;
- * 3 or 7 working days through the State Corporation, the day of acceptance not counted.
+ * R3: the term of the channel: one working day of working time from registration (portal, Platform: an after-hours
+ * application registered at the opening is due at that day's close, 000 §7); 20 minutes at the office; 3 or 7
+ * working days through the State Corporation, the day of acceptance not counted.
  */
 async function startTerm(kase: ApplicationCase, registeredAt: Date): Promise<Date> {
   const { calendar, input, status } = kase;
-  const decisionDueAt = serviceTermEnd(kase.rules, registeredAt, calendar, input.serviceLocality);
+  const decisionDueAt = kase.termEnd(registeredAt);
   const uncertainYears = calendar.uncertainYears(new Date(input.submittedAt), decisionDueAt);
   if (uncertainYears.length > 0) await caseStore.reportCalendarGap({ applicationId: kase.id, years: uncertainYears });
   status.registeredAt = registeredAt.toISOString();

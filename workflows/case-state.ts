@@ -6,7 +6,7 @@
  * domain/guards.ts; the main flow applies what they accepted at its safe points. The result's custody and the
  * complaint stage keep their own parts (custody.ts, complaint-stage.ts) and change the case through its methods.
  */
-import { condition, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, patched, setCurrentDetails, setHandler, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Defect } from '../domain/admissibility';
 import { officialDecision, type ApplicationInput, type CaseDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
@@ -16,10 +16,11 @@ import { custodyBeforeResult, type CustodyEvent } from '../domain/custody';
 import { complaintFilingRefusal, custodyStepRefusal, decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
 import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
-import type { ChannelRules, StandardProfile } from '../domain/standards';
+import { serviceTermEnd, type ChannelRules, type StandardProfile } from '../domain/standards';
 import type { StageRecord } from '../activities';
 import { decideUpdate, fileComplaintUpdate, resultCustodyUpdate, statusQuery, withdrawUpdate, type ApplicationStatus } from './messages';
 import { caseStore } from './proxies';
+import { PATCHES } from './patches';
 import { refuseWith } from './refusals';
 
 /**
@@ -67,6 +68,16 @@ export class ApplicationCase {
       submittedAt: input.submittedAt,
       custody: this.rules.delivery === 'state-corporation' ? custodyBeforeResult(input.homeVisit ? 'home' : 'state-corporation') : null,
     });
+  }
+
+  /**
+   * R3: the end of the channel's term for a registration (or a reopening) at `from`, by the case's calendar. A term
+   * given before the one working day counted in working time (000 §7) was counted from the next day: a case replays
+   * the term it was given (`term-in-working-time`).
+   */
+  termEnd(from: Date): Date {
+    const counting = patched(PATCHES.termInWorkingTime) ? 'as-the-profile-says' : 'from-next-day';
+    return serviceTermEnd(this.rules, from, this.calendar, this.input.serviceLocality, counting);
   }
 
   /** The case as the guards decide on it. */

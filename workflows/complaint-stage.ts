@@ -11,7 +11,6 @@ import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domai
 import { endsThePreTrialStage, filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
 import { PATCHES } from './patches';
 import { contestableSubjects, subjectOf } from '../domain/guards';
-import { serviceTermEnd } from '../domain/standards';
 import type { ApplicationCase } from './case-state';
 import { complaintWorkflow } from './complaint';
 import { count } from './metrics';
@@ -206,7 +205,7 @@ export class ComplaintStage {
       await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R3)" }, []),
     );
     const reopenedAt = kase.calendar.registrationMoment(new Date());
-    const decisionDueAt = serviceTermEnd(kase.rules, reopenedAt, kase.calendar, kase.input.serviceLocality);
+    const decisionDueAt = kase.termEnd(reopenedAt);
     kase.reopen(decisionDueAt);
     await kase.recordStage({ decisionDueAt: status.decisionDueAt!, overdue: false, ...kase.roundStage() });
     return decisionDueAt;

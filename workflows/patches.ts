@@ -9,4 +9,6 @@ export const PATCHES = {
   stageEndsOnResultDecision: 'stage-ends-on-result-decision',
   /** APPK art. 91 §4: a complaint to the provider is with it 3 working days, then goes to the body above (issue 30) */
   complaintThroughProvider: 'complaint-through-provider',
+  /** R3, 000 §7: the one working day counted in working time from registration (issue 30) */
+  termInWorkingTime: 'term-in-working-time',
 } as const;

@@ -27,10 +27,21 @@ export interface ServicePlace {
   hoursInWords: string;
 }
 
+/**
+ * How a term of working days counts (R3; docs/calendar.md):
+ * - `working-time`: N working days of working time from the registration — registered at the opening (made after
+ *   hours, on a weekend or a holiday), due at that day's close; registered within hours, at the same time N working
+ *   days on. Basis: 000 §7 (003 §7 3) for the earlier standard's portal): the acceptance *and the result* of an
+ *   after-hours application "on the next working day".
+ * - `from-next-day`: from the day after the registration to the close of the N-th working day (the Civil Code's
+ *   general rule on calculating terms); what every case registered before `term-in-working-time` was given.
+ */
+export type TermCounting = 'working-time' | 'from-next-day';
+
 /** How long the service takes through a channel (R3). */
 export type Term =
-  // N working days from registration, ending at the close of the N-th working day after it
-  | { kind: 'working-days'; days: number }
+  // N working days from registration, counted as `counting` says
+  | { kind: 'working-days'; days: number; counting: TermCounting }
   // minutes of service at the counter
   | { kind: 'minutes'; minutes: number }
   // working days that depend on whether the State Corporation's office is in the provider's locality; the day
@@ -126,7 +137,7 @@ export const STANDARDS: Readonly<Record<StandardId, StandardProfile>> = {
       portal: {
         categories: CATEGORIES,
         intake: 'around-the-clock',
-        term: { kind: 'working-days', days: 1 },
+        term: { kind: 'working-days', days: 1, counting: 'working-time' },
         acceptanceDocument: 'acceptance',
         delivery: 'personal-cabinet',
         homeVisits: false,
@@ -145,7 +156,7 @@ export const STANDARDS: Readonly<Record<StandardId, StandardProfile>> = {
       platform: {
         categories: ['moderator', 'expert'],
         intake: 'around-the-clock',
-        term: { kind: 'working-days', days: 1 },
+        term: { kind: 'working-days', days: 1, counting: 'working-time' },
         acceptanceDocument: 'acceptance',
         delivery: 'personal-cabinet',
         homeVisits: false,
@@ -153,7 +164,7 @@ export const STANDARDS: Readonly<Record<StandardId, StandardProfile>> = {
       portal: {
         categories: LEADER_CATEGORIES,
         intake: 'around-the-clock',
-        term: { kind: 'working-days', days: 1 },
+        term: { kind: 'working-days', days: 1, counting: 'working-time' },
         acceptanceDocument: 'acceptance',
         delivery: 'personal-cabinet',
         homeVisits: false,
@@ -180,13 +191,16 @@ export function serviceTermEnd(
   registeredAt: Date,
   calendar: WorkingCalendar,
   locality?: 'provider-locality' | 'elsewhere',
+  counting: TermCounting | 'as-the-profile-says' = 'as-the-profile-says',
 ): Date {
   const term = rules.term;
   switch (term.kind) {
     case 'minutes':
       return new Date(registeredAt.getTime() + term.minutes * 60_000);
     case 'working-days':
-      return calendar.deadline(registeredAt, term.days);
+      return (counting === 'as-the-profile-says' ? term.counting : counting) === 'working-time'
+        ? calendar.workingTimeDeadline(registeredAt, term.days)
+        : calendar.deadline(registeredAt, term.days);
     case 'working-days-by-locality':
       return calendar.deadline(registeredAt, locality === 'elsewhere' ? term.elsewhere : term.providerLocality);
   }
@@ -199,7 +213,7 @@ export function termInWords(rules: ChannelRules, locality?: 'provider-locality' 
     case 'minutes':
       return `${term.minutes} minutes`;
     case 'working-days':
-      return `${term.days} working day${term.days === 1 ? '' : 's'}`;
+      return `${term.days} working day${term.days === 1 ? '' : 's'}${term.counting === 'working-time' ? ' of working time from registration' : ''}`;
     case 'working-days-by-locality': {
       const days = locality === 'elsewhere' ? term.elsewhere : term.providerLocality;
       return `${days} working days, the day of acceptance not counted`;

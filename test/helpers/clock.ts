@@ -92,6 +92,19 @@ export function deadline(from: Date, days: number): Date {
 }
 
 /**
+ * The service's one working day (R3, 000 §7) in working time from a registration moment: registered at 09:00 (an
+ * after-hours application), due 18:30 that day; registered later within hours, at the same time the next working day,
+ * to the whole minute after.
+ */
+export function serviceDue(registeredAt: Date): Date {
+  const moment = local(registeredAt);
+  if (moment <= moment.set(OPENS)) return moment.set(CLOSES).toJSDate();
+  const next = DateTime.fromISO(nextWorkingDate(moment.toISODate()!), { zone: ZONE });
+  const sameTime = moment.set({ year: next.year, month: next.month, day: next.day });
+  return (sameTime.second || sameTime.millisecond ? sameTime.set({ second: 0, millisecond: 0 }).plus({ minutes: 1 }) : sameTime).toJSDate();
+}
+
+/**
  * The end of the complaint period of a result delivered at `notifiedAt` (APPK art. 92 §1): three months on, to the
  * end of that day, or of the next working day when it is a day off.
  */
