@@ -158,7 +158,11 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       count('complaintOverdue', { addressee: input.addressee });
       log.warn('complaint review overdue', { complaintId: input.complaintId, applicationId: input.applicationId, dueAt: input.dueAt });
       await recordStage(true);
-      setCurrentDetails(`OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`);
+      setCurrentDetails(
+        providerDueAt
+          ? `OVERDUE: the decision of the body above the provider was due by ${due}; escalated to the body above it (R13)`
+          : `OVERDUE: the ${input.addressee}'s decision was due by ${due}; escalated to the ${SUPERIOR_BODY[input.addressee]} (R13)`,
+      );
     },
   });
   const inTime = came === 'in-time';
