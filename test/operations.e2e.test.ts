@@ -213,6 +213,19 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     await client.workflow.getHandle(workflowId).terminate('test over');
   });
 
+  /** Submits an application whose workflow is to fail, and answers its ids and the failure (null if it did not fail). */
+  async function submittedAndFailed(submission: object) {
+    const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body as { workflowId: string; applicationId: string };
+    const failed = await client.workflow
+      .getHandle(workflowId)
+      .result()
+      .then(
+        () => null,
+        (e: Error) => e,
+      );
+    return { workflowId, applicationId, failed };
+  }
+
   test('data the database refuses fails its activity once, not forever, and support is told what to do (issue 13)', async () => {
     // A NUL character in a name, as a case admitted before the API refused it could hold: PostgreSQL refuses it
     // (SQLSTATE 22021) and no retry can cure it. The worker's real activity is handed that name.
@@ -222,14 +235,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       recordApplication: (input, view) => real.recordApplication({ ...input, fullName: 'Ерлан\u0000Жаксылыков' }, view),
     });
     const submission = sampleSubmission({ iin: sampleIin(1818), submittedAt: IN_HOURS });
-    const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;
-    const failed = await client.workflow
-      .getHandle(workflowId)
-      .result()
-      .then(
-        () => null,
-        (e: Error) => e,
-      );
+    const { workflowId, applicationId, failed } = await submittedAndFailed(submission);
     expect((failed?.cause as Error | undefined)?.cause).toMatchObject({
       type: 'PermanentActivityFailure',
       message: expect.stringContaining('SQLSTATE 22021'),
@@ -271,14 +277,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
 
   async function storeFailureLeavesNoPersonalData() {
     const submission = sampleSubmission({ iin: sampleIin(3232), submittedAt: IN_HOURS, fullName: 'Айгерим Нурланкызы' });
-    const { workflowId, applicationId } = (await http('POST', '/applications', submission)).body;
-    const failed = await client.workflow
-      .getHandle(workflowId)
-      .result()
-      .then(
-        () => null,
-        (e: Error) => e,
-      );
+    const { workflowId, applicationId, failed } = await submittedAndFailed(submission);
     // The workflow's client, holding the keys, reads the reason: codes, no values.
     expect((failed?.cause as Error | undefined)?.cause).toMatchObject({
       type: 'PermanentActivityFailure',
