@@ -14,7 +14,7 @@ import { caseOf } from '../../domain/case-ids';
 import type { Refusal } from '../../domain/refusals';
 import { ComplaintAddresseeKey, ProviderUnitKey, SubmittedByKey } from '../../domain/search-attributes';
 import type { FastifyRequest } from 'fastify';
-import { applicationRecord, recordCaseReads, recordedParties, recordedReview } from '../../infra/case-store';
+import { recordCaseReads, recordedParties, recordedReview } from '../../infra/case-store';
 import { complaintWorkflowIdFor, workflowIdFor } from '../../infra/identity';
 import type { Store } from '../../infra/store';
 import { UUID, type ApiRefusal } from './refusals';
@@ -62,30 +62,11 @@ export async function partiesOf(deps: Deps, applicationId: string): Promise<Case
   if (!UUID.test(applicationId)) return null;
   const what = `application ${applicationId}`;
   const row = await readable(what, () => recordedParties(deps.store, applicationId));
-  return row ? recordedPartiesOf(deps, row) : startedParties(deps, applicationId, what);
-}
-
-/**
- * An application's whole record and its parties, read once for a route that shows the case (R1): the parties from
- * the record, or from how its workflow was started before the record exists.
- */
-export async function caseWithParties(deps: Deps, applicationId: string) {
-  const what = `application ${applicationId}`;
-  const row = await readable(what, () => applicationRecord(deps.store, applicationId));
-  return { row, parties: row ? recordedPartiesOf(deps, row) : await startedParties(deps, applicationId, what) };
-}
-
-/** A recorded case's parties: its unit, its submitter, and the bodies reviewing its complaints (R13). */
-function recordedPartiesOf(
-  deps: Deps,
-  row: { providerUnit: string; submittedBy: string | null; complaints: ReadonlyArray<{ reviewingUnit: string | null; addressee: string }> },
-): CaseParties {
-  const reviewers = row.complaints.map((complaint) => deps.units.reviewerOf(complaint, row.providerUnit).id);
-  return { providerUnit: row.providerUnit, submittedBy: row.submittedBy, reviewers };
-}
-
-/** Not recorded yet (its first activity has not run): the facts it was started with; no complaint can be filed yet. */
-async function startedParties(deps: Deps, applicationId: string, what: string): Promise<CaseParties | null> {
+  if (row) {
+    const reviewers = row.complaints.map((complaint) => deps.units.reviewerOf(complaint, row.providerUnit).id);
+    return { providerUnit: row.providerUnit, submittedBy: row.submittedBy, reviewers };
+  }
+  // Not recorded yet (its first activity has not run): the facts it was started with; no complaint can be filed yet.
   const start = await started(deps.client, workflowIdFor(applicationId), what);
   const providerUnit = start?.attributes.get(ProviderUnitKey);
   if (providerUnit === undefined) return null;

@@ -5,12 +5,12 @@ import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
 import { mayDecideCase, mayWithdraw } from '../../../domain/authority';
 import { queryIfRunning } from '../cases';
-import { caseWithParties, partiesOf, entitlementRefusal, readRefusal, recordRead } from '../entitlement';
+import { partiesOf, entitlementRefusal, readRefusal, recordRead } from '../entitlement';
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
 import { caseView, complaintsOfCase, noticeView } from '../views';
-import { parseView } from '../../../infra/case-store';
+import { applicationRecord, parseView } from '../../../infra/case-store';
 import type { ApplicationStatus } from '../../../domain/case-status';
 import { CaseAnswer, CaseStatusAnswer, SubmittedAnswer } from '../answers';
 
@@ -78,11 +78,10 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'an application id');
-      // The record is read once: for who may read it (R1) and for what it shows.
-      const { row, parties } = await caseWithParties(deps, id);
-      const unreadable = readRefusal('application', 'id', id, parties, request.apiClient!);
+      const unreadable = readRefusal('application', 'id', id, await partiesOf(deps, id), request.apiClient!);
       if (unreadable) return refuse(reply, unreadable);
       const status = await queryIfRunning(client, request, workflowIdFor(id), statusQuery);
+      const row = await applicationRecord(store, id);
       if (!status && !row) return refuse(reply, { code: 'not-found', field: 'id', rule: null, message: `no application ${id}` });
       // The workflow's status while its history exists; the status it last recorded once it is gone (issue 29).
       const view = status ?? parseView<ApplicationStatus>(row?.view ?? null);
