@@ -140,8 +140,9 @@ describe('provider units and their keys (R1)', () => {
       expect(await expectSignedBy(d, 'almaty-city-education-department')).toMatchObject({ unit: 'almaty-city-education-department' });
   });
 
-  test("a complaint through the district is decided by the city above it, never rejected by the district; the authority's decision is signed by its department (R13, APPK art. 91 §4)", async () => {
-    const submitted = await portal('POST', '/applications', await submission(1504, { providerUnit: 'almaty-medeu-district-education-department' }));
+  /** An application to the Medeu district, refused by the district's key and delivered (a complaint's starting point). */
+  async function refusedByTheDistrict(serial: number): Promise<string> {
+    const submitted = await portal('POST', '/applications', await submission(serial, { providerUnit: 'almaty-medeu-district-education-department' }));
     const { applicationId } = submitted.body;
     await state(applicationId, 'under-review');
     await medeu('POST', `/applications/${applicationId}/decision`, {
@@ -151,6 +152,11 @@ describe('provider units and their keys (R1)', () => {
       official: 'Динара Ахметова',
     });
     await state(applicationId, 'notified');
+    return applicationId as string;
+  }
+
+  test("a complaint through the district is decided by the city above it, never rejected by the district; the authority's decision is signed by its department (R13, APPK art. 91 §4)", async () => {
+    const applicationId = await refusedByTheDistrict(1504);
 
     const route = `/applications/${applicationId}/complaints`;
     expect((await medeu('POST', route, { addressee: 'provider', text: 'Жалоба.' })).status).toBe(403); // not the applicant's system
@@ -236,16 +242,7 @@ describe('provider units and their keys (R1)', () => {
   });
 
   test("a complaint the district lets lie 3 working days goes on by itself to the city, the district flagged; the city's lateness escalates to the Ministry (R13, APPK art. 91 §4)", async () => {
-    const submitted = await portal('POST', '/applications', await submission(1507, { providerUnit: 'almaty-medeu-district-education-department' }));
-    const { applicationId } = submitted.body;
-    await state(applicationId, 'under-review');
-    await medeu('POST', `/applications/${applicationId}/decision`, {
-      decision: 'refuse',
-      grounds: [1],
-      motivation: 'Диплом не подтвержден.',
-      official: 'Динара Ахметова',
-    });
-    await state(applicationId, 'notified');
+    const applicationId = await refusedByTheDistrict(1507);
     const filed = (await portal('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Диплом есть в реестре.' })).body;
     const withProvider = await eventually(
       () => http('GET', `/complaints/${filed.complaintId}`),
