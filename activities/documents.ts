@@ -84,7 +84,6 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         official: c.official,
         decidedAt: c.decidedAt,
         yearHeldBy: yearHolder,
-        caseClosed: c.againstClosedCase,
       });
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);

@@ -2,7 +2,7 @@
  * What a case looks like to operators, the API and support staff, and what a filed complaint is told: the
  * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
  */
-import type { ProviderDecision } from './application';
+import type { ApplicationInput, ProviderDecision } from './application';
 import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintState, ComplaintSubject, Forwarder } from './complaint';
 import type { CustodyStatus } from './custody';
 import type { ApplicationState } from './lifecycle';
@@ -112,6 +112,42 @@ export interface ComplaintStatus {
   official: string | null;
   decidedAt: string | null;
   notifiedAt: string | null;
+}
+
+/**
+ * R13, APPK art. 92: a closed case taken back to review by a complaint upheld against its result — the second
+ * argument of a new run of its workflow (workflows/application.ts): the case as the store last recorded it, and the
+ * complaint that reopened it.
+ */
+export interface ClosedCaseReopening {
+  view: ApplicationStatus;
+  reopenedBy: ComplaintSummary;
+}
+
+/**
+ * Whether a closed case is reopened by a complaint upheld against its result, as the store finds it (R10, R13): it
+ * is, with the application as admitted and the case as recorded; or it is not, because it is no longer closed (a
+ * reopening already runs), a later result superseded the one contested, or a newer application holds the year.
+ */
+export type ClosedCaseOnRecord =
+  | { reopens: true; input: ApplicationInput; view: ApplicationStatus }
+  | { reopens: false; why: 'not-closed' | 'result-superseded' }
+  | { reopens: false; why: 'year-held'; heldBy: string };
+
+/** A complaint's summary on its application, from the complaint's own status. */
+export function complaintSummaryOf(c: ComplaintStatus): ComplaintSummary {
+  return {
+    complaintId: c.complaintId,
+    addressee: c.addressee,
+    subject: c.subject,
+    ...(c.late && { late: true }),
+    submittedAt: c.submittedAt,
+    registeredAt: c.registeredAt,
+    dueAt: c.dueAt,
+    contestedRound: c.contestedRound,
+    outcome: c.outcome,
+    decidedAt: c.decidedAt,
+  };
 }
 
 /** A case as it stands on receipt, before anything has happened to it. */

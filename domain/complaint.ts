@@ -135,7 +135,7 @@ export interface ComplaintInput {
   /** art. 92: filed after the period, with the petition to restore it (null: none was made) */
   late?: boolean;
   restorationReason?: string | null;
-  /** the application's case had ended when it was filed: no case to reopen (an upheld result is annulled) */
+  /** the application's case had ended when it was filed: upheld against the result, it reopens the case in a new run */
   caseClosed?: boolean;
   /**
    * filed through the provider (APPK art. 91 §4): the end of its 3 working days to satisfy the complaint in full;
@@ -151,6 +151,15 @@ export interface ComplaintInput {
  */
 export function endsThePreTrialStage(c: { addressee: string; subject?: string | null; outcome: string | null }): boolean {
   return c.addressee === 'quality-authority' && c.outcome !== null && (c.subject ?? 'result') === 'result';
+}
+
+/**
+ * R13: a complaint upheld in full against the result in force sends the application back to review (the result
+ * annulled, a new term) — in a running case, or a closed one (APPK art. 92: restored, the late complaint is
+ * considered like any other). Partly upheld, or against lateness or inaction, it leaves the result standing.
+ */
+export function reopensTheReview(c: { outcome: string | null; subject?: string | null; contestedRound: number }, roundInForce: number): boolean {
+  return c.outcome === 'upheld' && (c.subject ?? 'result') === 'result' && c.contestedRound === roundInForce;
 }
 
 /** What a complaint contests and whether it is late; inputs from before these fields contested the result in time. */

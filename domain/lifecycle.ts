@@ -22,7 +22,8 @@ export type LifecycleEvent =
   | { type: 'COMPLAINT_FILED' } // R13: a complaint against the result (or the provider's inaction) was registered
   // R13: a complaint's review ended; `reopens` when it was upheld against the result still in force
   | { type: 'COMPLAINT_CONCLUDED'; reopens: boolean }
-  | { type: 'CASE_CLOSED' }; // the administrative stage is over: nothing more is owed on the application
+  | { type: 'CASE_CLOSED' } // the administrative stage is over: nothing more is owed on the application
+  | { type: 'CLOSED_CASE_REOPENED' }; // R13: an upheld complaint against a closed case: a new run takes it back to review
 
 export const applicationLifecycle = setup({
   types: { context: {} as { overdue: boolean; openComplaints: number }, events: {} as LifecycleEvent },
@@ -45,7 +46,13 @@ export const applicationLifecycle = setup({
   initial: 'received',
   states: {
     received: {
-      on: { REGISTRATION_DEFERRED: 'waiting-for-registration', REGISTERED: 'registered', WITHDRAWN: 'withdrawn' },
+      // A closed case's new run enters review at once: it was registered long ago (R13, APPK art. 92).
+      on: {
+        REGISTRATION_DEFERRED: 'waiting-for-registration',
+        REGISTERED: 'registered',
+        WITHDRAWN: 'withdrawn',
+        CLOSED_CASE_REOPENED: 'under-review',
+      },
     },
     'waiting-for-registration': {
       on: { REGISTERED: 'registered', WITHDRAWN: 'withdrawn' },

@@ -75,8 +75,6 @@ export interface ComplaintFacts {
   decidedAt: Date | null;
   /** R10: a newer application of the teacher holds the year, so an upheld complaint does not reopen this one */
   yearHeldBy: string | null;
-  /** filed after the case had ended (a late complaint, APPK art. 92): there is no case to reopen */
-  caseClosed: boolean;
 }
 
 /** Category names as 002 §15 (kk) and the Rules in Russian give them. */
@@ -246,8 +244,6 @@ const WORDS = {
     notReopened: (n: string) =>
       `Прежний результат оказания услуги признан неправомерным. Повторное рассмотрение заявления не проводится: на тот же учебный год рассматривается или принято новое заявление услугополучателя № ${n}.`,
     ordered: 'Услугодателю предписано незамедлительно принять решение по заявлению.',
-    annulledClosed:
-      'Прежний результат оказания услуги признан неправомерным и утрачивает силу. Рассмотрение заявления завершено; услугополучатель вправе подать новое заявление.',
     latenessFound: 'Нарушение срока оказания государственной услуги признано; результат оказания услуги остается в силе.',
     preTrialTitle: 'СПРАВКА о завершении досудебного (административного) порядка обжалования',
     preTrialEnded: 'Досудебный порядок обжалования завершен',
@@ -310,8 +306,6 @@ const WORDS = {
     notReopened: (n: string) =>
       `Қызмет көрсетудің бұрынғы нәтижесі заңсыз деп танылды. Өтініш қайта қаралмайды: сол оқу жылына көрсетілетін қызметті алушының № ${n} жаңа өтініші қаралуда немесе қабылданды.`,
     ordered: 'Көрсетілетін қызметті берушіге өтініш бойынша шешімді дереу қабылдау тапсырылды.',
-    annulledClosed:
-      'Қызмет көрсетудің бұрынғы нәтижесі заңсыз деп танылып, күшін жояды. Өтінішті қарау аяқталды; көрсетілетін қызметті алушы жаңа өтініш беруге құқылы.',
     latenessFound: 'Мемлекеттік қызмет көрсету мерзімінің бұзылғаны танылды; қызмет көрсету нәтижесі күшінде қалады.',
     preTrialTitle: 'Сотқа дейінгі (әкімшілік) шағымдану тәртібінің аяқталғаны туралы АНЫҚТАМА',
     preTrialEnded: 'Сотқа дейінгі шағымдану тәртібі аяқталды',
@@ -355,7 +349,7 @@ function consequence(c: ComplaintFacts, language: Language): string | null {
   if (c.subject === 'inaction') return w.ordered;
   if (c.subject === 'lateness') return w.latenessFound;
   if (c.outcome !== 'upheld') return null;
-  if (c.caseClosed) return w.annulledClosed;
+  // in a running case or a closed one alike (APPK art. 92: a closed case is taken back to review, complaint.ts)
   return c.yearHeldBy ? w.notReopened(c.yearHeldBy) : w.reopened;
 }
 

@@ -3,7 +3,7 @@
  * The dev server registers them at start (devtools/temporal-server.ts); production registers them once with
  * `temporal operator search-attribute create`.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 export const ApplicationStateKey = defineSearchAttributeKey('ApplicationState', SearchAttributeType.KEYWORD);
 export const CategoryKey = defineSearchAttributeKey('Category', SearchAttributeType.KEYWORD);
@@ -31,6 +31,29 @@ export const SEARCH_ATTRIBUTES = [
   ComplaintStateKey,
   ComplaintAddresseeKey,
 ];
+
+/**
+ * The search attributes an application's run starts with, and its one-line summary in the Temporal UI: the same for
+ * the API's start and a closed case's reopening (workflows/complaint.ts). `state` is where the run begins.
+ */
+export function applicationRunAttributes(
+  input: { category: string; channel: string; providerUnit: string; submittedBy?: string; standard?: string; academicYear: string },
+  state: string,
+): { typedSearchAttributes: SearchAttributePair[]; staticSummary: string } {
+  const standard = input.standard ?? 'standard-2';
+  return {
+    typedSearchAttributes: [
+      { key: ApplicationStateKey, value: state },
+      { key: CategoryKey, value: input.category },
+      { key: ChannelKey, value: input.channel },
+      { key: ProviderUnitKey, value: input.providerUnit },
+      // R1: who may withdraw it, readable from the moment it starts (client/api/entitlement.ts).
+      ...(input.submittedBy ? [{ key: SubmittedByKey, value: input.submittedBy }] : []),
+      { key: StandardKey, value: standard },
+    ],
+    staticSummary: `Attestation application: ${input.category} via ${input.channel}, ${input.academicYear}, under ${standard}`,
+  };
+}
 
 /** The names the `temporal` CLI takes for each type (`--search-attribute Name=Keyword`). */
 export const CLI_TYPE_NAMES: Record<string, string> = {

@@ -4,8 +4,9 @@
  */
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { DateTime } from 'luxon';
-import { ZONE, formatInstant } from '../domain/calendar';
-import type { ComplaintDecision } from '../domain/complaint';
+import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
+import { filedComplaint, type ComplaintDecision } from '../domain/complaint';
+import { complaintWorkflow } from '../workflows/complaint';
 import {
   complaintStatusQuery,
   decideComplaintUpdate,
@@ -363,6 +364,76 @@ describe('complaints (R13, time skipping)', () => {
         ['provider', true, 'rejected'],
       ]);
       await recordHistory(handle, 'complaint-late-rejected-or-restored');
+    });
+  });
+
+  test('a complaint upheld against a closed case takes it back to review in a new run: the result superseded, a new term, decided, and closed again with its own pre-trial record (R13, APPK art. 92)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday);
+    await withWorker(fake.activities, async (taskQueue) => {
+      const application = sampleInput(monday.toISOString());
+      const first = await startApplication(taskQueue, application);
+      await until(first, (s) => s.state === 'under-review');
+      await first.executeUpdate(decideUpdate, { args: [refusal] });
+      const closed = await closeAfterComplaintPeriod(first);
+      expect(closed).toMatchObject({ state: 'closed', decision: 'refuse', round: 1 });
+      // The store finds the case closed with that result and the teacher's year free (infra/case-store).
+      jest.mocked(fake.activities.reopenClosedCase).mockResolvedValue({ reopens: true, input: application, view: closed });
+
+      // Filed after the period, as the API files it outside the finished case (client/api/late-complaints.ts).
+      const filedAt = new Date(await serverTime());
+      const { input: late, start } = filedComplaint(
+        { addressee: 'quality-authority', text: complaintText, submittedAt: filedAt.toISOString(), restorationReason: 'I was in hospital.' },
+        {
+          complaintId: '0d5c1e3a-7b1f-4f7e-9a51-6c0b9c7f0a11',
+          applicationId: application.applicationId,
+          providerUnit: application.providerUnit,
+          contestedRound: 1,
+          late: true,
+          caseClosed: true,
+        },
+        new WorkingCalendar(),
+      );
+      const complaint = await testClient().workflow.start(complaintWorkflow, { ...start, taskQueue, args: [late] });
+      await skipTo(new Date(Date.parse(late.registeredAt) + 60_000));
+      await untilDecidable(complaint);
+      const upheld = await complaint.executeUpdate(decideComplaintUpdate, {
+        args: [{ outcome: 'upheld', periodRestored: true, motivation: 'Restored; the diploma is genuine.', official: 'Head of the department' }],
+      });
+      await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'upheld' });
+      expect(fake.activities.reopenClosedCase).toHaveBeenCalledWith({ applicationId: application.applicationId, contestedRound: 1 });
+
+      // The case's new run, under the same id: under review again, the refusal superseded, a new term.
+      const again = testClient().workflow.getHandle(`application-${application.applicationId}`);
+      const reopened = await until(again, (s) => s.state === 'under-review' && s.round === 2);
+      expect(reopened).toMatchObject({
+        decision: null,
+        overdue: false,
+        complaintPeriodEndsAt: null,
+        preTrialCompletedAt: null,
+        supersededResults: [{ round: 1, decision: 'refuse' }],
+        complaints: [{ complaintId: late.complaintId, addressee: 'quality-authority', late: true, outcome: 'upheld' }],
+      });
+      const reopenedAt = new Date(upheld.decidedAt!);
+      expect(Math.abs(Date.parse(reopened.decisionDueAt!) - serviceDue(registrationMoment(reopenedAt)).getTime())).toBeLessThanOrEqual(60_000);
+      expect(Date.parse(reopened.decisionDueAt!)).toBeGreaterThan(Date.parse(closed.complaintPeriodEndsAt!));
+
+      await again.executeUpdate(decideUpdate, { args: [decision] });
+      const notified = await until(again, (s) => s.state === 'notified');
+      expect(notified).toMatchObject({ decision: 'accept', round: 2 });
+      const closedAgain = await closeAfterComplaintPeriod(again);
+      expect(closedAgain.preTrialCompletedAt).toEqual(expect.any(String));
+      expect(fake.noticeRequests.map((r) => [r.kind, r.round ?? 1])).toEqual([
+        ['refusal', 1],
+        ['complaint-decision', 1],
+        ['acceptance', 2],
+        ['pre-trial-record', 2],
+      ]);
+      // the new run's reports are its own: none swallowed by the first run's keys
+      expect(fake.stages.filter((st) => st.state === 'closed').map((st) => st.occurrence ?? null)).toEqual([null, 'r2']);
+      await recordHistory(complaint, 'complaint-upheld-against-closed-case');
+      await recordHistory(again, 'closed-case-reopened-by-upheld-complaint');
     });
   });
 

@@ -84,7 +84,6 @@ const complaint: ComplaintFacts = {
   official: 'Серикбаев Н. А., председатель комитета',
   decidedAt: new Date('2026-12-18T10:00:00Z'),
   yearHeldBy: null,
-  caseClosed: false,
 };
 
 /** Every document kind, and the variants whose words differ, with the facts each is rendered from. */
@@ -164,7 +163,7 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   [
     'complaint-late-upheld-closed-case',
     'complaint-decision',
-    { ...base, ...byAuthority, complaint: { ...complaint, late: true, petitioned: true, periodRestored: true, caseClosed: true } },
+    { ...base, ...byAuthority, complaint: { ...complaint, late: true, petitioned: true, periodRestored: true } },
   ],
   [
     'complaint-late-restored',

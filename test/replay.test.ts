@@ -34,6 +34,8 @@ describe('replay of recorded workflow histories', () => {
       'complaint-forwarded-on-expiry-decided-late',
       'complaint-forwarded-by-provider',
       'complaint-upheld-year-held-by-a-newer-application',
+      'complaint-upheld-against-closed-case',
+      'closed-case-reopened-by-upheld-complaint',
       'refused-automatically-without-consent',
     ]) {
       expect(names).toContain(path);

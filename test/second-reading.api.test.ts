@@ -9,6 +9,7 @@ import { DateTime } from 'luxon';
 import { ZONE } from '../domain/calendar';
 import { DatabaseGateway, type StateRecordsGateway } from '../infra/gateway';
 import type { Store } from '../infra/store';
+import type { CampaignWindow } from '../domain/campaign';
 import { essayOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { academicYearOf, at, ordinaryMondayMorningAfter } from './helpers/clock';
 import { eventually, httpClient } from './helpers/http';
@@ -22,11 +23,13 @@ const http = httpClient(() => baseUrl);
 const gatewayAsked: string[] = [];
 
 let monday: Date;
+/** R10: the campaign windows the API admits by; a test sets one for a year that only its case uses. */
+const campaignWindows: CampaignWindow[] = [];
 
 beforeAll(async () => {
   stack = await startTimeSkippingStack(
     'second-reading',
-    {},
+    { campaignWindows },
     {
       gateway: (s): StateRecordsGateway => {
         const real = new DatabaseGateway(s);
@@ -47,6 +50,11 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** The academic year after the one the file runs in: the only one with a configured campaign window. */
+const NEXT_YEAR = () => {
+  const first = Number(academicYearOf(monday).slice(0, 4)) + 1;
+  return `${first}-${first + 1}`;
+};
 const now = async () => DateTime.fromMillis(await stack.env.currentTimeMs(), { zone: ZONE });
 /** A submission at the next working moment (the clock moves there), so it registers at once (R7). */
 const submission = async (serial: number, overrides: object = {}) => {
@@ -221,8 +229,17 @@ test('a complaint after the period is registered as late and considered; its per
   expect(kk).toContain('шағым мәні бойынша қаралды');
 }, 120_000);
 
-test('a complaint against a case closed by its period is registered as late outside the case; restored and upheld, it annuls the result (APPK art. 92)', async () => {
-  const refusedSubmission = await submission(9407);
+test('a complaint against a case closed by its period, after the campaign window closed, is registered as late outside the case; restored and upheld, the case is under review again with a new term, and decided (APPK art. 92, R13)', async () => {
+  // The next academic year's window, opened early by an order and closed two weeks on: long before the complaint
+  // period of its case ends.
+  const opened = (await now()).toMillis();
+  campaignWindows.push({
+    academicYear: NEXT_YEAR(),
+    opens: new Date(opened - 86_400_000).toISOString(),
+    closes: new Date(opened + 14 * 86_400_000).toISOString(),
+    basis: 'a test order: an early campaign, closed before the complaint period ends',
+  });
+  const refusedSubmission = await submission(9407, { academicYear: NEXT_YEAR() });
   const answer = await http('POST', '/applications', refusedSubmission);
   const id = answer.body.applicationId as string;
   await eventually(application(id), (r) => r.body.state === 'under-review');
@@ -267,21 +284,44 @@ test('a complaint against a case closed by its period is registered as late outs
     official: 'Head of the department',
   });
   expect(decided.status).toBe(200);
-  const { ru } = await decisionDocuments(late.body.complaintId);
+  const { ru, kk } = await decisionDocuments(late.body.complaintId);
   expect(ru).toContain('Пропущенный срок обжалования восстановлен по уважительной причине.');
-  expect(ru).toContain('услугополучатель вправе подать новое заявление');
-  const closedCase = await http('GET', `/applications/${id}`);
-  expect(closedCase.body.complaints).toHaveLength(2);
-  expect(closedCase.body.complaints).toEqual(
+  // what the reviewer decided, and its consequence in law: no advice to apply again, which the closed window refuses
+  expect(ru).toContain('Заявление направлено на повторное рассмотрение; прежний результат оказания услуги утрачивает силу.');
+  expect(kk).toContain('Өтініш қайта қарауға жіберілді');
+  expect(ru).not.toContain('новое заявление');
+
+  // The case is under review again, in a new run of its workflow: the refusal superseded, a new term from now.
+  const reopened = await eventually(application(id), (r) => r.body.state === 'under-review' && r.body.round === 2);
+  const decidedAt = Date.parse(decided.body.decidedAt);
+  expect(Date.parse(reopened.body.decisionDueAt)).toBeGreaterThan(decidedAt);
+  expect(Date.parse(reopened.body.decisionDueAt)).toBeLessThan(decidedAt + 4 * 24 * 3600_000);
+  expect(reopened.body.supersededResults).toEqual([expect.objectContaining({ round: 1, decision: 'refuse' })]);
+  expect(reopened.body.complaints).toEqual(
     expect.arrayContaining([
       expect.objectContaining({ complaintId: late.body.complaintId, late: true, outcome: 'upheld' }),
       expect.objectContaining({ complaintId: second.body.complaintId, late: false, outcome: null }),
     ]),
   );
-  // The refused teacher's year is free: a new application for the same year is taken (R10).
-  const again = await submission(9407);
-  expect(again.academicYear).toBe(refusedSubmission.academicYear);
-  expect((await http('POST', '/applications', again)).status).toBe(202);
+  // The year is the reopened case's again (R10), and the window is closed: a new application is refused either way.
+  const newOne = await http('POST', '/applications', await submission(9407, { academicYear: NEXT_YEAR() }));
+  expect(newOne.status).toBe(422);
+  expect(newOne.body.error.message).toMatch(/are accepted from .* until/);
+
+  // The provider decides it again; the new result reaches the cabinet.
+  const redecided = await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'A. Head' });
+  expect(redecided.status).toBe(200);
+  const accepted = await eventually(
+    application(id),
+    (r) => r.body.state === 'notified' && r.body.notices.some((n: { round: number }) => n.round === 2),
+  );
+  expect(accepted.body).toMatchObject({ decision: 'accept', round: 2 });
+  expect(accepted.body.notices.map((n: { kind: string; round: number }) => [n.kind, n.round])).toEqual(
+    expect.arrayContaining([
+      ['acceptance', 2],
+      ['refusal', 1],
+    ]),
+  );
 }, 120_000);
 
 test('a complaint upheld against a refusal after the teacher applied again does not reopen it: the newer application is the one decided (R10, R13)', async () => {

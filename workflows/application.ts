@@ -10,7 +10,7 @@ import { condition, log, setCurrentDetails, upsertSearchAttributes } from '@temp
 import { DECIDED_BY_RULE, type ApplicationInput } from '../domain/application';
 import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
-import type { ApplicationStatus } from '../domain/case-status';
+import type { ApplicationStatus, ClosedCaseReopening } from '../domain/case-status';
 import { defectsInWords, type ResultKind } from '../domain/notices';
 import { DecisionDueAtKey } from '../domain/search-attributes';
 import { standardOf, termInWords } from '../domain/standards';
@@ -28,26 +28,48 @@ import { awaitWithinTerm } from './terms';
  * admitted it (domain/admission.ts, with the context fixed at submission): the door decides admission, and the
  * workflow trusts it, so a rule changed at the door never changes a running case. It answers the case's final
  * status. Messages: the `status` query, the `decide`, `withdraw`, `resultCustody` and `fileComplaint` updates
- * (messages.ts), each refused by its guard (domain/guards.ts) with a typed refusal.
+ * (messages.ts), each refused by its guard (domain/guards.ts) with a typed refusal. A new run of a closed case,
+ * started by a complaint upheld against its result (complaint.ts), has `reopening` and enters review at once.
  */
-export async function applicationWorkflow(input: ApplicationInput): Promise<ApplicationStatus> {
+export async function applicationWorkflow(input: ApplicationInput, reopening?: ClosedCaseReopening): Promise<ApplicationStatus> {
   const kase = new ApplicationCase(input, standardOf(input));
   const custody = new ResultCustody(kase);
   const complaints = new ComplaintStage(kase);
   kase.listen({ custody, complaints });
 
+  // R3, R5: the provider's decision within the term, and the signed result delivered.
+  let came = reopening ? await reviewTheClosedCaseAgain(kase, complaints, reopening) : await firstReview(kase, custody, complaints);
+  if (came === 'withdrawn') return kase.status;
+  await deliverResult(kase, custody, came);
+
+  // R13: the result may be contested; an upheld complaint against it sends the case back to review.
+  while ((await complaints.untilOverOrReopened()) === 'reopened') {
+    came = await awaitDecision(kase, complaints, await complaints.reopenReview(), false);
+    if (came === 'withdrawn') return kase.status;
+    await deliverResult(kase, custody, came);
+  }
+  await complaints.close();
+  return kase.status;
+}
+
+/**
+ * A case from its submission to the provider's decision: stored (R10), registered (R7), checked by rule (R8, R9),
+ * and decided within the channel's term (R3).
+ */
+async function firstReview(kase: ApplicationCase, custody: ResultCustody, complaints: ComplaintStage): Promise<'withdrawn' | 'in-time' | 'late'> {
+  const { input } = kase;
   await caseStore.recordApplication.executeWithOptions({ summary: "store the received application (R10: it holds the teacher's year)" }, [
     input,
     kase.status,
   ]);
-  if (await kase.withdrawnHere()) return kase.status;
+  if (await kase.withdrawnHere()) return 'withdrawn';
 
   // R7: received after working hours, on a weekend or a holiday → registered at the next working moment.
   kase.calendar = new WorkingCalendar(
     await caseStore.loadCalendarOverrides.executeWithOptions({ summary: "read operators' calendar overrides (R7)" }, []),
   );
   const registeredAt = await awaitRegistration(kase);
-  if (registeredAt === 'withdrawn') return kase.status;
+  if (registeredAt === 'withdrawn') return 'withdrawn';
 
   // R3: the channel's term runs from registration.
   const decisionDueAt = await startTerm(kase, registeredAt);
@@ -63,20 +85,23 @@ export async function applicationWorkflow(input: ApplicationInput): Promise<Appl
     await custody.record('package-handed-over');
   }
 
-  // R3, R5: the provider's decision within the term, and the signed result delivered; R13: complaints against
-  // the provider's inaction while it is overdue.
-  let came = await awaitDecision(kase, complaints, decisionDueAt, overdueOnArrival);
-  if (came === 'withdrawn') return kase.status;
-  await deliverResult(kase, custody, came);
+  // R3: the provider's decision within the term; R13: complaints against its inaction while it is overdue.
+  return awaitDecision(kase, complaints, decisionDueAt, overdueOnArrival);
+}
 
-  // R13: the result may be contested; an upheld complaint against it sends the case back to review.
-  while ((await complaints.untilOverOrReopened()) === 'reopened') {
-    came = await awaitDecision(kase, complaints, await complaints.reopenReview(), false);
-    if (came === 'withdrawn') return kase.status;
-    await deliverResult(kase, custody, came);
-  }
-  await complaints.close();
-  return kase.status;
+/**
+ * R13, APPK art. 92: a closed case taken back to review by a complaint upheld against its result: the case as the
+ * store recorded it, its result superseded, and the provider's decision owed again within the channel's term.
+ */
+async function reviewTheClosedCaseAgain(
+  kase: ApplicationCase,
+  complaints: ComplaintStage,
+  reopening: ClosedCaseReopening,
+): Promise<'withdrawn' | 'in-time' | 'late'> {
+  kase.restore(reopening);
+  const decisionDueAt = await complaints.reopenReview('closed-case');
+  log.info('closed case reopened by an upheld complaint', { applicationId: kase.id, complaintId: reopening.reopenedBy.complaintId });
+  return awaitDecision(kase, complaints, decisionDueAt, false);
 }
 
 /**

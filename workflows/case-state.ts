@@ -10,7 +10,7 @@ import { condition, patched, setCurrentDetails, setHandler, upsertSearchAttribut
 import type { Defect } from '../domain/admissibility';
 import { officialDecision, type ApplicationInput, type CaseDecision } from '../domain/application';
 import type { WorkingCalendar } from '../domain/calendar';
-import { receivedStatus, type FiledComplaint } from '../domain/case-status';
+import { receivedStatus, type ClosedCaseReopening, type FiledComplaint } from '../domain/case-status';
 import type { ComplaintFiling } from '../domain/complaint';
 import { custodyBeforeResult, type CustodyEvent } from '../domain/custody';
 import { complaintFilingRefusal, custodyStepRefusal, decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
@@ -152,7 +152,7 @@ export class ApplicationCase {
    * R13: an upheld complaint supersedes the result in force; the case goes back to review with a new term, its
    * decision and the last round's dates cleared.
    */
-  reopen(decisionDueAt: Date): void {
+  reopen(decisionDueAt: Date, event: Extract<LifecycleEvent, { type: 'COMPLAINT_CONCLUDED' | 'CLOSED_CASE_REOPENED' }>): void {
     const { status } = this;
     status.supersededResults.push({
       round: status.round,
@@ -166,8 +166,18 @@ export class ApplicationCase {
     this.defects = undefined;
     Object.assign(status, { decision: null, refusalGrounds: null, decidedAt: null, notifiedAt: null, complaintPeriodEndsAt: null });
     status.decisionDueAt = decisionDueAt.toISOString();
-    this.fire({ type: 'COMPLAINT_CONCLUDED', reopens: true });
+    this.fire(event);
     upsertSearchAttributes([{ key: DecisionDueAtKey, value: decisionDueAt }]);
+  }
+
+  /**
+   * R13, APPK art. 92: a closed case's new run takes the case as the store recorded it, with the complaint upheld
+   * against its result; its administrative stage begins again with the new result (reopen() follows).
+   */
+  restore({ view, reopenedBy }: ClosedCaseReopening): void {
+    Object.assign(this.status, view, { preTrialCompletedAt: null, complaints: [...view.complaints, reopenedBy] });
+    delete this.status.decisionOrderedAt;
+    delete this.status.yearHeldBy;
   }
 
   /** R10: an upheld complaint does not reopen the case: a newer application of the teacher holds the year. */

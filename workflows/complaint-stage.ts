@@ -8,7 +8,7 @@
 import { ParentClosePolicy, condition, log, patched, setCurrentDetails, startChild, uuid4 } from '@temporalio/workflow';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ComplaintStatus, ComplaintSummary, FiledComplaint } from '../domain/case-status';
-import { endsThePreTrialStage, filedComplaint, filedLate, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
+import { endsThePreTrialStage, filedComplaint, filedLate, reopensTheReview, subjectAndLateness, type ComplaintFiling } from '../domain/complaint';
 import { PATCHES } from './patches';
 import { contestableSubjects, subjectOf } from '../domain/guards';
 import type { ApplicationCase } from './case-state';
@@ -23,8 +23,22 @@ export class ComplaintStage {
   private readonly concluded: ComplaintStatus[] = [];
   /** tells apart the stage reports of the complaint phase (StageRecord.occurrence) */
   private events = 0;
+  /**
+   * a closed case's new run numbers them after its round (`r2-c1`), apart from its first run's (`c1`); empty in a
+   * run that started with the application
+   */
+  private occurrences = '';
 
   constructor(private readonly kase: ApplicationCase) {}
+
+  /** R13: the case's new run after a complaint upheld against its closed result; its reports told apart by round. */
+  reopenedAfterClose(): void {
+    this.occurrences = `r${this.kase.status.round}-`;
+  }
+
+  private nextOccurrence(): string {
+    return `${this.occurrences}c${++this.events}`;
+  }
 
   /**
    * A complaint as the applicant files it (its guard let it through), answered once the main flow has registered
@@ -57,7 +71,7 @@ export class ComplaintStage {
       if (conclusion.subject === 'inaction' && (conclusion.outcome === 'upheld' || conclusion.outcome === 'partly-upheld')) {
         ordered = new Date(conclusion.decidedAt!);
       }
-      await this.kase.recordStage({ occurrence: `c${++this.events}` });
+      await this.kase.recordStage({ occurrence: this.nextOccurrence() });
     }
     return ordered;
   }
@@ -74,8 +88,7 @@ export class ComplaintStage {
       }
       const conclusion = this.concluded.shift();
       if (conclusion) {
-        const upheld = conclusion.outcome === 'upheld' && conclusion.contestedRound === status.round && (conclusion.subject ?? 'result') === 'result';
-        const reopens = upheld && (await this.yearStillFree());
+        const reopens = reopensTheReview(conclusion, status.round) && (await this.yearStillFree());
         if (reopens) return 'reopened'; // reopenReview takes the case back to review, its new term with it
         // Only the authority's decision on the result is the last instance's word (APPK art. 91–92): one on
         // lateness or inaction leaves the result contestable within the period. Cases running since before keep
@@ -88,7 +101,7 @@ export class ComplaintStage {
           lastInstanceDecided = true;
         }
         this.kase.fire({ type: 'COMPLAINT_CONCLUDED', reopens });
-        await this.kase.recordStage({ occurrence: `c${++this.events}` });
+        await this.kase.recordStage({ occurrence: this.nextOccurrence() });
         continue;
       }
       const periodEnd = Date.parse(status.complaintPeriodEndsAt!);
@@ -193,12 +206,15 @@ export class ComplaintStage {
     );
     kase.fire({ type: 'COMPLAINT_FILED' });
     count('complaintFiled', { addressee: request.addressee });
-    await kase.recordStage({ occurrence: `c${++this.events}` });
+    await kase.recordStage({ occurrence: this.nextOccurrence() });
     return { complaintId, workflowId, addressee: request.addressee, subject, late, registeredAt: complaint.registeredAt, dueAt: complaint.dueAt };
   }
 
-  /** R13: an upheld complaint supersedes the result; the provider decides again within the channel's term. */
-  async reopenReview(): Promise<Date> {
+  /**
+   * R13: an upheld complaint supersedes the result; the provider decides again within the channel's term. `after`:
+   * the complaint was decided in this run, or against the closed case that this new run takes back to review.
+   */
+  async reopenReview(after: 'complaint-in-run' | 'closed-case' = 'complaint-in-run'): Promise<Date> {
     const { kase } = this;
     const { status } = kase;
     kase.calendar = new WorkingCalendar(
@@ -206,7 +222,8 @@ export class ComplaintStage {
     );
     const reopenedAt = kase.calendar.registrationMoment(new Date());
     const decisionDueAt = kase.termEnd(reopenedAt);
-    kase.reopen(decisionDueAt);
+    kase.reopen(decisionDueAt, after === 'closed-case' ? { type: 'CLOSED_CASE_REOPENED' } : { type: 'COMPLAINT_CONCLUDED', reopens: true });
+    if (after === 'closed-case') this.reopenedAfterClose();
     await kase.recordStage({ decisionDueAt: status.decisionDueAt!, overdue: false, ...kase.roundStage() });
     return decisionDueAt;
   }
@@ -218,10 +235,12 @@ export class ComplaintStage {
     const heard = status.complaints.length > 0;
     kase.close(heard);
     count('closed', { complaints_heard: heard });
-    await kase.recordStage({ ...(heard && { preTrialCompletedAt: status.preTrialCompletedAt! }) });
+    // A closed case's new run closes again: its report and its pre-trial record are told apart by its round.
+    const again = this.occurrences !== '';
+    await kase.recordStage({ ...(heard && { preTrialCompletedAt: status.preTrialCompletedAt! }), ...(again && kase.roundStage()) });
     if (heard) {
       await documents.issueNotice.executeWithOptions({ summary: 'record in the personal cabinet that the pre-trial stage has ended (R13)' }, [
-        { applicationId: kase.id, kind: 'pre-trial-record' },
+        { applicationId: kase.id, kind: 'pre-trial-record', ...(again && { round: status.round }) },
       ]);
       count('noticeIssued', { kind: 'pre-trial-record' });
     }

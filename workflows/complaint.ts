@@ -6,13 +6,27 @@
  * decided within 15. Escalated up the tree when late (the review is still owed), and answered with a motivated,
  * signed decision in the applicant's cabinet.
  */
-import { condition, log, patched, setCurrentDetails, setHandler, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, WorkflowIdReusePolicy } from '@temporalio/common';
+import {
+  ParentClosePolicy,
+  condition,
+  log,
+  patched,
+  setCurrentDetails,
+  setHandler,
+  sleep,
+  startChild,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
 import { formatInstant } from '../domain/calendar';
+import { workflowIdFor } from '../domain/case-ids';
+import { complaintSummaryOf, type ClosedCaseOnRecord, type ClosedCaseReopening } from '../domain/case-status';
 import { complaintDecisionRefusal, complaintForwardRefusal } from '../domain/guards';
 import {
   REVIEW_TERM_WORKING_DAYS,
   SUPERIOR_BODY,
   advanceComplaint,
+  reopensTheReview,
   startComplaint,
   subjectAndLateness,
   type ComplaintDecision,
@@ -22,7 +36,7 @@ import {
   type ComplaintState,
   type Forwarder,
 } from '../domain/complaint';
-import { ComplaintStateKey, OverdueKey } from '../domain/search-attributes';
+import { ComplaintStateKey, OverdueKey, applicationRunAttributes } from '../domain/search-attributes';
 import { complaintStatusQuery, decideComplaintUpdate, forwardComplaintUpdate, type ComplaintStatus } from './messages';
 import { PATCHES } from './patches';
 import { count } from './metrics';
@@ -178,6 +192,14 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     ...(status.decidedBy && { decidedBy: status.decidedBy }),
     decidedAt: status.decidedAt!,
   });
+  // R13, APPK art. 92: upheld against the result of a closed case, it takes the case back to review if nothing has
+  // superseded that result and the teacher's year is still free (R10), before its decision is worded (which says so).
+  const closedCase =
+    input.caseClosed && reopensTheReview(status, input.contestedRound) && patched(PATCHES.reopenClosedCase)
+      ? await caseStore.reopenClosedCase.executeWithOptions({ summary: "take the closed case and the teacher's year back to review (R10, R13)" }, [
+          { applicationId: input.applicationId, contestedRound: input.contestedRound },
+        ])
+      : null;
   const notice = await documents.issueNotice.executeWithOptions(
     { summary: 'sign the decision on the complaint and deliver it to the personal cabinet (R13, R5)' },
     [{ applicationId: input.applicationId, kind: 'complaint-decision', complaintId: input.complaintId }],
@@ -187,5 +209,33 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   fire({ type: 'DECISION_DELIVERED' });
   await recordStage();
   setCurrentDetails(`Decided: ${status.outcome}; the motivated decision is in the personal cabinet`);
+  if (closedCase?.reopens) await reopenTheClosedCase(status, closedCase);
+  else if (closedCase) log.info('upheld complaint does not reopen the closed case', { complaintId: input.complaintId, why: closedCase.why });
   return status;
+}
+
+/**
+ * R13, APPK art. 92: a new run of the closed case's workflow, under its id, enters review with a new term from the
+ * case as the store recorded it (workflows/application.ts); it outlives this complaint. Already running (another
+ * upheld complaint reopened it a moment before), it is left as it is.
+ */
+async function reopenTheClosedCase(complaint: ComplaintStatus, closed: Extract<ClosedCaseOnRecord, { reopens: true }>): Promise<void> {
+  const reopening: ClosedCaseReopening = { view: closed.view, reopenedBy: complaintSummaryOf(complaint) };
+  try {
+    await startChild('applicationWorkflow', {
+      workflowId: workflowIdFor(complaint.applicationId),
+      args: [closed.input, reopening],
+      // the closed run completed: its id is taken again for the case's new run
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      ...applicationRunAttributes(closed.input, 'under-review'),
+      staticDetails: `Reopened by complaint ${complaint.complaintId}, upheld ${complaint.decidedAt} against the result of the closed case (R13, APPK art. 92)`,
+    });
+  } catch (error) {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+    log.warn('the closed case is running again already', { applicationId: complaint.applicationId, complaintId: complaint.complaintId });
+    return;
+  }
+  count('closedCaseReopened');
+  setCurrentDetails(`Decided: upheld; the case is under review again in a new run (R13, APPK art. 92)`);
 }

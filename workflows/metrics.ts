@@ -20,6 +20,7 @@ const counters = {
     'complaints the service forwarded to the body above because the provider let its 3 working days pass (APPK art. 91 §4)',
   ],
   closed: ['attestation_cases_closed', 'cases whose administrative stage is over'],
+  closedCaseReopened: ['attestation_closed_cases_reopened', 'closed cases taken back to review by a complaint upheld against the result (R13)'],
 } as const;
 
 export function count(what: keyof typeof counters, tags: Tags = {}): void {

@@ -5,6 +5,8 @@
  * An id is never reused; one is retired with `deprecatePatch` once no case started before it is open.
  */
 export const PATCHES = {
+  /** R13, APPK art. 92: an upheld complaint against a closed case reopens the review in a new run of the case (issue 30) */
+  reopenClosedCase: 'reopen-closed-case',
   /** APPK art. 91–92: only the quality-control authority's decision on the result ends the pre-trial stage (issue 30) */
   stageEndsOnResultDecision: 'stage-ends-on-result-decision',
   /** APPK art. 91 §4: a complaint to the provider is with it 3 working days, then goes to the body above (issue 30) */

@@ -3,8 +3,9 @@
  * is no reason to refuse it (Administrative Procedural Code art. 92 §3), so it is registered (late when filed
  * after the period: one filed on its last day and relayed after the case closed is in time, §1), with the
  * applicant's petition to restore the period if she made one, and reviewed in a complaint workflow of its own;
- * the reviewing body decides whether to restore the period (§2). The case itself stays closed: an upheld
- * complaint annuls the result on record, and a refused teacher may apply again (R10).
+ * the reviewing body decides whether to restore the period (§2). Upheld against the result, the complaint's
+ * workflow takes the case back to review in a new run of its own (workflows/complaint.ts), whether or not the
+ * campaign window is still open: the teacher is not sent to apply again (R10, R13).
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';

@@ -13,7 +13,7 @@ import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
 import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
 import { unknownProviderUnitRefusal, type ProviderUnits } from '../../domain/provider-units';
 import { parseInput } from '../../domain/refusals';
-import { ApplicationStateKey, CategoryKey, ChannelKey, ProviderUnitKey, StandardKey, SubmittedByKey } from '../../domain/search-attributes';
+import { applicationRunAttributes } from '../../domain/search-attributes';
 import { STANDARDS, standardInForce, takenInPerson, type StandardId, type StandardInForce } from '../../domain/standards';
 import { readCalendarOverrides } from '../../infra/calendar-overrides';
 import { applicationsOfYear } from '../../infra/case-store';
@@ -60,7 +60,6 @@ export async function startApplicationWorkflow(
   input: ApplicationInput,
   details: string,
 ) {
-  const standard = input.standard ?? 'standard-2';
   return deps.client.workflow.start('applicationWorkflow', {
     taskQueue: deps.taskQueue,
     workflowId: workflowIdFor(input.applicationId),
@@ -68,16 +67,7 @@ export async function startApplicationWorkflow(
     // A simultaneous submission of the same attempt started it first (R10); an attempt whose run failed before
     // it stored the application may be started again.
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    typedSearchAttributes: [
-      { key: ApplicationStateKey, value: 'received' },
-      { key: CategoryKey, value: input.category },
-      { key: ChannelKey, value: input.channel },
-      { key: ProviderUnitKey, value: input.providerUnit },
-      // R1: who may withdraw it, readable from the moment it starts (client/api/entitlement.ts).
-      ...(input.submittedBy ? [{ key: SubmittedByKey, value: input.submittedBy }] : []),
-      { key: StandardKey, value: standard },
-    ],
-    staticSummary: `Attestation application: ${input.category} via ${input.channel}, ${input.academicYear}, under ${standard}`,
+    ...applicationRunAttributes(input, 'received'),
     staticDetails: `${details} to ${deps.units.get(input.providerUnit).names.ru}`,
   });
 }

@@ -6,7 +6,7 @@
  */
 import { holdsTheYear } from '../../domain/academic-year';
 import type { ApplicationInput } from '../../domain/application';
-import type { ApplicationStatus } from '../../domain/case-status';
+import type { ApplicationStatus, ClosedCaseOnRecord } from '../../domain/case-status';
 import { workflowIdFor } from '../../domain/case-ids';
 import type { CustodyStep } from '../../domain/custody';
 import type { ProviderUnits } from '../../domain/provider-units';
@@ -115,6 +115,34 @@ export async function logStage(
   });
 }
 
+/**
+ * The application as admitted, from its row: as stored since the column `input` was added; for a case recorded
+ * before it, rebuilt from the columns, without the essay and the documents' list the store did not keep then, and
+ * with the consent it was admitted on (a reopened review reads none of them again: the provider has the file).
+ */
+function applicationOnRecord(row: Prisma.ApplicationGetPayload<object>): ApplicationInput {
+  if (row.input !== null) return JSON.parse(row.input) as ApplicationInput;
+  return {
+    applicationId: row.id,
+    iin: row.iin,
+    fullName: row.fullName,
+    category: row.category as ApplicationInput['category'],
+    channel: row.channel as ApplicationInput['channel'],
+    providerUnit: row.providerUnit,
+    purpose: (row.purpose ?? 'assign') as ApplicationInput['purpose'],
+    academicYear: row.academicYear,
+    submittedAt: row.submittedAt.toISOString(),
+    personalDataConsent: true,
+    essay: '',
+    documents: [],
+    standard: row.standard as ApplicationInput['standard'],
+    ...(row.cabinetId !== null && { cabinetId: row.cabinetId }),
+    ...(row.submittedBy !== null && { submittedBy: row.submittedBy }),
+    ...(row.serviceLocality !== null && { serviceLocality: row.serviceLocality as ApplicationInput['serviceLocality'] }),
+    ...(row.homeVisit && { homeVisit: true }),
+  };
+}
+
 /** The application records of the case store, over the store given. */
 export function applicationRecords({ store, units }: { store: Store; units: ProviderUnits }) {
   /** R3, R14: a late decision or a late result goes to the unit above the provider (R1's tree). */
@@ -123,6 +151,20 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
     return { to: 'supervising-unit', unit: above.id, unitName: above.names.ru };
   };
   const yearHolder = (application: { iin: string; academicYear: string }) => yearHolderOf(store, application);
+  async function reclaimAcademicYear({ applicationId }: { applicationId: string }): Promise<{ heldBy: string | null }> {
+    try {
+      await store.application.update({ where: { id: applicationId }, data: { holdsYear: true } });
+      return { heldBy: null };
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'P2002') throw error;
+      const application = await store.application.findUniqueOrThrow({ where: { id: applicationId }, select: { iin: true, academicYear: true } });
+      const heldBy = await yearHolder(application);
+      // The holder let the year go between the two reads: the next attempt takes it.
+      if (heldBy === null)
+        throw new Error(`the academic year of application ${applicationId} was freed meanwhile; taking it again`, { cause: error });
+      return { heldBy };
+    }
+  }
   return {
     /**
      * Stores a received application, holding its teacher's academic year (R10); a retry finds the row it wrote
@@ -155,6 +197,7 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
             state: 'received',
             submittedAt: new Date(input.submittedAt),
             view: JSON.stringify(view),
+            input: JSON.stringify(input),
           },
         });
         return { recorded: true };
@@ -171,19 +214,20 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
      * application of the teacher that holds it (under consideration or accepted) is the one decided. Answers
      * the holder when it is another application.
      */
-    async reclaimAcademicYear({ applicationId }: { applicationId: string }): Promise<{ heldBy: string | null }> {
-      try {
-        await store.application.update({ where: { id: applicationId }, data: { holdsYear: true } });
-        return { heldBy: null };
-      } catch (error) {
-        if ((error as { code?: string }).code !== 'P2002') throw error;
-        const application = await store.application.findUniqueOrThrow({ where: { id: applicationId }, select: { iin: true, academicYear: true } });
-        const heldBy = await yearHolder(application);
-        // The holder let the year go between the two reads: the next attempt takes it.
-        if (heldBy === null)
-          throw new Error(`the academic year of application ${applicationId} was freed meanwhile; taking it again`, { cause: error });
-        return { heldBy };
-      }
+    reclaimAcademicYear,
+
+    /**
+     * R13, APPK art. 92: a complaint upheld against the result of the closed case `applicationId` takes it back to
+     * review, if the case is still closed with that result in force and its year is still free (R10, taken back
+     * here). Answers the application as admitted and the case as last recorded, for the new run.
+     */
+    async reopenClosedCase({ applicationId, contestedRound }: { applicationId: string; contestedRound: number }): Promise<ClosedCaseOnRecord> {
+      const row = await store.application.findUniqueOrThrow({ where: { id: applicationId } });
+      if (row.state !== 'closed' || row.view === null) return { reopens: false, why: 'not-closed' };
+      if (row.round !== contestedRound) return { reopens: false, why: 'result-superseded' };
+      const { heldBy } = await reclaimAcademicYear({ applicationId });
+      if (heldBy !== null) return { reopens: false, why: 'year-held', heldBy };
+      return { reopens: true, input: applicationOnRecord(row), view: JSON.parse(row.view) as ApplicationStatus };
     },
 
     /**

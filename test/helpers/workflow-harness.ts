@@ -20,6 +20,7 @@ import { applicationWorkflow } from '../../workflows';
 import { complaintStatusQuery, forwardComplaintUpdate, statusQuery, type ApplicationStatus, type ComplaintStatus } from '../../workflows/messages';
 import type { CustodyRecord, DecisionRecord, NoticeRequest, ResultRecord, StageRecord } from '../../activities';
 import type { ApplicationInput } from '../../domain/application';
+import type { ClosedCaseOnRecord } from '../../domain/case-status';
 import { createTimeSkippingEnv } from './workflow-env';
 import { workflowCode } from '../../worker/workflow-code';
 
@@ -75,6 +76,8 @@ export function fakeActivities() {
     lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
     recordApplication: jest.fn(async () => {}),
     reclaimAcademicYear: jest.fn(async () => ({ heldBy: null as string | null })),
+    // a closed case's reopening (R13): a test that files against one says what the store finds
+    reopenClosedCase: jest.fn(async (): Promise<ClosedCaseOnRecord> => ({ reopens: false, why: 'not-closed' })),
     loadCalendarOverrides: jest.fn(async () => []),
     reportCalendarGap: jest.fn(async ({ years }) => void gaps.push(years)),
     // The view each record carries is the workflow's status at that moment (asserted by the API tests): kept apart.
