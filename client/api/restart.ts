@@ -9,6 +9,7 @@ import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@te
 import { decodeArrayFromPayloads } from '@temporalio/common/lib/internal-non-workflow';
 import { z } from 'zod';
 import type { ApplicationInput } from '../../domain/application';
+import type { ClosedCaseReopening } from '../../domain/case-status';
 import { line, schemaOnce, text } from '../../domain/fields';
 import { workflowIdFor } from '../../infra/identity';
 import type { ApiRefusal } from './refusals';
@@ -55,8 +56,9 @@ export async function restartCase(
   }
   const history = await handle.fetchHistory();
   const started = history.events?.[0]?.workflowExecutionStartedEventAttributes;
-  const [input] = (await decodeArrayFromPayloads(deps.client.options.loadedDataConverter, started?.input?.payloads)) as [
+  const [input, reopening] = (await decodeArrayFromPayloads(deps.client.options.loadedDataConverter, started?.input?.payloads)) as [
     ApplicationInput | undefined,
+    ClosedCaseReopening | undefined,
   ];
   if (!input || input.applicationId !== applicationId)
     return notAllowed(`the run of application ${applicationId} holds no application to start again from`);
@@ -65,6 +67,7 @@ export async function restartCase(
       deps,
       input,
       `Started again by ${asked.by} (client ${asked.client}): ${asked.why.slice(0, 500)}. First submitted`,
+      reopening,
     );
     return {
       ok: true,

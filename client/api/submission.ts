@@ -10,6 +10,7 @@ import { admissionContextOf, admitWellFormed } from '../../domain/admission';
 import { submissionSchema, submittedAtRefusal, type ApplicationInput } from '../../domain/application';
 import { formatInstant } from '../../domain/calendar';
 import { campaignWindow, type CampaignWindow } from '../../domain/campaign';
+import type { ClosedCaseReopening } from '../../domain/case-status';
 import { maySeeApplication, maySubmit, type Caller } from '../../domain/authority';
 import { unknownProviderUnitRefusal, type ProviderUnits } from '../../domain/provider-units';
 import { parseInput } from '../../domain/refusals';
@@ -53,21 +54,23 @@ export type SubmissionOutcome = { ok: true; submitted: Submitted } | { ok: false
  * Starts an application's workflow from its input, as a submission does and as an operator's restart does
  * (routes/support.ts): under its id, with the search attributes the Temporal UI filters on and R1's facts, and a
  * summary for the UI. An attempt whose run failed, timed out or was terminated may be started again; a running or
- * completed one may not (WorkflowExecutionAlreadyStartedError).
+ * completed one may not (WorkflowExecutionAlreadyStartedError). A closed case's reopened run started again keeps
+ * its `reopening` (R13): it enters review again, not registration.
  */
 export async function startApplicationWorkflow(
   deps: Pick<SubmissionDeps, 'client' | 'taskQueue' | 'units'>,
   input: ApplicationInput,
   details: string,
+  reopening?: ClosedCaseReopening,
 ) {
   return deps.client.workflow.start('applicationWorkflow', {
     taskQueue: deps.taskQueue,
     workflowId: workflowIdFor(input.applicationId),
-    args: [input],
+    args: reopening ? [input, reopening] : [input],
     // A simultaneous submission of the same attempt started it first (R10); an attempt whose run failed before
     // it stored the application may be started again.
     workflowIdReusePolicy: 'ALLOW_DUPLICATE_FAILED_ONLY',
-    ...applicationRunAttributes(input, 'received'),
+    ...applicationRunAttributes(input, reopening ? 'under-review' : 'received'),
     staticDetails: `${details} to ${deps.units.get(input.providerUnit).names.ru}`,
   });
 }
