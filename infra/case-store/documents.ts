@@ -11,6 +11,7 @@ import { documentKey, outboxKeys } from '../outbox-keys';
 import type { SignerIdentity } from '../signer';
 import { Prisma, type Store } from '../store';
 import { yearHolderOf } from './applications';
+import { COMPLAINT_ORDER } from './reads';
 
 export interface NoticeRequest {
   applicationId: string;
@@ -87,7 +88,7 @@ export function documentRecords(store: Store) {
     async subjectOf(applicationId: string, withYearHolder: boolean) {
       const application = await store.application.findUniqueOrThrow({
         where: { id: applicationId },
-        include: { complaints: { orderBy: { submittedAt: 'asc' } } },
+        include: { complaints: { orderBy: COMPLAINT_ORDER } },
       });
       const yearHolder = withYearHolder && application.holdsYear === null ? await yearHolderOf(store, application, applicationId) : null;
       return { application, yearHolder };

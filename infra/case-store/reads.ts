@@ -9,6 +9,8 @@ export type { Complaint as ComplaintRecord, Notice as NoticeRecord } from '../..
 type Reader = Pick<Store, 'application' | 'complaint' | 'notice' | 'signingCertificate'>;
 
 const DOCUMENT_ORDER = [{ createdAt: 'asc' as const }, { language: 'asc' as const }];
+/** A case's complaints in the order they were filed; two filed at the same instant, as the service received them. */
+export const COMPLAINT_ORDER = [{ submittedAt: 'asc' as const }, { createdAt: 'asc' as const }];
 
 /** R1: an application's provider unit, submitting client and complaints' reviewers, as recorded; null when it is not recorded (yet). */
 export function recordedParties(store: Reader, applicationId: string) {
@@ -40,13 +42,20 @@ export async function recordedState(store: Reader, applicationId: string): Promi
 export function applicationRecord(store: Reader, applicationId: string) {
   return store.application.findUnique({
     where: { id: applicationId },
-    include: { notices: { orderBy: DOCUMENT_ORDER }, complaints: { orderBy: { submittedAt: 'asc' } } },
+    include: { notices: { orderBy: DOCUMENT_ORDER }, complaints: { orderBy: COMPLAINT_ORDER } },
   });
 }
 
-/** A cabinet's applications with their documents (R5), oldest first. */
+/**
+ * A cabinet's applications with their documents (R5), oldest first: by when each was submitted, then, for two
+ * submitted at the same instant (a relayed batch), by when the service received it.
+ */
 export function cabinetRecords(store: Reader, cabinetId: string) {
-  return store.application.findMany({ where: { cabinetId }, orderBy: { submittedAt: 'asc' }, include: { notices: { orderBy: DOCUMENT_ORDER } } });
+  return store.application.findMany({
+    where: { cabinetId },
+    orderBy: [{ submittedAt: 'asc' }, { createdAt: 'asc' }],
+    include: { notices: { orderBy: DOCUMENT_ORDER } },
+  });
 }
 
 /** A complaint with its documents, as recorded. */
@@ -74,7 +83,7 @@ export async function caseRecordForStory(store: Reader, id: string) {
         orderBy: DOCUMENT_ORDER,
         select: { kind: true, language: true, round: true, complaintId: true, createdAt: true, supersededAt: true },
       },
-      complaints: { orderBy: { submittedAt: 'asc' } },
+      complaints: { orderBy: COMPLAINT_ORDER },
       stages: { orderBy: [{ at: 'asc' }, { key: 'asc' }] },
     },
   });
