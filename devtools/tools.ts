@@ -173,37 +173,52 @@ export function ensureTemporalServer(): TemporalServerTools {
 }
 
 /**
- * Chromium for the browser tests and the docs' screenshots: `CHROMIUM` if set, else Debian's `chromium` on PATH,
- * else installed from Debian's packages (as root, with apt-get; about half a minute) — never a browser download.
+ * A program from one of Debian's packages: `envVar` if set, else the program on PATH, else the package installed
+ * (as root, with apt-get; reading the package lists once if the machine never did) — never a download of its own.
  */
-export function ensureChromium(): string {
-  const named = process.env.CHROMIUM;
+function ensureDebianProgram(program: string, debianPackage: string, envVar: string, neededFor: string): string {
+  const named = process.env[envVar];
   if (named) {
-    if (!fs.existsSync(named)) throw new ToolUnavailableError(`CHROMIUM names ${named}, which does not exist`);
+    if (!fs.existsSync(named)) throw new ToolUnavailableError(`${envVar} names ${named}, which does not exist`);
     return named;
   }
-  const found = onPath('chromium');
+  const found = onPath(program);
   if (found) return found;
   const asRoot = process.getuid?.() === 0;
   if (!asRoot || !onPath('apt-get')) {
     throw new ToolUnavailableError(
-      "The browser tests need Chromium and it was not found: install Debian's package (`sudo apt-get install chromium`) " +
-        'or set CHROMIUM to a Chromium or Chrome executable.',
+      `${neededFor} and it was not found: install Debian's package (\`sudo apt-get install ${debianPackage}\`) or set ${envVar} to the executable.`,
     );
   }
-  log("installing Debian's chromium package (first run on this machine: about half a minute)…");
+  log(`installing Debian's ${debianPackage} package (first run on this machine: under a minute)…`);
   const install = () =>
-    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', 'chromium'], {
+    spawnSync('apt-get', ['install', '-y', '--no-install-recommends', debianPackage], {
       stdio: ['ignore', 'inherit', 'inherit'],
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     }).status === 0;
-  // A machine whose package lists were never read knows no chromium yet: read them once, then try again.
+  // A machine whose package lists were never read knows no such package yet: read them once, then try again.
   if (!install() && !(spawnSync('apt-get', ['update'], { stdio: ['ignore', 'inherit', 'inherit'] }).status === 0 && install())) {
-    throw new ToolUnavailableError('apt-get could not install chromium; see the output above, or set CHROMIUM to a browser executable.');
+    throw new ToolUnavailableError(`apt-get could not install ${debianPackage}; see the output above, or set ${envVar} to the executable.`);
   }
-  const installed = onPath('chromium');
-  if (!installed) throw new ToolUnavailableError('apt-get installed chromium, but no `chromium` is on PATH');
+  const installed = onPath(program);
+  if (!installed) throw new ToolUnavailableError(`apt-get installed ${debianPackage}, but no \`${program}\` is on PATH`);
   return installed;
+}
+
+/** Chromium for the browser tests and the docs' screenshots (Debian's `chromium`; `CHROMIUM` names another). */
+export function ensureChromium(): string {
+  return ensureDebianProgram('chromium', 'chromium', 'CHROMIUM', 'The browser tests need Chromium');
+}
+
+/**
+ * Prometheus and its `promtool`, for the alert rules' tests (infra/prometheus/): Debian's `prometheus` package;
+ * `PROMETHEUS` names another `prometheus`, with its `promtool` beside it.
+ */
+export function ensurePrometheus(): { prometheus: string; promtool: string } {
+  const prometheus = ensureDebianProgram('prometheus', 'prometheus', 'PROMETHEUS', 'The alert rules are tested with Prometheus');
+  const promtool = path.join(path.dirname(prometheus), 'promtool');
+  if (!fs.existsSync(promtool)) throw new ToolUnavailableError(`no promtool beside ${prometheus}`);
+  return { prometheus, promtool };
 }
 
 /**
@@ -354,6 +369,7 @@ if (require.main === module) {
       log(`UI server:    ${ensureUiServer()}`);
       log(`test server:  ${ensureTestServer()}`);
       log(`chromium:     ${ensureChromium()}`);
+      log(`prometheus:   ${ensurePrometheus().prometheus}`);
       log(`schemathesis: ${ensureSchemathesis()}`);
     } else if (command === 'node-lts-bin') {
       // printed alone on stdout, for `npm run test:node-lts` to put first on PATH

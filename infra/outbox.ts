@@ -40,6 +40,12 @@ export async function undeliveredCounts(store: Store): Promise<{ pending: number
   return counts;
 }
 
+/** When the oldest message still waiting was written (null: none waits): how far behind the relay is. */
+export async function oldestPendingAt(store: Store): Promise<Date | null> {
+  const oldest = await store.outboxMessage.findFirst({ where: { status: 'pending' }, orderBy: { createdAt: 'asc' }, select: { createdAt: true } });
+  return oldest?.createdAt ?? null;
+}
+
 /** Puts dead letters back to be tried again from the start (all of them when no keys are given); answers how many. */
 export async function requeueDeadLetters(store: Store, keys?: readonly string[]): Promise<number> {
   const { count } = await store.outboxMessage.updateMany({

@@ -15,6 +15,7 @@ import { cli, cliAsync } from './helpers/cli';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { TEST_API_KEY, eventually } from './helpers/http';
 import { inHours, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
+import { startPrometheus } from './helpers/prometheus';
 
 /** A working morning a few working days back: registered at once, its decision already owed (test/helpers/dev-stack.ts). */
 const IN_HOURS = inHours();
@@ -476,5 +477,44 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     expect(metrics).toMatch(/attestation_applications_registered\S*\{[^}]*channel="platform"[^}]*\} [1-9]/);
     expect(metrics).toMatch(/attestation_decisions_overdue\S*\{[^}]*provider_unit=/);
     expect(metrics).toMatch(/attestation_notices_issued\S*\{[^}]*kind="acceptance"[^}]*\} [1-9]/);
+  });
+
+  test("a real Prometheus scraping the worker with the shipped rules fires the overdue decision's alert for its unit, naming its runbook entry (issue 36)", async () => {
+    const prometheus = await startPrometheus(stack.dataDir, [`127.0.0.1:${metricsPort}`]);
+    try {
+      // Registered a few working days back: its decision is owed past its term at once (R3), and still owed.
+      const submission = sampleSubmission({
+        iin: sampleIin(1617),
+        submittedAt: IN_HOURS,
+        providerUnit: 'almaty-bostandyk-district-education-department',
+      });
+      const { applicationId } = (await http('POST', '/applications', submission)).body as { applicationId: string };
+      await eventually(
+        () => http('GET', `/applications/${applicationId}`),
+        (r) => r.body.state === 'under-review' && r.body.overdue === true,
+      );
+      const firing = await eventually(
+        () => prometheus.alerts(),
+        (alerts) => alerts.some((a) => a.labels.alertname === 'AttestationDecisionsOverdue' && a.labels.provider_unit === submission.providerUnit),
+        90_000,
+      );
+      const alert = firing.find((a) => a.labels.alertname === 'AttestationDecisionsOverdue' && a.labels.provider_unit === submission.providerUnit)!;
+      expect(alert).toMatchObject({
+        state: 'firing',
+        labels: { severity: 'ticket' },
+        annotations: {
+          summary: expect.stringMatching(new RegExp(`^[1-9][0-9]* decision\\(s\\) owed past their term at ${submission.providerUnit}$`)),
+          runbook: 'docs/runbook.md#attestationdecisionsoverdue',
+        },
+      });
+      // The worker is up and polling: nothing pages about it; every rule evaluates against the real series.
+      expect(firing.map((a) => a.labels.alertname)).not.toContain('AttestationWorkerDown');
+      expect(firing.map((a) => a.labels.alertname)).not.toContain('AttestationNoWorkflowPollers');
+      const health = await prometheus.ruleHealth();
+      expect(health.filter((r) => r.health !== 'ok')).toEqual([]);
+      expect(health).toHaveLength(14);
+    } finally {
+      await prometheus.stop();
+    }
   });
 });

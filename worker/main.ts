@@ -8,6 +8,7 @@ import { temporalConnectionFromEnvironment } from '../infra/temporal-connection'
 import { setUpTemporal } from '../infra/temporal-setup';
 import { signersFromEnvironment, signingCertificatesFromEnvironment } from '../infra/signers';
 import { reportSigningCertificates } from './certificate-metrics';
+import { reportCaseGauges } from './case-gauges';
 import { webhookSecretsFromEnvironment } from '../infra/webhook-signature';
 import { createStore } from '../infra/store';
 import { DATA_DIR } from '../infra/paths';
@@ -29,6 +30,8 @@ runMain(async () => {
   const signers = signersFromEnvironment(path.join(DATA_DIR, 'signing'), units);
   // Issue 35: the days each certificate has left, as a metric and, near the end, a warning (docs/operators.md).
   const certificates = reportSigningCertificates(() => signingCertificatesFromEnvironment(path.join(DATA_DIR, 'signing')));
+  // Issue 36: the open breaches and the outbox's state, as gauges the alert rules watch (infra/prometheus/alerts.yml).
+  const gauges = reportCaseGauges(store);
   const relay = startOutboxRelay(
     store,
     { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
@@ -75,6 +78,7 @@ runMain(async () => {
     await worker.run();
   } finally {
     certificates.stop();
+    await gauges.stop();
     await relay.stop();
     await connection.close();
     await store.$disconnect();

@@ -116,3 +116,24 @@ export function recordedStates(store: Reader, workflowIds: string[]) {
 export async function caseRowCount(store: Reader & Pick<Store, 'stageLog'>): Promise<number> {
   return (await store.application.count()) + (await store.notice.count()) + (await store.complaint.count()) + (await store.stageLog.count());
 }
+
+/**
+ * R3, R13: the breaches still open, as the alerts count them (infra/prometheus/alerts.yml): decisions owed past their
+ * term, by provider unit, and complaint reviews owed past theirs, by reviewing unit (`unknown`: a complaint recorded
+ * before the reviewer was).
+ */
+export async function openBreaches(store: Pick<Store, 'application' | 'complaint'>): Promise<{
+  decisions: Map<string, number>;
+  complaintReviews: Map<string, number>;
+}> {
+  const decisions = await store.application.groupBy({
+    by: ['providerUnit'],
+    where: { state: 'under-review', overdue: true },
+    _count: { _all: true },
+  });
+  const reviews = await store.complaint.groupBy({ by: ['reviewingUnit'], where: { overdue: true, outcome: null }, _count: { _all: true } });
+  return {
+    decisions: new Map(decisions.map((d) => [d.providerUnit, d._count._all])),
+    complaintReviews: new Map(reviews.map((r) => [r.reviewingUnit ?? 'unknown', r._count._all])),
+  };
+}

@@ -3,6 +3,7 @@
  * PostgreSQL with the committed migrations, a worker and the HTTP API, each on its own loopback port, in a
  * temporary data directory. Every payload sent to Temporal is encrypted, as in production.
  */
+import { reportCaseGauges } from '../../worker/case-gauges';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
@@ -107,6 +108,8 @@ export async function startDevStack(
     workerRun = worker.run();
   };
   await startWorker();
+  // With telemetry, the worker's gauges of open breaches and the outbox too, each second (worker/case-gauges.ts).
+  const gauges = telemetry ? reportCaseGauges(store, { intervalMs: 1_000 }) : null;
 
   const httpSide: HttpSide = await startHttpSide({
     trustAnchorsPem: () => signers.trustAnchorsPem(),
@@ -166,6 +169,7 @@ export async function startDevStack(
       return applicationId;
     },
     async stop() {
+      await gauges?.stop();
       await httpSide.stop();
       worker?.shutdown();
       await workerRun?.catch(() => {});
