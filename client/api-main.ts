@@ -18,6 +18,7 @@ import { buildApi, DEFAULT_AUTH_FAILURES_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINU
 import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
+import { createApiMetrics, serveMetrics } from './api/metrics';
 
 runMain(async () => {
   assertReadyForProduction('API', API_REQUIREMENTS);
@@ -30,7 +31,11 @@ runMain(async () => {
   const connection = await Connection.connect(temporalConnectionFromEnvironment());
   const keys = payloadKeysFromEnvironment();
   const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(keys) });
+  // Issue 36: the API's metrics on an address of their own (never the public port), when one is set.
+  const metrics = process.env.API_METRICS_ADDRESS ? createApiMetrics() : undefined;
+  const metricsServer = metrics && (await serveMetrics(metrics.registry, process.env.API_METRICS_ADDRESS!));
   const app = buildApi({
+    ...(metrics && { metrics }),
     client,
     store,
     taskQueue: TASK_QUEUE,
@@ -63,6 +68,7 @@ runMain(async () => {
   expiry.unref();
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {
+    metricsServer?.close();
     await connection.close();
     await store.$disconnect();
   });

@@ -12,7 +12,15 @@ const replicas = countEnv('API_REPLICAS', 2);
 let stopping = false;
 
 cluster.setupPrimary({ exec: path.join(PROJECT_ROOT, 'client', 'api-main.ts'), execArgv: ['--import', 'tsx'] });
-for (let i = 0; i < replicas; i++) cluster.fork({ API_REPLICA: String(i + 1) });
+// Each replica's metrics on a port of its own, the next ones up from API_METRICS_ADDRESS (a shared port would answer
+// with whichever replica the primary picks).
+const metricsAddress = (i: number) => {
+  const address = process.env.API_METRICS_ADDRESS;
+  if (!address) return {};
+  const port = Number(address.split(':').pop());
+  return { API_METRICS_ADDRESS: `${address.replace(/:\d+$/, '')}:${port + i}` };
+};
+for (let i = 0; i < replicas; i++) cluster.fork({ API_REPLICA: String(i + 1), ...metricsAddress(i) });
 
 /** Stops every replica (SIGTERM: each closes its server gracefully); the primary exits with `code` once all have. */
 function stopAll(code: number): void {

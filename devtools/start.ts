@@ -187,6 +187,7 @@ async function main(): Promise<void> {
   }
 
   env.METRICS_ADDRESS ??= '127.0.0.1:9464';
+  env.API_METRICS_ADDRESS ??= '127.0.0.1:9474';
   const metricsAddresses: string[] = [];
   if (asCluster) {
     // Two workers on the one task queue, each with its own metrics port (the next one up).
@@ -221,6 +222,9 @@ async function main(): Promise<void> {
   if (uiUrl) say(`  Temporal UI  ${uiUrl}  (payloads decode after signing in at http://localhost:${port}/codec/login)`);
   say(`  Temporal     ${env.TEMPORAL_ADDRESS}${asCluster ? '  (a cluster: history, matching, frontend, worker)' : ''}`);
   for (const address of metricsAddresses) say(`  Metrics      http://${address}/metrics  (Prometheus: worker, workflow and case metrics)`);
+  say(
+    `  API metrics  http://${env.API_METRICS_ADDRESS}/metrics  (Prometheus: the API's answers by route and status, and their times)${asCluster ? `; the next port up for each replica` : ''}`,
+  );
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);

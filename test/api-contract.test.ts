@@ -7,6 +7,7 @@ import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createStore, type Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
+import { createApiMetrics, serveMetrics, splitAddress } from '../client/api/metrics';
 import { authenticate, keyEntry, parseApiKeys } from '../client/api/auth';
 import { EncryptionCodec } from '../infra/payload-codec';
 import { sampleIin } from './helpers/applications';
@@ -344,6 +345,50 @@ describe('submittedAt and the rate limit', () => {
     } finally {
       await behind.close();
     }
+  });
+});
+
+describe("the API's metrics (issue 36)", () => {
+  test('every answer is counted by method, route pattern and status, and timed; no id reaches a label; served apart from the API', async () => {
+    const metrics = createApiMetrics();
+    const measured = buildApi({
+      client: new Client(),
+      store,
+      taskQueue: 'contract',
+      identitySecret: 'contract',
+      apiKeys: parseApiKeys(JSON.stringify(KEYS)),
+      metrics,
+    });
+    const server = await serveMetrics(metrics.registry, '127.0.0.1:0');
+    try {
+      const id = '0f0e0d0c-0b0a-4909-8807-060504030201';
+      await measured.inject({ method: 'GET', url: '/openapi.json' });
+      await measured.inject({ method: 'GET', url: '/openapi.json' });
+      await measured.inject({ method: 'GET', url: `/applications/${id}` }); // no key: 401
+      await measured.inject({ method: 'GET', url: `/no-such-route/${sampleIin(7)}` });
+      const { port } = server.address() as { port: number };
+      const scraped = await fetch(`http://127.0.0.1:${port}/metrics`);
+      expect(scraped.headers.get('content-type')).toMatch(/^text\/plain/);
+      const text = await scraped.text();
+      expect(text).toMatch(/^attestation_api_requests_total\{method="GET",route="\/openapi.json",status="200"\} 2$/m);
+      expect(text).toMatch(/^attestation_api_requests_total\{method="GET",route="\/applications\/:id",status="401"\} 1$/m);
+      expect(text).toMatch(/^attestation_api_requests_total\{method="GET",route="unmatched",status="404"\} 1$/m);
+      expect(text).toMatch(/^attestation_api_request_duration_seconds_bucket\{le="\+Inf",method="GET",route="\/openapi.json"\} 2$/m);
+      expect(text).not.toContain(id);
+      expect(text).not.toContain(sampleIin(7));
+      // the public port serves no metrics
+      expect((await measured.inject({ method: 'GET', url: '/metrics' })).statusCode).toBe(404);
+      expect((await fetch(`http://127.0.0.1:${port}/elsewhere`)).status).toBe(404);
+    } finally {
+      server.close();
+      await measured.close();
+    }
+  });
+
+  test('a metrics address that is not host:port is refused naming the setting', () => {
+    expect(() => splitAddress('9465')).toThrow(/API_METRICS_ADDRESS must be host:port/);
+    expect(() => splitAddress('0.0.0.0:99999')).toThrow(/API_METRICS_ADDRESS must be host:port/);
+    expect(splitAddress('[::1]:9465')).toEqual(['::1', 9465]);
   });
 });
 

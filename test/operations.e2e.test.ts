@@ -480,7 +480,7 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
   });
 
   test("a real Prometheus scraping the worker with the shipped rules fires the overdue decision's alert for its unit, naming its runbook entry (issue 36)", async () => {
-    const prometheus = await startPrometheus(stack.dataDir, [`127.0.0.1:${metricsPort}`]);
+    const prometheus = await startPrometheus(stack.dataDir, { 'attestation-worker': [`127.0.0.1:${metricsPort}`] });
     try {
       // Registered a few working days back: its decision is owed past its term at once (R3), and still owed.
       const submission = sampleSubmission({
@@ -510,9 +510,13 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
       // The worker is up and polling: nothing pages about it; every rule evaluates against the real series.
       expect(firing.map((a) => a.labels.alertname)).not.toContain('AttestationWorkerDown');
       expect(firing.map((a) => a.labels.alertname)).not.toContain('AttestationNoWorkflowPollers');
-      const health = await prometheus.ruleHealth();
+      const health = await eventually(
+        () => prometheus.ruleHealth(),
+        (rules) => rules.length > 0 && rules.every((r) => r.health !== 'unknown'),
+        30_000,
+      );
       expect(health.filter((r) => r.health !== 'ok')).toEqual([]);
-      expect(health).toHaveLength(14);
+      expect(health).toHaveLength(16);
     } finally {
       await prometheus.stop();
     }

@@ -1,4 +1,5 @@
 /** What the API's modules of routes share: the registrar, the dependencies, the way to update a case. */
+import type { ApiMetrics } from './metrics';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { CampaignWindow } from '../../domain/campaign';
 import type { StandardInForce } from '../../domain/standards';
@@ -28,6 +29,8 @@ export interface ApiDeps {
   standardSchedule?: readonly StandardInForce[];
   /** pino options for one JSON line per request (no personal data: ids only, never bodies); off by default */
   logger?: boolean | { level: string };
+  /** every answer counted and timed for Prometheus (client/api/metrics.ts); none by default */
+  metrics?: ApiMetrics;
   /** R1: the registry of provider units (the shipped one by default) */
   units?: ProviderUnits;
   /** R5: the certificates that verify the documents' signatures (the CA's, PEM), as published */

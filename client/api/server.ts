@@ -111,6 +111,8 @@ export function buildApi(options: ApiDeps): FastifyInstance {
   // the balancer's: the rate limits and the failed-authentication limit count by it.
   const app = Fastify({ logger: deps.logger ?? false, bodyLimit: 1_048_576, trustProxy: deps.trustProxy ?? false });
   const routes: RouteDoc[] = [];
+  // Issue 36: every answer counted and timed, for the alerts on the error rate and the latency.
+  deps.metrics?.observe(app);
   // Browser sessions under a secret of their own, each bound to the key that opened it and honoured while that key
   // is configured with the scope: a key removed from the configuration ends its sessions (issue 32).
   const sessions = new BrowserSessions(

@@ -1,7 +1,7 @@
 /**
  * A real Prometheus (Debian's, devtools/tools.ts) for the end-to-end test of the alert rules (issue 36): the shipped
- * configuration (infra/prometheus/prometheus.yml) and rules, scraping the test's worker each second instead of
- * compose's `worker:9464`.
+ * configuration (infra/prometheus/prometheus.yml) and rules, scraping the test's processes each second instead of
+ * compose's (`targets` by the shipped configuration's job names; a job not given scrapes nothing).
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -26,17 +26,17 @@ export interface RunningPrometheus {
   stop(): Promise<void>;
 }
 
-export async function startPrometheus(dataDir: string, targets: string[]): Promise<RunningPrometheus> {
+export async function startPrometheus(dataDir: string, targets: Record<string, string[]>): Promise<RunningPrometheus> {
   const { prometheus } = ensurePrometheus();
   const port = await freePort();
   const config = parse(fs.readFileSync(path.join(RULES_DIR, 'prometheus.yml'), 'utf8')) as {
     global: object;
     rule_files: string[];
-    scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    scrape_configs: Array<{ job_name: string; static_configs: Array<{ targets: string[] }> }>;
   };
   config.global = { scrape_interval: '1s', evaluation_interval: '1s' };
   config.rule_files = config.rule_files.map((f) => path.join(RULES_DIR, f));
-  config.scrape_configs[0].static_configs = [{ targets }];
+  for (const job of config.scrape_configs) job.static_configs = [{ targets: targets[job.job_name] ?? [] }];
   const dir = path.join(dataDir, `prometheus-${port}`);
   fs.mkdirSync(dir, { recursive: true });
   fs.writeFileSync(path.join(dir, 'prometheus.yml'), stringify(config));
