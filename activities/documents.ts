@@ -84,6 +84,8 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         official: c.official,
         decidedAt: c.decidedAt,
         yearHeldBy: yearHolder,
+        // decided after the case moved on to a later round (domain/complaint.ts#reopensTheReview)
+        resultSuperseded: c.contestedRound < application.round,
       });
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);

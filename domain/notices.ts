@@ -75,6 +75,11 @@ export interface ComplaintFacts {
   decidedAt: Date | null;
   /** R10: a newer application of the teacher holds the year, so an upheld complaint does not reopen this one */
   yearHeldBy: string | null;
+  /**
+   * R13: the result it contests is no longer the one in force when it is decided (another upheld complaint took the
+   * case back to review, or a new result was taken): upheld, it reopens nothing
+   */
+  resultSuperseded: boolean;
 }
 
 /** Category names as 002 §15 (kk) and the Rules in Russian give them. */
@@ -243,6 +248,8 @@ const WORDS = {
     reopened: 'Заявление направлено на повторное рассмотрение; прежний результат оказания услуги утрачивает силу.',
     notReopened: (n: string) =>
       `Прежний результат оказания услуги признан неправомерным. Повторное рассмотрение заявления не проводится: на тот же учебный год рассматривается или принято новое заявление услугополучателя № ${n}.`,
+    superseded:
+      'Обжалованный результат оказания услуги признан неправомерным. Повторное рассмотрение заявления по нему не проводится: заявление уже рассматривается повторно или по нему принят новый результат.',
     ordered: 'Услугодателю предписано незамедлительно принять решение по заявлению.',
     latenessFound: 'Нарушение срока оказания государственной услуги признано; результат оказания услуги остается в силе.',
     preTrialTitle: 'СПРАВКА о завершении досудебного (административного) порядка обжалования',
@@ -305,6 +312,8 @@ const WORDS = {
     reopened: 'Өтініш қайта қарауға жіберілді; қызмет көрсетудің бұрынғы нәтижесі күшін жояды.',
     notReopened: (n: string) =>
       `Қызмет көрсетудің бұрынғы нәтижесі заңсыз деп танылды. Өтініш қайта қаралмайды: сол оқу жылына көрсетілетін қызметті алушының № ${n} жаңа өтініші қаралуда немесе қабылданды.`,
+    superseded:
+      'Шағымданған қызмет көрсету нәтижесі заңсыз деп танылды. Өтініш ол бойынша қайта қаралмайды: өтініш қазірдің өзінде қайта қаралуда немесе ол бойынша жаңа нәтиже қабылданды.',
     ordered: 'Көрсетілетін қызметті берушіге өтініш бойынша шешімді дереу қабылдау тапсырылды.',
     latenessFound: 'Мемлекеттік қызмет көрсету мерзімінің бұзылғаны танылды; қызмет көрсету нәтижесі күшінде қалады.',
     preTrialTitle: 'Сотқа дейінгі (әкімшілік) шағымдану тәртібінің аяқталғаны туралы АНЫҚТАМА',
@@ -350,6 +359,7 @@ function consequence(c: ComplaintFacts, language: Language): string | null {
   if (c.subject === 'lateness') return w.latenessFound;
   if (c.outcome !== 'upheld') return null;
   // in a running case or a closed one alike (APPK art. 92: a closed case is taken back to review, complaint.ts)
+  if (c.resultSuperseded) return w.superseded;
   return c.yearHeldBy ? w.notReopened(c.yearHeldBy) : w.reopened;
 }
 

@@ -2,6 +2,7 @@
  * Complaints under time skipping (R13): registration by R7, their own clocks, escalation, the reopened review.
  * The harness is test/helpers/workflow-harness.ts.
  */
+import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { DateTime } from 'luxon';
 import { WorkingCalendar, ZONE, formatInstant } from '../domain/calendar';
@@ -367,41 +368,54 @@ describe('complaints (R13, time skipping)', () => {
     });
   });
 
+  /** A refused case whose complaint period ran out: closed, its workflow completed (R13). */
+  async function refusedAndClosed(taskQueue: string, at: Date) {
+    const application = sampleInput(at.toISOString());
+    const first = await startApplication(taskQueue, application);
+    await until(first, (s) => s.state === 'under-review');
+    await first.executeUpdate(decideUpdate, { args: [refusal] });
+    const closed = await closeAfterComplaintPeriod(first);
+    expect(closed).toMatchObject({ state: 'closed', decision: 'refuse', round: 1 });
+    return { application, closed, firstRunId: first.firstExecutionRunId };
+  }
+
+  /**
+   * A complaint filed after the period against the closed case, as the API files it outside the finished case
+   * (client/api/late-complaints.ts), and upheld with the period restored.
+   */
+  async function upheldAgainstTheClosedCase(taskQueue: string, application: { applicationId: string; providerUnit: string }) {
+    const filedAt = new Date(await serverTime());
+    const { input: late, start } = filedComplaint(
+      { addressee: 'quality-authority', text: complaintText, submittedAt: filedAt.toISOString(), restorationReason: 'I was in hospital.' },
+      {
+        complaintId: randomUUID(),
+        applicationId: application.applicationId,
+        providerUnit: application.providerUnit,
+        contestedRound: 1,
+        late: true,
+        caseClosed: true,
+      },
+      new WorkingCalendar(),
+    );
+    const complaint = await testClient().workflow.start(complaintWorkflow, { ...start, taskQueue, args: [late] });
+    await skipTo(new Date(Date.parse(late.registeredAt) + 60_000));
+    await untilDecidable(complaint);
+    const upheld = await complaint.executeUpdate(decideComplaintUpdate, {
+      args: [{ outcome: 'upheld', periodRestored: true, motivation: 'Restored; the diploma is genuine.', official: 'Head of the department' }],
+    });
+    await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'upheld' });
+    return { late, complaint, upheld };
+  }
+
   test('a complaint upheld against a closed case takes it back to review in a new run: the result superseded, a new term, decided, and closed again with its own pre-trial record (R13, APPK art. 92)', async () => {
     const fake = fakeActivities();
     const monday = await nextOrdinaryMondayMorning();
     await skipTo(monday);
     await withWorker(fake.activities, async (taskQueue) => {
-      const application = sampleInput(monday.toISOString());
-      const first = await startApplication(taskQueue, application);
-      await until(first, (s) => s.state === 'under-review');
-      await first.executeUpdate(decideUpdate, { args: [refusal] });
-      const closed = await closeAfterComplaintPeriod(first);
-      expect(closed).toMatchObject({ state: 'closed', decision: 'refuse', round: 1 });
+      const { application, closed } = await refusedAndClosed(taskQueue, monday);
       // The store finds the case closed with that result and the teacher's year free (infra/case-store).
       jest.mocked(fake.activities.reopenClosedCase).mockResolvedValue({ reopens: true, input: application, view: closed });
-
-      // Filed after the period, as the API files it outside the finished case (client/api/late-complaints.ts).
-      const filedAt = new Date(await serverTime());
-      const { input: late, start } = filedComplaint(
-        { addressee: 'quality-authority', text: complaintText, submittedAt: filedAt.toISOString(), restorationReason: 'I was in hospital.' },
-        {
-          complaintId: '0d5c1e3a-7b1f-4f7e-9a51-6c0b9c7f0a11',
-          applicationId: application.applicationId,
-          providerUnit: application.providerUnit,
-          contestedRound: 1,
-          late: true,
-          caseClosed: true,
-        },
-        new WorkingCalendar(),
-      );
-      const complaint = await testClient().workflow.start(complaintWorkflow, { ...start, taskQueue, args: [late] });
-      await skipTo(new Date(Date.parse(late.registeredAt) + 60_000));
-      await untilDecidable(complaint);
-      const upheld = await complaint.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', periodRestored: true, motivation: 'Restored; the diploma is genuine.', official: 'Head of the department' }],
-      });
-      await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'upheld' });
+      const { late, complaint, upheld } = await upheldAgainstTheClosedCase(taskQueue, application);
       expect(fake.activities.reopenClosedCase).toHaveBeenCalledWith({ applicationId: application.applicationId, contestedRound: 1 });
 
       // The case's new run, under the same id: under review again, the refusal superseded, a new term.
@@ -434,6 +448,31 @@ describe('complaints (R13, time skipping)', () => {
       expect(fake.stages.filter((st) => st.state === 'closed').map((st) => st.occurrence ?? null)).toEqual([null, 'r2']);
       await recordHistory(complaint, 'complaint-upheld-against-closed-case');
       await recordHistory(again, 'closed-case-reopened-by-upheld-complaint');
+    });
+  });
+
+  test('a complaint upheld against a closed case whose year a newer application holds reopens nothing: no new run (R10)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOrdinaryMondayMorning();
+    await skipTo(monday);
+    await withWorker(fake.activities, async (taskQueue) => {
+      const { application, firstRunId } = await refusedAndClosed(taskQueue, monday);
+      const newer = '00000000-0000-8000-8000-0000000000ff';
+      jest.mocked(fake.activities.reopenClosedCase).mockResolvedValue({ reopens: false, why: 'year-held', heldBy: newer });
+      await upheldAgainstTheClosedCase(taskQueue, application);
+      // its decision is issued (and says the newer application holds the year: domain/notices.ts), the case stays closed
+      expect(fake.notices).toEqual(['refusal', 'complaint-decision']);
+      // Nothing runs under the case's id again (the test server may have let the completed run go already), and no
+      // stage of a second round was recorded.
+      const latest = await testClient()
+        .workflow.getHandle(`application-${application.applicationId}`)
+        .describe()
+        .then(
+          (d) => ({ runId: d.runId, status: d.status.name }),
+          (error: unknown) => (error instanceof WorkflowNotFoundError ? null : Promise.reject(error)),
+        );
+      expect([null, JSON.stringify({ runId: firstRunId, status: 'COMPLETED' })]).toContain(latest && JSON.stringify(latest));
+      expect(fake.stages.filter((st) => (st.round ?? 1) > 1)).toEqual([]);
     });
   });
 

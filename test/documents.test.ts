@@ -84,6 +84,7 @@ const complaint: ComplaintFacts = {
   official: 'Серикбаев Н. А., председатель комитета',
   decidedAt: new Date('2026-12-18T10:00:00Z'),
   yearHeldBy: null,
+  resultSuperseded: false,
 };
 
 /** Every document kind, and the variants whose words differ, with the facts each is rendered from. */
@@ -114,6 +115,8 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
   ['refusal-earlier-standard', 'refusal', { ...base, standard: 'standard-1', purpose: null, grounds: [2], defects: defects.slice(2) }],
   ['complaint-upheld', 'complaint-decision', { ...base, ...byAuthority, complaint }],
   ['complaint-upheld-newer-application', 'complaint-decision', { ...base, ...byAuthority, complaint: { ...complaint, yearHeldBy: NEWER } }],
+  // decided after another upheld complaint took the case back to review: it reopens nothing, and says so
+  ['complaint-upheld-result-superseded', 'complaint-decision', { ...base, ...byAuthority, complaint: { ...complaint, resultSuperseded: true } }],
   [
     'complaint-inaction',
     'complaint-decision',

@@ -322,6 +322,21 @@ test('a complaint against a case closed by its period, after the campaign window
       ['refusal', 1],
     ]),
   );
+
+  // The complaint filed in time before the case closed, upheld now against the refusal the case has left behind:
+  // it reopens nothing, and its decision says so instead of sending the application back to review.
+  await underReview(second.body, { forward: true });
+  const upheldLate = await http('POST', `/complaints/${second.body.complaintId}/decision`, {
+    outcome: 'upheld',
+    motivation: 'The refusal was unfounded.',
+    official: 'Head of the department',
+  });
+  expect(upheldLate.status).toBe(200);
+  const superseded = await decisionDocuments(second.body.complaintId);
+  expect(superseded.ru).toContain('Повторное рассмотрение заявления по нему не проводится');
+  expect(superseded.ru).not.toContain('Заявление направлено на повторное рассмотрение');
+  const after = await eventually(application(id), (r) => r.body.complaints.every((c: { outcome: string | null }) => c.outcome !== null));
+  expect(after.body).toMatchObject({ state: 'notified', round: 2, decision: 'accept' });
 }, 120_000);
 
 test('a complaint upheld against a refusal after the teacher applied again does not reopen it: the newer application is the one decided (R10, R13)', async () => {

@@ -224,7 +224,13 @@ export class ComplaintStage {
     const decisionDueAt = kase.termEnd(reopenedAt);
     kase.reopen(decisionDueAt, after === 'closed-case' ? { type: 'CLOSED_CASE_REOPENED' } : { type: 'COMPLAINT_CONCLUDED', reopens: true });
     if (after === 'closed-case') this.reopenedAfterClose();
-    await kase.recordStage({ decisionDueAt: status.decisionDueAt!, overdue: false, ...kase.roundStage() });
+    await kase.recordStage({
+      decisionDueAt: status.decisionDueAt!,
+      overdue: false,
+      ...kase.roundStage(),
+      // the administrative stage the closed case ended begins again with the new result
+      ...(after === 'closed-case' && { preTrialCompletedAt: null }),
+    });
     return decisionDueAt;
   }
 

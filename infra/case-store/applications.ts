@@ -42,7 +42,8 @@ export interface StageRecord {
   /** R13: the result round (an upheld complaint starts the next) */
   round?: number;
   complaintPeriodEndsAt?: string;
-  preTrialCompletedAt?: string;
+  /** when the pre-trial stage ended; null: it begins again (a closed case reopened, R13) */
+  preTrialCompletedAt?: string | null;
   /**
    * Tells apart reports of a stage the case passes more than once (a new round, a further complaint), so the
    * outbox's exactly-once key does not swallow them; absent the first time.
@@ -249,7 +250,9 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
             ...(stage.overdue !== undefined && { overdue: stage.overdue }),
             ...(stage.round !== undefined && { round: stage.round }),
             ...(stage.complaintPeriodEndsAt && { complaintPeriodEndsAt: new Date(stage.complaintPeriodEndsAt) }),
-            ...(stage.preTrialCompletedAt && { preTrialCompletedAt: new Date(stage.preTrialCompletedAt) }),
+            ...(stage.preTrialCompletedAt !== undefined && {
+              preTrialCompletedAt: stage.preTrialCompletedAt === null ? null : new Date(stage.preTrialCompletedAt),
+            }),
           },
         });
         const stageName = stage.overdue ? 'decision-overdue' : stage.state;
