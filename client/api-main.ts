@@ -19,6 +19,8 @@ import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
 import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 import { createApiMetrics, serveMetrics } from './api/metrics';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import { installTracing } from '../infra/tracing';
 
 runMain(async () => {
   assertReadyForProduction('API', API_REQUIREMENTS);
@@ -30,7 +32,15 @@ runMain(async () => {
   const store = createStore(requiredEnv('DATABASE_URL'));
   const connection = await Connection.connect(temporalConnectionFromEnvironment());
   const keys = payloadKeysFromEnvironment();
-  const client = new Client({ connection, namespace: process.env.TEMPORAL_NAMESPACE ?? 'default', dataConverter: dataConverterFor(keys) });
+  // Issue 36: one trace per case, when OTEL_EXPORTER_OTLP_ENDPOINT names a collector: the request's span is the
+  // parent of the workflow's start or update (Temporal's client interceptor carries it in the headers).
+  const tracing = installTracing('teacher-attestation-api');
+  const client = new Client({
+    connection,
+    namespace: process.env.TEMPORAL_NAMESPACE ?? 'default',
+    dataConverter: dataConverterFor(keys),
+    ...(tracing && { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
+  });
   // Issue 36: the API's metrics on an address of their own (never the public port), when one is set.
   const metrics = process.env.API_METRICS_ADDRESS ? createApiMetrics() : undefined;
   const metricsServer = metrics && (await serveMetrics(metrics.registry, process.env.API_METRICS_ADDRESS!));
@@ -69,6 +79,7 @@ runMain(async () => {
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {
     metricsServer?.close();
+    await tracing?.shutdown();
     await connection.close();
     await store.$disconnect();
   });

@@ -5,6 +5,7 @@
 import type { Prisma } from '../prisma/generated/client';
 import { UUID } from '../domain/case-ids';
 import type { Store } from './store';
+import { currentTraceparent } from './tracing';
 
 export interface OutboxEntry {
   /** exactly-once key: a second write of the same key is a no-op, and the receiver sees it as Idempotency-Key */
@@ -26,8 +27,10 @@ function caseIdOf(entry: OutboxEntry): string | null {
  */
 export async function enqueue(tx: Prisma.TransactionClient, entries: readonly OutboxEntry[]): Promise<void> {
   if (entries.length === 0) return;
+  // the span of the activity writing them (issue 36): each delivery continues the case's trace
+  const traceparent = currentTraceparent();
   await tx.outboxMessage.createMany({
-    data: entries.map((e) => ({ ...e, caseId: caseIdOf(e), payload: e.payload as Prisma.InputJsonObject })),
+    data: entries.map((e) => ({ ...e, caseId: caseIdOf(e), payload: e.payload as Prisma.InputJsonObject, traceparent })),
     skipDuplicates: true,
   });
 }

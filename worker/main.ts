@@ -16,6 +16,7 @@ import { countEnv, requiredEnv, runMain } from '../infra/process';
 import { DEFAULT_MAX_ATTEMPTS, startOutboxRelay } from './outbox-relay';
 import { createWorker } from './worker';
 import { installTelemetry } from './telemetry';
+import { installTracing } from '../infra/tracing';
 import { DEFAULT_MAX_CACHED_WORKFLOWS } from './workflow-code';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 
@@ -23,6 +24,8 @@ runMain(async () => {
   assertReadyForProduction('worker', WORKER_REQUIREMENTS);
   // Before any connection: JSON log lines with the case id, and Prometheus metrics (docs/operators.md).
   installTelemetry({ metricsAddress: process.env.METRICS_ADDRESS ?? '127.0.0.1:9464' });
+  // Issue 36: one trace per case, when OTEL_EXPORTER_OTLP_ENDPOINT names a collector.
+  const tracing = installTracing('teacher-attestation-worker');
   const temporal = temporalConnectionFromEnvironment();
   const store = createStore(requiredEnv('DATABASE_URL'));
   // R1, R5: the registry and every unit's signer, checked before the worker polls (an expired certificate stops it).
@@ -66,6 +69,7 @@ runMain(async () => {
       units,
       namespace,
       dataConverter: dataConverterFor(keys),
+      tracing,
       // Open cases wait for weeks: a bounded sticky cache keeps the worker's memory flat however many are open;
       // an evicted case replays its short history when it next has work (docs/performance.md).
       options: {
@@ -80,6 +84,7 @@ runMain(async () => {
     certificates.stop();
     await gauges.stop();
     await relay.stop();
+    await tracing?.shutdown();
     await connection.close();
     await store.$disconnect();
   }

@@ -12,6 +12,7 @@
  */
 import type { Store } from '../infra/store';
 import { SIGNATURE_HEADER, signWebhook, type WebhookSecrets } from '../infra/webhook-signature';
+import { SpanKind, currentTraceparent, inSpan } from '../infra/tracing';
 
 export interface OutboxTargets {
   notifier: string;
@@ -24,6 +25,7 @@ interface Claimed {
   channel: 'notifier' | 'monitoring';
   payload: unknown;
   attempts: number;
+  traceparent: string | null;
 }
 
 export type OutboxChannel = keyof OutboxTargets;
@@ -69,7 +71,7 @@ async function claim(store: Store, batch: number): Promise<Claimed[]> {
           WHERE status = 'pending'
             AND ("claimedAt" IS NULL OR "claimedAt" < ${UTC_NOW} - make_interval(secs => $2::double precision))
           ORDER BY "createdAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
-     RETURNING id::text, key, channel, payload, attempts`,
+     RETURNING id::text, key, channel, payload, attempts, traceparent`,
     batch,
     LEASE_SECONDS,
   );
@@ -111,15 +113,29 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
     try {
       const body = JSON.stringify({ key: m.key, ...(m.payload as object) });
       const secret = options.secrets?.[m.channel];
-      const response = await fetch(targets[m.channel], {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'idempotency-key': m.key, ...(secret && { [SIGNATURE_HEADER]: signWebhook(secret, body) }) },
-        body,
-        // issue 32: a notice goes to its receiver, never where a redirect points
-        redirect: 'error',
-        signal: AbortSignal.timeout(POST_TIMEOUT_MS),
-      });
-      if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);
+      // Issue 36: the delivery's span continues the trace of the state change that wrote the message, and the
+      // receiver gets its traceparent to continue it further.
+      await inSpan(
+        `deliver ${m.channel}`,
+        { kind: SpanKind.CLIENT, attributes: { 'outbox.channel': m.channel }, traceparent: m.traceparent },
+        async (span) => {
+          const response = await fetch(targets[m.channel], {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/json',
+              'idempotency-key': m.key,
+              ...(secret && { [SIGNATURE_HEADER]: signWebhook(secret, body) }),
+              ...(currentTraceparent() && { traceparent: currentTraceparent()! }),
+            },
+            body,
+            // issue 32: a notice goes to its receiver, never where a redirect points
+            redirect: 'error',
+            signal: AbortSignal.timeout(POST_TIMEOUT_MS),
+          });
+          span.setAttribute('http.response.status_code', response.status);
+          if (!response.ok) throw new Error(`${m.channel} answered ${response.status}`);
+        },
+      );
       await markDelivered(store, m.id);
       delivered++;
     } catch (error) {

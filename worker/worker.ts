@@ -1,4 +1,5 @@
 /** The worker: polls the task queue, runs the application workflow and its activities. */
+import type { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
@@ -7,8 +8,14 @@ import type { ProviderUnits } from '../domain/provider-units';
 import type { UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 import { TASK_QUEUE } from '../infra/task-queue';
+import {
+  OpenTelemetryActivityInboundInterceptor,
+  OpenTelemetryActivityOutboundInterceptor,
+  makeWorkflowExporter,
+} from '@temporalio/interceptors-opentelemetry';
+import type { Tracing } from '../infra/tracing';
 import { troubleInterceptor, troubleSinks } from './trouble';
-import { WORKFLOW_INTERCEPTOR_MODULES, workflowCode } from './workflow-code';
+import { TRACING_WORKFLOW_INTERCEPTOR_MODULE, WORKFLOW_INTERCEPTOR_MODULES, workflowCode } from './workflow-code';
 
 export interface WorkerDeps {
   connection: NativeConnection;
@@ -24,6 +31,8 @@ export interface WorkerDeps {
   options?: Partial<WorkerOptions>;
   /** the e-government gateway (R8); the one GATEWAY_URL names when absent */
   gateway?: StateRecordsGateway;
+  /** one trace per case (infra/tracing.ts): the workflows' and activities' spans; none when absent */
+  tracing?: Tracing | null;
 }
 
 /**
@@ -43,6 +52,7 @@ export async function createWorker({
   dataConverter,
   options,
   gateway,
+  tracing,
 }: WorkerDeps): Promise<Worker> {
   return Worker.create({
     connection,
@@ -51,9 +61,23 @@ export async function createWorker({
     ...(dataConverter && { dataConverter }),
     ...workflowCode,
     activities: createActivities({ store, signers, units, gateway: gateway ?? gatewayFromEnvironment(store) }),
-    // What the stuck-case listing reads instead of describing every running workflow (worker/trouble.ts).
-    interceptors: { activity: [troubleInterceptor(store)], workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES] },
-    sinks: troubleSinks(store),
+    // What the stuck-case listing reads instead of describing every running workflow (worker/trouble.ts); and,
+    // tracing, each workflow's and activity's span in its case's trace (infra/tracing.ts).
+    interceptors: {
+      activity: [
+        troubleInterceptor(store),
+        ...(tracing
+          ? [
+              (ctx: Context) => ({
+                inbound: new OpenTelemetryActivityInboundInterceptor(ctx),
+                outbound: new OpenTelemetryActivityOutboundInterceptor(ctx),
+              }),
+            ]
+          : []),
+      ],
+      workflowModules: [...WORKFLOW_INTERCEPTOR_MODULES, ...(tracing ? [TRACING_WORKFLOW_INTERCEPTOR_MODULE] : [])],
+    },
+    sinks: { ...troubleSinks(store), ...(tracing && { exporter: makeWorkflowExporter(tracing.processor, tracing.resource) }) },
     ...options,
   });
 }

@@ -13,6 +13,9 @@ export const SHARED_WORKFLOW_MODULES: readonly string[] = [require.resolve('../w
 /** The workflow interceptors the worker bundles: what the stuck-case listing reads of failing workflow tasks (workflows/trouble.ts). */
 export const WORKFLOW_INTERCEPTOR_MODULES: readonly string[] = [require.resolve('../workflows/trouble')];
 
+/** And, in a worker that traces (OTEL_EXPORTER_OTLP_ENDPOINT), OpenTelemetry's (workflows/tracing.ts). */
+export const TRACING_WORKFLOW_INTERCEPTOR_MODULE = require.resolve('../workflows/tracing');
+
 /**
  * The sticky cache a worker keeps unless WORKER_MAX_CACHED_WORKFLOWS says otherwise. With the domain shared a cached
  * workflow costs about 1–1.9 MiB of worker RSS, not 6–7: 500 of them peaked at 1.2 GiB in the 2 000-case bench,

@@ -28,6 +28,7 @@ import { stateCorporationRoutes } from './routes/state-corporation';
 import { supportRoutes } from './routes/support';
 import { supportConsoleRoutes } from './routes/support-console';
 import { recordedState } from '../../infra/case-store';
+import { SpanKind, inSpan } from '../../infra/tracing';
 
 export type { ApiDeps } from './routing';
 
@@ -221,7 +222,22 @@ export function buildApi(options: ApiDeps): FastifyInstance {
         if (found.kind === 'replay') return reply.code(found.status).header('idempotent-replayed', 'true').send(found.body);
         if (found.kind === 'first') request.idempotencyId = found.id;
       },
-      handler,
+      // Issue 36: the request's span, the parent of what it asks of a workflow (infra/tracing.ts); a caller that
+      // sends its own `traceparent` gets its trace continued. Named by the route's pattern: no id, no IIN.
+      handler: (request, reply) =>
+        inSpan(
+          `${doc.method} ${doc.url}`,
+          {
+            kind: SpanKind.SERVER,
+            attributes: { 'http.request.method': doc.method, 'http.route': doc.url },
+            traceparent: typeof request.headers.traceparent === 'string' ? request.headers.traceparent : null,
+          },
+          async (span) => {
+            const answer = await handler(request, reply);
+            span.setAttribute('http.response.status_code', reply.statusCode);
+            return answer;
+          },
+        ),
     });
   }
 

@@ -1,4 +1,6 @@
 /** The service's parts for tests that run it for real: a fresh database, and its HTTP side on loopback ports. */
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
+import type { Tracing } from '../../infra/tracing';
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -90,7 +92,7 @@ export interface TimeSkippingStack {
 export async function startTimeSkippingStack(
   name: string,
   api: Partial<ApiDeps> = {},
-  workerDeps: { gateway?: (store: Store) => StateRecordsGateway } = {},
+  workerDeps: { gateway?: (store: Store) => StateRecordsGateway; tracing?: Tracing } = {},
 ): Promise<TimeSkippingStack> {
   const database = await startTestDatabase(`attestation-${name}-`);
   const env = await createTimeSkippingEnv();
@@ -103,13 +105,19 @@ export async function startTimeSkippingStack(
     signers,
     taskQueue,
     ...(workerDeps.gateway && { gateway: workerDeps.gateway(database.store) }),
+    ...(workerDeps.tracing && { tracing: workerDeps.tracing }),
   });
   const workerRun = worker.run();
   // The API's clock follows the test server's, as in a deployment both read the same time.
   let offset = (await env.currentTimeMs()) - Date.now();
   const apiDeps: ApiDeps = {
     now: () => new Date(Date.now() + offset),
-    client: new Client({ connection: env.connection, namespace: env.namespace }),
+    client: new Client({
+      connection: env.connection,
+      namespace: env.namespace,
+      // tracing, the request's span is the parent of the workflow's start or update (as in client/api-main.ts)
+      ...(workerDeps.tracing && { interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } }),
+    }),
     store: database.store,
     taskQueue,
     identitySecret: `${name}-secret`,
