@@ -6,7 +6,7 @@
 import { Client } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import { createStore, type Store } from '../infra/store';
-import { buildApi } from '../client/api/server';
+import { buildApi, type ApiDeps } from '../client/api/server';
 import { createApiMetrics, serveMetrics, splitAddress } from '../client/api/metrics';
 import { authenticate, keyEntry, parseApiKeys } from '../client/api/auth';
 import { EncryptionCodec } from '../infra/payload-codec';
@@ -32,15 +32,21 @@ type Operation = {
 };
 let doc: { paths: Record<string, Record<string, Operation>> };
 
-beforeAll(async () => {
-  // Nothing here reaches Temporal or the database: both are connected lazily and no request gets that far.
-  store = createStore('postgresql://nobody@127.0.0.1:1/none');
-  app = buildApi({
+/** The API under contract, answering without Temporal or the database (both connected lazily), with `options` on top. */
+const contractApi = (options: Partial<ApiDeps> = {}) =>
+  buildApi({
     client: new Client(),
     store,
     taskQueue: 'contract',
     identitySecret: 'contract',
     apiKeys: parseApiKeys(JSON.stringify(KEYS)),
+    ...options,
+  });
+
+beforeAll(async () => {
+  // Nothing here reaches Temporal or the database: both are connected lazily and no request gets that far.
+  store = createStore('postgresql://nobody@127.0.0.1:1/none');
+  app = contractApi({
     codec: new EncryptionCodec({ current: 'k', keys: { k: randomBytes(32) } }),
     // These tests refuse hundreds of unknown callers from one address: the limit on that is tested by itself (below).
     authFailuresPerMinute: 1_000_000,
@@ -259,14 +265,7 @@ describe('submittedAt and the rate limit', () => {
   });
 
   test('a client past its requests per minute gets 429 with Retry-After; another client is not held back; a public route counts by address', async () => {
-    const limited = buildApi({
-      client: new Client(),
-      store,
-      taskQueue: 'contract',
-      identitySecret: 'contract',
-      apiKeys: parseApiKeys(JSON.stringify(KEYS)),
-      rateLimitPerMinute: 3,
-    });
+    const limited = contractApi({ rateLimitPerMinute: 3 });
     try {
       const as = (key: string) => ({ authorization: `Bearer ${key}` });
       // a route with a scope, answered without Temporal or the database (a bad query parameter is 400)
@@ -297,16 +296,7 @@ describe('submittedAt and the rate limit', () => {
   });
 
   test('failed authentications are limited per address (8 wrong keys at 3 a minute: three 401s, then 429); a caller with a key is not held back', async () => {
-    const guarded = (trustProxy?: boolean) =>
-      buildApi({
-        client: new Client(),
-        store,
-        taskQueue: 'contract',
-        identitySecret: 'contract',
-        apiKeys: parseApiKeys(JSON.stringify(KEYS)),
-        authFailuresPerMinute: 3,
-        ...(trustProxy && { trustProxy }),
-      });
+    const guarded = (trustProxy?: boolean) => contractApi({ authFailuresPerMinute: 3, ...(trustProxy && { trustProxy }) });
     const url = '/support/stuck?closedWithinDays=-1';
     const attempt = (api: FastifyInstance, key: string, remoteAddress: string, forwardedFor?: string) =>
       api.inject({
@@ -351,14 +341,7 @@ describe('submittedAt and the rate limit', () => {
 describe("the API's metrics (issue 36)", () => {
   test('every answer is counted by method, route pattern and status, and timed; no id reaches a label; served apart from the API', async () => {
     const metrics = createApiMetrics();
-    const measured = buildApi({
-      client: new Client(),
-      store,
-      taskQueue: 'contract',
-      identitySecret: 'contract',
-      apiKeys: parseApiKeys(JSON.stringify(KEYS)),
-      metrics,
-    });
+    const measured = contractApi({ metrics });
     const server = await serveMetrics(metrics.registry, '127.0.0.1:0');
     try {
       const id = '0f0e0d0c-0b0a-4909-8807-060504030201';
