@@ -66,7 +66,10 @@ test('an application is one trace: the API request, the workflow, its activities
     academicYear: academicYearOf(at),
     fullName: 'Гульнара Ерболовна Сапарова',
   });
-  const { applicationId } = (await api('POST', '/applications', submission)).body as { applicationId: string };
+  // A malformed traceparent from the caller is ignored: the request's span starts the case's trace.
+  const { applicationId } = (await api('POST', '/applications', submission, undefined, { traceparent: '00-not-a-trace-<script>-01' })).body as {
+    applicationId: string;
+  };
   await eventually(
     () => api('GET', `/applications/${applicationId}`),
     (r) => r.body.state === 'under-review',
@@ -104,6 +107,7 @@ test('an application is one trace: the API request, the workflow, its activities
 
   // The tree: the request starts the workflow; the run schedules each activity; the activity runs; a message
   // written by an activity is delivered in its span.
+  expect(request.parentSpanId ?? '').toBe('');
   expect(parentOf(named('StartWorkflow:applicationWorkflow')[0])).toBe('POST /applications');
   expect(parentOf(named('RunWorkflow:applicationWorkflow')[0])).toBe('StartWorkflow:applicationWorkflow');
   for (const activity of ['recordApplication', 'lookUpStateRecords', 'recordStage', 'issueResult']) {
