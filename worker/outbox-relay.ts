@@ -119,13 +119,14 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
         `deliver ${m.channel}`,
         { kind: SpanKind.CLIENT, attributes: { 'outbox.channel': m.channel }, traceparent: m.traceparent },
         async (span) => {
+          const traceparent = currentTraceparent();
           const response = await fetch(targets[m.channel], {
             method: 'POST',
             headers: {
               'content-type': 'application/json',
               'idempotency-key': m.key,
               ...(secret && { [SIGNATURE_HEADER]: signWebhook(secret, body) }),
-              ...(currentTraceparent() && { traceparent: currentTraceparent()! }),
+              ...(traceparent && { traceparent }),
             },
             body,
             // issue 32: a notice goes to its receiver, never where a redirect points
