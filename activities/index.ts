@@ -14,6 +14,9 @@ import { createCaseStoreActivities } from './case-store';
 import { createComplaintActivities } from './complaints';
 import { createDocumentActivities } from './documents';
 import { createGatewayActivities } from './gateway';
+import { createRetentionActivities } from './retention';
+import type { RetentionPolicy } from '../domain/retention';
+import { retentionPolicyFromEnvironment } from '../infra/retention-policy';
 
 export type { CustodyRecord, StageRecord } from './case-store';
 export type { DecisionRecord, IssuedNotice, NoticeRequest, ResultRecord } from './documents';
@@ -21,6 +24,7 @@ export type { CaseStoreActivities } from './case-store';
 export type { ComplaintActivities } from './complaints';
 export type { DocumentActivities } from './documents';
 export type { GatewayActivities } from './gateway';
+export type { RetentionActivities } from './retention';
 
 export interface ActivityDeps {
   store: Store;
@@ -30,6 +34,8 @@ export interface ActivityDeps {
   units?: ProviderUnits;
   /** R8: the state information systems; the database stand-in when not given */
   gateway?: StateRecordsGateway;
+  /** issue 36: how long each kind of record is kept (RETENTION_POLICY_FILE, or the shipped policy, when not given) */
+  retention?: RetentionPolicy;
 }
 
 /**
@@ -59,12 +65,19 @@ export function failingPermanentlyWhenNoRetryCanHelp<A extends Record<string, (.
 }
 
 /** Every activity, with its stores injected, so tests can run them against any database. */
-export function createActivities({ store, signers, units = shippedProviderUnits(), gateway = new DatabaseGateway(store) }: ActivityDeps) {
+export function createActivities({
+  store,
+  signers,
+  units = shippedProviderUnits(),
+  gateway = new DatabaseGateway(store),
+  retention = retentionPolicyFromEnvironment(),
+}: ActivityDeps) {
   return failingPermanentlyWhenNoRetryCanHelp({
     ...createCaseStoreActivities({ store, units }),
     ...createGatewayActivities({ gateway }),
     ...createDocumentActivities({ store, signers, units }),
     ...createComplaintActivities({ store, units }),
+    ...createRetentionActivities({ store, policy: retention }),
   });
 }
 

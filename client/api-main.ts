@@ -16,7 +16,6 @@ import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../domain/application';
 import { TASK_QUEUE } from '../infra/task-queue';
 import { buildApi, DEFAULT_AUTH_FAILURES_PER_MINUTE, DEFAULT_RATE_LIMIT_PER_MINUTE } from './api/server';
 import { apiKeysFromEnvironment, checkKeyUnits } from './api/auth';
-import { expireIdempotentRequests, retentionDays } from './api/idempotency';
 import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '../infra/payload-codec';
 import { createApiMetrics, serveMetrics } from './api/metrics';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -70,12 +69,6 @@ runMain(async () => {
     ...(keys && { codec: new EncryptionCodec(keys) }),
     ...(process.env.CODEC_CORS_ORIGINS && { codecCorsOrigins: process.env.CODEC_CORS_ORIGINS.split(',').map((o) => o.trim()) }),
   });
-  // Idempotency answers are kept for the retention, then forgotten (hourly).
-  const retention = retentionDays();
-  const expiry = setInterval(() => {
-    expireIdempotentRequests(store, retention).catch((error: Error) => app.log.warn({ err: error }, 'expiring idempotency records failed'));
-  }, 3600_000);
-  expiry.unref();
   const port = Number(process.env.PORT ?? 3000);
   await serveUntilSignalled(app, port, process.env.HOST ?? '127.0.0.1', async () => {
     metricsServer?.close();

@@ -140,6 +140,15 @@ export const APPLICATION_STATES = [
 ] as const;
 export type ApplicationState = (typeof APPLICATION_STATES)[number];
 
+/** Whether a state ends the case (closed, withdrawn): read from the machine, so a new final state is one too. */
+export function isFinalState(state: string): boolean {
+  const node = (applicationLifecycle.config.states as Record<string, { type?: string }> | undefined)?.[state];
+  return node?.type === 'final';
+}
+
+/** The states that end a case. */
+export const FINAL_STATES: readonly ApplicationState[] = APPLICATION_STATES.filter(isFinalState);
+
 /** The lifecycle's starting snapshot. */
 export function startLifecycle(): LifecycleSnapshot {
   return initialTransition(applicationLifecycle)[0];

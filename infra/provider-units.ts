@@ -3,22 +3,16 @@
  * domain/provider-units.json), which an operator replaces without a release, or the shipped one. Checked whole
  * when a process starts (domain/provider-units.ts): a broken file stops the start with the unit and the problem.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { ProviderUnits } from '../domain/provider-units';
+import { loadOperatorFile } from './operator-file';
 
 /** The registry shipped with the service. */
 export const SHIPPED_PROVIDER_UNITS_FILE = path.join(__dirname, '..', 'domain', 'provider-units.json');
 
 /** Reads and checks a registry file. */
 export function loadProviderUnits(file: string): ProviderUnits {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(fs.readFileSync(file, 'utf8'));
-  } catch (error) {
-    throw new Error(`provider units file ${file} could not be read as JSON: ${(error as Error).message}`, { cause: error });
-  }
-  return ProviderUnits.parse(raw, file);
+  return loadOperatorFile(file, 'provider units', (raw, source) => ProviderUnits.parse(raw, source));
 }
 
 /** The registry this process runs with: PROVIDER_UNITS_FILE, or the shipped one. */

@@ -5,16 +5,19 @@
  * attribute existed, is never left refusing every workflow start.
  */
 import { Connection, isGrpcServiceError, NamespaceNotFoundError, type ConnectionOptions } from '@temporalio/client';
-import { msToTs } from '@temporalio/common';
+import { msToTs, optionalTsToMs } from '@temporalio/common';
+import { periodInWords, periodMs } from '../domain/retention';
 import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
+import { retentionPolicyFromEnvironment } from './retention-policy';
+import { ensureRetentionSchedule, type RetentionScheduleState } from './retention-schedule';
 
 /** temporal.api.enums.v1.IndexedValueType, by the SDK's type names. */
 const INDEXED_VALUE_TYPES: Record<string, number> = { KEYWORD: 2, BOOL: 5, DATETIME: 6 };
 /** gRPC's NOT_FOUND and ALREADY_EXISTS. */
 const NOT_FOUND = 5;
 const ALREADY_EXISTS = 6;
-/** How long a closed case's history stays on a namespace this service creates (its own store keeps the case). */
-export const DEFAULT_RETENTION_DAYS = 30;
+/** gRPC's UNIMPLEMENTED: the time-skipping test server sets no namespace's retention. */
+const UNIMPLEMENTED = 12;
 
 /** Search attributes as the operator service's `addSearchAttributes` takes them. */
 export function indexedTypes(attributes = SEARCH_ATTRIBUTES): Record<string, number> {
@@ -35,24 +38,36 @@ export interface SetupReport {
   namespaceCreated: boolean;
   /** the search attributes registered now (those already there are left alone) */
   registered: string[];
+  /** issue 36: the namespace's history retention, when it differed from the policy's and was set to it now */
+  historyRetentionSet?: string;
 }
 
-/** Registers the namespace if absent and the search attributes it lacks; answers what it did. */
+/**
+ * Registers the namespace if absent and the search attributes it lacks, and keeps closed histories as long as the
+ * retention policy says (`temporal-history`: RETENTION_POLICY_FILE, or the shipped policy); answers what it did.
+ */
 export async function ensureTemporalSetup(
   connection: Connection,
   namespace: string,
-  { attributes = SEARCH_ATTRIBUTES, retentionDays = DEFAULT_RETENTION_DAYS } = {},
+  { attributes = SEARCH_ATTRIBUTES, historyRetention = retentionPolicyFromEnvironment()['temporal-history'].keep } = {},
 ): Promise<SetupReport> {
   let namespaceCreated = false;
+  let historyRetentionSet: string | undefined;
+  const retentionMs = periodMs(historyRetention);
   try {
-    await connection.workflowService.describeNamespace({ namespace });
+    const { config } = await connection.workflowService.describeNamespace({ namespace });
+    if (optionalTsToMs(config?.workflowExecutionRetentionTtl) !== retentionMs) {
+      try {
+        await connection.workflowService.updateNamespace({ namespace, config: { workflowExecutionRetentionTtl: msToTs(retentionMs) } });
+        historyRetentionSet = periodInWords(historyRetention);
+      } catch (error) {
+        if (!(isGrpcServiceError(error) && error.code === UNIMPLEMENTED)) throw error;
+      }
+    }
   } catch (error) {
     if (!(isGrpcServiceError(error) && error.code === NOT_FOUND)) throw error;
     try {
-      await connection.workflowService.registerNamespace({
-        namespace,
-        workflowExecutionRetentionPeriod: msToTs(`${retentionDays} days`),
-      });
+      await connection.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs(retentionMs) });
       namespaceCreated = true;
     } catch (raced) {
       // Two workers starting together (a cluster's replicas): the other one registered it first.
@@ -78,10 +93,10 @@ export async function ensureTemporalSetup(
     } catch (error) {
       // Another replica registering the same attributes at the same moment is no failure, if they are all there now.
       if ((await missingSearchAttributes(connection, namespace, attributes)).length > 0) throw error;
-      return { namespaceCreated, registered: [] };
+      return { namespaceCreated, registered: [], ...(historyRetentionSet && { historyRetentionSet }) };
     }
   }
-  return { namespaceCreated, registered: missing };
+  return { namespaceCreated, registered: missing, ...(historyRetentionSet && { historyRetentionSet }) };
 }
 
 /** A visibility query that names every attribute: the frontend refuses it while any is unknown to it. */
@@ -141,20 +156,23 @@ export function temporalNotReady(error: unknown): string | null {
 
 /**
  * Connects with `options` (infra/temporal-connection.ts), sets the server up for `namespace`, and disconnects;
- * when it registered anything, only once the frontend accepts every attribute (a cluster's cache lags).
+ * when it registered anything, only once the frontend accepts every attribute (a cluster's cache lags). A worker
+ * and `cli setup` also ask for the nightly retention's schedule (infra/retention-schedule.ts).
  */
 export async function setUpTemporal(
   options: ConnectionOptions,
   namespace: string,
   setup: Parameters<typeof ensureTemporalSetup>[2] = {},
-): Promise<SetupReport> {
+  { retentionSchedule = false } = {},
+): Promise<SetupReport & { retentionSchedule?: RetentionScheduleState }> {
   const connection = await Connection.connect(options);
   try {
     const report = await ensureTemporalSetup(connection, namespace, setup);
     if (report.namespaceCreated || report.registered.length > 0) {
       await awaitSearchAttributesUsable(connection, namespace, { ...(setup.attributes && { attributes: setup.attributes }) });
     }
-    return report;
+    if (!retentionSchedule) return report;
+    return { ...report, retentionSchedule: await ensureRetentionSchedule(connection, namespace) };
   } finally {
     await connection.close();
   }

@@ -56,7 +56,7 @@ const OPTIONAL = new Set([
   'WORKER_MAX_CACHED_WORKFLOWS',
   // the SDK's debug mode, for heap snapshots and debuggers (bench --heap-snapshot); never in a deployment
   'WORKER_DEBUG_MODE',
-  'IDEMPOTENCY_RETENTION_DAYS',
+  'RETENTION_POLICY_FILE',
   'PROVIDER_UNITS_FILE',
   // TLS to Temporal: the client's settings are provided (x-temporal-client-tls); TEMPORAL_TLS alone is a shortcut
   'TEMPORAL_TLS',

@@ -9,7 +9,7 @@ import { workflowIdFor } from '../infra/identity';
 import { ApplicationStateKey } from '../domain/search-attributes';
 import { createActivities, failingPermanentlyWhenNoRetryCanHelp } from '../activities';
 import type { ApplicationInput } from '../domain/application';
-import { expireIdempotentRequests } from '../client/api/idempotency';
+import { applyRetentionBatch } from '../infra/case-store/retention';
 import { findStuckCases } from '../client/inspector';
 import { cli, cliAsync } from './helpers/cli';
 import { sampleIin, sampleSubmission } from './helpers/applications';
@@ -144,7 +144,10 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
 
     // After the retention the answer is forgotten: the key is free again, and recent keys stay.
     await store.idempotentRequest.update({ where: { id: 'e2e:portal-request-1313' }, data: { createdAt: new Date(Date.now() - 31 * 86_400_000) } });
-    expect(await expireIdempotentRequests(store, 30)).toBe(1);
+    const asOf = new Date();
+    expect(
+      await applyRetentionBatch(store, { kind: 'idempotency-record', cutoff: new Date(asOf.getTime() - 30 * 86_400_000), asOf, limit: 100 }),
+    ).toBe(1);
     expect(await store.idempotentRequest.findUnique({ where: { id: 'e2e:platform-7f3a' } })).not.toBeNull();
   });
 

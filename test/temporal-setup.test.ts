@@ -4,6 +4,14 @@
  * what is missing; `cli setup` registers the namespace and every attribute, once; then a submission starts.
  */
 import { Client, Connection } from '@temporalio/client';
+import { msToTs, optionalTsToMs } from '@temporalio/common';
+import { bundleWorkflowCode, NativeConnection, Worker } from '@temporalio/worker';
+import { DateTime } from 'luxon';
+import { createRetentionActivities } from '../activities/retention';
+import { retentionPolicyFromEnvironment } from '../infra/retention-policy';
+import { RETENTION_SCHEDULE_ID } from '../infra/retention-schedule';
+import { TASK_QUEUE } from '../infra/task-queue';
+import { workflowCode } from '../worker/workflow-code';
 import type { FastifyInstance } from 'fastify';
 import { parseApiKeys } from '../client/api/auth';
 import { buildApi } from '../client/api/server';
@@ -11,7 +19,7 @@ import { SEARCH_ATTRIBUTES } from '../domain/search-attributes';
 import { ensureTemporalSetup, missingSearchAttributes } from '../infra/temporal-setup';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { academicYearOf, lastWorkingMoment, machineNow } from './helpers/clock';
-import { cli } from './helpers/cli';
+import { cli, cliAsync } from './helpers/cli';
 import { PATIENCE_MS, TEST_API_KEY } from './helpers/http';
 import { startTestDatabase, type TestDatabase } from './helpers/service';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal';
@@ -102,6 +110,59 @@ test(
     const first = await ensureTemporalSetup(connection, 'region');
     expect(first).toEqual({ namespaceCreated: true, registered: SEARCH_ATTRIBUTES.map((k) => k.name) });
     expect(await ensureTemporalSetup(connection, 'region')).toEqual({ namespaceCreated: false, registered: [] });
+  },
+  2 * PATIENCE_MS,
+);
+
+test(
+  'the nightly retention (issue 36): cli setup creates its schedule once, at 02:30 in Almaty, and keeps closed histories as the policy says; `cli retention run` runs it on a worker and prints what it did',
+  async () => {
+    const env = { TEMPORAL_ADDRESS: server.address, TEMPORAL_NAMESPACE: 'archive', DATABASE_URL: database.db.url };
+    expect(cli(['setup'], { env }).stdout).toContain(`nightly retention schedule (${RETENTION_SCHEDULE_ID}): created`);
+    const client = new Client({ connection, namespace: 'archive' });
+    const schedule = await client.schedule.getHandle(RETENTION_SCHEDULE_ID).describe();
+    expect(schedule.action).toMatchObject({ type: 'startWorkflow', workflowType: 'retentionWorkflow' });
+    expect(schedule.spec.timezone).toBe('Asia/Almaty');
+    expect(DateTime.fromJSDate(schedule.info.nextActionTimes[0]).setZone('Asia/Almaty').toFormat('HH:mm')).toBe('02:30');
+    const retentionOf = async () =>
+      optionalTsToMs((await connection.workflowService.describeNamespace({ namespace: 'archive' })).config?.workflowExecutionRetentionTtl);
+    expect(await retentionOf()).toBe(30 * 86_400_000);
+
+    // An operator shortened the histories' retention by hand: the next setup restores the policy's, and keeps the schedule.
+    await connection.workflowService.updateNamespace({ namespace: 'archive', config: { workflowExecutionRetentionTtl: msToTs('1 day') } });
+    const again = cli(['setup'], { env }).stdout;
+    expect(again).toContain('closed histories kept: set to 30 days now');
+    expect(again).toContain(`nightly retention schedule (${RETENTION_SCHEDULE_ID}): present`);
+    expect(await retentionOf()).toBe(30 * 86_400_000);
+
+    // A run now, on a worker of the service's task queue: a replay answer past its 30 days goes, a recent one stays.
+    const { store } = database;
+    await store.idempotentRequest.createMany({
+      data: [
+        { id: 'archive:old', client: 'archive', requestHash: 'h', createdAt: new Date(Date.now() - 31 * 86_400_000) },
+        { id: 'archive:new', client: 'archive', requestHash: 'h' },
+      ],
+    });
+    const native = await NativeConnection.connect({ address: server.address });
+    const worker = await Worker.create({
+      connection: native,
+      namespace: 'archive',
+      taskQueue: TASK_QUEUE,
+      workflowBundle: await bundleWorkflowCode({ workflowsPath: workflowCode.workflowsPath, ...workflowCode.bundlerOptions }),
+      activities: createRetentionActivities({ store, policy: retentionPolicyFromEnvironment() }),
+    });
+    const run = await worker.runUntil(cliAsync(['retention', 'run'], { env })).finally(() => native.close());
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/idempotency-record +1 deleted/);
+    expect(run.stdout).toMatch(/case-record +0 anonymised/);
+    expect((await store.idempotentRequest.findMany({ where: { client: 'archive' } })).map((r) => r.id)).toEqual(['archive:new']);
+
+    const shown = (await cliAsync(['retention'], { env })).stdout;
+    if (process.env.SHOW_CLI) console.log(run.stdout + shown);
+    expect(shown).toMatch(/document: the signed documents in the personal cabinet\n +deleted 5 years after the case closed/);
+    expect(shown).toContain('basis: Law of the Republic of Kazakhstan No. 94-V');
+    expect(shown).toMatch(/Schedule case-retention: active; next run .*02:30/);
+    expect(shown).toMatch(/run of .*: COMPLETED\n +essay +0 anonymised/);
   },
   2 * PATIENCE_MS,
 );

@@ -48,14 +48,14 @@ runMain(async () => {
   );
   // Issue 18: any Temporal server is set up for the service: its namespace and search attributes, idempotently.
   const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-  const setup = await setUpTemporal(temporal, namespace).catch((error: Error) => {
+  const setup = await setUpTemporal(temporal, namespace, {}, { retentionSchedule: true }).catch((error: Error) => {
     // A server that does not let workers administer it is set up by an operator (`cli setup`); /healthz tells.
     console.error(
       JSON.stringify({ level: 'warn', message: 'could not set up Temporal; run `cli setup` with operator rights', error: error.message }),
     );
     return null;
   });
-  if (setup && (setup.namespaceCreated || setup.registered.length > 0)) {
+  if (setup && (setup.namespaceCreated || setup.registered.length > 0 || setup.historyRetentionSet || setup.retentionSchedule === 'created')) {
     console.log(JSON.stringify({ level: 'info', message: 'Temporal set up for the service', namespace, ...setup }));
   }
   const connection = await NativeConnection.connect(temporal);

@@ -1,2 +1,3 @@
 export { applicationWorkflow } from './application';
 export { complaintWorkflow } from './complaint';
+export { retentionWorkflow } from './retention';

@@ -4,7 +4,7 @@
  * fails. A failure no retry can cure comes back non-retryable (activities/index.ts) and is not retried.
  */
 import { proxyActivities } from '@temporalio/workflow';
-import type { CaseStoreActivities, ComplaintActivities, DocumentActivities, GatewayActivities } from '../activities';
+import type { CaseStoreActivities, ComplaintActivities, DocumentActivities, GatewayActivities, RetentionActivities } from '../activities';
 
 /** The case store: a quick local database; retried soon, then at most every minute while it is away. */
 export const caseStore = proxyActivities<CaseStoreActivities & ComplaintActivities>({
@@ -26,4 +26,10 @@ export const gateway = proxyActivities<GatewayActivities>({
 export const documents = proxyActivities<DocumentActivities>({
   startToCloseTimeout: '1 minute',
   retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '2 minutes' },
+});
+
+/** Issue 36: the retention's batches, each a short transaction of the case store (retried like the store's). */
+export const retention = proxyActivities<RetentionActivities>({
+  startToCloseTimeout: '2 minutes',
+  retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute' },
 });

@@ -31,6 +31,7 @@ import '../domain/iin';
 import '../domain/lifecycle';
 import '../domain/notices';
 import '../domain/refusals';
+import '../domain/retention';
 import '../domain/search-attributes';
 import '../domain/service';
 import '../domain/standards';

@@ -94,16 +94,3 @@ export async function settle(store: Store, id: string, reply: FastifyReply, payl
     await store.idempotentRequest.delete({ where: { id } }).catch(() => undefined);
   }
 }
-
-/** How long an answer is kept for replays (IDEMPOTENCY_RETENTION_DAYS, 30 by default). */
-export function retentionDays(env: NodeJS.ProcessEnv = process.env): number {
-  const days = Number(env.IDEMPOTENCY_RETENTION_DAYS ?? 30);
-  if (!Number.isInteger(days) || days < 1) throw new Error('IDEMPOTENCY_RETENTION_DAYS must be a whole number of days ≥ 1');
-  return days;
-}
-
-/** Forgets requests older than the retention: a key may be used again after it. Returns how many went. */
-export async function expireIdempotentRequests(store: Store, days: number, now = new Date()): Promise<number> {
-  const { count } = await store.idempotentRequest.deleteMany({ where: { createdAt: { lt: new Date(now.getTime() - days * 86_400_000) } } });
-  return count;
-}

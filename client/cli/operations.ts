@@ -3,22 +3,27 @@ import type { Command } from 'commander';
 import { requeueDeadLetters, undeliveredCounts } from '../../infra/outbox';
 import { temporalConnectionFromEnvironment } from '../../infra/temporal-connection';
 import { setUpTemporal } from '../../infra/temporal-setup';
+import { RETENTION_SCHEDULE_ID } from '../../infra/retention-schedule';
 import { fail, withStore } from './terminal';
 
 export function operationsCommands(program: Command): void {
   program
     .command('setup')
     .description(
-      'set a Temporal server up for the service: its namespace and every search attribute, registering only what is missing (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*)',
+      "set a Temporal server up for the service: its namespace (with the retention policy's history retention), every search attribute and the nightly retention schedule, registering only what is missing (TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_TLS_*)",
     )
     .action(async () => {
       const settings = temporalConnectionFromEnvironment();
       const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-      const report = await setUpTemporal(settings, namespace).catch((error: Error) =>
+      const report = await setUpTemporal(settings, namespace, {}, { retentionSchedule: true }).catch((error: Error) =>
         fail(`Temporal at ${settings.address} could not be set up: ${error.message}`),
       );
       console.log(`namespace ${namespace} on ${settings.address}: ${report.namespaceCreated ? 'created' : 'present'}`);
       console.log(report.registered.length > 0 ? `search attributes registered: ${report.registered.join(', ')}` : 'search attributes: all present');
+      console.log(
+        `closed histories kept: ${report.historyRetentionSet ? `set to ${report.historyRetentionSet} now` : 'as the retention policy says'}`,
+      );
+      console.log(`nightly retention schedule (${RETENTION_SCHEDULE_ID}): ${report.retentionSchedule}`);
     });
 
   const outbox = program

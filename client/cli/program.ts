@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { calendarCommands } from './calendar';
 import { caseCommands } from './cases';
 import { operationsCommands } from './operations';
+import { retentionCommands } from './retention';
 import { supportCommands } from './support';
 
 export function cliProgram(): Command {
@@ -11,5 +12,6 @@ export function cliProgram(): Command {
   supportCommands(program);
   calendarCommands(program);
   operationsCommands(program);
+  retentionCommands(program);
   return program;
 }

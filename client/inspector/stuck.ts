@@ -6,6 +6,7 @@
  */
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionInfo } from '@temporalio/client';
 import { formatInstant } from '../../domain/calendar';
+import { FINAL_STATES } from '../../domain/lifecycle';
 import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../../domain/case-ids';
 import { ApplicationStateKey, DecisionDueAtKey } from '../../domain/search-attributes';
 import { openCasesAmong, recordedStates } from '../../infra/case-store';
@@ -84,7 +85,6 @@ const WORKFLOW_TASK_FIX =
 /** Rule-based refusals at the workflow boundary end a run as designed: not a stuck case. */
 const REFUSALS = new Set(['DuplicateApplication']);
 /** States in which the database may say otherwise only while an activity is on its way to write. */
-const FINAL_STATES = new Set(['closed', 'withdrawn']);
 /** How long the case store and the workflow may disagree while a write is on its way. */
 const SETTLING_MS = 60_000;
 
@@ -204,7 +204,7 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   const ended = await bounded(`ExecutionStatus != 'Running' AND WorkflowType = 'applicationWorkflow' AND CloseTime > '${closedSince.toISOString()}'`);
   const endedIds = [...new Set(ended.map((w) => w.workflowId))];
   for (let i = 0; i < endedIds.length; i += 5000) {
-    const rows = await openCasesAmong(store, endedIds.slice(i, i + 5000), [...FINAL_STATES], settled);
+    const rows = await openCasesAmong(store, endedIds.slice(i, i + 5000), FINAL_STATES, settled);
     for (const row of rows) {
       candidates.push({
         reason: 'state-mismatch',

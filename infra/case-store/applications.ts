@@ -5,6 +5,7 @@
  * never writes a second row or a second report.
  */
 import { holdsTheYear } from '../../domain/academic-year';
+import { isFinalState } from '../../domain/lifecycle';
 import type { ApplicationInput } from '../../domain/application';
 import type { ApplicationStatus, ClosedCaseOnRecord } from '../../domain/case-status';
 import { workflowIdFor } from '../../domain/case-ids';
@@ -243,6 +244,8 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
           data: {
             state: stage.state,
             view: JSON.stringify(stage.view),
+            // Issue 36: the retention's periods run from the close; a reopened case is open again.
+            closedAt: isFinalState(stage.state) ? at : null,
             // R10 (holdsTheYear): a withdrawal frees the teacher's year for a new application.
             ...(!holdsTheYear({ state: stage.state, decision: null }) && { holdsYear: null }),
             ...(stage.registeredAt && { registeredAt: new Date(stage.registeredAt) }),

@@ -15,3 +15,4 @@ export { applicationRecords, yearHolderOf, type CustodyRecord, type StageRecord 
 export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest, type SignedDocuments } from './documents';
 export * from './reads';
 export { caseReads, recordCaseReads, type CaseReadEntry } from './access';
+export { applyRetentionBatch, type RetentionBatch } from './retention';

@@ -74,6 +74,8 @@ export function fakeActivities() {
   };
   const activities: Activities = {
     lookUpStateRecords: jest.fn(async () => ({ education: true, employment: true })),
+    // the retention's batches (issue 36) run against a real store in test/retention.workflow.test.ts
+    eraseExpiredRecords: jest.fn(async () => ({ count: 0, more: false, cutoff: '', keep: '' })),
     recordApplication: jest.fn(async () => {}),
     reclaimAcademicYear: jest.fn(async () => ({ heldBy: null as string | null })),
     // a closed case's reopening (R13): a test that files against one says what the store finds
