@@ -247,6 +247,8 @@ export interface ClosedCaseView {
   decisionWasLate: boolean;
   /** the quality-control authority, the last administrative instance, decided a complaint against the last result */
   lastInstanceDecided: boolean;
+  /** issue 36: past its retention, the applicant's data and the documents are gone (domain/retention.ts) */
+  anonymised?: boolean;
   now: number;
 }
 
@@ -258,6 +260,12 @@ export function closedCaseComplaintRefusal(view: ClosedCaseView, request: unknow
   const parsed = parseFiling(request, view.now);
   if (!parsed.ok) return parsed.refusal;
   if (view.state !== 'closed') return complaintRefusal('id', notNowInWords(view.state as ApplicationStatus['state']));
+  if (view.anonymised) {
+    return complaintRefusal(
+      'id',
+      "the case is past its retention period: its documents and the applicant's data are no longer kept (Law on personal data, art. 12), so no review can be reopened from them",
+    );
+  }
   if (view.lastInstanceDecided) {
     return complaintRefusal(
       'id',

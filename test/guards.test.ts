@@ -295,6 +295,14 @@ describe('a complaint against a case whose workflow has ended (R13, APPK art. 92
     expect(closedCaseComplaintRefusal(closed, filing)).toBeNull();
   });
 
+  test('past its retention (issue 36), it is refused: nothing is left to reopen the review from', () => {
+    expect(closedCaseComplaintRefusal({ ...closed, anonymised: true }, filing)).toMatchObject({
+      code: 'complaint-not-allowed',
+      field: 'id',
+      message: expect.stringMatching(/past its retention period/),
+    });
+  });
+
   test('closed by the last instance, or withdrawn, it is refused with the way on', () => {
     expect(closedCaseComplaintRefusal({ ...closed, lastInstanceDecided: true }, filing)).toMatchObject({
       code: 'complaint-not-allowed',

@@ -76,6 +76,7 @@ export async function recordLateComplaint<R>(
       facts: {
         state: row.state,
         decisionWasLate: row.overdue,
+        anonymised: row.anonymisedAt !== null,
         // Closed before its period ran out, the stage ended by the last instance's decision (complaint-stage.ts);
         // after it, the authority may still have decided on the result in force. Only a decision on the result
         // itself is the last word: one on lateness or inaction leaves the result contestable (APPK art. 91).
