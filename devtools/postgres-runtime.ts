@@ -156,7 +156,7 @@ export function postgresDataDirectory(dataDir: string, user: PostgresUser): stri
   return target;
 }
 
-function chownTree(dir: string, user: PostgresUser): void {
+export function chownTree(dir: string, user: PostgresUser): void {
   fs.chownSync(dir, user.uid, user.gid);
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
     fs.lchownSync(path.join(entry.parentPath, entry.name), user.uid, user.gid);

@@ -222,6 +222,14 @@ export function ensurePrometheus(): { prometheus: string; promtool: string } {
 }
 
 /**
+ * SQLite's shell, whose `.backup` copies the dev server's store consistently while the server writes to it (the
+ * backup of the embedded stack: devtools/backup.ts): Debian's `sqlite3`; `SQLITE3` names another.
+ */
+export function ensureSqlite(): string {
+  return ensureDebianProgram('sqlite3', 'sqlite3', 'SQLITE3', "Backing up the Temporal dev server's store needs SQLite's shell");
+}
+
+/**
  * Schemathesis, the OpenAPI conformance fuzzer (`st`), in a virtual environment of its own in CACHE_DIR, installed
  * from PyPI with the machine's Python 3 once (about half a minute); `SCHEMATHESIS` names another `st` instead.
  */
@@ -370,6 +378,7 @@ if (require.main === module) {
       log(`test server:  ${ensureTestServer()}`);
       log(`chromium:     ${ensureChromium()}`);
       log(`prometheus:   ${ensurePrometheus().prometheus}`);
+      log(`sqlite3:      ${ensureSqlite()}`);
       log(`schemathesis: ${ensureSchemathesis()}`);
     } else if (command === 'node-lts-bin') {
       // printed alone on stdout, for `npm run test:node-lts` to put first on PATH

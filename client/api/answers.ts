@@ -273,7 +273,11 @@ export const RestartedAnswer = z.object({
   workflowId: z.string(),
   runId: z.string(),
   endedRun: z.object({
-    status: z.string().describe('how the run before ended: FAILED, TIMED_OUT, TERMINATED, CANCELLED'),
+    status: z
+      .string()
+      .describe(
+        'how the run before ended: FAILED, TIMED_OUT, TERMINATED, CANCELLED; NOT_FOUND when Temporal had none (restored from an older backup)',
+      ),
     closedAt: instant().nullable(),
   }),
 });

@@ -11,6 +11,7 @@ import { z } from 'zod';
 import type { ApplicationInput } from '../../domain/application';
 import type { ClosedCaseReopening } from '../../domain/case-status';
 import { line, schemaOnce, text } from '../../domain/fields';
+import { openApplicationOnRecord } from '../../infra/case-store';
 import { workflowIdFor } from '../../infra/identity';
 import type { ApiRefusal } from './refusals';
 import type { ApiRoutes } from './routing';
@@ -42,9 +43,12 @@ export async function restartCase(
   try {
     description = await handle.describe();
   } catch (error) {
-    if (error instanceof WorkflowNotFoundError)
-      return { ok: false, refusal: { code: 'not-found', field: 'id', rule: null, message: `no application ${applicationId}` } };
-    throw error;
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+    // Issue 36: Temporal restored from a backup older than the case store's has no run of a case submitted between
+    // the two; the store holds it open with its application as admitted, which it starts from.
+    const onRecord = await openApplicationOnRecord(deps.store, applicationId);
+    if (!onRecord) return { ok: false, refusal: { code: 'not-found', field: 'id', rule: null, message: `no application ${applicationId}` } };
+    return startAgain(onRecord, undefined, { status: 'NOT_FOUND', closedAt: null });
   }
   const status = description.status.name;
   if (!ENDED_ABNORMALLY.has(status)) {
@@ -62,25 +66,25 @@ export async function restartCase(
   ];
   if (!input || input.applicationId !== applicationId)
     return notAllowed(`the run of application ${applicationId} holds no application to start again from`);
-  try {
-    const run = await startApplicationWorkflow(
-      deps,
-      input,
-      `Started again by ${asked.by} (client ${asked.client}): ${asked.why.slice(0, 500)}. First submitted`,
-      reopening,
-    );
-    return {
-      ok: true,
-      restarted: {
-        applicationId,
-        workflowId,
-        runId: run.firstExecutionRunId,
-        endedRun: { status, closedAt: description.closeTime?.toISOString() ?? null },
-      },
-    };
-  } catch (error) {
-    // Started again a moment ago by another request: once.
-    if (error instanceof WorkflowExecutionAlreadyStartedError) return notAllowed(`application ${applicationId} has just been started again`);
-    throw error;
+  return startAgain(input, reopening, { status, closedAt: description.closeTime?.toISOString() ?? null });
+
+  async function startAgain(
+    from: ApplicationInput,
+    again: ClosedCaseReopening | undefined,
+    endedRun: { status: string; closedAt: string | null },
+  ): Promise<RestartOutcome> {
+    try {
+      const run = await startApplicationWorkflow(
+        deps,
+        from,
+        `Started again by ${asked.by} (client ${asked.client}): ${asked.why.slice(0, 500)}. First submitted`,
+        again,
+      );
+      return { ok: true, restarted: { applicationId, workflowId, runId: run.firstExecutionRunId, endedRun } };
+    } catch (error) {
+      // Started again a moment ago by another request: once.
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return notAllowed(`application ${applicationId} has just been started again`);
+      throw error;
+    }
   }
 }

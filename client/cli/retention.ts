@@ -3,15 +3,28 @@
  * run and what its last runs did, and a run now (after an operator's order changes a period, or to check a
  * restored store). Reads the policy file and Temporal; a run's report is its workflow's result.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
 import type { Command } from 'commander';
 import { formatInstant } from '../../domain/calendar';
 import { periodInWords, RETENTION_KIND_NAMES, RETENTION_KINDS, type RetentionReport } from '../../domain/retention';
+import { DATA_DIR } from '../../infra/paths';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../../infra/payload-codec';
 import { retentionPolicyFromEnvironment } from '../../infra/retention-policy';
 import { RETENTION_SCHEDULE_ID } from '../../infra/retention-schedule';
 import { temporalConnectionFromEnvironment } from '../../infra/temporal-connection';
 import { fail } from './terminal';
+
+/**
+ * PAYLOAD_KEYS, or the development keys `npm start` keeps in DATA_DIR (as the database's URL is found): a run's
+ * report is a workflow result, sealed like every payload.
+ */
+function payloadKeys() {
+  const kept = path.join(DATA_DIR, 'payload-keys.json');
+  const env = process.env.PAYLOAD_KEYS || !fs.existsSync(kept) ? process.env : { ...process.env, PAYLOAD_KEYS: fs.readFileSync(kept, 'utf8') };
+  return payloadKeysFromEnvironment(env);
+}
 
 async function withTemporal<T>(use: (client: Client) => Promise<T>): Promise<T> {
   const settings = temporalConnectionFromEnvironment();
@@ -20,7 +33,7 @@ async function withTemporal<T>(use: (client: Client) => Promise<T>): Promise<T> 
   );
   try {
     const namespace = process.env.TEMPORAL_NAMESPACE ?? 'default';
-    return await use(new Client({ connection, namespace, dataConverter: dataConverterFor(payloadKeysFromEnvironment()) }));
+    return await use(new Client({ connection, namespace, dataConverter: dataConverterFor(payloadKeys()) }));
   } finally {
     await connection.close();
   }

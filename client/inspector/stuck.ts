@@ -9,7 +9,7 @@ import { formatInstant } from '../../domain/calendar';
 import { FINAL_STATES } from '../../domain/lifecycle';
 import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../../domain/case-ids';
 import { ApplicationStateKey, DecisionDueAtKey } from '../../domain/search-attributes';
-import { openCasesAmong, recordedStates } from '../../infra/case-store';
+import { openCases, openCasesAmong, recordedStates } from '../../infra/case-store';
 import { PERMANENT_FAILURE_TYPE } from '../../infra/failures';
 import type { Store } from '../../infra/store';
 import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../../infra/workflow-trouble';
@@ -227,6 +227,19 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
       );
       for (const row of rows) storedStates.set(row.workflowId, row);
     }
+    // Open in the store with no run going at all: Temporal lost it (restored from a backup older than the store's,
+    // issue 36) or it ended long ago; the runs closed within the window are found in 4 already.
+    const runningIds = new Set(running.map((w) => w.workflowId));
+    const endedSeen = new Set(endedIds);
+    for (const row of await openCases(store, FINAL_STATES, settled, SOURCE_BOUND)) {
+      if (runningIds.has(row.workflowId) || endedSeen.has(row.workflowId)) continue;
+      candidates.push({
+        reason: 'state-mismatch',
+        workflowId: row.workflowId,
+        since: row.updatedAt.toISOString(),
+        settle: () => settleOrphan(client, row),
+      });
+    }
     for (const w of running) {
       const state = w.typedSearchAttributes.get(ApplicationStateKey);
       const row = storedStates.get(w.workflowId);
@@ -410,7 +423,7 @@ async function settleMismatch(
         ? `the workflow is ${state} but the case store has no row for it`
         : `the workflow is ${state} but the case store says ${row}, and nothing is on its way to correct it`,
     nextStep:
-      'compare the stage history (cli case <id>) with the workflow in the Temporal UI; the workflow is the truth for the legal clock — correct the row, and report it as a defect',
+      'compare the stage history (cli case <id>) with the workflow in the Temporal UI. After a restore (docs/operators.md#backup-and-restore) the case store may be ahead of the workflow: take again the step its stage history shows (the same decision), which issues no document or notice twice. Otherwise the workflow is the truth for the legal clock — correct the row, and report it as a defect',
     since: null,
     lastError: null,
   };
@@ -424,14 +437,18 @@ async function settleOrphan(client: Client, row: { id: string; workflowId: strin
     // no run at all
   }
   if (status === 'RUNNING') return null; // started after the listing was read
+  const missing = status === 'not found';
   return {
     reason: 'state-mismatch',
     applicationId: row.id,
     complaintId: null,
     workflowId: row.workflowId,
-    detail: `the case store says ${row.state}, but its workflow is ${status.toLowerCase()}: nothing will move this case`,
-    nextStep:
-      'find in the Temporal UI who ended the workflow and why; a case ended by mistake is restarted from its stored application (a person decides, never silently)',
+    detail: missing
+      ? `the case store says ${row.state}, but Temporal has no run of it (restored from a backup older than the case store's?): nothing will move this case`
+      : `the case store says ${row.state}, but its workflow is ${status.toLowerCase()}: nothing will move this case`,
+    nextStep: missing
+      ? `start it again from its stored application (POST /support/cases/${row.id}/restart): it is registered and reviewed again under its first submission's terms; a decision the store shows for it is taken again`
+      : 'find in the Temporal UI who ended the workflow and why; a case ended by mistake is restarted from its stored application (a person decides, never silently)',
     since: row.updatedAt.toISOString(),
     lastError: null,
   };

@@ -145,6 +145,15 @@ function applicationOnRecord(row: Prisma.ApplicationGetPayload<object>): Applica
   };
 }
 
+/**
+ * Issue 36: the application of a case the store holds open, as admitted — what a case is started again from when
+ * Temporal has no run of it (restored from a backup older than the case store's); null when absent or ended.
+ */
+export async function openApplicationOnRecord(store: Pick<Store, 'application'>, applicationId: string): Promise<ApplicationInput | null> {
+  const row = await store.application.findUnique({ where: { id: applicationId } });
+  return row && !isFinalState(row.state) && row.anonymisedAt === null ? applicationOnRecord(row) : null;
+}
+
 /** The application records of the case store, over the store given. */
 export function applicationRecords({ store, units }: { store: Store; units: ProviderUnits }) {
   /** R3, R14: a late decision or a late result goes to the unit above the provider (R1's tree). */

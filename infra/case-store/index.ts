@@ -11,7 +11,7 @@ export {
   type ComplaintDecisionRecord,
   type ComplaintStageRecord,
 } from './complaints';
-export { applicationRecords, yearHolderOf, type CustodyRecord, type StageRecord } from './applications';
+export { applicationRecords, openApplicationOnRecord, yearHolderOf, type CustodyRecord, type StageRecord } from './applications';
 export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest, type SignedDocuments } from './documents';
 export * from './reads';
 export { caseReads, recordCaseReads, type CaseReadEntry } from './access';

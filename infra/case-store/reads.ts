@@ -107,6 +107,16 @@ export function openCasesAmong(store: Reader, workflowIds: string[], finalStates
   });
 }
 
+/** The open cases recorded before `settled`, at most `take` (the audit's: which of them have no running workflow). */
+export function openCases(store: Reader, finalStates: readonly string[], settled: Date, take: number) {
+  return store.application.findMany({
+    where: { state: { notIn: [...finalStates] }, updatedAt: { lt: settled } },
+    select: { id: true, workflowId: true, state: true, updatedAt: true },
+    orderBy: { updatedAt: 'asc' },
+    take,
+  });
+}
+
 /** The recorded states of the cases among `workflowIds`. */
 export function recordedStates(store: Reader, workflowIds: string[]) {
   return store.application.findMany({ where: { workflowId: { in: workflowIds } }, select: { workflowId: true, state: true, updatedAt: true } });
