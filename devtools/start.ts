@@ -29,7 +29,7 @@ const asCluster = process.argv.includes('--cluster');
 const REPLICAS = 2;
 
 /** The development keys bound to a role (R1), besides the administrator's: `.data/dev-role-keys.json` holds them. */
-const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role; units?: string[] } }> = [
+const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role; units?: string[]; rateLimitPerMinute?: number } }> = [
   { client: 'portal', scopes: ['submit', 'read'], binding: { role: 'portal' } },
   { client: 'platform', scopes: ['submit', 'read'], binding: { role: 'platform' } },
   { client: 'almaty-education', scopes: ['decide', 'read'], binding: { role: 'provider', units: ['almaty-city-education-department'] } },
@@ -39,6 +39,8 @@ const DEV_ROLES: Array<{ client: string; scopes: Scope[]; binding: { role: Role;
     scopes: ['decide', 'read'],
     binding: { role: 'quality-authority', units: ['quality-authority-almaty-city'] },
   },
+  // R11: the Unified Contact Centre looks up a status by number and IIN, at a pace its operators talk at
+  { client: 'contact-centre-1414', scopes: ['read'], binding: { role: 'contact-centre', rateLimitPerMinute: 120 } },
   // the service's staff: a support desk reads stuck cases and stories, an operator steers and decodes
   { client: 'support-desk', scopes: ['read'], binding: { role: 'support' } },
   { client: 'operations', scopes: ['read', 'decode', 'operate'], binding: { role: 'operator' } },
@@ -231,7 +233,7 @@ async function main(): Promise<void> {
   if (devApiKey) {
     say(`  API key      ${devApiKey}  (an administrator's, every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);
     say(
-      `  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department, a support desk, an operator: R1)`,
+      `  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department, the contact centre 1414, a support desk, an operator: R1)`,
     );
   }
   if (asCluster)

@@ -10,7 +10,18 @@ import type { CustodyEvent } from './custody';
 import type { ProviderUnit } from './provider-units';
 import type { Refusal } from './refusals';
 
-export const ROLES = ['portal', 'platform', 'state-corporation', 'provider', 'quality-authority', 'support', 'operator', 'administrator'] as const;
+export const ROLES = [
+  'portal',
+  'platform',
+  'state-corporation',
+  'provider',
+  'quality-authority',
+  // R11: the Unified Contact Centre (1414): a case's status by its number and the teacher's IIN, nothing more
+  'contact-centre',
+  'support',
+  'operator',
+  'administrator',
+] as const;
 export type Role = (typeof ROLES)[number];
 
 /** The roles whose keys name the units they act for. */
@@ -194,7 +205,15 @@ export function mayReadCase(caller: Caller, parties: CaseParties): boolean {
     case 'platform':
     case 'state-corporation':
       return parties.submittedBy !== null && parties.submittedBy === caller.client;
+    case 'contact-centre':
+      return false; // its look-up answers the status only (mayLookUpStatus)
   }
+}
+
+/** R11: a status look-up by number and IIN is the Unified Contact Centre's; it reads no case beyond it. */
+export function mayLookUpStatus(caller: Caller): Refusal | null {
+  if (caller.role === 'administrator' || caller.role === 'contact-centre') return null;
+  return notEntitled(caller, "does not look up statuses by number and IIN; the Unified Contact Centre's key does (R11)");
 }
 
 /**

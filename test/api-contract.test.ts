@@ -437,7 +437,7 @@ describe('API keys', () => {
 
   test('every key names its role: a key without one is no administrator, it is refused naming the entry', () => {
     expect(() => parseApiKeys('[{"client":"ops","key":"long-enough-key-123","scopes":["read"]}]')).toThrow(
-      'API_KEYS: 0.role: every key names its role: one of portal, platform, state-corporation, provider, quality-authority, support, operator, administrator',
+      'API_KEYS: 0.role: every key names its role: one of portal, platform, state-corporation, provider, quality-authority, contact-centre, support, operator, administrator',
     );
     expect(() => parseApiKeys('[{"client":"ops","key":"long-enough-key-123","scopes":["read"],"role":"root"}]')).toThrow(
       /API_KEYS: 0\.role: must be one of portal/,

@@ -20,9 +20,11 @@ const KEYS = {
   authority: 'read-authority-key-0123456789',
   support: READ_ONLY_KEY,
   operator: 'read-operator-key-0123456789',
+  contactCentre: 'read-contact-centre-key-0123456789',
   administrator: TEST_API_KEY,
 };
 type Who = keyof typeof KEYS;
+const SLOW_DESK = 'read-contact-centre-slow-key-0123456789';
 
 let stack: DevStack;
 const call = async (who: Who, method: string, route: string, body?: unknown) => {
@@ -46,6 +48,9 @@ beforeAll(async () => {
       { client: 'astana-education', key: KEYS.astana, scopes: ['decide', 'read'], role: 'provider', units: ['astana-city-education-department'] },
       { client: 'qa-almaty', key: KEYS.authority, scopes: ['decide', 'read'], role: 'quality-authority', units: ['quality-authority-almaty-city'] },
       { client: 'operations', key: KEYS.operator, scopes: ['read', 'decode', 'operate'], role: 'operator' },
+      { client: 'contact-centre-1414', key: KEYS.contactCentre, scopes: ['read'], role: 'contact-centre' },
+      // a second desk of the contact centre, allowed three look-ups a minute
+      { client: 'contact-centre-slow', key: SLOW_DESK, scopes: ['read'], role: 'contact-centre', rateLimitPerMinute: 3 },
     ],
   });
 }, 3 * PATIENCE_MS);
@@ -114,19 +119,22 @@ test('every route × every role: a party reads and acts on its own, anyone else 
     decideA: ['POST', `/applications/${a.applicationId}/decision`, { decision: 'accept', official: 'Динара Ахметова' }],
     withdrawA: ['POST', `/applications/${a.applicationId}/withdrawal`, {}],
     restartA: ['POST', `/support/cases/${a.applicationId}/restart`, { by: 'A. Operator', why: 'the walk of the routes' }],
+    // R11: the contact centre's look-up of case A by its number and the teacher's IIN
+    statusA: ['POST', '/contact-centre/status-lookups', { applicationId: a.applicationId, iin: sampleIin(3201) }],
   } as const;
   type Route = keyof typeof routes;
   // prettier-ignore
   const expected: Record<Who, Record<Route, number>> = {
-    //              caseA complaintA cabinetA caseB cabinetB stuck storyA console consoleCaseA consoleSignIn codecDecode codecSignIn decideA withdrawA restartA
-    portal:        { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 409, restartA: 403 },
-    platform:      { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 200, cabinetB: 200, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
-    almaty:        { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 409, withdrawA: 403, restartA: 403 },
-    astana:        { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
-    authority:     { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
-    support:       { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403 },
-    operator:      { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 403, withdrawA: 403, restartA: 409 },
-    administrator: { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 200, cabinetB: 200, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 409, withdrawA: 409, restartA: 409 },
+    //              caseA complaintA cabinetA caseB cabinetB stuck storyA console consoleCaseA consoleSignIn codecDecode codecSignIn decideA withdrawA restartA statusA
+    portal:        { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 409, restartA: 403, statusA: 403 },
+    platform:      { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 200, cabinetB: 200, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403, statusA: 403 },
+    almaty:        { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 409, withdrawA: 403, restartA: 403, statusA: 403 },
+    astana:        { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403, statusA: 403 },
+    authority:     { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403, statusA: 403 },
+    support:       { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403, statusA: 403 },
+    operator:      { caseA: 200, complaintA: 200, cabinetA: 404, caseB: 200, cabinetB: 404, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 403, withdrawA: 403, restartA: 409, statusA: 403 },
+    contactCentre: { caseA: 404, complaintA: 404, cabinetA: 404, caseB: 404, cabinetB: 404, stuck: 403, storyA: 403, console: 403, consoleCaseA: 403, consoleSignIn: 403, codecDecode: 403, codecSignIn: 403, decideA: 403, withdrawA: 403, restartA: 403, statusA: 200 },
+    administrator: { caseA: 200, complaintA: 200, cabinetA: 200, caseB: 200, cabinetB: 200, stuck: 200, storyA: 200, console: 200, consoleCaseA: 200, consoleSignIn: 204, codecDecode: 200, codecSignIn: 204, decideA: 409, withdrawA: 409, restartA: 409, statusA: 200 },
   };
 
   const walked: Record<string, Record<string, number>> = {};
@@ -154,11 +162,13 @@ test('every route × every role: a party reads and acts on its own, anyone else 
   expect([...readers].sort()).toEqual([
     'almaty-education GET /applications/:id',
     'almaty-education GET /complaints/:id',
+    'contact-centre-1414 POST /contact-centre/status-lookups',
     'e2e GET /applications/:id',
     'e2e GET /cabinets/:cabinetId',
     'e2e GET /complaints/:id',
     'e2e GET /support/cases/:id',
     'e2e GET /support/console/cases/:id',
+    'e2e POST /contact-centre/status-lookups',
     'operations GET /applications/:id',
     'operations GET /complaints/:id',
     'operations GET /support/cases/:id',
@@ -220,4 +230,70 @@ test('a sign-out ends the session on the server: the same cookie, kept, opens no
     expect([kind, (await visit()).status]).toEqual([kind, kind === 'codec' ? 401 : 303]);
   }
   expect(await stack.store.revokedSession.count()).toBeGreaterThanOrEqual(2);
+});
+
+test('the contact centre (R11) reads a status by number and IIN: the state, the dates and the next step in Kazakh and Russian, nothing else; a wrong IIN is an unknown number; its key has its own pace', async () => {
+  const applied = (await call('portal', 'POST', '/applications', await submission(3204, 'portal'))).json();
+  await inState(applied.applicationId, 'under-review');
+  const lookUp = (who: Who | 'slow', body: unknown) =>
+    who === 'slow'
+      ? fetch(`${stack.baseUrl}/contact-centre/status-lookups`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${SLOW_DESK}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, json: (await r.json()) as { [k: string]: any } }))
+      : call(who, 'POST', '/contact-centre/status-lookups', body).then((r) => ({ status: r.status, json: r.json() }));
+
+  const found = await lookUp('contactCentre', { applicationId: applied.applicationId, iin: sampleIin(3204) });
+  expect(found.status).toBe(200);
+  // Nothing beyond the status: no name, no IIN, no documents, no decision's grounds.
+  expect(Object.keys(found.json).sort()).toEqual(
+    [
+      'applicationId',
+      'complaintPeriodEndsAt',
+      'decidedAt',
+      'decisionDueAt',
+      'nextStep',
+      'overdue',
+      'registeredAt',
+      'state',
+      'status',
+      'submittedAt',
+    ].sort(),
+  );
+  expect(found.json).toMatchObject({
+    applicationId: applied.applicationId,
+    state: 'under-review',
+    status: { ru: 'на рассмотрении', kk: 'қаралуда' },
+  });
+  expect(found.json.nextStep.ru).toMatch(
+    /^(Заявление рассматривается услугодателем\. Срок решения — |Срок решения \()\d+ [а-я]+ 20\d\d г\., \d\d:\d\d/,
+  );
+  expect(found.json.nextStep.kk).toMatch(/Шешім шығару мерзімі/);
+  expect(found.json.nextStep.kk).not.toMatch(/[а-яё]{3,} г\./); // no Russian date in the Kazakh sentence
+
+  // A wrong IIN (valid, another teacher's) answers word for word what an unknown number does.
+  const wrongIin = await lookUp('contactCentre', { applicationId: applied.applicationId, iin: sampleIin(3205) });
+  const unknown = await lookUp('contactCentre', { applicationId: '0f0e0d0c-0b0a-4909-8807-060504030201', iin: sampleIin(3204) });
+  expect([wrongIin.status, unknown.status]).toEqual([404, 404]);
+  expect(wrongIin.json).toEqual(unknown.json);
+  expect(wrongIin.json.error).toEqual({ code: 'not-found', field: 'applicationId', rule: null, message: 'no application with this number and IIN' });
+  // A malformed look-up is refused naming the field.
+  expect((await lookUp('contactCentre', { applicationId: applied.applicationId, iin: '123456789012' })).json.error).toMatchObject({ field: 'iin' });
+  expect((await lookUp('contactCentre', { applicationId: 'A-1', iin: sampleIin(3204) })).json.error).toMatchObject({ field: 'applicationId' });
+
+  // Decided: the next step is the cabinet and the period to complain.
+  expect(
+    (await call('almaty', 'POST', `/applications/${applied.applicationId}/decision`, { decision: 'accept', official: 'Динара Ахметова' })).status,
+  ).toBe(200);
+  await inState(applied.applicationId, 'notified');
+  const decided = await lookUp('contactCentre', { applicationId: applied.applicationId, iin: sampleIin(3204) });
+  expect(decided.json).toMatchObject({ state: 'notified', status: { ru: 'результат в кабинете', kk: 'нәтиже кабинетте' } });
+  expect(decided.json.nextStep.ru).toMatch(/^Решение вынесено, результат — в личном кабинете\. Срок подачи жалобы — /);
+  expect(decided.json.nextStep.kk).toMatch(/^Шешім шығарылды, нәтиже жеке кабинетте\. Шағым беру мерзімі — 20\d\d жылғы/);
+
+  // A desk allowed three look-ups a minute gets its fourth refused with 429.
+  const pace = [];
+  for (let i = 0; i < 4; i++) pace.push((await lookUp('slow', { applicationId: applied.applicationId, iin: sampleIin(3204) })).status);
+  expect(pace).toEqual([200, 200, 200, 429]);
 });

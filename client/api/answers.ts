@@ -178,6 +178,20 @@ export const ComplaintStatusAnswer = z.object({
 });
 
 /** GET /cabinets/{cabinetId}. */
+/** R11: what the Unified Contact Centre reads back to the teacher. */
+export const StatusLookupAnswer = z.object({
+  applicationId: uuid(),
+  state: applicationState,
+  status: z.object({ kk: z.string(), ru: z.string() }).describe('the state in words'),
+  submittedAt: instant(),
+  registeredAt: instant().nullable(),
+  decisionDueAt: instant().nullable(),
+  overdue: z.boolean(),
+  decidedAt: instant().nullable(),
+  complaintPeriodEndsAt: instant().nullable(),
+  nextStep: z.object({ kk: z.string(), ru: z.string() }).describe('what happens next, and by when, as said to the teacher'),
+});
+
 export const CabinetAnswer = z.object({
   cabinetId: uuid(),
   applications: z.array(

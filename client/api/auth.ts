@@ -155,7 +155,7 @@ export function keyEntry(
   client: string,
   key: string,
   scopes: readonly Scope[] = SCOPES,
-  binding: { role: Caller['role']; units?: string[] } = { role: 'administrator' },
+  binding: { role: Caller['role']; units?: string[]; rateLimitPerMinute?: number } = { role: 'administrator' },
 ) {
   return { client, sha256: digestOf(key).toString('hex'), scopes, ...binding };
 }

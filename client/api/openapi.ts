@@ -27,7 +27,7 @@ export interface RouteDoc {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'applications' | 'state-corporation' | 'complaints' | 'cabinets' | 'support' | 'service';
+  tag: 'applications' | 'state-corporation' | 'complaints' | 'cabinets' | 'contact-centre' | 'support' | 'service';
   /** the scope a caller's key needs; null for public routes */
   scope: Scope | null;
   /** a path parameter in words is a case id (CASE_ID_SCHEMA); one of another form gives its schema */

@@ -22,6 +22,7 @@ import type { ApiDeps, ApiRoutes, Handler } from './routing';
 import { refuse, refuseBadId, UUID, type ApiRefusal } from './refusals';
 import { applicationRoutes } from './routes/applications';
 import { cabinetRoutes } from './routes/cabinets';
+import { contactCentreRoutes } from './routes/contact-centre';
 import { complaintRoutes } from './routes/complaints';
 import { serviceRoutes } from './routes/service';
 import { stateCorporationRoutes } from './routes/state-corporation';
@@ -336,6 +337,7 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     const modules: ApiRoutes = { route, deps, routes, updateApplication, sessions };
     applicationRoutes(modules);
     cabinetRoutes(modules);
+    contactCentreRoutes(modules);
     stateCorporationRoutes(modules);
     complaintRoutes(modules);
     if (codec) registerCodecServer({ app: api, route, codec, sessions, corsOrigins: codecCorsOrigins, store });
