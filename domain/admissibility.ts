@@ -23,17 +23,25 @@ export interface StateRecords {
 }
 
 /**
- * Whether the applicant's state records may be read (R9 ground 3; Law "On personal data and their protection",
- * art. 8): not without consent, where the standard makes consent a ground. The gateway is asked only then.
+ * Whether the applicant's state records may be read (Law "On personal data and their protection", art. 8): only
+ * with her consent, whatever the standard — the current one makes its absence a ground of refusal (R9 ground 3),
+ * the earlier one asks her for the documents the systems would have given (R8 items 2 and 4). The gateway is asked
+ * only then. `earlierRule`: a case started before this held (workflows/patches.ts), when the earlier standard read
+ * the records regardless.
  */
-export function mayReadStateRecords(application: Pick<Submission, 'personalDataConsent'>, standard: StandardProfile): boolean {
-  return !standard.checks.consent || application.personalDataConsent;
+export function mayReadStateRecords(
+  application: Pick<Submission, 'personalDataConsent'>,
+  standard: StandardProfile,
+  { earlierRule = false } = {},
+): boolean {
+  return application.personalDataConsent || (earlierRule && !standard.checks.consent);
 }
 
 /**
  * Every defect of a registered application, in the order of its standard; empty when it goes to review. The
- * earlier standard had no consent ground and no essay length: its checks are the documents alone. Without the
- * state records (`null`: no consent to read them), the documents they would supply are not judged.
+ * earlier standard had no consent ground and no essay length: its checks are the documents alone, and without
+ * consent to read the state records (`null`) the documents they would supply are the applicant's to attach (R8
+ * items 2 and 4). Under the current standard no consent is a ground of its own, and those documents are not judged.
  */
 export function findDefects(application: Submission, records: StateRecords | null, standard: StandardProfile): Defect[] {
   const defects: Defect[] = [];
@@ -47,9 +55,9 @@ export function findDefects(application: Submission, records: StateRecords | nul
   for (const [kind, source] of Object.entries(sources) as Array<[DocumentKind, string]>) {
     if (attached.has(kind)) continue;
     if (source === 'attached') defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: false });
-    if (source === 'information-systems' && records && !held[kind]) {
-      defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: true });
-    }
+    if (source !== 'information-systems') continue;
+    if (records && !held[kind]) defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: true });
+    if (!records && !standard.checks.consent) defects.push({ ground: 2, code: 'missing-document', document: kind, notInStateSystems: false });
   }
   return defects;
 }

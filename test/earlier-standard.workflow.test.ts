@@ -2,7 +2,10 @@
  * The earlier standard under time skipping: the office and the State Corporation (R3, R5, R7, R11, R14).
  * The harness is test/helpers/workflow-harness.ts.
  */
-import { sampleInput } from './helpers/applications';
+import { requiredDocuments, sampleInput } from './helpers/applications';
+
+/** The documents the state systems would give (R8 items 2 and 4), attached by the applicant herself. */
+const FROM_THE_APPLICANT = (['diploma', 'employment'] as const).map((kind) => ({ kind, fileName: `${kind}.pdf`, sha256: 'b'.repeat(64) }));
 import { DateTime } from 'luxon';
 import { ZONE, formatInstant } from '../domain/calendar';
 import { decideComplaintUpdate, decideUpdate, fileComplaintUpdate, resultCustodyUpdate } from '../workflows/messages';
@@ -51,10 +54,18 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     const fake = fakeActivities();
     const monday = await nextOpen('office', 10, 1);
     await skipTo(monday.toJSDate());
-    const input = earlierInput(monday, { channel: 'office', personalDataConsent: false, essay: 'Эссе сдано вместе с результатом тестирования.' });
+    // Without consent the state systems are not read (the Law on personal data, art. 8): the diploma and the
+    // employment record the systems would have given come with the application (R8 items 2 and 4).
+    const input = earlierInput(monday, {
+      channel: 'office',
+      personalDataConsent: false,
+      essay: 'Эссе сдано вместе с результатом тестирования.',
+      documents: [...requiredDocuments('master'), ...FROM_THE_APPLICANT],
+    });
     await withWorker(fake.activities, async (taskQueue) => {
       const handle = await startApplication(taskQueue, input);
       const review = await until(handle, (s) => s.state === 'under-review');
+      expect(fake.activities.lookUpStateRecords).not.toHaveBeenCalled();
       // No consent ground and no essay length under the earlier standard: the case goes to the clerk (R9).
       expect(review).toEqual(expect.objectContaining({ standard: 'standard-1', channel: 'office', decision: null, custody: null }));
       expect(review.registeredAt).toBe(input.submittedAt);
@@ -75,6 +86,25 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
     expect(fake.notices).toEqual(['receipt']);
     expect(fake.stages.filter((s) => s.overdue)).toHaveLength(1);
     expect(fake.custody).toEqual([]);
+  });
+
+  test('without consent, nothing is read from the state systems and the documents they would give are asked of the applicant: missing, they are the refusal by rule (R8 items 2 and 4, R9 ground 2)', async () => {
+    const fake = fakeActivities();
+    const monday = await nextOpen('office', 10, 1);
+    await skipTo(monday.toJSDate());
+    const input = earlierInput(monday, { channel: 'office', personalDataConsent: false, documents: requiredDocuments('master') });
+    await withWorker(fake.activities, async (taskQueue) => {
+      const handle = await startApplication(taskQueue, input);
+      const refused = await until(handle, (s) => s.state === 'notified');
+      expect(refused).toMatchObject({ decision: 'refuse', refusalGrounds: [2] });
+      await closeAfterComplaintPeriod(handle);
+      await recordHistory(handle, 'standard-1-no-consent-documents-asked-of-the-applicant');
+    });
+    expect(fake.activities.lookUpStateRecords).not.toHaveBeenCalled();
+    expect(fake.decisions[0]?.defects).toEqual([
+      { ground: 2, code: 'missing-document', document: 'diploma', notInStateSystems: false },
+      { ground: 2, code: 'missing-document', document: 'employment', notInStateSystems: false },
+    ]);
   });
 
   test('through the State Corporation: a receipt for the package, hand-over, 3 working days from a Saturday, the result issued to a representative (R3, R5, R7)', async () => {

@@ -37,6 +37,7 @@ describe('replay of recorded workflow histories', () => {
       'complaint-upheld-against-closed-case',
       'closed-case-reopened-by-upheld-complaint',
       'refused-automatically-without-consent',
+      'standard-1-no-consent-documents-asked-of-the-applicant',
     ]) {
       expect(names).toContain(path);
     }

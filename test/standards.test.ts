@@ -13,7 +13,7 @@ import {
   standardInForce,
   storageEnd,
 } from '../domain/standards';
-import { findDefects } from '../domain/admissibility';
+import { findDefects, mayReadStateRecords } from '../domain/admissibility';
 import { sampleSubmission, essayOf } from './helpers/applications';
 
 const calendar = new WorkingCalendar();
@@ -148,6 +148,21 @@ describe('the automatic check under each standard (R8, R9)', () => {
     const submission = { ...sampleSubmission({ category: 'master' }), personalDataConsent: false, essay: essayOf(40) };
     expect(findDefects(submission, records, earlier)).toEqual([]);
     expect(findDefects(submission, records, current).map((d) => d.ground)).toEqual([3, 2]);
+  });
+
+  test('without consent nothing is read, under either standard: the earlier one asks the applicant for what the systems would give, the current one refuses on ground 3', () => {
+    const submission = { ...sampleSubmission({ category: 'master' }), personalDataConsent: false };
+    expect(mayReadStateRecords(submission, earlier)).toBe(false);
+    expect(mayReadStateRecords(submission, current)).toBe(false);
+    expect(mayReadStateRecords({ personalDataConsent: true }, earlier)).toBe(true);
+    // a case of the earlier standard started before the rule held read them regardless (workflows/patches.ts)
+    expect(mayReadStateRecords(submission, earlier, { earlierRule: true })).toBe(true);
+    expect(mayReadStateRecords(submission, current, { earlierRule: true })).toBe(false);
+    expect(findDefects(submission, null, earlier)).toEqual([
+      { ground: 2, code: 'missing-document', document: 'diploma', notInStateSystems: false },
+      { ground: 2, code: 'missing-document', document: 'employment', notInStateSystems: false },
+    ]);
+    expect(findDefects(submission, null, current).map((d) => d.ground)).toEqual([3]);
   });
 
   test('the earlier standard asks only for the diploma and the employment record when the systems lack them', () => {

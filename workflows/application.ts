@@ -6,7 +6,7 @@
  * is over. The case's state is in case-state.ts, the result's way through the State Corporation in custody.ts,
  * the complaint stage in complaint-stage.ts; the rules themselves are pure functions of domain/.
  */
-import { condition, log, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { DECIDED_BY_RULE, type ApplicationInput } from '../domain/application';
 import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
@@ -22,6 +22,7 @@ import { count } from './metrics';
 import { caseStore, documents, gateway } from './proxies';
 import type { ResultRecord } from '../activities';
 import { awaitWithinTerm } from './terms';
+import { PATCHES } from './patches';
 
 /**
  * The workflow of one application (`application-<applicationId>`). Its input is the application as the API
@@ -150,8 +151,10 @@ async function startTerm(kase: ApplicationCase, registeredAt: Date): Promise<Dat
  */
 async function checkByRule(kase: ApplicationCase): Promise<boolean> {
   const application = kase.input;
-  // R9 ground 3: without consent the restricted records are not read at all.
-  const records = !mayReadStateRecords(application, kase.standard)
+  // Without consent the restricted records are not read at all (R9 ground 3; the Law on personal data, art. 8).
+  // A case of the earlier standard started before this held read them regardless (issue 33).
+  const earlierRule = !application.personalDataConsent && !kase.standard.checks.consent && !patched(PATCHES.consentWhateverStandard);
+  const records = !mayReadStateRecords(application, kase.standard, { earlierRule })
     ? null
     : await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
         { iin: application.iin },

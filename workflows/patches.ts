@@ -5,6 +5,8 @@
  * An id is never reused; one is retired with `deprecatePatch` once no case started before it is open.
  */
 export const PATCHES = {
+  /** Law on personal data art. 8: no look-up of the state records without consent, under the earlier standard too (issue 33) */
+  consentWhateverStandard: 'consent-whatever-standard',
   /** R13, APPK art. 92: an upheld complaint against a closed case reopens the review in a new run of the case (issue 30) */
   reopenClosedCase: 'reopen-closed-case',
   /** APPK art. 91–92: only the quality-control authority's decision on the result ends the pre-trial stage (issue 30) */
