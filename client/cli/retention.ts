@@ -3,27 +3,28 @@
  * run and what its last runs did, and a run now (after an operator's order changes a period, or to check a
  * restored store). Reads the policy file and Temporal; a run's report is its workflow's result.
  */
-import fs from 'node:fs';
-import path from 'node:path';
-import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { Client, Connection, WorkflowNotFoundError, type ScheduleExecutionResult } from '@temporalio/client';
 import type { Command } from 'commander';
 import { formatInstant } from '../../domain/calendar';
 import { periodInWords, RETENTION_KIND_NAMES, RETENTION_KINDS, type RetentionReport } from '../../domain/retention';
-import { DATA_DIR } from '../../infra/paths';
 import { dataConverterFor, payloadKeysFromEnvironment } from '../../infra/payload-codec';
 import { retentionPolicyFromEnvironment } from '../../infra/retention-policy';
 import { RETENTION_SCHEDULE_ID } from '../../infra/retention-schedule';
 import { temporalConnectionFromEnvironment } from '../../infra/temporal-connection';
-import { fail } from './terminal';
+import { fail, keptByNpmStart } from './terminal';
 
 /**
  * PAYLOAD_KEYS, or the development keys `npm start` keeps in DATA_DIR (as the database's URL is found): a run's
  * report is a workflow result, sealed like every payload.
  */
 function payloadKeys() {
-  const kept = path.join(DATA_DIR, 'payload-keys.json');
-  const env = process.env.PAYLOAD_KEYS || !fs.existsSync(kept) ? process.env : { ...process.env, PAYLOAD_KEYS: fs.readFileSync(kept, 'utf8') };
-  return payloadKeysFromEnvironment(env);
+  return payloadKeysFromEnvironment({ ...process.env, PAYLOAD_KEYS: process.env.PAYLOAD_KEYS || keptByNpmStart('payload-keys.json') });
+}
+
+/** The run of the retention a schedule's action started. */
+function runStartedBy(client: Client, action: ScheduleExecutionResult) {
+  const { workflowId, firstExecutionRunId } = action.action.workflow;
+  return client.workflow.getHandle<() => Promise<RetentionReport[]>>(workflowId, firstExecutionRunId);
 }
 
 async function withTemporal<T>(use: (client: Client) => Promise<T>): Promise<T> {
@@ -72,8 +73,7 @@ export function retentionCommands(program: Command): void {
           `\nSchedule ${RETENTION_SCHEDULE_ID}: ${schedule.state.paused ? 'PAUSED' : 'active'}; next run ${next ? formatInstant(next) : '—'}`,
         );
         for (const action of schedule.info.recentActions.slice(-5).reverse()) {
-          const { workflowId, firstExecutionRunId } = action.action.workflow;
-          const handle = client.workflow.getHandle(workflowId, firstExecutionRunId);
+          const handle = runStartedBy(client, action);
           const { status } = await handle.describe().catch((error: unknown) => {
             if (error instanceof WorkflowNotFoundError) return { status: { name: 'GONE (past the history retention)' } };
             throw error;
@@ -98,9 +98,9 @@ export function retentionCommands(program: Command): void {
           const { recentActions } = (await handle.describe()).info;
           const action = recentActions.length > before ? recentActions.at(-1) : undefined;
           if (action) {
-            const { workflowId, firstExecutionRunId } = action.action.workflow;
-            console.log(`retention run ${workflowId} started; what it did:`);
-            printReport(await client.workflow.getHandle(workflowId, firstExecutionRunId).result());
+            const run = runStartedBy(client, action);
+            console.log(`retention run ${run.workflowId} started; what it did:`);
+            printReport(await run.result());
             return;
           }
           if (Date.now() > deadline) fail('the schedule did not start a run within a minute (is it paused? `cli retention`)');

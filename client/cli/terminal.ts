@@ -71,10 +71,15 @@ export function localDate(value: string): string {
   return value;
 }
 
+/** What `npm start` keeps in DATA_DIR under `name` (its database's URL, its development keys), if it does. */
+export function keptByNpmStart(name: string): string | undefined {
+  const kept = path.join(DATA_DIR, name);
+  return fs.existsSync(kept) ? fs.readFileSync(kept, 'utf8').trim() : undefined;
+}
+
 /** DATABASE_URL, or the database `npm start` runs (its URL kept in DATA_DIR), for the override commands. */
 export function databaseUrl(): string {
-  const kept = path.join(DATA_DIR, 'database-url');
-  const url = process.env.DATABASE_URL || (fs.existsSync(kept) ? fs.readFileSync(kept, 'utf8').trim() : undefined);
+  const url = process.env.DATABASE_URL || keptByNpmStart('database-url');
   if (url) return url;
   fail('calendar overrides live in the database: set DATABASE_URL, or run `npm start` and use its database (see README)');
 }

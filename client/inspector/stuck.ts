@@ -84,7 +84,6 @@ const WORKFLOW_TASK_FIX =
 
 /** Rule-based refusals at the workflow boundary end a run as designed: not a stuck case. */
 const REFUSALS = new Set(['DuplicateApplication']);
-/** States in which the database may say otherwise only while an activity is on its way to write. */
 /** How long the case store and the workflow may disagree while a write is on its way. */
 const SETTLING_MS = 60_000;
 
