@@ -1,4 +1,5 @@
 /** R8: the e-government gateway's look-ups, as an activity over the gateway adapter given (infra/gateway.ts). */
+import { Context } from '@temporalio/activity';
 import type { StateRecords } from '../domain/admissibility';
 import type { StateRecordsGateway } from '../infra/gateway';
 
@@ -6,7 +7,8 @@ export function createGatewayActivities({ gateway }: { gateway: StateRecordsGate
   return {
     /** R8: what the state information systems hold of the applicant, through the e-government gateway. */
     async lookUpStateRecords({ iin }: { iin: string }): Promise<StateRecords> {
-      return gateway.lookUp(iin);
+      // the case's workflow chains its messages at the gateway (issue 33): one correlationId per case
+      return gateway.lookUp(iin, { correlationId: Context.current().info.workflowExecution?.workflowId });
     },
   };
 }

@@ -18,6 +18,8 @@ import { clusterDatabaseFrom, DEFAULT_CLUSTER_PORTS, startTemporalCluster } from
 import { ToolUnavailableError } from './tools';
 import { startUiServer, uiOrigins } from './ui-server';
 import { ensureDevelopmentCa } from '../infra/development-ca';
+import { smartBridgeFileOf } from '../infra/smartbridge/gateway';
+import { developmentSmartBridge } from './smartbridge-stand-in';
 import { keyEntry, newApiKey, SCOPES, type Scope } from '../client/api/auth';
 import type { Role } from '../domain/authority';
 import { newPayloadKey } from '../infra/payload-codec';
@@ -188,6 +190,17 @@ async function main(): Promise<void> {
     runNode('receiver', 'devtools/receiver-main.ts', env);
   }
 
+  if (!env.SMARTBRIDGE_FILE) {
+    // The local SmartBridge stand-in (issue 33): the state records come over the gateway's own protocol, SOAP with
+    // WS-Security, from fixture registers (R8).
+    const smartBridgePort = Number(env.SMARTBRIDGE_PORT ?? 3002);
+    env.SMARTBRIDGE_PORT = String(smartBridgePort);
+    env.SMARTBRIDGE_PASSWORD ??= devSecret('dev-smartbridge-password', () => randomBytes(16).toString('hex'));
+    env.SMARTBRIDGE_FILE = developmentSmartBridge(DATA_DIR, smartBridgePort, env.SMARTBRIDGE_PASSWORD).file;
+    runNode('smartbridge', 'devtools/smartbridge-main.ts', env);
+    await waitForPort(smartBridgePort, 30_000);
+  }
+
   env.METRICS_ADDRESS ??= '127.0.0.1:9464';
   env.API_METRICS_ADDRESS ??= '127.0.0.1:9474';
   const metricsAddresses: string[] = [];
@@ -229,6 +242,9 @@ async function main(): Promise<void> {
   );
   say(`  Notifier     ${env.NOTIFIER_URL}`);
   say(`  Monitoring   ${env.MONITORING_URL}`);
+  say(
+    `  Gateway      ${smartBridgeFileOf(env)?.endpoint ?? env.SMARTBRIDGE_FILE}  (SmartBridge SyncChannel v10, WS-Security; ${env.SMARTBRIDGE_FILE})`,
+  );
   say(`  Database     ${env.DATABASE_URL!.replace(/:[^:@/]+@/, ':***@')}`);
   if (devApiKey) {
     say(`  API key      ${devApiKey}  (an administrator's, every scope; in ${path.join(DATA_DIR, 'dev-api-key')}; send Authorization: Bearer <key>)`);

@@ -174,6 +174,22 @@ export function developmentCertificates(dir: string): SigningCertificateInUse[] 
   return issuedCertificates(dir).map(({ certFile: _file, ...certificate }) => ({ ...certificate, slot: 'current' }));
 }
 
+/**
+ * An information system's own key and certificate from the development CA under `dir` (`systems/<name>/`), made
+ * once: what signs the service's messages to the e-government gateway, and the gateway stand-in's answers (issue 33).
+ */
+export function developmentSystemKey(
+  dir: string,
+  name: string,
+  organisation: string,
+): { keyPem: string; certPem: string; keyFile: string; certFile: string } {
+  const ca = ensureDevelopmentCa(dir);
+  const folder = path.join(dir, 'systems', name);
+  const pair = keyPairOnce(folder, () => ca.issue(organisation, organisation));
+  assertCurrent(identityOf(pair.certPem), `the development system key ${folder} (delete the folder to have a new one issued)`);
+  return { ...pair, keyFile: path.join(folder, 'key.pem'), certFile: path.join(folder, 'cert.pem') };
+}
+
 /** The development CA under `dir` (`ca/key.pem`, `ca/cert.pem`), made on first use. */
 export function ensureDevelopmentCa(dir: string): DevelopmentCa {
   const pair = keyPairOnce(path.join(dir, 'ca'), () => DevelopmentCa.create());

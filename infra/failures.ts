@@ -8,6 +8,22 @@
 
 export type FailureKind = 'transient' | 'permanent';
 
+/**
+ * What the e-government gateway answered instead of an answer (issue 33): a fault or a status that is not
+ * "processed", by its code, in the service's own words (the gateway's free text may echo the request's data, so it
+ * goes no further than the adapter), and whether a retry can cure it.
+ */
+export class GatewayFault extends Error {
+  override name = 'GatewayFault';
+  constructor(
+    readonly code: string,
+    readonly permanent: boolean,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
 export interface ClassifiedFailure {
   kind: FailureKind;
   /** why, in words for an operator */
@@ -65,6 +81,7 @@ function systemCode(error: unknown): string | undefined {
  */
 export function failureSummary(error: unknown): string {
   if (!isError(error)) return 'a failure that is not an Error';
+  if (error instanceof GatewayFault) return error.message;
   const state = sqlState(error);
   const prisma = (error as { code?: unknown }).code;
   const codes = [
@@ -95,6 +112,7 @@ export function classifyFailure(error: unknown): ClassifiedFailure {
   if (isError(error) && error.name === 'PrismaClientValidationError') {
     return { kind: 'permanent', reason: `the store refuses the request as malformed: ${summary}` };
   }
+  if (error instanceof GatewayFault) return { kind: error.permanent ? 'permanent' : 'transient', reason: summary };
   const refused = /invalid byte sequence|violates (?:not-null|check|foreign key) constraint|value too long for type/i.exec(message);
   if (refused) return { kind: 'permanent', reason: `the database refuses the data: ${refused[0].toLowerCase()} (${summary})` };
   return { kind: 'transient', reason: summary };

@@ -1,14 +1,17 @@
 /**
  * R8: identity, education and employment data come from the state information systems through the
  * e-government gateway; the applicant attaches them only when the systems lack them. One interface, two
- * adapters: the gateway itself (for production) and a database-backed stand-in for machines without it.
+ * adapters: the gateway itself over its own protocol (SmartBridge's synchronous channel, infra/smartbridge/), and
+ * a database-backed stand-in for the tests' workers.
  */
 import type { StateRecords } from '../domain/admissibility';
+import { recordGatewayExchange } from './case-store';
+import { readSmartBridgeFile, SmartBridgeGateway } from './smartbridge/gateway';
 import type { Store } from './store';
 
 export interface StateRecordsGateway {
-  /** What the systems hold of a person (by IIN). */
-  lookUp(iin: string): Promise<StateRecords>;
+  /** What the systems hold of a person (by IIN); `correlationId` chains the case's messages (its workflow id). */
+  lookUp(iin: string, context?: { correlationId?: string }): Promise<StateRecords>;
 }
 
 /** The stand-in: answers from the `GatewayRecord` table; no row means the systems hold both records. */
@@ -22,37 +25,10 @@ export class DatabaseGateway implements StateRecordsGateway {
 }
 
 /**
- * The e-government gateway's synchronous channel: one request per register (education, employment), each
- * answered with whether a record exists. The gateway's envelope and message signing are agreed per
- * integration and not public; this adapter posts JSON to a relay that speaks them, configured by GATEWAY_URL.
+ * The gateway the worker uses: SMARTBRIDGE_FILE configures the e-government gateway (`npm start` points it at the
+ * local SmartBridge stand-in); without it, the database stand-in. Each exchange is recorded in the case store.
  */
-export class HttpGateway implements StateRecordsGateway {
-  constructor(
-    private readonly baseUrl: string,
-    private readonly token: string,
-  ) {}
-
-  async lookUp(iin: string): Promise<StateRecords> {
-    const [education, employment] = await Promise.all(
-      (['education', 'employment'] as const).map(async (register) => {
-        const response = await fetch(`${this.baseUrl.replace(/\/$/, '')}/${register}/lookup`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.token}` },
-          body: JSON.stringify({ iin }),
-          // issue 32: a redirect would carry the token and the IIN to wherever it points
-          redirect: 'error',
-          signal: AbortSignal.timeout(10_000),
-        });
-        if (!response.ok) throw new Error(`gateway ${register} look-up answered ${response.status}`);
-        return Boolean(((await response.json()) as { found?: unknown }).found);
-      }),
-    );
-    return { education, employment };
-  }
-}
-
-/** The gateway the worker uses: GATEWAY_URL (+ GATEWAY_TOKEN) selects the real one, else the stand-in. */
-export function gatewayFromEnvironment(store: Store): StateRecordsGateway {
-  const url = process.env.GATEWAY_URL;
-  return url ? new HttpGateway(url, process.env.GATEWAY_TOKEN ?? '') : new DatabaseGateway(store);
+export function gatewayFromEnvironment(store: Store, env: NodeJS.ProcessEnv = process.env): StateRecordsGateway {
+  if (!env.SMARTBRIDGE_FILE) return new DatabaseGateway(store);
+  return new SmartBridgeGateway({ ...readSmartBridgeFile(env.SMARTBRIDGE_FILE, env), record: (exchange) => recordGatewayExchange(store, exchange) });
 }

@@ -24,6 +24,25 @@ export interface NcaNodeSettings {
   timeoutMs?: number;
 }
 
+/**
+ * One call to NCANode (v3): the JSON body posted to `path`, its answer when the status is 2xx, else an error with
+ * the status and NCANode's message. The body carries a key container and its password: it goes to this address
+ * and no other (issue 32: no redirect is followed).
+ */
+export async function askNcaNode<T extends object>(url: string, path: string, body: object, timeoutMs = 30_000): Promise<T> {
+  const response = await fetch(`${url.replace(/\/$/, '')}${path}`, {
+    method: 'POST',
+    redirect: 'error',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(timeoutMs),
+  });
+  const answer = (await response.json().catch(() => ({}))) as T & { status?: number; message?: string };
+  if (!response.ok)
+    throw new Error(`the signing service answered ${response.status}${answer.message ? `: ${String(answer.message).slice(0, 200)}` : ''}`);
+  return answer;
+}
+
 export class NcaNodeSigner implements DocumentSigner {
   private readonly key: string;
   private readonly who: SignerIdentity;
@@ -34,23 +53,18 @@ export class NcaNodeSigner implements DocumentSigner {
   }
 
   async sign(document: Buffer): Promise<Signature> {
-    const response = await fetch(`${this.settings.url.replace(/\/$/, '')}/cms/sign`, {
-      method: 'POST',
-      // issue 32: the key container and its password go to this address and no other
-      redirect: 'error',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
+    const answer = await askNcaNode<{ cms?: string }>(
+      this.settings.url,
+      '/cms/sign',
+      {
         data: document.toString('base64'),
         signers: [{ key: this.key, password: this.settings.password }],
         withTsp: this.settings.withTsp ?? false,
         detached: true,
-      }),
-      signal: AbortSignal.timeout(this.settings.timeoutMs ?? 30_000),
-    });
-    const answer = (await response.json().catch(() => ({}))) as { status?: number; message?: string; cms?: string };
-    if (!response.ok || typeof answer.cms !== 'string') {
-      throw new Error(`the signing service answered ${response.status}${answer.message ? `: ${answer.message}` : ''}`);
-    }
+      },
+      this.settings.timeoutMs,
+    );
+    if (typeof answer.cms !== 'string') throw new Error('the signing service answered without a cms');
     const certificate = embeddedCertificate(answer.cms);
     if (!certificate || fingerprintOf(certificate) !== this.who.fingerprint) {
       throw new Error(`the signing service signed with another certificate than ${this.settings.certFile} names`);

@@ -1,6 +1,7 @@
 /**
  * The fault suite (issue 7): a batch of cases in flight while the worker is killed mid-activity, the Temporal
- * dev server restarts, PostgreSQL stops for 30 seconds, and the notifier fails for a while. On a cluster
+ * dev server restarts, PostgreSQL stops for 30 seconds, the e-government gateway (the SmartBridge stand-in, over
+ * its own protocol) times out and then answers faults, and the notifier fails for a while. On a cluster
  * (TEMPORAL_TOPOLOGY=cluster, `npm run test:cluster`; issue 18) the same with two workers, one of them killed, the
  * frontend restarted, PostgreSQL gone under Temporal too, and the history service killed. After each: every case
  * reaches its end state, every notice and stage report reaches the receivers, and nothing is half-written.
@@ -13,7 +14,8 @@ import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { buildSmartBridgeStandIn, developmentSmartBridge, type SmartBridgeStandIn } from '../devtools/smartbridge-stand-in';
 import { buildReceiver } from '../devtools/receiver';
 import type { Store } from '../infra/store';
 import { buildApi } from '../client/api/server';
@@ -47,7 +49,8 @@ let notifierDown = false;
 /** The gateway stand-in answers slowly while set, so that a killed worker surely dies with a look-up in flight. */
 /** While set, the gateway holds every look-up until it settles: a strike then finds one provably in flight. */
 let gatewayHeld: Promise<void> | null = null;
-let gateway: FastifyInstance;
+let gateway: SmartBridgeStandIn;
+const GATEWAY_PASSWORD = 'fault-suite-gateway';
 const http = httpClient(() => baseUrl);
 const summary: string[] = [];
 
@@ -67,15 +70,19 @@ beforeAll(async () => {
   receiver = buildReceiver(store, { unavailable: (channel) => channel === 'notifier' && notifierDown });
   await receiver.listen({ port: 0, host: '127.0.0.1' });
   const receiverUrl = `http://127.0.0.1:${(receiver.server.address() as { port: number }).port}`;
-  // The e-government gateway over HTTP (infra/gateway.ts HttpGateway): every register holds a record.
-  gateway = Fastify();
-  gateway.post('/:register/lookup', async () => {
-    if (gatewayHeld) await gatewayHeld;
-    return { found: true };
+  // The e-government gateway on its own protocol (issue 33): the SmartBridge stand-in, SOAP with WS-Security.
+  const gatewayPort = await freePort();
+  const development = developmentSmartBridge(database.dataDir, gatewayPort, GATEWAY_PASSWORD);
+  gateway = buildSmartBridgeStandIn({
+    ...development.standIn,
+    beforeAnswer: async () => {
+      if (gatewayHeld) await gatewayHeld;
+    },
   });
-  await gateway.listen({ port: 0, host: '127.0.0.1' });
+  await gateway.app.listen({ port: gatewayPort, host: '127.0.0.1' });
   workerEnv = {
-    GATEWAY_URL: `http://127.0.0.1:${(gateway.server.address() as { port: number }).port}`,
+    SMARTBRIDGE_FILE: development.file,
+    SMARTBRIDGE_PASSWORD: GATEWAY_PASSWORD,
     DATABASE_URL: db.url,
     TEMPORAL_ADDRESS: temporalServer.address,
     NOTIFIER_URL: `${receiverUrl}/notifications`,
@@ -103,7 +110,7 @@ afterAll(async () => {
   await api?.close();
   for (const worker of workers) await stopProcess(worker);
   await receiver?.close();
-  await gateway?.close();
+  await gateway?.app.close();
   await connection?.close();
   await temporalServer?.stop();
   await db?.stop(); // the PostgreSQL started last (the fault restarts it)
@@ -268,6 +275,31 @@ describe(`fault suite (${CASES} cases per fault, on the ${TOPOLOGY})`, () => {
         },
         { cutsOffTheRelay: true },
       );
+    },
+    FAULT_TEST_TIMEOUT_MS,
+  );
+
+  test(
+    'the e-government gateway times out, then answers faults, for a while',
+    async () => {
+      const ids = await batchThrough(
+        'gateway timing out, then faulting',
+        async () => {
+          // longer than the adapter waits (10 s): each look-up meanwhile times out and is retried
+          gateway.behaviour.delayMs = 12_000;
+          await new Promise((r) => setTimeout(r, 10_000));
+          Object.assign(gateway.behaviour, { delayMs: 0, fault: 'SERVICE_UNAVAILABLE' });
+          await new Promise((r) => setTimeout(r, 10_000));
+          gateway.behaviour.fault = null;
+        },
+        { strikeAtOnce: true },
+      );
+      // The fault really struck this batch: look-ups of its cases were answered with it, and retried past it.
+      const faulted = await store.gatewayExchange.count({
+        where: { correlationId: { in: ids.map((id) => `application-${id}`) }, statusCode: 'SERVICE_UNAVAILABLE' },
+      });
+      summary.push(`faults: gateway look-ups answered SERVICE_UNAVAILABLE and retried: ${faulted}`);
+      expect(faulted).toBeGreaterThan(0);
     },
     FAULT_TEST_TIMEOUT_MS,
   );

@@ -21,6 +21,21 @@ const secret = (seed: string) => `${seed}-0123456789abcdefghijklmnopqrstu`.slice
 
 const root = path.join(__dirname, '..');
 
+/** A SMARTBRIDGE_FILE as a deployment writes one (issue 33), with `overrides`: its path. */
+function gatewayFile(overrides: object = {}): string {
+  const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'smartbridge-')), 'smartbridge.json');
+  const settings = {
+    endpoint: 'https://shep.internal/bip-sync-wss-gost/',
+    senderId: 'teacher-attestation',
+    passwordEnv: 'SMARTBRIDGE_PASSWORD',
+    services: { education: 'EDU', employment: 'EMP' },
+    signing: { keyFile: 'k.pem', certFile: 'c.pem' },
+    trustAnchorsFile: 'ca.pem',
+  };
+  fs.writeFileSync(file, JSON.stringify({ ...settings, ...overrides }));
+  return file;
+}
+
 /** Starts a process of the service as a deployment would, with only the environment given; answers how it ended. */
 function start(entry: string, env: NodeJS.ProcessEnv) {
   const run = spawnSync(process.execPath, ['--import', 'tsx', path.join(root, entry)], {
@@ -37,7 +52,7 @@ describe('production is closed by default', () => {
     const run = start('worker/main.ts', { NODE_ENV: 'production', DATABASE_URL: 'postgresql://nobody@127.0.0.1:1/none' });
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('the worker refuses to start with NODE_ENV=production');
-    for (const setting of ['PAYLOAD_KEYS', 'SIGNERS_FILE', 'GATEWAY_URL']) expect(run.stderr).toContain(`${setting} is not set`);
+    for (const setting of ['PAYLOAD_KEYS', 'SIGNERS_FILE', 'SMARTBRIDGE_FILE']) expect(run.stderr).toContain(`${setting} is not set`);
     for (const secret of ['NOTIFIER_WEBHOOK_SECRET', 'MONITORING_WEBHOOK_SECRET'])
       expect(run.stderr).toContain(`${secret} must be at least 32 characters`);
   }, 90_000);
@@ -75,21 +90,31 @@ describe('production is closed by default', () => {
     expect(
       productionProblems(WORKER_REQUIREMENTS, {
         ...base,
-        GATEWAY_URL: 'https://gateway.internal',
+        SMARTBRIDGE_FILE: gatewayFile(),
         NOTIFIER_URL: 'https://n',
         MONITORING_URL: 'https://m',
       }),
     ).toEqual([]);
-    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'http://gateway.internal' })).toEqual([
-      "GATEWAY_URL must be an https:// URL in production: the IINs looked up and the gateway's token would cross the network in the clear",
+    expect(
+      productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile({ endpoint: 'http://shep.internal/bip-sync-wss-gost/' }) }),
+    ).toEqual([
+      "the e-government gateway's endpoint in SMARTBRIDGE_FILE is not https://: the IINs looked up and the sender's password would cross the network in the clear",
+    ]);
+    // issue 33: the stand-in's sender, and the information system's key container sent to NCANode in the clear
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile({ senderId: 'teacher-attestation-dev' }) })).toEqual([
+      'SMARTBRIDGE_FILE names the development stand-in (its sender): the state records would be fixtures, not the registers (R8)',
+    ]);
+    const overHttp = { certFile: 'c.pem', ncanode: { url: 'http://ncanode:14579', p12File: 's.p12', passwordEnv: 'P' } };
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile({ signing: overHttp }) })).toEqual([
+      expect.stringContaining('the signing service in SMARTBRIDGE_FILE (signing.ncanode.url) is not https://'),
     ]);
     expect(
-      productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'https://g', NOTIFIER_URL: 'http://n', MONITORING_URL: 'HTTP://m' }),
+      productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile(), NOTIFIER_URL: 'http://n', MONITORING_URL: 'HTTP://m' }),
     ).toEqual([
       'NOTIFIER_URL must be an https:// URL in production: the notices would cross the network in the clear',
       'MONITORING_URL must be an https:// URL in production: the stage reports would cross the network in the clear',
     ]);
-    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, GATEWAY_URL: 'https://g', TEMPORAL_TLS_CA: undefined })).toEqual([
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile(), TEMPORAL_TLS_CA: undefined })).toEqual([
       expect.stringContaining('Temporal is reached without TLS'),
     ]);
   });
@@ -131,7 +156,7 @@ describe('production is closed by default', () => {
       NODE_ENV: 'production',
       PAYLOAD_KEYS: '{"k1":"…"}',
       SIGNERS_FILE: '/run/secrets/signing/signers.json',
-      GATEWAY_URL: 'https://gateway.internal',
+      SMARTBRIDGE_FILE: gatewayFile(),
       TEMPORAL_TLS_CA: '/run/secrets/temporal/ca.pem',
       IDENTITY_SECRET: secret('x'),
       CODEC_SESSION_SECRET: secret('y'),

@@ -42,6 +42,16 @@ const story: CaseStory = {
   complaints: [],
   documents: [],
   outbox: [{ key: 'stage:x:under-review', channel: 'monitoring', status: 'delivered', attempts: 1, lastError: null }],
+  gatewayExchanges: [
+    {
+      at: '2026-11-30T05:00:01.000Z',
+      interaction: 'education',
+      serviceId: HOSTILE,
+      messageId: '33333333-3333-4333-8333-333333333333',
+      answerMessageId: null,
+      statusCode: 'SERVICE_UNAVAILABLE',
+    },
+  ],
   workflows: [],
 };
 

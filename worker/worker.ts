@@ -29,7 +29,7 @@ export interface WorkerDeps {
   /** the payload codec (infra/payload-codec.ts): personal data never reaches Temporal in the clear */
   dataConverter?: DataConverter;
   options?: Partial<WorkerOptions>;
-  /** the e-government gateway (R8); the one GATEWAY_URL names when absent */
+  /** the e-government gateway (R8); the one SMARTBRIDGE_FILE configures when absent */
   gateway?: StateRecordsGateway;
   /** one trace per case (infra/tracing.ts): the workflows' and activities' spans; none when absent */
   tracing?: Tracing | null;
@@ -37,7 +37,7 @@ export interface WorkerDeps {
 
 /**
  * Creates (does not run) the worker of both workflows and every activity, on `taskQueue` (`teacher-attestation`
- * by default). The activities are built over `store`, `signers` and `units`, with the gateway GATEWAY_URL names (the
+ * by default). The activities are built over `store`, `signers` and `units`, with the gateway SMARTBRIDGE_FILE configures (the
  * database stand-in without it); `options.activities` replaces them whole (tests). Give the payload codec's
  * `dataConverter` in every deployment: without it personal data reaches Temporal in the clear. The caller runs
  * it (`worker.run()`) and shuts it down; SIGINT/SIGTERM drain it.

@@ -45,6 +45,11 @@ function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void
   console.log('Documents:');
   for (const d of s.documents)
     console.log(`  ${at(d.createdAt)}  ${d.kind}/${d.language}${d.round > 1 ? ` round ${d.round}` : ''}${d.supersededAt ? ' (superseded)' : ''}`);
+  if (s.gatewayExchanges.length) console.log('E-government gateway:');
+  for (const e of s.gatewayExchanges)
+    console.log(
+      `  ${at(e.at)}  ${e.interaction} (${e.serviceId}) message ${e.messageId}: ${e.statusCode}${e.answerMessageId ? `, answer ${e.answerMessageId}` : ''}`,
+    );
   const waiting = s.outbox.filter((m) => m.status !== 'delivered');
   console.log(
     waiting.length === 0 ? `Outbox: all ${s.outbox.length} message(s) delivered` : `Outbox: ${waiting.length} of ${s.outbox.length} not delivered:`,

@@ -4,7 +4,7 @@
  */
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { ApplicationStatus } from '../../domain/case-status';
-import { caseMessages, caseRecordForStory, parseView } from '../../infra/case-store';
+import { caseMessages, caseRecordForStory, gatewayExchangesOf, parseView } from '../../infra/case-store';
 import type { Store } from '../../infra/store';
 import { failureText } from './failure-text';
 import { ts } from './proto-time';
@@ -47,6 +47,7 @@ export async function caseStory(client: Client, store: Store, id: string) {
     }),
   );
   const messages = await caseMessages(store, applicationId);
+  const exchanges = await gatewayExchangesOf(store, application.workflowId);
   const delivered = new Set(messages.filter((m) => m.status === 'delivered').map((m) => m.key));
   return {
     applicationId,
@@ -85,6 +86,15 @@ export async function caseStory(client: Client, store: Store, id: string) {
     })),
     documents: application.notices.map((n) => ({ ...n, createdAt: n.createdAt.toISOString(), supersededAt: n.supersededAt?.toISOString() ?? null })),
     outbox: messages.map((m) => ({ key: m.key, channel: m.channel, status: m.status, attempts: m.attempts, lastError: m.lastError })),
+    // Issue 33: each message to the e-government gateway, by the ids its operator traces (no personal data).
+    gatewayExchanges: exchanges.map((e) => ({
+      at: e.at.toISOString(),
+      interaction: e.interaction,
+      serviceId: e.serviceId,
+      messageId: e.messageId,
+      answerMessageId: e.answerMessageId,
+      statusCode: e.statusCode,
+    })),
     workflows: runs,
   };
 }

@@ -508,7 +508,7 @@ function deadLetterCase(m: {
 function nextStepForActivity(type: string): string {
   switch (type) {
     case 'lookUpStateRecords':
-      return 'the e-government gateway does not answer: check GATEWAY_URL and the gateway status; the look-up retries by itself once it answers';
+      return "the e-government gateway does not answer, or answers a fault (the last error names its code and message id; cli case shows the case's exchanges): check SMARTBRIDGE_FILE (endpoint, sender, the service's certificate) and the gateway's status with its operator; the look-up retries by itself once it answers";
     case 'issueNotice':
     case 'issueResult':
       return 'the notice could not be signed or stored: check the signing keys (SIGNERS_FILE: each certificate current, its key readable) and the database; it retries by itself, never twice';

@@ -16,3 +16,4 @@ export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeReq
 export * from './reads';
 export { caseReads, recordCaseReads, type CaseReadEntry } from './access';
 export { applyRetentionBatch, type RetentionBatch } from './retention';
+export { gatewayExchangesOf, recordGatewayExchange, type GatewayExchangeRecord } from './gateway';

@@ -1,16 +1,20 @@
 /**
- * A local stand-in for NCANode's `POST /cms/sign` (v3), for testing the adapter (infra/ncanode-signer.ts) over
- * real HTTP: it opens the PKCS#12 container it is sent with the password it is sent, and signs as the real
- * service does (a detached CMS carrying the signer's certificate). It answers errors in NCANode's shape.
+ * A local stand-in for NCANode's `POST /cms/sign` and `POST /wsse/sign` (v3), for testing the adapters
+ * (infra/ncanode-signer.ts, infra/smartbridge/wsse.ts) over real HTTP: it opens the PKCS#12 container it is sent
+ * with the password it is sent, and signs as the real service does (a detached CMS carrying the signer's
+ * certificate; a SOAP envelope with a wsse:Security header signing its Body). It answers errors in NCANode's shape.
  */
 import Fastify from 'fastify';
 import forge from 'node-forge';
 import { CmsSigner } from '../../infra/signer';
+import { LocalEnvelopeSigner } from '../../infra/smartbridge/wsse';
 
 export interface FakeNcaNode {
   url: string;
   /** the requests it got, without the containers and passwords */
   requests: Array<{ detached: unknown; withTsp: unknown; signers: number }>;
+  /** the /wsse/sign requests it got, without the containers and passwords */
+  wsseRequests: Array<{ keyAlias: unknown; trimXml: unknown }>;
   close(): Promise<void>;
 }
 
@@ -45,10 +49,24 @@ export async function startFakeNcaNode(): Promise<FakeNcaNode> {
     const signature = await new CmsSigner(container.keyPem, container.certPem).sign(Buffer.from(body.data, 'base64'));
     return { status: 200, message: '', cms: signature.cms };
   });
+  const wsseRequests: FakeNcaNode['wsseRequests'] = [];
+  app.post('/wsse/sign', async (request, reply) => {
+    const body = request.body as { xml?: string; key?: string; password?: string; keyAlias?: string; trimXml?: boolean };
+    wsseRequests.push({ keyAlias: body.keyAlias, trimXml: body.trimXml });
+    if (!body.xml || !body.key) return reply.code(400).send({ status: 400, message: 'xml and key are required' });
+    let container;
+    try {
+      container = openContainer(body.key, body.password ?? '');
+    } catch {
+      return reply.code(400).send({ status: 400, message: 'Неверный пароль или ключ' });
+    }
+    return { status: 200, message: '', xml: await new LocalEnvelopeSigner(container.keyPem, container.certPem).sign(body.xml) };
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   return {
     url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
     requests,
+    wsseRequests,
     close: () => app.close(),
   };
 }

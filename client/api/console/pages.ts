@@ -196,6 +196,9 @@ ${s.complaints
   const outbox = waiting.length
     ? `<ul>${waiting.map((m) => `<li><code>${esc(m.key)}</code> (${esc(m.channel)}): ${esc(w('notDelivered'))}, ${m.attempts} × ${m.lastError ? `<span class="error">${esc(m.lastError)}</span>` : ''}</li>`).join('')}</ul>`
     : `<p>${esc(w('allDelivered'))} (${s.outbox.length})</p>`;
+  const gateway = s.gatewayExchanges.length
+    ? `<ul id="gateway">${s.gatewayExchanges.map((e) => `<li>${esc(localTime(e.at))} — ${esc(e.interaction)} (<code>${esc(e.serviceId)}</code>) <code>${esc(e.messageId)}</code>: <code>${esc(e.statusCode)}</code></li>`).join('')}</ul>`
+    : `<p class="muted">${esc(w('none'))}</p>`;
   const decision = s.decision
     ? `<dt>${esc(w('decision'))}</dt><dd>${esc(s.decision.decision)}${s.decision.grounds.length ? ` (${esc(s.decision.grounds.join(', '))})` : ''} — ${esc(s.decision.official)}, ${esc(localTime(s.decision.decidedAt))}</dd>`
     : '';
@@ -210,6 +213,7 @@ ${s.complaints
 <h2>${esc(w('complaints'))}</h2>${complaints}
 <h2>${esc(w('documents'))}</h2>${documents}
 <h2>${esc(w('outbox'))}</h2>${outbox}
+<h2>${esc(w('gateway'))}</h2>${gateway}
 <h2>${esc(w('workflows'))}</h2><ul>${s.workflows.map((wf) => `<li><code>${esc(wf.workflowId)}</code>: ${esc(wf.status)}, ${wf.historyLength} ${esc(w('events'))}</li>`).join('')}</ul>`;
   return layout(lang, `${w('application')} ${s.applicationId}`, body, {
     here: { path: `${CONSOLE_PATH}/cases/${encodeURIComponent(s.applicationId)}` },

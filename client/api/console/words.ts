@@ -83,6 +83,11 @@ export const UI = {
   dueAt: { ru: 'Срок', kk: 'Мерзімі', en: 'Due' },
   outcome: { ru: 'Итог', kk: 'Нәтижесі', en: 'Outcome' },
   outbox: { ru: 'Уведомления и отчёты', kk: 'Хабарламалар мен есептер', en: 'Notices and reports' },
+  gateway: {
+    ru: 'Запросы через шлюз электронного правительства',
+    kk: 'Электрондық үкімет шлюзі арқылы сұраулар',
+    en: 'E-government gateway messages',
+  },
   allDelivered: { ru: 'Все доставлены', kk: 'Барлығы жеткізілді', en: 'All delivered' },
   notDelivered: { ru: 'не доставлено', kk: 'жеткізілмеді', en: 'not delivered' },
   none: { ru: 'нет', kk: 'жоқ', en: 'none' },
