@@ -3,6 +3,7 @@
  * and queued for the notifier in one transaction, exactly once per document however often it is retried.
  */
 import type { Defect } from '../domain/admissibility';
+import { nameOnDocuments } from '../domain/identity';
 import { LANGUAGES, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind, type ResultKind } from '../domain/notices';
 import { unitName, type ProviderUnits } from '../domain/provider-units';
 import { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest } from '../infra/case-store';
@@ -92,7 +93,7 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
       const issuer = issuingUnitOf(kind, units, application, complaint);
       const signed = await signDocuments(request, issuer, (signer) => ({
         applicationNumber: applicationId,
-        applicantName: application.fullName,
+        applicantName: nameOnDocuments(application.fullName, application),
         category: application.category,
         purpose: application.purpose as NoticeFacts['purpose'],
         issuer: { kk: unitName(units, issuer, 'kk'), ru: unitName(units, issuer, 'ru') },

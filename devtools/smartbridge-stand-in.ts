@@ -184,7 +184,18 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
         .send(fault('DATA_INVALID', 'the request carries no valid IIN', true));
     }
     const person = people.get(iin);
-    const rows: RegisterData = [['found', person ? person[entry.interaction] : true]];
+    // the person register knows the listed people only; the others hold everyone not listed as lacking a record
+    const rows: RegisterData =
+      entry.interaction === 'person'
+        ? person
+          ? [
+              ['found', true],
+              ['surname', person.surname],
+              ['name', person.name],
+              ...(person.patronymic ? [['patronymic', person.patronymic] as const] : []),
+            ]
+          : [['found', false]]
+        : [['found', person ? person[entry.interaction] : true]];
     answer(PROCESSED);
     const signed = await options.signer.sign(
       buildSendMessageResponse({
@@ -214,7 +225,11 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
 }
 
 /** The development interactions: serviceIds of the stand-in's registry (a deployment's come from the gateway's). */
-export const DEVELOPMENT_SERVICES: Record<Interaction, string> = { education: 'DEV_EDUCATION_RECORDS', employment: 'DEV_EMPLOYMENT_RECORDS' };
+export const DEVELOPMENT_SERVICES: Record<Interaction, string> = {
+  person: 'DEV_PERSON_REGISTER',
+  education: 'DEV_EDUCATION_RECORDS',
+  employment: 'DEV_EMPLOYMENT_RECORDS',
+};
 
 /**
  * The development gateway under `dataDir`: the service's and the stand-in's keys from the development CA

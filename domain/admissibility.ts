@@ -6,6 +6,7 @@
  */
 import type { Submission } from './application';
 import { countWords, documentSources, type DocumentKind } from './documents';
+import type { RegisterPerson } from './identity';
 import type { StandardProfile } from './standards';
 
 export type Defect =
@@ -20,6 +21,8 @@ export type Defect =
 export interface StateRecords {
   education: boolean;
   employment: boolean;
+  /** the person register's answer (issue 33); absent where the gateway asked no person register */
+  person?: RegisterPerson;
 }
 
 /**

@@ -2,6 +2,7 @@
  * What a case looks like to operators, the API and support staff, and what a filed complaint is told: the
  * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
  */
+import type { IdentityCheck } from './identity';
 import type { ApplicationInput, ProviderDecision } from './application';
 import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintState, ComplaintSubject, Forwarder } from './complaint';
 import type { CustodyStatus } from './custody';
@@ -69,6 +70,11 @@ export interface ApplicationStatus {
   preTrialCompletedAt: string | null;
   /** R5, R14: the result's way through the State Corporation (earlier standard); null for other channels */
   custody: CustodyStatus | null;
+  /**
+   * R8 (issue 33): what the person register said of the applicant — her name as it holds it, which the documents
+   * print, or that it holds no such person; absent when it was not asked (no consent, or a case from before)
+   */
+  identity?: IdentityCheck;
 }
 
 /** What a filed complaint is told at once: its id, when it is registered and when its review is due (R13). */

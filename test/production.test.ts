@@ -28,7 +28,7 @@ function gatewayFile(overrides: object = {}): string {
     endpoint: 'https://shep.internal/bip-sync-wss-gost/',
     senderId: 'teacher-attestation',
     passwordEnv: 'SMARTBRIDGE_PASSWORD',
-    services: { education: 'EDU', employment: 'EMP' },
+    services: { person: 'GBDFL', education: 'EDU', employment: 'EMP' },
     signing: { keyFile: 'k.pem', certFile: 'c.pem' },
     trustAnchorsFile: 'ca.pem',
   };

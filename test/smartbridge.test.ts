@@ -26,6 +26,7 @@ const PASSWORD = 'stand-in-password';
 const HOLDS_BOTH = '780315400012';
 const NO_DIPLOMA_RECORD = '811122400021';
 const NO_EMPLOYMENT_RECORD = '900607400034';
+const SPELT_IN_KAZAKH = '751225400058';
 /** The development certificate of the service's information system, as the stand-in reads its holder. */
 const SERVICE = 'Информационная система аттестации педагогов (development)';
 
@@ -84,17 +85,27 @@ const request = (iin = HOLDS_BOTH, overrides: Partial<Parameters<typeof buildSen
 describe('the SmartBridge adapter and the stand-in, over HTTP', () => {
   test('a look-up is a signed SendMessage per register, validated and verified by the stand-in, each exchange recorded', async () => {
     const before = standIn.requests.length;
-    await expect(gatewayWith().lookUp(HOLDS_BOTH, { correlationId: 'application-one' })).resolves.toEqual({ education: true, employment: true });
-    await expect(gatewayWith().lookUp(NO_DIPLOMA_RECORD, { correlationId: 'application-two' })).resolves.toEqual({
+    await expect(gatewayWith().lookUp(HOLDS_BOTH, { correlationId: 'application-one' })).resolves.toEqual({
+      education: true,
+      employment: true,
+      person: { found: true, surname: 'Ермекова', name: 'Жансая', patronymic: 'Болатқызы' },
+    });
+    await expect(gatewayWith().lookUp(NO_DIPLOMA_RECORD, { correlationId: 'application-two' })).resolves.toMatchObject({
       education: false,
       employment: true,
     });
-    await expect(gatewayWith().lookUp(NO_EMPLOYMENT_RECORD, { correlationId: 'application-three' })).resolves.toEqual({
+    await expect(gatewayWith().lookUp(NO_EMPLOYMENT_RECORD, { correlationId: 'application-three' })).resolves.toMatchObject({
       education: true,
       employment: false,
     });
+    // a person the register does not hold: no such person, and the other registers hold her records
+    await expect(gatewayWith().lookUp(sampleIin(7), { correlationId: 'application-four' })).resolves.toEqual({
+      education: true,
+      employment: true,
+      person: { found: false },
+    });
     const seen = standIn.requests.slice(before);
-    expect(seen).toHaveLength(6);
+    expect(seen).toHaveLength(12);
     for (const entry of seen) {
       expect(entry.signedBy).toBe(SERVICE);
       expect(entry.answered).toBe('SCSS001');
@@ -104,12 +115,13 @@ describe('the SmartBridge adapter and the stand-in, over HTTP', () => {
         .filter((e) => e.correlationId === 'application-one')
         .map((e) => e.serviceId)
         .sort(),
-    ).toEqual(['DEV_EDUCATION_RECORDS', 'DEV_EMPLOYMENT_RECORDS']);
+    ).toEqual(['DEV_EDUCATION_RECORDS', 'DEV_EMPLOYMENT_RECORDS', 'DEV_PERSON_REGISTER']);
     expect(logged.some((line) => /valid against SyncChannel v10, signature of .+ verified; answered SCSS001/.test(line))).toBe(true);
     const ours = exchanges.filter((e) => e.correlationId === 'application-two');
     expect(ours.map((e) => [e.interaction, e.statusCode]).sort()).toEqual([
       ['education', 'SCSS001'],
       ['employment', 'SCSS001'],
+      ['person', 'SCSS001'],
     ]);
     // both sides' ids: ours as the stand-in saw it, and the answer's
     for (const e of ours) {
@@ -205,12 +217,9 @@ describe("NCANode's /wsse/sign", () => {
     const viaNcaNode = readSmartBridgeFile(file, { SMARTBRIDGE_PASSWORD: PASSWORD, P12_PASSWORD: 'container-password' });
     expect(viaNcaNode.signer).toBeInstanceOf(NcaNodeEnvelopeSigner);
     const before = standIn.requests.length;
-    await expect(new SmartBridgeGateway(viaNcaNode).lookUp(NO_EMPLOYMENT_RECORD)).resolves.toEqual({ education: true, employment: false });
-    expect(standIn.requests.slice(before).map((r) => r.signedBy)).toEqual([SERVICE, SERVICE]);
-    expect(ncanode.wsseRequests.slice(-2)).toEqual([
-      { keyAlias: undefined, trimXml: false },
-      { keyAlias: undefined, trimXml: false },
-    ]);
+    await expect(new SmartBridgeGateway(viaNcaNode).lookUp(NO_EMPLOYMENT_RECORD)).resolves.toMatchObject({ education: true, employment: false });
+    expect(standIn.requests.slice(before).map((r) => r.signedBy)).toEqual([SERVICE, SERVICE, SERVICE]);
+    expect(ncanode.wsseRequests.slice(-3)).toEqual(Array(3).fill({ keyAlias: undefined, trimXml: false }));
     const wrong = readSmartBridgeFile(file, { SMARTBRIDGE_PASSWORD: PASSWORD, P12_PASSWORD: 'not-it' });
     await expect(new SmartBridgeGateway(wrong).lookUp(HOLDS_BOTH)).rejects.toThrow('the signing service answered 400: Неверный пароль или ключ');
   });
@@ -235,9 +244,9 @@ describe('cases whose records come over the gateway', () => {
     await stack?.stop();
   });
 
-  const submit = async (iin: string) => {
+  const submit = async (iin: string, overrides: Partial<Parameters<typeof sampleSubmission>[0]> = {}) => {
     const at = await stack.atNextWorkingMoment();
-    const answer = await http('POST', '/applications', sampleSubmission({ iin, submittedAt: at, academicYear: academicYearOf(at) }));
+    const answer = await http('POST', '/applications', sampleSubmission({ iin, submittedAt: at, academicYear: academicYearOf(at), ...overrides }));
     expect(answer.status).toBe(202);
     return answer.body.applicationId as string;
   };
@@ -253,6 +262,7 @@ describe('cases whose records come over the gateway', () => {
     expect((await exchangesOf(id)).map((e) => [e.interaction, e.statusCode]).sort()).toEqual([
       ['education', 'SCSS001'],
       ['employment', 'SCSS001'],
+      ['person', 'SCSS001'],
     ]);
     const lacking = await submit(NO_DIPLOMA_RECORD);
     const refused = await eventually(
@@ -281,6 +291,60 @@ describe('cases whose records come over the gateway', () => {
         .filter((r) => r.statusCode === 'SCSS001')
         .map((r) => r.interaction)
         .sort(),
-    ).toEqual(['education', 'employment']);
+    ).toEqual(['education', 'employment', 'person']);
   }, 120_000);
+
+  test("the register's name is the one printed; a differing submitted name is shown to the provider and support, never printed (R8)", async () => {
+    const id = await submit(SPELT_IN_KAZAKH, { fullName: 'Сейткали Алия Нурлановна' });
+    const open = await eventually(
+      () => http('GET', `/applications/${id}`),
+      (r) => r.body.state === 'under-review',
+    );
+    expect(open.body.identity).toEqual({
+      register: 'name-differs',
+      registerName: 'Сейтқали Әлия Нұрланқызы',
+      submittedName: 'Сейткали Алия Нурлановна',
+    });
+    const story = await http('GET', `/support/cases/${id}`);
+    expect(story.body.identity).toEqual(open.body.identity);
+    expect((await http('POST', `/applications/${id}/decision`, { decision: 'accept', official: 'Ахметова Динара Кайратовна' })).status).toBe(200);
+    const decided = await eventually(
+      () => http('GET', `/applications/${id}`),
+      (r) => r.body.notices.length === 2,
+    );
+    for (const notice of decided.body.notices as Array<{ language: string; body: string }>) {
+      expect(notice.body).toContain('Сейтқали Әлия Нұрланқызы');
+      expect(notice.body).not.toContain('Нурлановна');
+    }
+  });
+
+  test('the same name in another order or case is the register holding it; no such person is shown, and the case goes on', async () => {
+    const same = await submit(NO_EMPLOYMENT_RECORD, { fullName: 'айгерим  НУРЛАНОВА маратовна' });
+    const confirmed = await eventually(
+      () => http('GET', `/applications/${same}`),
+      (r) => r.body.identity !== null,
+    );
+    expect(confirmed.body.identity).toEqual({
+      register: 'confirmed',
+      registerName: 'Нурланова Айгерим Маратовна',
+      submittedName: 'айгерим  НУРЛАНОВА маратовна',
+    });
+    const unknown = await submit(sampleIin(3302));
+    const shown = await eventually(
+      () => http('GET', `/applications/${unknown}`),
+      (r) => r.body.state === 'under-review',
+    );
+    expect(shown.body.identity).toEqual({ register: 'not-found', registerName: null, submittedName: sampleSubmission().fullName });
+  });
+
+  test('without consent nothing is asked of the gateway (Law on personal data, art. 8)', async () => {
+    const id = await submit(sampleIin(3303), { personalDataConsent: false });
+    const refused = await eventually(
+      () => http('GET', `/applications/${id}`),
+      (r) => ['notified', 'closed'].includes(r.body.state),
+    );
+    expect(refused.body.refusalGrounds).toEqual([3]);
+    expect(refused.body.identity).toBeNull();
+    expect(await exchangesOf(id)).toEqual([]);
+  });
 });

@@ -27,6 +27,7 @@ const story: CaseStory = {
   providerUnit: 'almaty-city-education-department',
   round: 1,
   custody: null,
+  identity: { register: 'name-differs', registerName: HOSTILE, submittedName: 'Нурланова Айгуль' },
   deadlines: {
     submittedAt: '2026-11-30T05:00:00.000Z',
     registeredAt: '2026-11-30T05:00:00.000Z',

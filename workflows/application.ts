@@ -9,6 +9,7 @@
 import { condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { DECIDED_BY_RULE, type ApplicationInput } from '../domain/application';
 import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
+import { identityCheck, nameOnDocuments } from '../domain/identity';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
 import type { ApplicationStatus, ClosedCaseReopening } from '../domain/case-status';
 import { defectsInWords, type ResultKind } from '../domain/notices';
@@ -159,6 +160,9 @@ async function checkByRule(kase: ApplicationCase): Promise<boolean> {
     : await gateway.lookUpStateRecords.executeWithOptions({ summary: 'look up education and employment records via the gateway (R8)' }, [
         { iin: application.iin },
       ]);
+  // R8: the register's name is the one the documents print; a differing or unknown one is shown to the provider
+  const identity = identityCheck(application.fullName, records?.person);
+  if (identity) kase.status.identity = identity;
   const defects = findDefects(application, records, kase.standard);
   kase.fire({ type: 'REVIEW_STARTED' });
   const overdueOnArrival = Date.parse(kase.status.decisionDueAt!) <= Date.now();
@@ -250,7 +254,7 @@ async function deliverResult(kase: ApplicationCase, custody: ResultCustody, came
     kind,
     ...(status.round > 1 && { round: status.round }),
     application: {
-      fullName: input.fullName,
+      fullName: nameOnDocuments(input.fullName, status.identity),
       category: input.category,
       purpose: input.purpose,
       standard: kase.standard.id,

@@ -27,6 +27,7 @@ import '../domain/custody';
 import '../domain/documents';
 import '../domain/fields';
 import '../domain/guards';
+import '../domain/identity';
 import '../domain/iin';
 import '../domain/lifecycle';
 import '../domain/notices';

@@ -103,6 +103,14 @@ const caseFields = {
   complaintPeriodEndsAt: instant().nullable(),
   preTrialCompletedAt: instant().nullable(),
   custody: Custody.nullable(),
+  identity: z
+    .object({
+      register: z.enum(['confirmed', 'name-differs', 'not-found']),
+      registerName: z.string().nullable().describe('the name the person register holds, which the documents print'),
+      submittedName: z.string().describe('the name the caller submitted; never printed when the register holds another'),
+    })
+    .nullable()
+    .describe('R8: what the person register (ГБД ФЛ) said of the applicant; null when it was not asked (no consent, or a case from before)'),
 };
 
 /** GET /applications/{id}: the case, its complaints and its documents. */

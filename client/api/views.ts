@@ -105,6 +105,7 @@ export function caseView(status: ApplicationStatus) {
     complaintPeriodEndsAt: status.complaintPeriodEndsAt,
     preTrialCompletedAt: status.preTrialCompletedAt,
     custody: status.custody,
+    identity: status.identity ?? null,
     decisionOrderedAt: status.decisionOrderedAt ?? null,
     yearHeldBy: status.yearHeldBy ?? null,
   };

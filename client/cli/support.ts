@@ -11,6 +11,12 @@ function printStory(s: NonNullable<Awaited<ReturnType<typeof caseStory>>>): void
   console.log(
     `  submitted ${at(s.deadlines.submittedAt)}; registered ${at(s.deadlines.registeredAt)}; decision due ${at(s.deadlines.decisionDueAt)}`,
   );
+  if (s.identity?.register === 'name-differs')
+    console.log(
+      `  the person register holds the name ${s.identity.registerName} (submitted: ${s.identity.submittedName}); the documents print the register's`,
+    );
+  if (s.identity?.register === 'not-found')
+    console.log('  the person register holds no person with this IIN: the provider weighs the identity document');
   if (s.decision)
     console.log(
       `  decision: ${s.decision.decision}${s.decision.grounds.length ? ` (grounds ${s.decision.grounds.join(', ')})` : ''} by ${s.decision.official} at ${at(s.decision.decidedAt)}`,

@@ -59,6 +59,8 @@ export async function caseStory(client: Client, store: Store, id: string) {
     providerUnit: application.providerUnit,
     round: application.round,
     custody: parseView<ApplicationStatus>(application.view)?.custody ?? null,
+    // R8: the person register's word on the applicant — a name that differs, or no such person, is for a person to weigh
+    identity: parseView<ApplicationStatus>(application.view)?.identity ?? null,
     deadlines: {
       submittedAt: application.submittedAt.toISOString(),
       registeredAt: application.registeredAt?.toISOString() ?? null,

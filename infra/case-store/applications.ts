@@ -253,6 +253,8 @@ export function applicationRecords({ store, units }: { store: Store; units: Prov
           data: {
             state: stage.state,
             view: JSON.stringify(stage.view),
+            // R8: the register's name, which the documents the store signs later print (issueNotice)
+            ...(stage.view.identity?.registerName && { registerName: stage.view.identity.registerName }),
             // Issue 36: the retention's periods run from the close; a reopened case is open again.
             closedAt: isFinalState(stage.state) ? at : null,
             // R10 (holdsTheYear): a withdrawal frees the teacher's year for a new application.

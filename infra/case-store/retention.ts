@@ -70,7 +70,7 @@ const BATCHES: Record<RetentionBatch['kind'], (store: Store, batch: RetentionBat
       store.application.updateMany({ where: { ...where, essayErasedAt: null }, data: { essayErasedAt: asOf } }),
       store.application.updateMany({
         where,
-        data: { iin: '', fullName: '', cabinetId: null, input: null, holdsYear: null, anonymisedAt: asOf },
+        data: { iin: '', fullName: '', registerName: null, cabinetId: null, input: null, holdsYear: null, anonymisedAt: asOf },
       }),
     ]);
     return count;

@@ -9,7 +9,7 @@
  *
  * Configured by SMARTBRIDGE_FILE (JSON), paths relative to it:
  *   { "endpoint": "https://shep.example.kz/bip-sync-wss-gost/", "senderId": "…", "passwordEnv": "SMARTBRIDGE_PASSWORD",
- *     "services": { "education": "…", "employment": "…" },
+ *     "services": { "person": "…", "education": "…", "employment": "…" },
  *     "signing": { "keyFile": "…", "certFile": "…" }            (or { "certFile": "…", "ncanode": { "url", "p12File", "passwordEnv" } })
  *     "trustAnchorsFile": "…",                                 (the CA of the gateway's certificate)
  *     "permanentFaultCodes": ["SCHEMA_INVALID", "DATA_INVALID"], "timeoutMs": 10000 }
@@ -19,13 +19,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
 import type { StateRecords } from '../../domain/admissibility';
+import type { RegisterPerson } from '../../domain/identity';
 import { GatewayFault } from '../failures';
 import type { GatewayExchangeRecord } from '../case-store/gateway';
 import { bodyOf, buildSendMessage, MalformedMessage, operationOf, parseXml, PROCESSED, readAnswer } from './sync-channel';
 import { LocalEnvelopeSigner, NcaNodeEnvelopeSigner, SignatureRejected, verifyEnvelope, type EnvelopeSigner } from './wsse';
 
-/** The registers the service asks (R8): the education register and the employment register. */
-export const INTERACTIONS = ['education', 'employment'] as const;
+/** The registers the service asks (R8): the person register (ГБД ФЛ), the education and the employment registers. */
+export const INTERACTIONS = ['person', 'education', 'employment'] as const;
 export type Interaction = (typeof INTERACTIONS)[number];
 
 /** The stand-in's fault codes about the message itself: the same message meets the same fault. */
@@ -35,7 +36,7 @@ const SettingsSchema = z.strictObject({
   endpoint: z.url(),
   senderId: z.string().min(1),
   passwordEnv: z.string().min(1).optional(),
-  services: z.strictObject({ education: z.string().min(1), employment: z.string().min(1) }),
+  services: z.strictObject({ person: z.string().min(1), education: z.string().min(1), employment: z.string().min(1) }),
   signing: z.union([
     z.strictObject({ keyFile: z.string().min(1), certFile: z.string().min(1) }),
     z.strictObject({
@@ -126,13 +127,22 @@ export interface RegisterAnswer {
   answerMessageId: string;
 }
 
+/** The person register's answer: a person with a surname and a name, or none. */
+function personOf(values: Record<string, string>): RegisterPerson {
+  if (values.found !== 'true') return { found: false };
+  const [surname, name] = [values.surname?.trim(), values.name?.trim()];
+  if (!surname || !name)
+    throw new GatewayFault('PERSON_INCOMPLETE', false, "the person register's answer names the person without a surname or a name");
+  return { found: true, surname, name, patronymic: values.patronymic?.trim() || null };
+}
+
 export class SmartBridgeGateway {
   constructor(private readonly settings: SmartBridgeSettings) {}
 
-  /** R8: whether the education and employment registers hold the person's records. */
+  /** R8: the person as the person register holds her, and whether the education and employment registers hold her records. */
   async lookUp(iin: string, context: { correlationId?: string } = {}): Promise<StateRecords> {
-    const [education, employment] = await Promise.all(INTERACTIONS.map((interaction) => this.ask(interaction, iin, context.correlationId)));
-    return { education: education.values.found === 'true', employment: employment.values.found === 'true' };
+    const [person, education, employment] = await Promise.all(INTERACTIONS.map((interaction) => this.ask(interaction, iin, context.correlationId)));
+    return { education: education.values.found === 'true', employment: employment.values.found === 'true', person: personOf(person.values) };
   }
 
   /** Sends one signed SendMessage to an interaction and reads its signed answer. */

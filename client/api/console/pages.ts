@@ -199,6 +199,15 @@ ${s.complaints
   const gateway = s.gatewayExchanges.length
     ? `<ul id="gateway">${s.gatewayExchanges.map((e) => `<li>${esc(localTime(e.at))} — ${esc(e.interaction)} (<code>${esc(e.serviceId)}</code>) <code>${esc(e.messageId)}</code>: <code>${esc(e.statusCode)}</code></li>`).join('')}</ul>`
     : `<p class="muted">${esc(w('none'))}</p>`;
+  const identity = s.identity
+    ? `<dt>${esc(w('identity'))}</dt><dd id="identity">${
+        s.identity.register === 'confirmed'
+          ? `${esc(s.identity.registerName ?? '')} — ${esc(w('identityConfirmed'))}`
+          : s.identity.register === 'name-differs'
+            ? `<strong>${esc(s.identity.registerName ?? '')}</strong> — ${esc(w('identityDiffers'))} ${esc(s.identity.submittedName)}`
+            : `<span class="error">${esc(w('identityNotFound'))}</span>`
+      }</dd>`
+    : '';
   const decision = s.decision
     ? `<dt>${esc(w('decision'))}</dt><dd>${esc(s.decision.decision)}${s.decision.grounds.length ? ` (${esc(s.decision.grounds.join(', '))})` : ''} — ${esc(s.decision.official)}, ${esc(localTime(s.decision.decidedAt))}</dd>`
     : '';
@@ -206,7 +215,7 @@ ${s.complaints
 <h1>${esc(w('application'))} <code>${esc(s.applicationId)}</code></h1>
 <p>${esc(w('state'))}: <strong id="state">${esc(stageWords(s.state, lang))}</strong>${s.overdue ? ` <span class="badge">${esc(w('overdue'))}</span>` : ''} · ${esc(w('round'))}${s.round}</p>
 <dl><dt>${esc(w('category'))}</dt><dd>${esc(s.category)}</dd><dt>${esc(w('channel'))}</dt><dd>${esc(s.channel)}</dd>
-<dt>${esc(w('provider'))}</dt><dd>${esc(unitName(s.providerUnit))} <span class="muted"><code>${esc(s.providerUnit)}</code></span></dd><dt>${esc(w('standard'))}</dt><dd>${esc(s.standard)}</dd>${decision}</dl>
+<dt>${esc(w('provider'))}</dt><dd>${esc(unitName(s.providerUnit))} <span class="muted"><code>${esc(s.providerUnit)}</code></span></dd><dt>${esc(w('standard'))}</dt><dd>${esc(s.standard)}</dd>${identity}${decision}</dl>
 <h2>${esc(w('deadlines'))}</h2><dl>${term('submittedAt', s.deadlines.submittedAt)}${term('registeredAt', s.deadlines.registeredAt)}${term('decisionDueAt', s.deadlines.decisionDueAt)}${term('complaintPeriodEndsAt', s.deadlines.complaintPeriodEndsAt)}${term('preTrialCompletedAt', s.deadlines.preTrialCompletedAt)}</dl>
 <h2>${esc(w('timeline'))}</h2><ol class="timeline" id="timeline">${timeline}</ol>
 <h2>${esc(w('working'))}</h2>${pending.length ? `<ul>${pending.join('')}</ul>` : `<p class="muted">${esc(w('nothingRunning'))}</p>`}

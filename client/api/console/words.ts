@@ -83,6 +83,18 @@ export const UI = {
   dueAt: { ru: 'Срок', kk: 'Мерзімі', en: 'Due' },
   outcome: { ru: 'Итог', kk: 'Нәтижесі', en: 'Outcome' },
   outbox: { ru: 'Уведомления и отчёты', kk: 'Хабарламалар мен есептер', en: 'Notices and reports' },
+  identity: { ru: 'Личность (ГБД ФЛ)', kk: 'Жеке басы (ЖТ МДҚ)', en: 'Identity (person register)' },
+  identityConfirmed: { ru: 'подтверждена реестром', kk: 'тізілім растады', en: 'confirmed by the register' },
+  identityDiffers: {
+    ru: 'в реестре другое ФИО — в документах указано ФИО из реестра; подано:',
+    kk: 'тізілімде басқа аты-жөні — құжаттарда тізілімдегі аты-жөні көрсетілген; берілгені:',
+    en: 'the register holds another name, which the documents print; submitted:',
+  },
+  identityNotFound: {
+    ru: 'в реестре нет лица с этим ИИН — услугодатель проверяет документ, удостоверяющий личность',
+    kk: 'тізілімде осы ЖСН бар тұлға жоқ — көрсетілетін қызметті беруші жеке басын куәландыратын құжатты тексереді',
+    en: 'the register holds no person with this IIN: the provider checks the identity document',
+  },
   gateway: {
     ru: 'Запросы через шлюз электронного правительства',
     kk: 'Электрондық үкімет шлюзі арқылы сұраулар',
