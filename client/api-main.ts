@@ -9,7 +9,10 @@ import { signingCertificatesFromEnvironment, trustAnchorsFromEnvironment } from 
 import { certificateWarningDays } from '../infra/certificate-expiry';
 import { createStore } from '../infra/store';
 import { campaignWindowsFrom } from '../domain/campaign';
-import { scheduleFrom } from '../domain/standards';
+import { publicationDuties, scheduleFrom } from '../domain/standards';
+import { WorkingCalendar } from '../domain/calendar';
+import { readCalendarOverrides } from '../infra/calendar-overrides';
+import { recordPublicationDuties } from '../infra/schedule-publication';
 import { DATA_DIR } from '../infra/paths';
 import { countEnv, durationEnv, requiredEnv, runMain, serveUntilSignalled } from '../infra/process';
 import { DEFAULT_SUBMISSION_MAX_DELAY_MS } from '../domain/application';
@@ -43,6 +46,9 @@ runMain(async () => {
   // Issue 36: the API's metrics on an address of their own (never the public port), when one is set.
   const metrics = process.env.API_METRICS_ADDRESS ? createApiMetrics() : undefined;
   const metricsServer = metrics && (await serveMetrics(metrics.registry, process.env.API_METRICS_ADDRESS!));
+  // R12: each change of the standard whose adoption the schedule records is owed to the contact centre in 3 working days
+  const standardSchedule = scheduleFrom(process.env.STANDARD_SCHEDULE);
+  await recordPublicationDuties(store, publicationDuties(standardSchedule, new WorkingCalendar(await readCalendarOverrides(store))));
   const app = buildApi({
     ...(metrics && { metrics }),
     client,
@@ -55,7 +61,7 @@ runMain(async () => {
     authFailuresPerMinute: countEnv('AUTH_FAILURES_PER_MINUTE', DEFAULT_AUTH_FAILURES_PER_MINUTE),
     // Behind a load balancer: `true` (trust the forwarded address), or the balancers' addresses, comma-separated.
     ...(process.env.TRUST_PROXY && { trustProxy: process.env.TRUST_PROXY === 'true' ? true : process.env.TRUST_PROXY }),
-    standardSchedule: scheduleFrom(process.env.STANDARD_SCHEDULE),
+    standardSchedule,
     units,
     trustAnchorsPem: () => trustAnchors,
     // Issue 35: /healthz warns of a signing certificate near its end, read from the certificate files (no key).

@@ -11,6 +11,7 @@
  *   complaint-stage:<complaintId>:<stage>             a complaint's stage (R12, R13)
  *   complaint-escalation:<complaintId>                a late review, to the body above the reviewer (R13)
  *   complaint-forwarding:<complaintId>                a complaint forwarded by or past the provider, to the body deciding it (APPK art. 91 §4)
+ *   schedule-publication:<standard>:<from, UTC>       a change of the standard, to the contact centre (R12)
  */
 
 /** What a notice key names: a result of a round, a complaint's decision, or another document of the case. */
@@ -42,7 +43,11 @@ export const outboxKeys = {
   complaintStage: (complaintId: string, stage: string) => `complaint-stage:${complaintId}:${stage}`,
   complaintEscalation: (complaintId: string) => `complaint-escalation:${complaintId}`,
   complaintForwarding: (complaintId: string) => `complaint-forwarding:${complaintId}`,
+  schedulePublication: (standard: string, from: string) => `${SCHEDULE_PUBLICATION}:${standard}:${new Date(from).toISOString()}`,
 };
+
+/** The kind of key of a change of the standard published to the contact centre (R12). */
+export const SCHEDULE_PUBLICATION = 'schedule-publication';
 
 /** A key's kind, the case it belongs to, and the rest (the stage, the document's tail). */
 export function parseOutboxKey(key: string): { kind: string; caseId: string; rest: string } {

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { calendarCommands } from './calendar';
 import { caseCommands } from './cases';
 import { operationsCommands } from './operations';
+import { publicationCommands } from './publications';
 import { retentionCommands } from './retention';
 import { supportCommands } from './support';
 
@@ -13,5 +14,6 @@ export function cliProgram(): Command {
   calendarCommands(program);
   operationsCommands(program);
   retentionCommands(program);
+  publicationCommands(program);
   return program;
 }

@@ -11,6 +11,7 @@ import { caseOf, complaintWorkflowIdFor, workflowIdFor } from '../../domain/case
 import { ApplicationStateKey, DecisionDueAtKey } from '../../domain/search-attributes';
 import { openCases, openCasesAmong, recordedStates } from '../../infra/case-store';
 import { PERMANENT_FAILURE_TYPE } from '../../infra/failures';
+import { publicationRecords } from '../../infra/schedule-publication';
 import type { Store } from '../../infra/store';
 import { ACTIVITY_PART_PREFIX, WORKFLOW_TASK_PART } from '../../infra/workflow-trouble';
 import { eachLimited } from '../each-limited';
@@ -26,7 +27,8 @@ export type StuckReason =
   | 'state-mismatch'
   | 'workflow-failed'
   | 'workflow-timed-out'
-  | 'message-undelivered';
+  | 'message-undelivered'
+  | 'publication-overdue';
 
 export interface StuckCase {
   reason: StuckReason;
@@ -92,6 +94,7 @@ const REASON_ORDER: StuckReason[] = [
   'workflow-failed',
   'workflow-timed-out',
   'message-undelivered',
+  'publication-overdue',
   'state-mismatch',
   'activity-retrying',
   'decision-overdue',
@@ -275,6 +278,9 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
   truncated ||= dead.length > SOURCE_BOUND;
   for (const m of dead.slice(0, SOURCE_BOUND)) candidates.push(found(deadLetterCase(m)));
 
+  // 7. Changes of the standard the contact centre has not had within their three working days (R12).
+  for (const stuck of await publicationsOverdue(store, now)) candidates.push(found(stuck));
+
   candidates.sort((a, b) => REASON_ORDER.indexOf(a.reason) - REASON_ORDER.indexOf(b.reason) || (a.since ?? '').localeCompare(b.since ?? ''));
   const shown = candidates.slice((page - 1) * pageSize, page * pageSize);
   const settledCases = new Array<StuckCase | null>(shown.length);
@@ -286,6 +292,25 @@ export async function findStuckCases(client: Client, store: Store, options: Insp
     },
   );
   return { total: candidates.length, page, pageSize, truncated, cases: settledCases.filter((c): c is StuckCase => c !== null) };
+}
+
+/** R12: each change of the standard still undelivered to the Unified Contact Centre past its three working days. */
+export async function publicationsOverdue(store: Store, now: Date): Promise<StuckCase[]> {
+  return (await publicationRecords(store, now))
+    .filter((p) => !p.deliveredAt && p.late)
+    .map((p) => ({
+      reason: 'publication-overdue' as const,
+      applicationId: null,
+      complaintId: null,
+      workflowId: '',
+      detail: `the change of the standard (${p.standard} from ${formatInstant(new Date(p.from))}; ${p.basis}) was due at the Unified Contact Centre by ${formatInstant(new Date(p.dueAt))} and has not reached it (R12)`,
+      nextStep:
+        p.status === 'dead'
+          ? `fix what the last error names (the notifier, its address, its shared secret), then cli outbox requeue ${p.key}`
+          : 'the notifier has not taken it: fix what the last error names; the relay keeps trying. cli publications shows every change and when it reached the contact centre',
+      since: p.dueAt,
+      lastError: p.lastError,
+    }));
 }
 
 function overdueCase(w: WorkflowExecutionInfo): StuckCase {

@@ -8,3 +8,4 @@
 export * from './profiles';
 export * from './schedule';
 export * from './intake';
+export * from './publication';

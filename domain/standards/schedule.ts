@@ -7,6 +7,11 @@ export interface StandardInForce {
   standard: StandardId;
   from: string | null;
   basis: string;
+  /**
+   * R12: when the order setting this entry was adopted; from then the central body has three working days to
+   * publish the change to the contact centre (publication.ts). Absent: no duty is tracked (an entry from before).
+   */
+  adopted?: string;
 }
 
 /**
@@ -28,11 +33,14 @@ const ScheduleSchema = z
       standard: z.enum(STANDARD_IDS, { error: `must be one of ${STANDARD_IDS.join(', ')}` }),
       from: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' }).nullable(),
       basis: z.string().trim().min(5, 'must name the order that set it'),
+      adopted: z.iso.datetime({ offset: true, error: 'must be an ISO 8601 date-time with a zone' }).optional(),
     }),
   )
   .min(1)
   .superRefine((entries, ctx) => {
     if (entries[0].from !== null) ctx.addIssue({ code: 'custom', path: [0, 'from'], message: 'the first standard applies from the start (null)' });
+    if (entries[0].adopted)
+      ctx.addIssue({ code: 'custom', path: [0, 'adopted'], message: 'the first standard is no change: it has nothing to publish' });
     for (let i = 1; i < entries.length; i++) {
       const [before, at] = [entries[i - 1].from, entries[i].from];
       if (at === null || (before !== null && Date.parse(at) <= Date.parse(before))) {

@@ -69,6 +69,8 @@ export function startWorkerProcess(env: NodeJS.ProcessEnv, logFile: string): Chi
 /** Every real part but the clock: PostgreSQL, the real activities, relay, receiver and API, on the time-skipping server. */
 export interface TimeSkippingStack {
   store: Store;
+  /** the stack's PostgreSQL, for the CLI (DATABASE_URL) */
+  databaseUrl: string;
   env: TestWorkflowEnvironment;
   baseUrl: string;
   /** the development CA's certificate, which every document's signer chains to */
@@ -134,6 +136,7 @@ export async function startTimeSkippingStack(
   };
   return {
     store: database.store,
+    databaseUrl: database.db.url,
     env,
     baseUrl: httpSide.baseUrl,
     trustAnchorsPem: signers.trustAnchorsPem(),

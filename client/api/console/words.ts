@@ -175,6 +175,14 @@ export const REASONS: Record<StuckReason, { name: Words; todo: Words }> = {
       en: 'Read why in the Temporal UI; a person starts the case again.',
     },
   },
+  'publication-overdue': {
+    name: { ru: 'Изменение стандарта не опубликовано', kk: 'Стандарттың өзгерісі жарияланбады', en: 'Change of the standard unpublished' },
+    todo: {
+      ru: 'Единый контакт-центр не получил изменение стандарта в течение трёх рабочих дней (R12): устраните причину из последней ошибки.',
+      kk: 'Бірыңғай байланыс орталығы стандарттың өзгерісін үш жұмыс күні ішінде алмады (R12): соңғы қатедегі себепті жойыңыз.',
+      en: 'The Unified Contact Centre has not had the change of the standard within three working days (R12): fix what the last error names.',
+    },
+  },
   'message-undelivered': {
     name: { ru: 'Сообщение не доставлено', kk: 'Хабарлама жеткізілмеді', en: 'Message undelivered' },
     todo: {
