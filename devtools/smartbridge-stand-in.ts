@@ -9,11 +9,13 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import type { Element } from '@xmldom/xmldom';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { isValidIin } from '../domain/iin';
 import { developmentSystemKey } from '../infra/development-ca';
 import { DEVELOPMENT_SENDER, type Interaction, type SmartBridgeFile } from '../infra/smartbridge/gateway';
 import {
+  NS,
   bodyOf,
   buildFault,
   buildSendMessageResponse,
@@ -24,11 +26,18 @@ import {
   readSendMessage,
   type RegisterData,
 } from '../infra/smartbridge/sync-channel';
+import {
+  buildAsyncSendMessageResponse,
+  buildGetMessageStatusResponse,
+  readAsyncRequest,
+  type MessageState,
+} from '../infra/smartbridge/async-channel';
 import { LocalEnvelopeSigner, SignatureRejected, verifyEnvelope, type EnvelopeSigner } from '../infra/smartbridge/wsse';
 import { schemaErrors } from '../infra/smartbridge/xsd';
 
-/** The path the channel answers on, as the gateway publishes it. */
+/** The paths the channels answer on, as the gateway publishes them. */
 export const SYNC_PATH = '/bip-sync-wss-gost/';
+export const ASYNC_PATH = '/bip-async-wss-gost/';
 
 export interface RegisterPerson {
   iin: string;
@@ -53,6 +62,8 @@ export interface Behaviour {
   fault: string | null;
   /** close the connection without an answer */
   drop: boolean;
+  /** the asynchronous channel answers every message it takes with this state instead of delivering it */
+  asyncState: MessageState | null;
 }
 
 /** What the stand-in logged of a request: validated against the schema, signature verified, answered. */
@@ -81,6 +92,12 @@ export interface StandInOptions {
   log?: (line: string) => void;
   /** awaited before each request is read (a test holds look-ups in flight with it) */
   beforeAnswer?: () => Promise<void>;
+  /**
+   * R12: the asynchronous channel's interactions (serviceIds) and the receiving system each delivers to (the
+   * monitoring system): a message it takes is ON_DELIVERY until `deliver` resolves (DELIVERED) or rejects
+   * (NOT_DELIVERED)
+   */
+  asyncServices?: Record<string, (correlationId: string, values: Record<string, string>) => Promise<void>>;
 }
 
 export interface SmartBridgeStandIn {
@@ -90,7 +107,7 @@ export interface SmartBridgeStandIn {
   people: Map<string, RegisterPerson>;
 }
 
-const CALM: Behaviour = { delayMs: 0, fault: null, drop: false };
+const CALM: Behaviour = { delayMs: 0, fault: null, drop: false, asyncState: null };
 
 export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeStandIn {
   const app = Fastify({ bodyLimit: 1024 * 1024 });
@@ -103,40 +120,57 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
   for (const type of ['text/xml', 'application/soap+xml'])
     app.addContentTypeParser(type, { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
-  const fault = (code: string, message: string, client: boolean) =>
-    buildFault({ errorCode: code, errorMessage: message, errorDate: new Date() }, client ? 'soap:Client' : 'soap:Server');
-
-  app.post(SYNC_PATH, async (request, reply) => {
+  /**
+   * What both channels do first: the stand-in's behaviour (dropped, delayed), then the envelope read, its operation
+   * validated against its channel's schema and its signature verified. Answers the operation and who signed, or
+   * null once it has refused the request with a fault.
+   */
+  const received = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    expected: { namespace: string; names: readonly string[]; channel: string },
+  ): Promise<{ operation: Element; signedBy: string; refuse: (code: string, message: string, client?: boolean) => FastifyReply } | null> => {
     const xml = typeof request.body === 'string' ? request.body : '';
-    if (behaviour.drop) {
-      request.raw.socket.destroy();
-      return reply;
-    }
-    await options.beforeAnswer?.();
-    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
+    const detail = expected.namespace === NS.async ? { namespace: NS.async, name: 'sendMessageFault1_sendMessageFault' } : undefined;
     const refuse = (code: string, message: string, client = true) => {
       log(`refused (${code}): ${message}`);
       return reply
         .code(500)
         .type('text/xml; charset=utf-8')
-        .send(fault(code, message, client));
+        .send(buildFault({ errorCode: code, errorMessage: message, errorDate: new Date() }, client ? 'soap:Client' : 'soap:Server', detail));
     };
+    if (behaviour.drop) {
+      request.raw.socket.destroy();
+      return null;
+    }
+    await options.beforeAnswer?.();
+    if (behaviour.delayMs) await new Promise((resolve) => setTimeout(resolve, behaviour.delayMs));
     let operation;
     try {
       operation = operationOf(bodyOf(parseXml(xml)));
     } catch (error) {
-      if (error instanceof MalformedMessage) return refuse('SCHEMA_INVALID', error.message);
+      if (error instanceof MalformedMessage) return (refuse('SCHEMA_INVALID', error.message), null);
       throw error;
+    }
+    if (operation.namespaceURI !== expected.namespace || !expected.names.includes(operation.localName ?? '')) {
+      return (refuse('SCHEMA_INVALID', `${expected.channel} takes ${expected.names.join(' or ')}`), null);
     }
     const errors = await schemaErrors(operation);
-    if (errors.length) return refuse('SCHEMA_INVALID', `the SendMessage does not match SyncChannel v10: ${errors[0]}`);
-    let signedBy;
+    if (errors.length) return (refuse('SCHEMA_INVALID', `the ${operation.localName} does not match ${expected.channel}: ${errors[0]}`), null);
     try {
-      signedBy = verifyEnvelope(xml, options.trustAnchorsPem).person;
+      return { operation, signedBy: verifyEnvelope(xml, options.trustAnchorsPem).person, refuse };
     } catch (error) {
-      if (error instanceof SignatureRejected) return refuse('SIGNATURE_INVALID', error.message);
+      if (error instanceof SignatureRejected) return (refuse('SIGNATURE_INVALID', error.message), null);
       throw error;
     }
+  };
+  const knownSender = (sender: { senderId: string; password?: string }) =>
+    options.senders[sender.senderId] !== undefined && options.senders[sender.senderId] === (sender.password ?? '');
+
+  app.post(SYNC_PATH, async (request, reply) => {
+    const got = await received(request, reply, { namespace: NS.sync, names: ['SendMessage'], channel: 'SyncChannel v10' });
+    if (!got) return reply;
+    const { operation, signedBy } = got;
     const message = readSendMessage(operation);
     const entry: StandInLogEntry = {
       at: new Date().toISOString(),
@@ -154,34 +188,22 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
         `${message.serviceId} message ${message.messageId} (correlation ${entry.correlationId ?? '—'}): valid against SyncChannel v10, signature of ${signedBy} verified; answered ${code}`,
       );
     };
-    if (options.senders[message.sender.senderId] === undefined || options.senders[message.sender.senderId] !== (message.sender.password ?? '')) {
+    if (!knownSender(message.sender)) {
       answer('SENDER_UNKNOWN');
-      return reply
-        .code(500)
-        .type('text/xml; charset=utf-8')
-        .send(fault('SENDER_UNKNOWN', 'the sender or its password is not registered', true));
+      return got.refuse('SENDER_UNKNOWN', 'the sender or its password is not registered');
     }
     if (!entry.interaction) {
       answer('SERVICE_UNKNOWN');
-      return reply
-        .code(500)
-        .type('text/xml; charset=utf-8')
-        .send(fault('SERVICE_UNKNOWN', `no interaction ${message.serviceId} in the registry`, true));
+      return got.refuse('SERVICE_UNKNOWN', `no interaction ${message.serviceId} in the registry`);
     }
     if (behaviour.fault) {
       answer(behaviour.fault);
-      return reply
-        .code(500)
-        .type('text/xml; charset=utf-8')
-        .send(fault(behaviour.fault, 'the stand-in was told to fail', false));
+      return got.refuse(behaviour.fault, 'the stand-in was told to fail', false);
     }
     const iin = message.values.iin ?? '';
     if (!isValidIin(iin)) {
       answer('DATA_INVALID');
-      return reply
-        .code(500)
-        .type('text/xml; charset=utf-8')
-        .send(fault('DATA_INVALID', 'the request carries no valid IIN', true));
+      return got.refuse('DATA_INVALID', 'the request carries no valid IIN');
     }
     const person = people.get(iin);
     // the person register knows the listed people only; the others hold everyone not listed as lacking a record
@@ -209,6 +231,39 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
     return reply.type('text/xml; charset=utf-8').send(signed);
   });
 
+  // R12: the asynchronous channel — messages taken, delivered in the stand-in's own time, asked about by id.
+  const taken = new Map<string, { state: MessageState; since: Date }>();
+  app.post(ASYNC_PATH, async (request, reply) => {
+    const got = await received(request, reply, { namespace: NS.async, names: ['sendMessage', 'getMessageStatus'], channel: 'AsyncChannel v10' });
+    if (!got) return reply;
+    const asked = readAsyncRequest(got.operation);
+    if (!knownSender(asked.kind === 'send' ? asked.message.sender : asked.sender))
+      return got.refuse('SENDER_UNKNOWN', 'the sender or its password is not registered');
+    const signed = async (xml: string) => reply.type('text/xml; charset=utf-8').send(await options.signer.sign(xml));
+    if (asked.kind === 'status') {
+      const known = taken.get(asked.messageId);
+      if (!known) return got.refuse('MESSAGE_UNKNOWN', `no message ${asked.messageId} was taken`);
+      return signed(buildGetMessageStatusResponse(asked.messageId, known.state, known.since));
+    }
+    const { message, values } = asked;
+    const deliver = options.asyncServices?.[message.serviceId];
+    if (!deliver) return got.refuse('SERVICE_UNKNOWN', `no interaction ${message.serviceId} in the registry`);
+    if (behaviour.fault) return got.refuse(behaviour.fault, 'the stand-in was told to fail', false);
+    const settle = (state: MessageState) => {
+      taken.set(message.messageId, { state, since: new Date() });
+      log(`${message.serviceId} message ${message.messageId} (correlation ${message.correlationId}): ${state}`);
+    };
+    settle('ON_DELIVERY');
+    log(`${message.serviceId} message ${message.messageId}: valid against AsyncChannel v10, signature of ${got.signedBy} verified; taken`);
+    if (behaviour.asyncState) settle(behaviour.asyncState);
+    else
+      void deliver(message.correlationId, values).then(
+        () => settle('DELIVERED'),
+        () => settle('NOT_DELIVERED'),
+      );
+    return signed(buildAsyncSendMessageResponse(message.messageId, message.correlationId));
+  });
+
   // Steering, for the tests and the fault suite (never exposed beyond this machine: the stand-in listens on loopback).
   app.post('/stand-in/behaviour', async (request) => {
     const asked = (request.body ?? {}) as Partial<Behaviour>;
@@ -216,6 +271,7 @@ export function buildSmartBridgeStandIn(options: StandInOptions): SmartBridgeSta
       delayMs: Math.max(0, Math.min(Number(asked.delayMs ?? 0) || 0, 120_000)),
       fault: typeof asked.fault === 'string' && asked.fault ? asked.fault : null,
       drop: asked.drop === true,
+      asyncState: ['ON_DELIVERY', 'DELIVERED', 'NOT_DELIVERED', 'DELIVERY_STOPPED'].includes(String(asked.asyncState)) ? asked.asyncState : null,
     });
     log(`behaviour: ${JSON.stringify(behaviour)}`);
     return behaviour;

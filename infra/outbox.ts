@@ -39,7 +39,11 @@ export async function enqueue(tx: Prisma.TransactionClient, entries: readonly Ou
 export async function undeliveredCounts(store: Store): Promise<{ pending: number; dead: number }> {
   const rows = await store.outboxMessage.groupBy({ by: ['status'], where: { status: { not: 'delivered' } }, _count: { _all: true } });
   const counts = { pending: 0, dead: 0 };
-  for (const r of rows) if (r.status in counts) counts[r.status as keyof typeof counts] = r._count._all;
+  // a message handed to a carrier (the gateway) is still on its way: pending until the carrier says delivered
+  for (const r of rows) {
+    const status = r.status === 'sent' ? 'pending' : r.status;
+    if (status in counts) counts[status as keyof typeof counts] += r._count._all;
+  }
   return counts;
 }
 

@@ -108,6 +108,10 @@ describe('production is closed by default', () => {
     expect(productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile({ signing: overHttp }) })).toEqual([
       expect.stringContaining('the signing service in SMARTBRIDGE_FILE (signing.ncanode.url) is not https://'),
     ]);
+    const stageReports = { endpoint: 'http://shep.internal/bip-async-wss-gost/', serviceId: 'MON' };
+    expect(productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile({ stageReports }) })).toEqual([
+      expect.stringContaining("the gateway's asynchronous endpoint in SMARTBRIDGE_FILE (stageReports.endpoint) is not https://"),
+    ]);
     expect(
       productionProblems(WORKER_REQUIREMENTS, { ...base, SMARTBRIDGE_FILE: gatewayFile(), NOTIFIER_URL: 'http://n', MONITORING_URL: 'HTTP://m' }),
     ).toEqual([

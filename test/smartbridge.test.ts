@@ -7,19 +7,22 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildSmartBridgeStandIn, developmentSmartBridge, SYNC_PATH, type SmartBridgeStandIn } from '../devtools/smartbridge-stand-in';
+import { ASYNC_PATH, buildSmartBridgeStandIn, developmentSmartBridge, SYNC_PATH, type SmartBridgeStandIn } from '../devtools/smartbridge-stand-in';
+import { buildAsyncSendMessage, SmartBridgeAsyncDelivery } from '../infra/smartbridge/async-channel';
+import { enqueue } from '../infra/outbox';
+import { deliverDue, settleHandedOver } from '../worker/outbox-relay';
 import { recordGatewayExchange, type GatewayExchangeRecord } from '../infra/case-store';
 import { DevelopmentCa, developmentSystemKey } from '../infra/development-ca';
 import { classifyFailure, GatewayFault } from '../infra/failures';
 import { readSmartBridgeFile, SmartBridgeGateway, type SmartBridgeSettings } from '../infra/smartbridge/gateway';
-import { bodyOf, buildSendMessage, operationOf, parseXml, readAnswer } from '../infra/smartbridge/sync-channel';
+import { bodyOf, buildSendMessage, operationOf, parseXml, readAnswer, readFault } from '../infra/smartbridge/sync-channel';
 import { LocalEnvelopeSigner, NcaNodeEnvelopeSigner } from '../infra/smartbridge/wsse';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { academicYearOf } from './helpers/clock';
 import { pkcs12Of, startFakeNcaNode, type FakeNcaNode } from './helpers/fake-ncanode';
 import { eventually, httpClient } from './helpers/http';
 import { freePort } from './helpers/ports';
-import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { startTestDatabase, startTimeSkippingStack, type TestDatabase, type TimeSkippingStack } from './helpers/service';
 
 const PASSWORD = 'stand-in-password';
 /** Fixture people of the stand-in's registers (devtools/smartbridge-registers.json), written out here. */
@@ -347,4 +350,120 @@ describe('cases whose records come over the gateway', () => {
     expect(refused.body.identity).toBeNull();
     expect(await exchangesOf(id)).toEqual([]);
   });
+});
+
+describe('stage reports through the asynchronous channel (R12)', () => {
+  const MONITORING = 'DEV_MONITORING_STAGES';
+  const delivered: Array<{ key: string; values: Record<string, string> }> = [];
+  let failDelivery = false;
+  let asyncStandIn: SmartBridgeStandIn;
+  let asyncEndpoint: string;
+  let database: TestDatabase;
+  let carrier: SmartBridgeAsyncDelivery;
+  const asyncBehave = (behaviour: object) =>
+    fetch(`${asyncEndpoint.replace(ASYNC_PATH, '')}/stand-in/behaviour`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(behaviour),
+    });
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const development = developmentSmartBridge(dir, port, PASSWORD);
+    asyncStandIn = buildSmartBridgeStandIn({
+      ...development.standIn,
+      asyncServices: {
+        [MONITORING]: async (key, values) => {
+          if (failDelivery) throw new Error('the monitoring system is away');
+          delivered.push({ key, values });
+        },
+      },
+    });
+    await asyncStandIn.app.listen({ port, host: '127.0.0.1' });
+    asyncEndpoint = `http://127.0.0.1:${port}${ASYNC_PATH}`;
+    carrier = new SmartBridgeAsyncDelivery({
+      endpoint: asyncEndpoint,
+      serviceId: MONITORING,
+      sender: { senderId: settings.senderId, password: PASSWORD },
+      signer: settings.signer,
+      trustAnchorsPem: settings.trustAnchorsPem,
+    });
+    database = await startTestDatabase('attestation-async-channel-');
+  }, 120_000);
+  afterAll(async () => {
+    await asyncStandIn?.app.close();
+    await database?.stop();
+  });
+  afterEach(async () => {
+    failDelivery = false;
+    await asyncBehave({});
+  });
+
+  test('a report handed over is on its way, then delivered, by its key; an unsigned one or an unknown message is refused', async () => {
+    const id = await carrier.send('stage:a:under-review', { applicationId: 'a', stage: 'under-review', overdue: false, nested: { x: 1 } });
+    await eventually(
+      () => carrier.state(id),
+      (state) => state === 'DELIVERED',
+    );
+    expect(delivered.find((d) => d.key === 'stage:a:under-review')?.values).toEqual({
+      applicationId: 'a',
+      stage: 'under-review',
+      overdue: 'false',
+      nested: '{"x":1}',
+    });
+    await expect(carrier.state('no-such-message')).rejects.toMatchObject({ name: 'GatewayFault', code: 'MESSAGE_UNKNOWN' });
+    const unsigned = buildAsyncSendMessage({
+      messageId: 'm',
+      correlationId: 'k',
+      serviceId: MONITORING,
+      messageDate: new Date(),
+      sender: { senderId: settings.senderId, password: PASSWORD },
+      data: [['stage', 'x']],
+    });
+    const response = await fetch(asyncEndpoint, { method: 'POST', headers: { 'content-type': 'text/xml' }, body: unsigned });
+    expect(response.status).toBe(500);
+    expect(readFault(operationOf(bodyOf(parseXml(await response.text()))))).toMatchObject({ errorCode: 'SIGNATURE_INVALID' });
+  });
+
+  /** Runs the relay's two steps until `done` holds: hand over what is due, ask the gateway where the rest is. */
+  const relayUntil = async (done: () => Promise<boolean>) => {
+    const options = { handOver: { monitoring: carrier }, maxAttempts: 5 };
+    await eventually(
+      async () => {
+        await deliverDue(database.store, { notifier: 'http://127.0.0.1:1/never', monitoring: 'http://127.0.0.1:1/never' }, options);
+        await settleHandedOver(database.store, options);
+        return done();
+      },
+      Boolean,
+      60_000,
+    );
+  };
+  const row = (key: string) => database.store.outboxMessage.findUniqueOrThrow({ where: { key } });
+
+  test('the relay marks a stage report delivered only once the gateway says DELIVERED; NOT_DELIVERED hands it over again; DELIVERY_STOPPED is a dead letter', async () => {
+    await database.store.$transaction((tx) =>
+      enqueue(tx, [{ key: 'stage:b:under-review', channel: 'monitoring', payload: { applicationId: 'b', stage: 'under-review' } }]),
+    );
+    await relayUntil(async () => (await row('stage:b:under-review')).status === 'delivered');
+    expect(delivered.filter((d) => d.key === 'stage:b:under-review')).toHaveLength(1);
+
+    // the monitoring system away: the gateway says NOT_DELIVERED, the relay hands the report over again until it is
+    failDelivery = true;
+    await database.store.$transaction((tx) =>
+      enqueue(tx, [{ key: 'stage:c:notified', channel: 'monitoring', payload: { applicationId: 'c', stage: 'notified' } }]),
+    );
+    await relayUntil(async () => (await row('stage:c:notified')).lastError?.includes('NOT_DELIVERED') === true);
+    expect(await row('stage:c:notified')).toMatchObject({ status: 'pending', remoteId: null });
+    failDelivery = false;
+    await relayUntil(async () => (await row('stage:c:notified')).status === 'delivered');
+    expect((await row('stage:c:notified')).attempts).toBeGreaterThanOrEqual(2);
+
+    await asyncBehave({ asyncState: 'DELIVERY_STOPPED' });
+    await database.store.$transaction((tx) =>
+      enqueue(tx, [{ key: 'stage:d:closed', channel: 'monitoring', payload: { applicationId: 'd', stage: 'closed' } }]),
+    );
+    await relayUntil(async () => (await row('stage:d:closed')).status === 'dead');
+    expect((await row('stage:d:closed')).lastError).toMatch(/the gateway answered DELIVERY_STOPPED for message/);
+    expect(delivered.some((d) => d.key === 'stage:d:closed')).toBe(false);
+  }, 120_000);
 });

@@ -11,6 +11,7 @@ import { reportSigningCertificates } from './certificate-metrics';
 import { reportCaseGauges } from './case-gauges';
 import { webhookSecretsFromEnvironment } from '../infra/webhook-signature';
 import { createStore } from '../infra/store';
+import { stageReportCarrier } from '../infra/smartbridge/gateway';
 import { DATA_DIR } from '../infra/paths';
 import { countEnv, requiredEnv, runMain } from '../infra/process';
 import { DEFAULT_MAX_ATTEMPTS, startOutboxRelay } from './outbox-relay';
@@ -35,10 +36,13 @@ runMain(async () => {
   const certificates = reportSigningCertificates(() => signingCertificatesFromEnvironment(path.join(DATA_DIR, 'signing')));
   // Issue 36: the open breaches and the outbox's state, as gauges the alert rules watch (infra/prometheus/alerts.yml).
   const gauges = reportCaseGauges(store);
+  // R12: stage reports through the gateway's asynchronous channel when SMARTBRIDGE_FILE says so, else MONITORING_URL
+  const stageReports = stageReportCarrier();
   const relay = startOutboxRelay(
     store,
-    { notifier: requiredEnv('NOTIFIER_URL'), monitoring: requiredEnv('MONITORING_URL') },
+    { notifier: requiredEnv('NOTIFIER_URL'), monitoring: stageReports ? '' : requiredEnv('MONITORING_URL') },
     {
+      ...(stageReports && { handOver: { monitoring: stageReports } }),
       // Each receiver verifies the posts with its own shared secret (docs/integrators.md, signed webhooks).
       // During a switch of secret, each post is signed with the previous one as well (docs/operators.md).
       secrets: webhookSecretsFromEnvironment(process.env),

@@ -30,6 +30,18 @@ interface Claimed {
 
 export type OutboxChannel = keyof OutboxTargets;
 
+/**
+ * A channel that hands messages to a carrier which delivers them in its own time (the e-government gateway's
+ * asynchronous channel, infra/smartbridge/async-channel.ts): a message handed over is `sent`, and delivered only
+ * once the carrier says so.
+ */
+export interface HandOver {
+  /** hands the message over; answers its id at the carrier */
+  send(key: string, payload: Record<string, unknown>): Promise<string>;
+  /** where the carrier says it is */
+  state(remoteId: string): Promise<'ON_DELIVERY' | 'DELIVERED' | 'NOT_DELIVERED' | 'DELIVERY_STOPPED'>;
+}
+
 export interface RelayOptions {
   intervalMs?: number;
   batch?: number;
@@ -41,7 +53,12 @@ export interface RelayOptions {
   /** failed deliveries after which a message is a dead letter (OUTBOX_MAX_ATTEMPTS; DEFAULT_MAX_ATTEMPTS) */
   maxAttempts?: number;
   onError?: (message: string, details: Record<string, unknown>) => void;
+  /** R12 (issue 33): channels handed to a carrier instead of posted (the stage reports, through the gateway) */
+  handOver?: Partial<Record<OutboxChannel, HandOver>>;
 }
+
+/** How long a message handed over waits before the carrier is asked where it is, and between two askings. */
+export const HANDED_OVER_POLL_SECONDS = 2;
 
 /**
  * Failed deliveries before a message is a dead letter: with the back-off capped at a minute, about an hour and a
@@ -84,7 +101,7 @@ async function claim(store: Store, batch: number): Promise<Claimed[]> {
 async function backOff(store: Store, id: string, attempts: number, lastError: string, dead: boolean): Promise<void> {
   await store.$executeRawUnsafe(
     `UPDATE "OutboxMessage" SET attempts = $2::int, "lastError" = $3::text,
-            status = CASE WHEN $5::boolean THEN 'dead' ELSE status END,
+            status = CASE WHEN $5::boolean THEN 'dead' ELSE 'pending' END, "remoteId" = NULL,
             "claimedAt" = ${UTC_NOW} - make_interval(secs => $4::double precision) + make_interval(secs => LEAST(60, power(2, $2::int)))
       WHERE id = $1::uuid`,
     id,
@@ -103,6 +120,65 @@ export async function markDelivered(store: Store, id: string): Promise<void> {
   );
 }
 
+/** A message the carrier took: not delivered until it says so (asked again after HANDED_OVER_POLL_SECONDS). */
+async function markHandedOver(store: Store, id: string, remoteId: string): Promise<void> {
+  await store.$executeRawUnsafe(
+    `UPDATE "OutboxMessage" SET status = 'sent', "remoteId" = $2::text, attempts = attempts + 1, "lastError" = NULL, "claimedAt" = ${UTC_NOW} WHERE id = $1::uuid`,
+    id,
+    remoteId,
+  );
+}
+
+/**
+ * Asks the carrier where each message it took is: delivered is delivered; not delivered goes back to be handed over
+ * again after the back-off (a dead letter after `maxAttempts`); stopped is a dead letter at once; on its way waits.
+ */
+export async function settleHandedOver(store: Store, options: RelayOptions = {}): Promise<number> {
+  if (!options.handOver || Object.keys(options.handOver).length === 0) return 0;
+  const asked = await store.$queryRawUnsafe<Array<Claimed & { remoteId: string }>>(
+    `UPDATE "OutboxMessage" SET "claimedAt" = ${UTC_NOW}
+       WHERE id IN (
+         SELECT id FROM "OutboxMessage"
+          WHERE status = 'sent' AND "claimedAt" < ${UTC_NOW} - make_interval(secs => $2::double precision)
+          ORDER BY "claimedAt" LIMIT $1 FOR UPDATE SKIP LOCKED)
+     RETURNING id::text, key, channel, payload, attempts, traceparent, "remoteId"`,
+    options.batch ?? 50,
+    HANDED_OVER_POLL_SECONDS,
+  );
+  let delivered = 0;
+  for (const m of asked) {
+    const carrier = options.handOver[m.channel];
+    if (!carrier) continue;
+    try {
+      const state = await carrier.state(m.remoteId);
+      if (state === 'DELIVERED') {
+        await store.$executeRawUnsafe(`UPDATE "OutboxMessage" SET status = 'delivered', "deliveredAt" = ${UTC_NOW} WHERE id = $1::uuid`, m.id);
+        delivered++;
+      } else if (state !== 'ON_DELIVERY') {
+        const dead = state === 'DELIVERY_STOPPED' || m.attempts >= (options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS);
+        const lastError = `the gateway answered ${state} for message ${m.remoteId}`;
+        await backOff(store, m.id, m.attempts, lastError, dead);
+        options.onError?.(
+          dead
+            ? 'handed-over delivery failed; a dead letter now, until an operator requeues it'
+            : 'handed-over delivery failed; will hand it over again',
+          {
+            key: m.key,
+            channel: m.channel,
+            state,
+          },
+        );
+      }
+    } catch (error) {
+      options.onError?.('could not ask the carrier where a message is; will ask again', {
+        key: m.key,
+        error: error instanceof Error ? error.message : String(error),
+      });
+    }
+  }
+  return delivered;
+}
+
 export async function deliverDue(store: Store, targets: OutboxTargets, options: RelayOptions = {}): Promise<number> {
   const claimedAt = Date.now();
   const messages = await claim(store, options.batch ?? 50);
@@ -111,6 +187,11 @@ export async function deliverDue(store: Store, targets: OutboxTargets, options: 
     // Late in the lease another relay may claim what is left: leave it to whoever claims it next.
     if (Date.now() - claimedAt > LAST_START_MS) break;
     try {
+      const carrier = options.handOver?.[m.channel];
+      if (carrier) {
+        await markHandedOver(store, m.id, await carrier.send(m.key, { key: m.key, ...(m.payload as object) }));
+        continue;
+      }
       const body = JSON.stringify({ key: m.key, ...(m.payload as object) });
       const secret = options.secrets?.[m.channel];
       // Issue 36: the delivery's span continues the trace of the state change that wrote the message, and the
@@ -163,6 +244,7 @@ export function startOutboxRelay(store: Store, targets: OutboxTargets, options: 
     while (running) {
       try {
         await deliverDue(store, targets, options);
+        await settleHandedOver(store, options);
       } catch (error) {
         options.onError?.('outbox relay round failed', { error: error instanceof Error ? error.message : String(error) });
       }

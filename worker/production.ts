@@ -11,6 +11,10 @@ export const WORKER_REQUIREMENTS: readonly ProductionRequirement[] = [
     why: "the e-government gateway's endpoint in SMARTBRIDGE_FILE is not https://: the IINs looked up and the sender's password would cross the network in the clear",
   },
   {
+    missing: (env) => /^http:/i.test(smartBridgeFileOf(env)?.stageReports?.endpoint ?? ''),
+    why: "the gateway's asynchronous endpoint in SMARTBRIDGE_FILE (stageReports.endpoint) is not https://: the stage reports and the sender's password would cross the network in the clear",
+  },
+  {
     missing: (env) => smartBridgeFileOf(env)?.senderId === DEVELOPMENT_SENDER,
     why: 'SMARTBRIDGE_FILE names the development stand-in (its sender): the state records would be fixtures, not the registers (R8)',
   },

@@ -12,7 +12,8 @@
  *     "services": { "person": "…", "education": "…", "employment": "…" },
  *     "signing": { "keyFile": "…", "certFile": "…" }            (or { "certFile": "…", "ncanode": { "url", "p12File", "passwordEnv" } })
  *     "trustAnchorsFile": "…",                                 (the CA of the gateway's certificate)
- *     "permanentFaultCodes": ["SCHEMA_INVALID", "DATA_INVALID"], "timeoutMs": 10000 }
+ *     "permanentFaultCodes": ["SCHEMA_INVALID", "DATA_INVALID"], "timeoutMs": 10000,
+ *     "stageReports": { "endpoint": "https://shep.example.kz/bip-async-wss-gost/", "serviceId": "…" } }   (R12, optional)
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -22,6 +23,7 @@ import type { StateRecords } from '../../domain/admissibility';
 import type { RegisterPerson } from '../../domain/identity';
 import { GatewayFault } from '../failures';
 import type { GatewayExchangeRecord } from '../case-store/gateway';
+import { SmartBridgeAsyncDelivery } from './async-channel';
 import { bodyOf, buildSendMessage, MalformedMessage, operationOf, parseXml, PROCESSED, readAnswer } from './sync-channel';
 import { LocalEnvelopeSigner, NcaNodeEnvelopeSigner, SignatureRejected, verifyEnvelope, type EnvelopeSigner } from './wsse';
 
@@ -46,6 +48,8 @@ const SettingsSchema = z.strictObject({
   ]),
   trustAnchorsFile: z.string().min(1),
   permanentFaultCodes: z.array(z.string().min(1)).optional(),
+  /** R12: stage reports to the monitoring system through the gateway's asynchronous channel instead of MONITORING_URL */
+  stageReports: z.strictObject({ endpoint: z.url(), serviceId: z.string().min(1) }).optional(),
   timeoutMs: z.number().int().positive().max(120_000).optional(),
 });
 export type SmartBridgeFile = z.infer<typeof SettingsSchema>;
@@ -60,6 +64,8 @@ export interface SmartBridgeSettings {
   trustAnchorsPem: string;
   permanentFaultCodes?: readonly string[];
   timeoutMs?: number;
+  /** R12: the asynchronous channel's endpoint and the monitoring system's interaction, when stage reports go that way */
+  stageReports?: { endpoint: string; serviceId: string };
   /** records each exchange (the case store's GatewayExchange) */
   record?: (exchange: GatewayExchangeRecord) => Promise<void>;
 }
@@ -103,7 +109,25 @@ export function readSmartBridgeFile(file: string, env: NodeJS.ProcessEnv = proce
     trustAnchorsPem: fs.readFileSync(resolve(settings.trustAnchorsFile), 'utf8'),
     permanentFaultCodes: settings.permanentFaultCodes,
     timeoutMs: settings.timeoutMs,
+    stageReports: settings.stageReports,
   };
+}
+
+/**
+ * R12: the carrier of the stage reports when SMARTBRIDGE_FILE sends them through the gateway's asynchronous
+ * channel (`stageReports`), signed with the same key as the look-ups; null when they go to MONITORING_URL.
+ */
+export function stageReportCarrier(env: NodeJS.ProcessEnv = process.env): SmartBridgeAsyncDelivery | null {
+  if (!env.SMARTBRIDGE_FILE) return null;
+  const settings = readSmartBridgeFile(env.SMARTBRIDGE_FILE, env);
+  if (!settings.stageReports) return null;
+  return new SmartBridgeAsyncDelivery({
+    ...settings.stageReports,
+    sender: { senderId: settings.senderId, password: settings.password },
+    signer: settings.signer,
+    trustAnchorsPem: settings.trustAnchorsPem,
+    timeoutMs: settings.timeoutMs,
+  });
 }
 
 /** The sender the development stand-in knows (devtools/smartbridge-stand-in.ts): never a production one. */

@@ -15,6 +15,7 @@ import { create } from 'xmlbuilder2';
 export const NS = {
   soap: 'http://schemas.xmlsoap.org/soap/envelope/',
   sync: 'http://bip.bee.kz/SyncChannel/v10/Types',
+  async: 'http://bip.bee.kz/AsyncChannel/v10/Types',
   wsse: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd',
   wsu: 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd',
   ds: 'http://www.w3.org/2000/09/xmldsig#',
@@ -61,7 +62,8 @@ export class MalformedMessage extends Error {
 /** The Body's wsu:Id: what the WS-Security signature references. */
 export const BODY_ID = 'id-body';
 
-function envelope(body: (parent: ReturnType<typeof create>) => void): string {
+/** A SOAP 1.1 envelope, its Body carrying the wsu:Id a signature references, filled by `body`. */
+export function envelope(body: (parent: ReturnType<typeof create>) => void): string {
   const doc = create({ version: '1.0', encoding: 'UTF-8' });
   const env = doc.ele(NS.soap, 'soap:Envelope');
   env.ele(NS.soap, 'soap:Header');
@@ -70,7 +72,8 @@ function envelope(body: (parent: ReturnType<typeof create>) => void): string {
   return doc.end({ headless: false });
 }
 
-function appendData(parent: ReturnType<typeof create>, data: RegisterData): void {
+/** A `data` element of named values (anyType in the schemas). */
+export function appendData(parent: ReturnType<typeof create>, data: RegisterData): void {
   const node = parent.ele('data');
   for (const [name, value] of data) node.ele(name).txt(String(value));
 }
@@ -105,13 +108,17 @@ export function buildSendMessageResponse(response: SyncAnswer): string {
   });
 }
 
-/** A SOAP 1.1 fault carrying the channel's ErrorInfo in its detail. */
-export function buildFault(error: ErrorInfo, faultCode: 'soap:Client' | 'soap:Server'): string {
+/** A SOAP 1.1 fault carrying the channel's ErrorInfo in its detail (the synchronous channel's, unless told). */
+export function buildFault(
+  error: ErrorInfo,
+  faultCode: 'soap:Client' | 'soap:Server',
+  detail: { namespace: string; name: string } = { namespace: NS.sync, name: 'SendMessageFault1_SendMessageFault' },
+): string {
   return envelope((body) => {
     const fault = body.ele(NS.soap, 'soap:Fault');
     fault.ele('faultcode').txt(faultCode);
     fault.ele('faultstring').txt(error.errorMessage);
-    const info = fault.ele('detail').ele(NS.sync, 'ns2:SendMessageFault1_SendMessageFault');
+    const info = fault.ele('detail').ele(detail.namespace, `ns2:${detail.name}`);
     info.ele('errorCode').txt(error.errorCode);
     info.ele('errorMessage').txt(error.errorMessage);
     info.ele('errorDate').txt(error.errorDate.toISOString());
@@ -142,15 +149,16 @@ export function childrenNamed(parent: Element, namespace: string | null, localNa
   return found;
 }
 
-function only(parent: Element, namespace: string | null, localName: string, optional = false): Element | null {
+/** The one child element of that name (none, when optional); two is a malformed message. */
+export function only(parent: Element, namespace: string | null, localName: string, optional = false): Element | null {
   const found = childrenNamed(parent, namespace, localName);
   if (found.length > 1) throw new MalformedMessage(`more than one ${localName} in ${parent.localName}`);
   if (!found.length && !optional) throw new MalformedMessage(`${parent.localName} has no ${localName}`);
   return found[0] ?? null;
 }
 
-const text = (parent: Element, name: string) => only(parent, null, name)!.textContent ?? '';
-const optionalText = (parent: Element, name: string) => only(parent, null, name, true)?.textContent ?? undefined;
+export const text = (parent: Element, name: string) => only(parent, null, name)!.textContent ?? '';
+export const optionalText = (parent: Element, name: string) => only(parent, null, name, true)?.textContent ?? undefined;
 
 /** The Body of a SOAP 1.1 envelope: exactly one, a child of the Envelope (a second one is a wrapping attack). */
 export function bodyOf(doc: Document): Element {
@@ -161,26 +169,33 @@ export function bodyOf(doc: Document): Element {
   return bodies[0];
 }
 
-/** The one element a Body carries: the operation's, or a Fault. */
+/** The operations of the two channels, by namespace: what a Body may carry besides a Fault. */
+const OPERATIONS: Record<string, readonly string[]> = {
+  [NS.sync]: ['SendMessage', 'SendMessageResponse'],
+  [NS.async]: ['sendMessage', 'sendMessageResponse', 'getMessageStatus', 'getMessageStatusResponse'],
+  [NS.soap]: ['Fault'],
+};
+
+/** The one element a Body carries: a channel's operation, or a Fault. */
 export function operationOf(body: Element): Element {
-  const elements = childrenNamed(body, NS.sync, 'SendMessage').concat(
-    childrenNamed(body, NS.sync, 'SendMessageResponse'),
-    childrenNamed(body, NS.soap, 'Fault'),
-  );
-  let count = 0;
-  for (let n = body.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) count++;
-  if (elements.length !== 1 || count !== 1) throw new MalformedMessage('the Body carries one SendMessage, SendMessageResponse or Fault');
-  return elements[0];
+  const elements: Element[] = [];
+  for (let n = body.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) elements.push(n as Element);
+  const [first] = elements;
+  if (elements.length !== 1 || !OPERATIONS[first.namespaceURI ?? '']?.includes(first.localName ?? '')) {
+    throw new MalformedMessage("the Body carries one of the channels' operations or a Fault");
+  }
+  return first;
 }
 
-function dataOf(parent: Element | null): Record<string, string> {
+/** The named values of a `data` element under `parent`. */
+export function dataOf(parent: Element | null): Record<string, string> {
   const data = parent ? only(parent, null, 'data', true) : null;
   const values: Record<string, string> = {};
   for (let n = data?.firstChild; n; n = n.nextSibling) if (n.nodeType === 1) values[(n as Element).localName!] = n.textContent ?? '';
   return values;
 }
 
-const dateOf = (value: string, field: string) => {
+export const dateOf = (value: string, field: string) => {
   const date = new Date(value);
   if (Number.isNaN(date.getTime())) throw new MalformedMessage(`${field} is not a date-time`);
   return date;
@@ -205,24 +220,24 @@ export function readSendMessage(operation: Element): SyncRequest & { values: Rec
 }
 
 /** What a gateway answered: its response, or the ErrorInfo of its fault. */
+/** A Fault's ErrorInfo (the first element of its detail, whichever operation's fault it is), or its faultcode. */
+export function readFault(operation: Element): ErrorInfo & { faultCode: string } {
+  const detail = only(operation, null, 'detail', true);
+  let info: Element | null = null;
+  for (let n = detail?.firstChild; n && !info; n = n.nextSibling) if (n.nodeType === 1) info = n as Element;
+  const faultCode = optionalText(operation, 'faultcode') ?? '';
+  if (!info)
+    return { errorCode: faultCode || 'SOAP_FAULT', errorMessage: optionalText(operation, 'faultstring') ?? '', errorDate: new Date(), faultCode };
+  return {
+    errorCode: text(info, 'errorCode'),
+    errorMessage: text(info, 'errorMessage'),
+    errorDate: dateOf(text(info, 'errorDate'), 'errorDate'),
+    faultCode,
+  };
+}
+
 export function readAnswer(operation: Element): { response: SyncResponse } | { fault: ErrorInfo & { faultCode: string } } {
-  if (operation.localName === 'Fault') {
-    const detail = only(operation, null, 'detail', true);
-    const info = detail ? only(detail, NS.sync, 'SendMessageFault1_SendMessageFault', true) : null;
-    const faultCode = optionalText(operation, 'faultcode') ?? '';
-    if (!info)
-      return {
-        fault: { errorCode: faultCode || 'SOAP_FAULT', errorMessage: optionalText(operation, 'faultstring') ?? '', errorDate: new Date(), faultCode },
-      };
-    return {
-      fault: {
-        errorCode: text(info, 'errorCode'),
-        errorMessage: text(info, 'errorMessage'),
-        errorDate: dateOf(text(info, 'errorDate'), 'errorDate'),
-        faultCode,
-      },
-    };
-  }
+  if (operation.localName === 'Fault') return { fault: readFault(operation) };
   if (operation.localName !== 'SendMessageResponse') throw new MalformedMessage('the Body carries no SendMessageResponse');
   const response = only(operation, null, 'response')!;
   const info = only(response, null, 'responseInfo')!;
