@@ -470,9 +470,12 @@ describe('operations end to end (real Temporal dev server and PostgreSQL)', () =
     setTimeout(() => stack.gatewayDown.delete(submission.iin), 1_000);
     const applicationId = await stack.delivered(submission);
 
-    const lines = logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines.length).toBeGreaterThan(0);
-    const ofCase = lines.filter((l) => l.caseId === applicationId);
+    // A workflow's log lines reach the worker's log after its activation, on their own way: waited for, not assumed.
+    const lines = () => logLines.map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ofCase = await eventually(
+      async () => lines().filter((l) => l.caseId === applicationId),
+      (found) => found.some((l) => l.msg === 'decision overdue'),
+    );
     expect(ofCase.map((l) => l.msg)).toContain('decision overdue');
     // The activities' lines carry the case id too: the failed look-up's among them.
     expect(ofCase.some((l) => l.activityType === 'lookUpStateRecords' && /Activity/.test(String(l.msg)))).toBe(true);
