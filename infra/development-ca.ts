@@ -1,10 +1,10 @@
 /**
- * R5 in development and tests: a local certification authority that issues each unit's authorised person a
- * certificate, and the unit keys it keeps beside the data, so documents verify against a chain exactly as
+ * R5 in development and tests: a local certification authority that issues each unit its organisation
+ * certificate (the body's own key, issue 31), and the unit keys it keeps beside the data, so documents verify against a chain exactly as
  * production ones do against the national CA's (infra/signer.ts signs; infra/signers.ts chooses).
  */
 import type { SigningCertificateInUse } from './certificate-expiry';
-import { createHash, generateKeyPairSync, randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import forge from 'node-forge';
@@ -63,8 +63,11 @@ export class DevelopmentCa {
     return new DevelopmentCa(keyPem, certPem);
   }
 
-  /** A key and certificate for a unit's authorised person: the person as common name, the unit as organisation. */
-  issue(person: string, organisation: string, validity: { from?: Date; days?: number } = {}): { keyPem: string; certPem: string } {
+  /**
+   * A key and certificate: `holder` as common name (a person, or the organisation itself for a body's key), the
+   * unit as organisation.
+   */
+  issue(holder: string, organisation: string, validity: { from?: Date; days?: number } = {}): { keyPem: string; certPem: string } {
     const from = validity.from ?? new Date(Date.now() - 60_000);
     const { keyPem, publicKey } = newKeyPair();
     const ca = forge.pki.certificateFromPem(this.certPem);
@@ -73,7 +76,7 @@ export class DevelopmentCa {
     cert.serialNumber = serial();
     cert.validity.notBefore = from;
     cert.validity.notAfter = new Date(from.getTime() + (validity.days ?? 2 * 365) * 24 * 3600_000);
-    cert.setSubject(subjectOf({ CN: person, O: organisation, C: 'KZ' }));
+    cert.setSubject(subjectOf({ CN: holder, O: organisation, C: 'KZ' }));
     cert.setIssuer(ca.subject.attributes);
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
@@ -84,22 +87,6 @@ export class DevelopmentCa {
     cert.sign(forge.pki.privateKeyFromPem(this.keyPem), forge.md.sha256.create());
     return { keyPem, certPem: forge.pki.certificateToPem(cert) };
   }
-}
-
-/** Fictitious authorised persons for development certificates: each unit gets one, always the same. */
-const DEVELOPMENT_PERSONS = [
-  'Ахметова Динара Кайратовна',
-  'Серикбаев Нурлан Асетович',
-  'Жумабекова Алия Маратовна',
-  'Исаев Ерлан Бахытович',
-  'Касымова Гульнара Ериковна',
-  'Омаров Данияр Сагатович',
-  'Нуртазина Сауле Жанатовна',
-  'Байжанов Азамат Муратович',
-];
-
-export function developmentPersonOf(unitId: string): string {
-  return DEVELOPMENT_PERSONS[createHash('sha256').update(unitId).digest()[0] % DEVELOPMENT_PERSONS.length];
 }
 
 /**
@@ -126,9 +113,16 @@ function keyPairOnce(dir: string, make: () => { keyPem: string; certPem: string 
 }
 
 /**
- * Development signers under `dir`: the CA made on first start (`ca/`), and each unit's key and certificate issued
- * by it the first time the unit signs (`units/<id>/`), kept after. `organisationOf` names a unit for its
- * certificate. A certificate that has expired is refused, as in production.
+ * Where the units' organisation certificates are kept. (`units/` held certificates issued to a fictitious person of
+ * each unit before issue 31; they are no longer read.)
+ */
+const ORGANISATIONS = 'organisations';
+
+/**
+ * Development signers under `dir`: the CA made on first start (`ca/`), and each unit's organisation key and
+ * certificate issued by it the first time the unit signs (`organisations/<id>/`), kept after: the body's own key,
+ * never a person's (issue 31). `organisationOf` names a unit for its certificate. A certificate that has expired is
+ * refused, as in production.
  */
 export class DevelopmentSigners {
   private readonly ca: DevelopmentCa;
@@ -149,7 +143,8 @@ export class DevelopmentSigners {
   forUnit(unitId: string): CmsSigner {
     const known = this.signers.get(unitId);
     if (known) return known;
-    const pair = keyPairOnce(path.join(this.dir, 'units', unitId), () => this.ca.issue(developmentPersonOf(unitId), this.organisationOf(unitId)));
+    const organisation = this.organisationOf(unitId);
+    const pair = keyPairOnce(path.join(this.dir, ORGANISATIONS, unitId), () => this.ca.issue(organisation, organisation));
     const signer = new CmsSigner(pair.keyPem, pair.certPem);
     this.signers.set(unitId, signer);
     return signer;
@@ -160,9 +155,9 @@ export class DevelopmentSigners {
   }
 }
 
-/** The units' certificates the development CA under `dir` has issued so far (`units/<id>/cert.pem`). */
+/** The units' certificates the development CA under `dir` has issued so far (`organisations/<id>/cert.pem`). */
 function issuedCertificates(dir: string) {
-  const unitsDir = path.join(dir, 'units');
+  const unitsDir = path.join(dir, ORGANISATIONS);
   return (fs.existsSync(unitsDir) ? fs.readdirSync(unitsDir) : [])
     .map((unit) => ({ unit, certFile: path.join(unitsDir, unit, 'cert.pem') }))
     .filter(({ certFile }) => fs.existsSync(certFile))

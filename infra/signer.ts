@@ -1,7 +1,7 @@
 /**
- * R5: documents are certified by the electronic digital signature (EDS) of the authorised person of the body that
- * issues them — the provider unit for a result, the reviewing body for a complaint's decision (R13). Each unit
- * signs with its own key and certificate; a certificate is issued by a certification authority (the national one
+ * R5: documents are certified by the electronic digital signature (EDS) of the body that issues them — the
+ * provider unit for a result, the reviewing body for a complaint's decision (R13). Each unit signs with its own key
+ * and organisation certificate, never another unit's (issue 31); a certificate is issued by a certification authority (the national one
  * in production, a local development CA otherwise), so a verifier checks the chain as well as the signature.
  *
  * The signature is a detached CMS (PKCS#7) SignedData over the document's bytes that carries the signer's
@@ -22,9 +22,9 @@ export interface Signature {
   certificateFingerprint: string;
 }
 
-/** Who signs: read from the certificate, so a document names exactly the person its signature proves. */
+/** Who signs: read from the certificate, so a document names exactly the holder its signature proves. */
 export interface SignerIdentity {
-  /** the authorised person (the certificate's common name) */
+  /** the certificate's holder (its common name): the organisation itself for a body's key, else a person */
   person: string;
   /** the organisation the certificate names */
   organisation: string | null;
@@ -40,9 +40,9 @@ export interface DocumentSigner {
   identity(): SignerIdentity;
 }
 
-/** Whose key signs for a unit: the unit's own, or (a unit without one) the nearest unit's above it. */
+/** Whose key signs for a unit: the unit's own (issue 31: never another unit's). */
 export interface UnitKey {
-  /** the unit whose authorised person holds the key */
+  /** the unit that holds the key */
   unit: string;
   signer: DocumentSigner;
 }

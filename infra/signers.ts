@@ -1,11 +1,11 @@
 /**
- * Which key signs for which unit (R5, R13), as configured. `SIGNERS_FILE` (JSON) lists the units that hold a key —
- * a PEM key and certificate, or a PKCS#12 container behind a signing service (NCANode) — and the trust anchors
- * their certificates chain to; a unit without a key of its own signs with the nearest unit above it that has one
- * (R1: every level of the tree is a provider). Without `SIGNERS_FILE`, development signers: a local CA issues each
- * unit's authorised person a certificate on first use (infra/signer.ts). Checked at start: every certificate
- * current and chaining to the anchors, and the top of every branch (the Ministry, the quality-control
- * authority, the State Corporation) able to sign.
+ * Which key signs for which unit (R5, R13), as configured. `SIGNERS_FILE` (JSON) lists every unit's own key — the
+ * body's organisation certificate, a PEM key and certificate or a PKCS#12 container behind a signing service
+ * (NCANode) — and the trust anchors their certificates chain to. Every unit of the registry issues documents (a
+ * result, a complaint's decision, a receipt), so every unit has a key of its own: a unit's documents are never
+ * signed with another unit's key (issue 31), and a file that leaves a unit out stops the start, naming it. Without
+ * `SIGNERS_FILE`, development signers: a local CA issues each unit its organisation certificate on first use
+ * (infra/development-ca.ts). Checked at start: every certificate current and chaining to the anchors.
  *
  *   { "trustAnchorsFile": "/run/secrets/ca.pem",
  *     "signers": [ { "unit": "ministry-of-education", "keyFile": "…", "certFile": "…" },
@@ -56,12 +56,16 @@ function readSignersFile(file: string) {
 }
 
 /**
- * The unit whose key signs for `unitId`: the unit itself or the nearest above it with a key. A case from before
- * the registry (its unit free text) is signed for by the Ministry.
+ * The unit whose key signs for `unitId`: the unit itself (issue 31: never another unit's key). A case from before
+ * the registry, whose unit is free text no key can belong to, is signed for by the Ministry, the top of the tree.
  */
-export function signingUnitOf(units: ProviderUnits, unitId: string, hasKey: (id: string) => boolean): string | null {
-  const chain = units.find(unitId) ? units.ancestry(unitId) : [units.ministry()];
-  return chain.find((u) => hasKey(u.id))?.id ?? null;
+export function signingUnitOf(units: ProviderUnits, unitId: string): string {
+  return units.find(unitId) ? unitId : units.ministry().id;
+}
+
+/** The units of the registry that have no key of their own: each issues documents, so none may lack one. */
+export function unitsWithoutKey(units: ProviderUnits, hasKey: (id: string) => boolean): string[] {
+  return units.units.filter((u) => !hasKey(u.id)).map((u) => u.id);
 }
 
 /** Configured signers, checked whole. */
@@ -103,8 +107,11 @@ export class ConfiguredSigners implements UnitSigners {
       if (pair.next) chained(pair.next, `${what} (next)`);
       this.byUnit.set(entry.unit, pair);
     }
-    for (const top of units.units.filter((u) => u.parent === null)) {
-      if (!this.byUnit.has(top.id)) throw new Error(`${file}: ${top.id} has no signer, and no unit above it to sign for it`);
+    const missing = unitsWithoutKey(units, (id) => this.byUnit.has(id));
+    if (missing.length > 0) {
+      throw new Error(
+        `${file}: ${missing.length} unit(s) of the registry have no key of their own, and a unit's documents are never signed with another's: ${missing.join(', ')}`,
+      );
     }
   }
 
@@ -114,7 +121,7 @@ export class ConfiguredSigners implements UnitSigners {
   }
 
   forUnit(unitId: string): UnitKey {
-    const unit = signingUnitOf(this.units, unitId, (id) => this.byUnit.has(id))!;
+    const unit = signingUnitOf(this.units, unitId);
     return { unit, signer: this.inForce(this.byUnit.get(unit)!) };
   }
 
@@ -137,7 +144,7 @@ export function signingCertificatesFromEnvironment(devDir: string, env: NodeJS.P
   ]);
 }
 
-/** Development signers that keep to the registry: each unit its own key, a case from before it the Ministry's. */
+/** Development signers that keep to the registry: each unit its own organisation key, a case from before it the Ministry's. */
 class RegistryDevelopmentSigners implements UnitSigners {
   private readonly signers: DevelopmentSigners;
 
@@ -149,7 +156,7 @@ class RegistryDevelopmentSigners implements UnitSigners {
   }
 
   forUnit(unitId: string): UnitKey {
-    const unit = signingUnitOf(this.units, unitId, () => true)!;
+    const unit = signingUnitOf(this.units, unitId);
     return { unit, signer: this.signers.forUnit(unit) };
   }
 

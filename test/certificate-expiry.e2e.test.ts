@@ -16,6 +16,7 @@ import { shippedProviderUnits } from '../infra/provider-units';
 import { ConfiguredSigners, signingCertificatesFromEnvironment } from '../infra/signers';
 import { eventually, PATIENCE_MS, TEST_API_KEY } from './helpers/http';
 import { freePort } from './helpers/ports';
+import { everyUnitsKeys } from './helpers/signers-file';
 import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal';
 import { stopProcess } from '../devtools/temporal-server';
@@ -46,16 +47,18 @@ function writeSigners(dir: string, now: Date): string {
     file,
     JSON.stringify({
       trustAnchorsFile: 'ca.pem',
-      signers: [
-        { unit: 'ministry-of-education', ...tenDaysLeft('ministry', 'Жумабекова Алия Маратовна') },
-        { unit: 'quality-authority', ...tenDaysLeft('authority', 'Касымова Гульнара Ериковна') },
-        { unit: 'state-corporation', ...tenDaysLeft('gov4c', 'Омаров Данияр Сагатович') },
-        {
-          unit: 'almaty-city-education-department',
-          ...tenDaysLeft('almaty', 'Ахметова Динара Кайратовна'),
-          next: issue('almaty-next', 'Ахметова Динара Кайратовна', new Date(now.getTime() + 5 * DAY), 365),
+      // every unit its own key (issue 31); the tops of the tree and Almaty with ten days left
+      signers: everyUnitsKeys(dir, ca, shippedProviderUnits(), {
+        instead: {
+          'ministry-of-education': tenDaysLeft('ministry', 'Жумабекова Алия Маратовна'),
+          'quality-authority': tenDaysLeft('authority', 'Касымова Гульнара Ериковна'),
+          'state-corporation': tenDaysLeft('gov4c', 'Омаров Данияр Сагатович'),
+          'almaty-city-education-department': {
+            ...tenDaysLeft('almaty', 'Ахметова Динара Кайратовна'),
+            next: issue('almaty-next', 'Ахметова Динара Кайратовна', new Date(now.getTime() + 5 * DAY), 365),
+          },
         },
-      ],
+      }),
     }),
   );
   return file;

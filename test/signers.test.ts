@@ -1,8 +1,9 @@
 /**
- * R5, R13: every unit signs with its own key and certificate, issued by a certification authority, so a
- * document verifies against the chain (here with OpenSSL, independently of our code) and names the person whose
- * key signed it; an expired certificate or one from another CA stops the start; the adapter for NCANode's
- * signing service works over real HTTP against a local stand-in of its protocol.
+ * R5, R13: every unit signs with its own key and organisation certificate, issued by a certification authority, so
+ * a document verifies against the chain (here with OpenSSL, independently of our code) and names the holder whose
+ * key signed it; a unit without a key of its own, an expired certificate or one from another CA stops the start
+ * (issue 31: never another unit's key); the adapter for NCANode's signing service works over real HTTP against a
+ * local stand-in of its protocol.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,21 +16,22 @@ import { fingerprintOf, identityOf, type DocumentSigner } from '../infra/signer'
 import { ConfiguredSigners, developmentSigners } from '../infra/signers';
 import { pkcs12Of, startFakeNcaNode, type FakeNcaNode } from './helpers/fake-ncanode';
 import { opensslRefuses, opensslVerify } from './helpers/openssl';
+import { everyUnitsKeys } from './helpers/signers-file';
 
 const units = shippedProviderUnits();
 const scratch = () => fs.mkdtempSync(path.join(os.tmpdir(), 'signers-'));
 const document = Buffer.from('УВЕДОМЛЕНИЕ о приеме документов\nЗаявление № 1\n', 'utf8');
 
-describe('development signers: a local CA issues each unit its own certificate (R5)', () => {
+describe('development signers: a local CA issues each unit its own organisation certificate (R5)', () => {
   const dir = scratch();
   const signers = developmentSigners(dir, units);
 
-  test('a document verifies against the CA with OpenSSL and names the unit’s authorised person', async () => {
+  test('a document verifies against the CA with OpenSSL and names the unit itself, the holder of its key', async () => {
     const { unit, signer } = signers.forUnit('almaty-city-education-department');
     expect(unit).toBe('almaty-city-education-department');
     const signature = await signer.sign(document);
     const { subject, signerPem } = opensslVerify(document, signature.cms, signers.trustAnchorsPem());
-    expect(subject).toBe(`subject=CN=${signer.identity().person},O=Управление образования города Алматы,C=KZ`);
+    expect(subject).toBe('subject=CN=Управление образования города Алматы,O=Управление образования города Алматы,C=KZ');
     expect(fingerprintOf(signerPem)).toBe(signature.certificateFingerprint);
     // a changed document, or another CA, does not verify
     expect(opensslRefuses(Buffer.concat([document, Buffer.from(' ')]), signature.cms, signers.trustAnchorsPem())).toBe(true);
@@ -69,10 +71,6 @@ describe('development signers: a local CA issues each unit its own certificate (
     });
   });
 
-  test('a case from before the registry (its unit free text) is signed for by the Ministry', () => {
-    expect(signers.forUnit('Almaty city education department').unit).toBe('ministry-of-education');
-  });
-
   test('an expired certificate stops the start, naming the file', () => {
     const expiredDir = scratch();
     const ca = DevelopmentCa.create();
@@ -80,7 +78,7 @@ describe('development signers: a local CA issues each unit its own certificate (
     fs.writeFileSync(path.join(expiredDir, 'ca', 'key.pem'), ca.keyPem);
     fs.writeFileSync(path.join(expiredDir, 'ca', 'cert.pem'), ca.certPem);
     const old = ca.issue('Исаев Ерлан Бахытович', 'Управление образования города Астаны', { from: new Date('2024-01-01T00:00:00Z'), days: 365 });
-    const unitDir = path.join(expiredDir, 'units', 'astana-city-education-department');
+    const unitDir = path.join(expiredDir, 'organisations', 'astana-city-education-department');
     fs.mkdirSync(unitDir, { recursive: true });
     fs.writeFileSync(path.join(unitDir, 'key.pem'), old.keyPem);
     fs.writeFileSync(path.join(unitDir, 'cert.pem'), old.certPem);
@@ -100,11 +98,8 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
     fs.writeFileSync(path.join(dir, `${name}.cert.pem`), made.certPem);
     return { keyFile: `${name}.key.pem`, certFile: `${name}.cert.pem`, ...made };
   };
-  const tops = () => [
-    { unit: 'ministry-of-education', ...pick(issue('ministry', 'Жумабекова Алия Маратовна')) },
-    { unit: 'quality-authority', ...pick(issue('authority', 'Касымова Гульнара Ериковна')) },
-    { unit: 'state-corporation', ...pick(issue('gov4c', 'Омаров Данияр Сагатович')) },
-  ];
+  /** every unit's own key, `instead` replacing some */
+  const all = (instead: Record<string, object> = {}, without: string[] = []) => everyUnitsKeys(dir, ca, units, { instead, without });
   const pick = (f: { keyFile: string; certFile: string }) => ({ keyFile: f.keyFile, certFile: f.certFile });
   const configure = (signers: object[]) => {
     const file = path.join(dir, `signers-${Math.random().toString(36).slice(2)}.json`);
@@ -119,44 +114,47 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
     await ncanode.close();
   });
 
-  test('a unit without a key of its own signs with the nearest unit above it that has one (R1)', async () => {
-    const almaty = issue('almaty', 'Ахметова Динара Кайратовна');
-    const signers = new ConfiguredSigners(configure([...tops(), { unit: 'almaty-city-education-department', ...pick(almaty) }]), units);
+  test('each unit signs with its own key, never with the unit above it (issue 31)', async () => {
+    const signers = new ConfiguredSigners(configure(all()), units);
     const school = signers.forUnit('almaty-school-gymnasium-159');
-    expect(school.unit).toBe('almaty-city-education-department');
-    expect(school.signer.identity().person).toBe('Ахметова Динара Кайратовна');
-    expect(signers.forUnit('astana-city-education-department').unit).toBe('ministry-of-education');
-    expect(signers.forUnit('quality-authority-almaty-city').unit).toBe('quality-authority');
+    expect(school.unit).toBe('almaty-school-gymnasium-159');
+    expect(school.signer.identity().person).toBe(units.get('almaty-school-gymnasium-159').names.ru);
+    expect(school.signer.identity().fingerprint).not.toBe(signers.forUnit('almaty-city-education-department').signer.identity().fingerprint);
+    expect(signers.forUnit('quality-authority-almaty-city').unit).toBe('quality-authority-almaty-city');
+    // a case from before the registry: its unit is free text, no key's holder; the top of the tree signs
+    expect(signers.forUnit('Almaty city education department').unit).toBe('ministry-of-education');
     const signature = await school.signer.sign(document);
-    expect(opensslVerify(document, signature.cms, signers.trustAnchorsPem()).subject).toContain('CN=Ахметова Динара Кайратовна');
+    expect(opensslVerify(document, signature.cms, signers.trustAnchorsPem()).subject).toContain(
+      `CN=${units.get('almaty-school-gymnasium-159').names.ru}`,
+    );
   });
 
   test.each<[string, () => object[], RegExp]>([
     [
       'an expired certificate',
-      () => [
-        ...tops(),
-        { unit: 'almaty-city-education-department', ...pick(issue('old', 'Исаев Ерлан', { from: new Date('2023-01-01'), days: 30 })) },
-      ],
+      () => all({ 'almaty-city-education-department': pick(issue('old', 'Исаев Ерлан', { from: new Date('2023-01-01'), days: 30 })) }),
       /the signer of almaty-city-education-department: its certificate expired/,
     ],
     [
       'a certificate another CA issued',
-      () => [...tops(), { unit: 'almaty-city-education-department', ...pick(issue('foreign', 'Исаев Ерлан', undefined, DevelopmentCa.create())) }],
+      () => all({ 'almaty-city-education-department': pick(issue('foreign', 'Исаев Ерлан', undefined, DevelopmentCa.create())) }),
       /does not chain to ca\.pem/,
     ],
-    ['no signer at the top of a branch', () => tops().slice(0, 2), /state-corporation has no signer/],
-    ['a unit the registry lacks', () => [...tops(), { unit: 'almaty', ...pick(issue('x', 'Исаев Ерлан')) }], /the signer of almaty: no such unit/],
+    [
+      'a unit without a key of its own (a school; the State Corporation)',
+      () => all({}, ['almaty-school-gymnasium-159', 'state-corporation']),
+      /2 unit\(s\) of the registry have no key of their own, and a unit's documents are never signed with another's: almaty-school-gymnasium-159, state-corporation/,
+    ],
+    ['a unit the registry lacks', () => [...all(), { unit: 'almaty', ...pick(issue('x', 'Исаев Ерлан')) }], /the signer of almaty: no such unit/],
     [
       'a container whose password is not set',
-      () => [
-        ...tops(),
-        {
-          unit: 'almaty-city-education-department',
-          certFile: 'x.cert.pem',
-          ncanode: { url: 'http://127.0.0.1:9', p12File: 'x.p12', passwordEnv: 'NO_SUCH_PASSWORD' },
-        },
-      ],
+      () =>
+        all({
+          'almaty-city-education-department': {
+            certFile: 'x.cert.pem',
+            ncanode: { url: 'http://127.0.0.1:9', p12File: 'x.p12', passwordEnv: 'NO_SUCH_PASSWORD' },
+          },
+        }),
       /NO_SUCH_PASSWORD \(the container's password\) is not set/,
     ],
   ])('%s stops the start, naming it', (_name, signers, message) => {
@@ -166,14 +164,14 @@ describe('configured signers (SIGNERS_FILE): files, or containers behind NCANode
   test('a unit whose key is a container behind NCANode signs through it; the document verifies against the CA', async () => {
     const made = issue('astana', 'Серикбаев Нурлан Асетович');
     fs.writeFileSync(path.join(dir, 'astana.p12'), pkcs12Of(made.keyPem, made.certPem, 'пароль-123'));
-    const file = configure([
-      ...tops(),
-      {
-        unit: 'astana-city-education-department',
-        certFile: 'astana.cert.pem',
-        ncanode: { url: ncanode.url, p12File: 'astana.p12', passwordEnv: 'ASTANA_P12_PASSWORD' },
-      },
-    ]);
+    const file = configure(
+      all({
+        'astana-school-lyceum-8': {
+          certFile: 'astana.cert.pem',
+          ncanode: { url: ncanode.url, p12File: 'astana.p12', passwordEnv: 'ASTANA_P12_PASSWORD' },
+        },
+      }),
+    );
     const signers = new ConfiguredSigners(file, units, { ASTANA_P12_PASSWORD: 'пароль-123' });
     const { signer } = signers.forUnit('astana-school-lyceum-8');
     expect(signer).toBeInstanceOf(NcaNodeSigner);
