@@ -4,11 +4,19 @@
  */
 import type { Defect } from '../domain/admissibility';
 import { nameOnDocuments } from '../domain/identity';
-import { LANGUAGES, renderNotice, type ComplaintFacts, type NoticeFacts, type NoticeKind, type ResultKind } from '../domain/notices';
-import { unitName, type ProviderUnits } from '../domain/provider-units';
-import { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest } from '../infra/case-store';
+import { LANGUAGES, renderNotice, type NoticeFacts, type ResultKind, type SignedDecisionDocuments } from '../domain/notices';
+import { issuingUnitOf, unitName, type ProviderUnits } from '../domain/provider-units';
+import {
+  complaintFactsOf,
+  documentRecords,
+  storedMotivation,
+  type DecisionRecord,
+  type IssuedNotice,
+  type NoticeRequest,
+  type SignedDocuments,
+} from '../infra/case-store';
 import { documentKey } from '../infra/outbox-keys';
-import type { UnitSigners } from '../infra/signer';
+import { identityOf, type UnitSigners } from '../infra/signer';
 import type { Store } from '../infra/store';
 
 export type { DecisionRecord, IssuedNotice, NoticeRequest } from '../infra/case-store';
@@ -20,10 +28,14 @@ export type { DecisionRecord, IssuedNotice, NoticeRequest } from '../infra/case-
 export interface ResultRecord {
   decision: DecisionRecord;
   kind: ResultKind;
+  /** issue 31: the documents the deciding official signed with their own certificate; absent, the unit's key signs */
+  signed?: SignedDecisionDocuments;
   /** a result's round (R13); 1 when absent */
   round?: number;
   application: {
     fullName: string;
+    /** named beside her on every document (issue 31) */
+    iin: string;
     category: string;
     purpose: NoticeFacts['purpose'];
     standard: NoticeFacts['standard'];
@@ -33,23 +45,6 @@ export interface ResultRecord {
     registeredAt: string | null;
     decisionDueAt: string | null;
   };
-}
-
-/**
- * R5, R13: the unit that issues a document and whose authorised person signs it — the provider for a result and
- * the pre-trial record, the reviewing body for a complaint's decision, the State Corporation for its receipt.
- */
-export function issuingUnitOf(
-  kind: NoticeKind,
-  units: ProviderUnits,
-  application: { providerUnit: string },
-  complaint?: { reviewingUnit: string | null; addressee: string; decidedBy: string | null },
-): string {
-  if (kind === 'intake-receipt') return units.stateCorporation().id;
-  // APPK art. 91 §4: a complaint the provider satisfied in full is the provider's act; any other, the reviewer's.
-  if (kind === 'complaint-decision' && complaint && complaint.decidedBy !== 'provider')
-    return units.reviewerOf(complaint, application.providerUnit).id;
-  return application.providerUnit;
 }
 
 /** The document activities, over the store, each unit's signer and the registry given. */
@@ -68,32 +63,16 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
       // R10: an upheld complaint against a refusal reopens it only while no newer application holds the year;
       // only a complaint's decision says so.
       const { application, yearHolder } = await records.subjectOf(applicationId, kind === 'complaint-decision');
-      const complaintFacts = (c: (typeof application.complaints)[number]): ComplaintFacts => ({
-        complaintId: c.id,
-        addressee: c.addressee as ComplaintFacts['addressee'],
-        subject: c.subject as ComplaintFacts['subject'],
-        late: c.late,
-        throughProvider: c.providerDueAt !== null,
-        forwardedBy: c.forwardedBy as ComplaintFacts['forwardedBy'],
-        decidedBy: c.decidedBy as ComplaintFacts['decidedBy'],
-        petitioned: c.restorationReason !== null,
-        periodRestored: c.periodRestored,
-        submittedAt: c.submittedAt,
-        registeredAt: c.registeredAt,
-        outcome: c.outcome as ComplaintFacts['outcome'],
-        motivation: c.motivation,
-        official: c.official,
-        decidedAt: c.decidedAt,
-        yearHeldBy: yearHolder,
-        // decided after the case moved on to a later round (domain/complaint.ts#reopensTheReview)
-        resultSuperseded: c.contestedRound < application.round,
-      });
+      const complaintFacts = (c: (typeof application.complaints)[number]) => complaintFactsOf(c, application, yearHolder);
       const complaint = application.complaints.find((c) => c.id === request.complaintId);
       if (kind === 'complaint-decision' && !complaint) throw new Error(`no complaint ${request.complaintId} on application ${applicationId}`);
       const issuer = issuingUnitOf(kind, units, application, complaint);
+      // issue 31: a complaint's decision the official signed is stored as they signed it
+      if (request.signed) return records.store(request, application.cabinetId, signedByOfficial(request, issuer, request.signed));
       const signed = await signDocuments(request, issuer, (signer) => ({
         applicationNumber: applicationId,
         applicantName: nameOnDocuments(application.fullName, application),
+        iin: application.iin,
         category: application.category,
         purpose: application.purpose as NoticeFacts['purpose'],
         issuer: { kk: unitName(units, issuer, 'kk'), ru: unitName(units, issuer, 'ru') },
@@ -105,7 +84,7 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
         decidedAt: application.decidedAt,
         official: application.official,
         grounds: application.refusalGrounds,
-        motivation: application.motivation,
+        motivation: storedMotivation(application),
         defects: (application.defects as Defect[] | null) ?? null,
         ...(complaint && { complaint: complaintFacts(complaint) }),
         ...(kind === 'pre-trial-record' && {
@@ -127,9 +106,11 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
       const found = await records.issuedBefore(request);
       if (found) return found;
       const issuer = application.providerUnit;
+      if (record.signed) return records.store(request, application.cabinetId, signedByOfficial(request, issuer, record.signed), d);
       const signed = await signDocuments(request, issuer, (signer) => ({
         applicationNumber: d.applicationId,
         applicantName: application.fullName,
+        iin: application.iin,
         category: application.category,
         purpose: application.purpose,
         issuer: { kk: unitName(units, issuer, 'kk'), ru: unitName(units, issuer, 'ru') },
@@ -148,11 +129,35 @@ export function createDocumentActivities({ store, signers, units }: { store: Sto
     },
   };
 
-  /** R5: the document rendered in each language and signed by the issuing unit's authorised person. */
+  /** Issue 31: the documents the official signed, as the store keeps them, under the unit they decided for. */
+  function signedByOfficial(request: NoticeRequest, unit: string, signed: SignedDecisionDocuments): SignedDocuments {
+    const document = documentKey(request);
+    return {
+      unit,
+      identity: identityOf(signed.certificatePem),
+      documents: signed.documents.map((d) => ({
+        noticeKey: `${document}:${d.language}`,
+        applicationId: request.applicationId,
+        kind: request.kind,
+        round: request.round ?? 1,
+        complaintId: request.complaintId ?? null,
+        language: d.language,
+        body: d.body,
+        signature: d.signature,
+        certificateFingerprint: d.certificateFingerprint,
+      })),
+    };
+  }
+
+  /** R5: the document rendered in each language and signed with the issuing unit's own key (issue 31). */
   async function signDocuments(request: NoticeRequest, issuer: string, factsFor: (signer: NoticeFacts['signer']) => NoticeFacts) {
     const key = signers.forUnit(issuer);
     const identity = key.signer.identity();
-    const facts = factsFor({ person: identity.person, fingerprint: identity.fingerprint });
+    // the key's holder is the issuing unit itself (a case from before the registry: the Ministry, infra/signers.ts)
+    const facts = factsFor({
+      holder: { kk: unitName(units, key.unit, 'kk'), ru: unitName(units, key.unit, 'ru') },
+      fingerprint: identity.fingerprint,
+    });
     const document = documentKey(request);
     const documents = await Promise.all(
       LANGUAGES.map(async (language) => {

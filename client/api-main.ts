@@ -23,6 +23,8 @@ import { EncryptionCodec, dataConverterFor, payloadKeysFromEnvironment } from '.
 import { createApiMetrics, serveMetrics } from './api/metrics';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { installTracing } from '../infra/tracing';
+import { authorisedPersonsFromEnvironment } from '../infra/authorised-persons';
+import { signatureVerifierFromEnvironment } from '../infra/signature-verifier';
 
 runMain(async () => {
   assertReadyForProduction('API', API_REQUIREMENTS);
@@ -64,6 +66,9 @@ runMain(async () => {
     standardSchedule,
     units,
     trustAnchorsPem: () => trustAnchors,
+    // Issue 31: who may sign a unit's decision, and how an official's signature is verified.
+    authorisedPersons: authorisedPersonsFromEnvironment(units),
+    signatureVerifier: signatureVerifierFromEnvironment(() => trustAnchors),
     // Issue 35: /healthz warns of a signing certificate near its end, read from the certificate files (no key).
     signingCertificates: () => signingCertificatesFromEnvironment(path.join(DATA_DIR, 'signing')),
     certificateWarningDays: certificateWarningDays(),

@@ -29,5 +29,14 @@ export const API_REQUIREMENTS: readonly ProductionRequirement[] = [
     missing: (env) => !env.SIGNERS_FILE,
     why: "SIGNERS_FILE is not set: the API publishes the trust anchors of the documents' signatures from it (R5)",
   },
+  {
+    // issue 31: the shipped registry holds fictitious development persons
+    missing: (env) => !env.AUTHORISED_PERSONS_FILE,
+    why: "AUTHORISED_PERSONS_FILE is not set: decisions would be accepted from the shipped registry's fictitious development persons (issue 31)",
+  },
+  {
+    missing: (env) => Boolean(env.NCANODE_VERIFY_URL) && !/^https:\/\//i.test(env.NCANODE_VERIFY_URL!),
+    why: "NCANODE_VERIFY_URL is not https://: the officials' signatures and documents would travel in clear (issue 31)",
+  },
   { missing: (env) => !env.API_KEYS && !env.API_KEYS_FILE, why: 'API_KEYS or API_KEYS_FILE is not set: no one could call the API' },
 ];

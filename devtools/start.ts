@@ -252,6 +252,13 @@ async function main(): Promise<void> {
       `  Role keys    ${path.join(DATA_DIR, 'dev-role-keys.json')}  (portal, platform, two providers, the authority's Almaty department, the contact centre 1414, a support desk, an operator: R1)`,
     );
   }
+  // Issue 31: a decision is signed by its official; here a development authorised person's key stands in for theirs.
+  say(
+    `  Decisions    signed by the unit's authorised person (GET /authorised-persons; development keys issued by ${path.join(DATA_DIR, 'signing', 'ca')}):`,
+  );
+  say(
+    `               npm run --silent cli -- decide <applicationId> --decision accept --official almaty-city-education-department-head --sign-as-development-person`,
+  );
   if (asCluster)
     say(`  CLI          DATA_DIR=${path.relative(PROJECT_ROOT, DATA_DIR) || '.'} npm run --silent cli -- …  (this stack's keys and database)`);
   say('Ctrl-C stops everything.');

@@ -6,8 +6,21 @@ import { z } from 'zod';
 import { formatInstant, type CalendarOverride } from './calendar';
 import type { CampaignWindow } from './campaign';
 import { DOCUMENT_KINDS, PURPOSES } from './documents';
-import { CHECKED, distinct, line, schemaOnce, submittedAt, text, type CharacterRule } from './fields';
+import {
+  authorisedPersonId,
+  bilingual,
+  CHECKED,
+  distinct,
+  line,
+  officialSignature,
+  schemaOnce,
+  submittedAt,
+  text,
+  type Bilingual,
+  type CharacterRule,
+} from './fields';
 import { isValidIin } from './iin';
+import type { SignedDecisionDocuments } from './notices';
 import { refusal, type Refusal } from './refusals';
 import { CATEGORIES, CHANNELS, REFUSAL_GROUNDS } from './service';
 import type { StandardId } from './standards';
@@ -101,46 +114,73 @@ export interface ApplicationInput extends Submission {
   submittedBy?: string;
 }
 
-export const decisionSchema = schemaOnce(() =>
-  z
-    .strictObject({
-      decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
-      grounds: distinct(
-        z
-          .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
-          .min(1)
-          .max(3, 'names at most the three grounds of R9'),
-        'ground',
-      ).optional(),
-      motivation: text(z.string().max(5_000).trim().min(1), { filled: true }).optional(),
-      official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
-    })
-    .superRefine((d, ctx) => {
-      // R9: a refusal is motivated and names its grounds; an acceptance has none.
-      if (d.decision === 'refuse' && !d.grounds) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['grounds'],
-          message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS)
-            .map(([k, v]) => `${k} — ${v}`)
-            .join('; ')}`,
-          params: { rule: 'R9' },
-        });
-      }
-      if (d.decision === 'refuse' && !d.motivation) {
-        ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });
-      }
-      if (d.decision === 'accept' && d.grounds) {
-        ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
-      }
-    })
-    // The same rule of R9 in the JSON Schema of the OpenAPI document, for a client generated from it.
-    .meta({
-      if: { properties: { decision: { const: 'refuse' } }, required: ['decision'] },
-      then: { properties: { grounds: {}, motivation: {} }, required: ['grounds', 'motivation'] },
-      else: { properties: { grounds: false } },
+/** The provider's decision: what is decided, on which grounds, why (in both languages), and by whom. */
+const decisionFields = () => ({
+  decision: z.enum(['accept', 'refuse'], { error: 'must be accept or refuse' }),
+  grounds: distinct(
+    z
+      .array(z.union([z.literal(1), z.literal(2), z.literal(3)], { error: 'each ground must be 1, 2 or 3 (R9)' }))
+      .min(1)
+      .max(3, 'names at most the three grounds of R9'),
+    'ground',
+  ).optional(),
+  motivation: bilingual(text(z.string().max(5_000).trim().min(1), { filled: true }), 'the motivation').optional(),
+  official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
+});
+
+/** R9: a refusal is motivated and names its grounds; an acceptance has none — on every schema of a decision. */
+function withDecisionRules<S extends z.ZodObject<ReturnType<typeof decisionFields>>>(schema: S) {
+  return (
+    schema
+      .superRefine((d, ctx) => {
+        if (d.decision === 'refuse' && !d.grounds) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['grounds'],
+            message: `a refusal names its grounds (R9): ${Object.entries(REFUSAL_GROUNDS)
+              .map(([k, v]) => `${k} — ${v}`)
+              .join('; ')}`,
+            params: { rule: 'R9' },
+          });
+        }
+        if (d.decision === 'refuse' && !d.motivation) {
+          ctx.addIssue({ code: 'custom', path: ['motivation'], message: 'a refusal is motivated (R5, R9)', params: { rule: 'R9' } });
+        }
+        if (d.decision === 'accept' && d.grounds) {
+          ctx.addIssue({ code: 'custom', path: ['grounds'], message: 'an acceptance has no refusal grounds', params: { rule: 'R9' } });
+        }
+      })
+      // The same rule of R9 in the JSON Schema of the OpenAPI document, for a client generated from it.
+      .meta({
+        if: { properties: { decision: { const: 'refuse' } }, required: ['decision'] },
+        then: { properties: { grounds: {}, motivation: {} }, required: ['grounds', 'motivation'] },
+        else: { properties: { grounds: false } },
+      })
+  );
+}
+
+/** The decision as the case takes it (the workflow's update checks it with this). */
+export const decisionSchema = schemaOnce(() => withDecisionRules(z.strictObject(decisionFields())));
+
+/**
+ * Issue 31: the documents of a decision are signed by the official who takes it, with their own certificate. The
+ * API prepares them for the decision asked (`official`: the authorised person's id in the registry), and the
+ * decision comes back with each language's detached CMS over exactly those bytes.
+ */
+export const decisionDocumentsSchema = schemaOnce(() =>
+  withDecisionRules(
+    z.strictObject({
+      ...decisionFields(),
+      official: authorisedPersonId(),
     }),
+  ),
 );
+
+export const signedDecisionSchema = schemaOnce(() =>
+  withDecisionRules(z.strictObject({ ...decisionDocumentsSchema().shape, ...officialSignature() })),
+);
+export type SignedDecisionRequest = z.infer<ReturnType<typeof signedDecisionSchema>>;
+
 export type ProviderDecision = z.infer<ReturnType<typeof decisionSchema>>;
 
 /** Who decided a case (R9): the rule itself (an automatic refusal of defects found by rule) or a named official. */
@@ -151,13 +191,19 @@ export const DECIDED_BY_RULE: DecidedBy = { kind: 'rule' };
 export interface CaseDecision {
   decision: ProviderDecision['decision'];
   grounds?: ProviderDecision['grounds'];
-  motivation?: string;
+  /** in each document's language (a decision from before issue 31 holds one text) */
+  motivation?: Bilingual | string;
   decidedBy: DecidedBy;
+  /** issue 31: the documents the official signed with their own certificate (absent: by rule, or from before) */
+  signed?: SignedDecisionDocuments;
 }
 
-/** The provider's decision as the case holds it: taken by the official it names. */
-export function officialDecision({ official, ...decision }: ProviderDecision): CaseDecision {
-  return { ...decision, decidedBy: { kind: 'official', name: official } };
+/**
+ * The provider's decision as the case holds it: taken by the official it names — the authorised person who signed
+ * its documents (issue 31), or, for a decision from before, the name it gave.
+ */
+export function officialDecision({ official, ...decision }: ProviderDecision, signed?: SignedDecisionDocuments): CaseDecision {
+  return { ...decision, decidedBy: { kind: 'official', name: signed ? signed.person.name : official }, ...(signed && { signed }) };
 }
 
 /** The applicant's withdrawal of an application before the decision. */

@@ -2,6 +2,7 @@
  * What a case looks like to operators, the API and support staff, and what a filed complaint is told: the
  * shapes the workflows answer with, and the case that the update guards (guards.ts) decide on.
  */
+import type { Bilingual } from './fields';
 import type { IdentityCheck } from './identity';
 import type { ApplicationInput, ProviderDecision } from './application';
 import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintState, ComplaintSubject, Forwarder } from './complaint';
@@ -114,7 +115,8 @@ export interface ComplaintStatus {
   /** who decided: the provider satisfying it in full, or the body reviewing it */
   decidedBy?: ComplaintDecider | null;
   outcome: ComplaintOutcome | null;
-  motivation: string | null;
+  /** in each document's language */
+  motivation: Bilingual | null;
   official: string | null;
   decidedAt: string | null;
   notifiedAt: string | null;

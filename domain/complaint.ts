@@ -9,7 +9,7 @@ import type { SearchAttributePair } from '@temporalio/common';
 import { ZONE, formatInstant, type WorkingCalendar } from './calendar';
 import { complaintWorkflowIdFor } from './case-ids';
 import { ComplaintAddresseeKey, ComplaintStateKey, DecisionDueAtKey, ProviderUnitKey } from './search-attributes';
-import { distinct, line, schemaOnce, submittedAt, text } from './fields';
+import { authorisedPersonId, bilingual, distinct, line, officialSignature, schemaOnce, submittedAt, text } from './fields';
 import { step } from './lifecycle';
 
 /**
@@ -95,17 +95,26 @@ export const complaintSchema = schemaOnce(() =>
 );
 export type ComplaintFiling = z.infer<ReturnType<typeof complaintSchema>>;
 
-export const complaintDecisionSchema = schemaOnce(() =>
-  z.strictObject({
-    outcome: z.enum(DECISION_OUTCOMES, {
-      error: `must be one of ${DECISION_OUTCOMES.join(', ')}: a complaint is considered on its merits, and a missed period is no ground to leave it without consideration (APPK art. 92 §3)`,
-    }),
-    // R13 with R5: every outcome is a motivated decision.
-    motivation: text(z.string().max(20_000).trim().min(1, 'a complaint decision is motivated'), { filled: true }),
-    official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
-    // Administrative Procedural Code art. 92 §2–3: a late complaint's decision says whether the period is restored
-    periodRestored: z.boolean().optional(),
+const complaintDecisionFields = () => ({
+  outcome: z.enum(DECISION_OUTCOMES, {
+    error: `must be one of ${DECISION_OUTCOMES.join(', ')}: a complaint is considered on its merits, and a missed period is no ground to leave it without consideration (APPK art. 92 §3)`,
   }),
+  // R13 with R5: every outcome is a motivated decision.
+  motivation: bilingual(text(z.string().max(20_000).trim().min(1, 'a complaint decision is motivated'), { filled: true }), 'the motivation'),
+  official: line(z.string().max(300).trim().min(1, 'must name the deciding official'), { filled: true }),
+  // Administrative Procedural Code art. 92 §2–3: a late complaint's decision says whether the period is restored
+  periodRestored: z.boolean().optional(),
+});
+
+/** The decision as the complaint takes it (the workflow's update checks it with this). */
+export const complaintDecisionSchema = schemaOnce(() => z.strictObject(complaintDecisionFields()));
+
+/** Issue 31: the documents prepared for the deciding official to sign (`official`: their id in the registry). */
+export const complaintDecisionDocumentsSchema = schemaOnce(() => z.strictObject({ ...complaintDecisionFields(), official: authorisedPersonId() }));
+
+/** Issue 31: the decision with the official's signatures of its prepared documents. */
+export const signedComplaintDecisionSchema = schemaOnce(() =>
+  z.strictObject({ ...complaintDecisionFields(), official: authorisedPersonId(), ...officialSignature() }),
 );
 export type ComplaintDecision = z.infer<ReturnType<typeof complaintDecisionSchema>>;
 

@@ -129,3 +129,54 @@ export function distinct<T extends z.ZodType>(items: z.ZodArray<T>, what: string
     .refine((list) => new Set(list.map((i) => JSON.stringify(i))).size === list.length, `must name each ${what} once`)
     .meta({ uniqueItems: true });
 }
+
+/** A free text in both languages of the documents (issue 31): a Kazakh document carries the Kazakh, a Russian one the Russian. */
+export type Bilingual = { kk: string; ru: string };
+
+/**
+ * A free text given in Kazakh and in Russian, each checked by `schema`: each document is wholly in its own language
+ * (issue 31), so a decision's motivation comes in both; the Kazakh one is no copy of the Russian.
+ */
+export function bilingual(schema: z.ZodString, what: string) {
+  return z
+    .strictObject(
+      { kk: schema, ru: schema },
+      { error: `${what} is given in Kazakh and in Russian: {"kk": "…", "ru": "…"} (each document is wholly in its language)` },
+    )
+    .refine((t) => t.kk !== t.ru, { path: ['kk'], message: `${what} in Kazakh repeats the Russian: give it in Kazakh` });
+}
+
+/**
+ * A text as both documents carry it. A decision taken before issue 31 holds one text (the provider's own words,
+ * printed in both documents then); it stays as it was.
+ */
+export function inBothLanguages(value: Bilingual | string): Bilingual {
+  return typeof value === 'string' ? { kk: value, ru: value } : value;
+}
+
+/** Issue 31: a decision's official, by their id in the registry of authorised persons. */
+export const authorisedPersonId = () =>
+  z
+    .string()
+    .max(100)
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be the authorised person's id in the registry of authorised persons (GET /authorised-persons)");
+
+/** A signature as a request carries it: a detached CMS, DER, base64. */
+const cms = () =>
+  z
+    .string()
+    .max(64_000)
+    .regex(/^[A-Za-z0-9+/]+={0,2}$/, 'must be a detached CMS signature, DER in base64')
+    .describe("a detached CMS (PKCS#7) over the prepared document's UTF-8 bytes, DER, base64, carrying the signer's certificate");
+
+/**
+ * Issue 31: what a decision adds to its prepared documents: when they were prepared (the date they print) and the
+ * official's signature of each language's document.
+ */
+export const officialSignature = () => ({
+  preparedAt: instant().describe('as the prepared documents answered it: the decision date they print'),
+  signatures: z.strictObject(
+    { kk: cms(), ru: cms() },
+    { error: 'the signatures of the prepared documents, one per language: {"kk": "<CMS>", "ru": "<CMS>"} (issue 31)' },
+  ),
+});

@@ -19,6 +19,7 @@ import {
 import { CUSTODY_EVENT_ORDER, parseCustodyEvent } from './custody';
 import { schemaOnce } from './fields';
 import type { LifecycleSnapshot } from './lifecycle';
+import type { SignedDecisionDocuments } from './notices';
 import { parseInput, type Refusal } from './refusals';
 import type { StandardProfile } from './standards';
 
@@ -63,6 +64,28 @@ export function decisionRefusal(view: ApplicationCaseView, request: unknown): Re
     };
   }
   return null;
+}
+
+/**
+ * Issue 31: signed documents reach the workflow only through the API, which checked the signatures; this checks no
+ * more than their shape — one document in each language, each with its body and signature.
+ */
+export function signedDocumentsRefusal(signed: SignedDecisionDocuments | undefined): Refusal | null {
+  if (signed === undefined) return null;
+  const languages = Array.isArray(signed?.documents) ? signed.documents.map((d) => d?.language).sort() : [];
+  const whole =
+    typeof signed?.person?.name === 'string' &&
+    typeof signed.certificatePem === 'string' &&
+    languages.join() === 'kk,ru' &&
+    signed.documents.every((d) => typeof d.body === 'string' && typeof d.signature === 'string');
+  return whole
+    ? null
+    : {
+        code: 'invalid-field',
+        field: 'signatures',
+        rule: 'R5',
+        message: 'the signed documents are not whole: one per language, each with its body and signature',
+      };
 }
 
 /** The applicant withdraws an application only before its decision. */

@@ -11,6 +11,7 @@ import type { Defect } from './admissibility';
 import { ZONE } from './calendar';
 import type { Addressee, ComplaintDecider, ComplaintOutcome, ComplaintSubject, Forwarder } from './complaint';
 import type { DocumentKind, Purpose } from './documents';
+import type { Bilingual } from './fields';
 import type { Category } from './service';
 
 /** R5: a result: the notification of acceptance (Appendix 3), the receipt (Appendix 8, earlier standard), a refusal. */
@@ -22,17 +23,41 @@ export const NOTICE_KINDS: readonly NoticeKind[] = [...RESULT_KINDS, 'intake-rec
 export type Language = 'kk' | 'ru';
 export const LANGUAGES: readonly Language[] = ['kk', 'ru'];
 
+/**
+ * Issue 31: the documents of a decision as the official who took it signed them — checked by the API (the bytes
+ * prepared, the certificate trusted and current, its holder the authorised person named) and stored as they are.
+ */
+export interface SignedDecisionDocuments {
+  /** the authorised person who signed: the registry's id and name */
+  person: { id: string; name: string };
+  /** the decision date the documents print */
+  decidedAt: string;
+  /** the signer's certificate (PEM), read from the signatures */
+  certificatePem: string;
+  documents: Array<{ language: Language; body: string; signature: string; certificateFingerprint: string }>;
+}
+
 /** What a document states; instants as Dates (worded in the document's language), absent ones null. */
 export interface NoticeFacts {
   applicationNumber: string;
   applicantName: string;
+  /** the applicant's IIN, which every document names beside her (issue 31) */
+  iin: string;
   category: string;
   /** null: an application from before the field (the title's "assign (confirm)" then) */
   purpose: Purpose | null;
   /** R1: the body that issues the document (the provider unit, or the body that reviewed a complaint), named in each language */
   issuer: Record<Language, string>;
-  /** R5: the authorised person whose EDS certifies it, and the certificate's fingerprint (GET /signing-certificates/:fingerprint) */
-  signer: { person: string; fingerprint: string };
+  /**
+   * R5: the key that certifies it, the issuing body's own (issue 31): its holder named in each language, and its
+   * certificate's fingerprint (GET /signing-certificates/:fingerprint)
+   */
+  signer: { holder: Record<Language, string>; fingerprint: string } | null;
+  /**
+   * issue 31: the authorised person who took the decision and signs it with their own certificate, named with
+   * their position in each language as the registry holds them (the document then names no body's key)
+   */
+  authorisedPerson?: { name: string; position: Bilingual } | null;
   /** the earlier standard (003) words its basis as a "standard"; the current one as the Rules' list (002 §13) */
   standard: 'standard-1' | 'standard-2';
   submittedAt: Date;
@@ -40,11 +65,11 @@ export interface NoticeFacts {
   /** R3: the end of the service's term */
   dueAt: Date | null;
   decidedAt: Date | null;
-  /** the deciding authorised person; null for a refusal by rule (issued in the name of the provider's) */
+  /** the deciding authorised person; null for an act the system issues by rule (a refusal by rule) */
   official: string | null;
   grounds: number[];
-  /** the provider's own words (as written); a refusal by rule has its defects instead */
-  motivation: string | null;
+  /** the provider's own words in each language; a refusal by rule has its defects instead */
+  motivation: Bilingual | null;
   defects: Defect[] | null;
   /** a complaint's decision: the complaint it answers */
   complaint?: ComplaintFacts;
@@ -70,7 +95,8 @@ export interface ComplaintFacts {
   submittedAt: Date;
   registeredAt: Date;
   outcome: ComplaintOutcome | null;
-  motivation: string | null;
+  /** in each language */
+  motivation: Bilingual | null;
   official: string | null;
   decidedAt: Date | null;
   /** R10: a newer application of the teacher holds the year, so an upheld complaint does not reopen this one */
@@ -110,17 +136,32 @@ const CATEGORY_NAMES: Record<Language, Record<Category, string>> = {
   },
 };
 
-/** R9's grounds as the standard words them. */
-const GROUNDS: Record<Language, Record<number, string>> = {
-  ru: {
-    1: 'установление недостоверности документов, представленных для получения государственной услуги, и (или) данных (сведений), содержащихся в них',
-    2: 'несоответствие услугополучателя и (или) представленных материалов требованиям Правил',
-    3: 'отсутствие согласия услугополучателя на доступ к персональным данным ограниченного доступа (статья 8 Закона «О персональных данных и их защите»)',
+/**
+ * R9's grounds in the standard's own words: the current standard's (000 §9, Russian; ground 2 is not legible in the
+ * source text and keeps the Rules' wording) and the earlier standard's (003 §9, Kazakh), each in both languages.
+ */
+const GROUNDS: Record<NoticeFacts['standard'], Record<Language, Record<number, string>>> = {
+  'standard-2': {
+    ru: {
+      1: 'установление недостоверности документов, представленных услугополучателем для получения государственной услуги, и (или) данных (сведений), содержащихся в них',
+      2: 'несоответствие услугополучателя и (или) представленных материалов требованиям Правил',
+      3: 'отсутствие согласия услугополучателя, предоставляемого в соответствии со статьей 8 Закона Республики Казахстан «О персональных данных и их защите», на доступ к персональным данным ограниченного доступа, которые требуются для оказания государственной услуги',
+    },
+    kk: {
+      1: 'көрсетілетін қызметті алушы мемлекеттік көрсетілетін қызметті алу үшін ұсынған құжаттардың және (немесе) олардағы деректердің (мәліметтердің) анық еместігін анықтау',
+      2: 'көрсетілетін қызметті алушының және (немесе) ұсынылған материалдардың Қағидалар талаптарына сәйкес келмеуі',
+      3: 'мемлекеттік қызметті көрсету үшін талап етілетін, қолжетімділігі шектеулі дербес деректерге қол жеткізуге Қазақстан Республикасының «Дербес деректер және оларды қорғау туралы» Заңының 8-бабына сәйкес берілетін көрсетілетін қызметті алушы келісімінің болмауы',
+    },
   },
-  kk: {
-    1: 'мемлекеттік көрсетілетін қызметті алу үшін ұсынылған құжаттардың және (немесе) олардағы деректердің (мәліметтердің) анық еместігін анықтау',
-    2: 'көрсетілетін қызметті алушының және (немесе) ұсынылған материалдардың Қағидалар талаптарына сәйкес келмеуі',
-    3: 'көрсетілетін қызметті алушының қолжетімділігі шектеулі дербес деректерге қол жеткізуге келісімінің болмауы («Дербес деректер және оларды қорғау туралы» Заңның 8-бабы)',
+  'standard-1': {
+    ru: {
+      1: 'установление недостоверности документов, представленных услугополучателем для получения государственной услуги, и (или) данных (сведений), содержащихся в них',
+      2: 'несоответствие услугополучателя и (или) представленных материалов, данных и сведений, необходимых для оказания государственной услуги, требованиям',
+    },
+    kk: {
+      1: 'көрсетілетін қызметті алушы мемлекеттік көрсетілетін қызметті алу үшін ұсынған құжаттардың және (немесе) олардағы деректердің (мәліметтердің) анық еместігін анықтау',
+      2: 'көрсетілетін қызметті алушының және (немесе) мемлекеттік қызметті көрсету үшін қажетті ұсынылған материалдардың, деректер мен мәліметтердің талаптарға сәйкес келмеуі',
+    },
   },
 };
 
@@ -131,7 +172,7 @@ const MISSING_DOCUMENT: Record<Language, Record<DocumentKind, string>> = {
     retraining: 'не представлен документ о прохождении курсов переподготовки',
     employment: 'не представлен документ, подтверждающий трудовую деятельность',
     'courses-certificate': 'не представлен сертификат о прохождении курсов повышения квалификации',
-    'category-certificate': 'не представлены удостоверение и приказ о присвоении квалификационной категории',
+    'category-certificate': 'не представлены удостоверение и приказ о присвоенной квалификационной категории',
     'professional-achievements': 'не представлены документы, подтверждающие профессиональные достижения и обобщение опыта',
     'student-achievements': 'не представлены документы, подтверждающие достижения обучающихся',
   },
@@ -140,7 +181,7 @@ const MISSING_DOCUMENT: Record<Language, Record<DocumentKind, string>> = {
     retraining: 'қайта даярлау курстарынан өткені туралы құжат ұсынылмаған',
     employment: 'еңбек қызметін растайтын құжат ұсынылмаған',
     'courses-certificate': 'біліктілікті арттыру курстарынан өткені туралы сертификат ұсынылмаған',
-    'category-certificate': 'біліктілік санатын беру туралы куәлік пен бұйрық ұсынылмаған',
+    'category-certificate': 'берілген біліктілік санаты туралы куәлік пен бұйрық ұсынылмаған',
     'professional-achievements': 'кәсіби жетістіктерін және тәжірибені жинақтауын растайтын құжаттар ұсынылмаған',
     'student-achievements': 'білім алушылардың жетістіктерін растайтын құжаттар ұсынылмаған',
   },
@@ -186,18 +227,37 @@ const MONTHS: Record<Language, readonly string[]> = {
   kk: ['қаңтар', 'ақпан', 'наурыз', 'сәуір', 'мамыр', 'маусым', 'шілде', 'тамыз', 'қыркүйек', 'қазан', 'қараша', 'желтоқсан'],
 };
 
-/** An instant as a person writes it, in Kazakhstan's time: "3 декабря 2026 г., 18:30", "2026 жылғы 3 желтоқсан, 18:30". */
-export function dateTimeInWords(instant: Date, language: Language): string {
+/** An instant's date in words and its time, in Kazakhstan's time: "3 декабря 2026 г." and "18:30". */
+function partsInWords(instant: Date, language: Language): { date: string; time: string } {
   const t = DateTime.fromJSDate(instant, { zone: ZONE });
   const month = MONTHS[language][t.month - 1];
-  const time = t.toFormat('HH:mm');
-  return language === 'ru' ? `${t.day} ${month} ${t.year} г., ${time}` : `${t.year} жылғы ${t.day} ${month}, ${time}`;
+  return { date: language === 'ru' ? `${t.day} ${month} ${t.year} г.` : `${t.year} жылғы ${t.day} ${month}`, time: t.toFormat('HH:mm') };
+}
+
+/** An instant as a person writes it, in Kazakhstan's time: "3 декабря 2026 г., 18:30", "2026 жылғы 3 желтоқсан, 18:30". */
+export function dateTimeInWords(instant: Date, language: Language): string {
+  const { date, time } = partsInWords(instant, language);
+  return `${date}, ${time}`;
+}
+
+/**
+ * The Kazakh dative ending after a time read aloud ("сағат 18:30-ға дейін", "сағат 12:00-ге дейін"): it follows the
+ * last number word spoken — the minutes', or the hour's on the hour — by its final sound and vowel harmony.
+ */
+const DATIVE_AFTER_UNITS: Record<number, string> = { 1: 'ге', 2: 'ге', 3: 'ке', 4: 'ке', 5: 'ке', 6: 'ға', 7: 'ге', 8: 'ге', 9: 'ға' };
+const DATIVE_AFTER_TENS: Record<number, string> = { 1: 'ға', 2: 'ға', 3: 'ға', 4: 'қа', 5: 'ге' };
+export function untilSuffix(time: string): string {
+  const [hours, minutes] = time.split(':').map(Number);
+  const spoken = minutes === 0 ? hours : minutes;
+  if (spoken === 0) return 'ге';
+  return spoken % 10 !== 0 ? DATIVE_AFTER_UNITS[spoken % 10] : DATIVE_AFTER_TENS[spoken / 10];
 }
 
 const WORDS = {
   ru: {
     application: (n: string, date: string) => `Заявление № ${n} от ${date}`,
     applicant: 'Услугополучатель',
+    iin: 'ИИН',
     purpose: { assign: 'присвоение', confirm: 'подтверждение', unknown: 'присвоение (подтверждение)' },
     request: (purpose: string, category: string) => `Предмет заявления: ${purpose} квалификационной категории «${category}».`,
     registered: 'Дата регистрации',
@@ -205,11 +265,15 @@ const WORDS = {
     accepted: 'Документы для прохождения аттестации приняты.',
     receiptTitle: 'РАСПИСКА о приеме заявления для присвоения (подтверждения) квалификационной категории педагогам',
     receiptAccepted: 'Заявление и документы для прохождения аттестации приняты.',
-    intakeTitle: 'РАСПИСКА о приеме пакета документов Государственной корпорацией «Правительство для граждан»',
+    intakeTitle: 'РАСПИСКА о приеме пакета документов',
     intakeText:
       'Пакет документов принят и передан услугодателю. Готовые документы выдаются в Государственной корпорации при предъявлении документа, удостоверяющего личность (либо нотариально удостоверенной доверенности представителя), и настоящей расписки. Невостребованные в срок документы хранятся один месяц, затем возвращаются услугодателю.',
-    due: 'Срок оказания услуги — до',
-    refusalTitle: 'МОТИВИРОВАННЫЙ ОТКАЗ в дальнейшем рассмотрении заявления',
+    due: (date: string, time: string) => `Срок оказания услуги — до ${date}, ${time}`,
+    // 000 §4, 002 §16 (Appendix 4); the earlier standard's result was a motivated refusal of the service (003 §5)
+    refusalTitle: {
+      'standard-2': 'УВЕДОМЛЕНИЕ об отказе в дальнейшем рассмотрении заявления',
+      'standard-1': 'МОТИВИРОВАННЫЙ ОТКАЗ в оказании государственной услуги',
+    },
     groundsBasis: {
       'standard-2': 'Основания отказа (пункт 9 Перечня основных требований к оказанию государственной услуги):',
       'standard-1': 'Основания отказа (пункт 9 стандарта государственной услуги):',
@@ -218,11 +282,25 @@ const WORDS = {
     motivation: 'Мотивировка',
     decided: 'Дата решения',
     official: 'Уполномоченное лицо',
-    inTheNameOf: 'Решение принято от имени уполномоченного лица услугодателя.',
-    signed: 'Документ удостоверен электронной цифровой подписью уполномоченного лица услугодателя.',
-    signedByReviewer: 'Документ удостоверен электронной цифровой подписью уполномоченного лица органа, рассмотревшего жалобу.',
-    signedByStateCorporation: 'Документ удостоверен электронной цифровой подписью уполномоченного лица Государственной корпорации.',
-    signer: (person: string, fingerprint: string) => `Подписант: ${person}; сертификат ЭЦП ${fingerprint}`,
+    // issue 31: an act the system issues by rule says so, and is certified by the body's own key
+    automatic: 'Решение принято автоматически по результатам проверки заявления информационной системой; удостоверено ЭЦП услугодателя.',
+    signed: 'Документ удостоверен электронной цифровой подписью услугодателя.',
+    signedPersonally: 'Документ удостоверен электронной цифровой подписью уполномоченного лица.',
+    signedByReviewer: 'Документ удостоверен электронной цифровой подписью органа, рассмотревшего жалобу.',
+    signedByStateCorporation: 'Документ удостоверен электронной цифровой подписью Государственной корпорации.',
+    preTrialIssued: 'Справка сформирована информационной системой; удостоверена ЭЦП услугодателя.',
+    signer: (holder: string, fingerprint: string) => `Подписант: ${holder}; сертификат ЭЦП ${fingerprint}`,
+    // APPK art. 91, 92: through the provider to the body above it, or to the quality-control authority, within
+    // three months; the court after the pre-trial stage
+    appealRefusal:
+      'Порядок обжалования: решение может быть обжаловано в течение трех месяцев со дня его получения — жалобой в вышестоящий административный орган, поданной через услугодателя, либо в уполномоченный орган по оценке и контролю за качеством оказания государственных услуг (статьи 91 и 92 Административного процедурно-процессуального кодекса Республики Казахстан). Обращение в суд допускается после досудебного обжалования (часть 5 статьи 91).',
+    appealComplaint:
+      'Порядок обжалования: решение по жалобе может быть обжаловано в суде; досудебный порядок обжалования по нему соблюден (часть 5 статьи 91 Административного процедурно-процессуального кодекса Республики Казахстан).',
+    // R10: a refusal frees the academic year
+    applyAgain:
+      'После устранения причин отказа услугополучатель вправе подать заявление повторно в сроки приема заявлений, определенные уполномоченным органом в области образования (аттестация проводится один раз в учебном году).',
+    // R11
+    status: 'Статус заявления можно узнать в личном кабинете и в Едином контакт-центре: 1414, 8 800 080 7777.',
     complaintTitle: 'РЕШЕНИЕ по жалобе',
     complaint: (n: string, filed: string, registered: string) => `Жалоба № ${n}, подана ${filed}, зарегистрирована ${registered}`,
     reviewedBy: 'Орган, рассмотревший жалобу',
@@ -262,31 +340,46 @@ const WORDS = {
   kk: {
     application: (n: string, date: string) => `Өтініш № ${n}, берілген күні: ${date}`,
     applicant: 'Көрсетілетін қызметті алушы',
+    iin: 'ЖСН',
     purpose: { assign: 'беру', confirm: 'растау', unknown: 'беру (растау)' },
     request: (purpose: string, category: string) => `Өтініштің мәні: «${category}» біліктілік санатын ${purpose}.`,
     registered: 'Тіркелген күні',
-    acceptanceTitle: 'Аттестаттаудан өту үшін құжаттарды қабылдау туралы ХАБАРЛАМА',
+    // 002 §16 (Appendix 3)
+    acceptanceTitle: 'Аттестаттаудан өтуге өтінішті қабылдау туралы ХАБАРЛАМА',
     accepted: 'Аттестаттаудан өту үшін құжаттар қабылданды.',
     receiptTitle: 'Педагогтерге біліктілік санатын беру (растау) үшін өтінішті қабылдау туралы ҚОЛХАТ',
     receiptAccepted: 'Аттестаттаудан өту үшін өтініш пен құжаттар қабылданды.',
-    intakeTitle: '«Азаматтарға арналған үкімет» мемлекеттік корпорациясының құжаттар топтамасын қабылдағаны туралы ҚОЛХАТ',
+    intakeTitle: 'Құжаттар топтамасын қабылдағаны туралы ҚОЛХАТ',
     intakeText:
       'Құжаттар топтамасы қабылданып, көрсетілетін қызметті берушіге жіберілді. Дайын құжаттар Мемлекеттік корпорацияда жеке басын куәландыратын құжатты (не нотариат куәландырған сенімхатты) және осы қолхатты ұсынған кезде беріледі. Мерзімінде талап етілмеген құжаттар бір ай сақталады, содан кейін көрсетілетін қызметті берушіге қайтарылады.',
-    due: 'Қызмет көрсету мерзімі —',
-    refusalTitle: 'Өтінішті одан әрі қараудан ДӘЛЕЛДІ БАС ТАРТУ',
+    due: (date: string, time: string) => `Қызмет көрсету мерзімі — ${date}, сағат ${time}-${untilSuffix(time)} дейін`,
+    refusalTitle: {
+      'standard-2': 'Өтінішті одан әрі қараудан бас тарту туралы ХАБАРЛАМА',
+      'standard-1': 'Мемлекеттік қызмет көрсетуден ДӘЛЕЛДІ БАС ТАРТУ',
+    },
     groundsBasis: {
       'standard-2': 'Бас тарту негіздері (Мемлекеттік қызмет көрсетуге қойылатын негізгі талаптар тізбесінің 9-тармағы):',
       'standard-1': 'Бас тарту негіздері (мемлекеттік көрсетілетін қызмет стандартының 9-тармағы):',
     },
     defects: 'Анықталған сәйкессіздіктер',
-    motivation: 'Дәлелдеме',
+    motivation: 'Негіздеме',
     decided: 'Шешім күні',
     official: 'Уәкілетті тұлға',
-    inTheNameOf: 'Шешім көрсетілетін қызметті берушінің уәкілетті тұлғасының атынан қабылданды.',
-    signed: 'Құжат көрсетілетін қызметті берушінің уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
-    signedByReviewer: 'Құжат шағымды қараған органның уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
-    signedByStateCorporation: 'Құжат Мемлекеттік корпорацияның уәкілетті тұлғасының электрондық цифрлық қолтаңбасымен куәландырылған.',
-    signer: (person: string, fingerprint: string) => `Қол қойған тұлға: ${person}; ЭЦҚ сертификаты ${fingerprint}`,
+    automatic:
+      'Шешім өтінішті ақпараттық жүйенің тексеруі нәтижесінде автоматты түрде қабылданды; көрсетілетін қызметті берушінің ЭЦҚ-мен куәландырылды.',
+    signed: 'Құжат көрсетілетін қызметті берушінің электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signedPersonally: 'Құжат уәкілетті тұлғаның электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signedByReviewer: 'Құжат шағымды қараған органның электрондық цифрлық қолтаңбасымен куәландырылған.',
+    signedByStateCorporation: 'Құжат Мемлекеттік корпорацияның электрондық цифрлық қолтаңбасымен куәландырылған.',
+    preTrialIssued: 'Анықтаманы ақпараттық жүйе қалыптастырды; көрсетілетін қызметті берушінің ЭЦҚ-мен куәландырылды.',
+    signer: (holder: string, fingerprint: string) => `Қол қойған: ${holder}; ЭЦҚ сертификаты ${fingerprint}`,
+    appealRefusal:
+      'Шағымдану тәртібі: шешімге ол алынған күннен бастап үш ай ішінде көрсетілетін қызметті беруші арқылы жоғары тұрған әкімшілік органға не мемлекеттік қызметтер көрсету сапасын бағалау және бақылау жөніндегі уәкілетті органға шағым жасалуы мүмкін (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91 және 92-баптары). Сотқа дейінгі шағымданудан кейін сотқа жүгінуге жол беріледі (91-баптың 5-бөлігі).',
+    appealComplaint:
+      'Шағымдану тәртібі: шағым бойынша шешімге сотқа шағым жасалуы мүмкін; ол бойынша сотқа дейінгі шағымдану тәртібі сақталды (Қазақстан Республикасы Әкімшілік рәсімдік-процестік кодексінің 91-бабының 5-бөлігі).',
+    applyAgain:
+      'Бас тарту себептері жойылғаннан кейін көрсетілетін қызметті алушы білім беру саласындағы уәкілетті орган айқындаған өтініштерді қабылдау мерзімінде өтінішті қайта беруге құқылы (аттестаттау оқу жылында бір рет өткізіледі).',
+    status: 'Өтініштің мәртебесін жеке кабинеттен және Бірыңғай байланыс орталығынан білуге болады: 1414, 8 800 080 7777.',
     complaintTitle: 'Шағым бойынша ШЕШІМ',
     complaint: (n: string, filed: string, registered: string) => `Шағым № ${n}, берілген күні: ${filed}, тіркелген күні: ${registered}`,
     reviewedBy: 'Шағымды қараған орган',
@@ -369,6 +462,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
   const when = (d: Date | null | undefined) => (d ? dateTimeInWords(d, language) : '—');
   const category = CATEGORY_NAMES[language][facts.category as Category] ?? facts.category;
   const purpose = w.purpose[facts.purpose ?? 'unknown'];
+  const motivation = (m: Bilingual | null) => `${w.motivation}: ${m?.[language] ?? ''}`;
   const header = (title: string) =>
     [
       facts.issuer[language],
@@ -376,12 +470,19 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
       title,
       '',
       w.application(facts.applicationNumber, when(facts.submittedAt)),
-      `${w.applicant}: ${facts.applicantName}`,
+      `${w.applicant}: ${facts.applicantName}, ${w.iin} ${facts.iin}`,
     ].join('\n');
   const request = w.request(purpose, category);
-  const official = facts.official ? `${w.official}: ${facts.official}` : w.inTheNameOf;
-  const signer = w.signer(facts.signer.person, facts.signer.fingerprint);
-  const footer = `${w.decided}: ${when(facts.decidedAt)}\n${official}\n${w.signed}\n${signer}\n`;
+  const signer = facts.signer ? w.signer(facts.signer.holder[language], facts.signer.fingerprint) : '';
+  // issue 31: a decision an official took is signed by them and names them with their position; an act the system
+  // issued by rule says so, certified by the body's key (a decision from before named the official beside the key)
+  const person = facts.authorisedPerson;
+  const personally = person ? `${w.official}: ${person.name}, ${person.position[language]}\n${w.signedPersonally}` : null;
+  const footer = personally
+    ? `${w.decided}: ${when(facts.decidedAt)}\n${personally}\n`
+    : facts.official
+      ? `${w.decided}: ${when(facts.decidedAt)}\n${w.official}: ${facts.official}\n${w.signed}\n${signer}\n`
+      : `${w.decided}: ${when(facts.decidedAt)}\n${w.automatic}\n${signer}\n`;
   const complaintLine = (c: ComplaintFacts) => w.complaint(c.complaintId, when(c.submittedAt), when(c.registeredAt));
   // APPK art. 91 §4: a complaint filed through the provider is satisfied by it, or decided by the body above it.
   const reviewer = (c: ComplaintFacts) =>
@@ -394,19 +495,21 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
 
   switch (kind) {
     case 'acceptance':
-      return `${header(w.acceptanceTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.accepted}\n\n${footer}`;
+      return `${header(w.acceptanceTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.accepted}\n${w.status}\n\n${footer}`;
     case 'receipt':
-      return `${header(w.receiptTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.receiptAccepted}\n\n${footer}`;
-    case 'intake-receipt':
-      return `${header(w.intakeTitle)}\n${request}\n\n${w.intakeText}\n${w.due} ${when(facts.dueAt)}\n${w.signedByStateCorporation}\n${signer}\n`;
+      return `${header(w.receiptTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.receiptAccepted}\n${w.status}\n\n${footer}`;
+    case 'intake-receipt': {
+      const due = facts.dueAt ? partsInWords(facts.dueAt, language) : null;
+      return `${header(w.intakeTitle)}\n${request}\n\n${w.intakeText}\n${due ? w.due(due.date, due.time) : ''}\n${w.status}\n\n${w.signedByStateCorporation}\n${signer}\n`;
+    }
     case 'refusal': {
-      const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[language][g]}`).join('\n');
+      const grounds = facts.grounds.map((g) => `  ${g}) ${GROUNDS[facts.standard][language][g] ?? GROUNDS['standard-2'][language][g]}`).join('\n');
       const why = facts.defects
         ? `${w.defects}:\n${defectsInWords(facts.defects, language)
             .map((d, i) => `  ${i + 1}) ${d}`)
             .join(';\n')}.`
-        : `${w.motivation}: ${facts.motivation ?? ''}`;
-      return `${header(w.refusalTitle)}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.groundsBasis[facts.standard]}\n${grounds}\n\n${why}\n\n${footer}`;
+        : motivation(facts.motivation);
+      return `${header(w.refusalTitle[facts.standard])}\n${request}\n${w.registered}: ${when(facts.registeredAt)}\n\n${w.groundsBasis[facts.standard]}\n${grounds}\n\n${why}\n\n${w.appealRefusal}\n${w.applyAgain}\n${w.status}\n\n${footer}`;
     }
     case 'complaint-decision': {
       const c = facts.complaint!;
@@ -415,10 +518,15 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
         lines.push(w.late, ...(c.petitioned ? [w.petitioned] : []));
         lines.push(...(c.periodRestored === true ? [w.restored] : c.periodRestored === false ? [w.notRestored] : []));
       }
-      lines.push(`${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}`, `${w.motivation}: ${c.motivation ?? ''}`);
+      lines.push(`${w.outcome}: ${c.outcome ? OUTCOME_WORDS[language][c.outcome] : w.none}`, motivation(c.motivation));
       const then = consequence(c, language);
       if (then) lines.push('', then);
-      lines.push('', `${w.decided}: ${when(c.decidedAt)}`, `${w.official}: ${c.official ?? ''}`, w.signedByReviewer, signer);
+      lines.push('', w.appealComplaint, w.status);
+      lines.push(
+        '',
+        `${w.decided}: ${when(c.decidedAt)}`,
+        ...(personally ? [personally] : [`${w.official}: ${c.official ?? ''}`, w.signedByReviewer, signer]),
+      );
       return `${lines.join('\n')}\n`;
     }
     case 'pre-trial-record': {
@@ -426,7 +534,7 @@ export function renderNotice(kind: NoticeKind, language: Language, facts: Notice
         (c, i) =>
           `  ${i + 1}) ${complaintLine(c)}\n     ${reviewer(c)}; ${w.outcome.toLowerCase()}: ${c.outcome ? `${OUTCOME_WORDS[language][c.outcome]}, ${when(c.decidedAt)}` : w.none}`,
       );
-      return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n${w.signed}\n${signer}\n`;
+      return `${header(w.preTrialTitle)}\n\n${w.preTrialEnded}: ${when(facts.preTrialCompletedAt)}\n${w.complaints}:\n${lines.join('\n')}\n\n${w.court}\n\n${w.preTrialIssued}\n${signer}\n`;
     }
   }
 }

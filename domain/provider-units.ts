@@ -11,6 +11,7 @@ import { z } from 'zod';
 import { asOneLine, line } from './fields';
 import type { Addressee } from './complaint';
 import type { Refusal } from './refusals';
+import type { NoticeKind } from './notices';
 
 export const UNIT_KINDS = [
   'ministry',
@@ -35,7 +36,22 @@ export const PROVIDER_KINDS: readonly UnitKind[] = ['ministry', 'region', 'city'
 export const UNIT_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 
 /** A unit's name heads signed documents: one line, with none of the characters a text may not hold (fields.ts). */
-const name = line(z.string().min(1).max(300)).refine((t) => t === t.trim(), 'must not begin or end with spaces');
+const name = line(z.string().min(1).max(300))
+  .refine((t) => t === t.trim(), 'must not begin or end with spaces')
+  // issue 31: a name printed on a document closes every quote it opens: «…» outside, „…“ inside
+  .refine((t) => quotesBalanced(t), 'must close every quote it opens: «…» outside, „…“ inside («„…“»)');
+
+/** Whether «» and „“ pair up, each inner pair within an outer one or alone. */
+export function quotesBalanced(text: string): boolean {
+  const open: string[] = [];
+  for (const c of text) {
+    if (c === '«' || c === '„') open.push(c);
+    else if (c === '»' || c === '“') {
+      if (open.pop() !== (c === '»' ? '«' : '„')) return false;
+    }
+  }
+  return open.length === 0;
+}
 
 const UnitSchema = z.strictObject({
   id: z.string().max(100).regex(UNIT_ID, 'must be a slug: lowercase letters, digits and single hyphens'),
@@ -228,4 +244,22 @@ export function unitName(units: ProviderUnits, unitId: string, language: 'kk' | 
   const unit = units.find(unitId);
   if (unit) return unit.names[language];
   return asOneLine(unitId).slice(0, 300);
+}
+
+/**
+ * R5, R13: the unit that issues a document — with its own key, or by its authorised person's own signature for a
+ * decision a person takes (issue 31) — the provider for a result and the pre-trial record, the reviewing body for a
+ * complaint's decision, the State Corporation for its receipt.
+ */
+export function issuingUnitOf(
+  kind: NoticeKind,
+  units: ProviderUnits,
+  application: { providerUnit: string },
+  complaint?: { reviewingUnit: string | null; addressee: string; decidedBy: string | null },
+): string {
+  if (kind === 'intake-receipt') return units.stateCorporation().id;
+  // APPK art. 91 §4: a complaint the provider satisfied in full is the provider's act; any other, the reviewer's.
+  if (kind === 'complaint-decision' && complaint && complaint.decidedBy !== 'provider')
+    return units.reviewerOf(complaint, application.providerUnit).id;
+  return application.providerUnit;
 }

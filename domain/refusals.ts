@@ -21,6 +21,15 @@ export const REFUSAL_KINDS = {
   'unknown-provider-unit': 'rule',
   // R1: the caller's role or units do not cover this case, complaint or step (domain/authority.ts)
   'not-entitled': 'authority',
+  // issue 31: a decision is signed by the official who takes it, an authorised person of the deciding unit, with
+  // their own certificate, over exactly the documents prepared for it
+  'official-unknown': 'rule',
+  'official-not-authorised': 'authority',
+  'signer-not-official': 'authority',
+  'signature-invalid': 'rule',
+  'certificate-untrusted': 'rule',
+  'certificate-expired': 'rule',
+  'preparation-stale': 'rule',
   // the case's state does not allow it now
   'duplicate-application': 'state',
   'decision-not-allowed': 'state',

@@ -12,7 +12,12 @@ import { assertCurrent, CmsSigner, identityOf } from './signer';
 
 /** A subject's attributes, in UTF-8 (names are Kazakh and Russian). */
 const subjectOf = (attributes: Record<string, string>) =>
-  Object.entries(attributes).map(([shortName, value]) => ({ shortName, value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class }));
+  Object.entries(attributes).map(([shortName, value]) =>
+    // the subject's serial number (2.5.4.5), where the national CA writes a person's IIN, is a PrintableString
+    shortName === 'serialNumber'
+      ? { type: '2.5.4.5', value, valueTagClass: forge.asn1.Type.PRINTABLESTRING as unknown as forge.asn1.Class }
+      : { shortName, value, valueTagClass: forge.asn1.Type.UTF8 as unknown as forge.asn1.Class },
+  );
 
 const serial = () => `01${randomBytes(8).toString('hex')}`;
 
@@ -65,9 +70,13 @@ export class DevelopmentCa {
 
   /**
    * A key and certificate: `holder` as common name (a person, or the organisation itself for a body's key), the
-   * unit as organisation.
+   * unit as organisation; a person's names their IIN as the national CA does (`serialNumber`: `IIN<12 digits>`).
    */
-  issue(holder: string, organisation: string, validity: { from?: Date; days?: number } = {}): { keyPem: string; certPem: string } {
+  issue(
+    holder: string,
+    organisation: string,
+    validity: { from?: Date; days?: number; serialNumber?: string } = {},
+  ): { keyPem: string; certPem: string } {
     const from = validity.from ?? new Date(Date.now() - 60_000);
     const { keyPem, publicKey } = newKeyPair();
     const ca = forge.pki.certificateFromPem(this.certPem);
@@ -76,7 +85,7 @@ export class DevelopmentCa {
     cert.serialNumber = serial();
     cert.validity.notBefore = from;
     cert.validity.notAfter = new Date(from.getTime() + (validity.days ?? 2 * 365) * 24 * 3600_000);
-    cert.setSubject(subjectOf({ CN: holder, O: organisation, C: 'KZ' }));
+    cert.setSubject(subjectOf({ CN: holder, ...(validity.serialNumber && { serialNumber: validity.serialNumber }), O: organisation, C: 'KZ' }));
     cert.setIssuer(ca.subject.attributes);
     cert.setExtensions([
       { name: 'basicConstraints', cA: false },
@@ -153,6 +162,23 @@ export class DevelopmentSigners {
   trustAnchorsPem(): string {
     return this.ca.certPem;
   }
+}
+
+/**
+ * A development authorised person's own key and personal certificate (issue 31), made once under `dir`
+ * (`persons/<id>/`): what stands in for the person's EDS on a token, with which `cli sign-decision` signs the
+ * documents the API prepared, as NCALayer would at the official's workplace.
+ */
+export function developmentPersonKey(
+  dir: string,
+  person: { id: string; name: string; iin: string },
+  organisation: string,
+): { keyPem: string; certPem: string; keyFile: string } {
+  const ca = ensureDevelopmentCa(dir);
+  const folder = path.join(dir, 'persons', person.id);
+  const pair = keyPairOnce(folder, () => ca.issue(person.name, organisation, { serialNumber: `IIN${person.iin}` }));
+  assertCurrent(identityOf(pair.certPem), `the development person key ${folder} (delete the folder to have a new one issued)`);
+  return { ...pair, keyFile: path.join(folder, 'key.pem') };
 }
 
 /** The units' certificates the development CA under `dir` has issued so far (`organisations/<id>/cert.pem`). */

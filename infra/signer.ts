@@ -28,6 +28,8 @@ export interface SignerIdentity {
   person: string;
   /** the organisation the certificate names */
   organisation: string | null;
+  /** the subject's serial number: a personal certificate of the national CA writes the holder's IIN there (`IIN…`) */
+  subjectSerialNumber: string | null;
   /** SHA-256 over the certificate's DER, hex: resolvable through `GET /signing-certificates/:fingerprint` */
   fingerprint: string;
   notBefore: Date;
@@ -71,13 +73,14 @@ export function fingerprintOf(certificatePem: string): string {
 /** The person, organisation, fingerprint and validity a certificate states. */
 export function identityOf(certificatePem: string): SignerIdentity {
   const certificate = forge.pki.certificateFromPem(certificatePem);
-  const field = (name: string) => {
+  const field = (name: string | { type: string }) => {
     const value = certificate.subject.getField(name)?.value as string | undefined;
     return value === undefined ? null : decodeUtf8(value);
   };
   return {
     person: field('CN') ?? '',
     organisation: field('O'),
+    subjectSerialNumber: field({ type: '2.5.4.5' }),
     fingerprint: fingerprintOf(certificatePem),
     notBefore: certificate.validity.notBefore,
     notAfter: certificate.validity.notAfter,

@@ -109,7 +109,14 @@ describe('application workflow (time skipping)', () => {
       expect(stages).toContainEqual(expect.objectContaining({ overdue: true }));
 
       const result = await handle.executeUpdate(decideUpdate, {
-        args: [{ decision: 'refuse', grounds: [1], motivation: 'the diploma could not be verified', official: 'Head' }],
+        args: [
+          {
+            decision: 'refuse',
+            grounds: [1],
+            motivation: { kk: 'the diploma could not be verified (kk)', ru: 'the diploma could not be verified' },
+            official: 'Head',
+          },
+        ],
       });
       expect(result.state).toBe('refused');
       expect((await closeAfterComplaintPeriod(handle)).state).toBe('closed');

@@ -153,7 +153,13 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
       expect(opensslRefuses(d.body, d.signature.value, certificate)).toBe(false);
       expect(opensslRefuses(`${d.body} `, d.signature.value, certificate)).toBe(true);
     }
-    expect(JSON.stringify(cabinet.body)).not.toContain(submission.iin);
+    // issue 31: each document names the applicant's IIN, for her to read; nothing else of the answer carries it
+    for (const d of documents) expect(d.body).toContain(submission.iin);
+    const withoutBodies = cabinet.body.applications.map((a: { documents: object[] }) => ({
+      ...a,
+      documents: a.documents.map((d) => ({ ...d, body: null })),
+    }));
+    expect(JSON.stringify(withoutBodies)).not.toContain(submission.iin);
 
     // R5, R12: the notice reached the notifier and every stage reached monitoring, each exactly once.
     const received = await eventually(
@@ -277,7 +283,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     );
     const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
       outcome: 'upheld',
-      motivation: 'The term passed a week before the complaint.',
+      motivation: { kk: 'The term passed a week before the complaint. (kk)', ru: 'The term passed a week before the complaint.' },
       official: 'Head of the department',
     });
     expect(decided.status).toBe(200);
@@ -333,7 +339,10 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     const refused = await http('POST', `/applications/${applicationId}/decision`, {
       decision: 'refuse',
       grounds: [2],
-      motivation: 'the certificate of professional development courses is missing',
+      motivation: {
+        kk: 'the certificate of professional development courses is missing (kk)',
+        ru: 'the certificate of professional development courses is missing',
+      },
       official: 'A. Head',
     });
     expect(refused.status).toBe(200);
@@ -343,7 +352,7 @@ describe('applications end to end (real Temporal dev server and PostgreSQL)', ()
     );
     expect(done.body).toMatchObject({ state: 'notified', decision: 'refuse', refusalGrounds: [2] });
     const russian = done.body.notices.find((n: { language: string }) => n.language === 'ru');
-    expect(russian.body).toContain('МОТИВИРОВАННЫЙ ОТКАЗ');
+    expect(russian.body).toContain('УВЕДОМЛЕНИЕ об отказе в дальнейшем рассмотрении заявления');
   });
 
   test('the applicant withdraws before the decision; a withdrawal or a decision afterwards is refused', async () => {

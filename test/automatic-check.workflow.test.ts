@@ -63,7 +63,8 @@ describe('the automatic check (time skipping)', () => {
       expect(outcome.state).toBe(state);
       if (state === 'closed') {
         expect(outcome.refusalGrounds).toEqual([2]);
-        expect(outcome.decisions[0].motivation).toContain(`эссе содержит ${words} слов`);
+        expect(outcome.decisions[0].motivation!.ru).toContain(`эссе содержит ${words} слов`);
+        expect(outcome.decisions[0].motivation!.kk).toContain(`эссе ${words} сөзден тұрады`);
         expect(outcome.notices).toEqual(['refusal']);
       }
     });
@@ -104,7 +105,9 @@ describe('the automatic check (time skipping)', () => {
         { education: false, employment: true },
       );
       expect(outcome).toMatchObject({ state: 'closed', refusalGrounds: [2] });
-      const motivation = outcome.decisions[0].motivation!;
+      const motivation = outcome.decisions[0].motivation!.ru;
+      // issue 31: the Kazakh document words the same defects in Kazakh
+      expect(outcome.decisions[0].motivation!.kk).toContain('білімі туралы құжат ұсынылмаған');
       expect(motivation).toContain('эссе содержит 10 слов');
       expect(motivation).toContain('сертификат о прохождении курсов повышения квалификации');
       expect(motivation).toContain('не представлен документ об образовании (сведения в государственных информационных системах отсутствуют)');

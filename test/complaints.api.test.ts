@@ -4,6 +4,7 @@
  * server, so that weeks of working days pass in seconds. Decisions are given through the API before their
  * deadlines, except the one that is meant to be late.
  */
+import path from 'node:path';
 import { DateTime } from 'luxon';
 import type { Store } from '../infra/store';
 import { keysDeliveredOnce, startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
@@ -59,7 +60,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   const refused = await http('POST', `/applications/${applicationId}/decision`, {
     decision: 'refuse',
     grounds: [1],
-    motivation: 'the diploma could not be verified',
+    motivation: { kk: 'the diploma could not be verified (kk)', ru: 'the diploma could not be verified' },
     official: 'A. Head',
   });
   expect(refused.status).toBe(200);
@@ -93,7 +94,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   // No decision before the registration (R7): the body waits for the next working morning.
   const early = await http('POST', `/complaints/${toProvider.body.complaintId}/decision`, {
     outcome: 'rejected',
-    motivation: 'Too early.',
+    motivation: { kk: 'Too early. (kk)', ru: 'Too early.' },
     official: 'C. Director',
   });
   expect(early.status).toBe(409);
@@ -112,7 +113,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   expect(withProvider.body.providerDueAt).toBe(deadline(registered, 3).toISOString());
   const upheld = await http('POST', `/complaints/${providerComplaint}/decision`, {
     outcome: 'upheld',
-    motivation: 'The diploma is in the register; review again.',
+    motivation: { kk: 'The diploma is in the register; review again. (kk)', ru: 'The diploma is in the register; review again.' },
     official: 'C. Director',
   });
   expect(upheld.status).toBe(200);
@@ -124,7 +125,7 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
   // Decided once: a second decision on the upheld complaint is refused.
   const twice = await http('POST', `/complaints/${providerComplaint}/decision`, {
     outcome: 'rejected',
-    motivation: 'Changed my mind.',
+    motivation: { kk: 'Changed my mind. (kk)', ru: 'Changed my mind.' },
     official: 'C. Director',
   });
   expect(twice.status).toBe(409);
@@ -145,11 +146,15 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
     () => store.receivedMessage.findUnique({ where: { key: `complaint-escalation:${authorityComplaint}` } }),
     (m) => m !== null,
   );
-  // The authority answers through the CLI, as an operator would.
-  const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY } };
+  // The authority answers through the CLI, as an operator would; its official signs with the development key the
+  // stack's CA issued them (DATA_DIR), standing in for NCALayer (issue 31).
+  const cliEnv = { env: { API_URL: baseUrl, API_KEY: TEST_API_KEY, DATA_DIR: path.dirname(stack.signingDir) } };
   const shown = await cliAsync(['complaint', authorityComplaint], cliEnv);
   expect(JSON.parse(shown.stdout)).toMatchObject({ complaintId: authorityComplaint, addressee: 'quality-authority', overdue: true });
-  const wrong = await cliAsync(['decide-complaint', authorityComplaint, '--outcome', 'dismissed', '--motivation', 'm', '--official', 'o'], cliEnv);
+  const wrong = await cliAsync(
+    ['decide-complaint', authorityComplaint, '--outcome', 'dismissed', '--motivation-kk', 'н', '--motivation-ru', 'м', '--official', 'o'],
+    cliEnv,
+  );
   expect(wrong.status).toBe(1);
   expect(JSON.parse(wrong.stdout).error).toMatchObject({ field: 'outcome' });
   const rejected = await cliAsync(
@@ -158,14 +163,17 @@ test('an upheld complaint reopens the review and a second one, late, escalates; 
       authorityComplaint,
       '--outcome',
       'rejected',
-      '--motivation',
-      'The result now in force is an acceptance.',
+      '--motivation-kk',
+      'Қазір күшіндегі нәтиже — қабылдау.',
+      '--motivation-ru',
+      'Действующий результат — принятие.',
       '--official',
-      'D. Chair',
+      `${JSON.parse(shown.stdout).reviewingUnit}-head`,
+      '--sign-as-development-person',
     ],
     cliEnv,
   );
-  expect(rejected.status).toBe(0);
+  expect({ status: rejected.status, stderr: rejected.stderr }).toMatchObject({ status: 0 });
   expect(JSON.parse(rejected.stdout)).toMatchObject({ state: 'rejected', overdue: true });
 
   // The last administrative instance has spoken and nothing is open: the pre-trial stage is over.

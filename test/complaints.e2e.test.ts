@@ -29,7 +29,7 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
     const applicationId = await stack.delivered(sampleSubmission({ iin: sampleIin(1212), submittedAt: inHours() }), {
       decision: 'refuse',
       grounds: [1],
-      motivation: 'the diploma could not be verified',
+      motivation: { kk: 'the diploma could not be verified (kk)', ru: 'the diploma could not be verified' },
       official: 'A. Head',
     });
 
@@ -90,7 +90,8 @@ describe('complaints end to end (real Temporal dev server and PostgreSQL)', () =
       expect.objectContaining({ complaintId: twice.body.complaintId, outcome: null }),
     ]);
     expect(
-      (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: 'm', official: 'o' })).body.error,
+      (await http('POST', `/complaints/${complaintId}/decision`, { outcome: 'maybe', motivation: { kk: 'm (kk)', ru: 'm' }, official: 'o' })).body
+        .error,
     ).toMatchObject({ field: 'outcome' });
 
     // Deciding it, and deciding before its registration, are tried where the clock can be moved (complaints.api).

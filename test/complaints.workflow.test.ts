@@ -56,7 +56,7 @@ describe('complaints (R13, time skipping)', () => {
   const refusal = {
     decision: 'refuse' as const,
     grounds: [1] as [1],
-    motivation: 'The diploma could not be verified.',
+    motivation: { kk: 'The diploma could not be verified. (kk)', ru: 'The diploma could not be verified.' },
     official: 'Head of the department',
   };
 
@@ -64,7 +64,7 @@ describe('complaints (R13, time skipping)', () => {
   async function deliveredResult(
     taskQueue: string,
     at: Date,
-    d: typeof decision | { decision: 'refuse'; grounds: [1]; motivation: string; official: string },
+    d: typeof decision | { decision: 'refuse'; grounds: [1]; motivation: { kk: string; ru: string }; official: string },
   ) {
     const input = sampleInput(at.toISOString());
     const handle = await startApplication(taskQueue, input);
@@ -123,7 +123,13 @@ describe('complaints (R13, time skipping)', () => {
       await skipTo(new Date(Date.parse(toProvider.registeredAt) + 1000));
       await untilDecidable(provider);
       const rejected = await provider.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'rejected', motivation: 'The diploma was considered; the refusal stands.', official: 'Head of department' }],
+        args: [
+          {
+            outcome: 'rejected',
+            motivation: { kk: 'The diploma was considered; the refusal stands. (kk)', ru: 'The diploma was considered; the refusal stands.' },
+            official: 'Head of department',
+          },
+        ],
       });
       expect(rejected).toMatchObject({ state: 'rejected', overdue: false });
       await expect(provider.result()).resolves.toMatchObject({ state: 'decided', outcome: 'rejected' });
@@ -141,7 +147,10 @@ describe('complaints (R13, time skipping)', () => {
         args: [
           {
             outcome: 'partly-upheld',
-            motivation: 'The provider answered late; the refusal stands on its merits.',
+            motivation: {
+              kk: 'The provider answered late; the refusal stands on its merits. (kk)',
+              ru: 'The provider answered late; the refusal stands on its merits.',
+            },
             official: 'Chair of the authority',
           },
         ],
@@ -181,7 +190,7 @@ describe('complaints (R13, time skipping)', () => {
       const handle = await deliveredResult(taskQueue, monday, {
         decision: 'refuse',
         grounds: [1],
-        motivation: 'the diploma could not be verified',
+        motivation: { kk: 'the diploma could not be verified (kk)', ru: 'the diploma could not be verified' },
         official: 'Head',
       });
       const filedAt = new Date(await serverTime());
@@ -192,7 +201,13 @@ describe('complaints (R13, time skipping)', () => {
       const complaint = testClient().workflow.getHandle(filed.workflowId);
       await untilDecidable(complaint, 'provider');
       await complaint.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', motivation: 'The diploma is in the register; review again.', official: 'Head of department' }],
+        args: [
+          {
+            outcome: 'upheld',
+            motivation: { kk: 'The diploma is in the register; review again. (kk)', ru: 'The diploma is in the register; review again.' },
+            official: 'Head of department',
+          },
+        ],
       });
 
       const reopenedAt = new Date(await serverTime());
@@ -276,7 +291,13 @@ describe('complaints (R13, time skipping)', () => {
       await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
       await untilDecidable(complaint, 'provider');
       const decided = await complaint.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', motivation: 'The term has passed without a decision.', official: 'Head of the department' }],
+        args: [
+          {
+            outcome: 'upheld',
+            motivation: { kk: 'The term has passed without a decision. (kk)', ru: 'The term has passed without a decision.' },
+            official: 'Head of the department',
+          },
+        ],
       });
       const ordered = await until(handle, (s) => s.decisionOrderedAt !== undefined);
       expect(ordered).toMatchObject({ state: 'under-review', overdue: true, decisionDueAt: decided.decidedAt, decisionOrderedAt: decided.decidedAt });
@@ -318,7 +339,9 @@ describe('complaints (R13, time skipping)', () => {
         const complaint = testClient().workflow.getHandle(filed.workflowId);
         await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
         await untilDecidable(complaint);
-        return complaint.executeUpdate(decideComplaintUpdate, { args: [{ motivation: 'Considered.', official: 'Head of the department', ...d }] });
+        return complaint.executeUpdate(decideComplaintUpdate, {
+          args: [{ motivation: { kk: 'Considered. (kk)', ru: 'Considered.' }, official: 'Head of the department', ...d }],
+        });
       };
       await skipTo(new Date(Date.parse(complaintPeriodEndsAt!) + 2 * 24 * 3600_000));
       const notRestored = await fileLate();
@@ -330,12 +353,21 @@ describe('complaints (R13, time skipping)', () => {
       await skipTo(new Date(Date.parse(notRestored.registeredAt) + 60_000));
       await untilDecidable(complaint);
       await expectRefused(
-        complaint.executeUpdate(decideComplaintUpdate, { args: [{ outcome: 'rejected', motivation: 'Late.', official: 'Head' }] }),
+        complaint.executeUpdate(decideComplaintUpdate, {
+          args: [{ outcome: 'rejected', motivation: { kk: 'Late. (kk)', ru: 'Late.' }, official: 'Head' }],
+        }),
         /says whether the period is restored/,
       );
       await expectRefused(
         complaint.executeUpdate(decideComplaintUpdate, {
-          args: [{ outcome: 'left-without-consideration' as 'rejected', periodRestored: false, motivation: 'Late.', official: 'Head' }],
+          args: [
+            {
+              outcome: 'left-without-consideration' as 'rejected',
+              periodRestored: false,
+              motivation: { kk: 'Late. (kk)', ru: 'Late.' },
+              official: 'Head',
+            },
+          ],
         }),
         /a missed period is no ground to leave it without consideration \(APPK art\. 92 §3\)/,
       );
@@ -401,7 +433,14 @@ describe('complaints (R13, time skipping)', () => {
     await skipTo(new Date(Date.parse(late.registeredAt) + 60_000));
     await untilDecidable(complaint);
     const upheld = await complaint.executeUpdate(decideComplaintUpdate, {
-      args: [{ outcome: 'upheld', periodRestored: true, motivation: 'Restored; the diploma is genuine.', official: 'Head of the department' }],
+      args: [
+        {
+          outcome: 'upheld',
+          periodRestored: true,
+          motivation: { kk: 'Restored; the diploma is genuine. (kk)', ru: 'Restored; the diploma is genuine.' },
+          official: 'Head of the department',
+        },
+      ],
     });
     await expect(complaint.result()).resolves.toMatchObject({ state: 'decided', outcome: 'upheld' });
     return { late, complaint, upheld };
@@ -521,7 +560,13 @@ describe('complaints (R13, time skipping)', () => {
       await skipTo(new Date(Date.parse(lateness.registeredAt) + 60_000));
       await untilQuery(review, complaintStatusQuery, (c) => c.state === 'under-review');
       await review.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', motivation: 'The term was missed by a day.', official: 'Head of the department' }],
+        args: [
+          {
+            outcome: 'upheld',
+            motivation: { kk: 'The term was missed by a day. (kk)', ru: 'The term was missed by a day.' },
+            official: 'Head of the department',
+          },
+        ],
       });
       // The case stays open for the result itself.
       const afterLateness = await until(handle, (s) => s.complaints[0]?.outcome === 'upheld' && s.state === 'notified');
@@ -535,7 +580,13 @@ describe('complaints (R13, time skipping)', () => {
       await untilQuery(second, complaintStatusQuery, (c) => c.state === 'under-review');
       expect((await handle.query(statusQuery)).state).toBe('contested');
       await second.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'rejected', motivation: 'The diploma was examined.', official: 'Head of the department' }],
+        args: [
+          {
+            outcome: 'rejected',
+            motivation: { kk: 'The diploma was examined. (kk)', ru: 'The diploma was examined.' },
+            official: 'Head of the department',
+          },
+        ],
       });
       // The authority has decided on the result: the stage is over before its period ends.
       const closed = await handle.result();
@@ -550,7 +601,7 @@ describe('complaints (R13, time skipping)', () => {
     const statusOf = (workflowId: string) => testClient().workflow.getHandle(workflowId);
     const rejection = {
       outcome: 'rejected' as const,
-      motivation: 'The diploma was examined; the refusal stands.',
+      motivation: { kk: 'The diploma was examined; the refusal stands. (kk)', ru: 'The diploma was examined; the refusal stands.' },
       official: 'Head of the city department',
     };
 
@@ -573,7 +624,14 @@ describe('complaints (R13, time skipping)', () => {
         );
         const satisfied = await complaint.executeUpdate(decideComplaintUpdate, {
           args: [
-            { outcome: 'upheld', motivation: 'The diploma is in the register; the refusal is withdrawn.', official: 'Head of the school' },
+            {
+              outcome: 'upheld',
+              motivation: {
+                kk: 'The diploma is in the register; the refusal is withdrawn. (kk)',
+                ru: 'The diploma is in the register; the refusal is withdrawn.',
+              },
+              official: 'Head of the school',
+            },
             { as: 'provider' },
           ],
         });
@@ -644,7 +702,13 @@ describe('complaints (R13, time skipping)', () => {
       await skipTo(new Date(Date.parse(filed.registeredAt) + 60_000));
       await untilDecidable(complaint, 'provider');
       await complaint.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', motivation: 'The diploma is genuine.', official: 'Head of the department' }],
+        args: [
+          {
+            outcome: 'upheld',
+            motivation: { kk: 'The diploma is genuine. (kk)', ru: 'The diploma is genuine.' },
+            official: 'Head of the department',
+          },
+        ],
       });
       const kept = await until(handle, (s) => s.yearHeldBy !== undefined);
       expect(kept).toMatchObject({ state: 'notified', round: 1, decision: 'refuse', yearHeldBy: newer });

@@ -15,8 +15,8 @@ import { COMPLAINT_STATES } from '../domain/complaint';
 import { APPLICATION_STATES } from '../domain/lifecycle';
 import { createStore } from '../infra/store';
 import type { z } from 'zod';
-import { decisionSchema, withdrawalSchema } from '../domain/application';
-import { complaintDecisionSchema, complaintSchema } from '../domain/complaint';
+import { decisionDocumentsSchema, signedDecisionSchema, withdrawalSchema } from '../domain/application';
+import { complaintDecisionDocumentsSchema, complaintSchema, signedComplaintDecisionSchema } from '../domain/complaint';
 import { resultDispatchSchema, resultIssueSchema, resultRequestSchema } from '../domain/custody';
 import { restartSchema } from '../client/api/restart';
 
@@ -151,11 +151,23 @@ describe('states and metrics', () => {
 
 describe('the CLI at parity with the API', () => {
   /** Each command that sends a body, the body's schema, and the flag of each of its fields. */
-  const PARITY: Array<[string, z.ZodObject, Record<string, string | { notOffered: string }>]> = [
+  const PARITY: Array<[string, z.ZodObject, Record<string, string | string[] | { notOffered: string }>]> = [
     [
       'decide',
-      decisionSchema() as unknown as z.ZodObject,
-      { decision: '--decision', grounds: '--grounds', motivation: '--motivation', official: '--official' },
+      signedDecisionSchema() as unknown as z.ZodObject,
+      {
+        decision: '--decision',
+        grounds: '--grounds',
+        motivation: ['--motivation-kk', '--motivation-ru'],
+        official: '--official',
+        preparedAt: '--prepared-at',
+        signatures: ['--signature-kk', '--signature-ru'],
+      },
+    ],
+    [
+      'prepare-decision',
+      decisionDocumentsSchema() as unknown as z.ZodObject,
+      { decision: '--decision', grounds: '--grounds', motivation: ['--motivation-kk', '--motivation-ru'], official: '--official' },
     ],
     ['withdraw', withdrawalSchema(), { reason: '--reason' }],
     [
@@ -173,8 +185,20 @@ describe('the CLI at parity with the API', () => {
     ],
     [
       'decide-complaint',
-      complaintDecisionSchema(),
-      { outcome: '--outcome', motivation: '--motivation', official: '--official', periodRestored: '--period-restored' },
+      signedComplaintDecisionSchema(),
+      {
+        outcome: '--outcome',
+        motivation: ['--motivation-kk', '--motivation-ru'],
+        official: '--official',
+        periodRestored: '--period-restored',
+        preparedAt: '--prepared-at',
+        signatures: ['--signature-kk', '--signature-ru'],
+      },
+    ],
+    [
+      'prepare-complaint-decision',
+      complaintDecisionDocumentsSchema(),
+      { outcome: '--outcome', motivation: ['--motivation-kk', '--motivation-ru'], official: '--official', periodRestored: '--period-restored' },
     ],
     ['issue-result', resultIssueSchema(), { to: '--to', place: '--at-home', powerOfAttorney: '--power-of-attorney', official: '--official' }],
     ['request-result', resultRequestSchema(), { official: '--official' }],
@@ -187,7 +211,9 @@ describe('the CLI at parity with the API', () => {
     const command = program.commands.find((c) => c.name() === name)!;
     const offered = new Set(command.options.map((o) => o.long));
     expect(Object.keys(schema.shape).sort()).toEqual(Object.keys(flags).sort());
-    for (const [field, flag] of Object.entries(flags))
-      if (typeof flag === 'string') expect({ field, flag, offered: offered.has(flag) }).toEqual({ field, flag, offered: true });
+    // a text in both languages has a flag for each (issue 31)
+    for (const [field, given] of Object.entries(flags))
+      for (const flag of typeof given === 'string' ? [given] : Array.isArray(given) ? given : [])
+        expect({ field, flag, offered: offered.has(flag) }).toEqual({ field, flag, offered: true });
   });
 });

@@ -12,6 +12,7 @@ import {
   dateTimeInWords,
   defectsInWords,
   renderNotice,
+  untilSuffix,
   type ComplaintFacts,
   type NoticeFacts,
   type NoticeKind,
@@ -29,42 +30,52 @@ const defects: Defect[] = [
   { ground: 2, code: 'missing-document', document: 'diploma', notInStateSystems: true },
 ];
 
+/** The Almaty department's own key: what signs the acts the system issues by rule (issue 31). */
+const almatyKey: NoticeFacts['signer'] = {
+  holder: { ru: 'Управление образования города Алматы', kk: 'Алматы қаласының білім басқармасы' },
+  fingerprint: '3f9a0c41d2e87b56a1c04e9f7d2b38c6e5a10f49b7c2d863e1f0a95b4c7d2e18',
+};
+
+/** A decision a person takes is signed by them and names them with their position in each language (issue 31). */
+const person = (name: string, ru: string, kk: string) => ({ official: name, authorisedPerson: { name, position: { ru, kk } }, signer: null });
+
 const base: NoticeFacts = {
   applicationNumber: APPLICATION,
   applicantName: 'Нурланова Айгуль Сериккызы',
+  iin: '860209400040',
   category: 'researcher',
   purpose: 'confirm',
   issuer: { ru: 'Управление образования города Алматы', kk: 'Алматы қаласының білім басқармасы' },
-  signer: { person: 'Ахметова Динара Кайратовна', fingerprint: '3f9a0c41d2e87b56a1c04e9f7d2b38c6e5a10f49b7c2d863e1f0a95b4c7d2e18' },
   standard: 'standard-2',
   submittedAt: new Date('2026-12-03T13:30:00Z'),
   registeredAt: new Date('2026-12-04T04:00:00Z'),
   dueAt: new Date('2026-12-04T13:30:00Z'),
   decidedAt: new Date('2026-12-04T09:15:00Z'),
-  official: 'Ахметова Д. К., руководитель управления',
+  ...person('Ахметова Динара Кайратовна', 'руководитель управления образования', 'білім басқармасының басшысы'),
   grounds: [],
   motivation: null,
   defects: null,
 };
 
 /** A school's case: a complaint through it is satisfied by the school, or decided by the district above it. */
-const school: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+type Issuer = Pick<NoticeFacts, 'issuer' | 'signer' | 'official' | 'authorisedPerson'>;
+const school: Issuer = {
   issuer: { ru: 'КГУ «Общеобразовательная школа № 12» города Алматы', kk: 'Алматы қаласының № 12 жалпы білім беретін мектебі' },
-  signer: { person: 'Касымова Гульнара Ермековна', fingerprint: '5d2e8a1f0c3b47e69a2d1c8b7f4e03a6d9c2b15e8f7a4d30c6b9e21f5a8d7c40' },
+  ...person('Касымова Гульнара Ериковна', 'директор школы', 'мектеп директоры'),
 };
-const district: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+const district: Issuer = {
   issuer: { ru: 'Отдел образования Алмалинского района города Алматы', kk: 'Алматы қаласы Алмалы ауданының білім бөлімі' },
-  signer: { person: 'Жумабеков Ерлан Маратович', fingerprint: '1a7c4e2b9d0f36e85c1b2a9d8e7f40c3b6a5d29e1f8c7b04a3d6e52c9b8a1f47' },
+  ...person('Жумабеков Ерлан Маратович', 'руководитель отдела образования', 'білім бөлімінің басшысы'),
 };
 const throughProvider = { addressee: 'provider' as const, throughProvider: true };
 
 /** A complaint to the authority is decided, and its decision signed, by the authority's department (R13). */
-const byAuthority: Pick<NoticeFacts, 'issuer' | 'signer'> = {
+const byAuthority: Issuer = {
   issuer: {
     ru: 'Департамент Агентства Республики Казахстан по делам государственной службы по городу Алматы',
     kk: 'Қазақстан Республикасы Мемлекеттік қызмет істері агенттігінің Алматы қаласы бойынша департаменті',
   },
-  signer: { person: 'Серикбаев Нурлан Асетович', fingerprint: '8b27e0d5c93f4a1602be7d9c85f3a1e04d6b92c7f0e85a3d19c4b6e27a0f5d38' },
+  ...person('Серикбаев Нурлан Асетович', 'руководитель департамента', 'департамент басшысы'),
 };
 
 const complaint: ComplaintFacts = {
@@ -80,8 +91,11 @@ const complaint: ComplaintFacts = {
   submittedAt: new Date('2026-12-07T05:00:00Z'),
   registeredAt: new Date('2026-12-07T05:00:00Z'),
   outcome: 'upheld',
-  motivation: 'Документ об образовании имеется в государственной информационной системе.',
-  official: 'Серикбаев Н. А., председатель комитета',
+  motivation: {
+    kk: 'Білімі туралы құжат мемлекеттік ақпараттық жүйеде бар.',
+    ru: 'Документ об образовании имеется в государственной информационной системе.',
+  },
+  official: 'Серикбаев Нурлан Асетович',
   decidedAt: new Date('2026-12-18T10:00:00Z'),
   yearHeldBy: null,
   resultSuperseded: false,
@@ -99,18 +113,33 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
       standard: 'standard-1',
       decidedAt: null,
       official: null,
+      authorisedPerson: null,
       issuer: {
-        ru: 'НАО «Государственная корпорация «Правительство для граждан»',
-        kk: '«Азаматтарға арналған үкімет» мемлекеттік корпорациясы» КЕАҚ',
+        ru: 'НАО «Государственная корпорация „Правительство для граждан“»',
+        kk: '«„Азаматтарға арналған үкімет“ мемлекеттік корпорациясы» КЕАҚ',
       },
-      signer: { person: 'Омаров Данияр Сагатович', fingerprint: 'c1d2e3f40a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455' },
+      signer: {
+        holder: {
+          ru: 'НАО «Государственная корпорация „Правительство для граждан“»',
+          kk: '«„Азаматтарға арналған үкімет“ мемлекеттік корпорациясы» КЕАҚ',
+        },
+        fingerprint: 'c1d2e3f40a5b6c7d8e9f00112233445566778899aabbccddeeff001122334455',
+      },
     },
   ],
-  ['refusal-by-rule', 'refusal', { ...base, grounds: [2, 3], official: null, defects }],
+  // the system decided: the body's own key signs, and the document says so
+  ['refusal-by-rule', 'refusal', { ...base, grounds: [2, 3], official: null, authorisedPerson: null, signer: almatyKey, defects }],
   [
     'refusal-by-provider',
     'refusal',
-    { ...base, grounds: [1], motivation: 'Сертификат о прохождении курсов выдан организацией, не имеющей соответствующего права.' },
+    {
+      ...base,
+      grounds: [1],
+      motivation: {
+        kk: 'Курстардан өткені туралы сертификатты мұндай құқығы жоқ ұйым берген.',
+        ru: 'Сертификат о прохождении курсов выдан организацией, не имеющей соответствующего права.',
+      },
+    },
   ],
   ['refusal-earlier-standard', 'refusal', { ...base, standard: 'standard-1', purpose: null, grounds: [2], defects: defects.slice(2) }],
   ['complaint-upheld', 'complaint-decision', { ...base, ...byAuthority, complaint }],
@@ -130,7 +159,7 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
         forwardedBy: 'provider',
         subject: 'inaction',
         outcome: 'upheld',
-        official: 'Жумабеков Е. М., руководитель отдела образования',
+        official: 'Жумабеков Ерлан Маратович',
       },
     },
   ],
@@ -140,7 +169,7 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
     {
       ...base,
       ...school,
-      complaint: { ...complaint, ...throughProvider, decidedBy: 'provider', outcome: 'upheld', official: 'Касымова Г. Е., директор школы' },
+      complaint: { ...complaint, ...throughProvider, decidedBy: 'provider', outcome: 'upheld', official: 'Касымова Гульнара Ериковна' },
     },
   ],
   [
@@ -154,7 +183,7 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
         ...throughProvider,
         forwardedBy: 'service',
         outcome: 'rejected',
-        official: 'Жумабеков Е. М., руководитель отдела образования',
+        official: 'Жумабеков Ерлан Маратович',
       },
     },
   ],
@@ -187,6 +216,10 @@ const CASES: Array<[string, NoticeKind, NoticeFacts]> = [
     'pre-trial-record',
     {
       ...base,
+      // formed by the system when the stage ends: the provider's own key
+      official: null,
+      authorisedPerson: null,
+      signer: almatyKey,
       complaints: [complaint, { ...complaint, complaintId: NEWER, addressee: 'provider', outcome: null, decidedAt: null }],
       preTrialCompletedAt: new Date('2027-03-05T18:59:59Z'),
     },
@@ -226,6 +259,54 @@ describe('the documents a teacher reads, in each language (R5, R13)', () => {
   });
 });
 
+/**
+ * Russian wording in a Kazakh document, found by a word list: Kazakh's alphabet holds every Russian letter, so the
+ * letters alone cannot tell. The words are Russian's own function words and the word forms of documents that
+ * Kazakh does not use (a position, an institution's name, a motivation written in Russian); «не» is left out, being
+ * Kazakh's «or» too. Persons' names are names in either language and are taken out first.
+ */
+const RUSSIAN_ONLY = new Set(
+  (
+    'и в во на по о об от до для из при с со что или как это который которые также выдан выдана выдано ' +
+    'организацией имеющей соответствующего права руководитель председатель директор начальник управления ' +
+    'комитета отдела школы документ документы документа документов образовании имеется государственной ' +
+    'информационной системе заявление заявления жалоба жалобы решение услугодателя услугополучателя'
+  ).split(' '),
+);
+const RUSSIAN_ENDING = /^[а-яё]{4,}(ого|ому|ыми|ими|ение|ения|ении|ание|ания|ании|ость|ости|ться|ется|ются|ный|ной|ных|ным|ные)$/;
+
+/** The Russian words in a Kazakh text, the names of `persons` aside. */
+function russianIn(text: string, persons: string[]): string[] {
+  const unnamed = persons.reduce((t, p) => t.split(p).join(' '), text);
+  const words = unnamed.toLowerCase().match(/[а-яёәғқңөұүһі]+/g) ?? [];
+  return words.filter((w) => RUSSIAN_ONLY.has(w) || (RUSSIAN_ENDING.test(w) && !/[әғқңөұүһі]/.test(w)));
+}
+
+/** The persons the fixtures name: applicants, signers, officials (a name in either language is the same name). */
+const PERSONS = [
+  'Нурланова Айгуль Сериккызы',
+  'Ахметова Динара Кайратовна',
+  'Серикбаев Нурлан Асетович',
+  'Жумабеков Ерлан Маратович',
+  'Касымова Гульнара Ериковна',
+];
+
+describe('each document wholly in its language (issue 31)', () => {
+  test('a Kazakh document carries no Russian wording, inserted values included', () => {
+    const kazakh = fs.readdirSync(GOLDEN).filter((f) => f.endsWith('.kk.txt'));
+    expect(kazakh).toHaveLength(CASES.length);
+    const persons = [...PERSONS, ...CASES.map(([, , f]) => f.applicantName)];
+    const found = kazakh.map((file) => ({ file, russian: russianIn(fs.readFileSync(path.join(GOLDEN, file), 'utf8'), persons) }));
+    expect(found.filter((f) => f.russian.length > 0)).toEqual([]);
+  });
+
+  test('the word list finds Russian where there is some, and none in Kazakh', () => {
+    expect(russianIn('Дәлелдеме: Сертификат о прохождении курсов выдан организацией.', [])).toEqual(['о', 'прохождении', 'выдан', 'организацией']);
+    expect(russianIn('Уәкілетті тұлға: Ахметова Д. К., руководитель управления', ['Ахметова Д. К.'])).toEqual(['руководитель', 'управления']);
+    expect(russianIn('Негіздеме: біліктілікті арттыру курстарынан өткені туралы сертификат ұсынылмаған.', [])).toEqual([]);
+  });
+});
+
 describe("a late complaint's decision (APPK art. 92)", () => {
   const decisionOn = (c: Partial<ComplaintFacts>, language: 'ru' | 'kk' = 'ru') =>
     renderNotice('complaint-decision', language, {
@@ -253,6 +334,11 @@ describe("a late complaint's decision (APPK art. 92)", () => {
 });
 
 describe('words a person writes', () => {
+  test('a time in Kazakh takes the dative ending of the last number word read aloud', () => {
+    // он сегіз отыз → -ға, он екі → -ге, тоғыз → -ға, он жеті қырық бес → -ке, қырық → -қа, елу → -ге, нөл → -ге
+    expect(['18:30', '12:00', '09:00', '17:45', '17:40', '13:50', '00:00'].map(untilSuffix)).toEqual(['ға', 'ге', 'ға', 'ке', 'қа', 'ге', 'ге']);
+  });
+
   test('dates and times in the local zone, in words', () => {
     const instant = new Date('2026-12-03T13:30:00Z'); // 18:30 in Kazakhstan (UTC+5)
     expect(dateTimeInWords(instant, 'ru')).toBe('3 декабря 2026 г., 18:30');

@@ -71,7 +71,9 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       expect(review.registeredAt).toBe(input.submittedAt);
       expect(formatInstant(new Date(review.decisionDueAt!))).toBe(monday.plus({ minutes: 20 }).toISO({ suppressMilliseconds: true }));
       await expectRefused(
-        handle.executeUpdate(decideUpdate, { args: [{ decision: 'refuse', grounds: [3], motivation: 'no consent', official: 'Clerk' }] }),
+        handle.executeUpdate(decideUpdate, {
+          args: [{ decision: 'refuse', grounds: [3], motivation: { kk: 'no consent (kk)', ru: 'no consent' }, official: 'Clerk' }],
+        }),
         /3 is not a ground for refusal under the earlier standard.*its grounds are 1, 2 \(R9\)/,
       );
 
@@ -168,7 +170,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
           {
             decision: 'refuse',
             grounds: [1],
-            motivation: 'the employment record does not match the registry',
+            motivation: { kk: 'the employment record does not match the registry (kk)', ru: 'the employment record does not match the registry' },
             official: 'Head of the education department',
           },
         ],
@@ -241,7 +243,7 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       const handle = await startApplication(taskQueue, input);
       await until(handle, (s) => s.state === 'under-review');
       await handle.executeUpdate(decideUpdate, {
-        args: [{ decision: 'refuse', grounds: [2], motivation: 'no employment record', official: 'Head' }],
+        args: [{ decision: 'refuse', grounds: [2], motivation: { kk: 'no employment record (kk)', ru: 'no employment record' }, official: 'Head' }],
       });
       await until(handle, (s) => s.state === 'awaiting-collection');
       await handle.executeUpdate(resultCustodyUpdate, { args: [issued] });
@@ -251,7 +253,13 @@ describe('the earlier standard: office and State Corporation (standard-1, time s
       // the provider it was filed through satisfies it in full (APPK art. 91 §4)
       await untilDecidable(complaint, 'provider');
       await complaint.executeUpdate(decideComplaintUpdate, {
-        args: [{ outcome: 'upheld', motivation: 'The record is in the registry.', official: 'Director' }],
+        args: [
+          {
+            outcome: 'upheld',
+            motivation: { kk: 'The record is in the registry. (kk)', ru: 'The record is in the registry.' },
+            official: 'Director',
+          },
+        ],
       });
 
       const reopenedAt = new Date(await serverTime());

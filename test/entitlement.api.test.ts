@@ -13,6 +13,7 @@ import { sampleIin, sampleSubmission } from './helpers/applications';
 import { PATIENCE_MS, eventually, type HttpAnswer } from './helpers/http';
 import { freePort } from './helpers/ports';
 import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { isDecisionRoute, signedByOfficial, signingDirOf } from './helpers/officials';
 
 const KEYS = { portal: 'k-portal-0123456789abcdef', platform: 'k-platform-0123456789abcdef', almaty: 'k-almaty-0123456789abcdef' };
 let stack: TimeSkippingStack;
@@ -35,7 +36,20 @@ afterAll(async () => {
   await stack?.stop();
 });
 
+/** A call with `key`; a decision as its official signs it (issue 31, helpers/officials.ts). */
 async function call(baseUrl: string, key: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> {
+  const signingDir = signingDirOf(baseUrl);
+  if (!signingDir || !isDecisionRoute(method, route)) return send(baseUrl, key, method, route, body);
+  return signedByOfficial(
+    (r, b) => send(baseUrl, key, 'POST', r, b),
+    (r) => send(baseUrl, key, 'GET', r),
+    route,
+    body,
+    signingDir,
+  );
+}
+
+async function send(baseUrl: string, key: string, method: string, route: string, body?: unknown): Promise<HttpAnswer> {
   const response = await fetch(`${baseUrl}${route}`, {
     method,
     headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
@@ -72,7 +86,7 @@ test('an unknown case is 404 at the door, before any update is sent', async () =
   for (const [key, route, body] of [
     [KEYS.portal, `/applications/${nobody}/withdrawal`, {}],
     [KEYS.almaty, `/applications/${nobody}/decision`, acceptance],
-    [KEYS.almaty, `/complaints/${nobody}/decision`, { outcome: 'upheld', motivation: 'x', official: 'Head' }],
+    [KEYS.almaty, `/complaints/${nobody}/decision`, { outcome: 'upheld', motivation: { kk: 'x (kk)', ru: 'x' }, official: 'Head' }],
   ] as const) {
     const answer = await call(stack.baseUrl, key, 'POST', route, body);
     expect(answer.status).toBe(404);

@@ -26,6 +26,8 @@ import { stopProcess } from '../devtools/temporal-server';
 import { sampleIin, sampleSubmission } from './helpers/applications';
 import { academicYearOf, lastWorkingMoment, machineNow } from './helpers/clock';
 import { PATIENCE_MS, TEST_API_KEY, eventually, httpClient } from './helpers/http';
+import { registerSigningDir, signingDirIn } from './helpers/officials';
+import { ensureDevelopmentCa } from '../infra/development-ca';
 import { freePort } from './helpers/ports';
 import { startTestDatabase, startWorkerProcess, type TestDatabase } from './helpers/service';
 import { startTestTemporal, TOPOLOGY, type TestTemporal } from './helpers/temporal';
@@ -100,9 +102,12 @@ beforeAll(async () => {
     identitySecret: 'faults',
     rateLimitPerMinute: 1_000_000,
     apiKeys: parseApiKeys(JSON.stringify([keyEntry('faults', TEST_API_KEY)])),
+    // issue 31: the officials' certificates, issued by the development CA the workers' DATA_DIR holds
+    trustAnchorsPem: () => ensureDevelopmentCa(signingDirIn(database.dataDir)).certPem,
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
   baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+  registerSigningDir(baseUrl, signingDirIn(database.dataDir));
 }, 180_000);
 
 afterAll(async () => {

@@ -53,16 +53,23 @@ describe('every door refuses them, naming the field', () => {
   });
 
   test("a decision: a line break in the official, a bidi override in the motivation; grounds at most the standard's, each once", () => {
-    const refusal = { decision: 'refuse', grounds: [2], motivation: 'the certificate is missing', official: 'A. Head' };
+    const refusal = {
+      decision: 'refuse',
+      grounds: [2],
+      motivation: { kk: 'the certificate is missing (kk)', ru: 'the certificate is missing' },
+      official: 'A. Head',
+    };
     expect(parseInput(decisionSchema(), { ...refusal, official: 'A. Head\nСогласовано: министр' })).toMatchObject({
       ok: false,
       error: { field: 'official' },
     });
-    expect(parseInput(decisionSchema(), { ...refusal, motivation: 'missing \u202Edetacifitrec' })).toMatchObject({
+    expect(
+      parseInput(decisionSchema(), { ...refusal, motivation: { kk: 'missing \u202Edetacifitrec (kk)', ru: 'missing \u202Edetacifitrec' } }),
+    ).toMatchObject({
       ok: false,
-      error: { field: 'motivation' },
+      error: { field: 'motivation.kk' },
     });
-    expect(parseInput(decisionSchema(), { ...refusal, motivation: 'first;\nsecond' }).ok).toBe(true);
+    expect(parseInput(decisionSchema(), { ...refusal, motivation: { kk: 'first;\nsecond (kk)', ru: 'first;\nsecond' } }).ok).toBe(true);
     const many = parseInput(decisionSchema(), { ...refusal, grounds: Array.from({ length: 20_000 }, () => 1) });
     expect(many).toMatchObject({ ok: false, error: { code: 'invalid-field', field: 'grounds' } });
     expect(parseInput(decisionSchema(), { ...refusal, grounds: [2, 2] })).toEqual({

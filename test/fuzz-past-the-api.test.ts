@@ -115,7 +115,12 @@ async function underReview(): Promise<string> {
 
 async function delivered(): Promise<string> {
   const id = await underReview();
-  await http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [1], motivation: 'not verified', official: 'A. Head' });
+  await http('POST', `/applications/${id}/decision`, {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: { kk: 'not verified (kk)', ru: 'not verified' },
+    official: 'A. Head',
+  });
   await eventually(
     () => application(id),
     (r) => r.body.state === 'notified',
@@ -182,9 +187,15 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
   };
   await fuzz(
     'decision',
-    [TEXT('motivation'), LINE('official')],
+    [TEXT('motivation.ru'), LINE('official')],
     review,
-    (field, value) => ({ decision: 'refuse', grounds: [2], motivation: 'the certificate is missing', official: 'A. Head', [field]: value }),
+    (field, value) => ({
+      decision: 'refuse',
+      grounds: [2],
+      // the Russian motivation takes each value; the Kazakh beside it is plain (issue 31: given in both)
+      motivation: { kk: 'сертификат ұсынылмаған', ru: field === 'motivation.ru' ? value : 'the certificate is missing' },
+      official: field === 'official' ? value : 'A. Head',
+    }),
     (app) => app.body.state === 'notified' && app.body.notices.length > 0,
   );
   // A decision naming 20 000 grounds (the standard has three): refused, the case still waits for its decision.
@@ -192,7 +203,7 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
   const many = await http('POST', `/applications/${waiting}/decision`, {
     decision: 'refuse',
     grounds: Array.from({ length: 20_000 }, () => 2),
-    motivation: 'the certificate is missing',
+    motivation: { kk: 'the certificate is missing (kk)', ru: 'the certificate is missing' },
     official: 'A. Head',
   });
   expect([many.status, many.body.error.field]).toEqual([400, 'grounds']);
@@ -229,7 +240,7 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
   // A complaint's decision: its motivation and official reach the signed decision.
   await fuzz(
     'complaint decision',
-    [TEXT('motivation'), LINE('official')],
+    [TEXT('motivation.ru'), LINE('official')],
     async () => {
       const applicationId = await delivered();
       const filed = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Please check again.' });
@@ -245,7 +256,11 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
       );
       return { applicationId, complaintId: filed.body.complaintId, route: `/complaints/${filed.body.complaintId}/decision` };
     },
-    (field, value) => ({ outcome: 'rejected', motivation: 'The refusal stands.', official: 'B. Reviewer', [field]: value }),
+    (field, value) => ({
+      outcome: 'rejected',
+      motivation: { kk: 'Бас тарту күшінде қалады.', ru: field === 'motivation.ru' ? value : 'The refusal stands.' },
+      official: field === 'official' ? value : 'B. Reviewer',
+    }),
     (_app, complaint) => complaint!.body.state === 'decided',
   );
   // A custody step (R5, R14) on a case whose result does not travel: its form is judged first, so a hostile value

@@ -80,7 +80,7 @@ describe("the provider's decision (R3, R9)", () => {
 
   test('on a ground the standard does not have is against the standard, not a matter of state (R9)', () => {
     const earlier = caseAfter(underReview, { standard: STANDARDS['standard-1'] });
-    expect(decisionRefusal(earlier, { decision: 'refuse', grounds: [3], motivation: 'm', official: 'A' })).toMatchObject({
+    expect(decisionRefusal(earlier, { decision: 'refuse', grounds: [3], motivation: { kk: 'm (kk)', ru: 'm' }, official: 'A' })).toMatchObject({
       code: 'against-standard',
       field: 'grounds',
       rule: 'R9',
@@ -88,7 +88,7 @@ describe("the provider's decision (R3, R9)", () => {
   });
 
   test('without grounds is refused by the schema, naming the field and R9', () => {
-    expect(decisionRefusal(caseAfter(underReview), { decision: 'refuse', motivation: 'm', official: 'A' })).toMatchObject({
+    expect(decisionRefusal(caseAfter(underReview), { decision: 'refuse', motivation: { kk: 'm (kk)', ru: 'm' }, official: 'A' })).toMatchObject({
       code: 'against-standard',
       field: 'grounds',
       rule: 'R9',
@@ -330,7 +330,11 @@ describe('a complaint against a case whose workflow has ended (R13, APPK art. 92
 
 describe("a complaint's decision (R13)", () => {
   const status = { state: 'under-review' } as ComplaintStatus;
-  const decision = { outcome: 'rejected', motivation: 'The diploma was considered.', official: 'D. Reviewer' };
+  const decision = {
+    outcome: 'rejected',
+    motivation: { kk: 'The diploma was considered. (kk)', ru: 'The diploma was considered.' },
+    official: 'D. Reviewer',
+  };
 
   test('is taken under review', () => {
     const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
@@ -349,9 +353,9 @@ describe("a complaint's decision (R13)", () => {
 
   test('without a motivation is refused by the schema', () => {
     const lifecycle = advanceComplaint(startComplaint(), { type: 'REGISTERED' });
-    expect(complaintDecisionRefusal({ status, lifecycle }, { ...decision, motivation: ' ' })).toMatchObject({
+    expect(complaintDecisionRefusal({ status, lifecycle }, { ...decision, motivation: { kk: '  (kk)', ru: ' ' } })).toMatchObject({
       code: 'invalid-field',
-      field: 'motivation',
+      field: 'motivation.ru',
     });
   });
 

@@ -16,6 +16,10 @@ import { PROJECT_ROOT } from '../infra/paths';
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { inHours, startDevStack, type DevStack } from './helpers/dev-stack';
 import { PATIENCE_MS, TEST_API_KEY } from './helpers/http';
+import { signAs, signingDirOf } from './helpers/officials';
+
+/** The sample submissions' provider unit (devtools/samples.ts), whose development authorised person decides. */
+const PROVIDER_UNIT = 'almaty-city-education-department';
 
 jest.setTimeout(15 * PATIENCE_MS);
 
@@ -124,7 +128,13 @@ test('a client generated from the document type-checks, and walks one applicatio
 
   // By its path, so that the project's own type check does not follow it to types generated only here.
   const { walkOneApplication } = (await import(path.join(clientDir, 'walk'))) as {
-    walkOneApplication(baseUrl: string, key: string, submission: object, patienceMs: number): Promise<{ state: string; documents: WalkedDocument[] }>;
+    walkOneApplication(
+      baseUrl: string,
+      key: string,
+      submission: object,
+      patienceMs: number,
+      official: { id: string; sign(text: string): Promise<string> },
+    ): Promise<{ state: string; documents: WalkedDocument[] }>;
   };
   const submittedAt = inHours();
   const walked = await walkOneApplication(
@@ -132,6 +142,8 @@ test('a client generated from the document type-checks, and walks one applicatio
     TEST_API_KEY,
     sampleSubmission({ iin: sampleIin(3_400), submittedAt, academicYear: academicYearOf(submittedAt) }),
     PATIENCE_MS,
+    // the provider unit's development authorised person, signing as NCALayer would
+    { id: `${PROVIDER_UNIT}-head`, sign: (text) => signAs(signingDirOf(stack.baseUrl)!, `${PROVIDER_UNIT}-head`, text) },
   );
   expect(walked.state).toBe('notified');
   // The result in the cabinet, in both languages, signed (R5).

@@ -16,6 +16,8 @@ import { EncryptionCodec, payloadKeysFromEnvironment } from '../infra/payload-co
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { inHours } from './helpers/dev-stack';
 import { eventually, httpClient, PATIENCE_MS, TEST_API_KEY } from './helpers/http';
+import { registerSigningDir, signingDirIn } from './helpers/officials';
+import { ensureDevelopmentCa } from '../infra/development-ca';
 import { freePort } from './helpers/ports';
 import { startHttpSide, startTestDatabase, startWorkerProcess, type HttpSide, type TestDatabase } from './helpers/service';
 import { startTestTemporal, type TestTemporal } from './helpers/temporal';
@@ -68,7 +70,10 @@ async function deploy(name: string, env: { PAYLOAD_KEYS: string; PAYLOAD_KEY_ID?
     codec,
     submissionMaxDelayMs: 400 * 86_400_000,
     campaignWindows: [academicYearWindow(machineNow())],
+    // issue 31: the officials' certificates, issued by the development CA the worker's DATA_DIR holds
+    trustAnchorsPem: () => ensureDevelopmentCa(signingDirIn(database.dataDir)).certPem,
   });
+  registerSigningDir(httpSide.baseUrl, signingDirIn(database.dataDir));
   const deployment: Deployment = {
     name,
     http: httpClient(() => httpSide.baseUrl),

@@ -166,6 +166,7 @@ describe('production is closed by default', () => {
       CODEC_SESSION_SECRET: secret('y'),
       CAMPAIGN_WINDOWS: '[]',
       API_KEYS_FILE: '/run/secrets/api-keys.json',
+      AUTHORISED_PERSONS_FILE: '/run/secrets/authorised-persons.json',
       NOTIFIER_WEBHOOK_SECRET: secret('n'),
       MONITORING_WEBHOOK_SECRET: secret('m'),
     };
@@ -185,6 +186,13 @@ describe('production is closed by default', () => {
       'IDENTITY_SECRET and CODEC_SESSION_SECRET are the same: give each a secret of its own',
     ]);
     expect(productionProblems(WORKER_REQUIREMENTS, {})).toEqual([]);
+    // issue 31: the shipped registry's persons are fictitious; NCANode's verification goes over TLS
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, AUTHORISED_PERSONS_FILE: undefined })).toEqual([
+      expect.stringContaining('AUTHORISED_PERSONS_FILE is not set'),
+    ]);
+    expect(productionProblems(API_REQUIREMENTS, { ...complete, NCANODE_VERIFY_URL: 'http://ncanode:14579' })).toEqual([
+      expect.stringContaining('NCANODE_VERIFY_URL is not https://'),
+    ]);
     expect(productionProblems(API_REQUIREMENTS, { NODE_ENV: 'development' })).toEqual([]);
   });
 });

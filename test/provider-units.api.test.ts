@@ -1,5 +1,5 @@
 /**
- * Provider units and their authorised persons (R1, R5, R13) through the HTTP API on PostgreSQL and the
+ * Provider units and their keys (R1, R5, R13) through the HTTP API on PostgreSQL and the
  * time-skipping server with the real worker, with keys as production holds them: the portal's, the Platform's,
  * two providers' (Almaty, Astana) and the quality-control authority's Almaty department. Who may decide what,
  * who signs what (every document verified with OpenSSL against the development CA), and who is told of a breach.
@@ -10,6 +10,10 @@ import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applicati
 import { eventually, httpClient, TEST_API_KEY } from './helpers/http';
 import { opensslVerify } from './helpers/openssl';
 import { startTimeSkippingStack, type TimeSkippingStack } from './helpers/service';
+import { loadAuthorisedPersons, SHIPPED_AUTHORISED_PERSONS_FILE } from '../infra/authorised-persons';
+import { shippedProviderUnits } from '../infra/provider-units';
+
+const persons = loadAuthorisedPersons(SHIPPED_AUTHORISED_PERSONS_FILE, shippedProviderUnits());
 
 const KEYS = {
   portal: 'portal-key-0123456789abcdef',
@@ -80,8 +84,9 @@ interface Document {
 
 /**
  * Checks a signed document as its reader would: OpenSSL verifies it against the published CA certificate, its
- * fingerprint resolves through the API to the certificate it carries, and it names that certificate's person
- * and is headed by its issuing unit. Answers the signer's record.
+ * fingerprint resolves through the API to the certificate it carries, recorded under the issuing unit (issue 31:
+ * never a unit above it), whose holder is the unit's authorised person who took the decision, named with their
+ * position, and the document is headed by that unit in its language. Answers the signer's record.
  */
 async function expectSignedBy(document: Document, issuer: string) {
   const { signerPem } = opensslVerify(document.body, document.signature.value, await (await fetch(`${baseUrl}/signing-certificate`)).text());
@@ -91,8 +96,13 @@ async function expectSignedBy(document: Document, issuer: string) {
   const pem = (text: string) => text.replace(/\r\n/g, '\n').trim();
   expect(pem(record.pem)).toBe(pem(signerPem));
   const units = (await (await fetch(`${baseUrl}/provider-units`)).json()) as { units: Array<{ id: string; names: Record<string, string> }> };
-  expect(document.body.split('\n')[0]).toBe(units.units.find((u) => u.id === issuer)!.names[document.language]);
-  expect(document.body).toContain(document.language === 'ru' ? `Подписант: ${record.person};` : `Қол қойған тұлға: ${record.person};`);
+  const names = units.units.find((u) => u.id === issuer)!.names;
+  expect(document.body.split('\n')[0]).toBe(names[document.language]);
+  const official = persons.find(`${issuer}-head`)!;
+  expect(record).toMatchObject({ unit: issuer, person: official.name });
+  expect(document.body).toContain(
+    `${document.language === 'ru' ? 'Уполномоченное лицо' : 'Уәкілетті тұлға'}: ${official.name}, ${official.position[document.language]}`,
+  );
   return record;
 }
 
@@ -116,7 +126,7 @@ describe('provider units and their keys (R1)', () => {
     expect(await store.application.count({ where: { iin: { in: [sampleIin(1501), sampleIin(1502)] } } })).toBe(0);
   });
 
-  test("a provider decides its own unit's cases only; the result is signed by its authorised person and verifies against the CA (R1, R5)", async () => {
+  test("a provider decides its own unit's cases only; the result is signed with its own key and verifies against the CA (R1, R5)", async () => {
     const submitted = await portal('POST', '/applications', await submission(1503, { providerUnit: 'almaty-city-education-department' }));
     expect(submitted.status).toBe(202);
     const { applicationId } = submitted.body;
@@ -148,7 +158,7 @@ describe('provider units and their keys (R1)', () => {
     await medeu('POST', `/applications/${applicationId}/decision`, {
       decision: 'refuse',
       grounds: [1],
-      motivation: 'Диплом не подтвержден.',
+      motivation: { kk: 'Диплом не подтвержден. (kk)', ru: 'Диплом не подтвержден.' },
       official: 'Динара Ахметова',
     });
     await state(applicationId, 'notified');
@@ -171,7 +181,11 @@ describe('provider units and their keys (R1)', () => {
       () => http('GET', `/complaints/${toAuthority.complaintId}`),
       (r) => r.body.state === 'under-review',
     );
-    const decision = { outcome: 'rejected', motivation: 'Реестр не содержит диплома.', official: 'Нурлан Серикбаев' };
+    const decision = {
+      outcome: 'rejected',
+      motivation: { kk: 'Реестр не содержит диплома. (kk)', ru: 'Реестр не содержит диплома.' },
+      official: 'Нурлан Серикбаев',
+    };
     // The district never rejects a complaint against its own act: it satisfies it in full or forwards it.
     const byDistrict = await medeu('POST', `/complaints/${toProvider.complaintId}/decision`, decision);
     expect(byDistrict.status).toBe(403);
@@ -275,7 +289,7 @@ describe('provider units and their keys (R1)', () => {
     expect(late!.payload).toMatchObject({ to: 'superior-body', reviewingUnit: 'almaty-city-education-department', unit: 'ministry-of-education' });
     const decided = await almaty('POST', `/complaints/${filed.complaintId}/decision`, {
       outcome: 'rejected',
-      motivation: 'Реестр не содержит диплома.',
+      motivation: { kk: 'Реестр не содержит диплома. (kk)', ru: 'Реестр не содержит диплома.' },
       official: 'Нурлан Серикбаев',
     });
     expect(decided.status).toBe(200);

@@ -3,7 +3,7 @@
  * at start naming the unit, and the tree answers who supervises a unit and who reviews a complaint (R3, R13).
  */
 import fs from 'node:fs';
-import { ProviderUnits, unitName, unknownProviderUnitRefusal } from '../domain/provider-units';
+import { ProviderUnits, quotesBalanced, unitName, unknownProviderUnitRefusal } from '../domain/provider-units';
 import { loadProviderUnits, SHIPPED_PROVIDER_UNITS_FILE } from '../infra/provider-units';
 
 const units = loadProviderUnits(SHIPPED_PROVIDER_UNITS_FILE);
@@ -129,5 +129,15 @@ describe('the tree answers who is told and who reviews (R1, R3, R13)', () => {
   test('a case from before the registry prints its unit on one line, whatever it holds', () => {
     expect(unitName(units, 'almaty-city-education-department', 'kk')).toBe('Алматы қаласының білім басқармасы');
     expect(unitName(units, 'Отдел\nУВЕДОМЛЕНИЕ о приеме\u202e', 'ru')).toBe('Отдел УВЕДОМЛЕНИЕ о приеме');
+  });
+});
+
+describe('names printed on documents (issue 31)', () => {
+  test('close every quote they open', () => {
+    expect(quotesBalanced('НАО «Государственная корпорация „Правительство для граждан“»')).toBe(true);
+    expect(quotesBalanced('НАО «Государственная корпорация «Правительство для граждан»')).toBe(false);
+    expect(quotesBalanced('«„Азаматтарға арналған үкімет“ мемлекеттік корпорациясы» КЕАҚ')).toBe(true);
+    expect(quotesBalanced('«Азаматтарға арналған үкімет» мемлекеттік корпорациясы» КЕАҚ')).toBe(false);
+    expect(quotesBalanced('„a«b“»')).toBe(false);
   });
 });

@@ -10,6 +10,7 @@
  */
 import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applications';
 import { inHours, READ_ONLY_KEY, startDevStack, type DevStack } from './helpers/dev-stack';
+import { isDecisionRoute, signedByOfficial, signingDirIn } from './helpers/officials';
 import { eventually, PATIENCE_MS, TEST_API_KEY } from './helpers/http';
 
 const KEYS = {
@@ -27,7 +28,24 @@ type Who = keyof typeof KEYS;
 const SLOW_DESK = 'read-contact-centre-slow-key-0123456789';
 
 let stack: DevStack;
-const call = async (who: Who, method: string, route: string, body?: unknown) => {
+/** A call as `who`; a decision as its official signs it (issue 31, helpers/officials.ts). */
+const call = async (who: Who, method: string, route: string, body?: unknown): Promise<Awaited<ReturnType<typeof send>>> => {
+  if (!isDecisionRoute(method, route)) return send(who, method, route, body);
+  let last!: Awaited<ReturnType<typeof send>>;
+  const answer = async (m: string, r: string, b?: unknown) => {
+    last = await send(who, m, r, b);
+    return { status: last.status, body: last.status < 500 && last.text ? last.json() : {} };
+  };
+  await signedByOfficial(
+    (r, b) => answer('POST', r, b),
+    (r) => answer('GET', r),
+    route,
+    body,
+    signingDirIn(stack.dataDir),
+  );
+  return last;
+};
+const send = async (who: Who, method: string, route: string, body?: unknown) => {
   const response = await fetch(`${stack.baseUrl}${route}`, {
     method,
     redirect: 'manual',
@@ -83,7 +101,12 @@ test('every route × every role: a party reads and acts on its own, anyone else 
   // Case A: the portal's, refused by Almaty, complained of to the authority (its Almaty department reviews).
   const a = (await call('portal', 'POST', '/applications', await submission(3201, 'portal'))).json();
   await inState(a.applicationId, 'under-review');
-  const refusal = { decision: 'refuse', grounds: [1], motivation: 'Диплом не подтвержден.', official: 'Динара Ахметова' };
+  const refusal = {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: { kk: 'Диплом не подтвержден. (kk)', ru: 'Диплом не подтвержден.' },
+    official: 'Динара Ахметова',
+  };
   expect((await call('almaty', 'POST', `/applications/${a.applicationId}/decision`, refusal)).status).toBe(200);
   await inState(a.applicationId, 'notified');
   const filed = await call('portal', 'POST', `/applications/${a.applicationId}/complaints`, {

@@ -32,6 +32,7 @@ import { academicYearOf, sampleIin, sampleSubmission } from './helpers/applicati
 import { academicYearWindow, machineNow } from './helpers/clock';
 import { inHours } from './helpers/dev-stack';
 import { eventually, httpClient, PATIENCE_MS, TEST_API_KEY } from './helpers/http';
+import { registerSigningDir, signingDirIn } from './helpers/officials';
 import { freePort } from './helpers/ports';
 
 jest.setTimeout(20 * PATIENCE_MS);
@@ -102,6 +103,7 @@ async function startStack(dataDir: string): Promise<Stack> {
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+  registerSigningDir(baseUrl, signingDirIn(dataDir));
   return {
     dataDir,
     db,

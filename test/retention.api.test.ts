@@ -29,8 +29,17 @@ afterAll(async () => {
 
 const official = 'Head of the education department';
 const accept = { decision: 'accept', official };
-const refuse = { decision: 'refuse', grounds: [1], motivation: 'The diploma could not be verified.', official };
-const uphold = { outcome: 'upheld', motivation: 'The complaint is well founded.', official: 'Head of the department' };
+const refuse = {
+  decision: 'refuse',
+  grounds: [1],
+  motivation: { kk: 'The diploma could not be verified. (kk)', ru: 'The diploma could not be verified.' },
+  official,
+};
+const uphold = {
+  outcome: 'upheld',
+  motivation: { kk: 'The complaint is well founded. (kk)', ru: 'The complaint is well founded.' },
+  official: 'Head of the department',
+};
 
 const now = async () => stack.env.currentTimeMs();
 const application = (id: string) => () => http('GET', `/applications/${id}`);

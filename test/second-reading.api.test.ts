@@ -101,7 +101,7 @@ test('a teacher refused for a 249-word essay sends a corrected one the same year
   // The refusal the teacher reads names the defect in words, in each language, with no rule ids.
   const ru = (refused.body.notices as Array<{ language: string; body: string }>).find((n) => n.language === 'ru')!.body;
   expect(ru).toContain('эссе содержит 249 слов, тогда как должно содержать от 250 до 300 слов');
-  expect(ru).toContain('Решение принято от имени уполномоченного лица услугодателя.');
+  expect(ru).toContain('Решение принято автоматически по результатам проверки заявления информационной системой; удостоверено ЭЦП услугодателя.');
   expect(ru).not.toMatch(/\bR\d|automatic/);
 
   const second = await http('POST', '/applications', await submission(9401, { essay: essayOf(270) }));
@@ -169,7 +169,7 @@ test("a complaint against the provider's inaction is registered while the decisi
   await underReview(filed.body);
   const decided = await http('POST', `/complaints/${filed.body.complaintId}/decision`, {
     outcome: 'upheld',
-    motivation: 'The term passed without a decision.',
+    motivation: { kk: 'The term passed without a decision. (kk)', ru: 'The term passed without a decision.' },
     official: 'Head of the department',
   });
   expect(decided.status).toBe(200);
@@ -185,7 +185,12 @@ test('a complaint after the period is registered as late and considered; its per
   const answer = await http('POST', '/applications', await submission(9406));
   const id = answer.body.applicationId as string;
   await eventually(application(id), (r) => r.body.state === 'under-review');
-  await http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  await http('POST', `/applications/${id}/decision`, {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: { kk: 'Not verified. (kk)', ru: 'Not verified.' },
+    official: 'A. Head',
+  });
   const notified = await eventually(application(id), (r) => r.body.state === 'notified');
   const periodEnd = DateTime.fromISO(notified.body.complaintPeriodEndsAt, { zone: ZONE });
   // On the period's last day a complaint to the authority (15 working days) keeps the case open past it.
@@ -208,7 +213,11 @@ test('a complaint after the period is registered as late and considered; its per
   expect(late.body).toMatchObject({ late: true, subject: 'result' });
   await underReview(late.body, { forward: true });
   const decide = (body: object) =>
-    http('POST', `/complaints/${late.body.complaintId}/decision`, { motivation: 'Considered.', official: 'Head', ...body });
+    http('POST', `/complaints/${late.body.complaintId}/decision`, {
+      motivation: { kk: 'Considered. (kk)', ru: 'Considered.' },
+      official: 'Head',
+      ...body,
+    });
   const unsaid = await decide({ outcome: 'rejected' });
   expect(unsaid.status).toBe(422);
   expect(unsaid.body.error).toMatchObject({ field: 'periodRestored', rule: 'R13' });
@@ -243,7 +252,12 @@ test('a complaint against a case closed by its period, after the campaign window
   const answer = await http('POST', '/applications', refusedSubmission);
   const id = answer.body.applicationId as string;
   await eventually(application(id), (r) => r.body.state === 'under-review');
-  await http('POST', `/applications/${id}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  await http('POST', `/applications/${id}/decision`, {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: { kk: 'Not verified. (kk)', ru: 'Not verified.' },
+    official: 'A. Head',
+  });
   const notified = await eventually(application(id), (r) => r.body.state === 'notified');
   await stack.skipTo(new Date(Date.parse(notified.body.complaintPeriodEndsAt) + 5 * 24 * 3600_000));
   await eventually(application(id), (r) => r.body.state === 'closed');
@@ -280,7 +294,7 @@ test('a complaint against a case closed by its period, after the campaign window
   const decided = await http('POST', `/complaints/${late.body.complaintId}/decision`, {
     outcome: 'upheld',
     periodRestored: true,
-    motivation: 'The notice was delivered late; the diploma is genuine.',
+    motivation: { kk: 'The notice was delivered late; the diploma is genuine. (kk)', ru: 'The notice was delivered late; the diploma is genuine.' },
     official: 'Head of the department',
   });
   expect(decided.status).toBe(200);
@@ -328,7 +342,7 @@ test('a complaint against a case closed by its period, after the campaign window
   await underReview(second.body, { forward: true });
   const upheldLate = await http('POST', `/complaints/${second.body.complaintId}/decision`, {
     outcome: 'upheld',
-    motivation: 'The refusal was unfounded.',
+    motivation: { kk: 'The refusal was unfounded. (kk)', ru: 'The refusal was unfounded.' },
     official: 'Head of the department',
   });
   expect(upheldLate.status).toBe(200);
@@ -343,7 +357,12 @@ test('a complaint upheld against a refusal after the teacher applied again does 
   const first = await http('POST', '/applications', await submission(9408));
   const refusedId = first.body.applicationId as string;
   await eventually(application(refusedId), (r) => r.body.state === 'under-review');
-  await http('POST', `/applications/${refusedId}/decision`, { decision: 'refuse', grounds: [1], motivation: 'Not verified.', official: 'A. Head' });
+  await http('POST', `/applications/${refusedId}/decision`, {
+    decision: 'refuse',
+    grounds: [1],
+    motivation: { kk: 'Not verified. (kk)', ru: 'Not verified.' },
+    official: 'A. Head',
+  });
   await eventually(application(refusedId), (r) => r.body.state === 'notified');
   const complaint = await http('POST', `/applications/${refusedId}/complaints`, {
     addressee: 'provider',
@@ -358,7 +377,7 @@ test('a complaint upheld against a refusal after the teacher applied again does 
   await underReview(complaint.body);
   const upheld = await http('POST', `/complaints/${complaint.body.complaintId}/decision`, {
     outcome: 'upheld',
-    motivation: 'The diploma is genuine.',
+    motivation: { kk: 'The diploma is genuine. (kk)', ru: 'The diploma is genuine.' },
     official: 'Head of the department',
   });
   expect(upheld.status).toBe(200);

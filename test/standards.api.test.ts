@@ -136,7 +136,7 @@ test('cases of the earlier standard finish by its terms after the current one ta
   const refusalGround3 = await http('POST', `/applications/${oldCase}/decision`, {
     decision: 'refuse',
     grounds: [3],
-    motivation: 'no consent',
+    motivation: { kk: 'no consent (kk)', ru: 'no consent' },
     official: 'A. Head',
   });
   // A ground the case's standard does not have breaks R9: 422 naming the field and the rule (not a 409 for the state).

@@ -87,8 +87,25 @@ describe("the provider's decision (R9)", () => {
       ok: false,
       error: expect.objectContaining({ field: 'motivation', rule: 'R9' }),
     });
-    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [4], motivation: 'm', official: 'A' }).ok).toBe(false);
-    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [1, 3], motivation: 'm', official: 'A' }).ok).toBe(true);
+    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [4], motivation: { kk: 'm (kk)', ru: 'm' }, official: 'A' }).ok).toBe(false);
+    expect(parseInput(decisionSchema(), { decision: 'refuse', grounds: [1, 3], motivation: { kk: 'm (kk)', ru: 'm' }, official: 'A' }).ok).toBe(true);
+  });
+
+  test('the motivation comes in Kazakh and in Russian, the Kazakh no copy of the Russian (issue 31)', () => {
+    const refusal = { decision: 'refuse', grounds: [2], official: 'A' };
+    const one = parseInput(decisionSchema(), { ...refusal, motivation: 'Сертификат не представлен.' });
+    expect(one).toMatchObject({ ok: false, error: { field: 'motivation' } });
+    expect(!one.ok && one.error.message).toContain('is given in Kazakh and in Russian');
+    expect(parseInput(decisionSchema(), { ...refusal, motivation: { ru: 'Сертификат не представлен.' } })).toMatchObject({
+      ok: false,
+      error: { field: 'motivation.kk' },
+    });
+    const copied = parseInput(decisionSchema(), { ...refusal, motivation: { kk: 'Сертификат не представлен.', ru: 'Сертификат не представлен.' } });
+    expect(copied).toMatchObject({ ok: false, error: { field: 'motivation.kk' } });
+    expect(!copied.ok && copied.error.message).toContain('in Kazakh repeats the Russian');
+    expect(parseInput(decisionSchema(), { ...refusal, motivation: { kk: 'Сертификат ұсынылмаған.', ru: 'Сертификат не представлен.' } }).ok).toBe(
+      true,
+    );
   });
 
   test('an acceptance carries no refusal grounds', () => {

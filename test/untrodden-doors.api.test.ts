@@ -155,7 +155,12 @@ test(
     const refusedId = refused.body.applicationId as string;
     const withdrawnId = withdrawn.body.applicationId as string;
     await eventually(application(refusedId), (r) => r.body.state === 'under-review');
-    const refusal = { decision: 'refuse', grounds: [2], motivation: 'The courses certificate is missing.', official: 'A. Head' };
+    const refusal = {
+      decision: 'refuse',
+      grounds: [2],
+      motivation: { kk: 'The courses certificate is missing. (kk)', ru: 'The courses certificate is missing.' },
+      official: 'A. Head',
+    };
     expect((await http('POST', `/applications/${refusedId}/decision`, refusal)).status).toBe(200);
     await eventually(application(refusedId), (r) => r.body.state === 'notified');
     await eventually(application(withdrawnId), (r) => r.body.state === 'under-review');

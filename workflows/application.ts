@@ -8,6 +8,7 @@
  */
 import { condition, log, patched, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { DECIDED_BY_RULE, type ApplicationInput } from '../domain/application';
+import { inBothLanguages } from '../domain/fields';
 import { findDefects, mayReadStateRecords, type Defect } from '../domain/admissibility';
 import { identityCheck, nameOnDocuments } from '../domain/identity';
 import { WorkingCalendar, formatInstant } from '../domain/calendar';
@@ -171,7 +172,7 @@ async function checkByRule(kase: ApplicationCase): Promise<boolean> {
     kase.takeDecision({
       decision: 'refuse',
       grounds: [...new Set(defects.map((d) => d.ground))].sort(),
-      motivation: defectsInWords(defects, 'ru').join('; '),
+      motivation: { kk: defectsInWords(defects, 'kk').join('; '), ru: defectsInWords(defects, 'ru').join('; ') },
       decidedBy: DECIDED_BY_RULE,
     });
     kase.defects = defects;
@@ -245,16 +246,19 @@ async function deliverResult(kase: ApplicationCase, custody: ResultCustody, came
       state: status.state,
       decision: made.decision,
       grounds: made.grounds ?? [],
-      motivation: made.motivation ?? null,
-      // R5: a refusal by rule is issued in the name of the provider's authorised person, with its defects as data.
+      motivation: made.motivation === undefined ? null : inBothLanguages(made.motivation),
+      // R5: a refusal by rule names no person (the system decided, the provider's key certifies), its defects as data.
       official: made.decidedBy.kind === 'official' ? made.decidedBy.name : null,
       ...(byRule && { defects: kase.defects as Defect[] }),
       decidedAt: status.decidedAt!,
     },
     kind,
     ...(status.round > 1 && { round: status.round }),
+    // issue 31: the documents the official signed, stored as they are
+    ...(made.signed && { signed: made.signed }),
     application: {
       fullName: nameOnDocuments(input.fullName, status.identity),
+      iin: input.iin,
       category: input.category,
       purpose: input.purpose,
       standard: kase.standard.id,

@@ -13,7 +13,15 @@ import type { WorkingCalendar } from '../domain/calendar';
 import { receivedStatus, type ClosedCaseReopening, type FiledComplaint } from '../domain/case-status';
 import type { ComplaintFiling } from '../domain/complaint';
 import { custodyBeforeResult, type CustodyEvent } from '../domain/custody';
-import { complaintFilingRefusal, custodyStepRefusal, decisionRefusal, withdrawalRefusal, type ApplicationCaseView } from '../domain/guards';
+import {
+  complaintFilingRefusal,
+  custodyStepRefusal,
+  decisionRefusal,
+  signedDocumentsRefusal,
+  withdrawalRefusal,
+  type ApplicationCaseView,
+} from '../domain/guards';
+import type { SignedDecisionDocuments } from '../domain/notices';
 import { advance, startLifecycle, type LifecycleEvent, type LifecycleSnapshot } from '../domain/lifecycle';
 import { ApplicationStateKey, DecisionDueAtKey, OverdueKey } from '../domain/search-attributes';
 import { serviceTermEnd, type ChannelRules, type StandardProfile } from '../domain/standards';
@@ -110,11 +118,11 @@ export class ApplicationCase {
     });
     setHandler(
       decideUpdate,
-      (d) => {
-        this.takeDecision(officialDecision(d));
+      (d, signed) => {
+        this.takeDecision(officialDecision(d, signed));
         return this.status;
       },
-      { validator: (d) => refuseWith(decisionRefusal(this.view(), d)) },
+      { validator: (d, signed?: SignedDecisionDocuments) => refuseWith(decisionRefusal(this.view(), d) ?? signedDocumentsRefusal(signed)) },
     );
     setHandler(
       withdrawUpdate,

@@ -19,9 +19,11 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { formatInstant } from '../domain/calendar';
+import { inBothLanguages } from '../domain/fields';
 import { workflowIdFor } from '../domain/case-ids';
 import { complaintSummaryOf, type ClosedCaseOnRecord, type ClosedCaseReopening } from '../domain/case-status';
-import { complaintDecisionRefusal, complaintForwardRefusal } from '../domain/guards';
+import { complaintDecisionRefusal, complaintForwardRefusal, signedDocumentsRefusal } from '../domain/guards';
+import type { SignedDecisionDocuments } from '../domain/notices';
 import {
   REVIEW_TERM_WORKING_DAYS,
   SUPERIOR_BODY,
@@ -52,6 +54,8 @@ import { awaitWithinTerm } from './terms';
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintStatus> {
   let lifecycle = startComplaint();
   let decision: ComplaintDecision | undefined;
+  // issue 31: its documents as the deciding official signed them (absent: a decision from before)
+  let signedDecision: SignedDecisionDocuments | undefined;
   const status: ComplaintStatus = {
     complaintId: input.complaintId,
     applicationId: input.applicationId,
@@ -89,18 +93,22 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   setHandler(complaintStatusQuery, () => status);
   setHandler(
     decideComplaintUpdate,
-    (d) => {
+    (d, _by, signed) => {
       decision = d;
+      signedDecision = signed;
       status.decidedBy = status.state === 'with-provider' ? 'provider' : 'reviewing-body';
       fire({ type: 'REVIEWED', outcome: d.outcome });
       status.outcome = d.outcome;
-      status.motivation = d.motivation;
+      status.motivation = inBothLanguages(d.motivation);
       status.official = d.official;
       status.periodRestored = d.periodRestored ?? null;
       status.decidedAt = new Date().toISOString();
       return status;
     },
-    { validator: (d, by?: { as?: ComplaintDecider | null }) => refuseWith(complaintDecisionRefusal({ status, lifecycle }, d, by?.as ?? null)) },
+    {
+      validator: (d, by?: { as?: ComplaintDecider | null }, signed?: SignedDecisionDocuments) =>
+        refuseWith(complaintDecisionRefusal({ status, lifecycle }, d, by?.as ?? null) ?? signedDocumentsRefusal(signed)),
+    },
   );
   let forwardedBy: Forwarder | null = null;
   setHandler(
@@ -186,7 +194,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     complaintId: input.complaintId,
     state: status.state,
     outcome: decision!.outcome,
-    motivation: decision!.motivation,
+    motivation: inBothLanguages(decision!.motivation),
     official: decision!.official,
     periodRestored: status.periodRestored,
     ...(status.decidedBy && { decidedBy: status.decidedBy }),
@@ -202,7 +210,14 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
       : null;
   const notice = await documents.issueNotice.executeWithOptions(
     { summary: 'sign the decision on the complaint and deliver it to the personal cabinet (R13, R5)' },
-    [{ applicationId: input.applicationId, kind: 'complaint-decision', complaintId: input.complaintId }],
+    [
+      {
+        applicationId: input.applicationId,
+        kind: 'complaint-decision',
+        complaintId: input.complaintId,
+        ...(signedDecision && { signed: signedDecision }),
+      },
+    ],
   );
   status.notifiedAt = notice.createdAt;
   count('noticeIssued', { kind: 'complaint-decision' });

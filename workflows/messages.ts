@@ -4,13 +4,15 @@ import type { ProviderDecision, Withdrawal } from '../domain/application';
 import type { ApplicationStatus, ComplaintStatus, FiledComplaint } from '../domain/case-status';
 import type { ComplaintDecider, ComplaintDecision, ComplaintFiling, ComplaintForwarding } from '../domain/complaint';
 import type { CustodyEvent } from '../domain/custody';
+import type { SignedDecisionDocuments } from '../domain/notices';
 
 export type { ApplicationStatus, ComplaintStatus, ComplaintSummary, FiledComplaint, SupersededResult } from '../domain/case-status';
 
 export const statusQuery = defineQuery<ApplicationStatus>('status');
 
 /** The provider's decision (R3, R5, R9); refused by the validator unless the application is under review. */
-export const decideUpdate = defineUpdate<ApplicationStatus, [ProviderDecision]>('decide');
+/** issue 31: the second argument, the documents the official signed, as the API checked them (absent: from before) */
+export const decideUpdate = defineUpdate<ApplicationStatus, [ProviderDecision, SignedDecisionDocuments?]>('decide');
 
 /** The applicant withdraws the application; allowed only before the decision. Answers once the case is closed. */
 export const withdrawUpdate = defineUpdate<ApplicationStatus, [Withdrawal]>('withdraw');
@@ -34,7 +36,10 @@ export const complaintStatusQuery = defineQuery<ComplaintStatus>('complaintStatu
  * satisfaction while it is with the provider (APPK art. 91 §4); `as` is the capacity the API found the caller in
  * (absent: the administrator, in whichever the stage needs). Refused by the validator otherwise.
  */
-export const decideComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintDecision, { as?: ComplaintDecider | null }?]>('decideComplaint');
+/** issue 31: the third argument, the documents the official signed, as the API checked them (absent: from before) */
+export const decideComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintDecision, { as?: ComplaintDecider | null }?, SignedDecisionDocuments?]>(
+  'decideComplaint',
+);
 
 /** The provider sends a complaint filed through it on to the body above (APPK art. 91 §4); refused unless with it. */
 export const forwardComplaintUpdate = defineUpdate<ComplaintStatus, [ComplaintForwarding]>('forwardComplaint');

@@ -79,7 +79,10 @@ const complaintCommon = {
   forwardedAt: instant().nullable().optional().describe('when it went on to the body above the provider'),
   forwardedBy: z.enum(['provider', 'service']).nullable().optional().describe('service: the provider let its 3 working days pass'),
   outcome: z.enum(OUTCOMES).nullable(),
-  motivation: z.string().nullable(),
+  motivation: z
+    .strictObject({ kk: z.string(), ru: z.string() })
+    .nullable()
+    .describe('in each language of the documents (a decision from before issue 31: its one text in both)'),
   official: z.string().nullable(),
   decidedBy: z.enum(['provider', 'reviewing-body']).nullable().optional().describe('the provider satisfying it in full, or the body reviewing it'),
   decidedAt: instant().nullable(),
@@ -116,6 +119,7 @@ const caseFields = {
 /** GET /applications/{id}: the case, its complaints and its documents. */
 export const CaseAnswer = z.object({
   applicationId: uuid(),
+  providerUnit: z.string().nullable().describe('the unit of the registry that provides the service (R1), whose authorised persons decide the case'),
   ...caseFields,
   decisionOrderedAt: instant().nullable(),
   yearHeldBy: uuid().nullable(),
@@ -227,6 +231,34 @@ export const ProviderUnitsAnswer = z.object({
         .string()
         .optional()
         .describe('the body that decides complaints filed through this unit, where it is not its parent (APPK art. 91 §4)'),
+    }),
+  ),
+});
+
+/** GET /authorised-persons (issue 31): who may sign each unit's decisions; no IIN leaves the service. */
+export const AuthorisedPersonsAnswer = z.object({
+  persons: z.array(
+    z.object({
+      id: z.string(),
+      unit: z.string(),
+      name: z.string(),
+      position: z.object({ kk: z.string(), ru: z.string() }),
+      from: instant(),
+      until: instant().nullable(),
+    }),
+  ),
+});
+
+/** POST /applications/{id}/decision/documents, POST /complaints/{id}/decision/documents (issue 31). */
+export const PreparedDocumentsAnswer = z.object({
+  kind: z.enum(['acceptance', 'receipt', 'refusal', 'complaint-decision']),
+  unit: z.string().describe('the deciding unit, whose authorised person signs'),
+  official: z.object({ id: z.string(), name: z.string(), position: z.object({ kk: z.string(), ru: z.string() }) }),
+  preparedAt: instant().describe('repeated in the decision: the decision date the documents print'),
+  documents: z.array(
+    z.object({
+      language: z.enum(['kk', 'ru']),
+      body: z.string().describe("the exact text to sign: a detached CMS over its UTF-8 bytes, with the official's own certificate"),
     }),
   ),
 });

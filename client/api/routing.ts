@@ -35,6 +35,10 @@ export interface ApiDeps {
   units?: ProviderUnits;
   /** R5: the certificates that verify the documents' signatures (the CA's, PEM), as published */
   trustAnchorsPem?: () => string;
+  /** issue 31: who may sign a unit's decision (the shipped development registry by default) */
+  authorisedPersons?: AuthorisedPersons;
+  /** issue 31: how an official's signature is verified (in this process against trustAnchorsPem by default; NCANode) */
+  signatureVerifier?: SignatureVerifier;
   /** the signing certificates configured (their files, not their keys), for /healthz's warning of one near its end */
   signingCertificates?: () => SigningCertificateInUse[];
   /** how many days before a unit's signing ends /healthz warns (SIGNING_CERTIFICATE_WARNING_DAYS; 30 by default) */
@@ -55,6 +59,8 @@ import type { Client } from '@temporalio/client';
 import type { EncryptionCodec } from '../../infra/payload-codec';
 import type { Store } from '../../infra/store';
 import type { ProviderUnits } from '../../domain/provider-units';
+import type { AuthorisedPersons } from '../../domain/authorised-persons';
+import type { SignatureVerifier } from '../../infra/signature-verifier';
 import type { ApiKeyEntry } from './auth';
 import type { SigningCertificateInUse } from '../../infra/certificate-expiry';
 import type { BrowserSessions } from './sessions';
@@ -78,6 +84,8 @@ export interface ApiRoutes {
     campaignWindows: readonly CampaignWindow[];
     standardSchedule: readonly StandardInForce[];
     units: ProviderUnits;
+    authorisedPersons: AuthorisedPersons;
+    signatureVerifier: SignatureVerifier;
   };
   /** every route registered so far, for the OpenAPI document */
   routes: readonly RouteDoc[];

@@ -11,6 +11,8 @@ import { SHIPPED_SCHEDULE } from '../../domain/standards';
 import { workflowIdFor } from '../../infra/identity';
 import { temporalNotReady } from '../../infra/temporal-setup';
 import { shippedProviderUnits } from '../../infra/provider-units';
+import { loadAuthorisedPersons, SHIPPED_AUTHORISED_PERSONS_FILE } from '../../infra/authorised-persons';
+import { LocalSignatureVerifier } from '../../infra/signature-verifier';
 import { authenticate, keyTagOf, type ApiClient } from './auth';
 import { sendUpdate } from './cases';
 import { registerCodecServer } from './codec-server';
@@ -107,6 +109,8 @@ export function buildApi(options: ApiDeps): FastifyInstance {
     standardSchedule: SHIPPED_SCHEDULE,
     ...options,
     units: options.units ?? shippedProviderUnits(),
+    authorisedPersons: options.authorisedPersons ?? loadAuthorisedPersons(SHIPPED_AUTHORISED_PERSONS_FILE, options.units ?? shippedProviderUnits()),
+    signatureVerifier: options.signatureVerifier ?? new LocalSignatureVerifier(() => options.trustAnchorsPem?.() ?? ''),
   };
   const { store, apiKeys, codec, codecCorsOrigins = ['http://localhost:8233', 'http://127.0.0.1:8233'] } = deps;
   // Behind a load balancer the caller's address is the one it forwards (TRUST_PROXY), or every caller would share

@@ -5,7 +5,8 @@
  * history is gone; documents and the complaints listed on a case come from the store's rows alone.
  */
 import type { ApplicationStatus, ComplaintStatus, ComplaintSummary } from '../../domain/case-status';
-import type { ComplaintRecord, NoticeRecord } from '../../infra/case-store';
+import { storedMotivation, type ComplaintRecord, type NoticeRecord } from '../../infra/case-store';
+import type { PreparedDocuments } from '../../infra/decision-documents';
 
 /** A signed document of the cabinet (R5, R13). */
 export function noticeView(n: NoticeRecord) {
@@ -45,7 +46,7 @@ export function complaintItem(c: ComplaintRecord) {
     late: c.late,
     periodRestored: c.periodRestored,
     outcome: c.outcome,
-    motivation: c.motivation,
+    motivation: storedMotivation(c),
     official: c.official,
     decidedAt: c.decidedAt?.toISOString() ?? null,
   };
@@ -137,5 +138,16 @@ export function complaintView(status: ComplaintStatus, reviewingUnit: string | n
     decidedBy: status.decidedBy ?? null,
     decidedAt: status.decidedAt,
     notifiedAt: status.notifiedAt,
+  };
+}
+
+/** Issue 31: documents prepared for the deciding official to sign, and who the documents name. */
+export function preparedView(p: PreparedDocuments) {
+  return {
+    kind: p.kind,
+    unit: p.unit,
+    official: { id: p.person.id, name: p.person.name, position: p.person.position },
+    preparedAt: p.preparedAt,
+    documents: p.documents,
   };
 }

@@ -1,6 +1,7 @@
 /** The application and complaint commands: they talk to the HTTP API as any integrator would. */
 import { InvalidArgumentError, type Command } from 'commander';
 import { api, readJson } from './terminal';
+import { decideSigned, type SignatureFlags } from './signing';
 
 export function caseCommands(program: Command): void {
   program
@@ -15,22 +16,43 @@ export function caseCommands(program: Command): void {
     .argument('<applicationId>')
     .action((id: string) => api('GET', `/applications/${encodeURIComponent(id)}`));
 
-  program
-    .command('decide')
-    .description("record the provider's decision (R3, R9)")
-    .argument('<applicationId>')
-    .requiredOption('--decision <decision>', 'accept or refuse')
-    .requiredOption('--official <name>', 'the deciding official')
-    .option('--grounds <list>', 'refusal grounds of R9, comma-separated (1,2,3)')
-    .option('--motivation <text>', 'the motivation of a refusal')
-    .action((id: string, o: { decision: string; official: string; grounds?: string; motivation?: string }) =>
-      api('POST', `/applications/${encodeURIComponent(id)}/decision`, {
-        decision: o.decision,
-        official: o.official,
-        ...(o.grounds && { grounds: o.grounds.split(',').map((g) => Number(g.trim())) }),
-        ...(o.motivation && { motivation: o.motivation }),
-      }),
-    );
+  const decisionOptions = (command: Command) =>
+    command
+      .requiredOption('--decision <decision>', 'accept or refuse')
+      .requiredOption('--official <person>', 'the deciding official: their id in the registry of authorised persons (GET /authorised-persons)')
+      .option('--grounds <list>', 'refusal grounds of R9, comma-separated (1,2,3)')
+      .option('--motivation-kk <text>', 'the motivation of a refusal, in Kazakh (the Kazakh document prints it)')
+      .option('--motivation-ru <text>', 'the motivation of a refusal, in Russian (the Russian document prints it)');
+  const decisionOf = (o: DecisionFlags) => ({
+    decision: o.decision,
+    official: o.official,
+    ...(o.grounds && { grounds: o.grounds.split(',').map((g) => Number(g.trim())) }),
+    ...((o.motivationKk || o.motivationRu) && { motivation: { kk: o.motivationKk, ru: o.motivationRu } }),
+  });
+
+  decisionOptions(
+    program
+      .command('prepare-decision')
+      .description("the documents the provider's decision will issue, for its official to sign (issue 31); nothing changes")
+      .argument('<applicationId>'),
+  ).action((id: string, o: DecisionFlags) => api('POST', `/applications/${encodeURIComponent(id)}/decision/documents`, decisionOf(o)));
+
+  decisionOptions(
+    program
+      .command('decide')
+      .description(
+        "record the provider's decision (R3, R9), signed by its official over the documents prepared for it (issue 31): the signatures given, or made with the development person's key",
+      )
+      .argument('<applicationId>'),
+  )
+    .option('--prepared-at <instant>', 'when the signed documents were prepared (prepare-decision answers it)')
+    .option('--signature-kk <cms>', "the official's detached CMS over the Kazakh document, base64 (or @file)")
+    .option('--signature-ru <cms>', "the official's detached CMS over the Russian document, base64 (or @file)")
+    .option(
+      '--sign-as-development-person',
+      "development only: prepare, sign with the official's development key in DATA_DIR (as NCALayer would), decide",
+    )
+    .action((id: string, o: DecisionFlags & SignatureFlags) => decideSigned(`/applications/${encodeURIComponent(id)}/decision`, decisionOf(o), o));
 
   program
     .command('withdraw')
@@ -104,26 +126,49 @@ export function caseCommands(program: Command): void {
     .argument('<complaintId>')
     .action((id: string) => api('GET', `/complaints/${encodeURIComponent(id)}`));
 
-  program
-    .command('decide-complaint')
-    .description(
-      "record a motivated decision on a complaint (R13): the reviewing body's, or the full satisfaction (upheld) by the provider it was filed through (APPK art. 91 §4)",
+  const complaintDecisionOptions = (command: Command) =>
+    command
+      .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
+      .requiredOption('--motivation-kk <text>', 'the motivation of the decision, in Kazakh')
+      .requiredOption('--motivation-ru <text>', 'the motivation of the decision, in Russian')
+      .requiredOption('--official <person>', 'the deciding official: their id in the registry of authorised persons (GET /authorised-persons)')
+      .option('--period-restored <yes|no>', 'for a late complaint: whether the period is restored (APPK art. 92)', (v: string) => {
+        if (v !== 'yes' && v !== 'no') throw new InvalidArgumentError('must be yes or no');
+        return v === 'yes';
+      });
+  const complaintDecisionOf = (o: ComplaintDecisionFlags) => ({
+    outcome: o.outcome,
+    motivation: { kk: o.motivationKk, ru: o.motivationRu },
+    official: o.official,
+    ...(o.periodRestored !== undefined && { periodRestored: o.periodRestored }),
+  });
+
+  complaintDecisionOptions(
+    program
+      .command('prepare-complaint-decision')
+      .description("a complaint's decision as it will be issued, for the deciding official to sign (issue 31); nothing changes")
+      .argument('<complaintId>'),
+  ).action((id: string, o: ComplaintDecisionFlags) =>
+    api('POST', `/complaints/${encodeURIComponent(id)}/decision/documents`, complaintDecisionOf(o)),
+  );
+
+  complaintDecisionOptions(
+    program
+      .command('decide-complaint')
+      .description(
+        "record a motivated decision on a complaint (R13): the reviewing body's, or the full satisfaction (upheld) by the provider it was filed through (APPK art. 91 §4); signed by its official as a provider's decision is (issue 31)",
+      )
+      .argument('<complaintId>'),
+  )
+    .option('--prepared-at <instant>', 'when the signed documents were prepared (prepare-complaint-decision answers it)')
+    .option('--signature-kk <cms>', "the official's detached CMS over the Kazakh document, base64 (or @file)")
+    .option('--signature-ru <cms>', "the official's detached CMS over the Russian document, base64 (or @file)")
+    .option(
+      '--sign-as-development-person',
+      "development only: prepare, sign with the official's development key in DATA_DIR (as NCALayer would), decide",
     )
-    .argument('<complaintId>')
-    .requiredOption('--outcome <outcome>', 'upheld, partly-upheld or rejected')
-    .requiredOption('--motivation <text>', 'the motivation of the decision')
-    .requiredOption('--official <name>', 'the deciding official')
-    .option('--period-restored <yes|no>', 'for a late complaint: whether the period is restored (APPK art. 92)', (v: string) => {
-      if (v !== 'yes' && v !== 'no') throw new InvalidArgumentError('must be yes or no');
-      return v === 'yes';
-    })
-    .action((id: string, o: { outcome: string; motivation: string; official: string; periodRestored?: boolean }) =>
-      api('POST', `/complaints/${encodeURIComponent(id)}/decision`, {
-        outcome: o.outcome,
-        motivation: o.motivation,
-        official: o.official,
-        ...(o.periodRestored !== undefined && { periodRestored: o.periodRestored }),
-      }),
+    .action((id: string, o: ComplaintDecisionFlags & SignatureFlags) =>
+      decideSigned(`/complaints/${encodeURIComponent(id)}/decision`, complaintDecisionOf(o), o),
     );
 
   program
@@ -132,4 +177,20 @@ export function caseCommands(program: Command): void {
     .argument('<complaintId>')
     .requiredOption('--official <name>', 'the official who forwards it')
     .action((id: string, o: { official: string }) => api('POST', `/complaints/${encodeURIComponent(id)}/forwarding`, { official: o.official }));
+}
+
+interface DecisionFlags {
+  decision: string;
+  official: string;
+  grounds?: string;
+  motivationKk?: string;
+  motivationRu?: string;
+}
+
+interface ComplaintDecisionFlags {
+  outcome: string;
+  motivationKk: string;
+  motivationRu: string;
+  official: string;
+  periodRestored?: boolean;
 }

@@ -3,6 +3,7 @@
  * escalation to the superior body when its review is late), the reviewing body's decision, and a late complaint
  * against a closed case taken under the application's lock, so that two filings to one body cannot both pass.
  */
+import type { Bilingual } from '../../domain/fields';
 import { complaintWorkflowIdFor } from '../../domain/case-ids';
 import type { ClosedCaseView } from '../../domain/guards';
 import {
@@ -109,7 +110,8 @@ export interface ComplaintDecisionRecord {
   complaintId: string;
   state: string;
   outcome: ComplaintOutcome;
-  motivation: string;
+  /** in each document's language */
+  motivation: Bilingual;
   official: string;
   /** APPK art. 92 §2: a late complaint's decision on restoring the period (null: filed in time) */
   periodRestored?: boolean | null;
@@ -200,7 +202,8 @@ export function complaintRecords({ store, units }: { store: Store; units: Provid
         data: {
           state: d.state,
           outcome: d.outcome,
-          motivation: d.motivation,
+          motivation: d.motivation.ru,
+          motivationKk: d.motivation.kk,
           official: d.official,
           periodRestored: d.periodRestored ?? null,
           decidedBy: d.decidedBy ?? null,

@@ -3,13 +3,15 @@
  * certificate and their delivery to the cabinet, stored in one transaction and exactly once per document, and
  * the decision a result carries, recorded in the same transaction.
  */
+import type { Bilingual } from '../../domain/fields';
 import type { Defect } from '../../domain/admissibility';
 import { holdsTheYear } from '../../domain/academic-year';
-import { LANGUAGES, RESULT_KINDS, type NoticeKind } from '../../domain/notices';
+import { LANGUAGES, RESULT_KINDS, type ComplaintFacts, type NoticeKind, type SignedDecisionDocuments } from '../../domain/notices';
 import { enqueue } from '../outbox';
 import { documentKey, outboxKeys } from '../outbox-keys';
 import type { SignerIdentity } from '../signer';
 import { Prisma, type Store } from '../store';
+import type { Complaint } from '../../prisma/generated/client';
 import { yearHolderOf } from './applications';
 import { COMPLAINT_ORDER } from './reads';
 
@@ -20,6 +22,8 @@ export interface NoticeRequest {
   round?: number;
   /** the complaint a complaint-decision answers */
   complaintId?: string;
+  /** issue 31: a complaint's decision as the deciding official signed it, stored as it is */
+  signed?: SignedDecisionDocuments;
 }
 
 export interface IssuedNotice {
@@ -34,7 +38,8 @@ export interface DecisionRecord {
   state: string;
   decision: 'accept' | 'refuse';
   grounds: number[];
-  motivation: string | null;
+  /** in each document's language */
+  motivation: Bilingual | null;
   /** the deciding official; null for a refusal by rule, issued in the name of the provider's authorised person */
   official: string | null;
   /** R9: the defects of a refusal by rule, which its document words in each language */
@@ -59,6 +64,42 @@ export interface SignedDocuments {
   }>;
 }
 
+/**
+ * A motivation as a row keeps it (issue 31): the Russian in `motivation`, the Kazakh in `motivationKk`. A decision
+ * from before the Kazakh had its column holds one text, which both its documents printed.
+ */
+export function storedMotivation(row: { motivation: string | null; motivationKk: string | null }): Bilingual | null {
+  return row.motivation === null ? null : { kk: row.motivationKk ?? row.motivation, ru: row.motivation };
+}
+
+/**
+ * A complaint as its documents state it, from its row: its road (through the provider, forwarded by whom, decided
+ * by whom), its lateness and outcome, and (R10, R13) what an upheld one does to the case — `yearHolder`, the newer
+ * application holding the teacher's year, if any.
+ */
+export function complaintFactsOf(c: Complaint, application: { round: number }, yearHolder: string | null): ComplaintFacts {
+  return {
+    complaintId: c.id,
+    addressee: c.addressee as ComplaintFacts['addressee'],
+    subject: c.subject as ComplaintFacts['subject'],
+    late: c.late,
+    throughProvider: c.providerDueAt !== null,
+    forwardedBy: c.forwardedBy as ComplaintFacts['forwardedBy'],
+    decidedBy: c.decidedBy as ComplaintFacts['decidedBy'],
+    petitioned: c.restorationReason !== null,
+    periodRestored: c.periodRestored,
+    submittedAt: c.submittedAt,
+    registeredAt: c.registeredAt,
+    outcome: c.outcome as ComplaintFacts['outcome'],
+    motivation: storedMotivation(c),
+    official: c.official,
+    decidedAt: c.decidedAt,
+    yearHeldBy: yearHolder,
+    // decided after the case moved on to a later round (domain/complaint.ts#reopensTheReview)
+    resultSuperseded: c.contestedRound < application.round,
+  };
+}
+
 /** R3, R10: a decision on the application's row; a refusal frees the teacher's year, an acceptance keeps it. */
 async function recordDecision(tx: Prisma.TransactionClient, d: DecisionRecord): Promise<void> {
   await tx.application.update({
@@ -67,7 +108,8 @@ async function recordDecision(tx: Prisma.TransactionClient, d: DecisionRecord): 
       state: d.state,
       decision: d.decision,
       refusalGrounds: d.grounds,
-      motivation: d.motivation,
+      motivation: d.motivation?.ru ?? null,
+      motivationKk: d.motivation?.kk ?? null,
       official: d.official,
       defects: d.defects ?? Prisma.DbNull,
       holdsYear: holdsTheYear(d) ? true : null,
@@ -85,6 +127,11 @@ export function documentRecords(store: Store) {
      * What a document is issued about: the application with its complaints, and (`withYearHolder`, for a
      * complaint's decision on a refusal) the newer application that holds the teacher's year, if any (R10).
      */
+    /** The application a complaint is against. */
+    async applicationOfComplaint(complaintId: string): Promise<string> {
+      return (await store.complaint.findUniqueOrThrow({ where: { id: complaintId }, select: { applicationId: true } })).applicationId;
+    },
+
     async subjectOf(applicationId: string, withYearHolder: boolean) {
       const application = await store.application.findUniqueOrThrow({
         where: { id: applicationId },

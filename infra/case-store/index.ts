@@ -12,7 +12,15 @@ export {
   type ComplaintStageRecord,
 } from './complaints';
 export { applicationRecords, openApplicationOnRecord, yearHolderOf, type CustodyRecord, type StageRecord } from './applications';
-export { documentRecords, type DecisionRecord, type IssuedNotice, type NoticeRequest, type SignedDocuments } from './documents';
+export {
+  complaintFactsOf,
+  documentRecords,
+  storedMotivation,
+  type DecisionRecord,
+  type IssuedNotice,
+  type NoticeRequest,
+  type SignedDocuments,
+} from './documents';
 export * from './reads';
 export { caseReads, recordCaseReads, type CaseReadEntry } from './access';
 export { applyRetentionBatch, type RetentionBatch } from './retention';

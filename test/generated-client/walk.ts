@@ -26,7 +26,19 @@ async function until<T>(ask: () => Promise<T>, done: (answer: T) => boolean, pat
   }
 }
 
-export async function walkOneApplication(baseUrl: string, key: string, submission: SubmissionBody, patienceMs: number): Promise<Walked> {
+/** The deciding official: their id in the registry of authorised persons, and their signing (NCALayer's part). */
+export interface Official {
+  id: string;
+  sign(text: string): Promise<string>;
+}
+
+export async function walkOneApplication(
+  baseUrl: string,
+  key: string,
+  submission: SubmissionBody,
+  patienceMs: number,
+  official: Official,
+): Promise<Walked> {
   const api = createClient<paths>({ baseUrl, headers: { authorization: `Bearer ${key}` } });
 
   const submitted = await api.POST('/applications', { body: submission, params: { header: { 'Idempotency-Key': `walk-${submission.iin}` } } });
@@ -37,7 +49,16 @@ export async function walkOneApplication(baseUrl: string, key: string, submissio
   const read = () => api.GET('/applications/{id}', { params: { path } });
   await until(read, (r) => r.data?.state === 'under-review', patienceMs);
 
-  const decided = await api.POST('/applications/{id}/decision', { params: { path }, body: { decision: 'accept', official: 'Бекова А. С.' } });
+  // issue 31: the documents are prepared, the official signs each language's, and the decision carries the signatures
+  const decision = { decision: 'accept' as const, official: official.id };
+  const prepared = await api.POST('/applications/{id}/decision/documents', { params: { path }, body: decision });
+  if (!prepared.data) throw new Error(`preparation refused: ${JSON.stringify(prepared.error)}`);
+  const signatures = { kk: '', ru: '' };
+  for (const document of prepared.data.documents) signatures[document.language] = await official.sign(document.body);
+  const decided = await api.POST('/applications/{id}/decision', {
+    params: { path },
+    body: { ...decision, preparedAt: prepared.data.preparedAt, signatures },
+  });
   if (!decided.data) throw new Error(`decision refused: ${JSON.stringify(decided.error)}`);
 
   const delivered = await until(read, (r) => r.data?.state === 'notified', patienceMs);

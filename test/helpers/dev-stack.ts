@@ -15,6 +15,7 @@ import { EncryptionCodec, FAILURE_CONVERTER_PATH } from '../../infra/payload-cod
 import { shippedProviderUnits } from '../../infra/provider-units';
 import type { UnitSigners } from '../../infra/signer';
 import { developmentSigners } from '../../infra/signers';
+import { registerSigningDir } from './officials';
 import type { Store } from '../../infra/store';
 import { installTelemetry } from '../../worker/telemetry';
 import { createWorker } from '../../worker/worker';
@@ -131,6 +132,7 @@ export async function startDevStack(
     campaignWindows: [academicYearWindow(new Date(machineNow().getTime() - 365 * 86_400_000)), academicYearWindow(machineNow())],
   });
   const baseUrl = httpSide.baseUrl;
+  registerSigningDir(baseUrl, path.join(dataDir, 'signing'));
 
   return {
     taskQueue,

@@ -1,13 +1,16 @@
 /**
- * A local stand-in for NCANode's `POST /cms/sign` and `POST /wsse/sign` (v3), for testing the adapters
- * (infra/ncanode-signer.ts, infra/smartbridge/wsse.ts) over real HTTP: it opens the PKCS#12 container it is sent
- * with the password it is sent, and signs as the real service does (a detached CMS carrying the signer's
- * certificate; a SOAP envelope with a wsse:Security header signing its Body). It answers errors in NCANode's shape.
+ * A local stand-in for NCANode's `POST /cms/sign`, `POST /cms/verify` and `POST /wsse/sign` (v3), for testing the
+ * adapters (infra/ncanode-signer.ts, infra/signature-verifier.ts, infra/smartbridge/wsse.ts) over real HTTP: it
+ * opens the PKCS#12 container it is sent with the password it is sent, and signs as the real service does (a
+ * detached CMS carrying the signer's certificate; a SOAP envelope with a wsse:Security header signing its Body);
+ * it verifies a detached CMS with OpenSSL against the CA it was started with (`trustAnchorsPem`), as the real one
+ * does against the national CA's. It answers errors in NCANode's shape.
  */
 import Fastify from 'fastify';
 import forge from 'node-forge';
 import { CmsSigner } from '../../infra/signer';
 import { LocalEnvelopeSigner } from '../../infra/smartbridge/wsse';
+import { opensslVerify } from './openssl';
 
 export interface FakeNcaNode {
   url: string;
@@ -15,6 +18,8 @@ export interface FakeNcaNode {
   requests: Array<{ detached: unknown; withTsp: unknown; signers: number }>;
   /** the /wsse/sign requests it got, without the containers and passwords */
   wsseRequests: Array<{ keyAlias: unknown; trimXml: unknown }>;
+  /** the /cms/verify requests it got: their revocation checks */
+  verifyRequests: Array<{ revocationCheck: unknown }>;
   close(): Promise<void>;
 }
 
@@ -33,8 +38,29 @@ function openContainer(base64: string, password: string): { keyPem: string; cert
   return { keyPem: forge.pki.privateKeyToPem(key), certPem: forge.pki.certificateToPem(cert) };
 }
 
-export async function startFakeNcaNode(): Promise<FakeNcaNode> {
+export async function startFakeNcaNode(trustAnchorsPem?: string): Promise<FakeNcaNode> {
   const app = Fastify({ bodyLimit: 16 * 1024 * 1024 });
+  const verifyRequests: FakeNcaNode['verifyRequests'] = [];
+  app.post('/cms/verify', async (request, reply) => {
+    const body = request.body as { cms?: string; data?: string; revocationCheck?: string[] };
+    verifyRequests.push({ revocationCheck: body.revocationCheck });
+    if (!body.cms) return reply.code(400).send({ status: 400, message: 'cms is required' });
+    if (!trustAnchorsPem) return reply.code(500).send({ status: 500, message: 'no trust anchors' });
+    try {
+      const { signerPem } = opensslVerify(Buffer.from(body.data ?? '', 'base64'), body.cms, trustAnchorsPem);
+      const certificate = forge.pki.certificateFromPem(signerPem);
+      const now = new Date();
+      const current = certificate.validity.notBefore <= now && now < certificate.validity.notAfter;
+      return {
+        status: 200,
+        message: '',
+        valid: true,
+        signers: [{ valid: current, notBefore: certificate.validity.notBefore, notAfter: certificate.validity.notAfter }],
+      };
+    } catch {
+      return { status: 200, message: 'Подпись недействительна', valid: false, signers: [] };
+    }
+  });
   const requests: FakeNcaNode['requests'] = [];
   app.post('/cms/sign', async (request, reply) => {
     const body = request.body as { data?: string; signers?: Array<{ key: string; password: string }>; detached?: boolean; withTsp?: boolean };
@@ -67,6 +93,7 @@ export async function startFakeNcaNode(): Promise<FakeNcaNode> {
     url: `http://127.0.0.1:${(app.server.address() as { port: number }).port}`,
     requests,
     wsseRequests,
+    verifyRequests,
     close: () => app.close(),
   };
 }

@@ -13,6 +13,7 @@ import { startOutboxRelay } from '../../worker/outbox-relay';
 import { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { developmentSigners } from '../../infra/signers';
+import { registerSigningDir } from './officials';
 import { shippedProviderUnits } from '../../infra/provider-units';
 import { parseApiKeys } from '../../client/api/auth';
 import { createWorker } from '../../worker/worker';
@@ -75,6 +76,8 @@ export interface TimeSkippingStack {
   baseUrl: string;
   /** the development CA's certificate, which every document's signer chains to */
   trustAnchorsPem: string;
+  /** the development CA's folder, whose authorised persons' keys sign decisions (issue 31) */
+  signingDir: string;
   /** moves the test server's clock forward to an instant */
   skipTo(instant: Date): Promise<void>;
   /** moves the clock just past the next working moment, where a submission registers at once (R7): the instant, ISO */
@@ -128,6 +131,7 @@ export async function startTimeSkippingStack(
     ...api,
   };
   const httpSide = await startHttpSide(apiDeps);
+  registerSigningDir(httpSide.baseUrl, path.join(database.dataDir, 'signing'));
   const others: ReturnType<typeof buildApi>[] = [];
   const skipTo = async (instant: Date) => {
     const ms = instant.getTime() - (await env.currentTimeMs());
@@ -140,6 +144,7 @@ export async function startTimeSkippingStack(
     env,
     baseUrl: httpSide.baseUrl,
     trustAnchorsPem: signers.trustAnchorsPem(),
+    signingDir: path.join(database.dataDir, 'signing'),
     skipTo,
     async atNextWorkingMoment() {
       await skipTo(new Date(registrationMoment(new Date(await env.currentTimeMs())).getTime() + 1000));
@@ -149,7 +154,9 @@ export async function startTimeSkippingStack(
       const other = buildApi({ rateLimitPerMinute: 1_000_000, authFailuresPerMinute: 1_000_000, ...apiDeps, ...overrides });
       others.push(other);
       await other.listen({ port: 0, host: '127.0.0.1' });
-      return `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;
+      const url = `http://127.0.0.1:${(other.server.address() as { port: number }).port}`;
+      registerSigningDir(url, path.join(database.dataDir, 'signing'));
+      return url;
     },
     async stop() {
       for (const other of others) await other.close();

@@ -1,5 +1,6 @@
 /** Routes of the `applications` tag: submit, read, decide, withdraw (R1–R11). */
-import { decisionSchema, submissionSchema, withdrawalSchema } from '../../../domain/application';
+import { decisionDocumentsSchema, signedDecisionSchema, submissionSchema, withdrawalSchema } from '../../../domain/application';
+import { checkSignatures, decisionDocuments, isRefusal } from '../../../infra/decision-documents';
 import { parseInput } from '../../../domain/refusals';
 import { workflowIdFor } from '../../../infra/identity';
 import { decideUpdate, statusQuery, withdrawUpdate } from '../../../workflows/messages';
@@ -9,13 +10,14 @@ import { partiesOf, entitlementRefusal, readRefusal, recordRead } from '../entit
 import { refuse, refuseBadId, UUID } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
 import { submitApplication } from '../submission';
-import { caseView, complaintsOfCase, noticeView } from '../views';
+import { caseView, complaintsOfCase, noticeView, preparedView } from '../views';
 import { applicationRecord, parseView } from '../../../infra/case-store';
 import type { ApplicationStatus } from '../../../domain/case-status';
-import { CaseAnswer, CaseStatusAnswer, SubmittedAnswer } from '../answers';
+import { CaseAnswer, CaseStatusAnswer, PreparedDocumentsAnswer, SubmittedAnswer } from '../answers';
 
 export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store } = deps;
+  const documents = decisionDocuments({ store, units: deps.units, persons: deps.authorisedPersons });
 
   route(
     {
@@ -90,10 +92,47 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       await recordRead(store, request, [id]);
       return {
         applicationId: id,
+        // R1: the unit that provides the service, whose authorised persons decide it (issue 31)
+        providerUnit: row?.providerUnit ?? null,
         ...caseView(view),
         complaints: complaintsOfCase(id, row?.complaints ?? [], view),
         notices: (row?.notices ?? []).map(noticeView),
       };
+    },
+  );
+
+  // Issue 31: the official takes the decision with their own signature: the documents are prepared for them to sign.
+  route(
+    {
+      method: 'POST',
+      url: '/applications/:id/decision/documents',
+      operationId: 'prepareDecisionDocuments',
+      summary:
+        "The documents the provider's decision will issue, prepared for the deciding official to sign (issue 31): the result in Kazakh and in Russian, dated now, naming the authorised person (official: their id in GET /authorised-persons); nothing changes",
+      tag: 'applications',
+      scope: 'decide',
+      params: { id: 'the application id' },
+      body: decisionDocumentsSchema(),
+      answers: { 200: PreparedDocumentsAnswer },
+      responses: {
+        200: 'the documents to sign, each as the exact text (UTF-8) a detached CMS signs, and preparedAt, which the decision repeats',
+        ...ERRORS,
+        403: "the key is not a provider's key for the case's unit (R1); or the person is no authorised person of the case's unit",
+        422: 'a refusal without its grounds or motivation (R9); or official names no person of the registry of authorised persons',
+      },
+    },
+    async (request, reply) => {
+      if (!UUID.test(request.params.id)) return refuseBadId(reply, 'id', 'an application id');
+      // who before what: a key that may not decide the case learns nothing of the body's problems
+      const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
+        mayDecideCase(request.apiClient!, kase),
+      );
+      if (denied) return refuse(reply, denied);
+      const parsed = parseInput(decisionDocumentsSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const prepared = await documents.forResult(request.params.id, parsed.value, deps.now());
+      if (isRefusal(prepared)) return refuse(reply, prepared);
+      return preparedView(prepared);
     },
   );
 
@@ -102,31 +141,39 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
       method: 'POST',
       url: '/applications/:id/decision',
       operationId: 'decideApplication',
-      summary: "The provider's decision: accept, or refuse with grounds and motivation (R3, R9)",
+      summary:
+        "The provider's decision: accept, or refuse with grounds and motivation (R3, R9), signed by the deciding official with their own certificate over the documents prepared for it (issue 31)",
       tag: 'applications',
       scope: 'decide',
       params: { id: 'the application id' },
-      body: decisionSchema(),
+      body: signedDecisionSchema(),
       answers: { 200: CaseStatusAnswer },
       responses: {
-        200: 'the case after the decision',
+        200: 'the case after the decision; its documents are the ones the official signed',
         ...ERRORS,
-        403: "the key is not a provider's key for the case's unit (R1)",
+        403: "the key is not a provider's key for the case's unit (R1); or the signer is no authorised person of the case's unit, or not the person the documents name",
         409: 'the case does not take a decision now (not under review, closed)',
-        422: 'a refusal without its grounds or motivation, or on a ground its standard does not have (R9)',
+        422: 'a refusal without its grounds or motivation, or on a ground its standard does not have (R9); a signature not over the prepared documents, by a certificate that does not chain to the trust anchors or is not current, or documents prepared more than a day ago',
       },
     },
     async (request, reply) => {
-      const parsed = parseInput(decisionSchema(), request.body);
-      if (!parsed.ok) return refuse(reply, parsed.error);
+      if (!UUID.test(request.params.id)) return refuseBadId(reply, 'id', 'an application id');
       const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
         mayDecideCase(request.apiClient!, kase),
       );
       if (denied) return refuse(reply, denied);
+      const parsed = parseInput(signedDecisionSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
+      const { preparedAt, signatures, ...decision } = parsed.value;
+      const prepared = await documents.forResult(request.params.id, decision, new Date(preparedAt));
+      if (isRefusal(prepared)) return refuse(reply, prepared);
+      const signed = await checkSignatures(prepared, signatures, deps.signatureVerifier, deps.now());
+      if (isRefusal(signed)) return refuse(reply, signed);
       return updateApplication(
         request.params.id,
         reply,
-        (workflowId) => client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [parsed.value] }),
+        (workflowId) =>
+          client.workflow.getHandle(workflowId).executeUpdate(decideUpdate, { args: [{ ...decision, official: prepared.person.name }, signed] }),
         { code: 'decision-not-allowed', field: 'decision', rule: 'R3' },
       );
     },

@@ -1,7 +1,15 @@
 /** Routes of the `complaints` tag: file, read, forward and decide complaints against a result (R13). */
 import type { FastifyReply } from 'fastify';
 import { submittedAtRefusal } from '../../../domain/application';
-import { complaintDecisionSchema, complaintForwardingSchema, complaintSchema, type ComplaintDecider } from '../../../domain/complaint';
+import {
+  complaintDecisionDocumentsSchema,
+  complaintForwardingSchema,
+  complaintSchema,
+  signedComplaintDecisionSchema,
+  type ComplaintDecider,
+} from '../../../domain/complaint';
+import type { z } from 'zod';
+import { checkSignatures, decisionDocuments, isRefusal } from '../../../infra/decision-documents';
 import { parseInput } from '../../../domain/refusals';
 import { complaintWorkflowIdFor } from '../../../infra/identity';
 import { complaintStatusQuery, decideComplaintUpdate, fileComplaintUpdate, forwardComplaintUpdate } from '../../../workflows/messages';
@@ -9,15 +17,16 @@ import { complaintDeciderOf, mayFileComplaint, mayForwardComplaint } from '../..
 import { queryIfRunning, sendUpdate } from '../cases';
 import { complaintPartiesOf, decidersOf, entitlementRefusal, partiesOf, readRefusal, recordRead } from '../entitlement';
 import { fileAgainstClosedCase } from '../late-complaints';
-import { refuse, refuseBadId, UUID } from '../refusals';
+import { refuse, refuseBadId, UUID, type ApiRefusal } from '../refusals';
 import { ERRORS, type ApiRoutes } from '../routing';
-import { complaintView, noticeView } from '../views';
+import { complaintView, noticeView, preparedView } from '../views';
 import { complaintRecord, parseView, recordedOutcome } from '../../../infra/case-store';
 import type { ComplaintStatus } from '../../../domain/case-status';
-import { ComplaintAnswer, ComplaintStatusAnswer, FiledComplaintAnswer } from '../answers';
+import { ComplaintAnswer, ComplaintStatusAnswer, FiledComplaintAnswer, PreparedDocumentsAnswer } from '../answers';
 
 export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): void {
   const { client, store, now } = deps;
+  const documents = decisionDocuments({ store, units: deps.units, persons: deps.authorisedPersons });
 
   /** An update of a complaint's workflow (R13); one whose workflow has ended is told how it was decided. */
   const updateComplaint = <T>(reply: FastifyReply, id: string, field: string, then: string, send: (workflowId: string) => Promise<T>) =>
@@ -121,41 +130,94 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
     },
   );
 
+  /**
+   * A decision's request on a complaint, checked in order: the complaint known (404), the caller able to decide it
+   * in some capacity (who before what: 403 tells nothing of the body), the body, then the capacity its outcome
+   * needs (APPK art. 91 §4: the body reviewing it, or the provider it was filed through, which only satisfies it).
+   */
+  async function decisionRequest<T extends { outcome: string }>(
+    request: { params: Record<string, string>; body: unknown; apiClient?: Parameters<typeof complaintDeciderOf>[0] },
+    schema: z.ZodType<T>,
+  ): Promise<{ value: T; as: ComplaintDecider | null } | { refusal: ApiRefusal }> {
+    const { id } = request.params;
+    const deciders = await decidersOf(deps, id);
+    if (!deciders) return { refusal: { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` } };
+    const capacity = (outcome: string) => complaintDeciderOf(request.apiClient!, deciders, outcome);
+    const anyway = capacity('upheld');
+    if ('code' in anyway) return { refusal: anyway };
+    const parsed = parseInput(schema, request.body);
+    if (!parsed.ok) return { refusal: parsed.error };
+    const decider = capacity(parsed.value.outcome);
+    return 'code' in decider ? { refusal: decider } : { value: parsed.value, as: decider.as };
+  }
+
+  // Issue 31: the official takes the decision with their own signature: the documents are prepared for them to sign.
+  route(
+    {
+      method: 'POST',
+      url: '/complaints/:id/decision/documents',
+      operationId: 'prepareComplaintDecisionDocuments',
+      summary:
+        "The complaint's decision as it will be issued, prepared for the deciding official to sign (issue 31): in Kazakh and in Russian, dated now, naming the authorised person of the deciding body (official: their id in GET /authorised-persons); nothing changes",
+      tag: 'complaints',
+      scope: 'decide',
+      params: { id: 'the complaint id' },
+      body: complaintDecisionDocumentsSchema(),
+      answers: { 200: PreparedDocumentsAnswer },
+      responses: {
+        200: 'the documents to sign, each as the exact text (UTF-8) a detached CMS signs, and preparedAt, which the decision repeats',
+        ...ERRORS,
+        403: "the key is not the reviewing body's, nor the provider's it was filed through (which only satisfies it); or the person is no authorised person of the deciding unit (R1, R13)",
+        422: 'official names no person of the registry of authorised persons',
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
+      const checked = await decisionRequest(request, complaintDecisionDocumentsSchema());
+      if ('refusal' in checked) return refuse(reply, checked.refusal);
+      const { value: parsed, as } = checked;
+      const prepared = await documents.forComplaint(id, parsed, as, now());
+      if (isRefusal(prepared)) return refuse(reply, prepared);
+      return preparedView(prepared);
+    },
+  );
+
   route(
     {
       method: 'POST',
       url: '/complaints/:id/decision',
       operationId: 'decideComplaint',
       summary:
-        "The reviewing body's motivated decision on a complaint, on its merits: upheld, partly-upheld or rejected; for a late one, whether the period is restored (periodRestored: APPK art. 92 §2); not restored, it is rejected (§3), never left without consideration for its lateness (R13)",
+        "The reviewing body's motivated decision on a complaint, on its merits: upheld, partly-upheld or rejected; for a late one, whether the period is restored (periodRestored: APPK art. 92 §2); not restored, it is rejected (§3), never left without consideration for its lateness (R13); signed by the deciding official with their own certificate over the documents prepared for it (issue 31)",
       tag: 'complaints',
       scope: 'decide',
       params: { id: 'the complaint id' },
-      body: complaintDecisionSchema(),
+      body: signedComplaintDecisionSchema(),
       answers: { 200: ComplaintStatusAnswer },
       responses: {
-        200: 'the complaint after the decision',
+        200: 'the complaint after the decision; its document is the one the official signed',
         ...ERRORS,
-        403: "the key is not the reviewing body's (the body above the provider, or the quality-control authority's department), nor the provider's the complaint was filed through; or it is that provider's and the outcome is not upheld: a provider satisfies a complaint against its own act in full or forwards it, never rejects it (R1, R13, APPK art. 91 §4)",
+        403: "the key is not the reviewing body's (the body above the provider, or the quality-control authority's department), nor the provider's the complaint was filed through; or it is that provider's and the outcome is not upheld: a provider satisfies a complaint against its own act in full or forwards it, never rejects it (R1, R13, APPK art. 91 §4); or the signer is no authorised person of the deciding unit, or not the person the documents name",
         409: 'not under review (not registered yet, or decided), or with the provider while the reviewing body decides, or forwarded while the provider decides',
+        422: 'a signature not over the prepared documents, by a certificate that does not chain to the trust anchors or is not current, or documents prepared more than a day ago',
       },
     },
     async (request, reply) => {
       const { id } = request.params;
       if (!UUID.test(id)) return refuseBadId(reply, 'id', 'a complaint id');
-      const parsed = parseInput(complaintDecisionSchema(), request.body);
-      if (!parsed.ok) return refuse(reply, parsed.error);
-      // APPK art. 91 §4: the body reviewing it, or the provider it was filed through (which may only satisfy it).
-      let as: ComplaintDecider | null = null;
-      const denied = entitlementRefusal('complaint', id, await decidersOf(deps, id), (deciders) => {
-        const capacity = complaintDeciderOf(request.apiClient!, deciders, parsed.value.outcome);
-        if ('code' in capacity) return capacity;
-        as = capacity.as;
-        return null;
-      });
-      if (denied) return refuse(reply, denied);
+      const checked = await decisionRequest(request, signedComplaintDecisionSchema());
+      if ('refusal' in checked) return refuse(reply, checked.refusal);
+      const { value: parsed, as } = checked;
+      const { preparedAt, signatures, ...decision } = parsed;
+      const prepared = await documents.forComplaint(id, decision, as, new Date(preparedAt));
+      if (isRefusal(prepared)) return refuse(reply, prepared);
+      const signed = await checkSignatures(prepared, signatures, deps.signatureVerifier, now());
+      if (isRefusal(signed)) return refuse(reply, signed);
       return updateComplaint(reply, id, 'outcome', 'its decision is in the personal cabinet', (workflowId) =>
-        client.workflow.getHandle(workflowId).executeUpdate(decideComplaintUpdate, { args: [parsed.value, { as }] }),
+        client.workflow
+          .getHandle(workflowId)
+          .executeUpdate(decideComplaintUpdate, { args: [{ ...decision, official: prepared.person.name }, { as }, signed] }),
       );
     },
   );

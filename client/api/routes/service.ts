@@ -1,6 +1,6 @@
-/** Routes of the `service` tag: health, the provider units, the signing certificates, and this API's own description. */
+/** Routes of the `service` tag: health, the provider units and their authorised persons, the signing certificates, and this API's own description. */
 import { certificateWarnings, DEFAULT_CERTIFICATE_WARNING_DAYS, type SigningCertificateInUse } from '../../../infra/certificate-expiry';
-import { HealthAnswer, OpenApiAnswer, ProviderUnitsAnswer, SigningCertificateAnswer } from '../answers';
+import { AuthorisedPersonsAnswer, HealthAnswer, OpenApiAnswer, ProviderUnitsAnswer, SigningCertificateAnswer } from '../answers';
 import { undeliveredCounts } from '../../../infra/outbox';
 import { missingSearchAttributes } from '../../../infra/temporal-setup';
 import { authenticate } from '../auth';
@@ -25,6 +25,25 @@ export function serviceRoutes({ route, deps, routes }: ApiRoutes): void {
       responses: { 200: '{ units: [{ id, kind, parent, names: { kk, ru }, territory?, superiorBody? }] }' },
     },
     async () => ({ units: units.units }),
+  );
+
+  route(
+    {
+      method: 'GET',
+      url: '/authorised-persons',
+      operationId: 'listAuthorisedPersons',
+      summary:
+        "Who may sign each unit's decisions with their own certificate (issue 31): a decision's official is one of these, by id; names and positions as the documents print them, no IIN",
+      tag: 'service',
+      scope: 'decide',
+      answers: { 200: AuthorisedPersonsAnswer },
+      responses: {
+        200: '{ persons: [{ id, unit, name, position: { kk, ru }, from, until }] }',
+        401: 'no API key, or an unknown one',
+        403: "the key's client lacks the scope decide",
+      },
+    },
+    async () => ({ persons: deps.authorisedPersons.persons.map(({ iin: _iin, ...p }) => p) }),
   );
 
   route(
