@@ -154,12 +154,14 @@ export function inBothLanguages(value: Bilingual | string): Bilingual {
   return typeof value === 'string' ? { kk: value, ru: value } : value;
 }
 
-/** Issue 31: a decision's official, by their id in the registry of authorised persons. */
+/**
+ * Issue 31: a decision's official, by their id in the registry of authorised persons; one the registry does not
+ * know is refused by the registry (official-unknown), after the caller's entitlement.
+ */
 export const authorisedPersonId = () =>
-  z
-    .string()
-    .max(100)
-    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, "must be the authorised person's id in the registry of authorised persons (GET /authorised-persons)");
+  line(z.string().max(300).trim().min(1, 'must name the deciding official: their id in the registry of authorised persons'), {
+    filled: true,
+  }).describe('the deciding official: their id in the registry of authorised persons (GET /authorised-persons)');
 
 /** A signature as a request carries it: a detached CMS, DER, base64. */
 const cms = () =>

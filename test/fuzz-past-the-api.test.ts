@@ -57,9 +57,11 @@ const UNUSUAL: ReadonlyArray<[string, string]> = [
   ['zero-width joiner', 'a\u200db'],
 ];
 
-type Field = { name: string; line: boolean };
+type Field = { name: string; line: boolean; id?: true };
 const LINE = (name: string): Field => ({ name, line: true });
 const TEXT = (name: string): Field => ({ name, line: false });
+/** A registry's id (issue 31: a decision's official): no unusual value names anyone, each is refused naming it. */
+const ID = (name: string): Field => ({ name, line: true, id: true });
 
 const tally = { accepted: 0, refused: 0 };
 /** Cases that took a hostile or unusual value, with the stage each must reach. */
@@ -75,7 +77,7 @@ function values(field: Field, unusual: ReadonlyArray<[string, string]> = UNUSUAL
   return [
     ...HOSTILE.map(([label, v]): [string, string, boolean] => [label, v, false]),
     ...BREAKS.map(([label, v]): [string, string, boolean] => [label, v, !field.line]),
-    ...unusual.map(([label, v]): [string, string, boolean] => [label, v, true]),
+    ...unusual.map(([label, v]): [string, string, boolean] => [label, v, !field.id]),
   ];
 }
 const UNUSUAL_PAST_SUBMISSION = UNUSUAL.filter(([label]) => ['Kazakh letters', 'emoji', 'combining mark', 'markup'].includes(label));
@@ -185,16 +187,28 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
     const applicationId = await underReview();
     return { applicationId, route: `/applications/${applicationId}/decision` };
   };
+  // the official names a person of the registry (issue 31): each value goes to the preparation of the documents,
+  // as it is, and is refused naming it
+  await fuzz(
+    'decision documents',
+    [ID('official')],
+    async () => {
+      const { applicationId, route } = await review();
+      return { applicationId, route: `${route}/documents` };
+    },
+    (_field, value) => ({ decision: 'accept', official: value }),
+    () => false,
+  );
   await fuzz(
     'decision',
-    [TEXT('motivation.ru'), LINE('official')],
+    [TEXT('motivation.ru')],
     review,
     (field, value) => ({
       decision: 'refuse',
       grounds: [2],
       // the Russian motivation takes each value; the Kazakh beside it is plain (issue 31: given in both)
       motivation: { kk: 'сертификат ұсынылмаған', ru: field === 'motivation.ru' ? value : 'the certificate is missing' },
-      official: field === 'official' ? value : 'A. Head',
+      official: 'A. Head',
     }),
     (app) => app.body.state === 'notified' && app.body.notices.length > 0,
   );
@@ -240,7 +254,7 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
   // A complaint's decision: its motivation and official reach the signed decision.
   await fuzz(
     'complaint decision',
-    [TEXT('motivation.ru'), LINE('official')],
+    [TEXT('motivation.ru')],
     async () => {
       const applicationId = await delivered();
       const filed = await http('POST', `/applications/${applicationId}/complaints`, { addressee: 'provider', text: 'Please check again.' });
@@ -259,7 +273,7 @@ test('hostile values inside valid requests: a 4xx naming the field, or a case th
     (field, value) => ({
       outcome: 'rejected',
       motivation: { kk: 'Бас тарту күшінде қалады.', ru: field === 'motivation.ru' ? value : 'The refusal stands.' },
-      official: field === 'official' ? value : 'B. Reviewer',
+      official: 'B. Reviewer',
     }),
     (_app, complaint) => complaint!.body.state === 'decided',
   );

@@ -103,7 +103,8 @@ async function startStack(dataDir: string): Promise<Stack> {
   });
   await api.listen({ port: 0, host: '127.0.0.1' });
   const baseUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
-  registerSigningDir(baseUrl, signingDirIn(dataDir));
+  // the officials' development keys come from the CA both stacks share (issue 31)
+  registerSigningDir(baseUrl, signingDirIn(root));
   return {
     dataDir,
     db,

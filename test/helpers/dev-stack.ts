@@ -166,7 +166,8 @@ export async function startDevStack(
           (r) => r.body.state === wanted,
         );
       await state('under-review');
-      await http('POST', `/applications/${applicationId}/decision`, decision);
+      const decided = await http('POST', `/applications/${applicationId}/decision`, decision);
+      if (decided.status !== 200) throw new Error(`the decision was refused: ${decided.status} ${JSON.stringify(decided.body)}`);
       await state('notified');
       return applicationId;
     },

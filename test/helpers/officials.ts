@@ -27,8 +27,11 @@ export function signingDirOf(baseUrl: string): string | undefined {
 }
 
 const DECISION = /^\/(applications|complaints)\/([^/?]+)\/decision$/;
-/** A name as a test writes one ("A. Head", "Динара Ахметова"): letters, spaces, dots, commas, hyphens. */
-const PLAIN_NAME = /^[\p{L}][\p{L} .,'’-]*$/u;
+/**
+ * A name as a test writes one ("A. Head", "Динара Ахметова"): letters, spaces, dots, commas, hyphens, as long as a
+ * name is; anything else (a hostile value, say) goes to the API as it is.
+ */
+const PLAIN_NAME = /^[\p{L}][\p{L} .,'’-]{0,79}$/u;
 
 export function isDecisionRoute(method: string, route: string): boolean {
   return method === 'POST' && DECISION.test(route);

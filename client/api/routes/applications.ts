@@ -123,13 +123,12 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     },
     async (request, reply) => {
       if (!UUID.test(request.params.id)) return refuseBadId(reply, 'id', 'an application id');
-      // who before what: a key that may not decide the case learns nothing of the body's problems
+      const parsed = parseInput(decisionDocumentsSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
         mayDecideCase(request.apiClient!, kase),
       );
       if (denied) return refuse(reply, denied);
-      const parsed = parseInput(decisionDocumentsSchema(), request.body);
-      if (!parsed.ok) return refuse(reply, parsed.error);
       const prepared = await documents.forResult(request.params.id, parsed.value, deps.now());
       if (isRefusal(prepared)) return refuse(reply, prepared);
       return preparedView(prepared);
@@ -158,12 +157,12 @@ export function applicationRoutes({ route, deps, updateApplication }: ApiRoutes)
     },
     async (request, reply) => {
       if (!UUID.test(request.params.id)) return refuseBadId(reply, 'id', 'an application id');
+      const parsed = parseInput(signedDecisionSchema(), request.body);
+      if (!parsed.ok) return refuse(reply, parsed.error);
       const denied = entitlementRefusal('application', request.params.id, await partiesOf(deps, request.params.id), (kase) =>
         mayDecideCase(request.apiClient!, kase),
       );
       if (denied) return refuse(reply, denied);
-      const parsed = parseInput(signedDecisionSchema(), request.body);
-      if (!parsed.ok) return refuse(reply, parsed.error);
       const { preparedAt, signatures, ...decision } = parsed.value;
       const prepared = await documents.forResult(request.params.id, decision, new Date(preparedAt));
       if (isRefusal(prepared)) return refuse(reply, prepared);

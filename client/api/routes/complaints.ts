@@ -131,23 +131,20 @@ export function complaintRoutes({ route, deps, updateApplication }: ApiRoutes): 
   );
 
   /**
-   * A decision's request on a complaint, checked in order: the complaint known (404), the caller able to decide it
-   * in some capacity (who before what: 403 tells nothing of the body), the body, then the capacity its outcome
-   * needs (APPK art. 91 §4: the body reviewing it, or the provider it was filed through, which only satisfies it).
+   * A decision's request on a complaint, checked in order: the body's form, the complaint known (404), then the
+   * capacity its outcome needs (APPK art. 91 §4: the body reviewing it, or the provider it was filed through, which
+   * only satisfies it).
    */
   async function decisionRequest<T extends { outcome: string }>(
     request: { params: Record<string, string>; body: unknown; apiClient?: Parameters<typeof complaintDeciderOf>[0] },
     schema: z.ZodType<T>,
   ): Promise<{ value: T; as: ComplaintDecider | null } | { refusal: ApiRefusal }> {
     const { id } = request.params;
-    const deciders = await decidersOf(deps, id);
-    if (!deciders) return { refusal: { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` } };
-    const capacity = (outcome: string) => complaintDeciderOf(request.apiClient!, deciders, outcome);
-    const anyway = capacity('upheld');
-    if ('code' in anyway) return { refusal: anyway };
     const parsed = parseInput(schema, request.body);
     if (!parsed.ok) return { refusal: parsed.error };
-    const decider = capacity(parsed.value.outcome);
+    const deciders = await decidersOf(deps, id);
+    if (!deciders) return { refusal: { code: 'not-found', field: 'id', rule: null, message: `no complaint ${id}` } };
+    const decider = complaintDeciderOf(request.apiClient!, deciders, parsed.value.outcome);
     return 'code' in decider ? { refusal: decider } : { value: parsed.value, as: decider.as };
   }
 
