@@ -138,12 +138,15 @@ export type Bilingual = { kk: string; ru: string };
  * (issue 31), so a decision's motivation comes in both; the Kazakh one is no copy of the Russian.
  */
 export function bilingual(schema: z.ZodString, what: string) {
-  return z
-    .strictObject(
-      { kk: schema, ru: schema },
-      { error: `${what} is given in Kazakh and in Russian: {"kk": "…", "ru": "…"} (each document is wholly in its language)` },
-    )
-    .refine((t) => t.kk !== t.ru, { path: ['kk'], message: `${what} in Kazakh repeats the Russian: give it in Kazakh` });
+  return (
+    z
+      .strictObject(
+        { kk: schema, ru: schema },
+        { error: `${what} is given in Kazakh and in Russian: {"kk": "…", "ru": "…"} (each document is wholly in its language)` },
+      )
+      // a rule of the documents' languages, not of the body's form: 422, as the API's other rules
+      .refine((t) => t.kk !== t.ru, { path: ['kk'], message: `${what} in Kazakh repeats the Russian: give it in Kazakh`, params: { rule: 'R5' } })
+  );
 }
 
 /**
